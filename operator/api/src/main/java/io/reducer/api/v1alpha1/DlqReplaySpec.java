@@ -1,0 +1,146 @@
+package io.reducer.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.Patterns;
+import io.reducer.api.v1alpha1.dlq.DlqFilter;
+import io.reducer.api.v1alpha1.dlq.ReplayTarget;
+
+/** What to replay from a dead-letter topic. Immutable: create a new DlqReplay to change anything. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new DlqReplay instead")
+@ValidationRule(value = "has(self.pipelineRef) != has(self.projectionRef)",
+    message = "exactly one of pipelineRef and projectionRef is required")
+public class DlqReplaySpec {
+
+  @JsonPropertyDescription("The ReducerPipeline (same namespace) whose Kafka cluster and DLQ topic are used.")
+  private LocalReference pipelineRef;
+
+  @JsonPropertyDescription("A Projection (same namespace); its pipeline's Kafka cluster and DLQ topic are used.")
+  private LocalReference projectionRef;
+
+  @Pattern(Patterns.KAFKA_NAME)
+  @Size(min = 1, max = 249)
+  @JsonPropertyDescription("Dead-letter topic to read. Omit for the pipeline's dlq topic.")
+  private String dlqTopic;
+
+  @JsonPropertyDescription("Which records to select. Omit to select every record in the snapshot.")
+  private DlqFilter filter;
+
+  @Min(1)
+  @Max(100000000)
+  @JsonPropertyDescription("Most records to replay, in DLQ order. Omit for no limit.")
+  private Long limit;
+
+  @Min(1)
+  @Max(10000000)
+  @JsonPropertyDescription("Most records republished per second. Omit for no limit.")
+  private Integer ratePerSecond;
+
+  @JsonPropertyDescription("Where to send replayed records. Omit to send each to its original topic.")
+  private ReplayTarget target;
+
+  @Min(1)
+  @Max(100)
+  @Default("3")
+  @JsonPropertyDescription("Loop guard: records already replayed this many times (provenance header) are skipped "
+      + "and counted instead of republished.")
+  private int maxReplays = 3;
+
+  @Default("Manual")
+  @JsonPropertyDescription("Manual: wait after the preview for the annotation reducer.io/approve: \"true\". "
+      + "Automatic: replay right after the preview.")
+  private Approval approval = Approval.Manual;
+
+  @Default("false")
+  @JsonPropertyDescription("Only take the snapshot and write the preview; never republish.")
+  private boolean previewOnly;
+
+  public LocalReference getPipelineRef() {
+    return pipelineRef;
+  }
+
+  public void setPipelineRef(LocalReference pipelineRef) {
+    this.pipelineRef = pipelineRef;
+  }
+
+  public LocalReference getProjectionRef() {
+    return projectionRef;
+  }
+
+  public void setProjectionRef(LocalReference projectionRef) {
+    this.projectionRef = projectionRef;
+  }
+
+  public String getDlqTopic() {
+    return dlqTopic;
+  }
+
+  public void setDlqTopic(String dlqTopic) {
+    this.dlqTopic = dlqTopic;
+  }
+
+  public DlqFilter getFilter() {
+    return filter;
+  }
+
+  public void setFilter(DlqFilter filter) {
+    this.filter = filter;
+  }
+
+  public Long getLimit() {
+    return limit;
+  }
+
+  public void setLimit(Long limit) {
+    this.limit = limit;
+  }
+
+  public Integer getRatePerSecond() {
+    return ratePerSecond;
+  }
+
+  public void setRatePerSecond(Integer ratePerSecond) {
+    this.ratePerSecond = ratePerSecond;
+  }
+
+  public ReplayTarget getTarget() {
+    return target;
+  }
+
+  public void setTarget(ReplayTarget target) {
+    this.target = target;
+  }
+
+  public int getMaxReplays() {
+    return maxReplays;
+  }
+
+  public void setMaxReplays(int maxReplays) {
+    this.maxReplays = maxReplays;
+  }
+
+  public Approval getApproval() {
+    return approval;
+  }
+
+  public void setApproval(Approval approval) {
+    this.approval = approval;
+  }
+
+  public boolean isPreviewOnly() {
+    return previewOnly;
+  }
+
+  public void setPreviewOnly(boolean previewOnly) {
+    this.previewOnly = previewOnly;
+  }
+}

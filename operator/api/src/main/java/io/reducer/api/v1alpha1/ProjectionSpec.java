@@ -1,0 +1,118 @@
+package io.reducer.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.Patterns;
+import io.reducer.api.v1alpha1.projection.MaterializerWorkload;
+import io.reducer.api.v1alpha1.projection.ProjectionHealthThresholds;
+import io.reducer.api.v1alpha1.projection.ScalingPolicy;
+
+/** Desired state of one read model materialized from a topic into a PostgreSQL table. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProjectionSpec {
+
+  /** Table used when spec.table is omitted; the runbooks' diagnostic SQL uses this name. */
+  public static final String DEFAULT_TABLE = "workflow_projection";
+
+  @Required
+  @JsonPropertyDescription("The ReducerPipeline (same namespace) whose Kafka and PostgreSQL this projection uses.")
+  private LocalReference pipelineRef;
+
+  @Pattern(Patterns.KAFKA_NAME)
+  @Size(min = 1, max = 249)
+  @JsonPropertyDescription("Topic to consume. Omit for the pipeline's stateCommitted topic.")
+  private String sourceTopic;
+
+  @Pattern(Patterns.KAFKA_NAME)
+  @Size(min = 1, max = 249)
+  @JsonPropertyDescription("Kafka consumer group of the materializers. Omit for reducer.<namespace>.<name>.")
+  private String consumerGroup;
+
+  @Pattern(Patterns.SQL_IDENTIFIER)
+  @Size(min = 1, max = 63)
+  @Default(DEFAULT_TABLE)
+  @JsonPropertyDescription("Target table (lower-case SQL identifier) in the pipeline's schema; created if missing.")
+  private String table = DEFAULT_TABLE;
+
+  @JsonPropertyDescription("The materializer Deployment.")
+  private MaterializerWorkload materializer = new MaterializerWorkload();
+
+  @JsonPropertyDescription("How many materializer replicas run.")
+  private ScalingPolicy scaling = new ScalingPolicy();
+
+  @JsonPropertyDescription("Health thresholds and probe interval.")
+  private ProjectionHealthThresholds health = new ProjectionHealthThresholds();
+
+  @Default("false")
+  @JsonPropertyDescription("Scales the materializers to zero and sets the Paused condition; false restores them.")
+  private boolean paused;
+
+  public LocalReference getPipelineRef() {
+    return pipelineRef;
+  }
+
+  public void setPipelineRef(LocalReference pipelineRef) {
+    this.pipelineRef = pipelineRef;
+  }
+
+  public String getSourceTopic() {
+    return sourceTopic;
+  }
+
+  public void setSourceTopic(String sourceTopic) {
+    this.sourceTopic = sourceTopic;
+  }
+
+  public String getConsumerGroup() {
+    return consumerGroup;
+  }
+
+  public void setConsumerGroup(String consumerGroup) {
+    this.consumerGroup = consumerGroup;
+  }
+
+  public String getTable() {
+    return table;
+  }
+
+  public void setTable(String table) {
+    this.table = table;
+  }
+
+  public MaterializerWorkload getMaterializer() {
+    return materializer;
+  }
+
+  public void setMaterializer(MaterializerWorkload materializer) {
+    this.materializer = materializer;
+  }
+
+  public ScalingPolicy getScaling() {
+    return scaling;
+  }
+
+  public void setScaling(ScalingPolicy scaling) {
+    this.scaling = scaling;
+  }
+
+  public ProjectionHealthThresholds getHealth() {
+    return health;
+  }
+
+  public void setHealth(ProjectionHealthThresholds health) {
+    this.health = health;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+  }
+}

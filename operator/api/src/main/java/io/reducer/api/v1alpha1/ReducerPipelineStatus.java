@@ -1,0 +1,95 @@
+package io.reducer.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.reducer.api.v1alpha1.common.ConditionedStatus;
+import io.reducer.api.v1alpha1.common.HealthLevel;
+import io.reducer.api.v1alpha1.pipeline.PipelineMetrics;
+import io.reducer.api.v1alpha1.pipeline.TopicStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Observed state of a pipeline. Conditions: Ready, Reconciling, Stalled, Degraded, Paused, KafkaReachable,
+ * DatabaseReachable, TopicsReady, SchemaReady.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReducerPipelineStatus extends ConditionedStatus {
+
+  @JsonPropertyDescription("Per-topic state as found on the broker.")
+  private List<TopicStatus> topics = new ArrayList<>();
+
+  @JsonPropertyDescription("Topics ready out of declared, e.g. 3/3.")
+  private String topicsReady;
+
+  @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2.")
+  private String reducersReady;
+
+  @JsonPropertyDescription("Reducer replicas before the pipeline was paused, restored when it resumes.")
+  private Integer replicasBeforePause;
+
+  @JsonPropertyDescription("Measurements from the last health probe; absent values could not be measured.")
+  private PipelineMetrics metrics;
+
+  @JsonPropertyDescription("Health against the thresholds: Healthy, Warning, Critical or Unknown.")
+  private HealthLevel health;
+
+  @JsonPropertyDescription("When the health probe last ran (RFC 3339).")
+  private String lastProbeTime;
+
+  public List<TopicStatus> getTopics() {
+    return topics;
+  }
+
+  public void setTopics(List<TopicStatus> topics) {
+    this.topics = topics;
+  }
+
+  public String getTopicsReady() {
+    return topicsReady;
+  }
+
+  public void setTopicsReady(String topicsReady) {
+    this.topicsReady = topicsReady;
+  }
+
+  public String getReducersReady() {
+    return reducersReady;
+  }
+
+  public void setReducersReady(String reducersReady) {
+    this.reducersReady = reducersReady;
+  }
+
+  public Integer getReplicasBeforePause() {
+    return replicasBeforePause;
+  }
+
+  public void setReplicasBeforePause(Integer replicasBeforePause) {
+    this.replicasBeforePause = replicasBeforePause;
+  }
+
+  public PipelineMetrics getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(PipelineMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  public HealthLevel getHealth() {
+    return health;
+  }
+
+  public void setHealth(HealthLevel health) {
+    this.health = health;
+  }
+
+  public String getLastProbeTime() {
+    return lastProbeTime;
+  }
+
+  public void setLastProbeTime(String lastProbeTime) {
+    this.lastProbeTime = lastProbeTime;
+  }
+}

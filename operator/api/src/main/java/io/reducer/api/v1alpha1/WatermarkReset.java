@@ -1,0 +1,45 @@
+package io.reducer.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One-shot: quiesce a projection, plan new positions, optionally wait for approval, move the consumer-group
+ * offsets and the watermarks together, bump the fencing epoch and resume.
+ */
+@Group(ReducerPipeline.GROUP)
+@Version(ReducerPipeline.VERSION)
+@ShortNames("wmr")
+@AdditionalPrinterColumn(name = "PROJECTION", jsonPath = ".spec.projectionRef.name", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Projection being reset")
+@AdditionalPrinterColumn(name = "TARGET", jsonPath = ".spec.target.type", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Reset target type")
+@AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Phase of the reset")
+@AdditionalPrinterColumn(name = "EPOCH", jsonPath = ".status.plan.newEpoch", type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Fencing epoch after the reset")
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@SchemaCustomizer(value = SchemaCustomizer.MergePatchCustomizer.class, input = WatermarkReset.SCHEMA_DESCRIPTION)
+public class WatermarkReset extends CustomResource<WatermarkResetSpec, WatermarkResetStatus> implements Namespaced {
+
+  /** Root schema description shown by kubectl explain watermarkreset. */
+  static final String SCHEMA_DESCRIPTION = "{\"description\": \"A one-shot reset of a projection's position: the operator quiesces the materializers, plans the new offset per partition, waits for approval if asked, then moves the watermarks, the fencing epoch and the consumer-group offsets together and resumes the projection. The spec is immutable.\"}";
+
+  @Override
+  @JsonPropertyDescription("Where to move the position: projection, target, partitions, rebuild, approval mode and dry run. Immutable.")
+  public WatermarkResetSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Observed state, written only by the operator: phase, history, plan and the Job that applies it.")
+  public WatermarkResetStatus getStatus() {
+    return super.getStatus();
+  }
+}

@@ -1,0 +1,82 @@
+package io.reducer.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.reducer.api.v1alpha1.common.ConditionedStatus;
+import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a reset; the phase machine is documented on {@link WatermarkResetPhase}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WatermarkResetStatus extends ConditionedStatus {
+
+  @JsonPropertyDescription("Current phase: Pending, Quiescing, Planned, AwaitingApproval, Resetting, Resuming, "
+      + "Completed or Failed.")
+  private WatermarkResetPhase phase;
+
+  @JsonPropertyDescription("Every phase entered, with its time and reason, oldest first.")
+  private List<PhaseTransition> history = new ArrayList<>();
+
+  @JsonPropertyDescription("The plan: old and new position per partition and the new epoch.")
+  private ResetPlan plan;
+
+  @JsonPropertyDescription("Materializer replicas before quiescing, restored when resuming.")
+  private Integer replicasBeforeQuiesce;
+
+  @JsonPropertyDescription("Name of the reset Job.")
+  private String jobName;
+
+  @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection).")
+  private String message;
+
+  public WatermarkResetPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(WatermarkResetPhase phase) {
+    this.phase = phase;
+  }
+
+  public List<PhaseTransition> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<PhaseTransition> history) {
+    this.history = history;
+  }
+
+  public ResetPlan getPlan() {
+    return plan;
+  }
+
+  public void setPlan(ResetPlan plan) {
+    this.plan = plan;
+  }
+
+  public Integer getReplicasBeforeQuiesce() {
+    return replicasBeforeQuiesce;
+  }
+
+  public void setReplicasBeforeQuiesce(Integer replicasBeforeQuiesce) {
+    this.replicasBeforeQuiesce = replicasBeforeQuiesce;
+  }
+
+  public String getJobName() {
+    return jobName;
+  }
+
+  public void setJobName(String jobName) {
+    this.jobName = jobName;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}

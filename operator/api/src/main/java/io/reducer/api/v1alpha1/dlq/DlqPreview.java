@@ -1,0 +1,101 @@
+package io.reducer.api.v1alpha1.dlq;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What an approval would replay: counts of the matching records in the snapshot. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DlqPreview {
+
+  @JsonPropertyDescription("Records in the snapshot that match the filter (after the limit).")
+  private long matched;
+
+  @JsonPropertyDescription("Matching records per error type.")
+  private Map<String, Long> byErrorType = new TreeMap<>();
+
+  @JsonPropertyDescription("Matching records per original (target) topic.")
+  private Map<String, Long> byOriginalTopic = new TreeMap<>();
+
+  @JsonPropertyDescription("Matching records per DLQ partition (keys are partition numbers).")
+  private Map<String, Long> byPartition = new TreeMap<>();
+
+  @JsonPropertyDescription("Matching records whose target topic cannot be determined; they will be skipped.")
+  private long unroutable;
+
+  @JsonPropertyDescription("Timestamp of the oldest matching record (RFC 3339).")
+  private String oldestRecordTime;
+
+  @JsonPropertyDescription("Timestamp of the newest matching record (RFC 3339).")
+  private String newestRecordTime;
+
+  @JsonPropertyDescription("A few matching records, for a person to check before approving.")
+  private List<RecordSample> samples = new ArrayList<>();
+
+  public long getMatched() {
+    return matched;
+  }
+
+  public void setMatched(long matched) {
+    this.matched = matched;
+  }
+
+  public Map<String, Long> getByErrorType() {
+    return byErrorType;
+  }
+
+  public void setByErrorType(Map<String, Long> byErrorType) {
+    this.byErrorType = byErrorType;
+  }
+
+  public Map<String, Long> getByOriginalTopic() {
+    return byOriginalTopic;
+  }
+
+  public void setByOriginalTopic(Map<String, Long> byOriginalTopic) {
+    this.byOriginalTopic = byOriginalTopic;
+  }
+
+  public Map<String, Long> getByPartition() {
+    return byPartition;
+  }
+
+  public void setByPartition(Map<String, Long> byPartition) {
+    this.byPartition = byPartition;
+  }
+
+  public long getUnroutable() {
+    return unroutable;
+  }
+
+  public void setUnroutable(long unroutable) {
+    this.unroutable = unroutable;
+  }
+
+  public String getOldestRecordTime() {
+    return oldestRecordTime;
+  }
+
+  public void setOldestRecordTime(String oldestRecordTime) {
+    this.oldestRecordTime = oldestRecordTime;
+  }
+
+  public String getNewestRecordTime() {
+    return newestRecordTime;
+  }
+
+  public void setNewestRecordTime(String newestRecordTime) {
+    this.newestRecordTime = newestRecordTime;
+  }
+
+  public List<RecordSample> getSamples() {
+    return samples;
+  }
+
+  public void setSamples(List<RecordSample> samples) {
+    this.samples = samples;
+  }
+}

@@ -1,0 +1,66 @@
+package io.reducer.api.v1alpha1.dlq;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Counters of a running or finished replay. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReplayProgress {
+
+  @JsonPropertyDescription("Records selected for replay.")
+  private long matched;
+
+  @JsonPropertyDescription("Records republished and committed.")
+  private long replayed;
+
+  @JsonPropertyDescription("Records not republished on purpose (replay limit reached, no target topic).")
+  private long skipped;
+
+  @JsonPropertyDescription("Skipped records per reason, e.g. MaxReplaysReached, UnknownTarget.")
+  private Map<String, Long> skippedByReason = new TreeMap<>();
+
+  @JsonPropertyDescription("Records that could not be republished.")
+  private long failed;
+
+  public long getMatched() {
+    return matched;
+  }
+
+  public void setMatched(long matched) {
+    this.matched = matched;
+  }
+
+  public long getReplayed() {
+    return replayed;
+  }
+
+  public void setReplayed(long replayed) {
+    this.replayed = replayed;
+  }
+
+  public long getSkipped() {
+    return skipped;
+  }
+
+  public void setSkipped(long skipped) {
+    this.skipped = skipped;
+  }
+
+  public Map<String, Long> getSkippedByReason() {
+    return skippedByReason;
+  }
+
+  public void setSkippedByReason(Map<String, Long> skippedByReason) {
+    this.skippedByReason = skippedByReason;
+  }
+
+  public long getFailed() {
+    return failed;
+  }
+
+  public void setFailed(long failed) {
+    this.failed = failed;
+  }
+}

@@ -1,0 +1,77 @@
+package io.reducer.api.v1alpha1.reset;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the reset will do, written to status before anything changes. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ResetPlan {
+
+  @JsonPropertyDescription("Source topic of the projection.")
+  private String topic;
+
+  @JsonPropertyDescription("Consumer group whose offsets move.")
+  private String consumerGroup;
+
+  @JsonPropertyDescription("Fencing epoch before the reset.")
+  private Long currentEpoch;
+
+  @JsonPropertyDescription("Fencing epoch after the reset; materializers with an older epoch write nothing.")
+  private Long newEpoch;
+
+  @JsonPropertyDescription("True when the projection table is truncated and rebuilt from the new positions.")
+  private boolean truncate;
+
+  @JsonPropertyDescription("Old and new position per partition.")
+  private List<PartitionPlan> partitions = new ArrayList<>();
+
+  public String getTopic() {
+    return topic;
+  }
+
+  public void setTopic(String topic) {
+    this.topic = topic;
+  }
+
+  public String getConsumerGroup() {
+    return consumerGroup;
+  }
+
+  public void setConsumerGroup(String consumerGroup) {
+    this.consumerGroup = consumerGroup;
+  }
+
+  public Long getCurrentEpoch() {
+    return currentEpoch;
+  }
+
+  public void setCurrentEpoch(Long currentEpoch) {
+    this.currentEpoch = currentEpoch;
+  }
+
+  public Long getNewEpoch() {
+    return newEpoch;
+  }
+
+  public void setNewEpoch(Long newEpoch) {
+    this.newEpoch = newEpoch;
+  }
+
+  public boolean isTruncate() {
+    return truncate;
+  }
+
+  public void setTruncate(boolean truncate) {
+    this.truncate = truncate;
+  }
+
+  public List<PartitionPlan> getPartitions() {
+    return partitions;
+  }
+
+  public void setPartitions(List<PartitionPlan> partitions) {
+    this.partitions = partitions;
+  }
+}
