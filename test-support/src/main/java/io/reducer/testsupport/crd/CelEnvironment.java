@@ -24,66 +24,66 @@ import java.util.stream.Collectors;
  */
 final class CelEnvironment {
 
-    static final String SELF = "self";
-    static final String OLD_SELF = "oldSelf";
+  static final String SELF = "self";
+  static final String OLD_SELF = "oldSelf";
 
-    private static final CelOptions OPTIONS = CelOptions.current()
-            // cel-go, which Kubernetes uses, compares int with double; without this `self.ratio > 1` fails.
-            .enableHeterogeneousNumericComparisons(true)
-            .enableOptionalSyntax(true)
-            .build();
+  private static final CelOptions OPTIONS = CelOptions.current()
+      // cel-go, which Kubernetes uses, compares int with double; without this `self.ratio > 1` fails.
+      .enableHeterogeneousNumericComparisons(true)
+      .enableOptionalSyntax(true)
+      .build();
 
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-            .setOptions(OPTIONS)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar(SELF, SimpleType.DYN)
-            .addVar(OLD_SELF, SimpleType.DYN)
-            .addLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.bindings(),
-                    CelExtensions.optional(), CelExtensions.lists(), CelExtensions.comprehensions())
-            .build();
+  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .setOptions(OPTIONS)
+      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+      .addVar(SELF, SimpleType.DYN)
+      .addVar(OLD_SELF, SimpleType.DYN)
+      .addLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.bindings(),
+          CelExtensions.optional(), CelExtensions.lists(), CelExtensions.comprehensions())
+      .build();
 
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .setOptions(OPTIONS)
-            .addLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
-                    CelExtensions.lists(), CelExtensions.comprehensions())
-            .build();
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+      .setOptions(OPTIONS)
+      .addLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.optional(),
+          CelExtensions.lists(), CelExtensions.comprehensions())
+      .build();
 
-    private CelEnvironment() {
+  private CelEnvironment() {
+  }
+
+  /** A compiled expression; {@code usesOldSelf} marks a transition rule. */
+  record Compiled(CelRuntime.Program program, CelKind resultKind, boolean usesOldSelf) {
+  }
+
+  /** Parses, type-checks and plans {@code expression}; the exception message lists every CEL issue. */
+  static Compiled compile(String expression) throws InvalidExpressionException {
+    CelValidationResult result = COMPILER.compile(expression);
+    if (result.hasError()) {
+      throw new InvalidExpressionException(result.getErrors().stream()
+          .map(CelEnvironment::describe)
+          .collect(Collectors.joining("; ")));
     }
-
-    /** A compiled expression; {@code usesOldSelf} marks a transition rule. */
-    record Compiled(CelRuntime.Program program, CelKind resultKind, boolean usesOldSelf) {
+    try {
+      CelAbstractSyntaxTree ast = result.getAst();
+      boolean usesOldSelf = ast.getReferenceMap().values().stream()
+          .anyMatch(reference -> OLD_SELF.equals(reference.name()));
+      return new Compiled(RUNTIME.createProgram(ast), ast.getResultType().kind(), usesOldSelf);
+    } catch (CelValidationException | CelEvaluationException e) {
+      throw new InvalidExpressionException(e.getMessage());
     }
+  }
 
-    /** Parses, type-checks and plans {@code expression}; the exception message lists every CEL issue. */
-    static Compiled compile(String expression) throws InvalidExpressionException {
-        CelValidationResult result = COMPILER.compile(expression);
-        if (result.hasError()) {
-            throw new InvalidExpressionException(result.getErrors().stream()
-                    .map(CelEnvironment::describe)
-                    .collect(Collectors.joining("; ")));
-        }
-        try {
-            CelAbstractSyntaxTree ast = result.getAst();
-            boolean usesOldSelf = ast.getReferenceMap().values().stream()
-                    .anyMatch(reference -> OLD_SELF.equals(reference.name()));
-            return new Compiled(RUNTIME.createProgram(ast), ast.getResultType().kind(), usesOldSelf);
-        } catch (CelValidationException | CelEvaluationException e) {
-            throw new InvalidExpressionException(e.getMessage());
-        }
+  private static String describe(CelIssue issue) {
+    return issue.getMessage() + " (at " + issue.getSourceLocation().getLine() + ":"
+        + (issue.getSourceLocation().getColumn() + 1) + ")";
+  }
+
+  /** A CEL expression that does not compile. */
+  static final class InvalidExpressionException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidExpressionException(String message) {
+      super(message);
     }
-
-    private static String describe(CelIssue issue) {
-        return issue.getMessage() + " (at " + issue.getSourceLocation().getLine() + ":"
-                + (issue.getSourceLocation().getColumn() + 1) + ")";
-    }
-
-    /** A CEL expression that does not compile. */
-    static final class InvalidExpressionException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        InvalidExpressionException(String message) {
-            super(message);
-        }
-    }
+  }
 }

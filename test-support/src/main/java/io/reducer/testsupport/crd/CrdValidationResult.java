@@ -14,44 +14,44 @@ import java.util.List;
  */
 public final class CrdValidationResult {
 
-    private final List<String> errors;
-    private final List<String> prunedFields;
-    private final JsonNode storedObject;
+  private final List<String> errors;
+  private final List<String> prunedFields;
+  private final JsonNode storedObject;
 
-    CrdValidationResult(List<String> errors, List<String> prunedFields, JsonNode storedObject) {
-        this.errors = List.copyOf(errors);
-        this.prunedFields = List.copyOf(prunedFields);
-        this.storedObject = storedObject;
-    }
+  CrdValidationResult(List<String> errors, List<String> prunedFields, JsonNode storedObject) {
+    this.errors = List.copyOf(errors);
+    this.prunedFields = List.copyOf(prunedFields);
+    this.storedObject = storedObject;
+  }
 
-    /** True when the API server would accept the request. */
-    public boolean valid() {
-        return errors.isEmpty();
-    }
+  /** True when the API server would accept the request. */
+  public boolean valid() {
+    return errors.isEmpty();
+  }
 
-    public List<String> errors() {
-        return errors;
-    }
+  public List<String> errors() {
+    return errors;
+  }
 
-    /** Paths of fields that would be dropped, e.g. {@code spec.tabel} for a misspelt {@code table}. */
-    public List<String> prunedFields() {
-        return prunedFields;
-    }
+  /** Paths of fields that would be dropped, e.g. {@code spec.tabel} for a misspelt {@code table}. */
+  public List<String> prunedFields() {
+    return prunedFields;
+  }
 
-    /**
-     * The object as the API server would store it, pruned and with defaults applied; null when the request
-     * could not be matched to a version of the CRD.
-     */
-    public JsonNode storedObject() {
-        return storedObject;
-    }
+  /**
+   * The object as the API server would store it, pruned and with defaults applied; null when the request
+   * could not be matched to a version of the CRD.
+   */
+  public JsonNode storedObject() {
+    return storedObject;
+  }
 
-    /** Multi-line, so a failed assertion shows every error and pruned field. */
-    @Override
-    public String toString() {
-        StringBuilder text = new StringBuilder(valid() ? "valid" : "invalid (" + errors.size() + " errors)");
-        errors.forEach(error -> text.append("\n  error:  ").append(error));
-        prunedFields.forEach(field -> text.append("\n  pruned: ").append(field));
-        return text.toString();
-    }
+  /** Multi-line, so a failed assertion shows every error and pruned field. */
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder(valid() ? "valid" : "invalid (" + errors.size() + " errors)");
+    errors.forEach(error -> text.append("\n  error:  ").append(error));
+    prunedFields.forEach(field -> text.append("\n  pruned: ").append(field));
+    return text.toString();
+  }
 }

@@ -10,44 +10,44 @@ import java.util.List;
  */
 final class FieldPath {
 
-    private static final FieldPath ROOT = new FieldPath(List.of());
+  private static final FieldPath ROOT = new FieldPath(List.of());
 
-    private final List<String> segments;
+  private final List<String> segments;
 
-    private FieldPath(List<String> segments) {
-        this.segments = segments;
-    }
+  private FieldPath(List<String> segments) {
+    this.segments = segments;
+  }
 
-    static FieldPath root() {
-        return ROOT;
-    }
+  static FieldPath root() {
+    return ROOT;
+  }
 
-    FieldPath child(String name) {
-        return append(segments.isEmpty() ? name : "." + name);
-    }
+  FieldPath child(String name) {
+    return append(segments.isEmpty() ? name : "." + name);
+  }
 
-    FieldPath index(int index) {
-        return append("[" + index + "]");
-    }
+  FieldPath index(int index) {
+    return append("[" + index + "]");
+  }
 
-    FieldPath key(String key) {
-        return append("[" + key + "]");
-    }
+  FieldPath key(String key) {
+    return append("[" + key + "]");
+  }
 
-    boolean isRoot() {
-        return segments.isEmpty();
-    }
+  boolean isRoot() {
+    return segments.isEmpty();
+  }
 
-    private FieldPath append(String segment) {
-        List<String> next = new ArrayList<>(segments.size() + 1);
-        next.addAll(segments);
-        next.add(segment);
-        return new FieldPath(Collections.unmodifiableList(next));
-    }
+  private FieldPath append(String segment) {
+    List<String> next = new ArrayList<>(segments.size() + 1);
+    next.addAll(segments);
+    next.add(segment);
+    return new FieldPath(Collections.unmodifiableList(next));
+  }
 
-    /** The root has no name in the API server's output; "&lt;root&gt;" keeps messages readable. */
-    @Override
-    public String toString() {
-        return segments.isEmpty() ? "<root>" : String.join("", segments);
-    }
+  /** The root has no name in the API server's output; "&lt;root&gt;" keeps messages readable. */
+  @Override
+  public String toString() {
+    return segments.isEmpty() ? "<root>" : String.join("", segments);
+  }
 }

@@ -16,59 +16,59 @@ import java.util.Set;
  */
 final class KubernetesFormats {
 
-    /** networknt's own checks for these match the API server closely enough to keep. */
-    static final Set<String> FROM_NETWORKNT = Set.of("uuid", "ipv4", "ipv6");
+  /** networknt's own checks for these match the API server closely enough to keep. */
+  static final Set<String> FROM_NETWORKNT = Set.of("uuid", "ipv4", "ipv6");
 
-    /** Checks written here because the API server is more lenient than networknt for them. */
-    static final List<Format> OWN = List.of(new DateTime(), new Date(), new Base64Bytes());
+  /** Checks written here because the API server is more lenient than networknt for them. */
+  static final List<Format> OWN = List.of(new DateTime(), new Date(), new Base64Bytes());
 
-    private KubernetesFormats() {
+  private KubernetesFormats() {
+  }
+
+  /** RFC 3339, and also a local date-time without offset, which the API server's parser accepts too. */
+  private static final class DateTime implements Format {
+    @Override
+    public String getName() {
+      return "date-time";
     }
 
-    /** RFC 3339, and also a local date-time without offset, which the API server's parser accepts too. */
-    private static final class DateTime implements Format {
-        @Override
-        public String getName() {
-            return "date-time";
-        }
+    @Override
+    public boolean matches(ExecutionContext context, String value) {
+      return parses(() -> OffsetDateTime.parse(value)) || parses(() -> LocalDateTime.parse(value));
+    }
+  }
 
-        @Override
-        public boolean matches(ExecutionContext context, String value) {
-            return parses(() -> OffsetDateTime.parse(value)) || parses(() -> LocalDateTime.parse(value));
-        }
+  private static final class Date implements Format {
+    @Override
+    public String getName() {
+      return "date";
     }
 
-    private static final class Date implements Format {
-        @Override
-        public String getName() {
-            return "date";
-        }
+    @Override
+    public boolean matches(ExecutionContext context, String value) {
+      return parses(() -> LocalDate.parse(value));
+    }
+  }
 
-        @Override
-        public boolean matches(ExecutionContext context, String value) {
-            return parses(() -> LocalDate.parse(value));
-        }
+  /** {@code byte}: standard base64, as the API server decodes it. */
+  private static final class Base64Bytes implements Format {
+    @Override
+    public String getName() {
+      return "byte";
     }
 
-    /** {@code byte}: standard base64, as the API server decodes it. */
-    private static final class Base64Bytes implements Format {
-        @Override
-        public String getName() {
-            return "byte";
-        }
-
-        @Override
-        public boolean matches(ExecutionContext context, String value) {
-            return parses(() -> Base64.getDecoder().decode(value));
-        }
+    @Override
+    public boolean matches(ExecutionContext context, String value) {
+      return parses(() -> Base64.getDecoder().decode(value));
     }
+  }
 
-    private static boolean parses(Runnable parse) {
-        try {
-            parse.run();
-            return true;
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return false;
-        }
+  private static boolean parses(Runnable parse) {
+    try {
+      parse.run();
+      return true;
+    } catch (DateTimeParseException | IllegalArgumentException e) {
+      return false;
     }
+  }
 }
