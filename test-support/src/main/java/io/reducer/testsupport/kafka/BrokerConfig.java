@@ -42,9 +42,10 @@ final class BrokerConfig {
         c.put("auto.create.topics.enable", "false");
         c.put("group.initial.rebalance.delay.ms", "0");
         // After SIGKILL the restarted controller refuses the broker's new registration until the old session
-        // expires (DUPLICATE_BROKER_REGISTRATION); the default 9 s timeout would dominate every restart.
+        // expires (DUPLICATE_BROKER_REGISTRATION); the default 9 s timeout would dominate every restart. 3 s still
+        // allows twelve missed heartbeats before a busy machine fences a healthy broker.
         c.put("broker.heartbeat.interval.ms", "250");
-        c.put("broker.session.timeout.ms", "2000");
+        c.put("broker.session.timeout.ms", "3000");
         // The default 128 MiB cleaner buffer does not fit a small test heap comfortably.
         c.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         c.put("num.network.threads", "2");
