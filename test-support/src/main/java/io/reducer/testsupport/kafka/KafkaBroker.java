@@ -287,7 +287,11 @@ public final class KafkaBroker implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                 "-Djava.io.tmpdir=" + tmp,
                 "-Dlog4j2.configurationFile=" + log4j,
+                // The child also sees the test classpath's simplelogger.properties, which may quiet Kafka for the
+                // tests' own clients; system properties win over it.
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
+                "-Dorg.slf4j.simpleLogger.log.kafka=info",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-D" + BrokerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
