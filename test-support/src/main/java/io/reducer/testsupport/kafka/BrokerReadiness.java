@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Admin-based checks that a broker can take writes. A listening port is not enough: after a restart the broker is
@@ -45,8 +46,17 @@ final class BrokerReadiness {
         if (topics.isEmpty()) {
             return true;
         }
-        Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-                .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = admin.describeTopics(topics).allTopicNames()
+                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                // e.g. a topic the controller just created and the broker's metadata does not show yet
+                return false;
+            }
+            throw e;
+        }
         for (TopicDescription description : descriptions.values()) {
             for (TopicPartitionInfo partition : description.partitions()) {
                 Node leader = partition.leader();
