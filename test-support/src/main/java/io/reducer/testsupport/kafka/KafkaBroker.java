@@ -28,6 +28,11 @@ import io.reducer.testsupport.internal.TempDirs;
  * A real single-node Kafka broker (KRaft, combined broker and controller) in its own JVM, so a test can stop it
  * gracefully, kill it with SIGKILL, and start it again on the same ports and the same data.
  *
+ * <p>Storage is formatted once, by {@code kafka.tools.StorageTool} in a short-lived child JVM; the broker is
+ * {@code kafka.Kafka}, entered through {@link BrokerMain}. "Ready" means clients can produce: the broker is
+ * unfenced and every partition, internal ones included, has a leader. Internal topics have one replica, so
+ * transactions and consumer groups work on this single node.
+ *
  * <p>The child JVM runs on the test JVM's classpath and {@code java}. Ports on 127.0.0.1 and the data directory are
  * fixed when the broker is created and kept until {@link #close()}, which kills the broker and deletes its data. A
  * JVM shutdown hook does the same if a test forgets to close, and the child ends itself if the test JVM vanishes.
