@@ -21,50 +21,50 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 final class BrokerReadiness {
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
 
-    private BrokerReadiness() {
-    }
+  private BrokerReadiness() {
+  }
 
-    /** True when the broker is registered and unfenced and every partition of every topic has a leader. */
-    static boolean isReady(Admin admin) throws InterruptedException {
-        try {
-            Collection<Node> nodes = admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (nodes.isEmpty()) {
-                return false;
-            }
-            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
-                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return allHaveLeaders(admin, topics);
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
+  /** True when the broker is registered and unfenced and every partition of every topic has a leader. */
+  static boolean isReady(Admin admin) throws InterruptedException {
+    try {
+      Collection<Node> nodes = admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (nodes.isEmpty()) {
+        return false;
+      }
+      Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return allHaveLeaders(admin, topics);
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
+  }
 
-    static boolean allHaveLeaders(Admin admin, Collection<String> topics)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        if (topics.isEmpty()) {
-            return true;
-        }
-        Map<String, TopicDescription> descriptions;
-        try {
-            descriptions = admin.describeTopics(topics).allTopicNames()
-                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RetriableException) {
-                // e.g. a topic the controller just created and the broker's metadata does not show yet
-                return false;
-            }
-            throw e;
-        }
-        for (TopicDescription description : descriptions.values()) {
-            for (TopicPartitionInfo partition : description.partitions()) {
-                Node leader = partition.leader();
-                if (leader == null || leader.isEmpty()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+  static boolean allHaveLeaders(Admin admin, Collection<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return true;
     }
+    Map<String, TopicDescription> descriptions;
+    try {
+      descriptions = admin.describeTopics(topics).allTopicNames()
+          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        // e.g. a topic the controller just created and the broker's metadata does not show yet
+        return false;
+      }
+      throw e;
+    }
+    for (TopicDescription description : descriptions.values()) {
+      for (TopicPartitionInfo partition : description.partitions()) {
+        Node leader = partition.leader();
+        if (leader == null || leader.isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }

@@ -16,46 +16,46 @@ import java.util.stream.Collectors;
  */
 final class ChildJvm {
 
-    /** Variables that would inject agents or debug ports meant for the test JVM into every child. */
-    private static final List<String> INHERITED_JVM_OPTION_VARIABLES =
-            List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
+  /** Variables that would inject agents or debug ports meant for the test JVM into every child. */
+  private static final List<String> INHERITED_JVM_OPTION_VARIABLES =
+      List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS");
 
-    private final Path argFile;
+  private final Path argFile;
 
-    ChildJvm(Path argFile, List<String> jvmOptions) {
-        this.argFile = argFile;
-        List<String> lines = new ArrayList<>(jvmOptions);
-        lines.add("-cp");
-        lines.add(System.getProperty("java.class.path"));
-        // An @argfile, not the command line: an IDE classpath can exceed the kernel's 128 KiB limit per argument.
-        String content = lines.stream().map(ChildJvm::quote).collect(Collectors.joining("\n", "", "\n"));
-        try {
-            Files.writeString(argFile, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  ChildJvm(Path argFile, List<String> jvmOptions) {
+    this.argFile = argFile;
+    List<String> lines = new ArrayList<>(jvmOptions);
+    lines.add("-cp");
+    lines.add(System.getProperty("java.class.path"));
+    // An @argfile, not the command line: an IDE classpath can exceed the kernel's 128 KiB limit per argument.
+    String content = lines.stream().map(ChildJvm::quote).collect(Collectors.joining("\n", "", "\n"));
+    try {
+      Files.writeString(argFile, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    Process launch(String mainClass, List<String> args, Path outputFile) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.add("@" + argFile);
-        command.add(mainClass);
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        INHERITED_JVM_OPTION_VARIABLES.forEach(builder.environment()::remove);
-        return builder.start();
-    }
+  Process launch(String mainClass, List<String> args, Path outputFile) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add("@" + argFile);
+    command.add(mainClass);
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    INHERITED_JVM_OPTION_VARIABLES.forEach(builder.environment()::remove);
+    return builder.start();
+  }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
+  private static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
 
-    /** Quotes one argument for an @argfile, where backslash escapes inside quotes. */
-    private static String quote(String argument) {
-        return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-    }
+  /** Quotes one argument for an @argfile, where backslash escapes inside quotes. */
+  private static String quote(String argument) {
+    return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
 }

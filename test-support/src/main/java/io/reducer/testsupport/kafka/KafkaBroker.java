@@ -42,286 +42,286 @@ import io.reducer.testsupport.internal.TempDirs;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
-    private static final int LOG_TAIL_LINES = 60;
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+  private static final int LOG_TAIL_LINES = 60;
 
-    private final Path directory;
-    private final Path consoleLog;
-    private final Path brokerLog;
-    private final Path serverProperties;
-    private final int brokerPort;
-    private final String clusterId = Uuid.randomUuid().toString();
-    private final ChildJvm jvm;
-    private final Thread shutdownHook = new Thread(this::destroyAndDelete, "kafka-broker-cleanup");
+  private final Path directory;
+  private final Path consoleLog;
+  private final Path brokerLog;
+  private final Path serverProperties;
+  private final int brokerPort;
+  private final String clusterId = Uuid.randomUuid().toString();
+  private final ChildJvm jvm;
+  private final Thread shutdownHook = new Thread(this::destroyAndDelete, "kafka-broker-cleanup");
 
-    private volatile Process process;
-    private boolean formatted;
-    private boolean closed;
+  private volatile Process process;
+  private boolean formatted;
+  private boolean closed;
 
-    private KafkaBroker(Map<String, String> configOverrides) {
-        directory = TempDirs.create("kafka-broker-");
-        consoleLog = directory.resolve("console.log");
-        brokerLog = directory.resolve("broker.log");
-        serverProperties = directory.resolve("server.properties");
-        int[] ports = FreePorts.pick(2);
-        brokerPort = ports[0];
-        try {
-            Path tmp = Files.createDirectories(directory.resolve("tmp"));
-            Path log4j = directory.resolve("log4j2.properties");
-            writeProperties(serverProperties,
-                    BrokerConfig.of(brokerPort, ports[1], directory.resolve("data"), configOverrides));
-            Files.writeString(log4j, log4jConfig(brokerLog));
-            jvm = new ChildJvm(directory.resolve("jvm.args"), jvmOptions(tmp, log4j));
-        } catch (IOException | RuntimeException e) {
-            TempDirs.deleteQuietly(directory);
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+  private KafkaBroker(Map<String, String> configOverrides) {
+    directory = TempDirs.create("kafka-broker-");
+    consoleLog = directory.resolve("console.log");
+    brokerLog = directory.resolve("broker.log");
+    serverProperties = directory.resolve("server.properties");
+    int[] ports = FreePorts.pick(2);
+    brokerPort = ports[0];
+    try {
+      Path tmp = Files.createDirectories(directory.resolve("tmp"));
+      Path log4j = directory.resolve("log4j2.properties");
+      writeProperties(serverProperties,
+          BrokerConfig.of(brokerPort, ports[1], directory.resolve("data"), configOverrides));
+      Files.writeString(log4j, log4jConfig(brokerLog));
+      jvm = new ChildJvm(directory.resolve("jvm.args"), jvmOptions(tmp, log4j));
+    } catch (IOException | RuntimeException e) {
+      TempDirs.deleteQuietly(directory);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Formats storage and starts a new broker; blocks until clients can produce to it. */
+  public static KafkaBroker start() {
+    return start(Map.of());
+  }
+
+  /** Like {@link #start()}, with extra or replaced server.properties entries. */
+  public static KafkaBroker start(Map<String, String> brokerConfigOverrides) {
+    KafkaBroker broker = new KafkaBroker(brokerConfigOverrides);
+    try {
+      broker.restart();
+    } catch (RuntimeException | Error e) {
+      broker.close();
+      throw e;
+    }
+    return broker;
+  }
+
+  /** {@code host:port} of the PLAINTEXT listener; the same across restarts. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  /** A fresh, mutable map with {@code bootstrap.servers} set, to which a test adds its client settings. */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return properties;
+  }
+
+  /** A new Admin client for this broker; the caller closes it. */
+  public Admin admin() {
+    return Admin.create(clientProperties());
+  }
+
+  public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /** Creates a topic (replication factor 1) and waits until every partition has a leader. */
+  public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
+    try (Admin admin = admin()) {
+      NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(topicConfig);
+      admin.createTopics(List.of(topic)).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+      while (!BrokerReadiness.allHaveLeaders(admin, List.of(name))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + name + " has partitions without a leader");
         }
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        Thread.sleep(50);
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topic " + name, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out creating topic " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted creating topic " + name, e);
     }
+  }
 
-    /** Formats storage and starts a new broker; blocks until clients can produce to it. */
-    public static KafkaBroker start() {
-        return start(Map.of());
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  /**
+   * Starts the broker again on the same ports and data, after {@link #stop()} or {@link #kill()}; a running
+   * broker is stopped first. Blocks until clients can produce.
+   */
+  public synchronized void restart() {
+    ensureOpen();
+    stop();
+    try {
+      if (!formatted) {
+        format();
+        formatted = true;
+      }
+      process = jvm.launch(BrokerMain.class.getName(), List.of(serverProperties.toString()), consoleLog);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not launch the broker JVM", e);
     }
+    awaitReady();
+  }
 
-    /** Like {@link #start()}, with extra or replaced server.properties entries. */
-    public static KafkaBroker start(Map<String, String> brokerConfigOverrides) {
-        KafkaBroker broker = new KafkaBroker(brokerConfigOverrides);
-        try {
-            broker.restart();
-        } catch (RuntimeException | Error e) {
-            broker.close();
-            throw e;
-        }
-        return broker;
+  /** Graceful shutdown (SIGTERM, Kafka's controlled shutdown); waits for the process to exit. */
+  public synchronized void stop() {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return;
     }
-
-    /** {@code host:port} of the PLAINTEXT listener; the same across restarts. */
-    public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+    p.destroy();
+    if (!waitFor(p, STOP_TIMEOUT)) {
+      p.destroyForcibly();
+      waitFor(p, KILL_TIMEOUT);
     }
+  }
 
-    /** A fresh, mutable map with {@code bootstrap.servers} set, to which a test adds its client settings. */
-    public Map<String, Object> clientProperties() {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return properties;
+  /** Crash: SIGKILL, no shutdown of any kind; waits until the process is gone and its ports are free. */
+  public synchronized void kill() {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return;
     }
-
-    /** A new Admin client for this broker; the caller closes it. */
-    public Admin admin() {
-        return Admin.create(clientProperties());
+    p.destroyForcibly();
+    if (!waitFor(p, KILL_TIMEOUT)) {
+      throw new IllegalStateException("broker process " + p.pid() + " survived SIGKILL");
     }
+  }
 
-    public void createTopic(String name, int partitions) {
-        createTopic(name, partitions, Map.of());
+  /** Kills the broker if it runs and deletes its data and logs. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-
-    /** Creates a topic (replication factor 1) and waits until every partition has a leader. */
-    public void createTopic(String name, int partitions, Map<String, String> topicConfig) {
-        try (Admin admin = admin()) {
-            NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(topicConfig);
-            admin.createTopics(List.of(topic)).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
-            while (!BrokerReadiness.allHaveLeaders(admin, List.of(name))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + name + " has partitions without a leader");
-                }
-                Thread.sleep(50);
-            }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not create topic " + name, e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out creating topic " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating topic " + name, e);
-        }
+    closed = true;
+    destroyAndDelete();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or has run; nothing left to undo
     }
+  }
 
-    public boolean isRunning() {
+  @Override
+  public String toString() {
+    return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+  }
+
+  private void format() throws IOException {
+    Process p = jvm.launch("kafka.tools.StorageTool",
+        List.of("format", "--cluster-id", clusterId, "--config", serverProperties.toString()), consoleLog);
+    if (!waitFor(p, FORMAT_TIMEOUT)) {
+      p.destroyForcibly();
+      throw failure("formatting the broker storage timed out");
+    }
+    if (p.exitValue() != 0) {
+      throw failure("formatting the broker storage failed with exit code " + p.exitValue());
+    }
+  }
+
+  private void awaitReady() {
+    Map<String, Object> properties = clientProperties();
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    properties.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
+    properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250);
+    properties.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
+    properties.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    Admin admin = Admin.create(properties);
+    try {
+      while (!BrokerReadiness.isReady(admin)) {
         Process p = process;
-        return p != null && p.isAlive();
-    }
-
-    /**
-     * Starts the broker again on the same ports and data, after {@link #stop()} or {@link #kill()}; a running
-     * broker is stopped first. Blocks until clients can produce.
-     */
-    public synchronized void restart() {
-        ensureOpen();
-        stop();
-        try {
-            if (!formatted) {
-                format();
-                formatted = true;
-            }
-            process = jvm.launch(BrokerMain.class.getName(), List.of(serverProperties.toString()), consoleLog);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not launch the broker JVM", e);
+        if (!p.isAlive()) {
+          throw failure("the broker exited with code " + p.exitValue() + " during startup");
         }
-        awaitReady();
-    }
-
-    /** Graceful shutdown (SIGTERM, Kafka's controlled shutdown); waits for the process to exit. */
-    public synchronized void stop() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
+        if (System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          throw failure("the broker was not ready within " + STARTUP_TIMEOUT.toSeconds() + " s");
         }
-        p.destroy();
-        if (!waitFor(p, STOP_TIMEOUT)) {
-            p.destroyForcibly();
-            waitFor(p, KILL_TIMEOUT);
-        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IllegalStateException("interrupted while waiting for the broker", e);
+    } finally {
+      admin.close(Duration.ofSeconds(5));
     }
+  }
 
-    /** Crash: SIGKILL, no shutdown of any kind; waits until the process is gone and its ports are free. */
-    public synchronized void kill() {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.destroyForcibly();
-        if (!waitFor(p, KILL_TIMEOUT)) {
-            throw new IllegalStateException("broker process " + p.pid() + " survived SIGKILL");
-        }
+  /** Unsynchronized: it also runs as the shutdown hook, which must not wait for a test thread's lock. */
+  private void destroyAndDelete() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+      waitFor(p, KILL_TIMEOUT);
     }
+    TempDirs.deleteQuietly(directory);
+  }
 
-    /** Kills the broker if it runs and deletes its data and logs. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        destroyAndDelete();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run; nothing left to undo
-        }
-    }
+  private IllegalStateException failure(String message) {
+    return new IllegalStateException(message + LogTail.of(consoleLog, LOG_TAIL_LINES)
+        + LogTail.of(brokerLog, LOG_TAIL_LINES));
+  }
 
-    @Override
-    public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
     }
+  }
 
-    private void format() throws IOException {
-        Process p = jvm.launch("kafka.tools.StorageTool",
-                List.of("format", "--cluster-id", clusterId, "--config", serverProperties.toString()), consoleLog);
-        if (!waitFor(p, FORMAT_TIMEOUT)) {
-            p.destroyForcibly();
-            throw failure("formatting the broker storage timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw failure("formatting the broker storage failed with exit code " + p.exitValue());
-        }
+  private static boolean waitFor(Process p, Duration timeout) {
+    try {
+      return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !p.isAlive();
     }
+  }
 
-    private void awaitReady() {
-        Map<String, Object> properties = clientProperties();
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-        properties.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
-        properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250);
-        properties.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
-        properties.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 250);
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        Admin admin = Admin.create(properties);
-        try {
-            while (!BrokerReadiness.isReady(admin)) {
-                Process p = process;
-                if (!p.isAlive()) {
-                    throw failure("the broker exited with code " + p.exitValue() + " during startup");
-                }
-                if (System.nanoTime() > deadline) {
-                    p.destroyForcibly();
-                    throw failure("the broker was not ready within " + STARTUP_TIMEOUT.toSeconds() + " s");
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IllegalStateException("interrupted while waiting for the broker", e);
-        } finally {
-            admin.close(Duration.ofSeconds(5));
-        }
-    }
+  private List<String> jvmOptions(Path tmp, Path log4j) {
+    return List.of(
+        // Small and quick to start: a test broker holds little data and lives for seconds to minutes.
+        "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+        "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+        "-Djava.io.tmpdir=" + tmp,
+        "-Dlog4j2.configurationFile=" + log4j,
+        // The child also sees the test classpath's simplelogger.properties, which may quiet Kafka for the
+        // tests' own clients; system properties win over it.
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
+        "-Dorg.slf4j.simpleLogger.log.kafka=info",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+        "-D" + BrokerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
+        "-D" + BrokerMain.CLEANUP_DIR_PROPERTY + "=" + directory);
+  }
 
-    /** Unsynchronized: it also runs as the shutdown hook, which must not wait for a test thread's lock. */
-    private void destroyAndDelete() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-            waitFor(p, KILL_TIMEOUT);
-        }
-        TempDirs.deleteQuietly(directory);
-    }
+  private static String log4jConfig(Path file) {
+    return String.join("\n",
+        "status = error",
+        "appender.file.type = File",
+        "appender.file.name = file",
+        "appender.file.append = true",
+        "appender.file.fileName = " + file,
+        "appender.file.layout.type = PatternLayout",
+        "appender.file.layout.pattern = [%d{HH:mm:ss.SSS}] %p %m (%c)%n",
+        "rootLogger.level = info",
+        "rootLogger.appenderRef.file.ref = file",
+        "");
+  }
 
-    private IllegalStateException failure(String message) {
-        return new IllegalStateException(message + LogTail.of(consoleLog, LOG_TAIL_LINES)
-                + LogTail.of(brokerLog, LOG_TAIL_LINES));
+  private static void writeProperties(Path file, Map<String, String> values) throws IOException {
+    Properties properties = new Properties();
+    properties.putAll(values);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      properties.store(out, "single-node KRaft test broker");
     }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-    }
-
-    private static boolean waitFor(Process p, Duration timeout) {
-        try {
-            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !p.isAlive();
-        }
-    }
-
-    private List<String> jvmOptions(Path tmp, Path log4j) {
-        return List.of(
-                // Small and quick to start: a test broker holds little data and lives for seconds to minutes.
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                "-Djava.io.tmpdir=" + tmp,
-                "-Dlog4j2.configurationFile=" + log4j,
-                // The child also sees the test classpath's simplelogger.properties, which may quiet Kafka for the
-                // tests' own clients; system properties win over it.
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
-                "-Dorg.slf4j.simpleLogger.log.kafka=info",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-                "-D" + BrokerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
-                "-D" + BrokerMain.CLEANUP_DIR_PROPERTY + "=" + directory);
-    }
-
-    private static String log4jConfig(Path file) {
-        return String.join("\n",
-                "status = error",
-                "appender.file.type = File",
-                "appender.file.name = file",
-                "appender.file.append = true",
-                "appender.file.fileName = " + file,
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = [%d{HH:mm:ss.SSS}] %p %m (%c)%n",
-                "rootLogger.level = info",
-                "rootLogger.appenderRef.file.ref = file",
-                "");
-    }
-
-    private static void writeProperties(Path file, Map<String, String> values) throws IOException {
-        Properties properties = new Properties();
-        properties.putAll(values);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            properties.store(out, "single-node KRaft test broker");
-        }
-    }
+  }
 }

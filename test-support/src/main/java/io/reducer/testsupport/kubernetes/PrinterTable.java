@@ -25,13 +25,24 @@ public final class PrinterTable {
 
   /** The table for the given resources (as JSON), with a header row, columns padded to their widest cell. */
   public String render(List<JsonNode> resources, Instant now) {
+    return render(resources, now, false);
+  }
+
+  /** As {@link #render(List, Instant)}; with a NAMESPACE column first when listing all namespaces (-A). */
+  public String render(List<JsonNode> resources, Instant now, boolean allNamespaces) {
     List<List<String>> rows = new ArrayList<>();
     List<String> header = new ArrayList<>();
+    if (allNamespaces) {
+      header.add("NAMESPACE");
+    }
     header.add("NAME");
     columns.forEach(c -> header.add(c.getName()));
     rows.add(header);
     for (JsonNode resource : resources) {
       List<String> row = new ArrayList<>();
+      if (allNamespaces) {
+        row.add(resource.path("metadata").path("namespace").asText());
+      }
       row.add(resource.path("metadata").path("name").asText());
       for (CustomResourceColumnDefinition column : columns) {
         row.add(cell(resource, column, now));

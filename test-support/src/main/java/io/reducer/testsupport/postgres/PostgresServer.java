@@ -30,158 +30,158 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class PostgresServer implements AutoCloseable {
 
-    private static final String USER = "postgres";
-    private static final String PASSWORD = "postgres";
-    private static final String DATABASE = "postgres";
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final int LOG_TAIL_LINES = 40;
+  private static final String USER = "postgres";
+  private static final String PASSWORD = "postgres";
+  private static final String DATABASE = "postgres";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final int LOG_TAIL_LINES = 40;
 
-    private final Path directory;
-    private final Path dataDirectory;
-    private final Path log;
-    private final int port;
-    private final PrivilegeDrop privilegeDrop;
-    private final OrphanGuard orphanGuard;
-    private final Thread shutdownHook = new Thread(this::stopAndDelete, "postgres-cleanup");
+  private final Path directory;
+  private final Path dataDirectory;
+  private final Path log;
+  private final int port;
+  private final PrivilegeDrop privilegeDrop;
+  private final OrphanGuard orphanGuard;
+  private final Thread shutdownHook = new Thread(this::stopAndDelete, "postgres-cleanup");
 
-    private volatile EmbeddedPostgres postgres;
-    private boolean closed;
+  private volatile EmbeddedPostgres postgres;
+  private boolean closed;
 
-    private PostgresServer() {
-        directory = TempDirs.create("postgres-");
-        dataDirectory = directory.resolve("data");
-        log = directory.resolve("postgres.log");
-        port = FreePorts.pick();
-        try {
-            privilegeDrop = PrivilegeDrop.ifNeeded();
-            if (privilegeDrop != null) {
-                privilegeDrop.prepareDataDirectory(directory, dataDirectory);
-            }
-        } catch (RuntimeException e) {
-            TempDirs.deleteQuietly(directory);
-            throw e;
-        }
-        orphanGuard = OrphanGuard.watch(directory, dataDirectory);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+  private PostgresServer() {
+    directory = TempDirs.create("postgres-");
+    dataDirectory = directory.resolve("data");
+    log = directory.resolve("postgres.log");
+    port = FreePorts.pick();
+    try {
+      privilegeDrop = PrivilegeDrop.ifNeeded();
+      if (privilegeDrop != null) {
+        privilegeDrop.prepareDataDirectory(directory, dataDirectory);
+      }
+    } catch (RuntimeException e) {
+      TempDirs.deleteQuietly(directory);
+      throw e;
     }
+    orphanGuard = OrphanGuard.watch(directory, dataDirectory);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
 
-    /** Initializes a new cluster and starts it; blocks until it accepts connections. */
-    public static PostgresServer start() {
-        PostgresServer server = new PostgresServer();
-        try {
-            server.restart();
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
-        return server;
+  /** Initializes a new cluster and starts it; blocks until it accepts connections. */
+  public static PostgresServer start() {
+    PostgresServer server = new PostgresServer();
+    try {
+      server.restart();
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
     }
+    return server;
+  }
 
-    /** JDBC URL of the {@code postgres} database; the same across restarts. */
-    public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
-    }
+  /** JDBC URL of the {@code postgres} database; the same across restarts. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
+  }
 
-    public String user() {
-        return USER;
-    }
+  public String user() {
+    return USER;
+  }
 
-    public String password() {
-        return PASSWORD;
-    }
+  public String password() {
+    return PASSWORD;
+  }
 
-    public int port() {
-        return port;
-    }
+  public int port() {
+    return port;
+  }
 
-    /** A new connection to {@link #jdbcUrl()}; fails with {@link SQLException} while the server is stopped. */
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
-    }
+  /** A new connection to {@link #jdbcUrl()}; fails with {@link SQLException} while the server is stopped. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+  }
 
-    public boolean isRunning() {
-        return postgres != null;
-    }
+  public boolean isRunning() {
+    return postgres != null;
+  }
 
-    /** Starts the server again on the same port and data directory; a running server is stopped first. */
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        stop();
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                .setRegisterShutdownHook(false)
-                .setPort(port)
-                .setPGStartupWait(STARTUP_TIMEOUT)
-                .setLocaleConfig("locale", "C")
-                // Tests do not survive power loss; a stopped or killed server still keeps what it wrote.
-                .setServerConfig("fsync", "off")
-                // TCP only: no socket or lock files outside the data directory.
-                .setServerConfig("unix_socket_directories", "''")
-                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        if (privilegeDrop != null) {
-            builder.setPgBinaryResolver(privilegeDrop.binaryResolver());
-        }
-        try {
-            postgres = builder.start();
-        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
-            throw new IllegalStateException("PostgreSQL did not start on port " + port + ": " + e
-                    + LogTail.of(log, LOG_TAIL_LINES), e);
-        }
+  /** Starts the server again on the same port and data directory; a running server is stopped first. */
+  public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
     }
+    stop();
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPort(port)
+        .setPGStartupWait(STARTUP_TIMEOUT)
+        .setLocaleConfig("locale", "C")
+        // Tests do not survive power loss; a stopped or killed server still keeps what it wrote.
+        .setServerConfig("fsync", "off")
+        // TCP only: no socket or lock files outside the data directory.
+        .setServerConfig("unix_socket_directories", "''")
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (privilegeDrop != null) {
+      builder.setPgBinaryResolver(privilegeDrop.binaryResolver());
+    }
+    try {
+      postgres = builder.start();
+    } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+      throw new IllegalStateException("PostgreSQL did not start on port " + port + ": " + e
+          + LogTail.of(log, LOG_TAIL_LINES), e);
+    }
+  }
 
-    /** Fast shutdown ({@code pg_ctl stop -m fast}); the data directory stays. */
-    public synchronized void stop() {
-        EmbeddedPostgres running = postgres;
-        postgres = null;
-        if (running != null) {
-            shutDown(running);
-        }
+  /** Fast shutdown ({@code pg_ctl stop -m fast}); the data directory stays. */
+  public synchronized void stop() {
+    EmbeddedPostgres running = postgres;
+    postgres = null;
+    if (running != null) {
+      shutDown(running);
     }
+  }
 
-    /** Stops the server and deletes its data. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopAndDelete();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run
-        }
+  /** Stops the server and deletes its data. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    stopAndDelete();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or has run
+    }
+  }
 
-    @Override
-    public String toString() {
-        return "PostgresServer[" + jdbcUrl() + ", " + directory + "]";
-    }
+  @Override
+  public String toString() {
+    return "PostgresServer[" + jdbcUrl() + ", " + directory + "]";
+  }
 
-    /** Unsynchronized: it also runs as the shutdown hook, which must not wait for a test thread's lock. */
-    private void stopAndDelete() {
-        EmbeddedPostgres running = postgres;
-        postgres = null;
-        try {
-            if (running != null) {
-                shutDown(running);
-            }
-        } finally {
-            TempDirs.deleteQuietly(directory);
-            orphanGuard.dismiss();
-        }
+  /** Unsynchronized: it also runs as the shutdown hook, which must not wait for a test thread's lock. */
+  private void stopAndDelete() {
+    EmbeddedPostgres running = postgres;
+    postgres = null;
+    try {
+      if (running != null) {
+        shutDown(running);
+      }
+    } finally {
+      TempDirs.deleteQuietly(directory);
+      orphanGuard.dismiss();
     }
+  }
 
-    /** zonky's close runs {@code pg_ctl stop -m fast} and logs rather than throws when that fails. */
-    private static void shutDown(EmbeddedPostgres running) {
-        try {
-            running.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** zonky's close runs {@code pg_ctl stop -m fast} and logs rather than throws when that fails. */
+  private static void shutDown(EmbeddedPostgres running) {
+    try {
+      running.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 }

@@ -26,80 +26,80 @@ import io.zonky.test.db.postgres.util.LinuxUtils;
  */
 final class PrivilegeDrop {
 
-    private static final String USER = "nobody";
-    private static final List<String> BINARIES = List.of("initdb", "pg_ctl", "postgres");
+  private static final String USER = "nobody";
+  private static final List<String> BINARIES = List.of("initdb", "pg_ctl", "postgres");
 
-    /** One resolver per JVM: zonky caches its unpacked directory per resolver instance. */
-    private static PgBinaryResolver sharedResolver;
+  /** One resolver per JVM: zonky caches its unpacked directory per resolver instance. */
+  private static PgBinaryResolver sharedResolver;
 
-    private PrivilegeDrop() {
+  private PrivilegeDrop() {
+  }
+
+  /** An instance when PostgreSQL would otherwise be started as root, else null. */
+  static PrivilegeDrop ifNeeded() {
+    if (new UnixSystem().getUid() != 0 || LinuxUtils.isUnshareAvailable()) {
+      return null;
     }
+    return new PrivilegeDrop();
+  }
 
-    /** An instance when PostgreSQL would otherwise be started as root, else null. */
-    static PrivilegeDrop ifNeeded() {
-        if (new UnixSystem().getUid() != 0 || LinuxUtils.isUnshareAvailable()) {
-            return null;
-        }
-        return new PrivilegeDrop();
+  /** The data directory must belong to the server's user, and its parents must let that user through. */
+  void prepareDataDirectory(Path parent, Path dataDirectory) {
+    try {
+      Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx--x--x"));
+      Files.createDirectories(dataDirectory);
+      Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
+      UserPrincipal user = dataDirectory.getFileSystem().getUserPrincipalLookupService()
+          .lookupPrincipalByName(USER);
+      Files.setOwner(dataDirectory, user);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not hand the data directory to " + USER, e);
     }
+  }
 
-    /** The data directory must belong to the server's user, and its parents must let that user through. */
-    void prepareDataDirectory(Path parent, Path dataDirectory) {
+  PgBinaryResolver binaryResolver() {
+    synchronized (PrivilegeDrop.class) {
+      if (sharedResolver == null) {
         try {
-            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx--x--x"));
-            Files.createDirectories(dataDirectory);
-            Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
-            UserPrincipal user = dataDirectory.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(USER);
-            Files.setOwner(dataDirectory, user);
+          Path real = PostgresBinaries.unpackShared();
+          String setpriv = findSetpriv();
+          Map<String, String> scripts = new LinkedHashMap<>();
+          for (String binary : BINARIES) {
+            scripts.put(binary, script(setpriv, real.resolve("bin").resolve(binary)));
+          }
+          byte[] archive = PostgresBinaries.scriptArchive(scripts);
+          sharedResolver = (system, architecture) -> new ByteArrayInputStream(archive);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not hand the data directory to " + USER, e);
+          throw new UncheckedIOException("could not prepare PostgreSQL binaries for " + USER, e);
         }
+      }
+      return sharedResolver;
     }
+  }
 
-    PgBinaryResolver binaryResolver() {
-        synchronized (PrivilegeDrop.class) {
-            if (sharedResolver == null) {
-                try {
-                    Path real = PostgresBinaries.unpackShared();
-                    String setpriv = findSetpriv();
-                    Map<String, String> scripts = new LinkedHashMap<>();
-                    for (String binary : BINARIES) {
-                        scripts.put(binary, script(setpriv, real.resolve("bin").resolve(binary)));
-                    }
-                    byte[] archive = PostgresBinaries.scriptArchive(scripts);
-                    sharedResolver = (system, architecture) -> new ByteArrayInputStream(archive);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not prepare PostgreSQL binaries for " + USER, e);
-                }
-            }
-            return sharedResolver;
-        }
-    }
+  private static String script(String setpriv, Path binary) {
+    return String.join("\n",
+        "#!/bin/sh",
+        "# PostgreSQL refuses to run as root: run the real binary as " + USER + ".",
+        "# zonky passes absolute paths, so leaving a working directory " + USER + " may not read is safe.",
+        "cd / || exit 1",
+        "exec " + quote(setpriv) + " --reuid=" + USER + " --regid=\"$(id -g " + USER + ")\" --clear-groups -- "
+            + quote(binary.toString()) + " \"$@\"",
+        "");
+  }
 
-    private static String script(String setpriv, Path binary) {
-        return String.join("\n",
-                "#!/bin/sh",
-                "# PostgreSQL refuses to run as root: run the real binary as " + USER + ".",
-                "# zonky passes absolute paths, so leaving a working directory " + USER + " may not read is safe.",
-                "cd / || exit 1",
-                "exec " + quote(setpriv) + " --reuid=" + USER + " --regid=\"$(id -g " + USER + ")\" --clear-groups -- "
-                        + quote(binary.toString()) + " \"$@\"",
-                "");
+  private static String findSetpriv() {
+    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/bin:/usr/sbin:/sbin";
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "setpriv"))) {
+        return Path.of(dir, "setpriv").toString();
+      }
     }
+    throw new IllegalStateException("running as root without user namespaces, PostgreSQL needs setpriv "
+        + "(package util-linux) to drop to " + USER);
+  }
 
-    private static String findSetpriv() {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/bin:/usr/sbin:/sbin";
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "setpriv"))) {
-                return Path.of(dir, "setpriv").toString();
-            }
-        }
-        throw new IllegalStateException("running as root without user namespaces, PostgreSQL needs setpriv "
-                + "(package util-linux) to drop to " + USER);
-    }
-
-    private static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
-    }
+  private static String quote(String value) {
+    return "'" + value.replace("'", "'\\''") + "'";
+  }
 }

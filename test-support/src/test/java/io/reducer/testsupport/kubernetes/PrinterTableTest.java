@@ -42,4 +42,16 @@ class PrinterTableTest {
     assertThat(PrinterTable.age("2025-10-21T00:00:00Z", t0.plusSeconds(3 * 3600))).isEqualTo("3h");
     assertThat(PrinterTable.age("2025-10-21T00:00:00Z", t0.plusSeconds(3 * 86400))).isEqualTo("3d");
   }
+
+  @Test
+  void listingAllNamespacesAddsTheNamespaceColumnFirst() throws Exception {
+    JsonNode resource = JSON.readTree("{\"metadata\":{\"name\":\"orders\",\"namespace\":\"shop\","
+        + "\"creationTimestamp\":\"2025-10-21T12:00:00Z\"}}");
+
+    String table = new PrinterTable(crd).render(List.of(resource), Instant.parse("2025-10-21T12:00:05Z"), true);
+
+    assertThat(table.lines()).containsExactly(
+        "NAMESPACE   NAME     LAG      HEALTH   AGE",
+        "shop        orders   <none>   <none>   5s");
+  }
 }

@@ -12,34 +12,34 @@ import java.util.List;
  */
 public final class NoUserNamespaceProbe {
 
-    private NoUserNamespaceProbe() {
-    }
+  private NoUserNamespaceProbe() {
+  }
 
-    public static void main(String[] args) throws Exception {
-        try (PostgresServer server = PostgresServer.start()) {
-            query(server, "CREATE TABLE probe (v TEXT); INSERT INTO probe VALUES ('kept')");
-            server.restart();
-            try (Connection connection = server.connect(); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT v FROM probe")) {
-                rs.next();
-                System.out.println("value=" + rs.getString(1));
-            }
-            System.out.println("postmaster users=" + postmasterUsers(server.port()));
-        }
+  public static void main(String[] args) throws Exception {
+    try (PostgresServer server = PostgresServer.start()) {
+      query(server, "CREATE TABLE probe (v TEXT); INSERT INTO probe VALUES ('kept')");
+      server.restart();
+      try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT v FROM probe")) {
+        rs.next();
+        System.out.println("value=" + rs.getString(1));
+      }
+      System.out.println("postmaster users=" + postmasterUsers(server.port()));
     }
+  }
 
-    private static void query(PostgresServer server, String sql) throws Exception {
-        try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+  private static void query(PostgresServer server, String sql) throws Exception {
+    try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
+  }
 
-    private static List<String> postmasterUsers(int port) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().orElse("").endsWith("/bin/postgres"))
-                .filter(p -> Arrays.asList(p.info().arguments().orElse(new String[0])).contains(Integer.toString(port)))
-                .map(p -> p.info().user().orElse("?"))
-                .distinct()
-                .toList();
-    }
+  private static List<String> postmasterUsers(int port) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").endsWith("/bin/postgres"))
+        .filter(p -> Arrays.asList(p.info().arguments().orElse(new String[0])).contains(Integer.toString(port)))
+        .map(p -> p.info().user().orElse("?"))
+        .distinct()
+        .toList();
+  }
 }
