@@ -44,7 +44,7 @@ class CrdSchemaTest {
 
   @ParameterizedTest
   @MethodSource("crds")
-  void everyUserSuppliedStringListAndMapIsBounded(Path file) throws IOException {
+  void everyUserSuppliedStringNumberListAndMapIsBounded(Path file) throws IOException {
     JSONSchemaProps spec = version(load(file)).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
     List<String> unbounded = new ArrayList<>();
     walk("spec", spec, (path, schema) -> {
@@ -53,6 +53,10 @@ class CrdSchemaTest {
         case "string":
           bounded = schema.getMaxLength() != null || schema.getEnum() != null && !schema.getEnum().isEmpty()
               || schema.getPattern() != null && schema.getPattern().contains("{");
+          break;
+        case "integer":
+        case "number":
+          bounded = schema.getMinimum() != null;
           break;
         case "array":
           bounded = schema.getMaxItems() != null;

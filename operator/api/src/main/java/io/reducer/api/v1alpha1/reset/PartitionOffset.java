@@ -16,6 +16,7 @@ public class PartitionOffset {
 
   @Required
   @Min(0)
+  @Max(1000000000000000000.0)
   @JsonPropertyDescription("Offset of the next record to apply; clamped to the partition's log start and end.")
   private long offset;
 

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.reset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -35,6 +37,8 @@ public class ResetTarget {
       + "a time after the last record resets to the log end.")
   private String timestamp;
 
+  @Min(-1000000000000000.0)
+  @Max(1000000000000000.0)
   @JsonPropertyDescription("With type shiftBy: records to move the current position by; negative moves back.")
   private Long shiftBy;
 
