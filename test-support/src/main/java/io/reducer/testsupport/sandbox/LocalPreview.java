@@ -13,6 +13,7 @@ import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.kubernetes.PrinterTable;
 import io.reducer.testsupport.postgres.PostgresServer;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,11 +33,21 @@ public final class LocalPreview {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  private LocalPreview() {
+  private final PrintStream out;
+
+  LocalPreview(PrintStream out) {
+    this.out = out;
   }
 
   public static void main(String[] args) throws Exception {
-    boolean once = List.of(args).contains("--once");
+    int status = new LocalPreview(System.out).run(List.of(args).contains("--once"));
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Starts everything, applies and lists the examples; returns 0 when every step reached its expected state. */
+  int run(boolean once) throws Exception {
     long t0 = System.nanoTime();
     step("starting Kafka broker (KRaft, own JVM)");
     try (KafkaBroker kafka = KafkaBroker.start()) {
@@ -53,7 +64,7 @@ public final class LocalPreview {
           printTables(client, kubernetes.crds());
           if (refused > 0 || !hostileRefused) {
             step("FAILED: " + refused + " example(s) refused" + (hostileRefused ? "" : ", hostile projection admitted"));
-            System.exit(1);
+            return 1;
           }
           if (!once) {
             step("running; press Ctrl-C to stop (Kafka " + kafka.bootstrapServers() + ", PostgreSQL "
@@ -66,10 +77,11 @@ public final class LocalPreview {
       }
     }
     step("stopped cleanly" + since(t0));
+    return 0;
   }
 
   /** Admits each example like the API server would, then stores it. Returns how many were refused. */
-  static int applyExamples(KubernetesClient client) throws Exception {
+  int applyExamples(KubernetesClient client) throws Exception {
     Map<String, CrdValidator> validators = new HashMap<>();
     for (Path crd : ProjectLayout.committedCrds()) {
       CrdValidator validator = CrdValidator.fromYaml(crd);
@@ -94,7 +106,7 @@ public final class LocalPreview {
   }
 
   /** What a user sees when a resource carries a hostile identifier: refused before it is stored. */
-  static boolean showHostileInputIsRefused() throws Exception {
+  boolean showHostileInputIsRefused() throws Exception {
     Path projection = ProjectLayout.examples().stream()
         .filter(f -> f.getFileName().toString().equals("projection.yaml")).findFirst().orElseThrow();
     JsonNode hostile = YAML.readTree(projection.toFile());
@@ -107,21 +119,21 @@ public final class LocalPreview {
     return !result.valid();
   }
 
-  static void printTables(KubernetesClient client, List<CustomResourceDefinition> crds) {
+  void printTables(KubernetesClient client, List<CustomResourceDefinition> crds) {
     for (CustomResourceDefinition crd : crds) {
       String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
       List<JsonNode> items = new ArrayList<>();
       client.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list()
           .getItems().forEach(r -> items.add(YAML.valueToTree(r)));
-      System.out.println();
-      System.out.println("$ kubectl get " + crd.getSpec().getNames().getShortNames().get(0) + " -A");
-      System.out.print(new PrinterTable(crd).render(items, Instant.now(), true));
+      out.println();
+      out.println("$ kubectl get " + crd.getSpec().getNames().getShortNames().get(0) + " -A");
+      out.print(new PrinterTable(crd).render(items, Instant.now(), true));
     }
-    System.out.println();
+    out.println();
   }
 
-  private static void step(String message) {
-    System.out.println("[sandbox] " + message);
+  private void step(String message) {
+    out.println("[sandbox] " + message);
   }
 
   private static String since(long t0) {
