@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.reducer.testsupport.ProjectLayout;
@@ -64,7 +64,7 @@ public final class MockKubernetes implements AutoCloseable {
 
   static CustomResourceDefinition load(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+      return new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read CRD " + file, e);
     }
