@@ -1,0 +1,54 @@
+package io.reducer.controller.kafka;
+
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** A failed Kafka call, with the condition reason it maps to and a message that says what to check. */
+public final class KafkaFailure extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Condition reasons for Kafka failures. */
+  public enum Reason {
+    KafkaUnreachable,
+    KafkaAuthenticationFailed,
+    KafkaAuthorizationFailed,
+    TopicNotFound,
+    KafkaError
+  }
+
+  private final Reason reason;
+
+  public KafkaFailure(Reason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** Maps an exception from the Admin client to a reason and an actionable message. */
+  public static KafkaFailure of(Throwable error, String bootstrapServers, String what) {
+    Throwable cause = error instanceof ExecutionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof TimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+      return new KafkaFailure(Reason.KafkaUnreachable, what + ": no answer from " + bootstrapServers
+          + " in time; check spec.kafka.bootstrapServers, the network path and that the brokers are up", cause);
+    }
+    if (cause instanceof AuthenticationException) {
+      return new KafkaFailure(Reason.KafkaAuthenticationFailed, what + ": authentication failed at "
+          + bootstrapServers + " (" + cause.getMessage() + "); check spec.kafka.security and its Secrets", cause);
+    }
+    if (cause instanceof AuthorizationException) {
+      return new KafkaFailure(Reason.KafkaAuthorizationFailed, what + ": not authorized ("
+          + cause.getMessage() + "); grant the operator's Kafka principal Describe on the topics and groups", cause);
+    }
+    if (cause instanceof UnknownTopicOrPartitionException) {
+      return new KafkaFailure(Reason.TopicNotFound, what + ": " + cause.getMessage(), cause);
+    }
+    return new KafkaFailure(Reason.KafkaError, what + ": " + cause, cause);
+  }
+}

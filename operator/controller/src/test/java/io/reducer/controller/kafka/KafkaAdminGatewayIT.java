@@ -1,0 +1,84 @@
+package io.reducer.controller.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reducer.testsupport.kafka.KafkaBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Kafka gateway against a real broker. */
+class KafkaAdminGatewayIT {
+
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void readsLogEndOffsetsOfEveryPartitionOfSeveralTopicsInOneProbe() throws Exception {
+    broker.createTopic("probe.state", 3);
+    broker.createTopic("probe.dlq", 1);
+    produce("probe.state", 0, 5);
+    produce("probe.state", 2, 7);
+    produce("probe.dlq", 0, 2);
+
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
+      Map<String, TopicOffsets> offsets = gateway.topicOffsets(List.of("probe.state", "probe.dlq"));
+
+      TopicOffsets state = offsets.get("probe.state");
+      assertThat(state.partitions()).isEqualTo(3);
+      assertThat(new long[] {state.logEnd(0), state.logEnd(1), state.logEnd(2)}).containsExactly(5, 0, 7);
+      assertThat(state.logStart(0)).isZero();
+      assertThat(offsets.get("probe.dlq").logEnd(0)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aMissingTopicIsReportedAsTopicNotFound() {
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
+      assertThatThrownBy(() -> gateway.topicOffsets(List.of("no.such.topic")))
+          .isInstanceOfSatisfying(KafkaFailure.class, f -> assertThat(f.reason()).isEqualTo(KafkaFailure.Reason.TopicNotFound));
+    }
+  }
+
+  @Test
+  void anUnreachableBrokerIsReportedAsKafkaUnreachableWithinTheTimeout() {
+    Map<String, Object> nowhere = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(nowhere, Duration.ofSeconds(2))) {
+      assertThatThrownBy(() -> gateway.topicOffsets(List.of("anything")))
+          .isInstanceOfSatisfying(KafkaFailure.class, f -> {
+            assertThat(f.reason()).isEqualTo(KafkaFailure.Reason.KafkaUnreachable);
+            assertThat(f.getMessage()).contains("127.0.0.1:1").contains("spec.kafka.bootstrapServers");
+          });
+    }
+  }
+
+  private static void produce(String topic, int partition, int count) throws Exception {
+    Properties props = new Properties();
+    props.putAll(broker.clientProperties());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, partition, "k" + i, "v" + i)).get();
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.reducer.controller.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.reducer.testsupport.postgres.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The database reads against a real PostgreSQL. */
+class ProjectionDatabaseIT {
+
+  private static PostgresServer postgres;
+
+  @BeforeAll
+  static void startDatabase() {
+    postgres = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    postgres.close();
+  }
+
+  @Test
+  void beforeAnyMaterializerRanThereAreNoWatermarksAndNoError() throws Exception {
+    try (Connection connection = postgres.connect()) {
+      connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS fresh");
+      Map<String, Map<Integer, Watermark>> result =
+          new ProjectionDatabase("fresh", "test").watermarks(connection, List.of("orders-view"));
+
+      assertThat(result).containsOnlyKeys("orders-view");
+      assertThat(result.get("orders-view")).isEmpty();
+    }
+  }
+
+  @Test
+  void readsTheWatermarksOfSeveralProjectionsInOneQueryAndCountsStaleRows() throws Exception {
+    try (Connection connection = postgres.connect(); Statement sql = connection.createStatement()) {
+      sql.execute("CREATE SCHEMA pipeline");
+      sql.execute("CREATE TABLE pipeline.projection_watermarks (projection text, partition int, next_offset bigint,"
+          + " epoch bigint, last_event_time timestamptz, updated_at timestamptz, PRIMARY KEY (projection, partition))");
+      sql.execute("INSERT INTO pipeline.projection_watermarks VALUES ('a', 0, 10, 2, now(), now()),"
+          + " ('a', 1, 20, 2, NULL, now()), ('b', 0, 7, 1, now(), now()), ('other', 0, 1, 1, now(), now())");
+      sql.execute("CREATE TABLE pipeline.workflow_state (workflow_key text PRIMARY KEY, version bigint)");
+      sql.execute("CREATE TABLE pipeline.workflow_projection (workflow_key text PRIMARY KEY, version bigint)");
+      sql.execute("INSERT INTO pipeline.workflow_state VALUES ('w1', 3), ('w2', 5), ('w3', 1)");
+      sql.execute("INSERT INTO pipeline.workflow_projection VALUES ('w1', 3), ('w2', 4)");
+
+      ProjectionDatabase database = new ProjectionDatabase("pipeline", "test");
+      Map<String, Map<Integer, Watermark>> watermarks = database.watermarks(connection, List.of("a", "b"));
+
+      assertThat(watermarks).containsOnlyKeys("a", "b");
+      assertThat(watermarks.get("a")).containsOnlyKeys(0, 1);
+      assertThat(watermarks.get("a").get(1).nextOffset()).isEqualTo(20);
+      assertThat(watermarks.get("a").get(1).epoch()).isEqualTo(2);
+      assertThat(watermarks.get("a").get(1).lastEventTime()).isNull();
+      assertThat(watermarks.get("b").get(0).nextOffset()).isEqualTo(7);
+      // w2 is one version behind and w3 was never projected.
+      assertThat(database.staleRows(connection, "workflow_projection")).hasValue(2);
+      assertThat(database.staleRows(connection, "missing_projection")).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnreachableDatabaseIsReportedAsDatabaseUnreachable() {
+    assertThatThrownBy(() -> {
+      try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/postgres?connectTimeout=2",
+          "postgres", "postgres")) {
+        new ProjectionDatabase("public", "127.0.0.1:1/postgres").watermarks(connection, List.of("a"));
+      }
+    }).isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(
+        DatabaseFailure.of(e, "127.0.0.1:1/postgres", "connecting").reason())
+        .isEqualTo(DatabaseFailure.Reason.DatabaseUnreachable));
+  }
+
+  @Test
+  void aHostileIdentifierNeverReachesSql() {
+    assertThatThrownBy(() -> new ProjectionDatabase("public; DROP TABLE x", "test"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid SQL identifier");
+  }
+}
