@@ -1,0 +1,25 @@
+package io.reducer.controller.pipeline;
+
+/** Why a reference or a credential could not be resolved; reason and message go into a condition. */
+public final class ResolutionFailure extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Condition reasons for resolution failures. */
+  public enum Reason {
+    CrossNamespaceReference,
+    SecretNotFound,
+    SecretKeyNotFound
+  }
+
+  private final Reason reason;
+
+  public ResolutionFailure(Reason reason, String message) {
+    super(message);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
