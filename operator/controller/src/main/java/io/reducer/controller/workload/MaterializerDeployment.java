@@ -1,0 +1,146 @@
+package io.reducer.controller.workload;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionSpec;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.common.ResourceQuantities;
+import io.reducer.api.v1alpha1.common.WorkloadResources;
+import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Deployment of a projection's materializers: the workloads image running {@code materialize}, configured
+ * through the environment. Credentials reach the pod only as secretKeyRef; the operator never copies them.
+ */
+public final class MaterializerDeployment {
+
+  public static final String COMPONENT = "materializer";
+  public static final int HTTP_PORT = 8080;
+
+  private MaterializerDeployment() {
+  }
+
+  /** Labels that select a projection's materializer pods: kubectl get pods -l reducer.io/projection=NAME. */
+  public static Map<String, String> selector(Projection projection) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "reducer-materializer");
+    labels.put("app.kubernetes.io/instance", projection.getMetadata().getName());
+    labels.put("reducer.io/projection", projection.getMetadata().getName());
+    return labels;
+  }
+
+  public static String name(Projection projection) {
+    return projection.getMetadata().getName() + "-materializer";
+  }
+
+  /** The consumer group: spec.consumerGroup, or reducer.NAMESPACE.NAME. */
+  public static String consumerGroup(Projection projection) {
+    String group = projection.getSpec().getConsumerGroup();
+    return group != null ? group
+        : "reducer." + projection.getMetadata().getNamespace() + "." + projection.getMetadata().getName();
+  }
+
+  /** The topic: spec.sourceTopic, or the pipeline's stateCommitted topic. */
+  public static String sourceTopic(Projection projection, ReducerPipeline pipeline) {
+    String topic = projection.getSpec().getSourceTopic();
+    return topic != null ? topic : pipeline.getSpec().getTopics().getStateCommitted().getName();
+  }
+
+  public static Deployment build(Projection projection, ReducerPipeline pipeline, String image, int replicas) {
+    ProjectionSpec spec = projection.getSpec();
+    PostgresConnection postgres = pipeline.getSpec().getPostgres();
+    Map<String, String> labels = selector(projection);
+    Map<String, String> podLabels = new LinkedHashMap<>(labels);
+    podLabels.put("app.kubernetes.io/component", COMPONENT);
+    podLabels.put("app.kubernetes.io/managed-by", "reducer-operator");
+
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain("KAFKA_BOOTSTRAP_SERVERS", pipeline.getSpec().getKafka().getBootstrapServers()));
+    env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
+    env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
+    env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));
+    env.add(plain("MATERIALIZER_PROJECTION", projection.getMetadata().getName()));
+    env.add(plain("MATERIALIZER_TABLE", spec.getTable()));
+    env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
+    env.add(plain("MATERIALIZER_JDBC_URL", "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/"
+        + postgres.getDatabase() + "?sslmode=" + postgres.getSslMode().name().replace('_', '-')));
+    env.add(fromSecret("PGUSER", postgres.getCredentials().getSecretName(), postgres.getCredentials().getUsernameKey()));
+    env.add(fromSecret("PGPASSWORD", postgres.getCredentials().getSecretName(),
+        postgres.getCredentials().getPasswordKey()));
+    env.add(plain("MATERIALIZER_MAX_RECORDS", String.valueOf(spec.getMaterializer().getBatch().getMaxRecords())));
+    env.add(plain("MATERIALIZER_POLL_TIMEOUT_MS",
+        String.valueOf(spec.getMaterializer().getBatch().getPollTimeoutMs())));
+    env.add(plain("MATERIALIZER_HTTP_PORT", String.valueOf(HTTP_PORT)));
+
+    return new DeploymentBuilder()
+        .withNewMetadata().withName(name(projection)).withNamespace(projection.getMetadata().getNamespace())
+        .withLabels(podLabels).endMetadata()
+        .withNewSpec().withReplicas(replicas)
+        .withNewSelector().withMatchLabels(labels).endSelector()
+        // One consumer leaves before its replacement joins: no window with two owners per partition.
+        .withNewStrategy().withType("Recreate").endStrategy()
+        .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withSecurityContext(RestrictedPod.podSecurityContext())
+        .withTerminationGracePeriodSeconds(30L)
+        .addToContainers(new ContainerBuilder()
+            .withName(COMPONENT).withImage(image).withArgs("materialize")
+            .withEnv(env)
+            .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
+            .withNewLivenessProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http")).endHttpGet()
+            .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+            .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet()
+            .withPeriodSeconds(5).withFailureThreshold(2).endReadinessProbe()
+            .withResources(resources(spec.getMaterializer().getResources()))
+            .withSecurityContext(RestrictedPod.containerSecurityContext())
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+            .build())
+        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec().endTemplate().endSpec().build();
+  }
+
+  private static EnvVar plain(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar fromSecret(String name, String secret, String key) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
+        .withOptional(false).endSecretKeyRef().endValueFrom().build();
+  }
+
+  private static ResourceRequirements resources(WorkloadResources resources) {
+    ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
+    if (resources != null) {
+      builder.withRequests(quantities(resources.getRequests())).withLimits(quantities(resources.getLimits()));
+    }
+    return builder.build();
+  }
+
+  private static Map<String, Quantity> quantities(ResourceQuantities quantities) {
+    Map<String, Quantity> out = new LinkedHashMap<>();
+    if (quantities != null) {
+      if (quantities.getCpu() != null) {
+        out.put("cpu", new Quantity(quantities.getCpu()));
+      }
+      if (quantities.getMemory() != null) {
+        out.put("memory", new Quantity(quantities.getMemory()));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+package io.reducer.controller.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.testsupport.ProjectLayout;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The materializer Deployment built from the examples in manifests/examples. */
+class MaterializerDeploymentTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final Projection projection = example("projection.yaml", Projection.class);
+  private final ReducerPipeline pipeline = example("reducerpipeline.yaml", ReducerPipeline.class);
+  private final Deployment deployment =
+      MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6);
+  private final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+  private final Container container = pod.getContainers().get(0);
+
+  @Test
+  void runsTheMaterializeCommandWithTheComputedReplicas() {
+    assertThat(deployment.getMetadata().getName()).isEqualTo("workflow-projection-materializer");
+    assertThat(deployment.getMetadata().getNamespace()).isEqualTo("orders");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(6);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/reducer/workloads:0.1.0");
+    assertThat(container.getArgs()).containsExactly("materialize");
+  }
+
+  @Test
+  void configurationComesFromThePipelineWithDefaultsFilledIn() {
+    Map<String, String> env = container.getEnv().stream().filter(e -> e.getValue() != null)
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+    assertThat(env).containsEntry("MATERIALIZER_TOPIC", "prod.workflows.evt.state-committed.v1")
+        .containsEntry("MATERIALIZER_DLQ_TOPIC", "prod.workflows.evt.state-committed.v1.dlq")
+        .containsEntry("MATERIALIZER_GROUP", "reducer.orders.workflow-projection")
+        .containsEntry("MATERIALIZER_PROJECTION", "workflow-projection")
+        .containsEntry("MATERIALIZER_TABLE", "workflow_projection")
+        .containsEntry("MATERIALIZER_JDBC_URL", "jdbc:postgresql://postgres.orders.svc:5432/workflows?sslmode=require")
+        .containsEntry("MATERIALIZER_MAX_RECORDS", "500")
+        .containsEntry("KAFKA_BOOTSTRAP_SERVERS", pipeline.getSpec().getKafka().getBootstrapServers());
+  }
+
+  @Test
+  void databaseCredentialsArriveOnlyAsSecretReferences() {
+    EnvVar password = container.getEnv().stream().filter(e -> e.getName().equals("PGPASSWORD")).findFirst().orElseThrow();
+    EnvVar user = container.getEnv().stream().filter(e -> e.getName().equals("PGUSER")).findFirst().orElseThrow();
+
+    assertThat(password.getValue()).isNull();
+    assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("workflows-postgres");
+    assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+    assertThat(user.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("username");
+  }
+
+  @Test
+  void podsFollowTheRestrictedPodSecurityStandard() {
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void probesUseTheMaterializersEndpointsAndLabelsFindThePods() {
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .containsEntry("reducer.io/projection", "workflow-projection");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+  }
+
+  private static <T> T example(String file, Class<T> type) {
+    try {
+      Path path = ProjectLayout.root().resolve("manifests/examples").resolve(file);
+      return YAML.readValue(path.toFile(), type);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
