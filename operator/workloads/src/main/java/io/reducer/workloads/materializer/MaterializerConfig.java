@@ -54,7 +54,7 @@ public record MaterializerConfig(
   public static String usage() {
     StringBuilder text = new StringBuilder("usage: workloads materialize [options]\n\noptions (flag, or environment variable):\n");
     for (String[] option : OPTIONS) {
-      text.append(String.format("  %-20s %-30s %s%s%n", option[0], option[1], option[3],
+      text.append(String.format("  %-20s %-32s %s%s%n", option[0], option[1], option[3],
           option[2] == null ? " (required)" : option[2].isEmpty() ? "" : " (default " + option[2] + ")"));
     }
     return text.toString();
