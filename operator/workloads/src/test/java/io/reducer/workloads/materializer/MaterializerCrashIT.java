@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,23 +47,20 @@ class MaterializerCrashIT {
     env.put("MATERIALIZER_HTTP_PORT", "0");
     env.put("MATERIALIZER_MAX_RECORDS", "50");
 
-    // Each key's versions go up by one per record, so the model is the last version produced per key, and a
-    // record applied a second time would show as a skipped duplicate.
-    Map<String, Long> model = new HashMap<>();
-    CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(topic, model));
-
     ChildMaterializer first = new ChildMaterializer(logs, "first", env);
+    first.httpPort(); // started: configuration checked, tables created
+    // Each key's versions go up by one per record, so a record applied twice shows as a skipped duplicate.
+    PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
     try {
-      // The first process creates the tables; until then the query fails.
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-          .until(() -> applied("crash") >= RECORDS / 4);
-      assertThat(producing).as("still producing when killed").isNotDone();
+          .until(() -> applied("crash") >= RECORDS / 8);
+      assertThat(producer.isDone()).as("still producing when killed").isFalse();
       first.kill();
     } finally {
       first.close();
     }
     long appliedAtKill = applied("crash");
-    producing.get(60, TimeUnit.SECONDS);
+    Map<String, String> model = producer.awaitModel();
     assertThat(appliedAtKill).isLessThan(RECORDS);
 
     try (ChildMaterializer second = new ChildMaterializer(logs, "second", env)) {
@@ -75,9 +68,7 @@ class MaterializerCrashIT {
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
           .untilAsserted(() -> assertThat(cluster.watermarks("crash")).isEqualTo(end));
 
-      Map<String, String> expected = new HashMap<>();
-      model.forEach((key, version) -> expected.put(key, version + ":" + TestEvents.state(version)));
-      assertThat(cluster.projection("crash_projection")).isEqualTo(expected);
+      assertThat(cluster.projection("crash_projection")).isEqualTo(model);
 
       String metrics = second.get("/metrics").body();
       assertThat(counter(metrics, "projection_materializer_duplicate_events_skipped_total")).isZero();
@@ -93,23 +84,6 @@ class MaterializerCrashIT {
   /** Records the watermarks account for: the sum of next offsets (one record per offset, no transactions). */
   private static long applied(String projection) {
     return cluster.watermarks(projection).values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  private static void produce(String topic, Map<String, Long> model) {
-    try (KafkaProducer<String, String> producer = cluster.producer()) {
-      for (int i = 0; i < RECORDS; i++) {
-        String key = "wf-" + (i % KEYS);
-        long version = model.merge(key, 1L, Long::sum);
-        producer.send(TestEvents.event(topic, key, version));
-        if (i % 20 == 19) {
-          Thread.sleep(10);
-        }
-      }
-      producer.flush();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double counter(String metrics, String name) {
