@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Fails fast, before joining the group, on what a restart cannot fix: an unreachable broker or database, a
@@ -27,7 +28,7 @@ final class StartupChecks {
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS,
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS / 2);
-    try (Admin admin = Admin.create(properties)) {
+    try (Admin admin = admin(config, properties)) {
       try {
         admin.describeCluster().nodes().get(KAFKA_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
@@ -74,6 +75,16 @@ final class StartupChecks {
       throw new ConfigException("cannot create the projection tables in schema '" + config.schema()
           + "': grant CREATE on it to '" + config.dbUser() + "' or create the tables beforehand ("
           + e.getMessage() + ")", e);
+    }
+  }
+
+  /** An unresolvable host or a malformed address already fails here, not on the first request. */
+  private static Admin admin(MaterializerConfig config, Map<String, Object> properties) throws ConfigException {
+    try {
+      return Admin.create(properties);
+    } catch (KafkaException e) {
+      throw new ConfigException("invalid Kafka address '" + config.bootstrapServers()
+          + "': fix --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092 (" + rootMessage(e) + ")", e);
     }
   }
 

@@ -52,6 +52,15 @@ class MaterializeConfigIT {
   }
 
   @Test
+  void unresolvableBroker() {
+    Map<String, String> env = cluster.env("present", "present", "present_projection");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka.invalid:9092");
+    Result result = run(env);
+    assertThat(result.code).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+    assertThat(result.err).contains("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  @Test
   void unreachableDatabase() throws Exception {
     Map<String, String> env = cluster.env("present", "present", "present_projection");
     env.put("MATERIALIZER_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres");
