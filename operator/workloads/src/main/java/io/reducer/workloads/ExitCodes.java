@@ -1,0 +1,16 @@
+package io.reducer.workloads;
+
+/** Process exit codes of the workloads CLI; Kubernetes shows them as the container's termination reason. */
+public final class ExitCodes {
+
+  public static final int OK = 0;
+  /** Unexpected failure; the pod restarts and resumes from the database. */
+  public static final int FAILURE = 1;
+  /** Bad configuration or an unreachable dependency at startup; restarting will not help until it is fixed. */
+  public static final int BAD_CONFIGURATION = 2;
+  /** The watermark epoch changed under a running materializer (a reset happened); restart with the new epoch. */
+  public static final int FENCED = 3;
+
+  private ExitCodes() {
+  }
+}

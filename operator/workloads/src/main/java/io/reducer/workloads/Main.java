@@ -1,0 +1,43 @@
+package io.reducer.workloads;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import io.reducer.workloads.materializer.MaterializeCommand;
+
+/** Entry point of the workloads image: dispatches the first argument to a command. */
+public final class Main {
+
+  private static final String USAGE = String.join("\n",
+      "usage: workloads <command> [options]",
+      "",
+      "commands:",
+      "  materialize   apply a state-committed topic to a PostgreSQL projection table, exactly once",
+      "",
+      "Run 'workloads <command> --help' for the options of a command.");
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err));
+  }
+
+  /** Runs a command and returns its exit code; separate from {@link #main} so tests need not exit the JVM. */
+  public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+      out.println(USAGE);
+      return args.isEmpty() ? ExitCodes.BAD_CONFIGURATION : ExitCodes.OK;
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    if (command.equals("materialize")) {
+      return MaterializeCommand.run(rest, env, out, err);
+    }
+    err.println("unknown command: " + command);
+    err.println(USAGE);
+    return ExitCodes.BAD_CONFIGURATION;
+  }
+}

@@ -1,0 +1,81 @@
+package io.reducer.workloads.materializer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The materializer's single PostgreSQL connection (autocommit off). A connection that failed is discarded and a
+ * new one opened on next use, so a database restart costs a reconnect, not a process restart.
+ */
+final class Database implements AutoCloseable {
+
+  private final String url;
+  private final Properties properties = new Properties();
+  private Connection connection;
+  private volatile long lastAnswerNanos;
+
+  Database(String url, String user, String password) {
+    this.url = url;
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    properties.setProperty("ApplicationName", "reducer-materializer");
+    properties.setProperty("connectTimeout", "5");
+    properties.setProperty("loginTimeout", "10");
+    // Bounds a statement stuck on a dead server; a batch takes milliseconds.
+    properties.setProperty("socketTimeout", "60");
+    properties.setProperty("tcpKeepAlive", "true");
+  }
+
+  Connection connection() throws SQLException {
+    if (connection == null) {
+      Connection opened = DriverManager.getConnection(url, properties);
+      opened.setAutoCommit(false);
+      connection = opened;
+    }
+    return connection;
+  }
+
+  /** Called after each successful round trip; readiness requires a recent one. */
+  void answered() {
+    lastAnswerNanos = System.nanoTime();
+  }
+
+  boolean answeredWithin(Duration window) {
+    long last = lastAnswerNanos;
+    return last != 0 && System.nanoTime() - last < window.toNanos();
+  }
+
+  /** Rolls back quietly; when even that fails the connection is broken and is dropped. */
+  void rollbackQuietly() {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      discard();
+    }
+  }
+
+  /** Drops a connection that failed; the next {@link #connection()} opens a new one. */
+  void discard() {
+    Connection broken = connection;
+    connection = null;
+    if (broken != null) {
+      try {
+        broken.close();
+      } catch (SQLException ignored) {
+        // already broken
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    rollbackQuietly();
+    discard();
+  }
+}

@@ -1,0 +1,110 @@
+package io.reducer.workloads.materializer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends poison records to the DLQ with the original key, value and headers, plus headers saying what failed and
+ * where the record came from, and waits until the broker acknowledged them.
+ */
+final class DeadLetterPublisher implements AutoCloseable {
+
+  static final String ERROR_TYPE = "x-error-type";
+  static final String ERROR_MESSAGE = "x-error-message";
+  static final String EXCEPTION_CLASS = "x-exception-class";
+  static final String ORIGINAL_TOPIC = "x-original-topic";
+  static final String ORIGINAL_PARTITION = "x-original-partition";
+  static final String ORIGINAL_OFFSET = "x-original-offset";
+  static final String CORRELATION_ID = "x-correlation-id";
+  private static final List<String> OWN_HEADERS = List.of(ERROR_TYPE, ERROR_MESSAGE, EXCEPTION_CLASS,
+      ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, CORRELATION_ID);
+  private static final long ACK_TIMEOUT_MS = 60_000;
+  private static final int MAX_MESSAGE_CHARS = 1000;
+
+  private final String topic;
+  private final Producer<byte[], byte[]> producer;
+
+  DeadLetterPublisher(String bootstrapServers, String topic) {
+    this.topic = topic;
+    this.producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+        ProducerConfig.CLIENT_ID_CONFIG, "reducer-materializer-dlq"),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Returns once every record is acknowledged; throws otherwise, and the caller then rolls back the batch. A
+   * crash between this acknowledgement and the database commit replays the batch and sends the same poison
+   * records again: the DLQ is at-least-once, and its consumers must tolerate duplicates (the origin headers
+   * identify them).
+   */
+  void publish(List<DeadLetter> letters) throws DeadLetterException {
+    if (letters.isEmpty()) {
+      return;
+    }
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (DeadLetter letter : letters) {
+      acks.add(producer.send(toRecord(letter)));
+    }
+    producer.flush();
+    try {
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(ACK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new DeadLetterException("DLQ topic " + topic + " did not acknowledge: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new DeadLetterException("DLQ topic " + topic + " did not acknowledge within " + ACK_TIMEOUT_MS + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeadLetterException("interrupted while waiting for the DLQ", e);
+    }
+  }
+
+  ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
+    ConsumerRecord<byte[], byte[]> original = letter.record();
+    Headers headers = new RecordHeaders(original.headers().toArray());
+    OWN_HEADERS.forEach(headers::remove);
+    PoisonRecordException error = letter.error();
+    String message = String.valueOf(error.getMessage());
+    add(headers, ERROR_TYPE, error.errorType());
+    add(headers, ERROR_MESSAGE, message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) : message);
+    add(headers, EXCEPTION_CLASS, error.exceptionClass());
+    add(headers, ORIGINAL_TOPIC, original.topic());
+    add(headers, ORIGINAL_PARTITION, Integer.toString(original.partition()));
+    add(headers, ORIGINAL_OFFSET, Long.toString(original.offset()));
+    if (letter.correlationId() != null) {
+      add(headers, CORRELATION_ID, letter.correlationId());
+    }
+    return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+
+  private static void add(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,80 @@
+package io.reducer.workloads.materializer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/** Reads and advances rows of projection_watermarks; the guarded advance is what fences zombies. */
+final class WatermarkStore {
+
+  private final String table;
+  private final String projection;
+
+  WatermarkStore(String schema, String projection) {
+    this.table = Identifiers.qualified(schema, ProjectionSchema.WATERMARKS);
+    this.projection = projection;
+  }
+
+  /**
+   * Returns the partition's watermark, creating it at {@code logStart} when missing: no row means nothing was
+   * materialized yet, so reading starts at the beginning. A new partition joins the projection's current epoch.
+   * Commits.
+   */
+  Watermark load(Connection connection, int partition, long logStart) throws SQLException {
+    try {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO " + table + " (projection, partition, next_offset, epoch, updated_at) "
+              + "SELECT ?, ?, ?, COALESCE((SELECT max(epoch) FROM " + table + " WHERE projection = ?), 0), now() "
+              + "ON CONFLICT (projection, partition) DO NOTHING")) {
+        insert.setString(1, projection);
+        insert.setInt(2, partition);
+        insert.setLong(3, logStart);
+        insert.setString(4, projection);
+        insert.executeUpdate();
+      }
+      Watermark watermark = read(connection, partition);
+      connection.commit();
+      return watermark;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  /** The row as this transaction sees it, or null when it was deleted. */
+  Watermark read(Connection connection, int partition) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT next_offset, epoch FROM " + table + " WHERE projection = ? AND partition = ?")) {
+      query.setString(1, projection);
+      query.setInt(2, partition);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? new Watermark(rows.getLong(1), rows.getLong(2)) : null;
+      }
+    }
+  }
+
+  /**
+   * Moves the watermark from {@code expected} to {@code newNext} inside the caller's transaction, only if
+   * nobody else moved it and the epoch is still ours. The UPDATE also locks the row until commit, so a reset
+   * or another instance waits for this batch rather than interleaving with it.
+   */
+  boolean advance(Connection connection, int partition, Watermark expected, long newNext, Instant lastEventTime)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE " + table + " SET next_offset = ?, last_event_time = COALESCE(?::timestamptz, last_event_time), updated_at = now() "
+            + "WHERE projection = ? AND partition = ? AND epoch = ? AND next_offset = ?")) {
+      update.setLong(1, newNext);
+      update.setObject(2, lastEventTime == null ? null : lastEventTime.atOffset(ZoneOffset.UTC),
+          Types.TIMESTAMP_WITH_TIMEZONE);
+      update.setString(3, projection);
+      update.setInt(4, partition);
+      update.setLong(5, expected.epoch());
+      update.setLong(6, expected.nextOffset());
+      return update.executeUpdate() == 1;
+    }
+  }
+}

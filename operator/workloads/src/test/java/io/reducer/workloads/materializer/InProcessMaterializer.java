@@ -1,0 +1,48 @@
+package io.reducer.workloads.materializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A materializer on a thread of the test JVM, for tests that read its meters directly. */
+final class InProcessMaterializer implements AutoCloseable {
+
+  final Materializer materializer;
+  final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+
+  InProcessMaterializer(Map<String, String> env, List<String> args) throws ConfigException {
+    materializer = MaterializeCommand.prepare(MaterializerConfig.parse(args, env));
+    Thread thread = new Thread(() -> {
+      try {
+        exitCode.complete(materializer.run());
+      } catch (Throwable t) {
+        exitCode.completeExceptionally(t);
+      }
+    }, "materializer-under-test");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  MaterializerMetrics metrics() {
+    return materializer.metrics();
+  }
+
+  int awaitExit(Duration timeout) throws Exception {
+    return exitCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    materializer.stop();
+    try {
+      if (!materializer.awaitStopped(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("materializer did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the materializer", e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.reducer.workloads.materializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class MaterializerConfigTest {
+
+  private static final Map<String, String> ENV = Map.of(
+      "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+      "MATERIALIZER_TOPIC", "state-committed",
+      "MATERIALIZER_DLQ_TOPIC", "state-committed.dlq",
+      "MATERIALIZER_JDBC_URL", "jdbc:postgresql://db:5432/app",
+      "PGUSER", "app",
+      "PGPASSWORD", "secret");
+
+  @Test
+  void environmentFallbacksAndDefaults() throws Exception {
+    MaterializerConfig config = MaterializerConfig.parse(List.of(), ENV);
+    assertThat(config.topic()).isEqualTo("state-committed");
+    assertThat(config.table()).isEqualTo("workflow_projection");
+    assertThat(config.schema()).isEqualTo("public");
+    assertThat(config.projection()).isEqualTo("workflow_projection");
+    assertThat(config.group()).isEqualTo("reducer-materializer-workflow_projection");
+    assertThat(config.maxRecords()).isEqualTo(500);
+    assertThat(config.pollTimeoutMs()).isEqualTo(100);
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.dbPassword()).isEqualTo("secret");
+    assertThat(config.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void flagsWinOverEnvironment() throws Exception {
+    MaterializerConfig config = MaterializerConfig.parse(
+        List.of("--topic", "other", "--table=orders_view", "--max-records", "50", "--http-port", "0"), ENV);
+    assertThat(config.topic()).isEqualTo("other");
+    assertThat(config.table()).isEqualTo("orders_view");
+    assertThat(config.maxRecords()).isEqualTo(50);
+    assertThat(config.httpPort()).isZero();
+  }
+
+  @Test
+  void badValuesNameTheFix() {
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", "Robert\"; DROP TABLE x; --"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--table").hasMessageContaining("^[a-z_]");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", "a".repeat(64)), ENV))
+        .isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--password", "x"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PGPASSWORD");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--max-records", "many"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--max-records");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--dlq-topic", "state-committed"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--dlq-topic");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--bogus", "1"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--bogus");
+  }
+
+  @Test
+  void identifiersAreQuotedOnlyWhenValid() {
+    assertThat(Identifiers.qualified("public", "workflow_projection")).isEqualTo("\"public\".\"workflow_projection\"");
+    assertThatThrownBy(() -> Identifiers.quote("a\"b")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Identifiers.isValid("_x9")).isTrue();
+    assertThat(Identifiers.isValid("9x")).isFalse();
+  }
+}
