@@ -1,0 +1,339 @@
+package io.reducer.workloads.materializer;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+/**
+ * The materializer's performance bars (DESIGN.md section 6) measured in one run against a real broker and
+ * PostgreSQL: drain rate of a prefilled topic, the raw batched-upsert rate of the same rows, and projection lag
+ * at a fixed offered rate. A command, run by scripts/benchmark-materializer.sh; never part of the build.
+ */
+public final class MaterializerBenchmark {
+
+  private static final int PARTITIONS = 12;
+  private static final String MAX_RECORDS = "5000";
+  /** Events sent in the lag phase's first seconds are not counted: new topic, new consumer, empty table. */
+  private static final int LAG_WARMUP_SECONDS = 10;
+  private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+)\\{[^}]*\\} (\\S+)$");
+
+  private final TestCluster cluster;
+  private final int records;
+  private final int keys;
+  private final int lagRate;
+  private final int lagSeconds;
+  private final BenchEvents events;
+
+  private MaterializerBenchmark(TestCluster cluster, int records, int keys, int lagRate, int lagSeconds) {
+    this.cluster = cluster;
+    this.records = records;
+    this.keys = keys;
+    this.lagRate = lagRate;
+    this.lagSeconds = lagSeconds;
+    this.events = new BenchEvents(keys, PARTITIONS);
+  }
+
+  /**
+   * Optional arguments: records, distinct keys, offered rate, measured lag seconds after the warm-up (defaults
+   * 1,000,000 100,000 20,000 20).
+   */
+  public static void main(String[] args) throws Exception {
+    int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int keys = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    long started = System.nanoTime();
+    try (TestCluster cluster = new TestCluster()) {
+      new MaterializerBenchmark(cluster, records, keys, rate, seconds).run();
+    }
+    System.out.printf("total run time: %.0f s%n", (System.nanoTime() - started) / 1e9);
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    System.out.printf("machine: %d cores, Java %s (%s), %s %s; Kafka %s; %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
+        AppInfoParser.getVersion(), scalar("SELECT version()"));
+    System.out.printf("settings: %d partitions, %,d records, %,d keys, --max-records %s, poll timeout 100 ms%n",
+        PARTITIONS, records, keys, MAX_RECORDS);
+
+    Drain drain = drain();
+    System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records; "
+        + "duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(), drain.meanBatch(),
+        drain.duplicates());
+
+    int batch = (int) Math.max(1, Math.round(drain.meanBatch()));
+    double raw = raw(batch);
+    System.out.printf("raw upsert: %,.0f rows/s (batches of %d, one transaction each)%n", raw, batch);
+    System.out.printf("ratio materializer/raw: %.0f %%%n", 100 * drain.rate() / raw);
+
+    // The earlier phases left a million dead row versions; clean them now so autovacuum does not run during it.
+    cluster.execute("VACUUM ANALYZE bench_drain_projection");
+    cluster.execute("VACUUM ANALYZE bench_raw");
+    cluster.execute("CHECKPOINT");
+    double[] lag = lag();
+    System.out.printf("lag at %,.0f events/s offered, after a %d s warm-up (%,.0f events): p50 %.1f ms, "
+        + "p95 %.1f ms, p99 %.1f ms, max %.1f ms%n", lag[0], LAG_WARMUP_SECONDS, lag[1], lag[2], lag[3], lag[4],
+        lag[5]);
+  }
+
+  private record Drain(long events, double seconds, double meanBatch, double duplicates) {
+    double rate() {
+      return events / seconds;
+    }
+  }
+
+  /** Prefills a topic, then times the materializer from its first commit to every watermark at log end. */
+  private Drain drain() throws Exception {
+    String topic = "bench-drain";
+    cluster.createTopics(topic, PARTITIONS);
+    long fillStart = System.nanoTime();
+    try (KafkaProducer<String, String> producer = bulkProducer()) {
+      for (long i = 0; i < records; i++) {
+        StateCommitted row = events.row(i, events.prefillTime(i));
+        producer.send(TestEvents.raw(topic, row.workflowKey(), BenchEvents.json(row), row.correlationId()));
+      }
+      producer.flush();
+    }
+    System.out.printf("prefill: %,d records in %.1f s%n", records, (System.nanoTime() - fillStart) / 1e9);
+    checkPartitioning(topic);
+    cluster.execute("CHECKPOINT");
+
+    Map<String, String> env = cluster.env(topic, "bench_drain", "bench_drain_projection");
+    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), "bench_drain");
+        InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
+      long first = 0;
+      long firstCount = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (true) {
+        long now = System.nanoTime();
+        long done = poller.poll();
+        if (first == 0 && done > 0) {
+          first = now;
+          firstCount = done;
+        }
+        if (done >= records) {
+          Map<String, Double> metrics = samples(materializer.metrics().scrape());
+          double batches = metrics.get("projection_materializer_batch_size_count");
+          double mean = metrics.get("projection_materializer_batch_size_sum") / batches;
+          checkProjection("bench_drain_projection");
+          return new Drain(records - firstCount, (now - first) / 1e9, mean,
+              metrics.get("projection_materializer_duplicate_events_skipped_total"));
+        }
+        if (now > deadline || materializer.exitCode.isDone()) {
+          throw new IllegalStateException("materializer did not drain the topic: " + done + " of " + records);
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  /** The same rows, the same statement and batch size, straight into PostgreSQL: only database time counts. */
+  private double raw(int batch) throws SQLException {
+    cluster.execute("CREATE TABLE bench_raw (LIKE bench_drain_projection INCLUDING ALL)");
+    cluster.execute("CHECKPOINT");
+    ProjectionUpsert upsert = new ProjectionUpsert("public", "bench_raw");
+    List<List<StateCommitted>> pending = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      pending.add(new ArrayList<>());
+    }
+    long nanos = 0;
+    try (Connection connection = cluster.postgres.connect()) {
+      connection.setAutoCommit(false);
+      for (long i = 0; i < records; i++) {
+        StateCommitted row = events.row(i, events.prefillTime(i));
+        List<StateCommitted> rows = pending.get(events.partition(row.workflowKey()));
+        rows.add(row);
+        if (rows.size() == batch) {
+          nanos += write(connection, upsert, rows);
+        }
+      }
+      for (List<StateCommitted> rows : pending) {
+        nanos += write(connection, upsert, rows);
+      }
+    }
+    checkProjection("bench_raw");
+    return records / (nanos / 1e9);
+  }
+
+  /** Upserts and commits one batch as the materializer does (newest version per key first); returns its nanos. */
+  private static long write(Connection connection, ProjectionUpsert upsert, List<StateCommitted> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    List<StateCommitted> latest = LatestPerKey.of(rows).latest();
+    long start = System.nanoTime();
+    upsert.apply(connection, latest);
+    connection.commit();
+    long took = System.nanoTime() - start;
+    rows.clear();
+    return took;
+  }
+
+  /**
+   * Produces at a fixed rate, each event's committed_at the time it is sent, while the materializer runs; an
+   * event's lag is when its watermark became visible minus when it was sent. Returns offered rate, events,
+   * p50, p95, p99 and max in milliseconds.
+   */
+  private double[] lag() throws Exception {
+    String topic = "bench-lag";
+    cluster.createTopics(topic, PARTITIONS);
+    int total = lagRate * (LAG_WARMUP_SECONDS + lagSeconds);
+    long[][] sentAt = new long[PARTITIONS][total];
+    Map<String, String> env = cluster.env(topic, "bench_lag", "bench_lag_projection");
+    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), "bench_lag");
+        InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
+      while (poller.partitions() < PARTITIONS) {
+        poller.poll();
+        Thread.sleep(20);
+      }
+      long[] producing = new long[2];
+      Thread producer = new Thread(() -> produce(topic, total, sentAt, producing), "paced-producer");
+      producer.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(LAG_WARMUP_SECONDS + lagSeconds + 120L).toNanos();
+      while (poller.poll() < total || producer.isAlive()) {
+        if (System.nanoTime() > deadline || materializer.exitCode.isDone()) {
+          throw new IllegalStateException("materializer fell behind the paced producer");
+        }
+        Thread.sleep(5);
+      }
+      long[] lags = new long[total];
+      int windows = (LAG_WARMUP_SECONDS + lagSeconds + 4) / 5;
+      List<List<Long>> byWindow = new ArrayList<>();
+      for (int w = 0; w < windows; w++) {
+        byWindow.add(new ArrayList<>());
+      }
+      int n = 0;
+      for (WatermarkPoller.Visible visible : poller.visible()) {
+        for (long offset = visible.from(); offset < visible.to(); offset++) {
+          long sent = sentAt[visible.partition()][(int) offset];
+          if (sent - producing[0] >= LAG_WARMUP_SECONDS * 1_000_000_000L) {
+            lags[n++] = visible.nanos() - sent;
+          }
+          int window = (int) Math.min(windows - 1, Math.max(0, (sent - producing[0]) / 5_000_000_000L));
+          byWindow.get(window).add(visible.nanos() - sent);
+        }
+      }
+      StringBuilder windowed = new StringBuilder("lag p95 by 5 s of sending, warm-up included:");
+      for (List<Long> window : byWindow) {
+        long[] sorted = window.stream().mapToLong(Long::longValue).sorted().toArray();
+        windowed.append(String.format(" %.0f ms", sorted.length == 0 ? 0 : millis(sorted, sorted.length, 0.95)));
+      }
+      System.out.println(windowed);
+      Arrays.sort(lags, 0, n);
+      double offered = total / ((producing[1] - producing[0]) / 1e9);
+      return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
+          lags[n - 1] / 1e6};
+    }
+  }
+
+  /** Sends {@code total} events paced to the offered rate; records each one's send time by partition and offset. */
+  private void produce(String topic, int total, long[][] sentAt, long[] window) {
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(lagProducerProperties(),
+        new StringSerializer(), new StringSerializer())) {
+      long start = System.nanoTime();
+      window[0] = start;
+      int sent = 0;
+      while (sent < total) {
+        long due = Math.min(total, (System.nanoTime() - start) * lagRate / 1_000_000_000L);
+        while (sent < due) {
+          long nanos = System.nanoTime();
+          StateCommitted row = events.row(sent, Instant.now());
+          producer.send(TestEvents.raw(topic, row.workflowKey(), BenchEvents.json(row), row.correlationId()),
+              (metadata, error) -> {
+                if (error == null) {
+                  sentAt[metadata.partition()][(int) metadata.offset()] = nanos;
+                }
+              });
+          sent++;
+        }
+        LockSupport.parkNanos(200_000);
+      }
+      window[1] = System.nanoTime();
+      producer.flush();
+    }
+  }
+
+  private KafkaProducer<String, String> bulkProducer() {
+    Map<String, Object> properties = cluster.broker.clientProperties();
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+    return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+  }
+
+  private Map<String, Object> lagProducerProperties() {
+    Map<String, Object> properties = cluster.broker.clientProperties();
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    return properties;
+  }
+
+  /** The default partitioner must put each key where {@link BenchEvents#partition} says, or the raw phase differs. */
+  private void checkPartitioning(String topic) {
+    long[] expected = new long[PARTITIONS];
+    for (long i = 0; i < records; i++) {
+      expected[events.partition(events.key(i))]++;
+    }
+    Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
+    for (int p = 0; p < PARTITIONS; p++) {
+      if (end.get(p) != expected[p]) {
+        throw new IllegalStateException("partition " + p + " holds " + end.get(p) + " records, expected "
+            + expected[p]);
+      }
+    }
+  }
+
+  /** Every key present at its last version: the run measured correct work. */
+  private void checkProjection(String table) {
+    long wrong = Long.parseLong(scalar("SELECT count(*) FROM " + table + " WHERE version <> "
+        + "(" + (records - 1) + " - right(workflow_key, 7)::bigint) / " + keys + " + 1"));
+    long rows = Long.parseLong(scalar("SELECT count(*) FROM " + table));
+    if (wrong != 0 || rows != Math.min(keys, records)) {
+      throw new IllegalStateException(table + ": " + rows + " rows, " + wrong + " at a wrong version");
+    }
+  }
+
+  private String scalar(String sql) {
+    try (Connection connection = cluster.postgres.connect(); Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  private static Map<String, Double> samples(String scrape) {
+    Map<String, Double> result = new HashMap<>();
+    Matcher matcher = SAMPLE.matcher(scrape);
+    while (matcher.find()) {
+      result.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+    }
+    return result;
+  }
+
+  private static double millis(long[] sorted, int n, double quantile) {
+    return sorted[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)] / 1e6;
+  }
+}
