@@ -69,11 +69,15 @@ public final class ConnectionResolver {
     String secret = postgres.getCredentials().getSecretName();
     String user = values.value(secret, postgres.getCredentials().getUsernameKey(), "spec.postgres.credentials");
     String password = values.value(secret, postgres.getCredentials().getPasswordKey(), "spec.postgres.credentials");
-    String sslMode = postgres.getSslMode().name().replace('_', '-');
-    String url = "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/" + postgres.getDatabase()
-        + "?sslmode=" + sslMode + "&ApplicationName=reducer-operator";
+    String url = jdbcUrl(postgres) + "&ApplicationName=reducer-operator";
     return new DatabaseLogin(url, user, password,
         postgres.getHost() + ":" + postgres.getPort() + "/" + postgres.getDatabase());
+  }
+
+  /** The pipeline database's JDBC URL with its sslmode, as the operator and the workloads use it. */
+  public static String jdbcUrl(PostgresConnection postgres) {
+    return "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/" + postgres.getDatabase()
+        + "?sslmode=" + postgres.getSslMode().name().replace('_', '-');
   }
 
   /** Refuses a pipeline reference that leaves the resource's namespace. */

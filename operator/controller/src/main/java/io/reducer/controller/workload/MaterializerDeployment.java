@@ -15,6 +15,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.ResourceQuantities;
 import io.reducer.api.v1alpha1.common.WorkloadResources;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
+import io.reducer.controller.pipeline.ConnectionResolver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +75,7 @@ public final class MaterializerDeployment {
     env.add(plain("MATERIALIZER_PROJECTION", projection.getMetadata().getName()));
     env.add(plain("MATERIALIZER_TABLE", spec.getTable()));
     env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
-    env.add(plain("MATERIALIZER_JDBC_URL", "jdbc:postgresql://" + postgres.getHost() + ":" + postgres.getPort() + "/"
-        + postgres.getDatabase() + "?sslmode=" + postgres.getSslMode().name().replace('_', '-')));
+    env.add(plain("MATERIALIZER_JDBC_URL", ConnectionResolver.jdbcUrl(postgres)));
     env.add(fromSecret("PGUSER", postgres.getCredentials().getSecretName(), postgres.getCredentials().getUsernameKey()));
     env.add(fromSecret("PGPASSWORD", postgres.getCredentials().getSecretName(),
         postgres.getCredentials().getPasswordKey()));
