@@ -1,0 +1,60 @@
+package io.reducer.workloads.dlq.format;
+
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Spring Kafka's {@code DeadLetterPublishingRecoverer}: the original key, value and headers, plus
+ * {@code kafka_dlt-*} headers. {@code kafka_dlt-original-topic} is UTF-8; {@code kafka_dlt-original-partition} is
+ * a 4-byte big-endian int and {@code kafka_dlt-original-offset} and {@code -timestamp} 8-byte big-endian longs;
+ * {@code kafka_dlt-exception-fqcn} (or {@code kafka_dlt-key-exception-fqcn} for a key deserialization failure)
+ * names the exception. When a record passed through several retry topics, Spring appends one set of original
+ * headers per hop: the first is the topic the record was first consumed from, the last exception is the latest.
+ * Spring's retry-topic bookkeeping ({@code retry_topic-*}) and deserialization-failure headers
+ * ({@code springDeserializerException*}) are dropped as well.
+ */
+public final class SpringFormat implements DlqFormat {
+
+  static final String PREFIX = "kafka_dlt-";
+  static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
+  static final String ORIGINAL_PARTITION = PREFIX + "original-partition";
+  static final String ORIGINAL_OFFSET = PREFIX + "original-offset";
+  static final String EXCEPTION_FQCN = PREFIX + "exception-fqcn";
+  static final String KEY_EXCEPTION_FQCN = PREFIX + "key-exception-fqcn";
+  private static final String RETRY_TOPIC_PREFIX = "retry_topic-";
+  private static final String DESERIALIZER_EXCEPTION_PREFIX = "springDeserializerException";
+
+  @Override
+  public String name() {
+    return "spring";
+  }
+
+  @Override
+  public DlqRecord read(ConsumerRecord<byte[], byte[]> record) {
+    Headers headers = record.headers();
+    if (!HeaderValues.anyStartsWith(headers, PREFIX)) {
+      return null;
+    }
+    List<Header> carried = CarriedHeaders.of(headers, SpringFormat::isSpringErrorHeader);
+    String topic = HeaderValues.first(headers, ORIGINAL_TOPIC);
+    String errorType = HeaderValues.last(headers, EXCEPTION_FQCN);
+    if (errorType == null) {
+      errorType = HeaderValues.last(headers, KEY_EXCEPTION_FQCN);
+    }
+    Header partition = HeaderValues.firstHeader(headers, ORIGINAL_PARTITION);
+    Long partitionNumber = HeaderValues.number(partition, Integer.BYTES);
+    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(),
+        topic == null || topic.isBlank() ? null : topic, record.key(), record.value(), carried, errorType,
+        CarriedHeaders.correlationId(carried), ReplayHeaders.count(headers),
+        partitionNumber == null ? null : partitionNumber.intValue(),
+        HeaderValues.number(HeaderValues.firstHeader(headers, ORIGINAL_OFFSET), Long.BYTES));
+  }
+
+  private static boolean isSpringErrorHeader(String name) {
+    return name.startsWith(PREFIX) || name.startsWith(RETRY_TOPIC_PREFIX)
+        || name.startsWith(DESERIALIZER_EXCEPTION_PREFIX);
+  }
+}
