@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.reducer.workloads.dlq.DlqCommand;
 import io.reducer.workloads.materializer.MaterializeCommand;
 
 /** Entry point of the workloads image: dispatches the first argument to a command. */
@@ -15,6 +16,7 @@ public final class Main {
       "",
       "commands:",
       "  materialize   apply a state-committed topic to a PostgreSQL projection table, exactly once",
+      "  dlq           inspect a dead-letter topic, or replay its records exactly once (dlq inspect|replay)",
       "",
       "Run 'workloads <command> --help' for the options of a command.");
 
@@ -35,6 +37,9 @@ public final class Main {
     List<String> rest = args.subList(1, args.size());
     if (command.equals("materialize")) {
       return MaterializeCommand.run(rest, env, out, err);
+    }
+    if (command.equals("dlq")) {
+      return DlqCommand.run(rest, env, out, err);
     }
     err.println("unknown command: " + command);
     err.println(USAGE);

@@ -1,0 +1,107 @@
+package io.reducer.workloads.dlq;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka clients of both commands, tuned for moving many small records: large fetches and polls, large
+ * producer batches with a short linger, no compression (the records were compressed or not by whoever wrote
+ * them; compressing again costs CPU the broker on the same machine needs).
+ */
+final class DlqClients {
+
+  static final int TIMEOUT_MS = 10_000;
+  /** Records handed over per poll; the replay loop works through them one by one. */
+  static final int MAX_POLL_RECORDS = 20_000;
+
+  private DlqClients() {
+  }
+
+  static Admin admin(String bootstrapServers) throws ConfigException {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
+    properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "reducer-dlq-admin");
+    try {
+      return Admin.create(properties);
+    } catch (KafkaException e) {
+      throw invalidAddress(bootstrapServers, e);
+    }
+  }
+
+  /**
+   * Reads committed records only: a DLQ written in transactions shows no aborted records, and end offsets are the
+   * last stable offsets. With a group, the replay's committed position can be read; the consumer itself never
+   * commits (the replay commits through its producer's transactions).
+   */
+  static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String group, String clientId)
+      throws ConfigException {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (group != null) {
+      properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A position below the log start (retention deleted records since) continues at the oldest record left.
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+    properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+    properties.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
+    properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+    try {
+      return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    } catch (KafkaException e) {
+      throw invalidAddress(bootstrapServers, e);
+    }
+  }
+
+  static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers, String transactionalId)
+      throws ConfigException {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    // Below the broker's default max.message.bytes (1 MiB): a full batch must be accepted by any topic.
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+    properties.put(ProducerConfig.SEND_BUFFER_CONFIG, 1024 * 1024);
+    properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    try {
+      return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    } catch (KafkaException e) {
+      throw invalidAddress(bootstrapServers, e);
+    }
+  }
+
+  private static ConfigException invalidAddress(String bootstrapServers, KafkaException e) {
+    return new ConfigException("invalid Kafka address '" + bootstrapServers
+        + "': fix --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092 (" + rootMessage(e) + ")", e);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+}

@@ -1,0 +1,62 @@
+package io.reducer.workloads.dlq;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * What {@code workloads dlq inspect} writes to the termination log, in the shape of the DlqReplay status fields
+ * {@code snapshot} (io.reducer.api.v1alpha1.dlq.PartitionRange) and {@code preview}
+ * (io.reducer.api.v1alpha1.dlq.DlqPreview, RecordSample), plus a message:
+ *
+ * <pre>
+ * {"snapshot":[{"partition":0,"startOffset":0,"endOffset":120}],
+ *  "preview":{"matched":3,"byErrorType":{"E":3},"byOriginalTopic":{"t":3},"byPartition":{"0":3},"unroutable":0,
+ *             "oldestRecordTime":"2025-01-01T00:00:00Z","newestRecordTime":"...",
+ *             "samples":[{"partition":0,"offset":7,"key":"wf-1","correlationId":"c","errorType":"E","targetTopic":"t"}]},
+ *  "message":"..."}
+ * </pre>
+ *
+ * On a failure before the preview, {@code snapshot} and {@code preview} are absent and {@code message} says why.
+ * The histograms may hold only the largest entries to stay under Kubernetes' 4096-byte termination message; the
+ * message then says so (see {@link TerminationMessage}).
+ */
+public record DlqInspectResult(List<Range> snapshot, Preview preview, String message) {
+
+  /** [startOffset, endOffset) of one DLQ partition. */
+  public record Range(int partition, long startOffset, long endOffset) {
+  }
+
+  /** Counts of the matching records. Map keys of {@code byPartition} are partition numbers. */
+  public record Preview(long matched, Map<String, Long> byErrorType, Map<String, Long> byOriginalTopic,
+      Map<String, Long> byPartition, long unroutable, String oldestRecordTime, String newestRecordTime,
+      List<Sample> samples) {
+  }
+
+  /** One matching record, for a person to check before approving. */
+  public record Sample(int partition, long offset, String key, String correlationId, String errorType,
+      String targetTopic) {
+  }
+
+  public static DlqInspectResult failed(String message) {
+    return new DlqInspectResult(null, null, message);
+  }
+
+  /** Reads the JSON this command wrote; throws IllegalArgumentException when it is not that. */
+  public static DlqInspectResult parse(String json) {
+    try {
+      return DlqJson.MAPPER.readValue(json, DlqInspectResult.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a dlq inspect result: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public String toJson() {
+    try {
+      return DlqJson.MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

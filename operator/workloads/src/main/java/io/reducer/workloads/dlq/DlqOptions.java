@@ -1,0 +1,135 @@
+package io.reducer.workloads.dlq;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The flags of {@code dlq inspect} and {@code dlq replay}. Each also comes from an environment variable when the
+ * flag is absent (the form a Kubernetes Job may use). List flags take comma-separated values and may be repeated.
+ */
+final class DlqOptions {
+
+  /** One option; {@code defaultValue} null means required, "" means none. */
+  record Option(String flag, String variable, String defaultValue, boolean replayOnly, boolean list,
+      String description) {
+  }
+
+  static final List<Option> OPTIONS = List.of(
+      new Option("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", null, false, false, "Kafka bootstrap servers"),
+      new Option("--dlq-topic", "DLQ_TOPIC", null, false, false, "dead-letter topic to read"),
+      new Option("--snapshot", "DLQ_SNAPSHOT", "", false, false,
+          "end offsets to stop at, e.g. 0=120,1=88 (default: the current end offsets, printed)"),
+      new Option("--partitions", "DLQ_PARTITIONS", "", false, true, "only these DLQ partitions, e.g. 0,2"),
+      new Option("--correlation-ids", "DLQ_CORRELATION_IDS", "", false, true, "only records with these correlation ids"),
+      new Option("--include-error-types", "DLQ_INCLUDE_ERROR_TYPES", "", false, true, "only these error types"),
+      new Option("--exclude-error-types", "DLQ_EXCLUDE_ERROR_TYPES", "", false, true, "leave these error types"),
+      new Option("--from", "DLQ_FROM", "", false, false, "only records with a DLQ timestamp at or after (RFC 3339)"),
+      new Option("--to", "DLQ_TO", "", false, false, "only records with a DLQ timestamp before (RFC 3339)"),
+      new Option("--limit", "DLQ_LIMIT", "", false, false, "at most this many matching records, in DLQ order"),
+      new Option("--max-replays", "DLQ_MAX_REPLAYS", "3", false, false,
+          "skip records whose x-replay-count reached this (loop guard)"),
+      new Option("--target-topic", "DLQ_TARGET_TOPIC", "", false, false,
+          "send every record here (default: each record's original topic)"),
+      new Option("--termination-log", "TERMINATION_LOG", "", false, false,
+          "file for the JSON result (default /dev/termination-log if it exists and is writable)"),
+      new Option("--replay-name", "DLQ_REPLAY_NAME", null, true, false,
+          "name of this replay: transactional.id reducer-dlq-replay.<name>, header x-replay-name"),
+      new Option("--group", "DLQ_GROUP", "", true, false,
+          "consumer group holding the replay's position (default reducer-dlq-replay.<name>)"),
+      new Option("--rate-per-second", "DLQ_RATE_PER_SECOND", "0", true, false,
+          "most records republished per second; 0 = no limit"),
+      new Option("--batch-records", "DLQ_BATCH_RECORDS", "10000", true, false,
+          "records per transaction (a transaction also ends after --batch-ms)"),
+      new Option("--batch-ms", "DLQ_BATCH_MS", "1000", true, false, "longest a transaction stays open, in ms"),
+      new Option("--progress-file", "DLQ_PROGRESS_FILE", "", true, false,
+          "file rewritten with the progress JSON while the replay runs"),
+      new Option("--progress-interval-ms", "DLQ_PROGRESS_INTERVAL_MS", "5000", true, false,
+          "how often progress is printed and the progress file rewritten"));
+
+  private DlqOptions() {
+  }
+
+  static String usage(String command) {
+    boolean replay = command.equals("replay");
+    StringBuilder text = new StringBuilder("usage: workloads dlq " + command + " [options]\n\n"
+        + (replay ? "Republishes the selected records of a dead-letter topic exactly once.\n"
+            : "Counts the records of a dead-letter topic a replay would select; changes nothing.\n")
+        + "\noptions (flag, or environment variable):\n");
+    for (Option option : OPTIONS) {
+      if (option.replayOnly() && !replay) {
+        continue;
+      }
+      text.append(String.format("  %-24s %-26s %s%s%n", option.flag(), option.variable(), option.description(),
+          option.defaultValue() == null ? " (required)"
+              : option.defaultValue().isEmpty() || option.defaultValue().equals("0") ? ""
+              : " (default " + option.defaultValue() + ")"));
+    }
+    text.append("\nexit codes: 0 done, 1 failed (").append(replay ? "a retry resumes" : "try again")
+        .append("), 2 configuration error").append(replay ? ", 3 fenced by another process of the same replay" : "")
+        .append('\n');
+    return text.toString();
+  }
+
+  /**
+   * The value of every option of this command: flag, else environment variable, else default; list options
+   * split on commas. Throws with the fix on an unknown, valueless or missing required option.
+   */
+  static Map<String, List<String>> parse(String command, List<String> args, Map<String, String> env)
+      throws ConfigException {
+    Map<String, List<String>> flags = new HashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      Option option = OPTIONS.stream().filter(o -> o.flag().equals(name)).findFirst().orElse(null);
+      if (option == null || (option.replayOnly() && !command.equals("replay"))) {
+        throw new ConfigException("unknown option for dlq " + command + ": " + name + " (see --help)");
+      }
+      String value;
+      if (arg.contains("=")) {
+        value = arg.substring(arg.indexOf('=') + 1);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new ConfigException("option " + name + " needs a value");
+      }
+      if (flags.containsKey(name) && !option.list()) {
+        throw new ConfigException("option " + name + " is given twice");
+      }
+      flags.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+    }
+    Map<String, List<String>> values = new HashMap<>();
+    for (Option option : OPTIONS) {
+      if (option.replayOnly() && !command.equals("replay")) {
+        continue;
+      }
+      List<String> raw = flags.containsKey(option.flag()) ? flags.get(option.flag())
+          : env.get(option.variable()) != null && !env.get(option.variable()).isBlank()
+              ? List.of(env.get(option.variable())) : List.of();
+      List<String> parsed = new ArrayList<>();
+      for (String value : raw) {
+        if (option.list()) {
+          for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+              parsed.add(item.trim());
+            }
+          }
+        } else if (!value.isBlank()) {
+          parsed.add(value.trim());
+        }
+      }
+      if (parsed.isEmpty()) {
+        if (option.defaultValue() == null) {
+          throw new ConfigException("missing " + option.flag() + ": pass " + option.flag() + " <value> or set "
+              + option.variable());
+        }
+        if (!option.defaultValue().isEmpty()) {
+          parsed.add(option.defaultValue());
+        }
+      }
+      values.put(option.flag(), parsed);
+    }
+    return values;
+  }
+}

@@ -1,0 +1,62 @@
+package io.reducer.workloads.dlq;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * What {@code workloads dlq replay} writes to the termination log at the end (and to {@code --progress-file}
+ * while it runs), in the shape of the DlqReplay status field {@code progress}
+ * (io.reducer.api.v1alpha1.dlq.ReplayProgress) plus the outcome:
+ *
+ * <pre>
+ * {"progress":{"matched":10,"replayed":8,"skipped":2,"skippedByReason":{"maxReplays":1,"unroutable":1},"failed":0},
+ *  "result":"Succeeded","message":"..."}
+ * </pre>
+ *
+ * {@code result} is {@value #RUNNING} only in the progress file, then {@value #SUCCEEDED} or {@value #FAILED}.
+ */
+public record DlqReplayResult(Progress progress, String result, String message) {
+
+  public static final String RUNNING = "Running";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  /** Skip reason: the record does not say where it came from and no target topic was given. */
+  public static final String UNROUTABLE = "unroutable";
+  /** Skip reason: the record's x-replay-count header reached --max-replays. */
+  public static final String MAX_REPLAYS = "maxReplays";
+
+  /**
+   * Counters of the records selected so far. {@code matched} = {@code replayed} + {@code skipped}
+   * + {@code failed}; replayed and skipped count only what was committed.
+   */
+  public record Progress(long matched, long replayed, long skipped, Map<String, Long> skippedByReason,
+      long failed) {
+
+    public static Progress none() {
+      return new Progress(0, 0, 0, new TreeMap<>(), 0);
+    }
+  }
+
+  public boolean succeeded() {
+    return SUCCEEDED.equals(result);
+  }
+
+  /** Reads the JSON this command wrote; throws IllegalArgumentException when it is not that. */
+  public static DlqReplayResult parse(String json) {
+    try {
+      return DlqJson.MAPPER.readValue(json, DlqReplayResult.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a dlq replay result: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public String toJson() {
+    try {
+      return DlqJson.MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

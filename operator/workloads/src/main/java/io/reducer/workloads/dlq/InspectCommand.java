@@ -1,0 +1,124 @@
+package io.reducer.workloads.dlq;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.dlq.format.DlqFormats;
+import io.reducer.workloads.dlq.format.DlqRecord;
+
+/**
+ * {@code workloads dlq inspect}: reads the snapshot, counts what a replay with the same flags would select, prints
+ * a summary and writes {@link DlqInspectResult} to the termination log. Reads only; commits nothing.
+ */
+final class InspectCommand {
+
+  private InspectCommand() {
+  }
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    SelectionConfig config;
+    try {
+      config = SelectionConfig.parse(DlqOptions.parse("inspect", args, env));
+    } catch (ConfigException e) {
+      err.println("dlq inspect: configuration error: " + e.getMessage());
+      DlqCommand.writeQuietly(DlqCommand.terminationLogFromEnv(args, env),
+          TerminationMessage.fit(DlqInspectResult.failed("configuration error: " + e.getMessage())), err);
+      return ExitCodes.BAD_CONFIGURATION;
+    }
+    int code;
+    DlqInspectResult result;
+    try {
+      result = inspect(config, out);
+      code = ExitCodes.OK;
+    } catch (ConfigException e) {
+      err.println("dlq inspect: configuration error: " + e.getMessage());
+      result = DlqInspectResult.failed("configuration error: " + e.getMessage());
+      code = ExitCodes.BAD_CONFIGURATION;
+    } catch (RuntimeException e) {
+      err.println("dlq inspect: failed: " + DlqClients.rootMessage(e));
+      result = DlqInspectResult.failed("failed: " + DlqClients.rootMessage(e));
+      code = ExitCodes.FAILURE;
+    }
+    DlqCommand.writeQuietly(config.terminationLog(), TerminationMessage.fit(result), err);
+    return code;
+  }
+
+  static DlqInspectResult inspect(SelectionConfig config, PrintStream out) throws ConfigException {
+    try (Admin admin = DlqClients.admin(config.bootstrapServers());
+        KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config.bootstrapServers(), null,
+            "reducer-dlq-inspect")) {
+      int partitions = DlqTopic.partitions(admin, config);
+      if (config.targetTopic() != null && DlqTopic.describe(admin, config.targetTopic()) == null) {
+        throw new ConfigException("target topic '" + config.targetTopic() + "' does not exist: create it or fix "
+            + "--target-topic (DLQ_TARGET_TOPIC)");
+      }
+      List<DlqInspectResult.Range> snapshot = DlqTopic.snapshot(consumer, config, config.snapshot(), partitions);
+      String snapshotText = SnapshotSpec.format(DlqTopic.ends(snapshot));
+      out.println("dlq inspect: topic " + config.dlqTopic() + ", snapshot " + snapshotText
+          + (config.snapshot() == null ? " (current end offsets; pass --snapshot " + snapshotText
+              + " to replay exactly this range)" : ""));
+      out.println("filters: " + config.describeFilters());
+
+      Selection selection = new Selection(config);
+      PreviewBuilder preview = new PreviewBuilder();
+      SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot);
+      long read = 0;
+      reading:
+      while (!reader.done()) {
+        for (ConsumerRecord<byte[], byte[]> record : reader.poll()) {
+          read++;
+          DlqRecord decoded = DlqFormats.read(record);
+          if (!selection.matches(decoded)) {
+            continue;
+          }
+          if (config.limit() != null && preview.matched() >= config.limit()) {
+            break reading;
+          }
+          preview.add(decoded, selection.target(decoded), selection.decide(decoded));
+        }
+      }
+      DlqInspectResult.Preview built = preview.build();
+      String message = built.matched() + " of " + read + " records read match"
+          + (config.limit() != null && built.matched() >= config.limit() ? " (limit " + config.limit() + " reached)" : "")
+          + "; a replay would skip " + built.unroutable() + " as unroutable and " + preview.atMaxReplays()
+          + " as having reached --max-replays " + config.maxReplays() + "; formats " + preview.byFormat();
+      DlqInspectResult result = new DlqInspectResult(snapshot, built, message);
+      printSummary(result, out);
+      return result;
+    }
+  }
+
+  private static void printSummary(DlqInspectResult result, PrintStream out) {
+    DlqInspectResult.Preview preview = result.preview();
+    out.println(result.message());
+    if (preview.oldestRecordTime() != null) {
+      out.println("record times: " + preview.oldestRecordTime() + " .. " + preview.newestRecordTime());
+    }
+    printCounts("by error type", preview.byErrorType(), out);
+    printCounts("by target topic", preview.byOriginalTopic(), out);
+    printCounts("by DLQ partition", preview.byPartition(), out);
+    if (!preview.samples().isEmpty()) {
+      out.println("samples:");
+      for (DlqInspectResult.Sample sample : preview.samples()) {
+        out.println("  " + sample.partition() + "@" + sample.offset() + " key=" + sample.key() + " correlationId="
+            + sample.correlationId() + " errorType=" + sample.errorType() + " -> "
+            + (sample.targetTopic() == null ? "(unroutable)" : sample.targetTopic()));
+      }
+    }
+    out.flush();
+  }
+
+  private static void printCounts(String title, Map<String, Long> counts, PrintStream out) {
+    if (counts.isEmpty()) {
+      return;
+    }
+    out.println(title + ":");
+    counts.forEach((key, count) -> out.printf("  %-60s %,d%n", key, count));
+  }
+}

@@ -1,0 +1,95 @@
+package io.reducer.workloads.dlq;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.reducer.workloads.dlq.format.DlqRecord;
+
+/** Counts the selected records of an inspect run into the preview histograms, with the first few as samples. */
+final class PreviewBuilder {
+
+  static final int SAMPLES = 5;
+  /** Error type key of records whose DLQ writer recorded none; not a valid error type filter value. */
+  static final String NO_ERROR_TYPE = "(none)";
+  private static final int KEY_CHARS = 64;
+
+  private long matched;
+  private long unroutable;
+  private long atMaxReplays;
+  private final Map<String, Long> byErrorType = new TreeMap<>();
+  private final Map<String, Long> byTargetTopic = new TreeMap<>();
+  private final Map<Integer, Long> byPartition = new TreeMap<>();
+  private final Map<String, Long> byFormat = new TreeMap<>();
+  private long oldest = Long.MAX_VALUE;
+  private long newest = Long.MIN_VALUE;
+  private final List<DlqInspectResult.Sample> samples = new ArrayList<>();
+
+  /** Counts one selected record going to {@code target} (null = unroutable) with what a replay would do. */
+  void add(DlqRecord record, String target, Selection.Decision decision) {
+    matched++;
+    byErrorType.merge(record.errorType() == null ? NO_ERROR_TYPE : record.errorType(), 1L, Long::sum);
+    byPartition.merge(record.partition(), 1L, Long::sum);
+    byFormat.merge(record.format(), 1L, Long::sum);
+    if (target == null) {
+      unroutable++;
+    } else {
+      byTargetTopic.merge(target, 1L, Long::sum);
+    }
+    if (decision == Selection.Decision.MAX_REPLAYS) {
+      atMaxReplays++;
+    }
+    if (record.timestamp() >= 0) {
+      oldest = Math.min(oldest, record.timestamp());
+      newest = Math.max(newest, record.timestamp());
+    }
+    if (samples.size() < SAMPLES) {
+      samples.add(new DlqInspectResult.Sample(record.partition(), record.offset(), keyText(record.key()),
+          record.correlationId(), record.errorType(), target));
+    }
+  }
+
+  long matched() {
+    return matched;
+  }
+
+  long atMaxReplays() {
+    return atMaxReplays;
+  }
+
+  Map<String, Long> byFormat() {
+    return byFormat;
+  }
+
+  DlqInspectResult.Preview build() {
+    Map<String, Long> partitions = new LinkedHashMap<>();
+    byPartition.forEach((partition, count) -> partitions.put(Integer.toString(partition), count));
+    return new DlqInspectResult.Preview(matched, new TreeMap<>(byErrorType), new TreeMap<>(byTargetTopic), partitions,
+        unroutable, matched == 0 || oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest).toString(),
+        matched == 0 || newest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(newest).toString(),
+        List.copyOf(samples));
+  }
+
+  /** The key as text when it is UTF-8, else as hex; shortened for display. */
+  static String keyText(byte[] key) {
+    if (key == null) {
+      return null;
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
+    } catch (CharacterCodingException e) {
+      text = "0x" + HexFormat.of().formatHex(key);
+    }
+    return TerminationMessage.shorten(text, KEY_CHARS);
+  }
+}

@@ -1,0 +1,158 @@
+package io.reducer.workloads.dlq;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What both commands read and select: the DLQ, the snapshot to stop at and the filters. A record is selected when
+ * it passes every filter; {@code limit} then keeps the first ones in DLQ order (partition by partition, ascending,
+ * each in offset order), so inspect and replay select the same records.
+ *
+ * @param snapshot end offset per partition to stop at; null = take the current end offsets
+ * @param partitions only these partitions; null = all (of the snapshot or of the topic)
+ * @param limit most matching records; null = no limit
+ * @param targetTopic send every record here; null = each record's original topic
+ * @param terminationLog where the JSON result goes; null = nowhere
+ */
+record SelectionConfig(
+    String bootstrapServers,
+    String dlqTopic,
+    Map<Integer, Long> snapshot,
+    Set<Integer> partitions,
+    Set<String> correlationIds,
+    Set<String> includeErrorTypes,
+    Set<String> excludeErrorTypes,
+    Instant from,
+    Instant to,
+    Long limit,
+    int maxReplays,
+    String targetTopic,
+    Path terminationLog) {
+
+  static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
+  private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+
+  static SelectionConfig parse(Map<String, List<String>> values) throws ConfigException {
+    String dlqTopic = single(values, "--dlq-topic");
+    checkTopic("--dlq-topic", dlqTopic);
+    String target = single(values, "--target-topic");
+    if (target != null) {
+      checkTopic("--target-topic", target);
+      if (target.equals(dlqTopic)) {
+        throw new ConfigException("--target-topic must differ from --dlq-topic: replayed records would land in the "
+            + "DLQ again");
+      }
+    }
+    String snapshot = single(values, "--snapshot");
+    Set<Integer> partitions = null;
+    if (!values.get("--partitions").isEmpty()) {
+      partitions = new TreeSet<>();
+      for (String partition : values.get("--partitions")) {
+        partitions.add((int) number("--partitions", partition, 0, Integer.MAX_VALUE));
+      }
+    }
+    Set<String> include = new TreeSet<>(values.get("--include-error-types"));
+    Set<String> exclude = new TreeSet<>(values.get("--exclude-error-types"));
+    for (String type : include) {
+      if (exclude.contains(type)) {
+        throw new ConfigException("error type " + type + " is both included and excluded: drop it from one list");
+      }
+    }
+    Instant from = instant("--from", single(values, "--from"));
+    Instant to = instant("--to", single(values, "--to"));
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw new ConfigException("--from (" + from + ") must be before --to (" + to + ")");
+    }
+    String limit = single(values, "--limit");
+    return new SelectionConfig(single(values, "--bootstrap-servers"), dlqTopic,
+        snapshot == null ? null : SnapshotSpec.parse(snapshot), partitions,
+        new TreeSet<>(values.get("--correlation-ids")), include, exclude, from, to,
+        limit == null ? null : number("--limit", limit, 1, Long.MAX_VALUE),
+        (int) number("--max-replays", single(values, "--max-replays"), 1, 100), target,
+        terminationLog(single(values, "--termination-log")));
+  }
+
+  /** The filters and target in words, for summaries. */
+  String describeFilters() {
+    StringBuilder text = new StringBuilder();
+    if (partitions != null) {
+      text.append(" partitions=").append(partitions);
+    }
+    if (!correlationIds.isEmpty()) {
+      text.append(" correlationIds=").append(correlationIds.size());
+    }
+    if (!includeErrorTypes.isEmpty()) {
+      text.append(" include=").append(includeErrorTypes);
+    }
+    if (!excludeErrorTypes.isEmpty()) {
+      text.append(" exclude=").append(excludeErrorTypes);
+    }
+    if (from != null) {
+      text.append(" from=").append(from);
+    }
+    if (to != null) {
+      text.append(" to=").append(to);
+    }
+    if (limit != null) {
+      text.append(" limit=").append(limit);
+    }
+    text.append(" maxReplays=").append(maxReplays);
+    if (targetTopic != null) {
+      text.append(" targetTopic=").append(targetTopic);
+    }
+    return text.toString().trim();
+  }
+
+  static String single(Map<String, List<String>> values, String flag) {
+    List<String> list = values.get(flag);
+    return list == null || list.isEmpty() ? null : list.get(0);
+  }
+
+  static void checkTopic(String flag, String value) throws ConfigException {
+    if (!TOPIC.matcher(value).matches()) {
+      throw new ConfigException("invalid " + flag + " '" + value
+          + "': Kafka topic names use [a-zA-Z0-9._-], 1-249 characters");
+    }
+  }
+
+  static long number(String flag, String text, long min, long max) throws ConfigException {
+    try {
+      long value = Long.parseLong(text.trim());
+      if (value < min || value > max) {
+        throw new ConfigException(flag + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(flag + " must be a whole number, got '" + text + "'");
+    }
+  }
+
+  private static Instant instant(String flag, String text) throws ConfigException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(flag + " must be an RFC 3339 time such as 2025-10-21T12:00:00Z, got '" + text + "'");
+    }
+  }
+
+  /** The flag's path, else Kubernetes' file when it exists and is writable, else none. */
+  static Path terminationLog(String flag) {
+    if (flag != null) {
+      return Path.of(flag);
+    }
+    // Only where Kubernetes created the file: by hand, as root, /dev is writable and must not get a new file.
+    return Files.isRegularFile(KUBERNETES_TERMINATION_LOG) && Files.isWritable(KUBERNETES_TERMINATION_LOG)
+        ? KUBERNETES_TERMINATION_LOG : null;
+  }
+}

@@ -1,0 +1,152 @@
+package io.reducer.workloads.dlq;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
+ *
+ * <p>How an inspect result is cut, step by step until it fits: each histogram keeps its 20 largest entries and
+ * sample texts 128 characters; then 10 entries, 64 characters; 5 entries and 3 samples; 3 entries and 1 sample,
+ * 32 characters; 1 entry and no sample; no histograms. Histogram keys are never shortened (they are filter
+ * values); dropped entries are named in the message, so sums below {@code matched} are explained. If even the
+ * snapshot alone is too large (about 65 partitions and more), it is left out too and the message says to take it
+ * from the printed summary. A replay result only ever needs its message shortened.
+ */
+final class TerminationMessage {
+
+  static final int MAX_BYTES = 4096;
+  private static final int[][] INSPECT_LEVELS = {
+      {20, 5, 128}, {10, 5, 64}, {5, 3, 64}, {3, 1, 32}, {1, 0, 32}, {0, 0, 0}};
+
+  private TerminationMessage() {
+  }
+
+  static String fit(DlqInspectResult result) {
+    String json = result.toJson();
+    if (bytes(json) <= MAX_BYTES || result.preview() == null) {
+      return bytes(json) <= MAX_BYTES ? json : fitMessage(result.snapshot(), null, result.message());
+    }
+    for (int[] level : INSPECT_LEVELS) {
+      DlqInspectResult.Preview preview = result.preview();
+      List<String> cuts = new ArrayList<>();
+      DlqInspectResult.Preview capped = new DlqInspectResult.Preview(preview.matched(),
+          top("byErrorType", preview.byErrorType(), level[0], cuts),
+          top("byOriginalTopic", preview.byOriginalTopic(), level[0], cuts),
+          top("byPartition", preview.byPartition(), level[0], cuts), preview.unroutable(),
+          preview.oldestRecordTime(), preview.newestRecordTime(), samples(preview.samples(), level[1], level[2], cuts));
+      String message = cuts.isEmpty() ? result.message()
+          : result.message() + " (cut to fit the termination message: " + String.join(", ", cuts) + ")";
+      json = new DlqInspectResult(result.snapshot(), capped, message).toJson();
+      if (bytes(json) <= MAX_BYTES) {
+        return json;
+      }
+    }
+    return fitMessage(result.snapshot(), null, result.message());
+  }
+
+  static String fit(DlqReplayResult result) {
+    String message = result.message() == null ? "" : result.message();
+    String json = result.toJson();
+    while (bytes(json) > MAX_BYTES && !message.isEmpty()) {
+      message = cutToBytes(message, bytes(message) - (bytes(json) - MAX_BYTES));
+      json = new DlqReplayResult(result.progress(), result.result(), message).toJson();
+    }
+    return json;
+  }
+
+  /** Writes the message, replacing the file's content; a no-op without a path. */
+  static void write(Path path, String json) throws IOException {
+    if (path != null) {
+      Files.writeString(path, json, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The snapshot and a shortened message without the preview; without the snapshot if that is still too large. */
+  private static String fitMessage(List<DlqInspectResult.Range> snapshot, DlqInspectResult.Preview preview,
+      String message) {
+    String json = new DlqInspectResult(snapshot, preview, message).toJson();
+    if (bytes(json) > MAX_BYTES && snapshot != null) {
+      message = "the snapshot of " + snapshot.size() + " partitions does not fit in the " + MAX_BYTES
+          + "-byte termination message: take it from the printed summary and pass it with --snapshot; " + message;
+      json = new DlqInspectResult(null, null, message).toJson();
+    }
+    while (bytes(json) > MAX_BYTES && !message.isEmpty()) {
+      message = cutToBytes(message, bytes(message) - (bytes(json) - MAX_BYTES));
+      json = new DlqInspectResult(null, null, message).toJson();
+    }
+    return json;
+  }
+
+  private static Map<String, Long> top(String name, Map<String, Long> counts, int keep, List<String> cuts) {
+    if (counts == null || counts.size() <= keep) {
+      return counts;
+    }
+    cuts.add(name + " shows the " + keep + " largest of " + counts.size());
+    List<Map.Entry<String, Long>> largest = new ArrayList<>(counts.entrySet());
+    largest.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+        .thenComparing(Map.Entry.comparingByKey()));
+    List<String> kept = largest.subList(0, keep).stream().map(Map.Entry::getKey).toList();
+    Map<String, Long> result = new LinkedHashMap<>();
+    counts.forEach((key, value) -> {
+      if (kept.contains(key)) {
+        result.put(key, value);
+      }
+    });
+    return result;
+  }
+
+  private static List<DlqInspectResult.Sample> samples(List<DlqInspectResult.Sample> samples, int keep,
+      int maxChars, List<String> cuts) {
+    if (samples == null) {
+      return null;
+    }
+    if (samples.size() > keep) {
+      cuts.add("samples " + keep + " of " + samples.size());
+    }
+    return samples.stream().limit(keep).map(s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
+        shorten(s.key(), maxChars), shorten(s.correlationId(), maxChars), shorten(s.errorType(), maxChars),
+        shorten(s.targetTopic(), maxChars))).toList();
+  }
+
+  static String shorten(String text, int maxChars) {
+    if (text == null || text.length() <= maxChars) {
+      return text;
+    }
+    return maxChars <= 3 ? text.substring(0, Math.max(0, maxChars)) : text.substring(0, maxChars - 3) + "...";
+  }
+
+  /**
+   * The text cut to at most {@code maxBytes} of UTF-8, whole characters only, ending in "..." when cut. JSON
+   * escapes can still make it longer in the result, so callers repeat until the JSON fits.
+   */
+  static String cutToBytes(String text, int maxBytes) {
+    if (bytes(text) <= maxBytes) {
+      return text;
+    }
+    int budget = maxBytes - 3;
+    int end = 0;
+    int used = 0;
+    while (end < text.length()) {
+      int codePoint = text.codePointAt(end);
+      int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+      if (used + size > budget) {
+        break;
+      }
+      used += size;
+      end += Character.charCount(codePoint);
+    }
+    return budget <= 0 ? "" : text.substring(0, end) + "...";
+  }
+
+  private static int bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

@@ -1,0 +1,131 @@
+package io.reducer.workloads.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+class DlqResultsTest {
+
+  @Test
+  void inspectResultHasTheStatusShapeAndParsesBack() throws Exception {
+    DlqInspectResult result = new DlqInspectResult(List.of(new DlqInspectResult.Range(0, 3, 120)),
+        new DlqInspectResult.Preview(2, Map.of("E", 2L), Map.of("orders", 1L), Map.of("0", 2L), 1,
+            "2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z",
+            List.of(new DlqInspectResult.Sample(0, 7, "wf-1", "c-1", "E", "orders"),
+                new DlqInspectResult.Sample(0, 8, "wf-2", null, "E", null))), "2 match");
+
+    String json = result.toJson();
+    JsonNode tree = DlqJson.MAPPER.readTree(json);
+
+    assertThat(tree.path("snapshot").get(0).path("startOffset").asLong()).isEqualTo(3);
+    assertThat(tree.path("preview").path("byPartition").path("0").asLong()).isEqualTo(2);
+    assertThat(tree.path("preview").path("samples").get(1).has("targetTopic")).isFalse();
+    assertThat(DlqInspectResult.parse(json)).isEqualTo(result);
+    assertThat(DlqInspectResult.parse("{\"message\":\"boom\",\"newerField\":1}").message()).isEqualTo("boom");
+    assertThatThrownBy(() -> DlqInspectResult.parse("not json")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void replayResultHasTheStatusShapeAndParsesBack() throws Exception {
+    DlqReplayResult result = new DlqReplayResult(new DlqReplayResult.Progress(10, 8, 2,
+        new TreeMap<>(Map.of("maxReplays", 1L, "unroutable", 1L)), 0), DlqReplayResult.SUCCEEDED, "done");
+    String json = result.toJson();
+    assertThat(json).isEqualTo("{\"progress\":{\"matched\":10,\"replayed\":8,\"skipped\":2,\"skippedByReason\":"
+        + "{\"maxReplays\":1,\"unroutable\":1},\"failed\":0},\"result\":\"Succeeded\",\"message\":\"done\"}");
+    assertThat(DlqReplayResult.parse(json)).isEqualTo(result);
+    assertThat(DlqReplayResult.parse(json).succeeded()).isTrue();
+  }
+
+  @Test
+  void aLargeInspectResultIsCutToFourKilobytesAndSaysSo() {
+    Map<String, Long> errorTypes = new LinkedHashMap<>();
+    Map<String, Long> topics = new LinkedHashMap<>();
+    Map<String, Long> partitions = new LinkedHashMap<>();
+    for (int i = 0; i < 300; i++) {
+      errorTypes.put("com.example.errors.SomethingWentWrongException" + i, (long) i + 1);
+      topics.put("team-" + i + ".orders.events.v1", (long) i + 1);
+    }
+    for (int p = 0; p < 30; p++) {
+      partitions.put(Integer.toString(p), (long) p);
+    }
+    List<DlqInspectResult.Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      samples.add(new DlqInspectResult.Sample(0, i, "k".repeat(500), "c".repeat(256), "E".repeat(256), "t"));
+    }
+    List<DlqInspectResult.Range> snapshot = new ArrayList<>();
+    for (int p = 0; p < 30; p++) {
+      snapshot.add(new DlqInspectResult.Range(p, 0, 1_000_000));
+    }
+    DlqInspectResult result = new DlqInspectResult(snapshot, new DlqInspectResult.Preview(45150, errorTypes,
+        topics, partitions, 0, "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", samples), "45150 match");
+
+    String json = TerminationMessage.fit(result);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(TerminationMessage.MAX_BYTES);
+    DlqInspectResult fitted = DlqInspectResult.parse(json);
+    assertThat(fitted.snapshot()).isEqualTo(snapshot);
+    assertThat(fitted.preview().matched()).isEqualTo(45150);
+    // The largest entries are the ones kept.
+    assertThat(fitted.preview().byErrorType()).isNotEmpty()
+        .containsKey("com.example.errors.SomethingWentWrongException299");
+    assertThat(fitted.message()).startsWith("45150 match").contains("byErrorType shows the");
+  }
+
+  @Test
+  void aSmallInspectResultIsLeftAlone() {
+    DlqInspectResult result = new DlqInspectResult(List.of(new DlqInspectResult.Range(0, 0, 1)),
+        new DlqInspectResult.Preview(1, Map.of("E", 1L), Map.of("t", 1L), Map.of("0", 1L), 0, null, null,
+            List.of()), "1 match");
+    assertThat(TerminationMessage.fit(result)).isEqualTo(result.toJson());
+  }
+
+  @Test
+  void tooManyPartitionsForTheSnapshotLeaveOnlyAMessage() {
+    List<DlqInspectResult.Range> snapshot = new ArrayList<>();
+    for (int p = 0; p < 200; p++) {
+      snapshot.add(new DlqInspectResult.Range(p, 0, 1_000_000));
+    }
+    String json = TerminationMessage.fit(new DlqInspectResult(snapshot, new DlqInspectResult.Preview(0,
+        Map.of(), Map.of(), Map.of(), 0, null, null, List.of()), "0 match"));
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(TerminationMessage.MAX_BYTES);
+    assertThat(DlqInspectResult.parse(json).snapshot()).isNull();
+    assertThat(DlqInspectResult.parse(json).message()).contains("200 partitions").contains("--snapshot");
+  }
+
+  @Test
+  void aLongReplayMessageIsShortened() {
+    DlqReplayResult result = new DlqReplayResult(DlqReplayResult.Progress.none(), DlqReplayResult.FAILED,
+        "é".repeat(5000));
+    String json = TerminationMessage.fit(result);
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(TerminationMessage.MAX_BYTES);
+    assertThat(DlqReplayResult.parse(json).message()).endsWith("...");
+    assertThat(DlqReplayResult.parse(json).result()).isEqualTo("Failed");
+  }
+
+  @Test
+  void checkpointsRoundTripAndIgnoreForeignMetadata() {
+    ReplayCounters counters = new ReplayCounters();
+    counters.matched = 5;
+    counters.replayed = 3;
+    counters.skip(DlqReplayResult.MAX_REPLAYS);
+    counters.skip(DlqReplayResult.UNROUTABLE);
+    String encoded = ReplayCheckpoint.of("abc", 120, counters).encode();
+    assertThat(encoded.length()).isLessThan(200);
+    ReplayCheckpoint decoded = ReplayCheckpoint.decode(encoded);
+    assertThat(decoded.end()).isEqualTo(120);
+    assertThat(decoded.counters().toString()).isEqualTo(counters.toString());
+    assertThat(ReplayCheckpoint.decode("")).isNull();
+    assertThat(ReplayCheckpoint.decode("committed by kafka-consumer-groups")).isNull();
+    assertThat(ReplayCheckpoint.decode("{\"v\":2,\"fingerprint\":\"x\"}")).isNull();
+  }
+}
