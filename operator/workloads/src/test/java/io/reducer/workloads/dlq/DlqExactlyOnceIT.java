@@ -1,0 +1,131 @@
+package io.reducer.workloads.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.workloads.ExitCodes;
+
+/**
+ * Exactly once under the two faults the operator cannot rule out: the replay process killed mid-way and run
+ * again, and two processes of the same replay at once. In both, a read_committed consumer of the target sees each
+ * DLQ record exactly once. 200,000 records at a limited rate, so the fault lands mid-way, which is asserted.
+ */
+class DlqExactlyOnceIT {
+
+  private static final int PARTITIONS = 3;
+  private static final int RECORDS = 200_000;
+  private static final String RATE = "40000";
+  private static KafkaBroker broker;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void aReplayKilledMidWayAndRunAgainReplaysEveryRecordOnce() throws Exception {
+    fill("crash.dlq", "crash-target");
+    List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", "crash.dlq",
+        "--replay-name", "crash", "--rate-per-second", RATE, "--batch-records", "5000");
+
+    ChildReplay first = new ChildReplay(dir, "first", args);
+    long committedAtKill;
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+          .until(() -> DlqTestKafka.committedSum(broker, "reducer-dlq-replay.crash") >= RECORDS / 5);
+      assertThat(first.isAlive()).as("still replaying when killed:\n" + first.log()).isTrue();
+      first.kill();
+      committedAtKill = DlqTestKafka.committedSum(broker, "reducer-dlq-replay.crash");
+    } finally {
+      first.close();
+    }
+    assertThat(committedAtKill).as("the kill landed mid-way").isBetween((long) RECORDS / 5, (long) RECORDS - 1);
+    int sentBeforeKill = DlqTestKafka.readAll(broker, "crash-target", false).size();
+
+    try (ChildReplay second = new ChildReplay(dir, "second", args)) {
+      assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.log()).isEqualTo(ExitCodes.OK);
+      assertThat(second.log()).contains("resuming at");
+      assertThat(second.result().progress()).isEqualTo(new DlqReplayResult.Progress(RECORDS, RECORDS, 0, Map.of(), 0));
+    }
+    assertEachDlqRecordOnce("crash.dlq", "crash-target");
+    System.out.printf("kill -9 after %,d committed; %,d records were in the target (committed or not) at the kill%n",
+        committedAtKill, sentBeforeKill);
+  }
+
+  @Test
+  void aSecondProcessOfTheSameReplayFencesTheFirstAndFinishesIt() throws Exception {
+    fill("twice.dlq", "twice-target");
+    List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", "twice.dlq",
+        "--replay-name", "twice", "--rate-per-second", RATE, "--batch-records", "5000");
+
+    try (ChildReplay first = new ChildReplay(dir, "older", args)) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+          .until(() -> DlqTestKafka.committedSum(broker, "reducer-dlq-replay.twice") >= RECORDS / 5);
+      try (ChildReplay second = new ChildReplay(dir, "newer", args)) {
+        assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.log()).isEqualTo(ExitCodes.FENCED);
+        assertThat(first.result().result()).isEqualTo(DlqReplayResult.FAILED);
+        assertThat(first.result().message()).startsWith("fenced");
+        assertThat(first.result().progress().replayed()).as("fenced mid-way").isBetween((long) RECORDS / 5,
+            (long) RECORDS - 1);
+
+        assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.log()).isEqualTo(ExitCodes.OK);
+        assertThat(second.result().progress().replayed()).isEqualTo(RECORDS);
+      }
+    }
+    assertEachDlqRecordOnce("twice.dlq", "twice-target");
+  }
+
+  private static void fill(String dlq, String target) {
+    broker.createTopic(dlq, PARTITIONS);
+    broker.createTopic(target, PARTITIONS);
+    try (KafkaProducer<byte[], byte[]> producer = DlqTestKafka.producer(broker)) {
+      for (int i = 0; i < RECORDS; i++) {
+        producer.send(DlqTestRecords.materializer(dlq, i % PARTITIONS, null, "wf-" + i, "{\"n\":" + i + "}", target,
+            "DESERIALIZATION_ERROR", "c-" + i, DlqTestRecords.headers("correlation-id", "c-" + i)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Every DLQ record is in the target once, with its own key and value, and nothing else is. */
+  private static void assertEachDlqRecordOnce(String dlq, String target) {
+    List<ConsumerRecord<byte[], byte[]>> replayed = DlqTestKafka.readAll(broker, target, true);
+    Set<String> sources = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> record : replayed) {
+      String source = DlqTestKafka.header(record, "x-replay-source");
+      assertThat(sources.add(source)).as("replayed twice: " + source).isTrue();
+      String[] parts = source.split(":");
+      long offset = Long.parseLong(parts[2]);
+      long i = offset * PARTITIONS + Integer.parseInt(parts[1]);
+      assertThat(DlqTestRecords.text(record.key())).isEqualTo("wf-" + i);
+      assertThat(DlqTestRecords.text(record.value())).isEqualTo("{\"n\":" + i + "}");
+      assertThat(parts[0]).isEqualTo(dlq);
+    }
+    assertThat(sources).hasSize(RECORDS);
+  }
+}
