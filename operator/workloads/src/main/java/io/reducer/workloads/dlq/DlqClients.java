@@ -58,7 +58,9 @@ final class DlqClients {
     // A position below the log start (retention deleted records since) continues at the oldest record left.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-    properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+    // A poll that drains every fetched partition lets the consumer send the next fetches before returning, so
+    // they travel while the records are handled: fetches smaller than a poll (2 MiB is 20,000 records of 100 B).
+    properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024);
     properties.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
     properties.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
     properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);

@@ -40,7 +40,7 @@ final class DlqOptions {
           "consumer group holding the replay's position (default reducer-dlq-replay.<name>)"),
       new Option("--rate-per-second", "DLQ_RATE_PER_SECOND", "0", true, false,
           "most records republished per second; 0 = no limit"),
-      new Option("--batch-records", "DLQ_BATCH_RECORDS", "10000", true, false,
+      new Option("--batch-records", "DLQ_BATCH_RECORDS", "50000", true, false,
           "records per transaction (a transaction also ends after --batch-ms)"),
       new Option("--batch-ms", "DLQ_BATCH_MS", "1000", true, false, "longest a transaction stays open, in ms"),
       new Option("--progress-file", "DLQ_PROGRESS_FILE", "", true, false,

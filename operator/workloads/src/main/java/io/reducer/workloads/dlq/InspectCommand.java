@@ -67,7 +67,7 @@ final class InspectCommand {
 
       Selection selection = new Selection(config);
       PreviewBuilder preview = new PreviewBuilder();
-      SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot);
+      SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot, config.limit() != null);
       long read = 0;
       reading:
       while (!reader.done()) {

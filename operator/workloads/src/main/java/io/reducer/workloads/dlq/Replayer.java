@@ -51,6 +51,7 @@ final class Replayer {
   private final Selection selection;
   private final PrintStream out;
   private final RateLimiter rateLimiter;
+  private final ReplayHeaders provenance;
   private final AtomicReference<Exception> sendError = new AtomicReference<>();
   private final Callback onSent = (metadata, exception) -> {
     if (exception != null) {
@@ -80,6 +81,7 @@ final class Replayer {
     this.selection = new Selection(config.selection());
     this.out = out;
     this.rateLimiter = new RateLimiter(config.ratePerSecond());
+    this.provenance = new ReplayHeaders(config.replayName(), config.selection().dlqTopic());
   }
 
   /** Asks the loop to commit what it has and stop; for SIGTERM. */
@@ -165,7 +167,8 @@ final class Replayer {
   }
 
   private Outcome replay(TargetTopics targets) throws ConfigException {
-    SnapshotReader reader = new SnapshotReader(consumer, selectionConfig.dlqTopic(), toRead);
+    SnapshotReader reader = new SnapshotReader(consumer, selectionConfig.dlqTopic(), toRead,
+        selectionConfig.limit() != null);
     Long limit = selectionConfig.limit();
     boolean limitReached = limit != null && committed.matched >= limit;
     lastReport = System.nanoTime();
@@ -198,8 +201,8 @@ final class Replayer {
             default -> {
               rateLimiter.acquire();
               producer.send(new ProducerRecord<>(target, null, null, decoded.key(), decoded.value(),
-                  ReplayHeaders.add(decoded.headers(), config.replayName(), decoded.replayCount(),
-                      selectionConfig.dlqTopic(), record.partition(), record.offset())), onSent);
+                  provenance.add(decoded.headers(), decoded.replayCount(), record.partition(), record.offset())),
+                  onSent);
               pending.replayed++;
             }
           }

@@ -24,7 +24,7 @@ final class Selection {
     this.config = config;
   }
 
-  /** True when the record passes every filter. */
+  /** True when the record passes every filter; decodes only what a filter needs. */
   boolean matches(DlqRecord record) {
     if (!config.correlationIds().isEmpty()
         && (record.correlationId() == null || !config.correlationIds().contains(record.correlationId()))) {
@@ -34,7 +34,8 @@ final class Selection {
         && (record.errorType() == null || !config.includeErrorTypes().contains(record.errorType()))) {
       return false;
     }
-    if (record.errorType() != null && config.excludeErrorTypes().contains(record.errorType())) {
+    if (!config.excludeErrorTypes().isEmpty() && record.errorType() != null
+        && config.excludeErrorTypes().contains(record.errorType())) {
       return false;
     }
     if (config.from() != null && record.timestamp() < config.from().toEpochMilli()) {

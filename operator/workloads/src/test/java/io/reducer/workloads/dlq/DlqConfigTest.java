@@ -21,7 +21,7 @@ class DlqConfigTest {
     ReplayConfig config = replay(List.of("--replay-name", "ns.fix-orders"));
     assertThat(config.transactionalId()).isEqualTo("reducer-dlq-replay.ns.fix-orders");
     assertThat(config.group()).isEqualTo("reducer-dlq-replay.ns.fix-orders");
-    assertThat(config.batchRecords()).isEqualTo(10_000);
+    assertThat(config.batchRecords()).isEqualTo(50_000);
     assertThat(config.batchMs()).isEqualTo(1000);
     assertThat(config.ratePerSecond()).isZero();
     assertThat(config.progressFile()).isNull();

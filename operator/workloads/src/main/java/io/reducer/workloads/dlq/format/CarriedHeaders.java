@@ -6,20 +6,34 @@ import java.util.function.Predicate;
 
 import org.apache.kafka.common.header.Header;
 
-/** The headers a replay carries over: all but the DLQ writer's own and earlier replay provenance. */
+/**
+ * The headers a replay carries over (all but the DLQ writer's own and earlier replay provenance) and the replay
+ * count found among them, in one pass over the headers.
+ */
 final class CarriedHeaders {
 
-  private CarriedHeaders() {
+  final List<Header> carried;
+  final int replayCount;
+
+  private CarriedHeaders(List<Header> carried, int replayCount) {
+    this.carried = carried;
+    this.replayCount = replayCount;
   }
 
-  static List<Header> of(Iterable<Header> headers, Predicate<String> dlqOwn) {
-    List<Header> carried = new ArrayList<>();
+  static CarriedHeaders of(Iterable<Header> headers, Predicate<String> dlqOwn) {
+    List<Header> carried = new ArrayList<>(12);
+    Header count = null;
     for (Header header : headers) {
-      if (!dlqOwn.test(header.key()) && !ReplayHeaders.isReplayHeader(header.key())) {
+      String name = header.key();
+      if (ReplayHeaders.isReplayHeader(name)) {
+        if (name.equals(ReplayHeaders.COUNT)) {
+          count = header;
+        }
+      } else if (!dlqOwn.test(name)) {
         carried.add(header);
       }
     }
-    return carried;
+    return new CarriedHeaders(carried, ReplayHeaders.count(count));
   }
 
   /** The correlation id of the data contract (DESIGN.md section 4): header {@code correlation-id}. */

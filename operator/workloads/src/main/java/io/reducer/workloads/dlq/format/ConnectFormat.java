@@ -1,9 +1,6 @@
 package io.reducer.workloads.dlq.format;
 
-import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -33,13 +30,39 @@ public final class ConnectFormat implements DlqFormat {
     if (!HeaderValues.anyStartsWith(headers, PREFIX)) {
       return null;
     }
-    List<Header> carried = CarriedHeaders.of(headers, name -> name.startsWith(PREFIX));
+    CarriedHeaders carried = CarriedHeaders.of(headers, name -> name.startsWith(PREFIX));
     String topic = HeaderValues.last(headers, TOPIC);
-    Long partition = HeaderValues.number(headers.lastHeader(PARTITION), Integer.BYTES);
-    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(),
-        topic == null || topic.isBlank() ? null : topic, record.key(), record.value(), carried,
-        HeaderValues.last(headers, EXCEPTION_CLASS), CarriedHeaders.correlationId(carried),
-        ReplayHeaders.count(headers), partition == null ? null : partition.intValue(),
-        HeaderValues.number(headers.lastHeader(OFFSET), Long.BYTES));
+    return new Record(record, topic == null || topic.isBlank() ? null : topic, carried);
+  }
+
+  private final class Record extends DlqRecord {
+
+    private final Headers all;
+
+    Record(ConsumerRecord<byte[], byte[]> record, String topic, CarriedHeaders carried) {
+      super(name(), record.partition(), record.offset(), record.timestamp(), topic, record.key(), record.value(),
+          carried.carried, carried.replayCount);
+      this.all = record.headers();
+    }
+
+    @Override
+    public String errorType() {
+      return HeaderValues.last(all, EXCEPTION_CLASS);
+    }
+
+    @Override
+    public String correlationId() {
+      return CarriedHeaders.correlationId(headers());
+    }
+
+    @Override
+    public Integer originalPartition() {
+      return HeaderValues.integer(all.lastHeader(PARTITION));
+    }
+
+    @Override
+    public Long originalOffset() {
+      return HeaderValues.number(all.lastHeader(OFFSET), Long.BYTES);
+    }
   }
 }

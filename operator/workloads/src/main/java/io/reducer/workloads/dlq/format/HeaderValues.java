@@ -63,6 +63,11 @@ final class HeaderValues {
     }
   }
 
+  static Integer integer(Header header) {
+    Long number = number(header, Integer.BYTES);
+    return number == null ? null : number.intValue();
+  }
+
   private static boolean isDecimal(byte[] bytes) {
     for (byte b : bytes) {
       if (b < '0' || b > '9') {

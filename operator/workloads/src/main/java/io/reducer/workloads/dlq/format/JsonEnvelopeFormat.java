@@ -57,8 +57,9 @@ public final class JsonEnvelopeFormat implements DlqFormat {
     } else {
       record.headers().forEach(source::add);
     }
-    List<Header> carried = CarriedHeaders.of(source, name -> false);
-    int replayCount = ReplayHeaders.count(source);
+    CarriedHeaders headers = CarriedHeaders.of(source, name -> false);
+    List<Header> carried = headers.carried;
+    int replayCount = headers.replayCount;
     if (envelope.replayCount != null) {
       replayCount = Math.max(replayCount, envelope.replayCount);
     }
@@ -68,9 +69,42 @@ public final class JsonEnvelopeFormat implements DlqFormat {
       carried.add(new RecordHeader("correlation-id", envelope.correlationId.getBytes(StandardCharsets.UTF_8)));
     }
     byte[] key = envelope.key != null ? envelope.key.getBytes(StandardCharsets.UTF_8) : record.key();
-    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(),
-        envelope.topic == null || envelope.topic.isBlank() ? null : envelope.topic, key, envelope.payload, carried,
-        envelope.errorType, correlationId, replayCount, envelope.partition, envelope.offset);
+    return new Record(record, envelope, key, carried, replayCount, correlationId);
+  }
+
+  private final class Record extends DlqRecord {
+
+    private final Envelope envelope;
+    private final String correlationId;
+
+    Record(ConsumerRecord<byte[], byte[]> record, Envelope envelope, byte[] key, List<Header> carried,
+        int replayCount, String correlationId) {
+      super(name(), record.partition(), record.offset(), record.timestamp(),
+          envelope.topic == null || envelope.topic.isBlank() ? null : envelope.topic, key, envelope.payload, carried,
+          replayCount);
+      this.envelope = envelope;
+      this.correlationId = correlationId;
+    }
+
+    @Override
+    public String errorType() {
+      return envelope.errorType;
+    }
+
+    @Override
+    public String correlationId() {
+      return correlationId;
+    }
+
+    @Override
+    public Integer originalPartition() {
+      return envelope.partition;
+    }
+
+    @Override
+    public Long originalOffset() {
+      return envelope.offset;
+    }
   }
 
   /** Cheap pre-check so values that are not JSON objects never reach the parser. */

@@ -1,10 +1,8 @@
 package io.reducer.workloads.dlq.format;
 
 import java.util.List;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -23,7 +21,7 @@ public final class MaterializerFormat implements DlqFormat {
   static final String ORIGINAL_OFFSET = "x-original-offset";
   static final String CORRELATION_ID = "x-correlation-id";
   /** Every header the materializer adds; none is carried over. */
-  static final Set<String> OWN_HEADERS = Set.of(ERROR_TYPE, ERROR_MESSAGE, EXCEPTION_CLASS, ORIGINAL_TOPIC,
+  static final List<String> OWN_HEADERS = List.of(ERROR_TYPE, ERROR_MESSAGE, EXCEPTION_CLASS, ORIGINAL_TOPIC,
       ORIGINAL_PARTITION, ORIGINAL_OFFSET, CORRELATION_ID);
 
   @Override
@@ -34,20 +32,51 @@ public final class MaterializerFormat implements DlqFormat {
   @Override
   public DlqRecord read(ConsumerRecord<byte[], byte[]> record) {
     Headers headers = record.headers();
-    if (headers.lastHeader(ERROR_TYPE) == null || headers.lastHeader(ORIGINAL_TOPIC) == null) {
+    if (headers.lastHeader(ERROR_TYPE) == null) {
       return null;
     }
-    List<Header> carried = CarriedHeaders.of(headers, OWN_HEADERS::contains);
-    String correlationId = HeaderValues.last(headers, CORRELATION_ID);
-    if (correlationId == null) {
-      correlationId = CarriedHeaders.correlationId(carried);
-    }
     String topic = HeaderValues.last(headers, ORIGINAL_TOPIC);
-    Long partition = HeaderValues.number(headers.lastHeader(ORIGINAL_PARTITION), Integer.BYTES);
-    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(),
-        topic == null || topic.isBlank() ? null : topic, record.key(), record.value(), carried,
-        HeaderValues.last(headers, ERROR_TYPE), correlationId, ReplayHeaders.count(headers),
-        partition == null ? null : partition.intValue(),
-        HeaderValues.number(headers.lastHeader(ORIGINAL_OFFSET), Long.BYTES));
+    if (topic == null) {
+      return null;
+    }
+    CarriedHeaders carried = CarriedHeaders.of(headers, MaterializerFormat::isOwnHeader);
+    return new Record(record, topic.isBlank() ? null : topic, carried);
+  }
+
+  private final class Record extends DlqRecord {
+
+    private final Headers all;
+
+    Record(ConsumerRecord<byte[], byte[]> record, String topic, CarriedHeaders carried) {
+      super(name(), record.partition(), record.offset(), record.timestamp(), topic, record.key(), record.value(),
+          carried.carried, carried.replayCount);
+      this.all = record.headers();
+    }
+
+    @Override
+    public String errorType() {
+      return HeaderValues.last(all, ERROR_TYPE);
+    }
+
+    @Override
+    public String correlationId() {
+      String id = HeaderValues.last(all, CORRELATION_ID);
+      return id != null ? id : CarriedHeaders.correlationId(headers());
+    }
+
+    @Override
+    public Integer originalPartition() {
+      return HeaderValues.integer(all.lastHeader(ORIGINAL_PARTITION));
+    }
+
+    @Override
+    public Long originalOffset() {
+      return HeaderValues.number(all.lastHeader(ORIGINAL_OFFSET), Long.BYTES);
+    }
+  }
+
+  private static boolean isOwnHeader(String name) {
+    // Every own header starts with "x-"; the list is only searched for those.
+    return name.startsWith("x-") && OWN_HEADERS.contains(name);
   }
 }

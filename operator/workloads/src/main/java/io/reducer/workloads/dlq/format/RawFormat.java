@@ -1,9 +1,6 @@
 package io.reducer.workloads.dlq.format;
 
-import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Any other record: no known error headers and no envelope. It says nothing about where it came from, so it is
@@ -18,9 +15,35 @@ public final class RawFormat implements DlqFormat {
 
   @Override
   public DlqRecord read(ConsumerRecord<byte[], byte[]> record) {
-    List<Header> carried = CarriedHeaders.of(record.headers(), name -> false);
-    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(), null, record.key(),
-        record.value(), carried, null, CarriedHeaders.correlationId(carried), ReplayHeaders.count(record.headers()),
-        null, null);
+    CarriedHeaders carried = CarriedHeaders.of(record.headers(), name -> false);
+    return new Record(record, carried);
+  }
+
+  private final class Record extends DlqRecord {
+
+    Record(ConsumerRecord<byte[], byte[]> record, CarriedHeaders carried) {
+      super(name(), record.partition(), record.offset(), record.timestamp(), null, record.key(), record.value(),
+          carried.carried, carried.replayCount);
+    }
+
+    @Override
+    public String errorType() {
+      return null;
+    }
+
+    @Override
+    public String correlationId() {
+      return CarriedHeaders.correlationId(headers());
+    }
+
+    @Override
+    public Integer originalPartition() {
+      return null;
+    }
+
+    @Override
+    public Long originalOffset() {
+      return null;
+    }
   }
 }

@@ -1,9 +1,6 @@
 package io.reducer.workloads.dlq.format;
 
-import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -38,19 +35,41 @@ public final class SpringFormat implements DlqFormat {
     if (!HeaderValues.anyStartsWith(headers, PREFIX)) {
       return null;
     }
-    List<Header> carried = CarriedHeaders.of(headers, SpringFormat::isSpringErrorHeader);
+    CarriedHeaders carried = CarriedHeaders.of(headers, SpringFormat::isSpringErrorHeader);
     String topic = HeaderValues.first(headers, ORIGINAL_TOPIC);
-    String errorType = HeaderValues.last(headers, EXCEPTION_FQCN);
-    if (errorType == null) {
-      errorType = HeaderValues.last(headers, KEY_EXCEPTION_FQCN);
+    return new Record(record, topic == null || topic.isBlank() ? null : topic, carried);
+  }
+
+  private final class Record extends DlqRecord {
+
+    private final Headers all;
+
+    Record(ConsumerRecord<byte[], byte[]> record, String topic, CarriedHeaders carried) {
+      super(name(), record.partition(), record.offset(), record.timestamp(), topic, record.key(), record.value(),
+          carried.carried, carried.replayCount);
+      this.all = record.headers();
     }
-    Header partition = HeaderValues.firstHeader(headers, ORIGINAL_PARTITION);
-    Long partitionNumber = HeaderValues.number(partition, Integer.BYTES);
-    return new DlqRecord(name(), record.partition(), record.offset(), record.timestamp(),
-        topic == null || topic.isBlank() ? null : topic, record.key(), record.value(), carried, errorType,
-        CarriedHeaders.correlationId(carried), ReplayHeaders.count(headers),
-        partitionNumber == null ? null : partitionNumber.intValue(),
-        HeaderValues.number(HeaderValues.firstHeader(headers, ORIGINAL_OFFSET), Long.BYTES));
+
+    @Override
+    public String errorType() {
+      String errorType = HeaderValues.last(all, EXCEPTION_FQCN);
+      return errorType != null ? errorType : HeaderValues.last(all, KEY_EXCEPTION_FQCN);
+    }
+
+    @Override
+    public String correlationId() {
+      return CarriedHeaders.correlationId(headers());
+    }
+
+    @Override
+    public Integer originalPartition() {
+      return HeaderValues.integer(HeaderValues.firstHeader(all, ORIGINAL_PARTITION));
+    }
+
+    @Override
+    public Long originalOffset() {
+      return HeaderValues.number(HeaderValues.firstHeader(all, ORIGINAL_OFFSET), Long.BYTES);
+    }
   }
 
   private static boolean isSpringErrorHeader(String name) {

@@ -214,10 +214,15 @@ class DlqFormatsTest {
 
   @Test
   void provenanceHeadersReplaceEarlierOnes() {
-    List<Header> headers = ReplayHeaders.add(List.of(), "r1", 2, "dlq", 1, 9);
+    ReplayHeaders provenance = new ReplayHeaders("r1", "dlq");
+    List<Header> headers = provenance.add(List.of(), 2, 1, 9);
     assertThat(names(headers)).containsExactly("x-replay-name", "x-replay-count", "x-replay-source");
+    assertThat(text(headers.get(0).value())).isEqualTo("r1");
     assertThat(text(headers.get(1).value())).isEqualTo("3");
     assertThat(text(headers.get(2).value())).isEqualTo("dlq:1:9");
+    assertThat(text(provenance.add(List.of(), 500, 12, 0).get(1).value())).isEqualTo("501");
+    assertThat(text(provenance.add(List.of(), 0, 12, 0).get(2).value())).isEqualTo("dlq:12:0");
+    assertThat(text(provenance.add(List.of(), 0, 0, 9_876_543_210L).get(2).value())).isEqualTo("dlq:0:9876543210");
   }
 
   static ConsumerRecord<byte[], byte[]> record(RecordHeaders headers, String key, String value) {
