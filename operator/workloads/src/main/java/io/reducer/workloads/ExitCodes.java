@@ -8,7 +8,10 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   /** Bad configuration or an unreachable dependency at startup; restarting will not help until it is fixed. */
   public static final int BAD_CONFIGURATION = 2;
-  /** The watermark epoch changed under a running materializer (a reset happened); restart with the new epoch. */
+  /**
+   * The watermark epoch changed under a running materializer (a reset happened); restart with the new epoch. For
+   * dlq replay: another process of the same replay started and took over.
+   */
   public static final int FENCED = 3;
 
   private ExitCodes() {

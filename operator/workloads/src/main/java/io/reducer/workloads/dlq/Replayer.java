@@ -214,6 +214,7 @@ final class Replayer {
         if (transactionRecords >= config.batchRecords() || transactionAgeMs() >= config.batchMs()
             || sendError.get() != null) {
           commit();
+          report();
         }
         if (stopRequested) {
           break reading;
@@ -222,7 +223,7 @@ final class Replayer {
       if (transactionOpen && transactionAgeMs() >= config.batchMs()) {
         commit();
       }
-      report(false);
+      report();
     }
     if (stopRequested && !limitReached && !reader.done()) {
       commit();
@@ -286,9 +287,9 @@ final class Replayer {
   }
 
   /** Prints the committed counters and rewrites the progress file, at most once per interval. */
-  private void report(boolean force) {
+  private void report() {
     long now = System.nanoTime();
-    if (!force && now - lastReport < config.progressIntervalMs() * 1_000_000L) {
+    if (now - lastReport < config.progressIntervalMs() * 1_000_000L) {
       return;
     }
     lastReport = now;
@@ -305,7 +306,7 @@ final class Replayer {
       return;
     }
     try {
-      TerminationMessage.write(config.progressFile(), TerminationMessage.fit(result));
+      TerminationMessage.replace(config.progressFile(), TerminationMessage.fit(result));
     } catch (IOException e) {
       out.println("warning: cannot write progress file " + config.progressFile() + ": " + e.getMessage());
     }

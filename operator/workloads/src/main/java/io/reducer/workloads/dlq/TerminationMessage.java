@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,11 +63,21 @@ final class TerminationMessage {
     return json;
   }
 
-  /** Writes the message, replacing the file's content; a no-op without a path. */
+  /**
+   * Writes the message, replacing the file's content; a no-op without a path. In place, because Kubernetes mounts
+   * the termination log as a single file that cannot be renamed over.
+   */
   static void write(Path path, String json) throws IOException {
     if (path != null) {
       Files.writeString(path, json, StandardCharsets.UTF_8);
     }
+  }
+
+  /** Replaces the file by renaming a complete copy over it, so a reader never sees half a message. */
+  static void replace(Path path, String json) throws IOException {
+    Path partial = path.resolveSibling(path.getFileName() + ".partial");
+    Files.writeString(partial, json, StandardCharsets.UTF_8);
+    Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The snapshot and a shortened message without the preview; without the snapshot if that is still too large. */

@@ -46,6 +46,12 @@ final class ChildReplay implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, as Kubernetes stops a pod; then the exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -3,6 +3,7 @@ package io.reducer.workloads.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -100,11 +101,44 @@ class DlqExactlyOnceIT {
     assertEachDlqRecordOnce("twice.dlq", "twice-target");
   }
 
+  @Test
+  void sigtermCommitsWhatWasSentAndARetryFinishes() throws Exception {
+    int records = 20_000;
+    fill("stopped.dlq", "stopped-target", records);
+    Path progress = dir.resolve("progress.json");
+    List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", "stopped.dlq",
+        "--replay-name", "stopped", "--rate-per-second", "4000", "--progress-file", progress.toString(),
+        "--progress-interval-ms", "200");
+
+    try (ChildReplay first = new ChildReplay(dir, "stopped-first", args)) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+          .until(() -> DlqReplayResult.parse(Files.readString(progress)).progress().replayed() > 0);
+      assertThat(DlqReplayResult.parse(Files.readString(progress)).result()).isEqualTo(DlqReplayResult.RUNNING);
+      assertThat(first.terminate(Duration.ofSeconds(30))).as(first.log()).isEqualTo(ExitCodes.FAILURE);
+      DlqReplayResult stopped = first.result();
+      assertThat(stopped.message()).startsWith("stopped by a signal");
+      // The open transaction was committed, not aborted: nothing failed, and the position moved with it.
+      assertThat(stopped.progress().failed()).isZero();
+      assertThat(stopped.progress().replayed()).isBetween(1L, records - 1L)
+          .isEqualTo(DlqTestKafka.committedSum(broker, "reducer-dlq-replay.stopped"));
+      assertThat(DlqReplayResult.parse(Files.readString(progress))).isEqualTo(stopped);
+    }
+    try (ChildReplay second = new ChildReplay(dir, "stopped-second", args)) {
+      assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.log()).isEqualTo(ExitCodes.OK);
+      assertThat(second.result().progress().replayed()).isEqualTo(records);
+    }
+    assertEachDlqRecordOnce("stopped.dlq", "stopped-target", records);
+  }
+
   private static void fill(String dlq, String target) {
+    fill(dlq, target, RECORDS);
+  }
+
+  private static void fill(String dlq, String target, int records) {
     broker.createTopic(dlq, PARTITIONS);
     broker.createTopic(target, PARTITIONS);
     try (KafkaProducer<byte[], byte[]> producer = DlqTestKafka.producer(broker)) {
-      for (int i = 0; i < RECORDS; i++) {
+      for (int i = 0; i < records; i++) {
         producer.send(DlqTestRecords.materializer(dlq, i % PARTITIONS, null, "wf-" + i, "{\"n\":" + i + "}", target,
             "DESERIALIZATION_ERROR", "c-" + i, DlqTestRecords.headers("correlation-id", "c-" + i)));
       }
@@ -112,8 +146,12 @@ class DlqExactlyOnceIT {
     }
   }
 
-  /** Every DLQ record is in the target once, with its own key and value, and nothing else is. */
   private static void assertEachDlqRecordOnce(String dlq, String target) {
+    assertEachDlqRecordOnce(dlq, target, RECORDS);
+  }
+
+  /** Every DLQ record is in the target once, with its own key and value, and nothing else is. */
+  private static void assertEachDlqRecordOnce(String dlq, String target, int records) {
     List<ConsumerRecord<byte[], byte[]>> replayed = DlqTestKafka.readAll(broker, target, true);
     Set<String> sources = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : replayed) {
@@ -126,6 +164,6 @@ class DlqExactlyOnceIT {
       assertThat(DlqTestRecords.text(record.value())).isEqualTo("{\"n\":" + i + "}");
       assertThat(parts[0]).isEqualTo(dlq);
     }
-    assertThat(sources).hasSize(RECORDS);
+    assertThat(sources).hasSize(records);
   }
 }
