@@ -99,10 +99,10 @@ final class OffsetsReset {
       throws SQLException, ResetPlanException, ResetFailedException {
     boolean write = !config.dryRun();
     try {
-      if (write) {
+      if (write && !positions.tablesExist(connection)) {
         ProjectionSchema.create(connection, config.schema(), config.table());
       }
-      WatermarkSnapshot snapshot = write || positions.tablesExist(connection)
+      WatermarkSnapshot snapshot = write || positions.watermarksExist(connection)
           ? positions.read(connection, write, write && config.rebuild()) : WatermarkSnapshot.NONE;
       List<PartitionPosition> inputs = new ArrayList<>();
       for (int partition : planned) {

@@ -16,7 +16,8 @@ final class PlanTable {
         .append(config.table()).append("), group ").append(config.group()).append(", topic ").append(config.topic())
         .append('\n');
     text.append("target ").append(config.target().describe()).append(", partitions ")
-        .append(config.partitions().isEmpty() ? "all" : config.partitions().toString()).append('\n');
+        .append(!config.partitions().isEmpty() ? config.partitions().toString()
+            : config.target().type() == ResetTargetType.OFFSET ? "as listed" : "all").append('\n');
     text.append(String.format(ROW, "PARTITION", "CURRENT", "NEW", "LOG-START", "LOG-END"));
     for (PlannedPartition p : plan) {
       text.append(String.format(ROW, p.partition(), p.currentOffset() == null ? "-" : p.currentOffset(),

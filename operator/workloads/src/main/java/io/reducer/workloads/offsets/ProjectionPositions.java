@@ -22,31 +22,24 @@ final class ProjectionPositions {
   /** A materializer's batch holds its watermark row for milliseconds; a longer wait means something is stuck. */
   static final String LOCK_TIMEOUT = "30s";
 
-  private final String schema;
-  private final String table;
   private final String watermarks;
   private final String projectionTable;
   private final String projection;
 
   ProjectionPositions(String schema, String table, String projection) {
-    this.schema = schema;
-    this.table = table;
     this.watermarks = Identifiers.qualified(schema, ProjectionSchema.WATERMARKS);
     this.projectionTable = Identifiers.qualified(schema, table);
     this.projection = projection;
   }
 
-  /** Both tables exist (a dry run must not create them). */
+  /** Both tables exist; when not, the reset creates them (as a materializer would) and a dry run reads nothing. */
   boolean tablesExist(Connection connection) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(
-        "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
-      query.setString(1, watermarks);
-      query.setString(2, projectionTable);
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getBoolean(1);
-      }
-    }
+    return exists(connection, watermarks) && exists(connection, projectionTable);
+  }
+
+  /** The watermark table exists, so there may be positions to read. */
+  boolean watermarksExist(Connection connection) throws SQLException {
+    return exists(connection, watermarks);
   }
 
   /**
@@ -99,6 +92,8 @@ final class ProjectionPositions {
       upsert.executeUpdate();
     }
     // The epoch belongs to the projection: a zombie must fail its guard on partitions outside the plan too.
+    // (A row a live materializer inserts for a never-read partition while this runs keeps the old epoch; that
+    // partition is outside the plan, and the group is empty, so only a process outside the group could do it.)
     try (PreparedStatement fence = connection.prepareStatement(
         "UPDATE " + watermarks + " SET epoch = ? WHERE projection = ? AND epoch <> ?")) {
       fence.setLong(1, newEpoch);
@@ -113,7 +108,13 @@ final class ProjectionPositions {
     }
   }
 
-  String describeTable() {
-    return schema + "." + table;
+  private static boolean exists(Connection connection, String qualifiedName) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      query.setString(1, qualifiedName);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getBoolean(1);
+      }
+    }
   }
 }
