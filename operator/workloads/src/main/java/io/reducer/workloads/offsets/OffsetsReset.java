@@ -74,9 +74,7 @@ final class OffsetsReset {
         } catch (ResetFailedException e) {
           return new ResetReport(ExitCodes.FAILURE, plan.failed("the database is reset (epoch " + plan.newEpoch()
               + ", materializers start from the new offsets), but moving the group's offsets failed: "
-              + e.getMessage() + ". To finish, run again with --target offset --offsets "
-              + PlanTable.offsetsFlag(plan.partitions()) + " --expected-epoch " + plan.currentEpoch()
-              + " --new-epoch " + plan.newEpoch() + (config.rebuild() ? " --rebuild" : "")));
+              + e.getMessage() + ". To finish, run again with " + rerunFlags(plan.partitions(), plan.currentEpoch())));
         }
         return new ResetReport(ExitCodes.OK, plan.result(plan.alreadyApplied()
             ? "the database already showed this reset (epoch " + plan.newEpoch() + "): only the group's offsets "
@@ -85,8 +83,7 @@ final class OffsetsReset {
                 + plan.newEpoch() + (config.rebuild() ? ", projection table truncated" : "")));
       } catch (SQLException e) {
         throw new ResetFailedException("PostgreSQL failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
-            + "); the transaction rolled back unless the commit itself was lost, so to be safe run again with "
-            + "the same plan and --expected-epoch", e);
+            + "); the transaction rolled back, nothing changed", e);
       }
     } catch (ResetFailedException e) {
       return new ResetReport(ExitCodes.FAILURE, ResetResult.failed(e.getMessage()));
@@ -134,7 +131,12 @@ final class OffsetsReset {
             config.rebuild(), alreadyApplied);
       }
       positions.write(connection, plan, newEpoch, config.rebuild());
-      connection.commit();
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw new ResetFailedException("the commit's outcome is unknown (" + e.getMessage() + "). Run again with "
+            + rerunFlags(plan, currentEpoch) + ": it finishes this reset if it was committed, and does it if not", e);
+      }
       return new Plan(ResetOutcome.Completed, plan, currentEpoch, newEpoch, config.rebuild(), false);
     } catch (SQLException | ResetPlanException | ResetFailedException | RuntimeException e) {
       rollbackQuietly(connection);
@@ -145,6 +147,11 @@ final class OffsetsReset {
       }
       throw e;
     }
+  }
+
+  /** The flags that repeat exactly this plan, safely: see the class comment. */
+  private String rerunFlags(List<PlannedPartition> plan, long currentEpoch) {
+    return String.join(" ", ExplicitPlan.arguments(plan, currentEpoch, config.rebuild()));
   }
 
   private Connection connect() throws ConfigException {

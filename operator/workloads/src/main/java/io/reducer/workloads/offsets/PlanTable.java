@@ -30,13 +30,4 @@ final class PlanTable {
     }
     return text.append('\n').toString();
   }
-
-  /** The explicit form of a plan, for a re-run that must do exactly the same. */
-  static String offsetsFlag(List<PlannedPartition> plan) {
-    StringBuilder text = new StringBuilder();
-    for (PlannedPartition p : plan) {
-      text.append(text.length() == 0 ? "" : ",").append(p.partition()).append('=').append(p.newOffset());
-    }
-    return text.toString();
-  }
 }
