@@ -23,4 +23,12 @@ public record PartitionPosition(int partition, long logStartOffset, long logEndO
           + " and end " + logEndOffset + " are not a range");
     }
   }
+
+  /**
+   * A projection's current position: the watermark (what the materializer resumes from) when the partition has a
+   * row, else the group's committed offset, else none.
+   */
+  public static Long current(Long watermark, Long committedOffset) {
+    return watermark != null ? watermark : committedOffset;
+  }
 }

@@ -154,6 +154,13 @@ class ResetPlannerTest {
   }
 
   @Test
+  void theCurrentPositionIsTheWatermarkElseTheCommittedOffset() {
+    assertThat(PartitionPosition.current(6L, 7L)).isEqualTo(6L);
+    assertThat(PartitionPosition.current(null, 7L)).isEqualTo(7L);
+    assertThat(PartitionPosition.current(null, null)).isNull();
+  }
+
+  @Test
   void inconsistentInputIsAProgrammingError() {
     assertThatThrownBy(() -> planner.plan(ResetTarget.earliest(), null,
         List.of(new PartitionPosition(0, 0, 1, null, null), new PartitionPosition(0, 0, 1, null, null))))
