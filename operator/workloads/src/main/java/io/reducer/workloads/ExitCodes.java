@@ -10,6 +10,8 @@ public final class ExitCodes {
   public static final int BAD_CONFIGURATION = 2;
   /** The watermark epoch changed under a running materializer (a reset happened); restart with the new epoch. */
   public static final int FENCED = 3;
+  /** offsets reset: the consumer group still has members, so nothing was changed; stop them and run again. */
+  public static final int GROUP_NOT_EMPTY = 4;
 
   private ExitCodes() {
   }
