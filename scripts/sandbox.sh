@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Local environment: a real Kafka broker, a real PostgreSQL and a Kubernetes API with the reducer.io CRDs,
+# Local environment: a real Kafka broker, a real PostgreSQL, a Kubernetes API with the reducer.io CRDs and the operator,
 # with manifests/examples applied and listed as kubectl get shows them.
 #   scripts/sandbox.sh          keep running until Ctrl-C
-#   scripts/sandbox.sh --once   apply, show, stop (exit status 0 only if every example was admitted)
+#   scripts/sandbox.sh --once   apply, show, stop (exit status 0 only if every step reached its expected state)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +14,4 @@ fi
 
 echo "[sandbox] building (first run downloads dependencies)"
 mvn -q -B -ntp install -DskipTests
-exec mvn -q -B -ntp -pl test-support exec:exec -Dsandbox.args="$*"
+exec mvn -q -B -ntp -pl e2e exec:exec -Dsandbox.args="$*"

@@ -13,6 +13,8 @@ public final class ExitCodes {
    * dlq replay: another process of the same replay started and took over.
    */
   public static final int FENCED = 3;
+  /** offsets reset: the consumer group still has members, so nothing was changed; stop them and run again. */
+  public static final int GROUP_NOT_EMPTY = 4;
 
   private ExitCodes() {
   }

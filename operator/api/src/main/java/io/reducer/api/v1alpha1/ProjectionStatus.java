@@ -48,7 +48,8 @@ public class ProjectionStatus extends ConditionedStatus {
   @JsonPropertyDescription("Health against the thresholds: Healthy, Warning, Critical or Unknown.")
   private HealthLevel health;
 
-  @JsonPropertyDescription("When the health probe last ran (RFC 3339).")
+  @JsonPropertyDescription("When a probe first measured the figures shown (RFC 3339). Probes that measure the same "
+      + "figures do not rewrite status, so this time stands until something changes.")
   private String lastProbeTime;
 
   @JsonPropertyDescription("When the replica count last changed (RFC 3339); the Lag-mode cooldown counts from here.")

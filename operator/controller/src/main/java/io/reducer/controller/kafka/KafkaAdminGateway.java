@@ -69,6 +69,18 @@ public final class KafkaAdminGateway implements AutoCloseable {
     }
   }
 
+  /** Asks the cluster who it is: one call that proves the brokers are reachable with these credentials. */
+  public String clusterId() throws KafkaFailure {
+    try {
+      return admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, "describing the cluster");
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, "describing the cluster");
+    }
+  }
+
   private Map<TopicPartition, ListOffsetsResultInfo> listOffsets(List<TopicPartition> partitions, OffsetSpec spec)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();

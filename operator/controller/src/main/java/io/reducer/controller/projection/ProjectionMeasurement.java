@@ -2,6 +2,7 @@ package io.reducer.controller.projection;
 
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import java.util.List;
+import java.util.Objects;
 
 /** What one probe measured of a projection; null fields could not be measured. */
 public final class ProjectionMeasurement {
@@ -49,5 +50,24 @@ public final class ProjectionMeasurement {
   /** The projection's epoch (the highest found); null before any watermark was written. */
   public Long epoch() {
     return epoch;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ProjectionMeasurement)) {
+      return false;
+    }
+    ProjectionMeasurement that = (ProjectionMeasurement) o;
+    return regressions == that.regressions && partitions.equals(that.partitions)
+        && Objects.equals(consumerLag, that.consumerLag) && Objects.equals(watermarkLagMs, that.watermarkLagMs)
+        && stalledPartitions.equals(that.stalledPartitions) && Objects.equals(epoch, that.epoch);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(partitions, consumerLag, watermarkLagMs, stalledPartitions, regressions, epoch);
   }
 }

@@ -4,6 +4,7 @@ import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,6 +43,20 @@ public final class Conditions {
     existing.setMessage(message);
     existing.setObservedGeneration(observedGeneration);
     return changed;
+  }
+
+  /** A deep copy, so a decision can change conditions without touching the observed resource. */
+  public static List<Condition> copy(List<Condition> conditions) {
+    List<Condition> copies = new ArrayList<>();
+    if (conditions != null) {
+      for (Condition c : conditions) {
+        Condition copy = new Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+        copy.setLastTransitionTime(c.getLastTransitionTime());
+        copy.setObservedGeneration(c.getObservedGeneration());
+        copies.add(copy);
+      }
+    }
+    return copies;
   }
 
   /** Removes the condition of {@code type}; abnormal-true conditions are removed rather than set False. */

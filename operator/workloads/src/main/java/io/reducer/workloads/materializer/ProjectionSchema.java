@@ -10,16 +10,16 @@ import java.sql.Statement;
  * Creates the projection and watermark tables if they do not exist. Names keep the runbooks' diagnostic SQL
  * working; the updated_at index serves {@code SELECT ... FROM projection_watermarks ORDER BY updated_at}.
  */
-final class ProjectionSchema {
+public final class ProjectionSchema {
 
-  static final String WATERMARKS = "projection_watermarks";
+  public static final String WATERMARKS = "projection_watermarks";
   /** Serializes concurrent startups: CREATE TABLE IF NOT EXISTS races on the catalog otherwise. */
   private static final long DDL_LOCK = 0x7265647563657231L;
 
   private ProjectionSchema() {
   }
 
-  static boolean schemaExists(Connection connection, String schema) throws SQLException {
+  public static boolean schemaExists(Connection connection, String schema) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(
         "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
       query.setString(1, schema);
@@ -31,7 +31,7 @@ final class ProjectionSchema {
     }
   }
 
-  static void create(Connection connection, String schema, String table) throws SQLException {
+  public static void create(Connection connection, String schema, String table) throws SQLException {
     String projection = Identifiers.qualified(schema, table);
     String watermarks = Identifiers.qualified(schema, WATERMARKS);
     try (Statement ddl = connection.createStatement()) {

@@ -7,12 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A materializer on a thread of the test JVM, for tests that read its meters directly. */
-final class InProcessMaterializer implements AutoCloseable {
+public final class InProcessMaterializer implements AutoCloseable {
 
-  final Materializer materializer;
+  public final Materializer materializer;
   final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
-  InProcessMaterializer(Map<String, String> env, List<String> args) throws ConfigException {
+  public InProcessMaterializer(Map<String, String> env, List<String> args) throws ConfigException {
     materializer = MaterializeCommand.prepare(MaterializerConfig.parse(args, env));
     Thread thread = new Thread(() -> {
       try {
@@ -25,11 +25,11 @@ final class InProcessMaterializer implements AutoCloseable {
     thread.start();
   }
 
-  MaterializerMetrics metrics() {
+  public MaterializerMetrics metrics() {
     return materializer.metrics();
   }
 
-  int awaitExit(Duration timeout) throws Exception {
+  public int awaitExit(Duration timeout) throws Exception {
     return exitCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -24,13 +24,13 @@ import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.testsupport.postgres.PostgresServer;
 
 /** The broker and database of an integration test, with the queries the assertions need. */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
 
-  final KafkaBroker broker = KafkaBroker.start();
-  final PostgresServer postgres = PostgresServer.start();
+  public final KafkaBroker broker = KafkaBroker.start();
+  public final PostgresServer postgres = PostgresServer.start();
 
   /** The environment a materializer gets for a topic, projection and table of this cluster. */
-  Map<String, String> env(String topic, String projection, String table) {
+  public Map<String, String> env(String topic, String projection, String table) {
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
     env.put("MATERIALIZER_TOPIC", topic);
@@ -45,12 +45,12 @@ final class TestCluster implements AutoCloseable {
     return env;
   }
 
-  void createTopics(String topic, int partitions) {
+  public void createTopics(String topic, int partitions) {
     broker.createTopic(topic, partitions);
     broker.createTopic(topic + ".dlq", 1);
   }
 
-  KafkaProducer<String, String> producer() {
+  public KafkaProducer<String, String> producer() {
     Map<String, Object> properties = broker.clientProperties();
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -58,7 +58,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Log-end offset per partition. */
-  Map<Integer, Long> logEnd(String topic, int partitions) {
+  public Map<Integer, Long> logEnd(String topic, int partitions) {
     try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
       List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
       return consumer.endOffsets(all).entrySet().stream()
@@ -67,7 +67,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Every record of a topic, from the beginning. */
-  List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) {
+  public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) {
     Map<Integer, Long> end = logEnd(topic, partitions);
     try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
       List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
@@ -86,7 +86,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Watermark next_offset per partition of a projection. */
-  Map<Integer, Long> watermarks(String projection) {
+  public Map<Integer, Long> watermarks(String projection) {
     Map<Integer, Long> result = new HashMap<>();
     query("SELECT partition, next_offset FROM projection_watermarks WHERE projection = '" + projection + "'",
         rows -> result.put(rows.getInt(1), rows.getLong(2)));
@@ -94,14 +94,14 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** The projection table as key -> version:state. */
-  Map<String, String> projection(String table) {
+  public Map<String, String> projection(String table) {
     Map<String, String> result = new HashMap<>();
     query("SELECT workflow_key, version, state FROM " + table,
         rows -> result.put(rows.getString(1), rows.getLong(2) + ":" + rows.getString(3)));
     return result;
   }
 
-  void execute(String sql) {
+  public void execute(String sql) {
     try (Connection connection = postgres.connect(); Statement statement = connection.createStatement()) {
       statement.execute(sql);
     } catch (SQLException e) {
@@ -110,7 +110,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Test-only SQL over constant names; the code under test binds every value. */
-  void query(String sql, RowConsumer consumer) {
+  public void query(String sql, RowConsumer consumer) {
     try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       while (rows.next()) {
@@ -121,7 +121,7 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  interface RowConsumer {
+  public interface RowConsumer {
     void accept(ResultSet rows) throws SQLException;
   }
 

@@ -6,16 +6,16 @@ import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** state-committed records as the reducer publishes them (DESIGN.md section 4). */
-final class TestEvents {
+public final class TestEvents {
 
   private TestEvents() {
   }
 
-  static ProducerRecord<String, String> event(String topic, String key, long version) {
+  public static ProducerRecord<String, String> event(String topic, String key, long version) {
     return event(topic, key, version, state(version));
   }
 
-  static ProducerRecord<String, String> event(String topic, String key, long version, String state) {
+  public static ProducerRecord<String, String> event(String topic, String key, long version, String state) {
     String correlation = key + "-c" + version;
     String json = "{\"workflow_key\":\"" + key + "\",\"version\":" + version + ",\"state\":\"" + state + "\","
         + "\"namespace\":\"default\",\"tag\":\"t\",\"last_action\":\"act-" + version + "\","

@@ -1,5 +1,7 @@
 package io.reducer.api.v1alpha1.projection;
 
+import java.util.Objects;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -71,5 +73,24 @@ public class PartitionLag {
 
   public void setStalled(Boolean stalled) {
     this.stalled = stalled;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof PartitionLag)) {
+      return false;
+    }
+    PartitionLag that = (PartitionLag) o;
+    return partition == that.partition && Objects.equals(logEndOffset, that.logEndOffset)
+        && Objects.equals(watermark, that.watermark) && Objects.equals(lag, that.lag)
+        && Objects.equals(watermarkLagMs, that.watermarkLagMs) && Objects.equals(stalled, that.stalled);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(partition, logEndOffset, watermark, lag, watermarkLagMs, stalled);
   }
 }

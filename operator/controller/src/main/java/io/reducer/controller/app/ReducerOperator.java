@@ -1,0 +1,87 @@
+package io.reducer.controller.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.metrics.ProjectionGauges;
+import io.reducer.controller.metrics.ReconcileMetrics;
+import io.reducer.controller.pipeline.KubernetesSecrets;
+import io.reducer.controller.pipeline.PipelineConnectionsReconciler;
+import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.projection.ProjectionReconciler;
+import io.reducer.controller.workload.ImagePolicy;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The operator assembled: its reconcilers, the shared Kafka and PostgreSQL clients and the metrics, on the
+ * operator framework with server-side apply off for status patches and dependent matching.
+ */
+public final class ReducerOperator implements AutoCloseable {
+
+  private final Operator operator;
+  private final PipelineClients clients;
+  private final ExecutorService probeExecutor;
+
+  public ReducerOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Clock clock) {
+    this.clients = new PipelineClients(config.clientTimeout());
+    this.probeExecutor = Executors.newFixedThreadPool(4, runnable -> {
+      Thread thread = new Thread(runnable, "pipeline-probe");
+      thread.setDaemon(true);
+      return thread;
+    });
+    SecretSource secrets = new KubernetesSecrets(client);
+    EventRecorder events = new EventRecorder(client, clock);
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withMetrics(new ReconcileMetrics(registry))
+          .withConcurrentReconciliationThreads(config.reconcileThreads())
+          .withCloseClientOnStop(false);
+      if (config.leaderElection()) {
+        o.withLeaderElectionConfiguration(
+            new LeaderElectionConfiguration(config.leaseName(), config.operatorNamespace()));
+      }
+    });
+    operator.register(new PipelineConnectionsReconciler(clients, secrets, events, config.probeInterval(), clock),
+        namespaces(config));
+    operator.register(new ProjectionReconciler(clients, secrets,
+        new ImagePolicy(config.workloadsImage(), config.allowedRegistries()), events, new ProjectionGauges(registry),
+        config.probeInterval(), probeExecutor, clock), namespaces(config));
+  }
+
+  private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>
+      namespaces(OperatorConfig config) {
+    return o -> {
+      if (config.watchesAllNamespaces()) {
+        o.watchingAllNamespaces();
+      } else {
+        o.settingNamespaces(config.watchedNamespaces());
+      }
+    };
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  /** Started and every informer is healthy (what /readyz reports). */
+  public boolean ready() {
+    var info = operator.getRuntimeInfo();
+    return info.isStarted() && info.allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    probeExecutor.shutdownNow();
+    clients.close();
+  }
+}

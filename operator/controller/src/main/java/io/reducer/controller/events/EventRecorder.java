@@ -1,0 +1,117 @@
+package io.reducer.controller.events;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records core/v1 Events on custom resources, so {@code kubectl describe} and {@code kubectl get events} show
+ * the operator's decisions. A repeat of the same reason and message on the same object within ten minutes
+ * raises the count of the existing Event instead of adding one, as kubelet does.
+ */
+public final class EventRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  private static final String COMPONENT = "reducer-operator";
+  private static final Duration SERIES_WINDOW = Duration.ofMinutes(10);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Map<Key, Recorded> recent = new ConcurrentHashMap<>();
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /** Records the event; a failure to record is logged, never fails the reconciliation. */
+  public void record(HasMetadata object, PlannedEvent planned) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String namespace = object.getMetadata().getNamespace();
+    Key key = new Key(object.getMetadata().getUid(), planned.reason(), planned.message());
+    try {
+      Recorded previous = recent.get(key);
+      if (previous != null && Duration.between(previous.last, now).compareTo(SERIES_WINDOW) < 0) {
+        int count = previous.count + 1;
+        Event updated = client.v1().events().inNamespace(namespace).withName(previous.name)
+            .edit(e -> new EventBuilder(e).withCount(count).withLastTimestamp(now.toString()).build());
+        if (updated != null) {
+          recent.put(key, new Recorded(previous.name, count, now));
+          return;
+        }
+      }
+      Event event = new EventBuilder()
+          .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace)
+          .endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(object.getApiVersion())
+              .withKind(object.getKind()).withName(object.getMetadata().getName()).withNamespace(namespace)
+              .withUid(object.getMetadata().getUid()).build())
+          .withReason(planned.reason().name())
+          .withMessage(planned.message())
+          .withType(planned.type())
+          .withCount(1)
+          .withFirstTimestamp(now.toString())
+          .withLastTimestamp(now.toString())
+          .withNewSource().withComponent(COMPONENT).endSource()
+          .withReportingComponent(COMPONENT)
+          .build();
+      Event created = client.v1().events().inNamespace(namespace).resource(event).create();
+      recent.put(key, new Recorded(created.getMetadata().getName(), 1, now));
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not record event {} on {}/{}: {}", planned, namespace, object.getMetadata().getName(),
+          e.getMessage());
+    }
+  }
+
+  /** Drops the memory of an object's events when the object is gone. */
+  public void forget(String uid) {
+    recent.keySet().removeIf(k -> Objects.equals(k.uid, uid));
+  }
+
+  private static final class Key {
+    private final String uid;
+    private final EventReason reason;
+    private final String message;
+
+    Key(String uid, EventReason reason, String message) {
+      this.uid = uid;
+      this.reason = reason;
+      this.message = message;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && Objects.equals(((Key) o).uid, uid) && ((Key) o).reason == reason
+          && ((Key) o).message.equals(message);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(uid, reason, message);
+    }
+  }
+
+  private static final class Recorded {
+    private final String name;
+    private final int count;
+    private final Instant last;
+
+    Recorded(String name, int count, Instant last) {
+      this.name = name;
+      this.count = count;
+      this.last = last;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.reducer.controller.pipeline;
+
+import io.reducer.api.v1alpha1.ReducerPipelineStatus;
+import io.reducer.api.v1alpha1.common.Condition;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.status.ConditionTypes;
+import io.reducer.controller.status.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns the two connection checks of a pipeline into its conditions and the Events of their transitions. */
+public final class PipelineConnectionsPlanner {
+
+  private PipelineConnectionsPlanner() {
+  }
+
+  /**
+   * Sets KafkaReachable, DatabaseReachable, Ready and (when the user must act) Stalled on {@code status}.
+   *
+   * @return Events for connections that failed or came back since the previous status
+   */
+  public static List<PlannedEvent> plan(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
+      ConnectionCheck database, Instant now) {
+    List<Condition> conditions = status.getConditions();
+    List<PlannedEvent> events = new ArrayList<>();
+    transition(status, ConditionTypes.KAFKA_REACHABLE, kafka, "Kafka", events);
+    transition(status, ConditionTypes.DATABASE_REACHABLE, database, "PostgreSQL", events);
+    status.setObservedGeneration(generation);
+    Conditions.set(conditions, ConditionTypes.KAFKA_REACHABLE, kafka.ok() ? ConditionStatus.True
+        : ConditionStatus.False, kafka.reason(), kafka.message(), generation, now);
+    Conditions.set(conditions, ConditionTypes.DATABASE_REACHABLE, database.ok() ? ConditionStatus.True
+        : ConditionStatus.False, database.reason(), database.message(), generation, now);
+    ConnectionCheck failed = !kafka.ok() ? kafka : !database.ok() ? database : null;
+    if (failed == null) {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Connected",
+          "Kafka and PostgreSQL answered", generation, now);
+      Conditions.remove(conditions, ConditionTypes.STALLED);
+    } else {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failed.reason(), failed.message(),
+          generation, now);
+      if (failed.needsUser()) {
+        Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, failed.reason(), failed.message(),
+            generation, now);
+      } else {
+        Conditions.remove(conditions, ConditionTypes.STALLED);
+      }
+    }
+    return events;
+  }
+
+  private static void transition(ReducerPipelineStatus before, String type, ConnectionCheck now, String what,
+      List<PlannedEvent> events) {
+    Optional<Condition> previous = before.condition(type);
+    boolean wasOk = previous.map(c -> c.getStatus() == ConditionStatus.True).orElse(false);
+    boolean sameFailure = previous.map(c -> c.getStatus() == ConditionStatus.False
+        && now.reason().equals(c.getReason())).orElse(false);
+    if (now.ok() && previous.isPresent() && !wasOk) {
+      events.add(PlannedEvent.normal(EventReason.ConnectionRestored, what + " answers again: " + now.message()));
+    } else if (!now.ok() && !sameFailure) {
+      events.add(PlannedEvent.warning(EventReason.ConnectionFailed, now.message()));
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.reducer.controller.probe;
+
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.controller.connections.DatabasePool;
+import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.kafka.KafkaAdminGateway;
+import io.reducer.controller.kafka.KafkaFailure;
+import io.reducer.controller.kafka.TopicOffsets;
+import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.controller.pipeline.DatabaseLogin;
+import io.reducer.controller.pipeline.ResolutionFailure;
+import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.ProjectionDatabase;
+import io.reducer.controller.postgres.Watermark;
+import io.reducer.controller.projection.LagCalculator;
+import io.reducer.controller.projection.ProjectionMeasurement;
+import io.reducer.controller.workload.MaterializerDeployment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Probes every projection of one pipeline at once: one offsets read for all their source topics (three Admin
+ * calls) and one watermark query for all of them, plus one stale-rows count per distinct table. The cost per
+ * interval is constant per pipeline, however many projections it has.
+ */
+public final class PipelineProber {
+
+  private final PipelineClients clients;
+  private final SecretSource secrets;
+
+  public PipelineProber(PipelineClients clients, SecretSource secrets) {
+    this.clients = clients;
+    this.secrets = secrets;
+  }
+
+  /**
+   * @param previous the last probe of a projection by name, or null; regressions are counted against it
+   * @return a probe for each projection, by name
+   */
+  public Map<String, ProjectionProbe> probe(ReducerPipeline pipeline, List<Projection> projections,
+      Function<String, ProjectionProbe> previous, Instant now) {
+    Map<String, ProjectionProbe> result = new LinkedHashMap<>();
+    String key = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    Map<String, TopicOffsets> offsets;
+    try {
+      KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
+      offsets = readOffsets(kafka, sourceTopics(pipeline, projections));
+    } catch (ResolutionFailure e) {
+      projections.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      return result;
+    } catch (KafkaFailure e) {
+      projections.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      return result;
+    }
+
+    Map<String, Map<Integer, Watermark>> watermarks = null;
+    Map<String, Long> staleRowsByTable = new HashMap<>();
+    String databaseReason = null;
+    String databaseMessage = null;
+    try {
+      DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+      DatabasePool pool = clients.database(key, login);
+      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target());
+      List<String> names = new ArrayList<>();
+      Set<String> tables = new LinkedHashSet<>();
+      projections.forEach(p -> {
+        names.add(name(p));
+        tables.add(p.getSpec().getTable());
+      });
+      watermarks = pool.run("reading watermarks", c -> database.watermarks(c, names));
+      for (String table : tables) {
+        OptionalLong stale = pool.run("counting stale rows", c -> database.staleRows(c, table));
+        staleRowsByTable.put(table, stale.isPresent() ? stale.getAsLong() : null);
+      }
+    } catch (ResolutionFailure e) {
+      databaseReason = e.reason().name();
+      databaseMessage = e.getMessage();
+    } catch (DatabaseFailure e) {
+      databaseReason = e.reason().name();
+      databaseMessage = e.getMessage();
+    }
+
+    for (Projection projection : projections) {
+      String topic = MaterializerDeployment.sourceTopic(projection, pipeline);
+      TopicOffsets topicOffsets = offsets.get(topic);
+      ProjectionProbe before = previous.apply(name(projection));
+      if (topicOffsets == null) {
+        result.put(name(projection), ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound.name(),
+            "source topic " + topic + " does not exist on " + pipeline.getSpec().getKafka().getBootstrapServers()
+                + "; create it, or fix spec.sourceTopic / the pipeline's stateCommitted topic", now));
+        continue;
+      }
+      if (watermarks == null) {
+        result.put(name(projection), new ProjectionProbe(topicOffsets.partitions(), null, null,
+            before == null ? 0 : before.regressionsTotal(), databaseReason, databaseMessage, now));
+        continue;
+      }
+      ProjectionMeasurement measurement = LagCalculator.measure(topicOffsets, watermarks.get(name(projection)),
+          before == null || before.measurement() == null ? null : before.measurement().partitions(),
+          before == null || before.measurement() == null ? null : before.measurement().epoch(),
+          Duration.ofSeconds(projection.getSpec().getHealth().getStalledAfterSeconds()), now);
+      long regressions = (before == null ? 0 : before.regressionsTotal()) + measurement.regressions();
+      result.put(name(projection), new ProjectionProbe(topicOffsets.partitions(), measurement,
+          staleRowsByTable.get(projection.getSpec().getTable()), regressions, null, null, now));
+    }
+    return result;
+  }
+
+  private static Set<String> sourceTopics(ReducerPipeline pipeline, List<Projection> projections) {
+    Set<String> topics = new LinkedHashSet<>();
+    projections.forEach(p -> topics.add(MaterializerDeployment.sourceTopic(p, pipeline)));
+    return topics;
+  }
+
+  /** All topics in one read; when one is missing, the others are read one by one so they still get figures. */
+  private static Map<String, TopicOffsets> readOffsets(KafkaAdminGateway kafka, Set<String> topics)
+      throws KafkaFailure {
+    try {
+      return kafka.topicOffsets(topics);
+    } catch (KafkaFailure e) {
+      if (e.reason() != KafkaFailure.Reason.TopicNotFound || topics.size() == 1) {
+        if (e.reason() == KafkaFailure.Reason.TopicNotFound) {
+          return Map.of();
+        }
+        throw e;
+      }
+      Map<String, TopicOffsets> found = new HashMap<>();
+      for (String topic : topics) {
+        try {
+          found.putAll(kafka.topicOffsets(List.of(topic)));
+        } catch (KafkaFailure single) {
+          if (single.reason() != KafkaFailure.Reason.TopicNotFound) {
+            throw single;
+          }
+        }
+      }
+      return found;
+    }
+  }
+
+  private static String name(Projection projection) {
+    return projection.getMetadata().getName();
+  }
+}

@@ -1,0 +1,263 @@
+package io.reducer.controller.projection;
+
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionStatus;
+import io.reducer.api.v1alpha1.common.Condition;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.common.HealthLevel;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.probe.ProjectionProbe;
+import io.reducer.controller.status.ConditionTypes;
+import io.reducer.controller.status.Conditions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Decides a projection's replicas, status and Events from what was observed. A plain function: no cluster,
+ * broker or database, so every transition is unit-tested.
+ *
+ * <p>Conditions: {@code Ready} (materializers running as wanted and measured), {@code Reconciling} (only while
+ * converging), {@code Stalled} (only while a spec problem blocks progress), {@code Degraded} (health is Warning or
+ * Critical, or could not be measured) and {@code Paused}.
+ */
+public final class ProjectionPlanner {
+
+  /** Probe failures only a change by the user can fix: the projection is Stalled, not just Degraded. */
+  private static final Set<String> NEEDS_USER = Set.of("SecretNotFound", "SecretKeyNotFound",
+      "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
+      "DatabaseAuthenticationFailed");
+
+  private ProjectionPlanner() {
+  }
+
+  public static ProjectionPlan plan(Projection projection, ProjectionObservation observed, Instant now) {
+    ProjectionStatus previous = projection.getStatus() == null ? new ProjectionStatus() : projection.getStatus();
+    long generation = projection.getMetadata().getGeneration() == null ? 0 : projection.getMetadata().getGeneration();
+    ProjectionStatus status = new ProjectionStatus();
+    status.setObservedGeneration(generation);
+    List<Condition> conditions = Conditions.copy(previous.getConditions());
+    status.setConditions(conditions);
+    List<PlannedEvent> events = new ArrayList<>();
+    ProjectionProbe probe = observed.probe();
+
+    measure(status, previous, probe, projection);
+    status.setActiveReset(observed.heldByReset());
+
+    int current = observed.deploymentReplicas() == null ? 0 : observed.deploymentReplicas();
+    status.setReadyReplicas(observed.readyReplicas());
+    String pauseReason = pauseReason(projection, observed);
+
+    String refusalReason = observed.refusalReason();
+    String refusalMessage = observed.refusalMessage();
+    if (refusalReason == null && probe != null && probe.failed() && NEEDS_USER.contains(probe.failureReason())) {
+      // Pods would only fail the same way (a missing Secret, a missing topic): leave the Deployment as it is.
+      refusalReason = probe.failureReason();
+      refusalMessage = probe.failureMessage();
+    }
+    if (refusalReason != null) {
+      status.setReplicas(observed.deploymentReplicas());
+      status.setLastScaleTime(previous.getLastScaleTime());
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, refusalReason, refusalMessage,
+          generation, now);
+      Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, refusalReason, refusalMessage,
+          generation, now);
+      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      degraded(conditions, status, probe, generation, now);
+      pausedCondition(conditions, pauseReason, generation, now);
+      if (!isTrueWithReason(previous, ConditionTypes.STALLED, refusalReason)) {
+        events.add(PlannedEvent.warning(EventReason.Refused, refusalMessage));
+      }
+      return new ProjectionPlan(null, null, status, events);
+    }
+    Conditions.remove(conditions, ConditionTypes.STALLED);
+
+    Instant lastScale = previous.getLastScaleTime() == null ? null : Instant.parse(previous.getLastScaleTime());
+    ReplicaDecision decision = ReplicaPlanner.decide(projection.getSpec().getScaling(), pauseReason != null,
+        probe == null ? null : probe.partitions(),
+        probe == null || probe.measurement() == null ? null : probe.measurement().consumerLag(),
+        current, lastScale, now);
+    int replicas = decision.replicas();
+    status.setReplicas(replicas);
+    boolean scaled = observed.deploymentReplicas() != null && replicas != current;
+    status.setLastScaleTime(scaled ? now.truncatedTo(ChronoUnit.SECONDS).toString() : previous.getLastScaleTime());
+    if (scaled && pauseReason == null && !isTrue(previous, ConditionTypes.PAUSED)) {
+      events.add(PlannedEvent.normal(replicas > current ? EventReason.ScaledUp : EventReason.ScaledDown,
+          "Scaled materializers from " + current + " to " + replicas + ": " + explain(decision, probe)));
+    }
+
+    boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
+    pausedCondition(conditions, pauseReason, generation, now);
+    if (pauseReason != null && !wasPaused) {
+      events.add(PlannedEvent.normal(EventReason.Paused, "Scaled materializers to 0: " + pauseMessage(pauseReason,
+          observed)));
+    } else if (pauseReason == null && wasPaused) {
+      events.add(PlannedEvent.normal(EventReason.Resumed, "Restored " + replicas + " materializers"));
+    }
+
+    boolean measuring = probe == null || probe.partitions() == null;
+    boolean podsReady = observed.deploymentReplicas() != null && observed.readyReplicas() >= replicas
+        && current == replicas;
+    if (pauseReason != null) {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Paused",
+          pauseMessage(pauseReason, observed), generation, now);
+      reconciling(conditions, current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop",
+          generation, now);
+    } else if (probe == null) {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, "ProbePending",
+          "The first health probe has not finished yet", generation, now);
+      reconciling(conditions, "ProbePending", "Waiting for the first health probe", generation, now);
+    } else if (measuring) {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason(),
+          probe.failureMessage(), generation, now);
+      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      if (!isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason())) {
+        events.add(PlannedEvent.warning(EventReason.ConnectionFailed, probe.failureMessage()));
+      }
+    } else if (!podsReady) {
+      String message = observed.readyReplicas() + " of " + replicas + " materializers ready";
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, "MaterializersNotReady", message,
+          generation, now);
+      reconciling(conditions, "MaterializersNotReady", message, generation, now);
+    } else {
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "MaterializersReady",
+          replicas + " materializers ready for " + probe.partitions() + " partitions", generation, now);
+      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+    }
+    degraded(conditions, status, probe, generation, now);
+    return new ProjectionPlan(replicas, decision, status, events);
+  }
+
+  /** Copies the probe's figures; what could not be measured stays null, never zero. */
+  private static void measure(ProjectionStatus status, ProjectionStatus previous, ProjectionProbe probe,
+      Projection projection) {
+    if (probe == null) {
+      status.setHealth(HealthLevel.Unknown);
+      return;
+    }
+    status.setPartitions(probe.partitions());
+    status.setStaleRows(probe.staleRows());
+    status.setWatermarkRegressions(probe.measurement() == null ? null : probe.regressionsTotal());
+    ProjectionMeasurement measurement = probe.measurement();
+    if (measurement != null) {
+      status.setConsumerLag(measurement.consumerLag());
+      status.setWatermarkLagMs(measurement.watermarkLagMs());
+      status.setPartitionLag(new ArrayList<>(measurement.partitions()));
+      status.setStalledPartitions(new ArrayList<>(measurement.stalledPartitions()));
+      status.setEpoch(measurement.epoch());
+      status.setHealth(ProjectionHealth.classify(measurement, projection.getSpec().getHealth()));
+    } else {
+      status.setHealth(HealthLevel.Unknown);
+    }
+    boolean sameFigures = Objects.equals(status.getPartitions(), previous.getPartitions())
+        && Objects.equals(status.getConsumerLag(), previous.getConsumerLag())
+        && Objects.equals(status.getWatermarkLagMs(), previous.getWatermarkLagMs())
+        && Objects.equals(status.getPartitionLag(), previous.getPartitionLag())
+        && Objects.equals(status.getStaleRows(), previous.getStaleRows())
+        && Objects.equals(status.getWatermarkRegressions(), previous.getWatermarkRegressions())
+        && Objects.equals(status.getStalledPartitions(), previous.getStalledPartitions())
+        && Objects.equals(status.getEpoch(), previous.getEpoch())
+        && status.getHealth() == previous.getHealth();
+    // The probe time moves only with the figures, so an unchanged probe does not rewrite status.
+    status.setLastProbeTime(sameFigures && previous.getLastProbeTime() != null ? previous.getLastProbeTime()
+        : probe.probedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+  }
+
+  private static void degraded(List<Condition> conditions, ProjectionStatus status, ProjectionProbe probe,
+      long generation, Instant now) {
+    if (probe == null) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.Unknown, "ProbePending",
+          "Not measured yet", generation, now);
+    } else if (probe.failed()) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason(),
+          probe.failureMessage(), generation, now);
+    } else if (status.getHealth() == HealthLevel.Critical || status.getHealth() == HealthLevel.Warning) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, "Health" + status.getHealth(),
+          healthMessage(status), generation, now);
+    } else if (status.getHealth() == HealthLevel.Unknown) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.Unknown, "NotMeasurable",
+          "Watermark lag is unknown: a partition has records but the projection has not applied any yet",
+          generation, now);
+    } else {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.False, "Healthy",
+          "Lag and watermark lag are within their thresholds", generation, now);
+    }
+  }
+
+  private static String healthMessage(ProjectionStatus status) {
+    StringBuilder message = new StringBuilder("consumer lag " + status.getConsumerLag() + " records, watermark lag "
+        + status.getWatermarkLagMs() + " ms");
+    if (!status.getStalledPartitions().isEmpty()) {
+      message.append(", stalled partitions ").append(status.getStalledPartitions());
+    }
+    if (status.getWatermarkRegressions() != null && status.getWatermarkRegressions() > 0) {
+      message.append(", ").append(status.getWatermarkRegressions()).append(" watermark regressions");
+    }
+    return message.toString();
+  }
+
+  private static void pausedCondition(List<Condition> conditions, String pauseReason, long generation, Instant now) {
+    if (pauseReason == null) {
+      Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.False, "Running",
+          "Materializers run as scaled", generation, now);
+    } else {
+      Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.True, pauseReason,
+          "Materializers are scaled to zero", generation, now);
+    }
+  }
+
+  private static void reconciling(List<Condition> conditions, String reason, String message, long generation,
+      Instant now) {
+    if (reason == null) {
+      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+    } else {
+      Conditions.set(conditions, ConditionTypes.RECONCILING, ConditionStatus.True, reason, message, generation, now);
+    }
+  }
+
+  /** SpecPaused, PipelinePaused or ResetInProgress; null when the projection should run. */
+  private static String pauseReason(Projection projection, ProjectionObservation observed) {
+    if (observed.heldByReset() != null) {
+      return "ResetInProgress";
+    }
+    if (projection.getSpec().isPaused()) {
+      return "SpecPaused";
+    }
+    return observed.pipelinePaused() ? "PipelinePaused" : null;
+  }
+
+  private static String pauseMessage(String reason, ProjectionObservation observed) {
+    switch (reason) {
+      case "ResetInProgress":
+        return "WatermarkReset " + observed.heldByReset() + " holds the projection";
+      case "SpecPaused":
+        return "spec.paused is true";
+      default:
+        return "the pipeline's spec.paused is true";
+    }
+  }
+
+  private static String explain(ReplicaDecision decision, ProjectionProbe probe) {
+    switch (decision.reason()) {
+      case MatchPartitions:
+        return "one per partition (" + probe.partitions() + " partitions, capped by maxReplicas)";
+      case MatchLag:
+        return "lag-based (" + probe.measurement().consumerLag() + " records behind)";
+      default:
+        return decision.reason().name();
+    }
+  }
+
+  private static boolean isTrue(ProjectionStatus status, String type) {
+    return status.condition(type).map(c -> c.getStatus() == ConditionStatus.True).orElse(false);
+  }
+
+  private static boolean isTrueWithReason(ProjectionStatus status, String type, String reason) {
+    return status.condition(type).map(c -> c.getStatus() == ConditionStatus.True && reason.equals(c.getReason()))
+        .orElse(false);
+  }
+}

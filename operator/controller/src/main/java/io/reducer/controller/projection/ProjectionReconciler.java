@@ -1,0 +1,166 @@
+package io.reducer.controller.projection;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.metrics.ProjectionGauges;
+import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.controller.pipeline.ResolutionFailure;
+import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.probe.PipelineProber;
+import io.reducer.controller.probe.ProbeCache;
+import io.reducer.controller.probe.ProjectionProbe;
+import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.ImagePolicy;
+import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.controller.workload.WorkloadApplier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a Projection: observes its pipeline, the latest probe and its Deployment, lets
+ * {@link ProjectionPlanner} decide, then applies the Deployment, records Events and writes status when it
+ * changed. Probes run on the operator's probe interval for all projections of a pipeline at once; a probe
+ * that finds new figures triggers a reconciliation.
+ */
+public final class ProjectionReconciler implements Reconciler<Projection> {
+
+  /** Set on a Projection by a WatermarkReset while it holds it quiesced; the value is the reset's name. */
+  public static final String HELD_BY_RESET = "reducer.io/held-by-reset";
+  private static final String PIPELINE_INDEX = "pipeline";
+
+  private final PipelineClients clients;
+  private final SecretSource secrets;
+  private final ImagePolicy images;
+  private final EventRecorder events;
+  private final ProjectionGauges gauges;
+  private final Duration probeInterval;
+  private final ExecutorService probeExecutor;
+  private final Clock clock;
+  private volatile InformerEventSource<ReducerPipeline, Projection> pipelines;
+  private volatile ProbeCache probes;
+
+  public ProjectionReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images, EventRecorder events,
+      ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor, Clock clock) {
+    this.clients = clients;
+    this.secrets = secrets;
+    this.images = images;
+    this.events = events;
+    this.gauges = gauges;
+    this.probeInterval = probeInterval;
+    this.probeExecutor = probeExecutor;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, Projection>> prepareEventSources(EventSourceContext<Projection> context) {
+    context.getPrimaryCache().addIndexer(PIPELINE_INDEX, p -> List.of(pipelineKey(p)));
+    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+        Projection.class).withLabelSelector("app.kubernetes.io/component=" + MaterializerDeployment.COMPONENT
+        + ",app.kubernetes.io/managed-by=reducer-operator").build(), context);
+    pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReducerPipeline.class,
+        Projection.class)
+        .withSecondaryToPrimaryMapper(pipeline -> context.getPrimaryCache()
+            .byIndex(PIPELINE_INDEX, pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName())
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper((Projection p) -> Set.of(new ResourceID(
+            p.getSpec().getPipelineRef().getName(), p.getMetadata().getNamespace())))
+        .build(), context);
+    probes = new ProbeCache(new PipelineProber(clients, secrets), id -> pipelines.get(id),
+        () -> context.getPrimaryCache().list().collect(Collectors.toList()), probeExecutor, clock);
+    var probeSource = new PollingEventSource<ProjectionProbe, Projection, String>(ProjectionProbe.class,
+        new PollingConfigurationBuilder<ProjectionProbe, String>(this::probeRound, probeInterval)
+            .withResourceIDMapper(ResourceIDMapper.resourceIdProviderMapper()).withName("probes").build());
+    return List.of(deployments, pipelines, probeSource);
+  }
+
+  @Override
+  public UpdateControl<Projection> reconcile(Projection projection, Context<Projection> context) {
+    Instant now = clock.instant();
+    String namespace = projection.getMetadata().getNamespace();
+    ProjectionObservation observed = new ProjectionObservation();
+    ReducerPipeline pipeline = null;
+    String image = null;
+    try {
+      ConnectionResolver.checkReference(projection.getSpec().getPipelineRef(), namespace, "spec.pipelineRef");
+      String name = projection.getSpec().getPipelineRef().getName();
+      pipeline = pipelines.get(new ResourceID(name, namespace)).orElse(null);
+      if (pipeline == null) {
+        observed.refused("PipelineNotFound", "ReducerPipeline " + namespace + "/" + name
+            + " does not exist; create it or fix spec.pipelineRef.name");
+      }
+    } catch (ResolutionFailure e) {
+      observed.refused(e.reason().name(), e.getMessage());
+    }
+    if (pipeline != null) {
+      String requested = projection.getSpec().getMaterializer().getImage();
+      Optional<String> allowed = images.resolve(requested);
+      if (allowed.isEmpty()) {
+        observed.refused("ImageNotAllowed", images.refusal(requested, "spec.materializer.image"));
+      } else {
+        image = allowed.get();
+      }
+      observed.pipelinePaused(pipeline.getSpec().isPaused());
+    }
+    Map<String, String> annotations = projection.getMetadata().getAnnotations();
+    observed.heldByReset(annotations == null ? null : annotations.get(HELD_BY_RESET));
+    if (pipeline != null) {
+      ReducerPipeline owner = pipeline;
+      observed.probe(probes.latest(projection).orElseGet(() -> probes.probeNow(projection, owner)));
+    }
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    observed.deployment(deployment == null ? null : deployment.getSpec().getReplicas(),
+        deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+            ? 0 : deployment.getStatus().getReadyReplicas());
+
+    ProjectionPlan plan = ProjectionPlanner.plan(projection, observed, now);
+
+    if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
+      new WorkloadApplier(context.getClient()).apply(projection,
+          MaterializerDeployment.build(projection, pipeline, image, plan.replicas()), deployment);
+    }
+    plan.events().forEach(e -> events.record(projection, e));
+    StatusWriter.write(projection, plan.status(), context);
+    gauges.update(namespace, projection.getMetadata().getName(), plan.status());
+    return UpdateControl.<Projection>noUpdate()
+        .rescheduleAfter(Duration.ofSeconds(projection.getSpec().getHealth().getProbeIntervalSeconds()));
+  }
+
+  /** One probe round over every pipeline; also drops what belongs to deleted resources. */
+  private Map<ResourceID, Set<ProjectionProbe>> probeRound() {
+    // The first round runs when this source starts, possibly before the informers it reads from.
+    if (probes == null || !pipelines.isRunning()) {
+      return Map.of();
+    }
+    Map<ResourceID, Set<ProjectionProbe>> round = probes.probeAll();
+    clients.retain(pipelines.list().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+        .collect(Collectors.toSet()));
+    gauges.retain(round.keySet().stream().map(id -> id.getNamespace().orElse("") + "/" + id.getName())
+        .collect(Collectors.toSet()));
+    return round;
+  }
+
+  private static String pipelineKey(Projection projection) {
+    return projection.getMetadata().getNamespace() + "/" + projection.getSpec().getPipelineRef().getName();
+  }
+}

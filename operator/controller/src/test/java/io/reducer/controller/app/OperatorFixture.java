@@ -1,0 +1,122 @@
+package io.reducer.controller.app;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.MockKubernetes;
+import io.reducer.testsupport.postgres.PostgresServer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real broker and PostgreSQL, the mock API server in CRUD mode with our CRDs, and the operator running
+ * against them with a one-second probe interval. Shared by the operator's integration tests.
+ */
+final class OperatorFixture implements AutoCloseable {
+
+  static final String NAMESPACE = "orders";
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  final KafkaBroker kafka;
+  final PostgresServer postgres;
+  final MockKubernetes kubernetes;
+  final KubernetesClient client;
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private ReducerOperator operator;
+
+  OperatorFixture() {
+    kafka = KafkaBroker.start();
+    postgres = PostgresServer.start();
+    kubernetes = MockKubernetes.withCommittedCrds();
+    client = kubernetes.client();
+  }
+
+  void startOperator() throws OperatorConfigException {
+    OperatorConfig config = OperatorConfig.parse(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
+        "--leader-election", "false", "--probe-interval", "1s", "--client-timeout", "3s",
+        "--workloads-image", "registry.test/reducer-workloads:1"), Map.of(), null);
+    operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
+    operator.start();
+  }
+
+  boolean operatorReady() {
+    return operator != null && operator.ready();
+  }
+
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  Secret databaseSecret(String name) {
+    return client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .endMetadata().withStringData(Map.of("username", postgres.user(), "password", postgres.password())).build())
+        .create();
+  }
+
+  /** A pipeline on the test broker and database; the topics follow the given prefix. */
+  ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix) {
+    String yaml = String.join("\n",
+        "apiVersion: reducer.io/v1alpha1",
+        "kind: ReducerPipeline",
+        "metadata:",
+        "  name: " + name,
+        "  namespace: " + NAMESPACE,
+        "spec:",
+        "  kafka:",
+        "    bootstrapServers: " + bootstrapServers,
+        "  topics:",
+        "    actions: {name: " + topicPrefix + ".actions, partitions: 3, replicationFactor: 1}",
+        "    stateCommitted: {name: " + topicPrefix + ".state-committed, partitions: 3, replicationFactor: 1}",
+        "    dlq: {name: " + topicPrefix + ".dlq, partitions: 1, replicationFactor: 1}",
+        "  postgres:",
+        "    host: 127.0.0.1",
+        "    port: " + postgres.port(),
+        "    database: postgres",
+        "    schema: public",
+        "    sslMode: disable",
+        "    credentials: {secretName: " + secret + ", usernameKey: username, passwordKey: password}",
+        "  reducer: {replicas: 1}");
+    ReducerPipeline pipeline = YAML.unmarshal(yaml, ReducerPipeline.class);
+    return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).resource(pipeline).create();
+  }
+
+  Projection projection(String name, String pipeline, String extraSpecYaml) {
+    String yaml = String.join("\n",
+        "apiVersion: reducer.io/v1alpha1",
+        "kind: Projection",
+        "metadata:",
+        "  name: " + name,
+        "  namespace: " + NAMESPACE,
+        "spec:",
+        "  pipelineRef: {name: " + pipeline + "}",
+        extraSpecYaml);
+    Projection projection = YAML.unmarshal(yaml, Projection.class);
+    return client.resources(Projection.class).inNamespace(NAMESPACE).resource(projection).create();
+  }
+
+  Projection getProjection(String name) {
+    return client.resources(Projection.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  ReducerPipeline getPipeline(String name) {
+    return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    kubernetes.close();
+    postgres.close();
+    kafka.close();
+  }
+}

@@ -1,0 +1,199 @@
+package io.reducer.controller.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionSpec;
+import io.reducer.api.v1alpha1.ProjectionStatus;
+import io.reducer.api.v1alpha1.common.Condition;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.common.HealthLevel;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.projection.PartitionLag;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.probe.ProjectionProbe;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProjectionPlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+
+  @Test
+  void aNewProjectionWaitsForItsFirstProbeWithoutCreatingMaterializers() {
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation(), NOW);
+
+    assertThat(plan.replicas()).isZero();
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(condition(plan, "Reconciling").getReason()).isEqualTo("ProbePending");
+    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Unknown);
+    assertThat(plan.status().getConsumerLag()).isNull();
+  }
+
+  @Test
+  void measuredPartitionsSetTheReplicasAndReadyWaitsForThePods() {
+    Projection projection = projection();
+    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(4)).deployment(null, 0), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(4);
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(plan, "Reconciling").getMessage()).isEqualTo("0 of 4 materializers ready");
+
+    projection.setStatus(plan.status());
+    ProjectionPlan ready = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(4)).deployment(4, 4), NOW.plusSeconds(5));
+    assertThat(condition(ready, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(ready.status().condition("Reconciling")).isEmpty();
+    assertThat(condition(ready, "Degraded").getStatus()).isEqualTo(ConditionStatus.False);
+  }
+
+  @Test
+  void theSameProbeTwiceYieldsTheSameStatusSoNothingIsWritten() {
+    Projection projection = projection();
+    ProjectionObservation observed = new ProjectionObservation().probe(healthy(2)).deployment(2, 2);
+    projection.setStatus(ProjectionPlanner.plan(projection, observed, NOW).status());
+
+    ProjectionObservation again = new ProjectionObservation()
+        .probe(new ProjectionProbe(2, measurement(2, 0L), 0L, 0, null, null, NOW.plusSeconds(30)))
+        .deployment(2, 2);
+    ProjectionPlan later = ProjectionPlanner.plan(projection, again, NOW.plusSeconds(30));
+
+    assertThat(io.reducer.controller.status.StatusWriter.same(projection.getStatus(), later.status())).isTrue();
+    assertThat(later.events()).isEmpty();
+  }
+
+  @Test
+  void scalingUpRecordsAnEventAndTheScaleTime() {
+    Projection projection = projection();
+    projection.setStatus(ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW).status());
+
+    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(6)).deployment(3, 3), NOW.plusSeconds(10));
+
+    assertThat(plan.replicas()).isEqualTo(6);
+    assertThat(plan.status().getLastScaleTime()).isEqualTo("2026-03-01T10:00:10Z");
+    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
+    assertThat(plan.events().get(0).message()).contains("from 3 to 6").contains("6 partitions");
+  }
+
+  @Test
+  void pauseScalesToZeroAndResumeRestoresTheComputedCount() {
+    Projection projection = projection();
+    projection.setStatus(ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW).status());
+    projection.getSpec().setPaused(true);
+
+    ProjectionPlan paused = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW.plusSeconds(1));
+    assertThat(paused.replicas()).isZero();
+    assertThat(condition(paused, "Paused").getReason()).isEqualTo("SpecPaused");
+    assertThat(paused.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
+
+    projection.setStatus(paused.status());
+    projection.getSpec().setPaused(false);
+    ProjectionPlan resumed = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(2));
+    assertThat(resumed.replicas()).isEqualTo(3);
+    assertThat(condition(resumed, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(resumed.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Resumed);
+  }
+
+  @Test
+  void aResetOrAPausedPipelineAlsoHoldsTheProjectionAtZero() {
+    ProjectionPlan held = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3).heldByReset("rewind-1"), NOW);
+    assertThat(held.replicas()).isZero();
+    assertThat(condition(held, "Paused").getReason()).isEqualTo("ResetInProgress");
+    assertThat(held.status().getActiveReset()).isEqualTo("rewind-1");
+
+    ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3).pipelinePaused(true), NOW);
+    assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");
+  }
+
+  @Test
+  void aRefusedSpecIsStalledLeavesTheDeploymentAloneAndWarnsOnce() {
+    Projection projection = projection();
+    ProjectionObservation refused = new ProjectionObservation().refused("ImageNotAllowed", "image x not allowed")
+        .deployment(2, 2);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection, refused, NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
+
+    projection.setStatus(plan.status());
+    assertThat(ProjectionPlanner.plan(projection, refused, NOW.plusSeconds(5)).events()).isEmpty();
+  }
+
+  @Test
+  void aMissingSecretFoundByTheProbeIsStalledAndCreatesNoPods() {
+    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, "SecretNotFound",
+        "Secret orders/pg not found", NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("SecretNotFound");
+  }
+
+  @Test
+  void anUnreachableBrokerIsDegradedWithUnknownFiguresNeverZero() {
+    ProjectionProbe probe = ProjectionProbe.failed("KafkaUnreachable", "no answer from k:9092", NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(3);
+    assertThat(plan.status().getConsumerLag()).isNull();
+    assertThat(plan.status().getPartitions()).isNull();
+    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Unknown);
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("KafkaUnreachable");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
+  }
+
+  @Test
+  void lagOverTheCriticalThresholdIsDegraded() {
+    ProjectionProbe probe = new ProjectionProbe(1, measurement(1, 250_000L), null, 0, null, null, NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(1, 1), NOW);
+
+    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Critical);
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("HealthCritical");
+    assertThat(condition(plan, "Degraded").getMessage()).contains("consumer lag 250000 records");
+  }
+
+  private static ProjectionProbe healthy(int partitions) {
+    return new ProjectionProbe(partitions, measurement(partitions, 0L), 0L, 0, null, null, NOW);
+  }
+
+  private static ProjectionMeasurement measurement(int partitions, long lag) {
+    PartitionLag first = new PartitionLag();
+    first.setPartition(0);
+    first.setLag(lag);
+    first.setLogEndOffset(100 + lag);
+    first.setWatermark(100L);
+    first.setWatermarkLagMs(lag == 0 ? 0L : 50L);
+    return new ProjectionMeasurement(List.of(first), lag, lag == 0 ? 0L : 50L, List.of(), 0, 1L);
+  }
+
+  private static Projection projection() {
+    Projection projection = new Projection();
+    projection.setMetadata(new ObjectMetaBuilder().withName("view").withNamespace("orders").withGeneration(2L)
+        .build());
+    ProjectionSpec spec = new ProjectionSpec();
+    spec.setPipelineRef(new LocalReference("workflows"));
+    projection.setSpec(spec);
+    projection.setStatus(new ProjectionStatus());
+    return projection;
+  }
+
+  private static Condition condition(ProjectionPlan plan, String type) {
+    return plan.status().condition(type).orElseThrow(() -> new AssertionError("no " + type + " condition"));
+  }
+}
