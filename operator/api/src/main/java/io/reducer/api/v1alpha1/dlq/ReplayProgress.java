@@ -18,7 +18,8 @@ public class ReplayProgress {
   @JsonPropertyDescription("Records not republished on purpose (replay limit reached, no target topic).")
   private long skipped;
 
-  @JsonPropertyDescription("Skipped records per reason, e.g. MaxReplaysReached, UnknownTarget.")
+  @JsonPropertyDescription("Skipped records per reason: maxReplays (the loop guard) or unroutable (no target topic "
+      + "could be determined).")
   private Map<String, Long> skippedByReason = new TreeMap<>();
 
   @JsonPropertyDescription("Records that could not be republished.")
