@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -59,6 +60,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   private final Clock clock;
   private volatile InformerEventSource<ReducerPipeline, Projection> pipelines;
   private volatile ProbeCache probes;
+  private volatile Supplier<List<Projection>> projections = List::of;
 
   public ProjectionReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images, EventRecorder events,
       ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor, Clock clock) {
@@ -86,8 +88,9 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         .withPrimaryToSecondaryMapper((Projection p) -> Set.of(new ResourceID(
             p.getSpec().getPipelineRef().getName(), p.getMetadata().getNamespace())))
         .build(), context);
-    probes = new ProbeCache(new PipelineProber(clients, secrets), id -> pipelines.get(id),
-        () -> context.getPrimaryCache().list().collect(Collectors.toList()), probeExecutor, clock);
+    projections = () -> context.getPrimaryCache().list().collect(Collectors.toList());
+    probes = new ProbeCache(new PipelineProber(clients, secrets), id -> pipelines.get(id), projections,
+        probeExecutor, clock);
     var probeSource = new PollingEventSource<ProjectionProbe, Projection, String>(ProjectionProbe.class,
         new PollingConfigurationBuilder<ProjectionProbe, String>(this::probeRound, probeInterval)
             .withResourceIDMapper(ResourceIDMapper.resourceIdProviderMapper()).withName("probes").build());
@@ -155,7 +158,8 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     Map<ResourceID, Set<ProjectionProbe>> round = probes.probeAll();
     clients.retain(pipelines.list().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
         .collect(Collectors.toSet()));
-    gauges.retain(round.keySet().stream().map(id -> id.getNamespace().orElse("") + "/" + id.getName())
+    // Every existing projection keeps its gauges, probed or not (a refused one shows NaN, not nothing).
+    gauges.retain(projections.get().stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
         .collect(Collectors.toSet()));
     return round;
   }

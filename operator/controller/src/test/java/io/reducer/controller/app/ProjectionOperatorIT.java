@@ -154,6 +154,11 @@ class ProjectionOperatorIT {
     });
     assertThat(fixture.client.apps().deployments().inNamespace(NAMESPACE).withName("orphan-materializer").get())
         .isNull();
+    // A refused projection keeps its gauges across probe rounds: health Unknown, lag NaN rather than missing.
+    Thread.sleep(3_000);
+    assertThat(fixture.registry.scrape())
+        .contains("reducer_projection_health{level=\"Unknown\",namespace=\"orders\",projection=\"orphan\"} 1.0")
+        .contains("reducer_projection_consumer_lag{namespace=\"orders\",projection=\"orphan\"} NaN");
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(pipelineCondition("refs", "KafkaReachable")).isEqualTo(ConditionStatus.True + "/Connected");
