@@ -37,7 +37,10 @@ public final class OperatorConfig {
       new String[] {"--client-timeout", "CLIENT_TIMEOUT", "5s",
           "longest wait for one Kafka or PostgreSQL call before it counts as unreachable (1s to 2m)"},
       new String[] {"--http-port", "HTTP_PORT", "8081", "port of /healthz, /readyz and /metrics (0: any free port)"},
-      new String[] {"--reconcile-threads", "RECONCILE_THREADS", "8", "concurrent reconciliations (1 to 100)"});
+      new String[] {"--reconcile-threads", "RECONCILE_THREADS", "8", "concurrent reconciliations (1 to 100)"},
+      new String[] {"--finished-history-limit", "FINISHED_HISTORY_LIMIT", "10",
+          "finished WatermarkResets kept per projection and finished DlqReplays kept per pipeline; older ones "
+              + "are deleted (0 to 1000)"});
 
   private static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
@@ -53,6 +56,7 @@ public final class OperatorConfig {
   private final Duration clientTimeout;
   private final int httpPort;
   private final int reconcileThreads;
+  private final int finishedHistoryLimit;
 
   private OperatorConfig(Map<String, String> values, String ownNamespace) throws OperatorConfigException {
     this.operatorNamespace = ownNamespace;
@@ -65,6 +69,7 @@ public final class OperatorConfig {
     this.clientTimeout = duration(values, "--client-timeout", Duration.ofSeconds(1), Duration.ofMinutes(2));
     this.httpPort = integer(values, "--http-port", 0, 65535);
     this.reconcileThreads = integer(values, "--reconcile-threads", 1, 100);
+    this.finishedHistoryLimit = integer(values, "--finished-history-limit", 0, 1000);
   }
 
   /**
@@ -145,6 +150,11 @@ public final class OperatorConfig {
 
   public int reconcileThreads() {
     return reconcileThreads;
+  }
+
+  /** How many finished one-shot operations are kept per projection (resets) or pipeline (replays). */
+  public int finishedHistoryLimit() {
+    return finishedHistoryLimit;
   }
 
   private static Map<String, String> flags(List<String> args) throws OperatorConfigException {

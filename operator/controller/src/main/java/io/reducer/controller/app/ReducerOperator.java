@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -54,7 +55,7 @@ public final class ReducerOperator implements AutoCloseable {
         namespaces(config));
     operator.register(new ProjectionReconciler(clients, secrets,
         new ImagePolicy(config.workloadsImage(), config.allowedRegistries()), events, new ProjectionGauges(registry),
-        config.probeInterval(), probeExecutor, clock), namespaces(config));
+        config.probeInterval(), probeExecutor, clock), ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
   }
 
   private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>
@@ -66,6 +67,12 @@ public final class ReducerOperator implements AutoCloseable {
         o.settingNamespaces(config.watchedNamespaces());
       }
     };
+  }
+
+  /** Annotations steer a resource too (a reset's hold, an approval), so their changes start a reconciliation. */
+  private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>
+      annotationsTrigger() {
+    return o -> o.withGenerationAware(false).withOnUpdateFilter(ChangeFilters.specOrMetadata());
   }
 
   public void start() {

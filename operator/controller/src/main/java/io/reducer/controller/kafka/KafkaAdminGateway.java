@@ -1,19 +1,26 @@
 package io.reducer.controller.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The operator's one home for Kafka's Admin API on one cluster connection. One client is reused for every probe
@@ -78,6 +85,74 @@ public final class KafkaAdminGateway implements AutoCloseable {
       throw KafkaFailure.of(e, bootstrapServers, "describing the cluster");
     } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
       throw KafkaFailure.of(e, bootstrapServers, "describing the cluster");
+    }
+  }
+
+  /** The group's state and members; a group Kafka does not know is Dead. */
+  public ConsumerGroupState consumerGroup(String group) throws KafkaFailure {
+    String what = "describing consumer group " + group;
+    try {
+      ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<String> members = new ArrayList<>();
+      for (MemberDescription member : description.members()) {
+        members.add(member.consumerId() + " (client " + member.clientId() + ", host " + member.host() + ")");
+      }
+      return new ConsumerGroupState(group, description.groupState().toString(), members);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return new ConsumerGroupState(group, GroupState.DEAD.toString(), List.of());
+      }
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    }
+  }
+
+  /** The group's committed offsets on one topic, by partition. */
+  public Map<Integer, Long> committedOffsets(String group, String topic) throws KafkaFailure {
+    String what = "reading the offsets of group " + group;
+    try {
+      Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Map<Integer, Long> committed = new TreeMap<>();
+      all.forEach((partition, offset) -> {
+        if (offset != null && partition.topic().equals(topic)) {
+          committed.put(partition.partition(), offset.offset());
+        }
+      });
+      return committed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    }
+  }
+
+  /** Per partition, the first offset whose record time is at or after {@code time}; absent where none is. */
+  public Map<Integer, Long> offsetsForTime(String topic, int partitions, Instant time) throws KafkaFailure {
+    String what = "looking up offsets of " + topic + " for " + time;
+    try {
+      List<TopicPartition> request = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        request.add(new TopicPartition(topic, p));
+      }
+      Map<Integer, Long> found = new TreeMap<>();
+      listOffsets(request, OffsetSpec.forTimestamp(time.toEpochMilli())).forEach((tp, info) -> {
+        if (info.offset() >= 0) {
+          found.put(tp.partition(), info.offset());
+        }
+      });
+      return found;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
     }
   }
 

@@ -31,6 +31,20 @@ public final class StatusWriter {
     return true;
   }
 
+  /**
+   * Like {@link #write}, for a reconciler that takes several steps in one pass: returns the resource as it now is,
+   * the written one when status changed.
+   */
+  public static <S, P extends CustomResource<?, S>> P writeAndGet(P resource, S desired, Context<P> context) {
+    if (same(resource.getStatus(), desired)) {
+      return resource;
+    }
+    return PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, fresh -> {
+      fresh.setStatus(desired);
+      return fresh;
+    });
+  }
+
   /** A deep copy of a status, to change without touching the observed resource. */
   public static <S> S copy(S status, Class<S> type) {
     return JSON.convertValue(status, type);

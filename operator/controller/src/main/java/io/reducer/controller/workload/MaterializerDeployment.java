@@ -2,7 +2,6 @@ package io.reducer.controller.workload;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -15,7 +14,6 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.ResourceQuantities;
 import io.reducer.api.v1alpha1.common.WorkloadResources;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
-import io.reducer.controller.pipeline.ConnectionResolver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,17 +66,15 @@ public final class MaterializerDeployment {
     podLabels.put("app.kubernetes.io/managed-by", "reducer-operator");
 
     List<EnvVar> env = new ArrayList<>();
-    env.add(plain("KAFKA_BOOTSTRAP_SERVERS", pipeline.getSpec().getKafka().getBootstrapServers()));
+    env.add(WorkloadEnv.kafka(pipeline));
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
     env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
     env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));
     env.add(plain("MATERIALIZER_PROJECTION", projection.getMetadata().getName()));
     env.add(plain("MATERIALIZER_TABLE", spec.getTable()));
     env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
-    env.add(plain("MATERIALIZER_JDBC_URL", ConnectionResolver.jdbcUrl(postgres)));
-    env.add(fromSecret("PGUSER", postgres.getCredentials().getSecretName(), postgres.getCredentials().getUsernameKey()));
-    env.add(fromSecret("PGPASSWORD", postgres.getCredentials().getSecretName(),
-        postgres.getCredentials().getPasswordKey()));
+    env.add(plain("MATERIALIZER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
+    env.addAll(WorkloadEnv.databaseLogin(pipeline));
     env.add(plain("MATERIALIZER_MAX_RECORDS", String.valueOf(spec.getMaterializer().getBatch().getMaxRecords())));
     env.add(plain("MATERIALIZER_POLL_TIMEOUT_MS",
         String.valueOf(spec.getMaterializer().getBatch().getPollTimeoutMs())));
@@ -115,15 +111,10 @@ public final class MaterializerDeployment {
   }
 
   private static EnvVar plain(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
+    return WorkloadEnv.plain(name, value);
   }
 
-  private static EnvVar fromSecret(String name, String secret, String key) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
-        .withOptional(false).endSecretKeyRef().endValueFrom().build();
-  }
-
-  private static ResourceRequirements resources(WorkloadResources resources) {
+  static ResourceRequirements resources(WorkloadResources resources) {
     ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
     if (resources != null) {
       builder.withRequests(quantities(resources.getRequests())).withLimits(quantities(resources.getLimits()));

@@ -3,7 +3,6 @@ package io.reducer.controller.workload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +30,7 @@ public final class WorkloadApplier {
 
   /** @return what was done: created, updated or unchanged */
   public Outcome apply(HasMetadata owner, Deployment desired, Deployment existing) {
-    desired.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion()).withKind(owner.getKind()).withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
+    desired.getMetadata().setOwnerReferences(java.util.List.of(OwnerReferences.controlledBy(owner)));
     Map<String, String> annotations = new LinkedHashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       annotations.putAll(desired.getMetadata().getAnnotations());

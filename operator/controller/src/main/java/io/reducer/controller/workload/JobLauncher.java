@@ -1,0 +1,41 @@
+package io.reducer.controller.workload;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.List;
+
+/** Creates the operator's one-shot Jobs and reads their pods; the only place that writes Jobs. */
+public final class JobLauncher {
+
+  private final KubernetesClient client;
+
+  public JobLauncher(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates the Job unless one of that name exists already (a restarted operator must not start a second). */
+  public void launch(Job job) {
+    try {
+      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  /** The pods a Job ran, found by the job-name label Kubernetes puts on them. */
+  public List<Pod> pods(Job job) {
+    return client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+  }
+
+  /** Deletes a Job and, in the background, its pods. */
+  public void delete(String namespace, String name) {
+    client.batch().v1().jobs().inNamespace(namespace).withName(name)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+  }
+}
