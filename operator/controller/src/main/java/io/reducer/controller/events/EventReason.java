@@ -17,5 +17,31 @@ public enum EventReason {
   /** A connection to Kafka or PostgreSQL failed. */
   ConnectionFailed,
   /** A connection works again after a failure. */
-  ConnectionRestored
+  ConnectionRestored,
+  /** A one-shot operation waits its turn (another reset holds the projection) or for something outside it. */
+  Waiting,
+  /** A reset scaled the projection's materializers to zero and waits for its consumer group to empty. */
+  Quiescing,
+  /** A reset's plan (old and new position per partition, new epoch) is in status. */
+  Planned,
+  /** A plan or preview waits for the annotation reducer.io/approve: "true". */
+  AwaitingApproval,
+  /** A reset Job was started. */
+  ResetStarted,
+  /** A reset moved watermarks, epoch and group offsets, and the projection runs again. */
+  ResetCompleted,
+  /** A reset failed; the projection was resumed. */
+  ResetFailed,
+  /** A DLQ snapshot was taken and its matching records are being counted. */
+  PreviewStarted,
+  /** The preview of a replay is in status. */
+  PreviewReady,
+  /** A replay Job was started. */
+  ReplayStarted,
+  /** A replay republished its snapshot. */
+  ReplaySucceeded,
+  /** A replay failed. */
+  ReplayFailed,
+  /** A finished one-shot resource was deleted to keep the history limit. */
+  HistoryPruned
 }
