@@ -114,14 +114,25 @@ public final class KafkaAdminGateway implements AutoCloseable {
 
   /** The group's committed offsets on one topic, by partition. */
   public Map<Integer, Long> committedOffsets(String group, String topic) throws KafkaFailure {
+    Map<Integer, Long> offsets = new TreeMap<>();
+    committedOffsetsWithMetadata(group, topic).forEach((partition, committed) -> offsets.put(partition,
+        committed.offset()));
+    return offsets;
+  }
+
+  /**
+   * The group's committed offsets on one topic with the metadata committed alongside, by partition; a DLQ replay
+   * keeps its counters there.
+   */
+  public Map<Integer, CommittedOffset> committedOffsetsWithMetadata(String group, String topic) throws KafkaFailure {
     String what = "reading the offsets of group " + group;
     try {
       Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      Map<Integer, Long> committed = new TreeMap<>();
+      Map<Integer, CommittedOffset> committed = new TreeMap<>();
       all.forEach((partition, offset) -> {
         if (offset != null && partition.topic().equals(topic)) {
-          committed.put(partition.partition(), offset.offset());
+          committed.put(partition.partition(), new CommittedOffset(offset.offset(), offset.metadata()));
         }
       });
       return committed;

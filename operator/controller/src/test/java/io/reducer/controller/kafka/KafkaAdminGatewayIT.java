@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +49,27 @@ class KafkaAdminGatewayIT {
       assertThat(new long[] {state.logEnd(0), state.logEnd(1), state.logEnd(2)}).containsExactly(5, 0, 7);
       assertThat(state.logStart(0)).isZero();
       assertThat(offsets.get("probe.dlq").logEnd(0)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void readsAGroupsCommittedOffsetsOfOneTopicWithTheirMetadata() throws Exception {
+    broker.createTopic("committed.dlq", 2);
+    broker.createTopic("committed.other", 1);
+    try (var admin = broker.admin()) {
+      admin.alterConsumerGroupOffsets("replay-group", Map.of(
+          new TopicPartition("committed.dlq", 0), new OffsetAndMetadata(0, "{\"matched\":0}"),
+          new TopicPartition("committed.dlq", 1), new OffsetAndMetadata(0, ""),
+          new TopicPartition("committed.other", 0), new OffsetAndMetadata(0, "x"))).all().get();
+    }
+
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
+      Map<Integer, CommittedOffset> committed = gateway.committedOffsetsWithMetadata("replay-group", "committed.dlq");
+
+      assertThat(committed).containsOnlyKeys(0, 1);
+      assertThat(committed.get(0).metadata()).isEqualTo("{\"matched\":0}");
+      assertThat(gateway.committedOffsets("replay-group", "committed.dlq")).containsEntry(1, 0L);
+      assertThat(gateway.committedOffsetsWithMetadata("no-such-group", "committed.dlq")).isEmpty();
     }
   }
 
