@@ -5,8 +5,10 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.dlq.DlqReplayReconciler;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.metrics.ProjectionGauges;
 import io.reducer.controller.metrics.ReconcileMetrics;
@@ -56,6 +58,8 @@ public final class ReducerOperator implements AutoCloseable {
     operator.register(new ProjectionReconciler(clients, secrets,
         new ImagePolicy(config.workloadsImage(), config.allowedRegistries()), events, new ProjectionGauges(registry),
         config.probeInterval(), probeExecutor, clock), ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
+    operator.register(new DlqReplayReconciler(clients, secrets, events, config.workloadsImage(),
+        config.finishedHistoryLimit(), clock), ReducerOperator.<DlqReplay>namespaces(config).andThen(annotationsTrigger()));
   }
 
   private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>

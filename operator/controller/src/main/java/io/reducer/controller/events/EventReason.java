@@ -42,6 +42,8 @@ public enum EventReason {
   ReplaySucceeded,
   /** A replay failed. */
   ReplayFailed,
+  /** A replay was cancelled with the annotation reducer.io/cancel: "true"; its Jobs were deleted. */
+  ReplayCancelled,
   /** A finished one-shot resource was deleted to keep the history limit. */
   HistoryPruned
 }

@@ -1,0 +1,123 @@
+package io.reducer.controller.dlq;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.DlqReplaySpec;
+import io.reducer.api.v1alpha1.dlq.DlqFilter;
+import io.reducer.api.v1alpha1.dlq.PartitionRange;
+import io.reducer.controller.workload.WorkloadEnv;
+import io.reducer.controller.workload.WorkloadJob;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The two Jobs of a DlqReplay: {@code <name>-inspect} runs {@code workloads dlq inspect} (snapshot and preview,
+ * reads only) and {@code <name>-replay} runs {@code workloads dlq replay} over exactly the snapshot in status. Both
+ * get the same selection flags from the spec, so the replay selects what the preview counted.
+ */
+public final class DlqJobs {
+
+  /** Component label and container name of the preview Job. */
+  public static final String INSPECT = "dlq-inspect";
+  /** Component label and container name of the replay Job. */
+  public static final String REPLAY = "dlq-replay";
+  /** Retries of the preview: it only reads, so a retry after a broker hiccup is harmless. */
+  static final int INSPECT_BACKOFF_LIMIT = 2;
+  /** Retries of the replay: exactly once, a retry resumes after the last committed transaction. */
+  static final int REPLAY_BACKOFF_LIMIT = 3;
+  /** The workloads' exit code for a configuration error; retrying cannot help, so the Job fails at once. */
+  static final int BAD_CONFIGURATION_EXIT = 2;
+
+  private DlqJobs() {
+  }
+
+  public static String inspectJobName(DlqReplay replay) {
+    return WorkloadJob.name(replay, "inspect");
+  }
+
+  public static String replayJobName(DlqReplay replay) {
+    return WorkloadJob.name(replay, "replay");
+  }
+
+  /**
+   * Selects the operator's workload Jobs, for the Job informer; those of other owners than a DlqReplay are dropped
+   * by its owner-reference mapping. Equality terms only: set-based ones ("component in (...)") would select the
+   * same, but not every API server implementation (the test server, for one) supports them.
+   */
+  public static String labelSelector() {
+    return "app.kubernetes.io/managed-by=" + WorkloadJob.MANAGED_BY + ",app.kubernetes.io/name=reducer-workloads";
+  }
+
+  public static Job inspect(DlqReplay replay, ReplaySource source, String image) {
+    List<String> args = new ArrayList<>(List.of("dlq", "inspect"));
+    args.addAll(selection(replay.getSpec(), source.dlqTopic()));
+    return failFastOnConfigurationErrors(WorkloadJob.build(replay, inspectJobName(replay), INSPECT, image, args,
+        List.of(WorkloadEnv.kafka(source.pipeline())), INSPECT_BACKOFF_LIMIT), INSPECT);
+  }
+
+  /** The replay of exactly {@code snapshot} (from status, as previewed and approved). */
+  public static Job replay(DlqReplay replay, ReplaySource source, List<PartitionRange> snapshot, String image) {
+    DlqReplaySpec spec = replay.getSpec();
+    List<String> args = new ArrayList<>(List.of("dlq", "replay"));
+    args.addAll(selection(spec, source.dlqTopic()));
+    args.addAll(List.of("--snapshot", ReplayResults.snapshotText(snapshot), "--replay-name",
+        ReplayIdentity.replayName(replay)));
+    if (spec.getRatePerSecond() != null) {
+      args.addAll(List.of("--rate-per-second", String.valueOf(spec.getRatePerSecond())));
+    }
+    return failFastOnConfigurationErrors(WorkloadJob.build(replay, replayJobName(replay), REPLAY, image, args,
+        List.of(WorkloadEnv.kafka(source.pipeline())), REPLAY_BACKOFF_LIMIT), REPLAY);
+  }
+
+  /** The flags both commands share: DLQ topic, filters, limit, loop guard and target. */
+  static List<String> selection(DlqReplaySpec spec, String dlqTopic) {
+    List<String> args = new ArrayList<>(List.of("--dlq-topic", dlqTopic));
+    DlqFilter filter = spec.getFilter();
+    if (filter != null) {
+      list(args, "--partitions", filter.getPartitions() == null ? null
+          : filter.getPartitions().stream().map(String::valueOf).collect(Collectors.toList()));
+      list(args, "--correlation-ids", filter.getCorrelationIds());
+      if (filter.getErrorTypes() != null) {
+        list(args, "--include-error-types", filter.getErrorTypes().getInclude());
+        list(args, "--exclude-error-types", filter.getErrorTypes().getExclude());
+      }
+      if (filter.getTimeRange() != null) {
+        single(args, "--from", filter.getTimeRange().getFrom());
+        single(args, "--to", filter.getTimeRange().getTo());
+      }
+    }
+    single(args, "--limit", spec.getLimit() == null ? null : String.valueOf(spec.getLimit()));
+    args.addAll(List.of("--max-replays", String.valueOf(spec.getMaxReplays())));
+    single(args, "--target-topic", spec.getTarget() == null ? null : spec.getTarget().getTopic());
+    return args;
+  }
+
+  /**
+   * Exit code 2 (bad flags, a missing topic, a snapshot beyond the log, another selection under this replay's name)
+   * fails the Job at once instead of after every retry; an eviction or a node drain does not count as a failure.
+   */
+  private static Job failFastOnConfigurationErrors(Job job, String container) {
+    return new JobBuilder(job).editSpec().withNewPodFailurePolicy()
+        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(container).withOperator("In")
+        .withValues(BAD_CONFIGURATION_EXIT).endOnExitCodes().endRule()
+        .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
+        .endOnPodCondition().endRule()
+        .endPodFailurePolicy().endSpec().build();
+  }
+
+  private static void single(List<String> args, String flag, String value) {
+    if (value != null && !value.isEmpty()) {
+      args.add(flag);
+      args.add(value);
+    }
+  }
+
+  private static void list(List<String> args, String flag, List<String> values) {
+    if (values != null && !values.isEmpty()) {
+      args.add(flag);
+      args.add(String.join(",", values));
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.reducer.controller.dlq;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.kafka.CommittedOffset;
+import io.reducer.controller.kafka.KafkaFailure;
+import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.controller.pipeline.ResolutionFailure;
+import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.JobLauncher;
+import io.reducer.controller.workload.JobOutcome;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a DlqReplay: observes its pipeline, its Jobs and, while it replays, the checkpoints it commits; lets
+ * {@link DlqReplayPlanner} decide; then starts or deletes Jobs, writes status, records Events and, once the replay
+ * is finished, keeps the history limit. Job, pipeline and projection changes trigger a reconciliation, and a
+ * running Job is looked at every two seconds.
+ *
+ * <p>Deleting a DlqReplay deletes its Jobs through their owner reference; the replay pod then gets SIGTERM and
+ * commits its open transaction before it stops. No finalizer is needed: nothing outside Kubernetes is cleaned up
+ * (the replay's consumer group expires in Kafka by itself).
+ */
+public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
+
+  private static final String PIPELINE_INDEX = "dlq-replay-pipeline";
+  private static final String PROJECTION_INDEX = "dlq-replay-projection";
+
+  private final PipelineClients clients;
+  private final SecretSource secrets;
+  private final EventRecorder events;
+  private final String workloadsImage;
+  private final int finishedHistoryLimit;
+  private final Clock clock;
+  private volatile InformerEventSource<ReducerPipeline, DlqReplay> pipelines;
+  private volatile InformerEventSource<Projection, DlqReplay> projections;
+
+  /**
+   * @param workloadsImage the image of the dlq Jobs (a DlqReplay cannot name another)
+   * @param finishedHistoryLimit finished DlqReplays kept per pipeline
+   */
+  public DlqReplayReconciler(PipelineClients clients, SecretSource secrets, EventRecorder events,
+      String workloadsImage, int finishedHistoryLimit, Clock clock) {
+    this.clients = clients;
+    this.secrets = secrets;
+    this.events = events;
+    this.workloadsImage = workloadsImage;
+    this.finishedHistoryLimit = finishedHistoryLimit;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, DlqReplay>> prepareEventSources(EventSourceContext<DlqReplay> context) {
+    context.getPrimaryCache().addIndexer(PIPELINE_INDEX, r -> r.getSpec().getPipelineRef() == null ? List.of()
+        : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getPipelineRef().getName())));
+    context.getPrimaryCache().addIndexer(PROJECTION_INDEX, r -> r.getSpec().getProjectionRef() == null ? List.of()
+        : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getProjectionRef().getName())));
+    // Jobs map to their DlqReplay through the controller owner reference they carry.
+    var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, DlqReplay.class)
+        .withLabelSelector(DlqJobs.labelSelector()).build(), context);
+    projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class, DlqReplay.class)
+        .withSecondaryToPrimaryMapper(p -> unfinished(context, PROJECTION_INDEX, key(p)))
+        .withPrimaryToSecondaryMapper((DlqReplay r) -> r.getSpec().getProjectionRef() == null ? Set.of()
+            : Set.of(new ResourceID(r.getSpec().getProjectionRef().getName(), r.getMetadata().getNamespace())))
+        .build(), context);
+    pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReducerPipeline.class,
+        DlqReplay.class)
+        .withSecondaryToPrimaryMapper(pipeline -> waitingFor(context, pipeline))
+        .withPrimaryToSecondaryMapper((DlqReplay r) -> r.getSpec().getPipelineRef() == null ? Set.of()
+            : Set.of(new ResourceID(r.getSpec().getPipelineRef().getName(), r.getMetadata().getNamespace())))
+        .build(), context);
+    return List.of(jobs, projections, pipelines);
+  }
+
+  @Override
+  public UpdateControl<DlqReplay> reconcile(DlqReplay replay, Context<DlqReplay> context) {
+    String namespace = replay.getMetadata().getNamespace();
+    ReplaySource.Resolution resolution = ReplaySource.resolve(replay,
+        name -> pipelines.get(new ResourceID(name, namespace)),
+        name -> projections.get(new ResourceID(name, namespace)));
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context), clock.instant());
+
+    JobLauncher launcher = new JobLauncher(context.getClient());
+    switch (plan.start()) {
+      case INSPECT:
+        launcher.launch(DlqJobs.inspect(replay, resolution.source(), workloadsImage));
+        break;
+      case REPLAY:
+        launcher.launch(DlqJobs.replay(replay, resolution.source(), plan.status().getSnapshot(), workloadsImage));
+        break;
+      default:
+        break;
+    }
+    if (plan.deleteJobs()) {
+      launcher.delete(namespace, DlqJobs.inspectJobName(replay));
+      launcher.delete(namespace, DlqJobs.replayJobName(replay));
+    }
+    // Jobs first, status second: a crash in between repeats the same decision, and creating a Job is idempotent.
+    DlqReplay written = StatusWriter.writeAndGet(replay, plan.status(), context);
+    plan.events().forEach(e -> events.record(replay, e));
+    if (plan.finished()) {
+      keepHistoryLimit(written, context);
+    }
+    return plan.reschedule() == null ? UpdateControl.noUpdate()
+        : UpdateControl.<DlqReplay>noUpdate().rescheduleAfter(plan.reschedule());
+  }
+
+  private DlqReplayObservation observe(DlqReplay replay, ReplaySource.Resolution resolution,
+      Context<DlqReplay> context) {
+    DlqReplayPhase phase = replay.getStatus() == null ? null : replay.getStatus().getPhase();
+    if (phase != DlqReplayPhase.Previewing && phase != DlqReplayPhase.Replaying) {
+      return new DlqReplayObservation(resolution, null, null, null, null);
+    }
+    if (phase == DlqReplayPhase.Previewing) {
+      return new DlqReplayObservation(resolution, outcome(replay, DlqJobs.inspectJobName(replay), context), null,
+          null, null);
+    }
+    Map<Integer, CommittedOffset> committed = null;
+    String progressFailure = null;
+    if (resolution.source() != null) {
+      try {
+        ReplaySource source = resolution.source();
+        committed = clients.kafka(source.pipelineKey(), ConnectionResolver.kafka(source.pipeline(), secrets))
+            .committedOffsetsWithMetadata(ReplayIdentity.consumerGroup(replay), source.dlqTopic());
+      } catch (KafkaFailure | ResolutionFailure e) {
+        progressFailure = e.getMessage();
+      }
+    }
+    return new DlqReplayObservation(resolution, null, outcome(replay, DlqJobs.replayJobName(replay), context),
+        committed, progressFailure);
+  }
+
+  /** The Job's outcome, or null when it does not exist. */
+  private static JobOutcome outcome(DlqReplay replay, String name, Context<DlqReplay> context) {
+    Job job = context.getSecondaryResources(Job.class).stream()
+        .filter(j -> name.equals(j.getMetadata().getName())).findFirst()
+        // The informer may not have seen a Job created a moment ago; ask before concluding it is gone.
+        .orElseGet(() -> context.getClient().batch().v1().jobs().inNamespace(replay.getMetadata().getNamespace())
+            .withName(name).get());
+    if (job == null) {
+      return null;
+    }
+    boolean podsTell = job.getStatus() != null && ((job.getStatus().getFailed() != null
+        && job.getStatus().getFailed() > 0) || (job.getStatus().getConditions() != null
+        && !job.getStatus().getConditions().isEmpty()));
+    // Pods are listed only when one finished: their termination messages are all the operator reads from them.
+    List<Pod> pods = podsTell ? new JobLauncher(context.getClient()).pods(job) : List.of();
+    return JobOutcome.of(job, pods);
+  }
+
+  /** Deletes the oldest finished replays of this replay's pipeline beyond the limit, with an Event each. */
+  private void keepHistoryLimit(DlqReplay finished, Context<DlqReplay> context) {
+    String namespace = finished.getMetadata().getNamespace();
+    Function<DlqReplay, String> pipelineOf = this::pipelineName;
+    String pipeline = pipelineOf.apply(finished);
+    List<DlqReplay> replays = context.getPrimaryCache()
+        .list(r -> namespace.equals(r.getMetadata().getNamespace()))
+        .map(r -> r.getMetadata().getName().equals(finished.getMetadata().getName()) ? finished : r)
+        .collect(Collectors.toList());
+    List<String> doomed = FinishedReplays.beyondLimit(replays, pipelineOf, pipeline, finishedHistoryLimit);
+    if (doomed.isEmpty()) {
+      return;
+    }
+    HasMetadata eventTarget = pipelines.get(new ResourceID(pipeline, namespace)).map(p -> (HasMetadata) p)
+        .orElse(finished);
+    for (String name : doomed) {
+      replays.stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst()
+          .ifPresent(r -> events.forget(r.getMetadata().getUid()));
+      context.getClient().resources(DlqReplay.class).inNamespace(namespace).withName(name).delete();
+      events.record(eventTarget, PlannedEvent.normal(EventReason.HistoryPruned, "Deleted finished DlqReplay " + name
+          + ": at most " + finishedHistoryLimit + " finished DlqReplays are kept per pipeline (operator setting "
+          + "--finished-history-limit)"));
+    }
+  }
+
+  /** The pipeline a replay reads from: its pipelineRef, or its projection's; the projection's name if unknown. */
+  private String pipelineName(DlqReplay replay) {
+    if (replay.getSpec().getPipelineRef() != null) {
+      return replay.getSpec().getPipelineRef().getName();
+    }
+    String projection = replay.getSpec().getProjectionRef().getName();
+    return projections.get(new ResourceID(projection, replay.getMetadata().getNamespace()))
+        .map(p -> p.getSpec().getPipelineRef().getName()).orElse("Projection/" + projection);
+  }
+
+  /** Unfinished replays that read from this pipeline, directly or through one of its projections. */
+  private Set<ResourceID> waitingFor(EventSourceContext<DlqReplay> context, ReducerPipeline pipeline) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    Set<ResourceID> replays = new HashSet<>(unfinished(context, PIPELINE_INDEX, key(pipeline)));
+    if (projections != null) {
+      projections.list(namespace,
+          p -> pipeline.getMetadata().getName().equals(p.getSpec().getPipelineRef().getName()))
+          .forEach(p -> replays.addAll(unfinished(context, PROJECTION_INDEX, key(p))));
+    }
+    return replays;
+  }
+
+  // Finished replays have nothing to wait for; a pipeline's status updates need not wake them.
+  private static Set<ResourceID> unfinished(EventSourceContext<DlqReplay> context, String index, String key) {
+    return context.getPrimaryCache().byIndex(index, key).stream()
+        .filter(r -> r.getStatus() == null || r.getStatus().getPhase() == null
+            || !r.getStatus().getPhase().isTerminal())
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static String key(HasMetadata resource) {
+    return key(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,40 @@
+package io.reducer.controller.dlq;
+
+import io.reducer.api.v1alpha1.DlqReplay;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * How a DlqReplay is known to Kafka. The replay name is {@code <namespace>.<name>}: it is the replay's
+ * transactional.id ({@code reducer-dlq-replay.<replay name>}), its consumer group and its x-replay-name header.
+ *
+ * <p>The name, not the uid, on purpose: a DlqReplay deleted and created again under the same name (by hand or by a
+ * GitOps tool after the history limit pruned it) finds the position its predecessor committed. Over the same
+ * snapshot and filters it resumes, so nothing is replayed twice; over a different one the replay Job refuses to
+ * start. Kafka forgets the position once the group has been empty for offsets.retention.minutes (7 days by
+ * default).
+ */
+public final class ReplayIdentity {
+
+  /** The replay command accepts names of at most this many characters. */
+  static final int MAX_NAME = 200;
+  private static final String GROUP_PREFIX = "reducer-dlq-replay.";
+
+  private ReplayIdentity() {
+  }
+
+  /** {@code <namespace>.<name>}, shortened with a hash of the whole when longer than the replay command allows. */
+  public static String replayName(DlqReplay replay) {
+    String name = replay.getMetadata().getNamespace() + "." + replay.getMetadata().getName();
+    if (name.length() <= MAX_NAME) {
+      return name;
+    }
+    String hash = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
+    return name.substring(0, MAX_NAME - hash.length() - 1) + "-" + hash;
+  }
+
+  /** The group in which the replay Job commits its DLQ position (the replay command's default). */
+  public static String consumerGroup(DlqReplay replay) {
+    return GROUP_PREFIX + replayName(replay);
+  }
+}

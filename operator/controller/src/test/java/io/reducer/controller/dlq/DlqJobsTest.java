@@ -1,0 +1,111 @@
+package io.reducer.controller.dlq;
+
+import static io.reducer.controller.dlq.DlqTestResources.replay;
+import static io.reducer.controller.dlq.DlqTestResources.source;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.dlq.DlqFilter;
+import io.reducer.api.v1alpha1.dlq.ErrorTypeFilter;
+import io.reducer.api.v1alpha1.dlq.PartitionRange;
+import io.reducer.api.v1alpha1.dlq.ReplayTarget;
+import io.reducer.api.v1alpha1.dlq.TimeRange;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DlqJobsTest {
+
+  @Test
+  void thePreviewJobCountsWithTheSpecsSelectionAndTakesTheSnapshotItself() {
+    Job job = DlqJobs.inspect(filtered(), source("shop"), "img:1");
+
+    assertThat(job.getMetadata().getName()).isEqualTo("fix-inspect");
+    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "dlq-inspect");
+    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("DlqReplay");
+      assertThat(o.getController()).isTrue();
+    });
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(DlqJobs.INSPECT_BACKOFF_LIMIT);
+    Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("img:1");
+    assertThat(container.getArgs()).containsExactly("dlq", "inspect", "--dlq-topic", "shop.dlq",
+        "--partitions", "0,2", "--correlation-ids", "c-1,c-2", "--include-error-types", "VALIDATION_ERROR",
+        "--exclude-error-types", "TIMEOUT", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z",
+        "--limit", "500", "--max-replays", "2", "--target-topic", "shop.retry");
+    assertThat(container.getEnv()).singleElement().satisfies(e -> {
+      assertThat(e.getName()).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
+      assertThat(e.getValue()).isEqualTo("kafka:9092");
+    });
+  }
+
+  @Test
+  void theReplayJobReplaysExactlyTheSnapshotUnderTheReplaysOwnName() {
+    List<PartitionRange> snapshot = List.of(new PartitionRange(0, 5, 120), new PartitionRange(2, 0, 88));
+    Job job = DlqJobs.replay(filtered(), source("shop"), snapshot, "img:1");
+
+    assertThat(job.getMetadata().getName()).isEqualTo("fix-replay");
+    assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "dlq-replay");
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(DlqJobs.REPLAY_BACKOFF_LIMIT);
+    List<String> args = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertThat(args).startsWith("dlq", "replay", "--dlq-topic", "shop.dlq")
+        .containsSubsequence("--snapshot", "0=120,2=88", "--replay-name", "orders.fix", "--rate-per-second", "250")
+        .containsSubsequence("--max-replays", "2", "--target-topic", "shop.retry");
+  }
+
+  @Test
+  void aDefaultSpecPassesOnlyTopicAndLoopGuard() {
+    assertThat(DlqJobs.selection(replay("fix", "shop").getSpec(), "shop.dlq"))
+        .containsExactly("--dlq-topic", "shop.dlq", "--max-replays", "3");
+  }
+
+  @Test
+  void aConfigurationErrorFailsTheJobAtOnceAndAnEvictionIsNotCounted() {
+    Job job = DlqJobs.replay(filtered(), source("shop"), List.of(new PartitionRange(0, 0, 1)), "img:1");
+
+    var rules = job.getSpec().getPodFailurePolicy().getRules();
+    assertThat(rules).hasSize(2);
+    assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
+    assertThat(rules.get(0).getOnExitCodes().getContainerName()).isEqualTo("dlq-replay");
+    assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2);
+    assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
+    assertThat(rules.get(1).getOnPodConditions()).singleElement()
+        .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
+  }
+
+  @Test
+  void theInformersSelectorMatchesBothJobs() {
+    Job inspect = DlqJobs.inspect(filtered(), source("shop"), "img:1");
+    Job replay = DlqJobs.replay(filtered(), source("shop"), List.of(new PartitionRange(0, 0, 1)), "img:1");
+
+    for (String term : DlqJobs.labelSelector().split(",")) {
+      String[] keyValue = term.split("=");
+      assertThat(inspect.getMetadata().getLabels()).containsEntry(keyValue[0], keyValue[1]);
+      assertThat(replay.getMetadata().getLabels()).containsEntry(keyValue[0], keyValue[1]);
+    }
+  }
+
+  private static DlqReplay filtered() {
+    DlqReplay replay = replay("fix", "shop");
+    DlqFilter filter = new DlqFilter();
+    filter.setPartitions(List.of(0, 2));
+    filter.setCorrelationIds(List.of("c-1", "c-2"));
+    ErrorTypeFilter errorTypes = new ErrorTypeFilter();
+    errorTypes.setInclude(List.of("VALIDATION_ERROR"));
+    errorTypes.setExclude(List.of("TIMEOUT"));
+    filter.setErrorTypes(errorTypes);
+    TimeRange range = new TimeRange();
+    range.setFrom("2026-01-01T00:00:00Z");
+    range.setTo("2026-02-01T00:00:00Z");
+    filter.setTimeRange(range);
+    replay.getSpec().setFilter(filter);
+    replay.getSpec().setLimit(500L);
+    replay.getSpec().setMaxReplays(2);
+    replay.getSpec().setRatePerSecond(250);
+    ReplayTarget target = new ReplayTarget();
+    target.setTopic("shop.retry");
+    replay.getSpec().setTarget(target);
+    return replay;
+  }
+}

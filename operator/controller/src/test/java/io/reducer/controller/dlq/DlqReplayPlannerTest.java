@@ -1,0 +1,435 @@
+package io.reducer.controller.dlq;
+
+import static io.reducer.controller.dlq.DlqTestResources.replay;
+import static io.reducer.controller.dlq.DlqTestResources.source;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.Condition;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.kafka.CommittedOffset;
+import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.JobOutcome;
+import io.reducer.controller.workload.JobOutcome.State;
+import io.reducer.workloads.dlq.DlqInspectResult;
+import io.reducer.workloads.dlq.DlqReplayResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class DlqReplayPlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final ReplaySource.Resolution FOUND = ReplaySource.Resolution.of(source("shop"));
+  private static final ReplaySource.Resolution MISSING = ReplaySource.Resolution.refused(
+      ReplaySource.PIPELINE_NOT_FOUND, "ReducerPipeline orders/shop does not exist", false);
+
+  @Test
+  void aNewReplayStartsItsPreviewJob() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay("fix", "shop"), observed(FOUND), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.INSPECT);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(plan.status().getJobName()).isEqualTo("fix-inspect");
+    assertThat(plan.status().getObservedGeneration()).isEqualTo(1L);
+    assertThat(phases(plan)).containsExactly("Pending", "Previewing");
+    assertThat(reasons(plan)).containsExactly(EventReason.PreviewStarted);
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(condition(plan, "Reconciling").getReason()).isEqualTo("Previewing");
+    assertThat(plan.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+  }
+
+  @Test
+  void aMissingPipelineKeepsTheReplayPendingAndStalledAndSaysSoOnce() {
+    DlqReplay replay = replay("fix", "shop");
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observed(MISSING), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Pending);
+    assertThat(plan.status().getMessage()).contains("does not exist");
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("PipelineNotFound");
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(reasons(plan)).containsExactly(EventReason.Waiting);
+    assertThat(plan.reschedule()).isEqualTo(DlqReplayPlanner.WAIT_POLL);
+
+    replay.setStatus(plan.status());
+    DlqReplayPlan again = DlqReplayPlanner.plan(replay, observed(MISSING), NOW.plusSeconds(60));
+    assertThat(again.events()).isEmpty();
+    assertThat(StatusWriter.same(replay.getStatus(), again.status())).isTrue();
+
+    DlqReplayPlan created = DlqReplayPlanner.plan(replay, observed(FOUND), NOW.plusSeconds(90));
+    assertThat(created.start()).isEqualTo(JobToStart.INSPECT);
+    assertThat(created.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(created.status().condition("Stalled")).isEmpty();
+  }
+
+  @Test
+  void aReferenceToAnotherNamespaceFailsAtOnceBecauseTheSpecCannotChange() {
+    ReplaySource.Resolution elsewhere = ReplaySource.Resolution.refused(ReplaySource.CROSS_NAMESPACE,
+        "spec.pipelineRef points to namespace payments", true);
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay("fix", "shop"), observed(elsewhere), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Failed);
+    assertThat(phases(plan)).containsExactly("Pending", "Failed");
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("CrossNamespaceReference");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(plan.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(EventReason.Refused);
+      assertThat(e.type()).isEqualTo("Warning");
+    });
+    assertThat(plan.reschedule()).isNull();
+  }
+
+  @Test
+  void aRunningPreviewIsPolledAndAFailedAttemptIsShown() {
+    DlqReplay replay = previewing();
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(new JobOutcome(State.RUNNING, null, null, 0)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(plan.events()).isEmpty();
+    assertThat(plan.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+
+    DlqReplayPlan retrying = DlqReplayPlanner.plan(replay, inspect(new JobOutcome(State.RUNNING, null,
+        DlqInspectResult.failed("failed: broker went away").toJson(), 1)), NOW);
+    assertThat(retrying.status().getMessage()).contains("1 failed attempt so far, retrying", "broker went away");
+  }
+
+  @Test
+  void aManualReplayRecordsSnapshotAndPreviewAndWaitsForApproval() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(), inspect(previewDone(42)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(plan.status().getSnapshot()).extracting(r -> r.getPartition() + "=" + r.getStartOffset() + ".."
+        + r.getEndOffset()).containsExactly("0=0..21", "1=3..21");
+    assertThat(plan.status().getPreview().getMatched()).isEqualTo(42);
+    assertThat(plan.status().getPreview().getByErrorType()).containsEntry("DESERIALIZATION_ERROR", 30L);
+    assertThat(plan.status().getPreview().getSamples()).singleElement()
+        .satisfies(s -> assertThat(s.getKey()).isEqualTo("wf-1"));
+    assertThat(plan.status().getProgress().getMatched()).isEqualTo(42);
+    assertThat(plan.status().getProgress().getReplayed()).isZero();
+    assertThat(plan.status().getMessage()).contains("kubectl annotate dlqr fix reducer.io/approve=true",
+        "0=21,1=21");
+    assertThat(condition(plan, "Reconciling").getReason()).isEqualTo("AwaitingApproval");
+    assertThat(reasons(plan)).containsExactly(EventReason.PreviewReady, EventReason.AwaitingApproval);
+    assertThat(plan.reschedule()).isNull();
+  }
+
+  @Test
+  void withoutTheAnnotationAWaitingReplayChangesNothing() {
+    DlqReplay replay = replay("fix", "shop");
+    replay.setStatus(DlqReplayPlanner.plan(previewing(), inspect(previewDone(42)), NOW).status());
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observed(FOUND), NOW.plusSeconds(300));
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.events()).isEmpty();
+    assertThat(StatusWriter.same(replay.getStatus(), plan.status())).isTrue();
+  }
+
+  @Test
+  void theApproveAnnotationStartsTheReplayJob() {
+    DlqReplay replay = replay("fix", "shop");
+    replay.setStatus(DlqReplayPlanner.plan(previewing(), inspect(previewDone(42)), NOW).status());
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observed(FOUND), NOW.plusSeconds(60));
+
+    assertThat(plan.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+    assertThat(plan.status().getJobName()).isEqualTo("fix-replay");
+    assertThat(phases(plan)).containsExactly("Pending", "Previewing", "AwaitingApproval", "Replaying");
+    assertThat(plan.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(EventReason.ReplayStarted);
+      assertThat(e.message()).contains("42 selected records of snapshot 0=21,1=21");
+    });
+    assertThat(plan.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+  }
+
+  @Test
+  void anApprovalWhosePipelineIsGoneWaitsWithoutStartingAJob() {
+    DlqReplay replay = replay("fix", "shop");
+    replay.setStatus(DlqReplayPlanner.plan(previewing(), inspect(previewDone(42)), NOW).status());
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observed(MISSING), NOW.plusSeconds(60));
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("PipelineNotFound");
+  }
+
+  @Test
+  void anAutomaticReplayGoesFromThePreviewStraightToReplaying() {
+    DlqReplay replay = previewing();
+    replay.getSpec().setApproval(Approval.Automatic);
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(phases(plan)).containsExactly("Pending", "Previewing", "Replaying");
+    assertThat(reasons(plan)).containsExactly(EventReason.PreviewReady, EventReason.ReplayStarted);
+  }
+
+  @Test
+  void anApprovalGivenBeforeThePreviewWasReadyStartsTheReplayWhenItIs() {
+    DlqReplay replay = previewing();
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+  }
+
+  @Test
+  void aPreviewOnlyReplaySucceedsAfterThePreviewWithoutAReplayJob() {
+    DlqReplay replay = previewing();
+    replay.getSpec().setPreviewOnly(true);
+    replay.getSpec().setApproval(Approval.Automatic);
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Succeeded);
+    assertThat(plan.status().getPreview().getMatched()).isEqualTo(42);
+    assertThat(plan.status().getMessage()).startsWith("Preview only, nothing replayed");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(plan.finished()).isTrue();
+  }
+
+  @Test
+  void aPreviewThatMatchesNothingSucceedsWithoutAskingForApproval() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(), inspect(previewDone(0)), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Succeeded);
+    assertThat(plan.status().getMessage()).startsWith("Nothing to replay");
+  }
+
+  @Test
+  void aFailedPreviewJobFailsTheReplayWithKubernetesReasonAndTheCommandsMessage() {
+    String result = DlqInspectResult.failed("configuration error: DLQ topic 'shop.dlq' does not exist").toJson();
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(),
+        inspect(new JobOutcome(State.FAILED, "PodFailurePolicy", result, 1)), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Failed);
+    assertThat(plan.status().getMessage()).isEqualTo("Preview Job fix-inspect failed (PodFailurePolicy): "
+        + "configuration error: DLQ topic 'shop.dlq' does not exist");
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("PodFailurePolicy");
+    assertThat(plan.status().getHistory()).last().satisfies(h -> assertThat(h.getMessage()).contains("does not exist"));
+    assertThat(plan.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(EventReason.ReplayFailed);
+      assertThat(e.type()).isEqualTo("Warning");
+    });
+  }
+
+  @Test
+  void aPreviewWhoseResultCannotBeReadFailsWithWhatThePodLeft() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(),
+        inspect(new JobOutcome(State.SUCCEEDED, null, "Exception in thread main", 0)), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Failed);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("PreviewUnreadable");
+    assertThat(plan.status().getMessage()).contains("Exception in thread main");
+  }
+
+  @Test
+  void aPreviewJobDeletedWhileRunningIsCreatedAgain() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(), observed(FOUND), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.INSPECT);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(plan.status().getMessage()).startsWith("Recreated Job fix-inspect (it was missing)");
+  }
+
+  @Test
+  void aReplayJobDeletedWhileRunningIsCreatedAgainUnderTheSameName() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), observed(FOUND), NOW);
+
+    assertThat(plan.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+    assertThat(plan.status().getJobName()).isEqualTo("fix-replay");
+    assertThat(plan.status().getMessage()).contains("resumes after its last committed transaction");
+    assertThat(reasons(plan)).containsExactly(EventReason.ReplayStarted);
+  }
+
+  @Test
+  void aRunningReplayShowsTheCountersOfItsLastCommittedTransaction() {
+    Map<Integer, CommittedOffset> committed = new TreeMap<>(Map.of(
+        0, new CommittedOffset(21, checkpoint(21, 20, 18, Map.of("maxReplays", 1L))),
+        1, new CommittedOffset(8, checkpoint(21, 20, 18, Map.of("maxReplays", 1L)))));
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.RUNNING, null, null, 0), committed, null), NOW);
+
+    assertThat(plan.status().getProgress().getMatched()).isEqualTo(42);
+    assertThat(plan.status().getProgress().getReplayed()).isEqualTo(18);
+    assertThat(plan.status().getProgress().getSkipped()).isEqualTo(1);
+    assertThat(plan.status().getProgress().getSkippedByReason()).containsEntry("maxReplays", 1L);
+    assertThat(plan.status().getMessage()).startsWith("Replaying: 19 of 42 selected records done (replayed 18, "
+        + "skipped 1); 26 of 39 DLQ records of the snapshot read (Job fix-replay running)");
+    assertThat(plan.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+    assertThat(plan.events()).isEmpty();
+  }
+
+  @Test
+  void aRunningReplayWhoseProgressCannotBeReadSaysSoAndKeepsTheLastCounters() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.RUNNING, null, null, 0), null, "no answer from kafka:9092 in time"), NOW);
+
+    assertThat(plan.status().getProgress().getMatched()).isEqualTo(42);
+    assertThat(plan.status().getMessage()).startsWith("Replaying: progress not readable: no answer");
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+  }
+
+  @Test
+  void aSucceededReplayTakesTheFinalCountersFromItsJob() {
+    String result = new DlqReplayResult(new DlqReplayResult.Progress(42, 40, 2,
+        Map.of("maxReplays", 1L, "unroutable", 1L), 0), DlqReplayResult.SUCCEEDED,
+        "replayed 40 of 42 matching records").toJson();
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.SUCCEEDED, null, result, 0), Map.of(), null), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Succeeded);
+    assertThat(plan.status().getProgress().getReplayed()).isEqualTo(40);
+    assertThat(plan.status().getProgress().getSkipped()).isEqualTo(2);
+    assertThat(plan.status().getProgress().getSkippedByReason()).containsEntry("unroutable", 1L);
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("Succeeded");
+    assertThat(plan.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(EventReason.ReplaySucceeded);
+      assertThat(e.message()).startsWith("Replayed 40 of 42 selected records, skipped 2");
+    });
+    assertThat(plan.reschedule()).isNull();
+  }
+
+  @Test
+  void aFailedReplayJobFailsWithItsReasonItsMessageAndWhatWasCommitted() {
+    String result = new DlqReplayResult(new DlqReplayResult.Progress(12, 10, 0, Map.of(), 2),
+        DlqReplayResult.FAILED, "failed: record too large for topic shop.actions").toJson();
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.FAILED, "BackoffLimitExceeded", result, 4), Map.of(), null), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Failed);
+    assertThat(plan.status().getMessage()).startsWith("Replay Job fix-replay failed (BackoffLimitExceeded): "
+        + "failed: record too large for topic shop.actions");
+    assertThat(plan.status().getProgress().getReplayed()).isEqualTo(10);
+    assertThat(plan.status().getProgress().getFailed()).isEqualTo(2);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(reasons(plan)).containsExactly(EventReason.ReplayFailed);
+  }
+
+  @Test
+  void theCancelAnnotationDeletesTheJobsAndEndsCancelledWithWhatWasCommitted() {
+    DlqReplay replay = replaying();
+    replay.getMetadata().setAnnotations(Map.of(Cancellation.ANNOTATION, "true"));
+    Map<Integer, CommittedOffset> committed = Map.of(0, new CommittedOffset(10, checkpoint(21, 10, 10, Map.of())));
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.RUNNING, null, null, 0), committed, null), NOW);
+
+    assertThat(plan.deleteJobs()).isTrue();
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Cancelled);
+    assertThat(plan.status().getProgress().getReplayed()).isEqualTo(10);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("Cancelled");
+    assertThat(reasons(plan)).containsExactly(EventReason.ReplayCancelled);
+    assertThat(plan.finished()).isTrue();
+  }
+
+  @Test
+  void aFinishedReplayIsLeftAsItIs() {
+    DlqReplay replay = replaying();
+    String result = new DlqReplayResult(new DlqReplayResult.Progress(42, 42, 0, Map.of(), 0),
+        DlqReplayResult.SUCCEEDED, "done").toJson();
+    replay.setStatus(DlqReplayPlanner.plan(replay, new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.SUCCEEDED, null, result, 0), Map.of(), null), NOW).status());
+    replay.getMetadata().setAnnotations(Map.of(Cancellation.ANNOTATION, "true", Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observed(MISSING), NOW.plusSeconds(3600));
+
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+    assertThat(plan.deleteJobs()).isFalse();
+    assertThat(plan.events()).isEmpty();
+    assertThat(plan.finished()).isTrue();
+    assertThat(StatusWriter.same(replay.getStatus(), plan.status())).isTrue();
+  }
+
+  @Test
+  void aDecisionRepeatedAfterACrashAsksForTheSameJobAndTheSameStatus() {
+    DlqReplay replay = previewing();
+    replay.getSpec().setApproval(Approval.Automatic);
+
+    DlqReplayPlan first = DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW);
+    DlqReplayPlan repeated = DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW);
+
+    assertThat(repeated.start()).isEqualTo(first.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(StatusWriter.same(first.status(), repeated.status())).isTrue();
+  }
+
+  /** A replay whose preview Job was started. */
+  private static DlqReplay previewing() {
+    DlqReplay replay = replay("fix", "shop");
+    replay.setStatus(DlqReplayPlanner.plan(replay, observed(FOUND), NOW.minusSeconds(10)).status());
+    return replay;
+  }
+
+  /** A Manual replay that was approved and whose replay Job was started. */
+  private static DlqReplay replaying() {
+    DlqReplay replay = previewing();
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+    replay.setStatus(DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW.minusSeconds(5)).status());
+    assertThat(replay.getStatus().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+    return replay;
+  }
+
+  private static JobOutcome previewDone(long matched) {
+    DlqInspectResult result = new DlqInspectResult(
+        List.of(new DlqInspectResult.Range(0, 0, 21), new DlqInspectResult.Range(1, 3, 21)),
+        new DlqInspectResult.Preview(matched, Map.of("DESERIALIZATION_ERROR", 30L, "VALIDATION_ERROR", 12L),
+            Map.of("shop.actions", matched), Map.of("0", 21L, "1", 21L), 0, "2026-03-01T09:00:00Z",
+            "2026-03-01T09:30:00Z", List.of(new DlqInspectResult.Sample(0, 1, "wf-1", "c-1",
+                "DESERIALIZATION_ERROR", "shop.actions"))),
+        matched + " of 42 records read match");
+    return new JobOutcome(State.SUCCEEDED, null, result.toJson(), 0);
+  }
+
+  /** Offset metadata as the replay commits it. */
+  private static String checkpoint(long end, long matched, long replayed, Map<String, Long> skipped) {
+    StringBuilder json = new StringBuilder("{\"v\":1,\"fingerprint\":\"f\",\"end\":" + end + ",\"matched\":" + matched
+        + ",\"replayed\":" + replayed + ",\"skipped\":{");
+    json.append(String.join(",", skipped.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+        .toList()));
+    return json.append("}}").toString();
+  }
+
+  private static DlqReplayObservation observed(ReplaySource.Resolution source) {
+    return new DlqReplayObservation(source, null, null, null, null);
+  }
+
+  private static DlqReplayObservation inspect(JobOutcome outcome) {
+    return new DlqReplayObservation(FOUND, outcome, null, null, null);
+  }
+
+  private static List<String> phases(DlqReplayPlan plan) {
+    return plan.status().getHistory().stream().map(PhaseTransition::getPhase).toList();
+  }
+
+  private static List<EventReason> reasons(DlqReplayPlan plan) {
+    return plan.events().stream().map(PlannedEvent::reason).toList();
+  }
+
+  private static Condition condition(DlqReplayPlan plan, String type) {
+    return plan.status().condition(type).orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+}

@@ -1,0 +1,26 @@
+package io.reducer.controller.dlq;
+
+import static io.reducer.controller.dlq.DlqTestResources.replay;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ReplayIdentityTest {
+
+  @Test
+  void aReplayIsNamedByNamespaceAndNameSoItsKafkaIdentitySurvivesARecreation() {
+    assertThat(ReplayIdentity.replayName(replay("fix-orders", "shop"))).isEqualTo("orders.fix-orders");
+    assertThat(ReplayIdentity.consumerGroup(replay("fix-orders", "shop")))
+        .isEqualTo("reducer-dlq-replay.orders.fix-orders");
+  }
+
+  @Test
+  void longNamesAreShortenedToWhatTheReplayCommandAcceptsAndStayDistinct() {
+    String a = ReplayIdentity.replayName(replay("x".repeat(240) + "a", "shop"));
+    String b = ReplayIdentity.replayName(replay("x".repeat(240) + "b", "shop"));
+
+    assertThat(a).hasSize(ReplayIdentity.MAX_NAME).startsWith("orders.xxx").matches("[A-Za-z0-9._/-]+");
+    assertThat(a).isNotEqualTo(b);
+    assertThat(ReplayIdentity.replayName(replay("x".repeat(240) + "a", "shop"))).isEqualTo(a);
+  }
+}
