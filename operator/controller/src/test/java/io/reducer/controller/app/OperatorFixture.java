@@ -12,6 +12,7 @@ import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,52 +20,55 @@ import java.util.Map;
  * A real broker and PostgreSQL, the mock API server in CRUD mode with our CRDs, and the operator running
  * against them with a one-second probe interval. Shared by the operator's integration tests.
  */
-final class OperatorFixture implements AutoCloseable {
+public final class OperatorFixture implements AutoCloseable {
 
-  static final String NAMESPACE = "orders";
+  public static final String NAMESPACE = "orders";
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-  final KafkaBroker kafka;
-  final PostgresServer postgres;
-  final MockKubernetes kubernetes;
-  final KubernetesClient client;
-  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public final KafkaBroker kafka;
+  public final PostgresServer postgres;
+  public final MockKubernetes kubernetes;
+  public final KubernetesClient client;
+  public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private ReducerOperator operator;
 
-  OperatorFixture() {
+  public OperatorFixture() {
     kafka = KafkaBroker.start();
     postgres = PostgresServer.start();
     kubernetes = MockKubernetes.withCommittedCrds();
     client = kubernetes.client();
   }
 
-  void startOperator() throws OperatorConfigException {
-    OperatorConfig config = OperatorConfig.parse(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
+  /** @param extraArgs further operator flags, e.g. --finished-history-limit 2 */
+  public void startOperator(String... extraArgs) throws OperatorConfigException {
+    List<String> args = new ArrayList<>(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
         "--leader-election", "false", "--probe-interval", "1s", "--client-timeout", "3s",
-        "--workloads-image", "registry.test/reducer-workloads:1"), Map.of(), null);
+        "--workloads-image", "registry.test/reducer-workloads:1"));
+    args.addAll(List.of(extraArgs));
+    OperatorConfig config = OperatorConfig.parse(args, Map.of(), null);
     operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
     operator.start();
   }
 
-  boolean operatorReady() {
+  public boolean operatorReady() {
     return operator != null && operator.ready();
   }
 
-  void stopOperator() {
+  public void stopOperator() {
     if (operator != null) {
       operator.close();
       operator = null;
     }
   }
 
-  Secret databaseSecret(String name) {
+  public Secret databaseSecret(String name) {
     return client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name)
         .endMetadata().withStringData(Map.of("username", postgres.user(), "password", postgres.password())).build())
         .create();
   }
 
   /** A pipeline on the test broker and database; the topics follow the given prefix. */
-  ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix) {
+  public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix) {
     String yaml = String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
         "kind: ReducerPipeline",

@@ -1,0 +1,387 @@
+package io.reducer.controller.dlq;
+
+import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.DlqReplayStatus;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.controller.app.OperatorFixture;
+import io.reducer.testsupport.kubernetes.PrinterTable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DlqReplay resource flow against the mock API server, a real broker and the real dlq commands: the Jobs the
+ * operator creates run in this JVM ({@link InProcessJobRunner}), so previews, approvals, replays and their
+ * failures are the real thing, and a read_committed consumer checks what reached the target topics.
+ */
+class DlqReplayOperatorIT {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
+  private static OperatorFixture fixture;
+  private static InProcessJobRunner jobs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fixture = new OperatorFixture();
+    fixture.databaseSecret("pg");
+    fixture.startOperator("--finished-history-limit", "2");
+    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+    jobs = new InProcessJobRunner(fixture.client, NAMESPACE);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void aManualReplayPreviewsWaitsForApprovalThenReplaysTheApprovedSnapshotOnce() throws Exception {
+    pipelineWithTopics("m", 2);
+    for (int partition = 0; partition < 2; partition++) {
+      produceDlq("m.dlq", partition, 30, "DESERIALIZATION_ERROR", "m.orders", "wf-" + partition + "-");
+      produceDlq("m.dlq", partition, 5, "VALIDATION_ERROR", "m.orders", "bad-" + partition + "-");
+    }
+    create("fix-m", "  pipelineRef: {name: m}", "  filter: {errorTypes: {exclude: [VALIDATION_ERROR]}}",
+        "  ratePerSecond: 15");
+
+    DlqReplayStatus waiting = awaitPhase("fix-m", DlqReplayPhase.AwaitingApproval);
+    assertThat(waiting.getSnapshot()).extracting(r -> r.getPartition() + ":" + r.getStartOffset() + ".."
+        + r.getEndOffset()).containsExactly("0:0..35", "1:0..35");
+    assertThat(waiting.getPreview().getMatched()).isEqualTo(60);
+    assertThat(waiting.getPreview().getByErrorType()).containsExactly(Map.entry("DESERIALIZATION_ERROR", 60L));
+    assertThat(waiting.getPreview().getByOriginalTopic()).containsExactly(Map.entry("m.orders", 60L));
+    assertThat(waiting.getPreview().getByPartition()).containsEntry("0", 30L).containsEntry("1", 30L);
+    assertThat(waiting.getPreview().getSamples()).isNotEmpty();
+    assertThat(waiting.getProgress().getMatched()).isEqualTo(60);
+    assertThat(waiting.getMessage()).contains("kubectl annotate dlqr fix-m reducer.io/approve=true");
+    assertThat(waiting.condition("Reconciling")).hasValueSatisfying(c ->
+        assertThat(c.getReason()).isEqualTo("AwaitingApproval"));
+
+    // Records dead-lettered after the snapshot are not part of what is approved.
+    for (int partition = 0; partition < 2; partition++) {
+      produceDlq("m.dlq", partition, 5, "DESERIALIZATION_ERROR", "m.orders", "late-" + partition + "-");
+    }
+    Thread.sleep(2_000);
+    assertThat(status("fix-m").getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(job("fix-m-replay")).isNull();
+    assertThat(readCommitted("m.orders")).isEmpty();
+
+    AtomicBoolean sawProgress = new AtomicBoolean();
+    annotate("fix-m", Approval.ANNOTATION, "true");
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+      DlqReplayStatus status = status("fix-m");
+      if (status.getPhase() == DlqReplayPhase.Replaying && status.getProgress().getReplayed() > 0
+          && status.getProgress().getReplayed() < 60) {
+        sawProgress.set(true);
+      }
+      return status.getPhase().isTerminal();
+    });
+    DlqReplayStatus done = status("fix-m");
+    assertThat(done.getPhase()).as(done.getMessage() + "\n" + jobs.output("fix-m-replay"))
+        .isEqualTo(DlqReplayPhase.Succeeded);
+    assertThat(sawProgress).as("progress visible while the replay ran").isTrue();
+    assertThat(done.getProgress().getMatched()).isEqualTo(60);
+    assertThat(done.getProgress().getReplayed()).isEqualTo(60);
+    assertThat(done.getProgress().getSkipped()).isZero();
+    assertThat(done.getJobName()).isEqualTo("fix-m-replay");
+    assertThat(done.getHistory()).extracting(PhaseTransition::getPhase)
+        .containsExactly("Pending", "Previewing", "AwaitingApproval", "Replaying", "Succeeded");
+    assertThat(done.condition("Ready")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
+      assertThat(c.getReason()).isEqualTo("Succeeded");
+    });
+    assertThat(done.condition("Reconciling")).isEmpty();
+
+    List<ConsumerRecord<byte[], byte[]>> replayed = readCommitted("m.orders");
+    List<String> sources = replayed.stream().map(r -> header(r, "x-replay-source")).toList();
+    assertThat(sources).hasSize(60).doesNotHaveDuplicates()
+        .allSatisfy(s -> assertThat(Long.parseLong(s.substring(s.lastIndexOf(':') + 1))).isLessThan(35));
+    assertThat(replayed).allSatisfy(r -> {
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).startsWith("wf-");
+      assertThat(header(r, "x-replay-name")).isEqualTo("orders.fix-m");
+      assertThat(header(r, "x-error-type")).isNull();
+    });
+    assertThat(events("fix-m")).extracting(e -> e.split(":")[0]).contains("PreviewStarted", "PreviewReady",
+        "AwaitingApproval", "ReplayStarted", "ReplaySucceeded");
+    assertThat(printerRow("fix-m")).containsSubsequence("fix-m", "Succeeded", "60", "60", "0");
+  }
+
+  @Test
+  void aPreviewOnlyReplayEndsAfterThePreviewAndOldFinishedReplaysArePrunedBeyondTheLimit() throws Exception {
+    pipelineWithTopics("h", 1);
+    produceDlq("h.dlq", 0, 12, "TIMEOUT", "h.orders", "wf-");
+    for (int i = 1; i <= 3; i++) {
+      create("look-h-" + i, "  pipelineRef: {name: h}", "  previewOnly: true", "  approval: Automatic");
+      DlqReplayStatus status = awaitPhase("look-h-" + i, DlqReplayPhase.Succeeded);
+      assertThat(status.getPreview().getMatched()).isEqualTo(12);
+      assertThat(status.getMessage()).startsWith("Preview only, nothing replayed");
+      assertThat(status.getHistory()).extracting(PhaseTransition::getPhase)
+          .containsExactly("Pending", "Previewing", "Succeeded");
+      assertThat(job("look-h-" + i + "-replay")).isNull();
+      Thread.sleep(1_100); // finish times are kept to the second
+    }
+    await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
+      assertThat(replay("look-h-1")).isNull();
+      assertThat(replay("look-h-2")).isNotNull();
+      assertThat(replay("look-h-3")).isNotNull();
+      assertThat(events("h")).anySatisfy(e -> assertThat(e).startsWith("HistoryPruned: Deleted finished "
+          + "DlqReplay look-h-1"));
+    });
+    assertThat(readCommitted("h.orders")).isEmpty();
+  }
+
+  @Test
+  void aReplayJobThatFailsGivesFailedWithKubernetesReasonAndTheReplaysMessage() throws Exception {
+    pipelineWithTopics("f", 1);
+    produceDlq("f.dlq", 0, 3, "SCHEMA_ERROR", "f.nowhere", "wf-");
+    create("fix-f", "  pipelineRef: {name: f}", "  approval: Automatic");
+
+    DlqReplayStatus failed = awaitPhase("fix-f", DlqReplayPhase.Failed);
+    assertThat(failed.getMessage()).startsWith("Replay Job fix-f-replay failed (PodFailurePolicy): ")
+        .contains("target topic 'f.nowhere'", "does not exist");
+    assertThat(failed.getHistory()).extracting(PhaseTransition::getPhase)
+        .containsExactly("Pending", "Previewing", "Replaying", "Failed");
+    assertThat(failed.condition("Stalled")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
+      assertThat(c.getReason()).isEqualTo("PodFailurePolicy");
+    });
+    assertThat(failed.condition("Ready")).hasValueSatisfying(c ->
+        assertThat(c.getStatus()).isEqualTo(ConditionStatus.False));
+    assertThat(events("fix-f")).anySatisfy(e -> assertThat(e).startsWith("ReplayFailed: Replay Job fix-f-replay"));
+  }
+
+  @Test
+  void aMissingPipelineIsWaitedForAndAReferenceToAnotherNamespaceFails() throws Exception {
+    create("early", "  pipelineRef: {name: later}", "  previewOnly: true");
+    create("elsewhere", "  pipelineRef: {name: later, namespace: payments}");
+
+    await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
+      DlqReplayStatus status = status("early");
+      assertThat(status).isNotNull();
+      assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.Pending);
+      assertThat(status.getMessage()).contains("ReducerPipeline orders/later does not exist");
+      assertThat(status.condition("Stalled")).hasValueSatisfying(c ->
+          assertThat(c.getReason()).isEqualTo("PipelineNotFound"));
+      assertThat(events("early")).anySatisfy(e -> assertThat(e).startsWith("Waiting: "));
+    });
+    DlqReplayStatus refused = awaitPhase("elsewhere", DlqReplayPhase.Failed);
+    assertThat(refused.condition("Stalled")).hasValueSatisfying(c ->
+        assertThat(c.getReason()).isEqualTo("CrossNamespaceReference"));
+    assertThat(refused.getMessage()).contains("payments");
+    assertThat(job("elsewhere-inspect")).isNull();
+
+    pipelineWithTopics("later", 1);
+    DlqReplayStatus done = awaitPhase("early", DlqReplayPhase.Succeeded);
+    assertThat(done.getMessage()).startsWith("Nothing to replay");
+    assertThat(done.condition("Stalled")).isEmpty();
+  }
+
+  @Test
+  void aReplayCancelledWhileAwaitingApprovalEndsCancelledWithItsJobsDeleted() throws Exception {
+    pipelineWithTopics("c", 1);
+    produceDlq("c.dlq", 0, 4, "TIMEOUT", "c.orders", "wf-");
+    create("fix-c", "  pipelineRef: {name: c}");
+    awaitPhase("fix-c", DlqReplayPhase.AwaitingApproval);
+    assertThat(job("fix-c-inspect")).isNotNull();
+
+    annotate("fix-c", Cancellation.ANNOTATION, "true");
+    DlqReplayStatus cancelled = awaitPhase("fix-c", DlqReplayPhase.Cancelled);
+    assertThat(cancelled.getMessage()).contains("nothing was replayed");
+    await().atMost(PHASE_TIMEOUT).untilAsserted(() -> assertThat(job("fix-c-inspect")).isNull());
+
+    annotate("fix-c", Approval.ANNOTATION, "true");
+    Thread.sleep(1_000);
+    assertThat(status("fix-c").getPhase()).isEqualTo(DlqReplayPhase.Cancelled);
+    assertThat(job("fix-c-replay")).isNull();
+  }
+
+  @Test
+  void aReplayJobDeletedMidwayIsRecreatedAndEveryRecordStillLandsOnce() throws Exception {
+    pipelineWithTopics("d", 1);
+    produceDlq("d.dlq", 0, 80, "TIMEOUT", "d.orders", "wf-");
+    create("fix-d", "  pipelineRef: {name: d}", "  approval: Automatic", "  ratePerSecond: 20");
+
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      DlqReplayStatus status = status("fix-d");
+      return status.getPhase() == DlqReplayPhase.Replaying && status.getProgress().getReplayed() > 0;
+    });
+    String firstUid = job("fix-d-replay").getMetadata().getUid();
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("fix-d-replay")
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+
+    DlqReplayStatus done = awaitPhase("fix-d", DlqReplayPhase.Succeeded);
+    assertThat(job("fix-d-replay").getMetadata().getUid()).isNotEqualTo(firstUid);
+    assertThat(done.getProgress().getReplayed()).isEqualTo(80);
+    assertThat(events("fix-d")).anySatisfy(e -> assertThat(e).startsWith("ReplayStarted: Recreated Job fix-d-replay"));
+    List<String> sources = readCommitted("d.orders").stream().map(r -> header(r, "x-replay-source")).toList();
+    assertThat(sources).hasSize(80).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anOperatorRestartedWhileReplayingFollowsTheSameJobToTheEnd() throws Exception {
+    pipelineWithTopics("r", 1);
+    produceDlq("r.dlq", 0, 60, "TIMEOUT", "r.orders", "wf-");
+    create("fix-r", "  pipelineRef: {name: r}", "  approval: Automatic", "  ratePerSecond: 20");
+    awaitPhase("fix-r", DlqReplayPhase.Replaying);
+    String uid = job("fix-r-replay").getMetadata().getUid();
+
+    fixture.stopOperator();
+    Thread.sleep(1_000);
+    fixture.startOperator("--finished-history-limit", "2");
+
+    DlqReplayStatus done = awaitPhase("fix-r", DlqReplayPhase.Succeeded);
+    assertThat(job("fix-r-replay").getMetadata().getUid()).isEqualTo(uid);
+    assertThat(done.getProgress().getReplayed()).isEqualTo(60);
+    assertThat(events("fix-r")).noneSatisfy(e -> assertThat(e).contains("Recreated"));
+    assertThat(readCommitted("r.orders")).hasSize(60);
+  }
+
+  private static void pipelineWithTopics(String name, int dlqPartitions) {
+    fixture.kafka.createTopic(name + ".dlq", dlqPartitions);
+    fixture.kafka.createTopic(name + ".orders", 1);
+    fixture.pipeline(name, fixture.kafka.bootstrapServers(), "pg", name);
+  }
+
+  /** DLQ records in the materializer's format (headers x-error-type, x-original-topic, ...). */
+  private static void produceDlq(String dlq, int partition, int count, String errorType, String originalTopic,
+      String keyPrefix) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.kafka.clientProperties(),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(dlq, partition, bytes(keyPrefix + i),
+            bytes("{\"workflow_key\":\"" + keyPrefix + i + "\"}"));
+        record.headers().add("correlation-id", bytes("c-" + keyPrefix + i));
+        record.headers().add("x-error-type", bytes(errorType));
+        record.headers().add("x-error-message", bytes("failed: " + errorType));
+        record.headers().add("x-exception-class", bytes("io.reducer.Example"));
+        record.headers().add("x-original-topic", bytes(originalTopic));
+        record.headers().add("x-original-partition", bytes("0"));
+        record.headers().add("x-original-offset", bytes(String.valueOf(i)));
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  /** Every committed record of a topic, as a read_committed consumer of it sees them. */
+  private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    Map<String, Object> properties = fixture.kafka.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = IntStream.range(0, consumer.partitionsFor(topic).size())
+          .mapToObj(p -> new TopicPartition(topic, p)).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      Instant deadline = Instant.now().plusSeconds(20);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        assertThat(Instant.now()).as("reading " + topic + " to " + end).isBefore(deadline);
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
+  private static DlqReplay create(String name, String... specLines) {
+    String yaml = String.join("\n", "apiVersion: reducer.io/v1alpha1", "kind: DlqReplay", "metadata:",
+        "  name: " + name, "  namespace: " + NAMESPACE, "spec:", String.join("\n", specLines));
+    return fixture.client.resources(DlqReplay.class).inNamespace(NAMESPACE)
+        .resource(YAML.unmarshal(yaml, DlqReplay.class)).create();
+  }
+
+  private static DlqReplayStatus awaitPhase(String name, DlqReplayPhase phase) {
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      DlqReplayStatus status = status(name);
+      return status != null && status.getPhase() != null
+          && (status.getPhase() == phase || status.getPhase().isTerminal());
+    });
+    DlqReplayStatus status = status(name);
+    assertThat(status.getPhase()).as(status.getMessage() + "\n" + jobs.output(name + "-inspect")
+        + jobs.output(name + "-replay")).isEqualTo(phase);
+    return status;
+  }
+
+  private static DlqReplay replay(String name) {
+    return fixture.client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static DlqReplayStatus status(String name) {
+    DlqReplay replay = replay(name);
+    return replay == null ? null : replay.getStatus();
+  }
+
+  private static Job job(String name) {
+    return fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static void annotate(String name, String annotation, String value) {
+    fixture.client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      if (r.getMetadata().getAnnotations() == null) {
+        r.getMetadata().setAnnotations(new HashMap<>());
+      }
+      r.getMetadata().getAnnotations().put(annotation, value);
+      return r;
+    });
+  }
+
+  private static List<String> events(String involved) {
+    return fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> involved.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+  }
+
+  /** The replay's row of kubectl get dlqr, split into cells. */
+  private static List<String> printerRow(String name) throws Exception {
+    var crd = fixture.kubernetes.crds().stream().filter(c -> c.getSpec().getNames().getKind().equals("DlqReplay"))
+        .findFirst().orElseThrow();
+    var json = new ObjectMapper().readTree(YAML.asJson(replay(name)));
+    String[] lines = new PrinterTable(crd).render(List.of(json), Instant.now()).split("\n");
+    return List.of(lines[1].trim().split("\\s+"));
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
