@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -14,6 +15,8 @@ import io.reducer.controller.pipeline.KubernetesSecrets;
 import io.reducer.controller.pipeline.PipelineConnectionsReconciler;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.projection.ProjectionReconciler;
+import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -53,9 +56,14 @@ public final class ReducerOperator implements AutoCloseable {
     });
     operator.register(new PipelineConnectionsReconciler(clients, secrets, events, config.probeInterval(), clock),
         namespaces(config));
-    operator.register(new ProjectionReconciler(clients, secrets,
-        new ImagePolicy(config.workloadsImage(), config.allowedRegistries()), events, new ProjectionGauges(registry),
-        config.probeInterval(), probeExecutor, clock), ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
+    ImagePolicy images = new ImagePolicy(config.workloadsImage(), config.allowedRegistries());
+    ProjectionHold holds = new ProjectionHold(client);
+    operator.register(new ProjectionReconciler(clients, secrets, images, events, holds, new ProjectionGauges(registry),
+        config.probeInterval(), probeExecutor, clock),
+        ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
+    operator.register(new WatermarkResetReconciler(clients, secrets, images, events, holds,
+        config.finishedHistoryLimit(), clock),
+        ReducerOperator.<WatermarkReset>namespaces(config).andThen(annotationsTrigger()));
   }
 
   private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>
