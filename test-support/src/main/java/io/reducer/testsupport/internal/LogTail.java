@@ -20,23 +20,37 @@ public final class LogTail {
   /** The last {@code lines} lines of {@code file}, framed with its name; empty if the file is missing or empty. */
   public static String of(Path file, int lines) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+      String tail = lastLines(file, 0, MAX_BYTES, lines);
+      if (tail.isEmpty()) {
         return "";
       }
-      String text = new String(lastBytes(file), StandardCharsets.UTF_8);
-      List<String> all = text.lines().toList();
-      List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
-      return "\n--- last " + tail.size() + " lines of " + file + " ---\n" + String.join("\n", tail)
+      return "\n--- last " + tail.lines().count() + " lines of " + file + " ---\n" + tail
           + "\n--- end of " + file.getFileName() + " ---";
     } catch (IOException e) {
       return "\n(could not read " + file + ": " + e + ")";
     }
   }
 
+  /**
+   * At most the last {@code maxLines} lines and {@code maxBytes} bytes of what {@code file} holds after byte
+   * {@code fromOffset}, without a trailing newline; empty if the file is missing or has nothing there.
+   */
+  public static String lastLines(Path file, long fromOffset, int maxBytes, int maxLines) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return "";
+    }
+    String text = new String(lastBytes(file, fromOffset, maxBytes), StandardCharsets.UTF_8);
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - maxLines), all.size()));
+  }
+
   /** Only the end of the file: a long test run can leave a large log behind. */
-  private static byte[] lastBytes(Path file) throws IOException {
+  private static byte[] lastBytes(Path file, long fromOffset, int maxBytes) throws IOException {
     try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-      long start = Math.max(0, channel.size() - MAX_BYTES);
+      long start = Math.max(fromOffset, channel.size() - maxBytes);
+      if (start >= channel.size()) {
+        return new byte[0];
+      }
       ByteBuffer buffer = ByteBuffer.allocate((int) (channel.size() - start));
       channel.position(start);
       while (buffer.hasRemaining() && channel.read(buffer) > 0) {

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
+import io.reducer.testsupport.internal.ChildJvm;
 import io.reducer.testsupport.internal.FreePorts;
 import io.reducer.testsupport.internal.LogTail;
 import io.reducer.testsupport.internal.TempDirs;

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.dlq.DlqReplayReconciler;
 import io.reducer.controller.events.EventRecorder;
@@ -16,6 +17,8 @@ import io.reducer.controller.pipeline.KubernetesSecrets;
 import io.reducer.controller.pipeline.PipelineConnectionsReconciler;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.projection.ProjectionReconciler;
+import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -55,10 +58,15 @@ public final class ReducerOperator implements AutoCloseable {
     });
     operator.register(new PipelineConnectionsReconciler(clients, secrets, events, config.probeInterval(), clock),
         namespaces(config));
-    operator.register(new ProjectionReconciler(clients, secrets,
-        new ImagePolicy(config.workloadsImage(), config.allowedRegistries()), events, new ProjectionGauges(registry),
-        config.probeInterval(), probeExecutor, clock), ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
-    operator.register(new DlqReplayReconciler(clients, secrets, events, config.workloadsImage(),
+    ImagePolicy images = new ImagePolicy(config.workloadsImage(), config.allowedRegistries());
+    ProjectionHold holds = new ProjectionHold(client);
+    operator.register(new ProjectionReconciler(clients, secrets, images, events, holds, new ProjectionGauges(registry),
+        config.probeInterval(), probeExecutor, clock),
+        ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
+    operator.register(new WatermarkResetReconciler(clients, secrets, images, events, holds,
+        config.finishedHistoryLimit(), clock),
+        ReducerOperator.<WatermarkReset>namespaces(config).andThen(annotationsTrigger()));
+    operator.register(new DlqReplayReconciler(clients, secrets, events, images.workloadsImage(),
         config.finishedHistoryLimit(), clock), ReducerOperator.<DlqReplay>namespaces(config).andThen(annotationsTrigger()));
   }
 

@@ -8,6 +8,7 @@ public final class ResolutionFailure extends Exception {
   /** Condition reasons for resolution failures. */
   public enum Reason {
     CrossNamespaceReference,
+    PipelineNotFound,
     SecretNotFound,
     SecretKeyNotFound
   }

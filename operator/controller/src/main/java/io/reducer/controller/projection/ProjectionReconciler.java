@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfig
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -23,6 +24,7 @@ import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;
+import io.reducer.controller.reset.ProjectionHold;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.MaterializerDeployment;
@@ -47,23 +49,27 @@ import java.util.stream.Collectors;
 public final class ProjectionReconciler implements Reconciler<Projection> {
 
   /** Set on a Projection by a WatermarkReset while it holds it quiesced; the value is the reset's name. */
-  public static final String HELD_BY_RESET = "reducer.io/held-by-reset";
+  public static final String HELD_BY_RESET = ProjectionHold.ANNOTATION;
   private static final String PIPELINE_INDEX = "pipeline";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
   private final ImagePolicy images;
   private final EventRecorder events;
+  private final ProjectionHold holds;
   private final ProjectionGauges gauges;
   private final Duration probeInterval;
   private final ExecutorService probeExecutor;
   private final Clock clock;
   private volatile InformerEventSource<ReducerPipeline, Projection> pipelines;
+  private volatile InformerEventSource<WatermarkReset, Projection> resets;
   private volatile ProbeCache probes;
   private volatile Supplier<List<Projection>> projections = List::of;
 
   public ProjectionReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images, EventRecorder events,
-      ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor, Clock clock) {
+      ProjectionHold holds, ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor,
+      Clock clock) {
+    this.holds = holds;
     this.clients = clients;
     this.secrets = secrets;
     this.images = images;
@@ -88,13 +94,22 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         .withPrimaryToSecondaryMapper((Projection p) -> Set.of(new ResourceID(
             p.getSpec().getPipelineRef().getName(), p.getMetadata().getNamespace())))
         .build(), context);
+    // A reset that finishes or is deleted must let its projection run again, whatever state it left behind.
+    resets = new InformerEventSource<>(InformerEventSourceConfiguration.from(WatermarkReset.class, Projection.class)
+        .withSecondaryToPrimaryMapper(reset -> Set.of(new ResourceID(reset.getSpec().getProjectionRef().getName(),
+            reset.getMetadata().getNamespace())))
+        .withPrimaryToSecondaryMapper((Projection p) -> {
+          String holder = ProjectionHold.holder(p);
+          return holder == null ? Set.of() : Set.of(new ResourceID(holder, p.getMetadata().getNamespace()));
+        })
+        .build(), context);
     projections = () -> context.getPrimaryCache().list().collect(Collectors.toList());
     probes = new ProbeCache(new PipelineProber(clients, secrets), id -> pipelines.get(id), projections,
         probeExecutor, clock);
     var probeSource = new PollingEventSource<ProjectionProbe, Projection, String>(ProjectionProbe.class,
         new PollingConfigurationBuilder<ProjectionProbe, String>(this::probeRound, probeInterval)
             .withResourceIDMapper(ResourceIDMapper.resourceIdProviderMapper()).withName("probes").build());
-    return List.of(deployments, pipelines, probeSource);
+    return List.of(deployments, pipelines, resets, probeSource);
   }
 
   @Override
@@ -125,8 +140,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
       }
       observed.pipelinePaused(pipeline.getSpec().isPaused());
     }
-    Map<String, String> annotations = projection.getMetadata().getAnnotations();
-    observed.heldByReset(annotations == null ? null : annotations.get(HELD_BY_RESET));
+    observed.heldByReset(liveHolder(projection, context));
     if (pipeline != null) {
       ReducerPipeline owner = pipeline;
       observed.probe(probes.latest(projection).orElseGet(() -> probes.probeNow(projection, owner)));
@@ -147,6 +161,26 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     gauges.update(namespace, projection.getMetadata().getName(), plan.status());
     return UpdateControl.<Projection>noUpdate()
         .rescheduleAfter(Duration.ofSeconds(projection.getSpec().getHealth().getProbeIntervalSeconds()));
+  }
+
+  /**
+   * The reset holding the projection, or null. A hold whose reset is gone or finished is removed: a reset deleted
+   * mid-way must never leave its projection paused.
+   */
+  private String liveHolder(Projection projection, Context<Projection> context) {
+    String holder = ProjectionHold.holder(projection);
+    if (holder == null) {
+      return null;
+    }
+    String namespace = projection.getMetadata().getNamespace();
+    WatermarkReset reset = resets.get(new ResourceID(holder, namespace)).orElseGet(() ->
+        // Not cached yet is not the same as deleted: ask the API before releasing.
+        context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(holder).get());
+    if (ProjectionHold.live(reset, projection.getMetadata().getName())) {
+      return holder;
+    }
+    holds.release(namespace, projection.getMetadata().getName(), holder);
+    return null;
   }
 
   /** One probe round over every pipeline; also drops what belongs to deleted resources. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 
+import io.reducer.testsupport.BenchmarkDoc;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.Main;
 
@@ -43,8 +43,6 @@ public final class DlqReplayBenchmark {
   private static final String PIPE_TARGET = "bench.pipe";
   private static final String PIPE_TUNED_TARGET = "bench.pipe-tuned";
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
-  private static final String DOC_START = "<!-- dlq-replay-benchmark results: start -->";
-  private static final String DOC_END = "<!-- dlq-replay-benchmark results: end -->";
 
   private final KafkaBroker broker;
   private final int records;
@@ -298,16 +296,7 @@ public final class DlqReplayBenchmark {
 
   /** Replaces the block between the markers in the DLQ section of the benchmarks doc with this run's report. */
   private static void updateDoc(Path doc, String report) throws IOException {
-    String text = Files.readString(doc);
-    String block = DOC_START + "\nLast run of `scripts/benchmark-dlq-replay.sh` (" + LocalDate.now() + "):\n\n```text\n"
-        + report.strip() + "\n```\n" + DOC_END;
-    int start = text.indexOf(DOC_START);
-    int end = text.indexOf(DOC_END);
-    if (start >= 0 && end > start) {
-      text = text.substring(0, start) + block + text.substring(end + DOC_END.length());
-    } else {
-      text = text.stripTrailing() + "\n\n## DLQ replay\n\n" + block + "\n";
-    }
-    Files.writeString(doc, text);
+    BenchmarkDoc.writeResults(doc, "dlq-replay-benchmark", "scripts/benchmark-dlq-replay.sh", "DLQ replay", report);
   }
+
 }

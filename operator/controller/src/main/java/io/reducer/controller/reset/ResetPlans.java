@@ -1,0 +1,80 @@
+package io.reducer.controller.reset;
+
+import io.reducer.api.v1alpha1.reset.PartitionOffset;
+import io.reducer.api.v1alpha1.reset.PartitionPlan;
+import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.workloads.offsets.PlannedPartition;
+import io.reducer.workloads.offsets.ResetTarget;
+import io.reducer.workloads.offsets.ResetTargetType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Translations between the custom resource's reset model and the workloads' planner, which is the same code the
+ * reset Job runs: a plan in status means exactly what {@code offsets reset} would do.
+ */
+public final class ResetPlans {
+
+  private ResetPlans() {
+  }
+
+  /** The planner's target for a spec target; a malformed time or duration is the user's to fix. */
+  public static ResetTarget target(io.reducer.api.v1alpha1.reset.ResetTarget spec) {
+    ResetTargetType type = ResetTargetType.valueOf(spec.getType().name());
+    try {
+      return new ResetTarget(type, offsets(spec.getOffsets()),
+          spec.getTimestamp() == null ? null : Instant.parse(spec.getTimestamp()),
+          spec.getShiftBy(), spec.getDuration() == null ? null : Duration.parse(spec.getDuration()));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("spec.target: cannot read '" + e.getParsedString()
+          + "' (timestamps are RFC 3339 like 2026-01-01T00:00:00Z, durations ISO-8601 like PT1H)", e);
+    }
+  }
+
+  private static Map<Integer, Long> offsets(List<PartitionOffset> offsets) {
+    if (offsets == null) {
+      return null;
+    }
+    Map<Integer, Long> byPartition = new TreeMap<>();
+    offsets.forEach(o -> byPartition.put(o.getPartition(), o.getOffset()));
+    return byPartition;
+  }
+
+  /** The plan as status shows it. */
+  public static ResetPlan toStatus(String topic, String group, long currentEpoch, boolean rebuild,
+      List<PlannedPartition> planned) {
+    ResetPlan plan = new ResetPlan();
+    plan.setTopic(topic);
+    plan.setConsumerGroup(group);
+    plan.setCurrentEpoch(currentEpoch);
+    plan.setNewEpoch(currentEpoch + 1);
+    plan.setTruncate(rebuild);
+    plan.setPartitions(planned.stream().map(p -> {
+      PartitionPlan partition = new PartitionPlan();
+      partition.setPartition(p.partition());
+      partition.setCurrentOffset(p.currentOffset());
+      partition.setNewOffset(p.newOffset());
+      partition.setLogStartOffset(p.logStartOffset());
+      partition.setLogEndOffset(p.logEndOffset());
+      return partition;
+    }).collect(Collectors.toList()));
+    return plan;
+  }
+
+  /** The plan in status, back in the planner's terms (for the Job's explicit arguments). */
+  public static List<PlannedPartition> fromStatus(ResetPlan plan) {
+    return plan.getPartitions().stream().map(p -> new PlannedPartition(p.getPartition(), p.getCurrentOffset(),
+        p.getNewOffset(), p.getLogStartOffset(), p.getLogEndOffset())).collect(Collectors.toList());
+  }
+
+  /** One line for Events and messages, e.g. "12 partitions, epoch 3 -> 4, table truncated". */
+  public static String summary(ResetPlan plan) {
+    return plan.getPartitions().size() + " partition(s) of " + plan.getTopic() + ", epoch " + plan.getCurrentEpoch()
+        + " -> " + plan.getNewEpoch() + (plan.isTruncate() ? ", projection table truncated and rebuilt" : "");
+  }
+}

@@ -1,0 +1,29 @@
+package io.reducer.controller.reset;
+
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
+import io.reducer.controller.events.PlannedEvent;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One decision of {@link WatermarkResetPlanner}: what to do, the status to record after doing it, and when to
+ * look again.
+ *
+ * @param action the one change to make in the cluster before writing status
+ * @param again take the next step at once (the phase moved and nothing needs waiting for)
+ * @param requeue when to look again if not at once; null to wait for an event
+ */
+public record ResetStep(WatermarkResetStatus status, Action action, List<PlannedEvent> events, boolean again,
+    Duration requeue) {
+
+  /** What a step changes outside the reset's own status. */
+  public enum Action {
+    NONE,
+    /** Annotate the projection so its materializers are held at zero replicas. */
+    HOLD_PROJECTION,
+    /** Create the reset Job (unless it exists). */
+    START_JOB,
+    /** Remove the hold from the projection so its materializers come back. */
+    RELEASE_PROJECTION
+  }
+}

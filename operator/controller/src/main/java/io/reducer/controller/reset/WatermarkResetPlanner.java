@@ -1,0 +1,297 @@
+package io.reducer.controller.reset;
+
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetSpec;
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.oneshot.PhaseHistory;
+import io.reducer.controller.reset.ResetStep.Action;
+import io.reducer.controller.status.ConditionTypes;
+import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.JobOutcome;
+import io.reducer.workloads.offsets.ResetOutcome;
+import io.reducer.workloads.offsets.ResetResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides a WatermarkReset's next step from its status and what was observed; a plain function. The phase machine
+ * is the one documented on {@link WatermarkResetPhase}. Every step is safe to repeat: the reconciler may crash
+ * between acting and recording, and the same observation then leads to the same step.
+ *
+ * <p>Conditions: {@code Reconciling=True} while the reset runs (the reason says what it waits for),
+ * {@code Ready=True} once Completed, {@code Stalled=True} with the failure's reason once Failed.
+ */
+public final class WatermarkResetPlanner {
+
+  /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
+  static final Duration POLL = Duration.ofMillis(500);
+  static final Duration SLOW_POLL = Duration.ofSeconds(5);
+
+  private WatermarkResetPlanner() {
+  }
+
+  public static ResetStep step(WatermarkReset reset, ResetObservation seen, Instant now) {
+    WatermarkResetStatus status = reset.getStatus() == null ? new WatermarkResetStatus()
+        : StatusWriter.copy(reset.getStatus(), WatermarkResetStatus.class);
+    return new Step(reset, status, seen, now).decide();
+  }
+
+  /** The state of one decision. */
+  private static final class Step {
+
+    private final WatermarkReset reset;
+    private final WatermarkResetSpec spec;
+    private final WatermarkResetStatus status;
+    private final ResetObservation seen;
+    private final Instant now;
+    private final List<PlannedEvent> events = new ArrayList<>();
+
+    Step(WatermarkReset reset, WatermarkResetStatus status, ResetObservation seen, Instant now) {
+      this.reset = reset;
+      this.spec = reset.getSpec();
+      this.status = status;
+      this.seen = seen;
+      this.now = now;
+    }
+
+    ResetStep decide() {
+      WatermarkResetPhase phase = status.getPhase();
+      if (phase == null) {
+        enter(WatermarkResetPhase.Pending, null);
+        return done(Action.NONE, true, null);
+      }
+      switch (phase) {
+        case Pending:
+          return pending();
+        case Quiescing:
+          return quiescing();
+        case Planned:
+          return planned();
+        case AwaitingApproval:
+          return awaitingApproval();
+        case Resetting:
+          return resetting();
+        case Resuming:
+          return resuming();
+        default:
+          return done(Action.NONE, false, null);
+      }
+    }
+
+    private ResetStep pending() {
+      if (seen.blockedReason() != null && !seen.projectionFound()) {
+        return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
+      }
+      if (!seen.projectionFound()) {
+        return waiting("ProjectionNotFound", "Projection " + projection() + " does not exist; create it, or "
+            + "delete this WatermarkReset and create one with the right spec.projectionRef", SLOW_POLL);
+      }
+      if (seen.blockedReason() != null) {
+        return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
+      }
+      if (seen.heldByOther() != null) {
+        String message = "WatermarkReset " + seen.heldByOther() + " holds projection " + projection()
+            + "; this reset starts when that one has finished";
+        if (!message.equals(status.getMessage())) {
+          events.add(PlannedEvent.normal(EventReason.Waiting, message));
+        }
+        return waiting("WaitingForOtherReset", message, Duration.ofSeconds(1));
+      }
+      status.setReplicasBeforeQuiesce(seen.projectionReplicas());
+      String message = "materializers of " + projection() + " held at 0 replicas; waiting for consumer group to empty";
+      enter(WatermarkResetPhase.Quiescing, message);
+      events.add(PlannedEvent.normal(EventReason.Quiescing, message));
+      return done(Action.HOLD_PROJECTION, true, null);
+    }
+
+    private ResetStep quiescing() {
+      if (!seen.projectionFound()) {
+        return fail("ProjectionNotFound", "Projection " + projection() + " was deleted while quiescing", Action.NONE);
+      }
+      if (seen.group() == null) {
+        return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
+            "cannot see whether the consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
+            Action.HOLD_PROJECTION);
+      }
+      if (!seen.group().quiet()) {
+        return waiting("GroupNotEmpty", "waiting for " + seen.group().members().size() + " member(s) of consumer group "
+            + seen.group().group() + " (state " + seen.group().state() + ") to leave: "
+            + String.join("; ", seen.group().members()), POLL, Action.HOLD_PROJECTION);
+      }
+      PlanAttempt attempt = seen.plan();
+      if (attempt == null) {
+        return done(Action.HOLD_PROJECTION, false, POLL);
+      }
+      if (attempt.refused()) {
+        return fail(attempt.reason(), "the reset cannot be planned: " + attempt.message(), Action.RELEASE_PROJECTION);
+      }
+      if (attempt.plan() == null) {
+        return waiting(attempt.reason(), "cannot plan yet: " + attempt.message(), Duration.ofSeconds(2),
+            Action.HOLD_PROJECTION);
+      }
+      status.setPlan(attempt.plan());
+      String summary = ResetPlans.summary(attempt.plan());
+      enter(WatermarkResetPhase.Planned, summary);
+      events.add(PlannedEvent.normal(EventReason.Planned, "plan: " + summary));
+      return done(Action.NONE, true, null);
+    }
+
+    private ResetStep planned() {
+      if (spec.isDryRun()) {
+        enter(WatermarkResetPhase.Resuming, "dry run: the plan is in status; nothing was changed");
+        return done(Action.RELEASE_PROJECTION, true, null);
+      }
+      if (spec.getApproval() == Approval.Manual && !seen.approved()) {
+        String message = "approve with: kubectl annotate watermarkreset " + reset.getMetadata().getName() + " -n "
+            + reset.getMetadata().getNamespace() + " " + Approval.ANNOTATION + "=true";
+        enter(WatermarkResetPhase.AwaitingApproval, message);
+        events.add(PlannedEvent.normal(EventReason.AwaitingApproval, "plan in status; " + message));
+        return done(Action.NONE, false, Duration.ofMinutes(1));
+      }
+      return startResetting();
+    }
+
+    private ResetStep awaitingApproval() {
+      if (!seen.projectionFound()) {
+        return fail("ProjectionNotFound", "Projection " + projection() + " was deleted before approval", Action.NONE);
+      }
+      if (!seen.approved()) {
+        return done(Action.NONE, false, Duration.ofMinutes(1));
+      }
+      return startResetting();
+    }
+
+    private ResetStep startResetting() {
+      status.setJobName(ResetJob.name(reset));
+      enter(WatermarkResetPhase.Resetting, "Job " + status.getJobName() + " writes the watermarks and epoch "
+          + status.getPlan().getNewEpoch() + ", then moves the group's offsets");
+      events.add(PlannedEvent.normal(EventReason.ResetStarted, "Job " + status.getJobName() + " applies the plan: "
+          + ResetPlans.summary(status.getPlan())));
+      return done(Action.START_JOB, false, POLL);
+    }
+
+    private ResetStep resetting() {
+      JobOutcome job = seen.job();
+      if (job == null) {
+        // Created before and gone (deleted by hand), or never created: the explicit plan makes a new run safe.
+        return done(Action.START_JOB, false, POLL);
+      }
+      ResetResult result = result(job.terminationMessage());
+      switch (job.state()) {
+        case SUCCEEDED:
+          if (result == null || result.result() != ResetOutcome.Completed) {
+            return fail("ResetNotApplied", "Job " + status.getJobName() + " ended without reporting a completed reset"
+                + (result == null ? "" : ": " + result.message()), Action.RELEASE_PROJECTION);
+          }
+          enter(WatermarkResetPhase.Resuming, result.message());
+          return done(Action.RELEASE_PROJECTION, true, null);
+        case FAILED:
+          return fail("ResetJobFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "
+              + (result != null ? result.message() : String.valueOf(job.terminationMessage())),
+              Action.RELEASE_PROJECTION);
+        default:
+          if (job.failedPods() > 0 && result != null) {
+            status.setMessage(PhaseHistory.cap("attempt " + (job.failedPods() + 1) + "; the last one failed: "
+                + result.message()));
+          }
+          return done(Action.NONE, false, POLL);
+      }
+    }
+
+    private ResetStep resuming() {
+      if (seen.projectionFound() && !seen.released()) {
+        return done(Action.RELEASE_PROJECTION, false, POLL);
+      }
+      String message = spec.isDryRun() ? "dry run finished; the projection runs again"
+          : "epoch " + status.getPlan().getNewEpoch() + " in force; the projection runs again from the new positions";
+      enter(WatermarkResetPhase.Completed, message);
+      events.add(PlannedEvent.normal(EventReason.ResetCompleted, message));
+      return done(Action.NONE, false, null);
+    }
+
+    private static ResetResult result(String terminationMessage) {
+      if (terminationMessage == null || !terminationMessage.trim().startsWith("{")) {
+        return null;
+      }
+      try {
+        return ResetResult.parse(terminationMessage);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+
+    private ResetStep waiting(String reason, String message, Duration requeue) {
+      return waiting(reason, message, requeue, Action.NONE);
+    }
+
+    private ResetStep waiting(String reason, String message, Duration requeue, Action action) {
+      status.setMessage(PhaseHistory.cap(message));
+      conditions(reason);
+      return finish(action, false, requeue);
+    }
+
+    /** Failed is final; a held projection is released in the same step, before Failed is recorded. */
+    private ResetStep fail(String reason, String message, Action action) {
+      enter(WatermarkResetPhase.Failed, message);
+      conditions(reason);
+      Conditions.set(status.getConditions(), ConditionTypes.STALLED, ConditionStatus.True, reason, status.getMessage(),
+          generation(), now);
+      events.add(PlannedEvent.warning(EventReason.ResetFailed, message));
+      return finish(action, false, null);
+    }
+
+    private void enter(WatermarkResetPhase phase, String message) {
+      WatermarkResetPhase from = status.getPhase();
+      if (from != null && from != phase && !from.canMoveTo(phase)) {
+        throw new IllegalStateException("a reset cannot move from " + from + " to " + phase);
+      }
+      status.setPhase(phase);
+      status.setMessage(PhaseHistory.cap(message));
+      PhaseHistory.enter(status.getHistory(), phase.name(), now, message);
+    }
+
+    private ResetStep done(Action action, boolean again, Duration requeue) {
+      conditions(status.getPhase().name());
+      return finish(action, again, requeue);
+    }
+
+    private ResetStep finish(Action action, boolean again, Duration requeue) {
+      status.setObservedGeneration(generation());
+      return new ResetStep(status, action, List.copyOf(events), again, requeue);
+    }
+
+    private void conditions(String reason) {
+      WatermarkResetPhase phase = status.getPhase();
+      if (phase == WatermarkResetPhase.Completed) {
+        Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
+        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.True, "Completed",
+            status.getMessage(), generation(), now);
+      } else if (phase == WatermarkResetPhase.Failed) {
+        Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
+        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, "Failed",
+            status.getMessage(), generation(), now);
+      } else {
+        Conditions.set(status.getConditions(), ConditionTypes.RECONCILING, ConditionStatus.True, reason,
+            status.getMessage(), generation(), now);
+        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, phase.name(),
+            status.getMessage(), generation(), now);
+      }
+    }
+
+    private String projection() {
+      return reset.getMetadata().getNamespace() + "/" + spec.getProjectionRef().getName();
+    }
+
+    private long generation() {
+      return reset.getMetadata().getGeneration() == null ? 0 : reset.getMetadata().getGeneration();
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package io.reducer.controller.reset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetSpec;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.api.v1alpha1.reset.ResetTarget;
+import io.reducer.api.v1alpha1.reset.ResetTargetType;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.kafka.ConsumerGroupState;
+import io.reducer.controller.reset.ResetStep.Action;
+import io.reducer.controller.workload.JobOutcome;
+import io.reducer.workloads.offsets.PlannedPartition;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WatermarkResetPlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final ConsumerGroupState EMPTY = new ConsumerGroupState("reducer.orders.p", "Empty", List.of());
+
+  @Test
+  void aNewResetIsPendingAndGoesOnAtOnce() {
+    ResetStep step = WatermarkResetPlanner.step(reset(Approval.Automatic, false), new ResetObservation(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(step.again()).isTrue();
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("Pending");
+  }
+
+  @Test
+  void aResetWaitsItsTurnWhileAnotherHoldsTheProjection() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().heldBy("first-reset"), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().getMessage()).contains("WatermarkReset first-reset holds projection orders/p");
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("WaitingForOtherReset");
+    assertThat(step.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Waiting);
+    assertThat(step.requeue()).isNotNull();
+  }
+
+  @Test
+  void aMissingProjectionKeepsTheResetPendingWithTheFix() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionMissing(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ProjectionNotFound");
+    assertThat(step.status().getMessage()).contains("spec.projectionRef");
+  }
+
+  @Test
+  void quiescingHoldsTheProjectionAndRemembersItsReplicas() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionReplicas(6), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(step.action()).isEqualTo(Action.HOLD_PROJECTION);
+    assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(6);
+    assertThat(step.again()).isTrue();
+  }
+
+  @Test
+  void aLiveGroupIsNeverResetAndItsMembersAreNamed() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Quiescing);
+    ConsumerGroupState live = new ConsumerGroupState("reducer.orders.p", "Stable",
+        List.of("consumer-1 (client materializer-0, host /10.0.0.7)"));
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().group(live), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(step.status().getPlan()).isNull();
+    assertThat(step.action()).isEqualTo(Action.HOLD_PROJECTION);
+    assertThat(step.status().getMessage()).contains("1 member(s)").contains("state Stable").contains("materializer-0");
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("GroupNotEmpty");
+  }
+
+  @Test
+  void anUnreachableClusterIsWaitedOutNotTakenForAnEmptyGroup() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Quiescing);
+    ResetStep step = WatermarkResetPlanner.step(reset,
+        new ResetObservation().groupUnknown("KafkaUnreachable", "no answer from k:9092"), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("KafkaUnreachable");
+  }
+
+  @Test
+  void anEmptyGroupIsPlannedAndThePlanRecordedBeforeAnythingChanges() {
+    WatermarkReset reset = at(reset(Approval.Manual, false), WatermarkResetPhase.Quiescing);
+    ResetStep step = WatermarkResetPlanner.step(reset,
+        new ResetObservation().group(EMPTY).plan(PlanAttempt.planned(plan())), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Planned);
+    assertThat(step.status().getPlan().getNewEpoch()).isEqualTo(4L);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.events()).extracting(PlannedEvent::message)
+        .containsExactly("plan: 2 partition(s) of state-committed, epoch 3 -> 4, projection table truncated and rebuilt");
+  }
+
+  @Test
+  void aPlanThatCannotBeMadeFailsAndReleasesTheProjection() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Quiescing);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().group(EMPTY)
+        .plan(PlanAttempt.refused("PlanRefused", "partition 7 does not exist")), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("PlanRefused");
+    assertThat(step.status().condition("Ready").orElseThrow().getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(step.status().condition("Reconciling")).isEmpty();
+    assertThat(step.status().getMessage()).contains("partition 7 does not exist");
+  }
+
+  @Test
+  void manualApprovalWaitsForTheAnnotationAndSaysHowToGiveIt() {
+    WatermarkReset reset = planned(reset(Approval.Manual, false));
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().getMessage())
+        .isEqualTo("approve with: kubectl annotate watermarkreset r1 -n orders reducer.io/approve=true");
+
+    reset.setStatus(step.status());
+    ResetStep still = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(60));
+    assertThat(still.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(still.action()).isEqualTo(Action.NONE);
+
+    ResetStep approved = WatermarkResetPlanner.step(reset, new ResetObservation().approved(true), NOW.plusSeconds(90));
+    assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(approved.action()).isEqualTo(Action.START_JOB);
+    assertThat(approved.status().getJobName()).isEqualTo("r1-reset");
+  }
+
+  @Test
+  void aDryRunStopsAtThePlanAndResumes() {
+    ResetStep step = WatermarkResetPlanner.step(planned(reset(Approval.Manual, true)), new ResetObservation(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.status().getJobName()).isNull();
+  }
+
+  @Test
+  void aMissingJobIsStartedAgainUnderTheSameName() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+
+    assertThat(step.action()).isEqualTo(Action.START_JOB);
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(step.status().getJobName()).isEqualTo("r1-reset");
+  }
+
+  @Test
+  void aCompletedJobResumesTheProjectionThenTheResetCompletes() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    String result = "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"truncated\":true,"
+        + "\"message\":\"moved 2 partition(s), epoch 3 -> 4, projection table truncated\"}";
+    ResetStep step = WatermarkResetPlanner.step(reset,
+        new ResetObservation().job(new JobOutcome(JobOutcome.State.SUCCEEDED, null, result, 0)), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.status().getMessage()).contains("epoch 3 -> 4");
+
+    reset.setStatus(step.status());
+    ResetStep waiting = WatermarkResetPlanner.step(reset, new ResetObservation().released(false), NOW);
+    assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(waiting.action()).isEqualTo(Action.RELEASE_PROJECTION);
+
+    ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW.plusSeconds(1));
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(done.status().condition("Ready").orElseThrow().getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(done.status().condition("Reconciling")).isEmpty();
+    assertThat(done.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ResetCompleted);
+    assertThat(done.status().getHistory()).extracting(PhaseTransition::getPhase)
+        .containsExactly("Pending", "Quiescing", "Planned", "Resetting", "Resuming", "Completed");
+  }
+
+  @Test
+  void aFailedJobFailsTheResetWithItsMessageAndReleasesTheProjection() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    String result = "{\"result\":\"Failed\",\"message\":\"the projection's epoch is 5, not the expected 3\"}";
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation()
+        .job(new JobOutcome(JobOutcome.State.FAILED, "BackoffLimitExceeded", result, 3)), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.status().getMessage())
+        .isEqualTo("Job r1-reset failed (BackoffLimitExceeded): the projection's epoch is 5, not the expected 3");
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
+    assertThat(step.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ResetFailed);
+  }
+
+  @Test
+  void aJobThatSucceedsWithoutAResultIsNotTakenForAReset() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    ResetStep step = WatermarkResetPlanner.step(reset,
+        new ResetObservation().job(JobOutcome.of(new JobBuilder().withNewStatus().addNewCondition()
+            .withType("Complete").withStatus("True").endCondition().endStatus().build(), List.of())), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetNotApplied");
+  }
+
+  @Test
+  void finishedResetsStayFinished() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Completed);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionMissing(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.requeue()).isNull();
+  }
+
+  private static WatermarkReset reset(Approval approval, boolean dryRun) {
+    WatermarkResetSpec spec = new WatermarkResetSpec();
+    spec.setProjectionRef(new LocalReference("p"));
+    ResetTarget target = new ResetTarget();
+    target.setType(ResetTargetType.EARLIEST);
+    spec.setTarget(target);
+    spec.setRebuild(true);
+    spec.setApproval(approval);
+    spec.setDryRun(dryRun);
+    WatermarkReset reset = new WatermarkReset();
+    reset.setMetadata(new ObjectMetaBuilder().withName("r1").withNamespace("orders").withGeneration(1L).build());
+    reset.setSpec(spec);
+    return reset;
+  }
+
+  /** The reset as it would be after walking the machine up to {@code phase}. */
+  private static WatermarkReset at(WatermarkReset reset, WatermarkResetPhase phase) {
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.minusSeconds(60));
+    reset.setStatus(step.status());
+    List<WatermarkResetPhase> path = List.of(WatermarkResetPhase.Quiescing, WatermarkResetPhase.Planned,
+        WatermarkResetPhase.Resetting, WatermarkResetPhase.Resuming, WatermarkResetPhase.Completed);
+    for (WatermarkResetPhase next : path) {
+      if (reset.getStatus().getPhase() == phase) {
+        return reset;
+      }
+      ResetObservation seen = new ResetObservation().group(EMPTY).plan(PlanAttempt.planned(plan())).approved(true)
+          .released(true).job(new JobOutcome(JobOutcome.State.SUCCEEDED, null,
+              "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"message\":\"moved\"}", 0));
+      reset.setStatus(WatermarkResetPlanner.step(reset, seen, NOW.minusSeconds(50)).status());
+      assertThat(reset.getStatus().getPhase()).isIn(next, WatermarkResetPhase.AwaitingApproval);
+    }
+    return reset;
+  }
+
+  private static WatermarkReset planned(WatermarkReset reset) {
+    return at(reset, WatermarkResetPhase.Planned);
+  }
+
+  private static WatermarkReset resetting(WatermarkReset reset) {
+    return at(reset, WatermarkResetPhase.Resetting);
+  }
+
+  private static ResetPlan plan() {
+    return ResetPlans.toStatus("state-committed", "reducer.orders.p", 3, true,
+        List.of(new PlannedPartition(0, 120L, 0, 0, 120), new PlannedPartition(1, null, 0, 0, 80)));
+  }
+}
