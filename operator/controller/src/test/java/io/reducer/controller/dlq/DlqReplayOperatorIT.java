@@ -15,8 +15,13 @@ import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.controller.app.OperatorFixture;
+import io.reducer.testsupport.cluster.ImageCatalog;
+import io.reducer.testsupport.cluster.ImageEntry;
+import io.reducer.testsupport.cluster.LocalKubelet;
+import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.testsupport.kubernetes.PrinterTable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,32 +42,43 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The DlqReplay resource flow against the mock API server, a real broker and the real dlq commands: the Jobs the
- * operator creates run in this JVM ({@link InProcessJobRunner}), so previews, approvals, replays and their
- * failures are the real thing, and a read_committed consumer checks what reached the target topics.
+ * The DlqReplay resource flow against the mock API server, a real broker and the real dlq commands: the local
+ * cluster runs the Jobs the operator creates as child JVMs of the workloads CLI, so previews, approvals, replays,
+ * their failures, SIGTERM on deletion and retries are the real thing, and a read_committed consumer checks what
+ * reached the target topics.
  */
 class DlqReplayOperatorIT {
 
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
+  @TempDir
+  static Path workDir;
   private static OperatorFixture fixture;
-  private static InProcessJobRunner jobs;
+  private static LocalKubelet cluster;
 
   @BeforeAll
   static void start() throws Exception {
     fixture = new OperatorFixture();
     fixture.databaseSecret("pg");
-    fixture.startOperator("--finished-history-limit", "2");
+    // The operator's workloads image (registry.test/reducer-workloads:1) runs the CLI's main class.
+    Duration quick = Duration.ofMillis(200);
+    cluster = LocalKubelet.start(fixture.client, ImageCatalog.of(ImageEntry.of("reducer-workloads",
+        "io.reducer.workloads.Main")), workDir, LocalKubeletOptions.defaults().withResyncPeriod(quick)
+        .withGcPeriod(quick).withJobBackoff(quick));
+    fixture.startOperator("--finished-history-limit", "1");
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
-    jobs = new InProcessJobRunner(fixture.client, NAMESPACE);
   }
 
   @AfterAll
   static void stop() {
-    if (jobs != null) {
-      jobs.close();
+    if (fixture != null) {
+      fixture.stopOperator();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     if (fixture != null) {
       fixture.close();
@@ -112,7 +128,7 @@ class DlqReplayOperatorIT {
       return status.getPhase().isTerminal();
     });
     DlqReplayStatus done = status("fix-m");
-    assertThat(done.getPhase()).as(done.getMessage() + "\n" + jobs.output("fix-m-replay"))
+    assertThat(done.getPhase()).withFailMessage(() -> done.getMessage() + "\n" + cluster.dump())
         .isEqualTo(DlqReplayPhase.Succeeded);
     assertThat(sawProgress).as("progress visible while the replay ran").isTrue();
     assertThat(done.getProgress().getMatched()).isEqualTo(60);
@@ -145,7 +161,7 @@ class DlqReplayOperatorIT {
   void aPreviewOnlyReplayEndsAfterThePreviewAndOldFinishedReplaysArePrunedBeyondTheLimit() throws Exception {
     pipelineWithTopics("h", 1);
     produceDlq("h.dlq", 0, 12, "TIMEOUT", "h.orders", "wf-");
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= 2; i++) {
       create("look-h-" + i, "  pipelineRef: {name: h}", "  previewOnly: true", "  approval: Automatic");
       DlqReplayStatus status = awaitPhase("look-h-" + i, DlqReplayPhase.Succeeded);
       assertThat(status.getPreview().getMatched()).isEqualTo(12);
@@ -153,12 +169,14 @@ class DlqReplayOperatorIT {
       assertThat(status.getHistory()).extracting(PhaseTransition::getPhase)
           .containsExactly("Pending", "Previewing", "Succeeded");
       assertThat(job("look-h-" + i + "-replay")).isNull();
-      Thread.sleep(1_100); // finish times are kept to the second
+      // Finish times are kept to the second: the next replay must finish in a later one.
+      Instant finished = Instant.parse(status.getHistory().get(status.getHistory().size() - 1).getTime());
+      await().until(() -> Instant.now().isAfter(finished.plusSeconds(1)));
     }
+    // The operator keeps one finished replay per pipeline here (--finished-history-limit 1).
     await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
       assertThat(replay("look-h-1")).isNull();
       assertThat(replay("look-h-2")).isNotNull();
-      assertThat(replay("look-h-3")).isNotNull();
       assertThat(events("h")).anySatisfy(e -> assertThat(e).startsWith("HistoryPruned: Deleted finished "
           + "DlqReplay look-h-1"));
     });
@@ -171,14 +189,16 @@ class DlqReplayOperatorIT {
     produceDlq("f.dlq", 0, 3, "SCHEMA_ERROR", "f.nowhere", "wf-");
     create("fix-f", "  pipelineRef: {name: f}", "  approval: Automatic");
 
+    // A real cluster fails the Job at its first exit code 2 (pod failure policy, reason PodFailurePolicy); the local
+    // cluster ignores pod failure policies, so the Job fails once its retries are used up.
     DlqReplayStatus failed = awaitPhase("fix-f", DlqReplayPhase.Failed);
-    assertThat(failed.getMessage()).startsWith("Replay Job fix-f-replay failed (PodFailurePolicy): ")
+    assertThat(failed.getMessage()).startsWith("Replay Job fix-f-replay failed (BackoffLimitExceeded): ")
         .contains("target topic 'f.nowhere'", "does not exist");
     assertThat(failed.getHistory()).extracting(PhaseTransition::getPhase)
         .containsExactly("Pending", "Previewing", "Replaying", "Failed");
     assertThat(failed.condition("Stalled")).hasValueSatisfying(c -> {
       assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
-      assertThat(c.getReason()).isEqualTo("PodFailurePolicy");
+      assertThat(c.getReason()).isEqualTo("BackoffLimitExceeded");
     });
     assertThat(failed.condition("Ready")).hasValueSatisfying(c ->
         assertThat(c.getStatus()).isEqualTo(ConditionStatus.False));
@@ -231,44 +251,30 @@ class DlqReplayOperatorIT {
   }
 
   @Test
-  void aReplayJobDeletedMidwayIsRecreatedAndEveryRecordStillLandsOnce() throws Exception {
+  void anOperatorRestartFollowsTheSameJobAndADeletedJobIsRecreatedWithEveryRecordLandingOnce() throws Exception {
     pipelineWithTopics("d", 1);
-    produceDlq("d.dlq", 0, 80, "TIMEOUT", "d.orders", "wf-");
+    produceDlq("d.dlq", 0, 100, "TIMEOUT", "d.orders", "wf-");
     create("fix-d", "  pipelineRef: {name: d}", "  approval: Automatic", "  ratePerSecond: 20");
-
-    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      DlqReplayStatus status = status("fix-d");
-      return status.getPhase() == DlqReplayPhase.Replaying && status.getProgress().getReplayed() > 0;
-    });
+    awaitReplayed("fix-d", 1);
     String firstUid = job("fix-d-replay").getMetadata().getUid();
-    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("fix-d-replay")
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-
-    DlqReplayStatus done = awaitPhase("fix-d", DlqReplayPhase.Succeeded);
-    assertThat(job("fix-d-replay").getMetadata().getUid()).isNotEqualTo(firstUid);
-    assertThat(done.getProgress().getReplayed()).isEqualTo(80);
-    assertThat(events("fix-d")).anySatisfy(e -> assertThat(e).startsWith("ReplayStarted: Recreated Job fix-d-replay"));
-    List<String> sources = readCommitted("d.orders").stream().map(r -> header(r, "x-replay-source")).toList();
-    assertThat(sources).hasSize(80).doesNotHaveDuplicates();
-  }
-
-  @Test
-  void anOperatorRestartedWhileReplayingFollowsTheSameJobToTheEnd() throws Exception {
-    pipelineWithTopics("r", 1);
-    produceDlq("r.dlq", 0, 60, "TIMEOUT", "r.orders", "wf-");
-    create("fix-r", "  pipelineRef: {name: r}", "  approval: Automatic", "  ratePerSecond: 20");
-    awaitPhase("fix-r", DlqReplayPhase.Replaying);
-    String uid = job("fix-r-replay").getMetadata().getUid();
 
     fixture.stopOperator();
-    Thread.sleep(1_000);
-    fixture.startOperator("--finished-history-limit", "2");
+    Thread.sleep(500);
+    fixture.startOperator("--finished-history-limit", "1");
+    long before = status("fix-d").getProgress().getReplayed();
+    awaitReplayed("fix-d", before + 1);
+    assertThat(job("fix-d-replay").getMetadata().getUid()).isEqualTo(firstUid);
+    assertThat(events("fix-d")).noneSatisfy(e -> assertThat(e).contains("Recreated"));
 
-    DlqReplayStatus done = awaitPhase("fix-r", DlqReplayPhase.Succeeded);
-    assertThat(job("fix-r-replay").getMetadata().getUid()).isEqualTo(uid);
-    assertThat(done.getProgress().getReplayed()).isEqualTo(60);
-    assertThat(events("fix-r")).noneSatisfy(e -> assertThat(e).contains("Recreated"));
-    assertThat(readCommitted("r.orders")).hasSize(60);
+    // The pod gets SIGTERM and commits its open transaction; the new Job resumes after it (or fences it).
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("fix-d-replay")
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    DlqReplayStatus done = awaitPhase("fix-d", DlqReplayPhase.Succeeded);
+    assertThat(job("fix-d-replay").getMetadata().getUid()).isNotEqualTo(firstUid);
+    assertThat(done.getProgress().getReplayed()).isEqualTo(100);
+    assertThat(events("fix-d")).anySatisfy(e -> assertThat(e).startsWith("ReplayStarted: Recreated Job fix-d-replay"));
+    List<String> sources = readCommitted("d.orders").stream().map(r -> header(r, "x-replay-source")).toList();
+    assertThat(sources).hasSize(100).doesNotHaveDuplicates();
   }
 
   private static void pipelineWithTopics(String name, int dlqPartitions) {
@@ -333,9 +339,17 @@ class DlqReplayOperatorIT {
           && (status.getPhase() == phase || status.getPhase().isTerminal());
     });
     DlqReplayStatus status = status(name);
-    assertThat(status.getPhase()).as(status.getMessage() + "\n" + jobs.output(name + "-inspect")
-        + jobs.output(name + "-replay")).isEqualTo(phase);
+    assertThat(status.getPhase()).withFailMessage(() -> "phase " + status.getPhase() + ": " + status.getMessage()
+        + "\n" + cluster.dump()).isEqualTo(phase);
     return status;
+  }
+
+  private static void awaitReplayed(String name, long records) {
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      DlqReplayStatus status = status(name);
+      return status != null && status.getPhase() == DlqReplayPhase.Replaying
+          && status.getProgress().getReplayed() >= records;
+    });
   }
 
   private static DlqReplay replay(String name) {
