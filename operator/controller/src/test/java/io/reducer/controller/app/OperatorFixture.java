@@ -38,10 +38,13 @@ final class OperatorFixture implements AutoCloseable {
     client = kubernetes.client();
   }
 
-  void startOperator() throws OperatorConfigException {
-    OperatorConfig config = OperatorConfig.parse(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
+  /** @param extraArgs further operator flags, e.g. --finished-history-limit 2 */
+  void startOperator(String... extraArgs) throws OperatorConfigException {
+    List<String> args = new java.util.ArrayList<>(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
         "--leader-election", "false", "--probe-interval", "1s", "--client-timeout", "3s",
-        "--workloads-image", "registry.test/reducer-workloads:1"), Map.of(), null);
+        "--workloads-image", "registry.test/reducer-workloads:1"));
+    args.addAll(List.of(extraArgs));
+    OperatorConfig config = OperatorConfig.parse(args, Map.of(), null);
     operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
     operator.start();
   }

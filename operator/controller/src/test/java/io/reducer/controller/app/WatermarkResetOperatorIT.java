@@ -56,6 +56,7 @@ class WatermarkResetOperatorIT {
   private static final int EVENTS = 360;
   private static final String PROJECTION = "rs-view";
   private static final String TABLE = "rs_view";
+  private static final String[] HISTORY_LIMIT = {"--finished-history-limit", "2"};
 
   private static OperatorFixture fixture;
   private static LocalKubelet kubelet;
@@ -68,7 +69,7 @@ class WatermarkResetOperatorIT {
     kubelet = LocalKubelet.start(fixture.client, ImageCatalog.of(
         ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT")),
         work, LocalKubeletOptions.defaults());
-    fixture.startOperator();
+    fixture.startOperator(HISTORY_LIMIT);
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
     fixture.kafka.createTopic(TOPIC, PARTITIONS);
     fixture.kafka.createTopic("rs.actions", PARTITIONS);
@@ -125,7 +126,7 @@ class WatermarkResetOperatorIT {
 
     // An operator restart while the reset waits changes nothing about it.
     fixture.stopOperator();
-    fixture.startOperator();
+    fixture.startOperator(HISTORY_LIMIT);
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
     assertThat(phase("rebuild-20")).isEqualTo(WatermarkResetPhase.AwaitingApproval);
 
@@ -182,6 +183,49 @@ class WatermarkResetOperatorIT {
           .doesNotContainKey(ProjectionHold.ANNOTATION);
       assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
     });
+  }
+
+  @Test
+  void aJobThatDiesFailsTheResetWithKubernetesReasonAndTheProjectionRunsAgain() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    reset("doomed", "{type: latest}", "approval: Automatic");
+    // Kill every pod of the Job as soon as it runs, until Kubernetes gives up (backoffLimit 2: three pods).
+    long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < until && phase("doomed") != WatermarkResetPhase.Failed) {
+      fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", "doomed-reset").list().getItems().stream()
+          .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+          .forEach(p -> kubelet.kill(NAMESPACE, p.getMetadata().getName()));
+      Thread.sleep(20);
+    }
+
+    WatermarkResetStatus status = status("doomed");
+    assertThat(status.getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(status.condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
+    assertThat(status.getMessage()).contains("Job doomed-reset failed (BackoffLimitExceeded)");
+    assertThat(epoch()).isEqualTo(epochBefore);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ProjectionHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
+  }
+
+  @Test
+  void finishedResetsBeyondTheHistoryLimitAreDeletedOldestFirst() {
+    for (String name : List.of("history-1", "history-2", "history-3")) {
+      reset(name, "{type: latest}", "approval: Automatic\n  dryRun: true");
+      awaitPhase(name, WatermarkResetPhase.Completed);
+    }
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("history-1").get())
+          .isNull();
+      assertThat(fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems())
+          .anySatisfy(e -> assertThat(e.getMessage()).contains("deleted finished WatermarkReset history-1"));
+    });
+    assertThat(phase("history-2")).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(phase("history-3")).isEqualTo(WatermarkResetPhase.Completed);
   }
 
   private static void reset(String name, String target, String extraSpec) {
