@@ -52,6 +52,7 @@ public final class Sandbox {
 
   static final String NAMESPACE = "orders";
   static final int EVENTS = 5_000;
+  private static final java.util.Set<String> ONE_SHOT_KINDS = java.util.Set.of("WatermarkReset", "DlqReplay");
 
   private final PrintStream out;
 
@@ -199,6 +200,12 @@ public final class Sandbox {
       if (!result.valid()) {
         refused++;
         step("  " + kind + "/" + name + " refused: " + String.join("; ", result.errors()));
+        continue;
+      }
+      if (ONE_SHOT_KINDS.contains(kind)) {
+        // A reset or replay of the examples' production-like settings would act on the sandbox's data at once.
+        step("  " + kind.toLowerCase() + ".reducer.io/" + name + " admitted, not applied (" + file.getFileName()
+            + "): one-shot operations act as soon as they exist");
         continue;
       }
       GenericKubernetesResource resource = YAML.treeToValue(tree, GenericKubernetesResource.class);

@@ -21,7 +21,8 @@ public final class PhaseHistory {
     if (!history.isEmpty() && history.get(history.size() - 1).getPhase().equals(phase)) {
       return;
     }
-    history.add(new PhaseTransition(phase, now.truncatedTo(ChronoUnit.SECONDS).toString(), cap(message)));
+    // Milliseconds: phases often follow each other within a second, and the order of finishing decides retention.
+    history.add(new PhaseTransition(phase, now.truncatedTo(ChronoUnit.MILLIS).toString(), cap(message)));
     while (history.size() > MAX_ENTRIES) {
       history.remove(1);
     }

@@ -20,9 +20,9 @@ class PhaseHistoryTest {
     PhaseHistory.enter(history, "Quiescing", T0.plusSeconds(7), "waiting for 2 members");
 
     assertThat(history).extracting(PhaseTransition::getPhase).containsExactly("Pending", "Quiescing");
-    assertThat(history.get(1).getTime()).isEqualTo("2026-01-01T00:00:07Z");
+    assertThat(history.get(1).getTime()).isEqualTo("2026-01-01T00:00:07.600Z");
     assertThat(history.get(1).getMessage()).isEqualTo("waiting for 2 members");
-    assertThat(PhaseHistory.entered(history, "Quiescing")).isEqualTo(Instant.parse("2026-01-01T00:00:07Z"));
+    assertThat(PhaseHistory.entered(history, "Quiescing")).isEqualTo(Instant.parse("2026-01-01T00:00:07.600Z"));
     assertThat(PhaseHistory.entered(history, "Completed")).isNull();
   }
 

@@ -1,0 +1,135 @@
+package io.reducer.e2e;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.controller.app.OperatorConfig;
+import io.reducer.controller.app.OperatorConfigException;
+import io.reducer.controller.app.ReducerOperator;
+import io.reducer.testsupport.cluster.ImageCatalog;
+import io.reducer.testsupport.cluster.ImageEntry;
+import io.reducer.testsupport.cluster.LocalKubelet;
+import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.MockKubernetes;
+import io.reducer.testsupport.postgres.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local cluster the sandbox, the end-to-end scenarios and the benchmarks run on: a real Kafka broker, a real
+ * PostgreSQL, the mock API server with our CRDs, the local kubelet running the workloads' pods as JVM processes,
+ * and the operator. Test infrastructure: nothing here is part of the product.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  /** The workloads image the operator is told to use; the local kubelet runs it from this classpath. */
+  public static final String WORKLOADS_IMAGE = "ghcr.io/reducer-io/reducer-workloads:local";
+
+  private final String namespace;
+  private final List<String> operatorArgs;
+  private final KafkaBroker kafka;
+  private final PostgresServer postgres;
+  private final MockKubernetes kubernetes;
+  private final LocalKubelet kubelet;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private ReducerOperator operator;
+
+  private LocalCluster(String namespace, List<String> operatorArgs) throws IOException {
+    this.namespace = namespace;
+    this.operatorArgs = operatorArgs;
+    this.kafka = KafkaBroker.start();
+    this.postgres = PostgresServer.start();
+    this.kubernetes = MockKubernetes.withCommittedCrds();
+    this.kubelet = LocalKubelet.start(kubernetes.client(), ImageCatalog.of(
+        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT")),
+        Files.createTempDirectory("local-cluster"), LocalKubeletOptions.defaults());
+  }
+
+  /**
+   * Starts the broker, the database, the API, the kubelet and the operator watching {@code namespace}.
+   *
+   * @param operatorArgs extra operator flags, e.g. --probe-interval 1s
+   */
+  public static LocalCluster start(String namespace, String... operatorArgs) throws Exception {
+    LocalCluster cluster = new LocalCluster(namespace, List.of(operatorArgs));
+    try {
+      cluster.startOperator();
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Starts the operator (again, after {@link #stopOperator}); the same settings each time. */
+  public synchronized void startOperator() throws OperatorConfigException {
+    List<String> args = new ArrayList<>(List.of("--namespaces", namespace, "--namespace", namespace,
+        "--leader-election", "false", "--workloads-image", WORKLOADS_IMAGE, "--http-port", "0"));
+    args.addAll(operatorArgs);
+    operator = new ReducerOperator(kubernetes.client(), OperatorConfig.parse(args, Map.of(), null), registry,
+        Clock.systemUTC());
+    operator.start();
+  }
+
+  public synchronized void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  public synchronized boolean operatorReady() {
+    return operator != null && operator.ready();
+  }
+
+  /** A Secret with the database login, under the keys username and password. */
+  public void databaseSecret(String name) {
+    client().secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .endMetadata().withStringData(Map.of("username", postgres.user(), "password", postgres.password())).build())
+        .create();
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public KubernetesClient client() {
+    return kubernetes.client();
+  }
+
+  public MockKubernetes kubernetes() {
+    return kubernetes;
+  }
+
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  public LocalKubelet kubelet() {
+    return kubelet;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    kubelet.close();
+    kubernetes.close();
+    postgres.close();
+    kafka.close();
+  }
+}

@@ -1,0 +1,376 @@
+package io.reducer.controller.app;
+
+import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
+import io.reducer.api.v1alpha1.reset.PartitionPlan;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.testsupport.cluster.ImageCatalog;
+import io.reducer.testsupport.cluster.ImageEntry;
+import io.reducer.testsupport.cluster.LocalKubelet;
+import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * WatermarkReset end to end on the local cluster: the materializers and the reset Job run as real processes of
+ * the workloads code against a real broker and PostgreSQL, the operator against the mock API server. The
+ * projection is filled first, then reset; what the table holds afterwards is compared with the topic.
+ */
+class WatermarkResetOperatorIT {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final String TOPIC = "rs.state-committed";
+  private static final int PARTITIONS = 3;
+  private static final int KEYS = 40;
+  private static final int EVENTS = 360;
+  private static final String PROJECTION = "rs-view";
+  private static final String TABLE = "rs_view";
+  private static final String[] HISTORY_LIMIT = {"--finished-history-limit", "2"};
+
+  private static OperatorFixture fixture;
+  private static LocalKubelet kubelet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fixture = new OperatorFixture();
+    fixture.databaseSecret("pg");
+    Path work = Files.createTempDirectory("reset-it");
+    kubelet = LocalKubelet.start(fixture.client, ImageCatalog.of(
+        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT")),
+        work, LocalKubeletOptions.defaults());
+    fixture.startOperator(HISTORY_LIMIT);
+    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+    fixture.kafka.createTopic(TOPIC, PARTITIONS);
+    fixture.kafka.createTopic("rs.actions", PARTITIONS);
+    fixture.kafka.createTopic("rs.dlq", 1);
+    fixture.pipeline("rs", fixture.kafka.bootstrapServers(), "pg", "rs");
+    fixture.projection(PROJECTION, "rs", "  table: " + TABLE);
+    produce(EVENTS);
+    awaitCaughtUp();
+  }
+
+  @AfterEach
+  void diagnose(TestInfo test) {
+    // Only printed by failing runs' reports; cheap enough to always collect.
+    System.out.println("---- " + test.getDisplayName() + "\n" + kubelet.dump());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void aRebuildWaitsForALiveConsumerAndApprovalThenEndsEqualToTheTopicFromTheTarget() throws Exception {
+    long epochBefore = epoch();
+    try (KafkaConsumer<String, String> intruder = consumer(group(), "intruder")) {
+      intruder.subscribe(List.of(TOPIC));
+      reset("rebuild-20", "{type: offset, offsets: [{partition: 0, offset: 20}, {partition: 1, offset: 20}, "
+          + "{partition: 2, offset: 20}]}", "rebuild: true\n  approval: Manual");
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < until && !(phase("rebuild-20") == WatermarkResetPhase.Quiescing
+          && status("rebuild-20").getMessage() != null && status("rebuild-20").getMessage().contains("intruder"))) {
+        intruder.poll(Duration.ofMillis(100));
+      }
+      assertThat(status("rebuild-20").getMessage()).contains("client intruder");
+      assertThat(deploymentReplicas()).isZero();
+      for (int i = 0; i < 20; i++) {
+        intruder.poll(Duration.ofMillis(100));
+      }
+      assertThat(phase("rebuild-20")).isEqualTo(WatermarkResetPhase.Quiescing);
+    }
+
+    awaitPhase("rebuild-20", WatermarkResetPhase.AwaitingApproval);
+    WatermarkResetStatus planned = status("rebuild-20");
+    assertThat(planned.getPlan().getCurrentEpoch()).isEqualTo(epochBefore);
+    assertThat(planned.getPlan().getNewEpoch()).isEqualTo(epochBefore + 1);
+    assertThat(planned.getPlan().getPartitions()).extracting(PartitionPlan::getNewOffset).containsOnly(20L);
+    assertThat(epoch()).isEqualTo(epochBefore);
+    assertThat(rowCount()).isEqualTo(KEYS);
+
+    // An operator restart while the reset waits changes nothing about it.
+    fixture.stopOperator();
+    fixture.startOperator(HISTORY_LIMIT);
+    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+    assertThat(phase("rebuild-20")).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+
+    approve("rebuild-20");
+    awaitPhase("rebuild-20", WatermarkResetPhase.Completed);
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
+    Job job = fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("rebuild-20-reset").get();
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    assertThat(fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", "rebuild-20-reset").list()
+        .getItems()).hasSize(1);
+    assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+        .doesNotContainKey(ProjectionHold.ANNOTATION);
+
+    awaitCaughtUp();
+    assertThat(table()).isEqualTo(model(Map.of(0, 20L, 1, 20L, 2, 20L)));
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
+  }
+
+  @Test
+  void aDryRunPlansAndChangesNothing() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    Map<String, String> before = table();
+    reset("dry-earliest", "{type: earliest}", "rebuild: true\n  approval: Automatic\n  dryRun: true");
+
+    awaitPhase("dry-earliest", WatermarkResetPhase.Completed);
+    WatermarkResetStatus status = status("dry-earliest");
+    assertThat(status.getPlan().getPartitions()).extracting(PartitionPlan::getNewOffset).containsOnly(0L);
+    assertThat(status.getJobName()).isNull();
+    assertThat(status.getHistory()).extracting(h -> h.getPhase())
+        .containsExactly("Pending", "Quiescing", "Planned", "Resuming", "Completed");
+    assertThat(epoch()).isEqualTo(epochBefore);
+    awaitCaughtUp();
+    assertThat(table()).isEqualTo(before);
+  }
+
+  @Test
+  void aSecondResetWaitsItsTurnAndDeletingAResetMidwayLetsTheProjectionRun() throws Exception {
+    reset("first", "{type: latest}", "approval: Manual");
+    awaitPhase("first", WatermarkResetPhase.AwaitingApproval);
+    reset("second", "{type: latest}", "approval: Manual");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(status("second").getMessage()).contains("WatermarkReset first holds projection"));
+    assertThat(phase("second")).isEqualTo(WatermarkResetPhase.Pending);
+
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("first").delete();
+    awaitPhase("second", WatermarkResetPhase.AwaitingApproval);
+    assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+        .containsEntry(ProjectionHold.ANNOTATION, "second");
+
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("second").delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ProjectionHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
+  }
+
+  @Test
+  void aJobThatDiesFailsTheResetWithKubernetesReasonAndTheProjectionRunsAgain() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    reset("doomed", "{type: latest}", "approval: Automatic");
+    // Kill every pod of the Job as soon as it runs, until Kubernetes gives up (backoffLimit 2: three pods).
+    long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < until && phase("doomed") != WatermarkResetPhase.Failed) {
+      fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", "doomed-reset").list().getItems().stream()
+          .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+          .forEach(p -> kubelet.kill(NAMESPACE, p.getMetadata().getName()));
+      Thread.sleep(20);
+    }
+
+    WatermarkResetStatus status = status("doomed");
+    assertThat(status.getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(status.condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
+    assertThat(status.getMessage()).contains("Job doomed-reset failed (BackoffLimitExceeded)");
+    assertThat(epoch()).isEqualTo(epochBefore);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ProjectionHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
+  }
+
+  @Test
+  void finishedResetsBeyondTheHistoryLimitAreDeletedOldestFirst() {
+    for (String name : List.of("history-1", "history-2", "history-3")) {
+      reset(name, "{type: latest}", "approval: Automatic\n  dryRun: true");
+      awaitPhase(name, WatermarkResetPhase.Completed);
+    }
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("history-1").get())
+          .isNull();
+      assertThat(fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems())
+          .anySatisfy(e -> assertThat(e.getMessage()).contains("deleted finished WatermarkReset history-1"));
+    });
+    assertThat(phase("history-2")).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(phase("history-3")).isEqualTo(WatermarkResetPhase.Completed);
+  }
+
+  private static void reset(String name, String target, String extraSpec) {
+    String yaml = String.join("\n",
+        "apiVersion: reducer.io/v1alpha1",
+        "kind: WatermarkReset",
+        "metadata:",
+        "  name: " + name,
+        "  namespace: " + NAMESPACE,
+        "spec:",
+        "  projectionRef: {name: " + PROJECTION + "}",
+        "  target: " + target,
+        "  " + extraSpec);
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE)
+        .resource(YAML.unmarshal(yaml, WatermarkReset.class)).create();
+  }
+
+  private static void approve(String name) {
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      Map<String, String> annotations = new HashMap<>();
+      if (r.getMetadata().getAnnotations() != null) {
+        annotations.putAll(r.getMetadata().getAnnotations());
+      }
+      annotations.put("reducer.io/approve", "true");
+      r.getMetadata().setAnnotations(annotations);
+      return r;
+    });
+  }
+
+  private static WatermarkResetStatus status(String name) {
+    WatermarkReset reset = fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name).get();
+    return reset == null || reset.getStatus() == null ? new WatermarkResetStatus() : reset.getStatus();
+  }
+
+  private static WatermarkResetPhase phase(String name) {
+    return status(name).getPhase();
+  }
+
+  private static void awaitPhase(String name, WatermarkResetPhase phase) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(phase(name)).as("phase of %s (%s)", name, status(name).getMessage()).isEqualTo(phase));
+  }
+
+  private static Integer deploymentReplicas() {
+    var deployment = fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(PROJECTION + "-materializer")
+        .get();
+    return deployment == null ? null : deployment.getSpec().getReplicas();
+  }
+
+  private static String group() {
+    return "reducer." + NAMESPACE + "." + PROJECTION;
+  }
+
+  private static void produce(int events) {
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        "bootstrap.servers", fixture.kafka.bootstrapServers(), "acks", "all"),
+        new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < events; i++) {
+        String key = "wf-" + (i % KEYS);
+        long version = i / KEYS + 1;
+        String json = "{\"workflow_key\":\"" + key + "\",\"version\":" + version + ",\"state\":\"S" + version
+            + "\",\"namespace\":\"default\",\"tag\":\"t\",\"last_action\":\"a\",\"correlation_id\":\"" + key + "-"
+            + version + "\",\"committed_at\":\"2026-01-01T00:00:00Z\"}";
+        producer.send(new ProducerRecord<>(TOPIC, key, json));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Waits until the materializers have applied every record: the watermarks sum to the log end. */
+  private static void awaitCaughtUp() {
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+        assertThat(query("SELECT COALESCE(SUM(next_offset), 0) FROM projection_watermarks WHERE projection = '"
+            + PROJECTION + "'")).isEqualTo((long) EVENTS));
+  }
+
+  private static long epoch() throws Exception {
+    return query("SELECT COALESCE(MAX(epoch), 0) FROM projection_watermarks WHERE projection = '" + PROJECTION + "'");
+  }
+
+  private static long rowCount() throws Exception {
+    return query("SELECT COUNT(*) FROM " + TABLE);
+  }
+
+  private static long query(String sql) throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static Map<String, String> table() throws Exception {
+    Map<String, String> rows = new HashMap<>();
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT workflow_key, version, state FROM " + TABLE)) {
+      while (r.next()) {
+        rows.put(r.getString(1), r.getLong(2) + ":" + r.getString(3));
+      }
+    }
+    return rows;
+  }
+
+  /** Newest version per key among the records at or after {@code from} of each partition. */
+  private static Map<String, String> model(Map<Integer, Long> from) {
+    Map<String, Long> newest = new HashMap<>();
+    Map<String, String> model = new HashMap<>();
+    try (KafkaConsumer<String, String> reader = consumer("model-" + UUID.randomUUID(), "model")) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        partitions.add(new TopicPartition(TOPIC, p));
+      }
+      reader.assign(partitions);
+      reader.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+      long seen = 0;
+      long total = end.values().stream().mapToLong(Long::longValue).sum();
+      while (seen < total) {
+        for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(500))) {
+          seen++;
+          if (record.offset() < from.get(record.partition())) {
+            continue;
+          }
+          String value = record.value();
+          long version = Long.parseLong(value.replaceAll(".*\"version\":(\\d+).*", "$1"));
+          if (version > newest.getOrDefault(record.key(), Long.MIN_VALUE)) {
+            newest.put(record.key(), version);
+            model.put(record.key(), version + ":" + value.replaceAll(".*\"state\":\"([^\"]*)\".*", "$1"));
+          }
+        }
+      }
+    }
+    return model;
+  }
+
+  private static KafkaConsumer<String, String> consumer(String group, String clientId) {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.kafka.bootstrapServers());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static Connection connect() throws Exception {
+    return DriverManager.getConnection(fixture.postgres.jdbcUrl(), fixture.postgres.user(), fixture.postgres.password());
+  }
+}
