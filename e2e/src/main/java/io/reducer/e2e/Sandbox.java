@@ -2,59 +2,73 @@ package io.reducer.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
-import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.api.v1alpha1.common.ConditionStatus;
-import io.reducer.controller.app.OperatorConfig;
-import io.reducer.controller.app.ReducerOperator;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.controller.reset.ResetPlans;
 import io.reducer.testsupport.ProjectLayout;
 import io.reducer.testsupport.crd.CrdValidationResult;
 import io.reducer.testsupport.crd.CrdValidator;
 import io.reducer.testsupport.kafka.KafkaBroker;
-import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.kubernetes.PrinterTable;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.NewPartitions;
 
 /**
- * The local sandbox: a real Kafka broker, a real PostgreSQL server, a Kubernetes API (the mock server with the
- * committed CRDs) and the operator running against them. The examples are admitted through the CRDs' schema and
- * CEL rules, pointed at the local broker and database, and listed the way kubectl get prints them while the
- * operator fills in their status. Test infrastructure, not a product component: nothing here runs pods, so
- * the materializer Deployments the operator creates are not started.
+ * The local sandbox: the product on one machine, walked through a story from the runbooks. It starts the local
+ * cluster (a real Kafka broker and PostgreSQL, the Kubernetes API with the committed CRDs, a local kubelet that
+ * runs the workloads' pods as JVM processes, and the operator), admits the examples through the CRDs' schema and
+ * CEL rules, and then: drives state-committed traffic with poison records until the projection has caught up and
+ * the poison sits in the DLQ; previews and, once approved, replays the DLQ; resets the projection's watermarks
+ * with a rebuild; adds partitions and watches the materializers follow. Resources are printed the way kubectl get
+ * shows them. Test infrastructure, not a product component.
  *
- * <p>Usage: {@code Sandbox [--once]}. Without --once it keeps everything running until Ctrl-C.
+ * <p>Usage: {@code Sandbox [--once]}. Without --once it keeps running for exploration until Ctrl-C: YAML files
+ * put into {@code sandbox/apply/} are applied, and the tables are printed again whenever they change.
  */
 public final class Sandbox {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final KubernetesSerialization KUBE_YAML = new KubernetesSerialization();
 
   static final String NAMESPACE = "orders";
+  static final String PROJECTION = "workflow-projection";
+  static final int WORKFLOWS = 1_000;
   static final int EVENTS = 5_000;
-  private static final java.util.Set<String> ONE_SHOT_KINDS = java.util.Set.of("WatermarkReset", "DlqReplay");
+  static final int POISON = 40;
+  /** Partitions of the example's topics in the sandbox: fewer than in production, to fit a laptop. */
+  static final int PARTITIONS = 4;
+  static final int MORE_PARTITIONS = 6;
+  private static final Set<String> ONE_SHOT_KINDS = Set.of("WatermarkReset", "DlqReplay");
 
   private final PrintStream out;
+  private final List<String> failed = new ArrayList<>();
+  private String stateCommittedTopic;
+  private String dlqTopic;
 
   Sandbox(PrintStream out) {
     this.out = out;
@@ -65,116 +79,250 @@ public final class Sandbox {
     System.exit(new Sandbox(System.out).run(List.of(args).contains("--once")));
   }
 
-  /** Starts everything, applies and lists the examples; returns 0 when every step reached its expected state. */
+  /** Starts everything and walks the story; returns 0 when every step reached its expected state. */
   int run(boolean once) throws Exception {
     long t0 = System.nanoTime();
-    step("starting Kafka broker (KRaft, own JVM)");
-    try (KafkaBroker kafka = KafkaBroker.start()) {
-      step("  Kafka ready at " + kafka.bootstrapServers() + since(t0));
-      step("starting PostgreSQL");
-      try (PostgresServer postgres = PostgresServer.start()) {
-        step("  PostgreSQL ready at " + postgres.jdbcUrl() + since(t0));
-        step("starting Kubernetes API with the reducer.io CRDs");
-        try (MockKubernetes kubernetes = MockKubernetes.withCommittedCrds()) {
-          KubernetesClient client = kubernetes.client();
-          step("  API ready at " + client.getMasterUrl() + since(t0));
-          int refused = applyExamples(client, kafka, postgres);
-          boolean hostileRefused = showHostileInputIsRefused();
-          step("starting the operator (watching namespace " + NAMESPACE + ", probe interval 2s)");
-          PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-          OperatorConfig config = OperatorConfig.parse(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
-              "--leader-election", "false", "--probe-interval", "2s"), Map.of(), null);
-          try (ReducerOperator operator = new ReducerOperator(client, config, registry, Clock.systemUTC())) {
-            operator.start();
-            step("  operator started" + since(t0));
-            ReducerPipeline pipeline = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE)
-                .withName("workflows").get();
-            String topic = pipeline.getSpec().getTopics().getStateCommitted().getName();
-            step("producing " + EVENTS + " state-committed events to " + topic);
-            produce(kafka, topic);
-            boolean converged = awaitStatus(client, Duration.ofSeconds(60));
-            printTables(client, kubernetes.crds());
-            printDeployments(client);
-            if (refused > 0 || !hostileRefused || !converged) {
-              step("FAILED: " + refused + " example(s) refused" + (hostileRefused ? "" : ", hostile projection admitted")
-                  + (converged ? "" : ", the operator's status did not show the expected figures"));
-              return 1;
-            }
-            if (!once) {
-              step("running; press Ctrl-C to stop (Kafka " + kafka.bootstrapServers() + ", PostgreSQL "
-                  + postgres.jdbcUrl() + ", API " + client.getMasterUrl() + ", metrics: see docs/operator.md)");
-              CountDownLatch stop = new CountDownLatch(1);
-              Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-              stop.await();
-            }
-          }
-        }
+    step("starting the local cluster: Kafka broker (own JVM), PostgreSQL, Kubernetes API with the reducer.io CRDs, "
+        + "local kubelet, operator");
+    try (LocalCluster cluster = LocalCluster.start(NAMESPACE, "--probe-interval", "2s")) {
+      KubernetesClient client = cluster.client();
+      step("  Kafka " + cluster.kafka().bootstrapServers() + ", PostgreSQL " + cluster.postgres().jdbcUrl() + ", API "
+          + client.getMasterUrl() + since(t0));
+      int refused = applyExamples(client, cluster.kafka(), cluster.postgres());
+      expect("examples admitted", refused == 0);
+      expect("hostile projection refused", showHostileInputIsRefused());
+
+      chapter("1. Traffic: " + EVENTS + " state-committed events of " + WORKFLOWS + " workflows, and " + POISON
+          + " poison records");
+      SandboxTraffic.produce(cluster.kafka().clientProperties(), stateCommittedTopic, WORKFLOWS, EVENTS, POISON);
+      expect("projection caught up", await(client, "materializers catching up", Duration.ofSeconds(120),
+          () -> caughtUp(client, PARTITIONS)));
+      expect("poison in the DLQ", await(client, "poison records in the DLQ", Duration.ofSeconds(30),
+          () -> dlqDepth(cluster) == POISON));
+      step("  " + dlqDepth(cluster) + " records in " + dlqTopic + ", one per poison record, each with its error "
+          + "headers; " + rows(cluster) + " rows in workflow_projection");
+      printTables(client, cluster.kubernetes().crds());
+
+      chapter("2. DLQ: preview the poison, approve, replay it exactly once to a quarantine topic");
+      cluster.kafka().createTopic(QUARANTINE, 1);
+      apply(client, "DlqReplay", "quarantine-poison", "pipelineRef: {name: workflows}\n"
+          + "  target: {topic: " + QUARANTINE + "}\n  approval: Manual");
+      expect("replay previewed", await(client, "replay preview", Duration.ofSeconds(60),
+          () -> replayPhase(client).equals("AwaitingApproval")));
+      DlqReplay replay = client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("quarantine-poison").get();
+      if (replay.getStatus() != null && replay.getStatus().getPreview() != null) {
+        step("  preview: " + replay.getStatus().getPreview().getMatched() + " matched, by error type "
+            + replay.getStatus().getPreview().getByErrorType());
+      }
+      approve(client, DlqReplay.class, "quarantine-poison");
+      expect("replay succeeded", await(client, "replay", Duration.ofSeconds(90),
+          () -> replayPhase(client).equals("Succeeded")));
+      printTables(client, cluster.kubernetes().crds());
+
+      chapter("3. Watermark reset: rebuild workflow_projection from the earliest offsets");
+      apply(client, "WatermarkReset", "rebuild-sandbox", "projectionRef: {name: " + PROJECTION + "}\n"
+          + "  target: {type: earliest}\n  rebuild: true\n  approval: Manual");
+      expect("reset planned", await(client, "reset", Duration.ofSeconds(60),
+          () -> resetPhase(client).equals("AwaitingApproval")));
+      WatermarkReset reset = client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("rebuild-sandbox")
+          .get();
+      step("  plan: " + ResetPlans.summary(reset.getStatus().getPlan()) + "; the materializers are held at 0 while "
+          + "it waits for approval");
+      approve(client, WatermarkReset.class, "rebuild-sandbox");
+      expect("reset completed", await(client, "reset", Duration.ofSeconds(60),
+          () -> resetPhase(client).equals("Completed")));
+      expect("projection rebuilt", await(client, "materializers rebuilding", Duration.ofSeconds(120),
+          () -> caughtUp(client, PARTITIONS) && rows(cluster) == WORKFLOWS));
+      printTables(client, cluster.kubernetes().crds());
+
+      chapter("4. Partitions: " + stateCommittedTopic + " goes from " + PARTITIONS + " to " + MORE_PARTITIONS
+          + " partitions");
+      cluster.kafka().admin().createPartitions(Map.of(stateCommittedTopic, NewPartitions.increaseTo(MORE_PARTITIONS)))
+          .all().get();
+      expect("materializers follow the partitions", await(client, "scaling", Duration.ofSeconds(90),
+          () -> caughtUp(client, MORE_PARTITIONS)));
+      printTables(client, cluster.kubernetes().crds());
+      printDeployments(client);
+
+      if (!failed.isEmpty()) {
+        step("FAILED: " + String.join(", ", failed));
+        return 1;
+      }
+      step("every step reached its expected state" + since(t0));
+      if (!once) {
+        explore(cluster);
       }
     }
     step("stopped cleanly" + since(t0));
     return 0;
   }
 
-  /**
-   * Waits until the operator shows what a user should see: both connections of the pipeline reachable, the
-   * projection's partitions, its replicas capped by maxReplicas, the lag of the produced events, and the
-   * Deployment scaled to match.
-   */
-  boolean awaitStatus(KubernetesClient client, Duration timeout) throws InterruptedException {
+  private static final String QUARANTINE = "prod.workflows.evt.state-committed.v1.quarantine";
+
+  /** Until Ctrl-C: applies YAML files put into sandbox/apply/ and prints the tables whenever they change. */
+  private void explore(LocalCluster cluster) throws Exception {
+    Path inbox = ProjectLayout.root().resolve("sandbox").resolve("apply");
+    Files.createDirectories(inbox);
+    step("running; press Ctrl-C to stop. Put YAML files into " + inbox + " to apply them (namespace " + NAMESPACE
+        + "; the broker is " + cluster.kafka().bootstrapServers() + ")");
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    String lastTables = "";
+    while (!stop.await(3, java.util.concurrent.TimeUnit.SECONDS)) {
+      try (var files = Files.list(inbox)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            .collect(Collectors.toList())) {
+          try {
+            cluster.client().load(Files.newInputStream(file)).inNamespace(NAMESPACE).createOrReplace();
+            step("  applied " + file.getFileName());
+          } catch (RuntimeException e) {
+            step("  " + file.getFileName() + " refused: " + e.getMessage());
+          }
+          Files.move(file, file.resolveSibling(file.getFileName() + ".applied"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      String tables = tables(cluster.client(), cluster.kubernetes().crds());
+      if (!tables.equals(lastTables)) {
+        out.print(tables);
+        lastTables = tables;
+      }
+    }
+  }
+
+  /** Waits for a state, printing a line of progress whenever what the user would see changes. */
+  private boolean await(KubernetesClient client, String what, Duration timeout, BooleanSupplier done)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     String last = "";
     while (Instant.now().isBefore(deadline)) {
-      ReducerPipeline pipeline = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE)
-          .withName("workflows").get();
-      Projection projection = client.resources(Projection.class).inNamespace(NAMESPACE)
-          .withName("workflow-projection").get();
-      Deployment deployment = client.apps().deployments().inNamespace(NAMESPACE)
-          .withName("workflow-projection-materializer").get();
-      boolean connected = pipeline.getStatus() != null
-          && isTrue(pipeline.getStatus().condition("KafkaReachable").map(c -> c.getStatus()).orElse(null))
-          && isTrue(pipeline.getStatus().condition("DatabaseReachable").map(c -> c.getStatus()).orElse(null));
-      var status = projection.getStatus();
-      String now = status == null ? "no status yet" : "partitions=" + status.getPartitions() + " replicas="
-          + status.getReplicas() + " lag=" + status.getConsumerLag() + " health=" + status.getHealth()
-          + " deployment=" + (deployment == null ? "none" : deployment.getSpec().getReplicas());
+      String now = progress(client);
       if (!now.equals(last)) {
-        step("  workflow-projection: " + now);
+        step("  " + now);
         last = now;
       }
-      if (connected && status != null && Integer.valueOf(12).equals(status.getPartitions())
-          && Integer.valueOf(6).equals(status.getReplicas()) && Long.valueOf(EVENTS).equals(status.getConsumerLag())
-          && deployment != null && deployment.getSpec().getReplicas() == 6) {
-        step("  the operator shows 12 partitions, 6 materializers (maxReplicas) and " + EVENTS
-            + " records of lag; pods are not run here, so the lag stays");
-        return true;
+      try {
+        if (done.getAsBoolean()) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        // Not there yet (a table or a resource that does not exist yet).
       }
       Thread.sleep(500);
     }
+    step("  " + what + ": not reached in " + timeout.toSeconds() + " s");
     return false;
   }
 
-  private static boolean isTrue(ConditionStatus status) {
-    return status == ConditionStatus.True;
+  private static String progress(KubernetesClient client) {
+    Projection projection = client.resources(Projection.class).inNamespace(NAMESPACE).withName(PROJECTION).get();
+    var status = projection == null ? null : projection.getStatus();
+    String line = status == null ? PROJECTION + ": no status yet" : PROJECTION + ": partitions=" + status.getPartitions()
+        + " replicas=" + status.getReplicas() + " ready=" + status.getReadyReplicas() + " lag="
+        + status.getConsumerLag() + " health=" + status.getHealth()
+        + (status.getActiveReset() == null ? "" : " held by " + status.getActiveReset());
+    DlqReplay replay = client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("quarantine-poison").get();
+    if (replay != null && replay.getStatus() != null) {
+      line += "; dlqreplay " + replay.getStatus().getPhase();
+    }
+    WatermarkReset reset = client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("rebuild-sandbox")
+        .get();
+    if (reset != null && reset.getStatus() != null) {
+      line += "; watermarkreset " + reset.getStatus().getPhase();
+    }
+    return line;
   }
 
-  private void produce(KafkaBroker kafka, String topic) {
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientProperties(),
-        new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < EVENTS; i++) {
-        String key = "wf-" + (i % 1000);
-        producer.send(new ProducerRecord<>(topic, key, "{\"workflow_key\":\"" + key + "\",\"version\":"
-            + (i / 1000 + 1) + ",\"state\":{\"status\":\"PROCESSING\"},\"namespace\":\"orders\","
-            + "\"tag\":\"sandbox\",\"last_action\":\"advance\",\"correlation_id\":\"c-" + i + "\","
-            + "\"committed_at\":\"" + Instant.now() + "\"}"));
-      }
+  /** All partitions materialized by ready materializers: status shows the partitions, no lag, all pods ready. */
+  private static boolean caughtUp(KubernetesClient client, int partitions) {
+    var status = client.resources(Projection.class).inNamespace(NAMESPACE).withName(PROJECTION).get().getStatus();
+    return status != null && Integer.valueOf(partitions).equals(status.getPartitions())
+        && Long.valueOf(0).equals(status.getConsumerLag()) && status.getReplicas() != null
+        && status.getReplicas() > 0 && status.getReplicas().equals(status.getReadyReplicas());
+  }
+
+  private long dlqDepth(LocalCluster cluster) {
+    try {
+      return cluster.kafka().admin().listOffsets(partitions(cluster, dlqTopic)).all().get().values().stream()
+          .mapToLong(o -> o.offset()).sum();
+    } catch (Exception e) {
+      return -1;
     }
+  }
+
+  private static Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions(
+      LocalCluster cluster, String topic) throws Exception {
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+    cluster.kafka().admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        .forEach(p -> request.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+            org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    return request;
+  }
+
+  private static long rows(LocalCluster cluster) {
+    try (Connection c = DriverManager.getConnection(cluster.postgres().jdbcUrl(), cluster.postgres().user(),
+        cluster.postgres().password()); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM workflow_projection")) {
+      r.next();
+      return r.getLong(1);
+    } catch (java.sql.SQLException e) {
+      return -1;
+    }
+  }
+
+  private static String replayPhase(KubernetesClient client) {
+    DlqReplay replay = client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("quarantine-poison").get();
+    return replay == null || replay.getStatus() == null || replay.getStatus().getPhase() == null ? ""
+        : replay.getStatus().getPhase().name();
+  }
+
+  private static String resetPhase(KubernetesClient client) {
+    WatermarkReset reset = client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("rebuild-sandbox")
+        .get();
+    return reset == null || reset.getStatus() == null || reset.getStatus().getPhase() == null ? ""
+        : reset.getStatus().getPhase().name();
+  }
+
+  /** What kubectl apply of a small manifest would do, printed the way kubectl prints it. */
+  private void apply(KubernetesClient client, String kind, String name, String spec) {
+    String yaml = "apiVersion: reducer.io/v1alpha1\nkind: " + kind + "\nmetadata: {name: " + name + ", namespace: "
+        + NAMESPACE + "}\nspec:\n  " + spec + "\n";
+    step("$ kubectl apply -f - <<EOF\n" + yaml + "EOF");
+    client.resource(KUBE_YAML.unmarshal(yaml, GenericKubernetesResource.class)).create();
+    step("  " + kind.toLowerCase() + ".reducer.io/" + name + " created");
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void approve(KubernetesClient client, Class<T> type,
+      String name) {
+    step("$ kubectl annotate " + type.getSimpleName().toLowerCase() + " " + name + " reducer.io/approve=true");
+    client.resources(type).inNamespace(NAMESPACE).withName(name).edit(r -> {
+      Map<String, String> annotations = new HashMap<>();
+      if (r.getMetadata().getAnnotations() != null) {
+        annotations.putAll(r.getMetadata().getAnnotations());
+      }
+      annotations.put("reducer.io/approve", "true");
+      r.getMetadata().setAnnotations(annotations);
+      return r;
+    });
+  }
+
+  private void expect(String what, boolean reached) {
+    if (!reached) {
+      failed.add(what);
+    }
+  }
+
+  private void chapter(String title) {
+    out.println();
+    step(title);
   }
 
   private void printDeployments(KubernetesClient client) {
     out.println("$ kubectl get deployments -n " + NAMESPACE);
-    out.printf("%-36s %-9s%n", "NAME", "REPLICAS");
+    out.printf("%-36s %-9s %-6s%n", "NAME", "REPLICAS", "READY");
     client.apps().deployments().inNamespace(NAMESPACE).list().getItems().forEach(d ->
-        out.printf("%-36s %-9s%n", d.getMetadata().getName(), d.getSpec().getReplicas()));
+        out.printf("%-36s %-9s %-6s%n", d.getMetadata().getName(), d.getSpec().getReplicas(),
+            d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas()));
     out.println();
   }
 
@@ -229,10 +377,16 @@ public final class Sandbox {
     client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(secret)
         .endMetadata().withStringData(Map.of("username", postgres.user(), "password", postgres.password())).build())
         .createOr(existing -> existing.update());
-    spec.path("topics").forEach(topic -> kafka.createTopic(topic.path("name").asText(),
-        topic.path("partitions").asInt(1)));
+    ObjectNode topics = (ObjectNode) spec.path("topics");
+    for (String name : List.of("actions", "stateCommitted")) {
+      ((ObjectNode) topics.path(name)).put("partitions", PARTITIONS);
+    }
+    stateCommittedTopic = topics.path("stateCommitted").path("name").asText();
+    dlqTopic = topics.path("dlq").path("name").asText();
+    topics.forEach(topic -> kafka.createTopic(topic.path("name").asText(), topic.path("partitions").asInt(1)));
     step("  pipeline pointed at " + kafka.bootstrapServers() + " and 127.0.0.1:" + postgres.port()
-        + "; Secret " + secret + " and the topics created (the operator does not create topics yet)");
+        + "; Secret " + secret + " and the topics created, with " + PARTITIONS + " partitions instead of 12 to fit "
+        + "a laptop (the operator does not create topics yet)");
   }
 
   /** What a user sees when a resource carries a hostile identifier: refused before it is stored. */
@@ -250,17 +404,22 @@ public final class Sandbox {
   }
 
   void printTables(KubernetesClient client, List<CustomResourceDefinition> crds) {
+    out.print(tables(client, crds));
+  }
+
+  static String tables(KubernetesClient client, List<CustomResourceDefinition> crds) {
+    StringBuilder text = new StringBuilder();
     for (CustomResourceDefinition crd : crds) {
       String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
       List<JsonNode> items = new ArrayList<>();
       client.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list()
           .getItems().forEach(r -> items.add(YAML.valueToTree(r)));
-      out.println();
-      out.println("$ kubectl get " + crd.getSpec().getNames().getShortNames().get(0) + " -A");
-      out.print(new PrinterTable(crd).render(items, Instant.now(), true));
+      text.append("\n$ kubectl get ").append(crd.getSpec().getNames().getShortNames().get(0)).append(" -A\n");
+      text.append(new PrinterTable(crd).render(items, Instant.now(), true));
     }
-    out.println();
+    return text.append("\n").toString();
   }
+
 
   private void step(String message) {
     out.println("[sandbox] " + message);

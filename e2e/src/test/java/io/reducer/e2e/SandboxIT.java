@@ -8,13 +8,14 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command in its non-interactive mode: everything starts, the examples are admitted, and the
- * operator's status shows the pipeline connected and the projection's partitions, replicas and lag.
+ * The README's first command in its non-interactive mode: the local cluster starts, the examples are admitted, and
+ * the story runs to its end: traffic caught up with the poison in the DLQ, a previewed and approved replay, a
+ * watermark reset with rebuild, and materializers following a partition increase.
  */
 class SandboxIT {
 
   @Test
-  void startsEverythingAndTheOperatorFillsInTheStatusOfTheExamples() throws Exception {
+  void walksTheStoryAndEveryStepReachesItsExpectedState() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
     int status = new Sandbox(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(true);
@@ -26,9 +27,11 @@ class SandboxIT {
         .contains("projection.reducer.io/workflow-projection created")
         .contains("projection.reducer.io/hostile with spec.table \"x; DROP TABLE y\" refused: spec.table")
         .containsPattern("NAMESPACE +NAME +PARTITIONS +REPLICAS +READY +LAG +WM-LAG +HEALTH +AGE")
-        .contains("the operator shows 12 partitions, 6 materializers (maxReplicas) and 5000 records of lag")
-        .containsPattern("orders +workflow-projection +12 +6 +0 +5000 ")
-        .contains("workflow-projection-materializer     6")
+        .contains("40 records in prod.workflows.evt.state-committed.v1.dlq")
+        .containsPattern("orders +quarantine-poison +Succeeded +40 +40 +0 ")
+        .containsPattern("orders +rebuild-sandbox +workflow-projection +earliest +Completed +1 ")
+        .containsPattern("orders +workflow-projection +6 +6 +6 +0 ")
+        .contains("every step reached its expected state")
         .contains("stopped cleanly");
   }
 }
