@@ -1,15 +1,11 @@
 package io.reducer.controller.dlq;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.controller.kafka.CommittedOffset;
 import io.reducer.workloads.dlq.DlqReplayResult;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Progress of a running replay, read from what it commits. With every transaction the replay commits its DLQ
@@ -18,8 +14,6 @@ import java.util.TreeMap;
  * The counters are thereby exactly those of the committed records, whatever happens to the Job afterwards.
  */
 public final class ReplayCheckpoints {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReplayCheckpoints() {
   }
@@ -61,21 +55,7 @@ public final class ReplayCheckpoints {
   }
 
   private static DlqReplayResult.Progress decode(String metadata) {
-    if (metadata == null || metadata.isBlank()) {
-      return null;
-    }
-    try {
-      JsonNode node = JSON.readTree(metadata);
-      if (node == null || !node.path("matched").isNumber() || !node.path("replayed").isNumber()) {
-        return null;
-      }
-      Map<String, Long> skipped = new TreeMap<>();
-      node.path("skipped").properties().forEach(e -> skipped.put(e.getKey(), e.getValue().asLong()));
-      long skippedTotal = skipped.values().stream().mapToLong(Long::longValue).sum();
-      return new DlqReplayResult.Progress(node.get("matched").asLong(), node.get("replayed").asLong(), skippedTotal,
-          skipped, 0);
-    } catch (IOException e) {
-      return null;
-    }
+    return DlqReplayResult.Progress.fromOffsetMetadata(metadata);
   }
+
 }

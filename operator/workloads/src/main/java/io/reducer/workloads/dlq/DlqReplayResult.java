@@ -37,6 +37,20 @@ public record DlqReplayResult(Progress progress, String result, String message) 
     public static Progress none() {
       return new Progress(0, 0, 0, new TreeMap<>(), 0);
     }
+
+    /**
+     * The counters a running replay has committed, read from the metadata of one of its committed DLQ offsets;
+     * null when the metadata is not a replay checkpoint. Lets the operator show progress while the Job runs.
+     */
+    public static Progress fromOffsetMetadata(String metadata) {
+      ReplayCheckpoint checkpoint = ReplayCheckpoint.decode(metadata);
+      if (checkpoint == null) {
+        return null;
+      }
+      Map<String, Long> skipped = new TreeMap<>(checkpoint.skipped() == null ? Map.of() : checkpoint.skipped());
+      return new Progress(checkpoint.matched(), checkpoint.replayed(),
+          skipped.values().stream().mapToLong(Long::longValue).sum(), skipped, 0);
+    }
   }
 
   public boolean succeeded() {
