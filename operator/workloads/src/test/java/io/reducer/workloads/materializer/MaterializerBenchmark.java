@@ -80,7 +80,13 @@ public final class MaterializerBenchmark {
     System.out.printf("settings: %d partitions, %,d records, %,d keys, --max-records %s, poll timeout 100 ms%n",
         PARTITIONS, records, keys, MAX_RECORDS);
 
-    Drain drain = drain();
+    // A fresh JVM spends a good part of its first seconds compiling (C2 took 2.8 of 6.9 CPU seconds of one
+    // drain): a short drain first, reported as well, so the measured one shows the materializer as it runs for days.
+    Drain cold = drain("warmup", records / 5);
+    System.out.printf("warm-up drain, fresh JVM: %,.0f events/s (%,d events in %.2f s)%n", cold.rate(),
+        cold.events(), cold.seconds());
+    System.out.println("warm-up drain CPU: " + cold.cpu());
+    Drain drain = drain("drain", records);
     System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records; "
         + "duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(), drain.meanBatch(),
         drain.duplicates());
@@ -95,6 +101,7 @@ public final class MaterializerBenchmark {
       return; // drain and raw only: a quicker comparison of variants
     }
     // The earlier phases left a million dead row versions; clean them now so autovacuum does not run during it.
+    cluster.execute("VACUUM ANALYZE bench_warmup_projection");
     cluster.execute("VACUUM ANALYZE bench_drain_projection");
     cluster.execute("VACUUM ANALYZE bench_raw");
     cluster.execute("CHECKPOINT");
@@ -110,24 +117,29 @@ public final class MaterializerBenchmark {
     }
   }
 
-  /** Prefills a topic, then times the materializer from its first commit to every watermark at log end. */
-  private Drain drain() throws Exception {
-    String topic = "bench-drain";
+  /**
+   * Prefills a topic with {@code count} events, then times a new materializer from its first commit to every
+   * watermark at log end.
+   */
+  private Drain drain(String name, long count) throws Exception {
+    String topic = "bench-" + name;
+    String projection = "bench_" + name;
+    String table = projection + "_projection";
     cluster.createTopics(topic, PARTITIONS);
     long fillStart = System.nanoTime();
     try (KafkaProducer<String, String> producer = bulkProducer()) {
-      for (long i = 0; i < records; i++) {
+      for (long i = 0; i < count; i++) {
         StateCommitted row = events.row(i, events.prefillTime(i));
         producer.send(TestEvents.raw(topic, row.workflowKey(), BenchEvents.json(row), row.correlationId()));
       }
       producer.flush();
     }
-    System.out.printf("prefill: %,d records in %.1f s%n", records, (System.nanoTime() - fillStart) / 1e9);
-    checkPartitioning(topic);
+    System.out.printf("prefill: %,d records in %.1f s%n", count, (System.nanoTime() - fillStart) / 1e9);
+    checkPartitioning(topic, count);
     cluster.execute("CHECKPOINT");
 
-    Map<String, String> env = cluster.env(topic, "bench_drain", "bench_drain_projection");
-    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), "bench_drain");
+    Map<String, String> env = cluster.env(topic, projection, table);
+    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), projection);
         InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
       long first = 0;
       long firstCount = 0;
@@ -143,20 +155,20 @@ public final class MaterializerBenchmark {
           cpuAtFirst = cpu.snapshot();
           pollerAtFirst = THREADS.getCurrentThreadCpuTime();
         }
-        if (done >= records) {
+        if (done >= count) {
           // This thread polls the watermarks; its share of the JVM's figure is the benchmark's, not the materializer's.
-          String cpuPerEvent = CpuMeter.perEvent(cpuAtFirst, cpu.snapshot(), records - firstCount)
+          String cpuPerEvent = CpuMeter.perEvent(cpuAtFirst, cpu.snapshot(), count - firstCount)
               + String.format(" (of the JVM's: watermark poller %.1f)",
-                  (THREADS.getCurrentThreadCpuTime() - pollerAtFirst) / 1e3 / (records - firstCount));
+                  (THREADS.getCurrentThreadCpuTime() - pollerAtFirst) / 1e3 / (count - firstCount));
           Map<String, Double> metrics = samples(materializer.metrics().scrape());
           double batches = metrics.get("projection_materializer_batch_size_count");
           double mean = metrics.get("projection_materializer_batch_size_sum") / batches;
-          checkProjection("bench_drain_projection");
-          return new Drain(records - firstCount, (now - first) / 1e9, mean,
+          checkProjection(table, count);
+          return new Drain(count - firstCount, (now - first) / 1e9, mean,
               metrics.get("projection_materializer_duplicate_events_skipped_total"), cpuPerEvent);
         }
         if (now > deadline || materializer.exitCode.isDone()) {
-          throw new IllegalStateException("materializer did not drain the topic: " + done + " of " + records);
+          throw new IllegalStateException("materializer did not drain the topic: " + done + " of " + count);
         }
         Thread.sleep(10);
       }
@@ -194,7 +206,7 @@ public final class MaterializerBenchmark {
       // rows, which the rate leaves out.
       System.out.println("raw CPU: " + CpuMeter.perEvent(cpuBefore, cpu.snapshot(), records));
     }
-    checkProjection("bench_raw");
+    checkProjection("bench_raw", records);
     return records / (nanos / 1e9);
   }
 
@@ -314,9 +326,9 @@ public final class MaterializerBenchmark {
   }
 
   /** The default partitioner must put each key where {@link BenchEvents#partition} says, or the raw phase differs. */
-  private void checkPartitioning(String topic) {
+  private void checkPartitioning(String topic, long count) {
     long[] expected = new long[PARTITIONS];
-    for (long i = 0; i < records; i++) {
+    for (long i = 0; i < count; i++) {
       expected[events.partition(events.key(i))]++;
     }
     Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
@@ -329,11 +341,11 @@ public final class MaterializerBenchmark {
   }
 
   /** Every key present at its last version: the run measured correct work. */
-  private void checkProjection(String table) {
+  private void checkProjection(String table, long count) {
     long wrong = Long.parseLong(scalar("SELECT count(*) FROM " + table + " WHERE version <> "
-        + "(" + (records - 1) + " - right(workflow_key, 7)::bigint) / " + keys + " + 1"));
+        + "(" + (count - 1) + " - right(workflow_key, 7)::bigint) / " + keys + " + 1"));
     long rows = Long.parseLong(scalar("SELECT count(*) FROM " + table));
-    if (wrong != 0 || rows != Math.min(keys, records)) {
+    if (wrong != 0 || rows != Math.min(keys, count)) {
       throw new IllegalStateException(table + ": " + rows + " rows, " + wrong + " at a wrong version");
     }
   }
