@@ -161,15 +161,17 @@ public final class Materializer {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     // Decoding needs only the record bytes: while the database writes one partition's batch, the next ones are
     // decoded on the decoding thread. Writes and commits stay on this thread, in the same order as before.
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> fresh = new HashMap<>();
     Map<TopicPartition, Future<DecodedBatch>> decoded = new HashMap<>();
     for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> fresh = fresh(partition, records.records(partition));
-      decoded.put(partition, decoding.submit(() -> DecodedBatch.of(decoder, fresh)));
+      List<ConsumerRecord<byte[], byte[]>> batch = fresh(partition, records.records(partition));
+      fresh.put(partition, batch);
+      decoded.put(partition, decoding.submit(() -> DecodedBatch.of(decoder, batch)));
     }
     long done = 0;
     for (TopicPartition partition : records.partitions()) {
       try {
-        applyPartition(partition, decoded.get(partition), commits);
+        applyPartition(partition, decoded.get(partition), fresh.get(partition), commits);
       } catch (FencedException e) {
         throw new FencedException(e.getMessage(), records.count() - done);
       }
@@ -178,7 +180,8 @@ public final class Materializer {
     // Positions can pass the watermark without records (transaction markers): move the watermark along.
     for (TopicPartition partition : new ArrayList<>(owned.keySet())) {
       if (!records.partitions().contains(partition)) {
-        applyPartition(partition, CompletableFuture.completedFuture(DecodedBatch.of(decoder, List.of())), commits);
+        applyPartition(partition, CompletableFuture.completedFuture(DecodedBatch.of(decoder, List.of())), List.of(),
+            commits);
       }
     }
     if (!commits.isEmpty()) {
@@ -208,13 +211,14 @@ public final class Materializer {
   }
 
   private void applyPartition(TopicPartition partition, Future<DecodedBatch> decoded,
-      Map<TopicPartition, OffsetAndMetadata> commits) throws FencedException {
+      List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> commits)
+      throws FencedException {
     Watermark expected = owned.get(partition);
     if (expected == null) {
       return; // revoked or waiting for its position: it is sought from the database before reading again
     }
     long newNext = consumer.position(partition, KAFKA_CALL_TIMEOUT);
-    DecodedBatch batch = await(decoded);
+    DecodedBatch batch = await(decoded, records);
     List<ConsumerRecord<byte[], byte[]>> fresh = batch.records();
     if (fresh.isEmpty() && newNext <= expected.nextOffset()) {
       return;
@@ -248,7 +252,14 @@ public final class Materializer {
     }
   }
 
-  private static DecodedBatch await(Future<DecodedBatch> decoded) {
+  /**
+   * The decoded batch. If the decoding thread has not started on it (on a busy machine it may wait for a core),
+   * this thread decodes it rather than wait for that thread to be scheduled.
+   */
+  private DecodedBatch await(Future<DecodedBatch> decoded, List<ConsumerRecord<byte[], byte[]>> fresh) {
+    if (!decoded.isDone() && decoded.cancel(false)) {
+      return DecodedBatch.of(decoder, fresh);
+    }
     try {
       return decoded.get();
     } catch (InterruptedException e) {
