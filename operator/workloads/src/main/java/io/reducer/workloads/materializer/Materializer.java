@@ -9,7 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -46,6 +51,13 @@ public final class Materializer {
   private final DeadLetterPublisher deadLetters;
   private final WatermarkStore watermarks;
   private final PartitionBatchProcessor processor;
+  private final StateCommittedDecoder decoder = new StateCommittedDecoder();
+  /** One thread that decodes the next partitions' batches while this loop waits for the database. */
+  private final ExecutorService decoding = Executors.newSingleThreadExecutor(task -> {
+    Thread thread = new Thread(task, "materializer-decode");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final MaterializerMetrics metrics;
   private final MaterializerStatus status;
   private final AutoCloseable http;
@@ -147,20 +159,29 @@ public final class Materializer {
 
   private void apply(ConsumerRecords<byte[], byte[]> records) throws FencedException {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    // Decoding needs only the record bytes: while the database writes one partition's batch, the next ones are
+    // decoded on the decoding thread. Writes and commits stay on this thread, in the same order as before.
+    Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> fresh = new HashMap<>();
+    Map<TopicPartition, Future<DecodedBatch>> decoded = new HashMap<>();
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> batch = fresh(partition, records.records(partition));
+      fresh.put(partition, batch);
+      decoded.put(partition, decoding.submit(() -> DecodedBatch.of(decoder, batch)));
+    }
     long done = 0;
     for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
       try {
-        applyPartition(partition, batch, commits);
+        applyPartition(partition, decoded.get(partition), fresh.get(partition), commits);
       } catch (FencedException e) {
         throw new FencedException(e.getMessage(), records.count() - done);
       }
-      done += batch.size();
+      done += records.records(partition).size();
     }
     // Positions can pass the watermark without records (transaction markers): move the watermark along.
     for (TopicPartition partition : new ArrayList<>(owned.keySet())) {
       if (!records.partitions().contains(partition)) {
-        applyPartition(partition, List.of(), commits);
+        applyPartition(partition, CompletableFuture.completedFuture(DecodedBatch.of(decoder, List.of())), List.of(),
+            commits);
       }
     }
     if (!commits.isEmpty()) {
@@ -172,25 +193,39 @@ public final class Materializer {
     }
   }
 
-  private void applyPartition(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> batch,
-      Map<TopicPartition, OffsetAndMetadata> commits) throws FencedException {
+  /**
+   * The records at or after the partition's watermark; none when its position is not loaded. Only this
+   * partition's own batch or a rebalance (inside poll) changes its watermark, so it still holds when the batch
+   * is applied.
+   */
+  private List<ConsumerRecord<byte[], byte[]>> fresh(TopicPartition partition,
+      List<ConsumerRecord<byte[], byte[]>> batch) {
+    Watermark expected = owned.get(partition);
+    List<ConsumerRecord<byte[], byte[]>> fresh = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : batch) {
+      if (expected != null && record.offset() >= expected.nextOffset()) {
+        fresh.add(record);
+      }
+    }
+    return fresh;
+  }
+
+  private void applyPartition(TopicPartition partition, Future<DecodedBatch> decoded,
+      List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> commits)
+      throws FencedException {
     Watermark expected = owned.get(partition);
     if (expected == null) {
       return; // revoked or waiting for its position: it is sought from the database before reading again
     }
     long newNext = consumer.position(partition, KAFKA_CALL_TIMEOUT);
-    List<ConsumerRecord<byte[], byte[]>> fresh = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : batch) {
-      if (record.offset() >= expected.nextOffset()) {
-        fresh.add(record);
-      }
-    }
+    DecodedBatch batch = await(decoded, records);
+    List<ConsumerRecord<byte[], byte[]>> fresh = batch.records();
     if (fresh.isEmpty() && newNext <= expected.nextOffset()) {
       return;
     }
     long started = System.nanoTime();
     try {
-      BatchOutcome outcome = processor.process(database.connection(), partition.partition(), fresh, expected, newNext);
+      BatchOutcome outcome = processor.process(database.connection(), partition.partition(), batch, expected, newNext);
       database.answered();
       owned.put(partition, new Watermark(newNext, expected.epoch()));
       highestSeen.merge(partition, newNext, Math::max);
@@ -214,6 +249,24 @@ public final class Materializer {
     } catch (FencedException e) {
       database.answered();
       throw e;
+    }
+  }
+
+  /**
+   * The decoded batch. If the decoding thread has not started on it (on a busy machine it may wait for a core),
+   * this thread decodes it rather than wait for that thread to be scheduled.
+   */
+  private DecodedBatch await(Future<DecodedBatch> decoded, List<ConsumerRecord<byte[], byte[]>> fresh) {
+    if (!decoded.isDone() && decoded.cancel(false)) {
+      return DecodedBatch.of(decoder, fresh);
+    }
+    try {
+      return decoded.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while decoding a batch", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("decoding a batch failed", e.getCause());
     }
   }
 
@@ -276,6 +329,7 @@ public final class Materializer {
   }
 
   private void closeQuietly() {
+    decoding.shutdownNow();
     try {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.reducer.workloads.materializer;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Applies one partition's records of one poll in one transaction: upsert the newest version per key, send poison
@@ -21,9 +19,6 @@ import org.apache.kafka.common.header.Header;
  */
 final class PartitionBatchProcessor {
 
-  private static final String CORRELATION_HEADER = "correlation-id";
-
-  private final StateCommittedDecoder decoder = new StateCommittedDecoder();
   private final ProjectionUpsert upsert;
   private final WatermarkStore watermarks;
   private final DeadLetterPublisher deadLetters;
@@ -38,29 +33,15 @@ final class PartitionBatchProcessor {
    * Runs and commits the batch. On any exception the caller rolls back; nothing of the batch is then visible,
    * except DLQ records already acknowledged (sent again when the batch is retried).
    */
-  BatchOutcome process(Connection connection, int partition, List<ConsumerRecord<byte[], byte[]>> records,
-      Watermark expected, long newNext)
+  BatchOutcome process(Connection connection, int partition, DecodedBatch batch, Watermark expected, long newNext)
       throws SQLException, DeadLetterException, FencedException, WatermarkMovedException {
-    List<StateCommitted> events = new ArrayList<>();
-    List<DeadLetter> letters = new ArrayList<>();
-    Map<Long, ConsumerRecord<byte[], byte[]>> byOffset = new HashMap<>();
-    Instant newest = null;
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      byOffset.put(record.offset(), record);
-      try {
-        StateCommitted event = decoder.decode(record.offset(), record.key(), record.value());
-        events.add(event);
-        if (event.committedAt() != null && (newest == null || event.committedAt().isAfter(newest))) {
-          newest = event.committedAt();
-        }
-      } catch (PoisonRecordException e) {
-        letters.add(new DeadLetter(record, e, correlationHeader(record)));
-      }
-    }
-    LatestPerKey.Result latest = LatestPerKey.of(events);
+    List<ConsumerRecord<byte[], byte[]>> records = batch.records();
+    List<DeadLetter> letters = new ArrayList<>(batch.letters());
+    Instant newest = batch.newest();
+    LatestPerKey.Result latest = batch.latest();
     Set<String> rejected = new HashSet<>();
     Set<String> applied = latest.latest().isEmpty()
-        ? Set.of() : applyIsolatingRejects(connection, latest.latest(), byOffset, letters, rejected);
+        ? Set.of() : applyIsolatingRejects(connection, latest.latest(), records, letters, rejected);
     int duplicates = 0;
     for (Map.Entry<String, Integer> rows : latest.rowsPerKey().entrySet()) {
       String key = rows.getKey();
@@ -88,7 +69,7 @@ final class PartitionBatchProcessor {
 
   /** One statement for the batch; only if the database rejects it, row by row to find the bad rows. */
   private Set<String> applyIsolatingRejects(Connection connection, List<StateCommitted> rows,
-      Map<Long, ConsumerRecord<byte[], byte[]>> byOffset, List<DeadLetter> letters, Set<String> rejected)
+      List<ConsumerRecord<byte[], byte[]>> records, List<DeadLetter> letters, Set<String> rejected)
       throws SQLException {
     Savepoint whole = connection.setSavepoint();
     try {
@@ -100,6 +81,10 @@ final class PartitionBatchProcessor {
         throw e;
       }
       connection.rollback(whole);
+    }
+    Map<Long, ConsumerRecord<byte[], byte[]>> byOffset = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      byOffset.put(record.offset(), record);
     }
     Set<String> applied = new HashSet<>();
     for (StateCommitted row : rows) {
@@ -114,16 +99,12 @@ final class PartitionBatchProcessor {
         connection.rollback(one);
         rejected.add(row.workflowKey());
         ConsumerRecord<byte[], byte[]> record = byOffset.get(row.offset());
-        String correlation = correlationHeader(record) != null ? correlationHeader(record) : row.correlationId();
+        String header = DeadLetter.correlationHeader(record);
+        String correlation = header != null ? header : row.correlationId();
         letters.add(new DeadLetter(record, new PoisonRecordException(PoisonRecordException.DATABASE_REJECTED,
             "database rejected the row: " + e.getMessage(), e), correlation));
       }
     }
     return applied;
-  }
-
-  private static String correlationHeader(ConsumerRecord<byte[], byte[]> record) {
-    Header header = record.headers().lastHeader(CORRELATION_HEADER);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

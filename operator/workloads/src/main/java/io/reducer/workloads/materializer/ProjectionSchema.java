@@ -13,6 +13,13 @@ import java.sql.Statement;
 public final class ProjectionSchema {
 
   public static final String WATERMARKS = "projection_watermarks";
+  /**
+   * Every event of a key rewrites its row, and only the primary key is indexed: with half of each page left
+   * free the new version fits beside the old one (a HOT update), so the index is not touched and pruning reclaims
+   * the old version in place. At the default 100 nearly every update moved the row to another page and added an
+   * index entry; the benchmark measured 6.0 instead of 10.0 CPU microseconds of PostgreSQL per row.
+   */
+  static final int FILLFACTOR = 50;
   /** Serializes concurrent startups: CREATE TABLE IF NOT EXISTS races on the catalog otherwise. */
   private static final long DDL_LOCK = 0x7265647563657231L;
 
@@ -45,7 +52,8 @@ public final class ProjectionSchema {
           + "last_action text, "
           + "correlation_id text, "
           + "committed_at timestamptz, "
-          + "updated_at timestamptz NOT NULL DEFAULT now())");
+          + "updated_at timestamptz NOT NULL DEFAULT now()) "
+          + "WITH (fillfactor = " + FILLFACTOR + ")");
       ddl.execute("CREATE TABLE IF NOT EXISTS " + watermarks + " ("
           + "projection text NOT NULL, "
           + "partition int NOT NULL, "

@@ -1,5 +1,7 @@
 package io.reducer.workloads.materializer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +34,7 @@ public final class MaterializerBenchmark {
   private static final String MAX_RECORDS = "5000";
   /** Events sent in the lag phase's first seconds are not counted: new topic, new consumer, empty table. */
   private static final int LAG_WARMUP_SECONDS = 10;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+)\\{[^}]*\\} (\\S+)$");
 
   private final TestCluster cluster;
@@ -40,6 +43,7 @@ public final class MaterializerBenchmark {
   private final int lagRate;
   private final int lagSeconds;
   private final BenchEvents events;
+  private CpuMeter cpu;
 
   private MaterializerBenchmark(TestCluster cluster, int records, int keys, int lagRate, int lagSeconds) {
     this.cluster = cluster;
@@ -52,7 +56,7 @@ public final class MaterializerBenchmark {
 
   /**
    * Optional arguments: records, distinct keys, offered rate, measured lag seconds after the warm-up (defaults
-   * 1,000,000 100,000 20,000 20).
+   * 1,000,000 100,000 20,000 20; 0 lag seconds skips the lag phase).
    */
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -72,20 +76,32 @@ public final class MaterializerBenchmark {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
         AppInfoParser.getVersion(), scalar("SELECT version()"));
+    cpu = new CpuMeter(CpuMeter.postmaster(scalar("SHOW data_directory")));
     System.out.printf("settings: %d partitions, %,d records, %,d keys, --max-records %s, poll timeout 100 ms%n",
         PARTITIONS, records, keys, MAX_RECORDS);
 
-    Drain drain = drain();
+    // A fresh JVM spends a good part of its first seconds compiling (C2 took 2.8 of 6.9 CPU seconds of one
+    // drain): a short drain first, reported as well, so the measured one shows the materializer as it runs for days.
+    Drain cold = drain("warmup", records / 5);
+    System.out.printf("warm-up drain, fresh JVM: %,.0f events/s (%,d events in %.2f s)%n", cold.rate(),
+        cold.events(), cold.seconds());
+    System.out.println("warm-up drain CPU: " + cold.cpu());
+    Drain drain = drain("drain", records);
     System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records; "
         + "duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(), drain.meanBatch(),
         drain.duplicates());
+    System.out.println("drain CPU: " + drain.cpu());
 
     int batch = (int) Math.max(1, Math.round(drain.meanBatch()));
     double raw = raw(batch);
     System.out.printf("raw upsert: %,.0f rows/s (batches of %d, one transaction each)%n", raw, batch);
     System.out.printf("ratio materializer/raw: %.0f %%%n", 100 * drain.rate() / raw);
 
+    if (lagSeconds == 0) {
+      return; // drain and raw only: a quicker comparison of variants
+    }
     // The earlier phases left a million dead row versions; clean them now so autovacuum does not run during it.
+    cluster.execute("VACUUM ANALYZE bench_warmup_projection");
     cluster.execute("VACUUM ANALYZE bench_drain_projection");
     cluster.execute("VACUUM ANALYZE bench_raw");
     cluster.execute("CHECKPOINT");
@@ -95,33 +111,40 @@ public final class MaterializerBenchmark {
         lag[5]);
   }
 
-  private record Drain(long events, double seconds, double meanBatch, double duplicates) {
+  private record Drain(long events, double seconds, double meanBatch, double duplicates, String cpu) {
     double rate() {
       return events / seconds;
     }
   }
 
-  /** Prefills a topic, then times the materializer from its first commit to every watermark at log end. */
-  private Drain drain() throws Exception {
-    String topic = "bench-drain";
+  /**
+   * Prefills a topic with {@code count} events, then times a new materializer from its first commit to every
+   * watermark at log end.
+   */
+  private Drain drain(String name, long count) throws Exception {
+    String topic = "bench-" + name;
+    String projection = "bench_" + name;
+    String table = projection + "_projection";
     cluster.createTopics(topic, PARTITIONS);
     long fillStart = System.nanoTime();
     try (KafkaProducer<String, String> producer = bulkProducer()) {
-      for (long i = 0; i < records; i++) {
+      for (long i = 0; i < count; i++) {
         StateCommitted row = events.row(i, events.prefillTime(i));
         producer.send(TestEvents.raw(topic, row.workflowKey(), BenchEvents.json(row), row.correlationId()));
       }
       producer.flush();
     }
-    System.out.printf("prefill: %,d records in %.1f s%n", records, (System.nanoTime() - fillStart) / 1e9);
-    checkPartitioning(topic);
+    System.out.printf("prefill: %,d records in %.1f s%n", count, (System.nanoTime() - fillStart) / 1e9);
+    checkPartitioning(topic, count);
     cluster.execute("CHECKPOINT");
 
-    Map<String, String> env = cluster.env(topic, "bench_drain", "bench_drain_projection");
-    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), "bench_drain");
+    Map<String, String> env = cluster.env(topic, projection, table);
+    try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), projection);
         InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
       long first = 0;
       long firstCount = 0;
+      Map<String, Map<Long, Long>> cpuAtFirst = null;
+      long pollerAtFirst = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (true) {
         long now = System.nanoTime();
@@ -129,17 +152,23 @@ public final class MaterializerBenchmark {
         if (first == 0 && done > 0) {
           first = now;
           firstCount = done;
+          cpuAtFirst = cpu.snapshot();
+          pollerAtFirst = THREADS.getCurrentThreadCpuTime();
         }
-        if (done >= records) {
+        if (done >= count) {
+          // This thread polls the watermarks; its share of the JVM's figure is the benchmark's, not the materializer's.
+          String cpuPerEvent = CpuMeter.perEvent(cpuAtFirst, cpu.snapshot(), count - firstCount)
+              + String.format(" (of the JVM's: watermark poller %.1f)",
+                  (THREADS.getCurrentThreadCpuTime() - pollerAtFirst) / 1e3 / (count - firstCount));
           Map<String, Double> metrics = samples(materializer.metrics().scrape());
           double batches = metrics.get("projection_materializer_batch_size_count");
           double mean = metrics.get("projection_materializer_batch_size_sum") / batches;
-          checkProjection("bench_drain_projection");
-          return new Drain(records - firstCount, (now - first) / 1e9, mean,
-              metrics.get("projection_materializer_duplicate_events_skipped_total"));
+          checkProjection(table, count);
+          return new Drain(count - firstCount, (now - first) / 1e9, mean,
+              metrics.get("projection_materializer_duplicate_events_skipped_total"), cpuPerEvent);
         }
         if (now > deadline || materializer.exitCode.isDone()) {
-          throw new IllegalStateException("materializer did not drain the topic: " + done + " of " + records);
+          throw new IllegalStateException("materializer did not drain the topic: " + done + " of " + count);
         }
         Thread.sleep(10);
       }
@@ -148,7 +177,10 @@ public final class MaterializerBenchmark {
 
   /** The same rows, the same statement and batch size, straight into PostgreSQL: only database time counts. */
   private double raw(int batch) throws SQLException {
-    cluster.execute("CREATE TABLE bench_raw (LIKE bench_drain_projection INCLUDING ALL)");
+    try (Connection connection = cluster.postgres.connect()) {
+      connection.setAutoCommit(false);
+      ProjectionSchema.create(connection, "public", "bench_raw");
+    }
     cluster.execute("CHECKPOINT");
     ProjectionUpsert upsert = new ProjectionUpsert("public", "bench_raw");
     List<List<StateCommitted>> pending = new ArrayList<>();
@@ -156,6 +188,7 @@ public final class MaterializerBenchmark {
       pending.add(new ArrayList<>());
     }
     long nanos = 0;
+    Map<String, Map<Long, Long>> cpuBefore = cpu.snapshot();
     try (Connection connection = cluster.postgres.connect()) {
       connection.setAutoCommit(false);
       for (long i = 0; i < records; i++) {
@@ -169,8 +202,11 @@ public final class MaterializerBenchmark {
       for (List<StateCommitted> rows : pending) {
         nanos += write(connection, upsert, rows);
       }
+      // Before the connection closes, while its backend still counts. This JVM's share includes generating the
+      // rows, which the rate leaves out.
+      System.out.println("raw CPU: " + CpuMeter.perEvent(cpuBefore, cpu.snapshot(), records));
     }
-    checkProjection("bench_raw");
+    checkProjection("bench_raw", records);
     return records / (nanos / 1e9);
   }
 
@@ -290,9 +326,9 @@ public final class MaterializerBenchmark {
   }
 
   /** The default partitioner must put each key where {@link BenchEvents#partition} says, or the raw phase differs. */
-  private void checkPartitioning(String topic) {
+  private void checkPartitioning(String topic, long count) {
     long[] expected = new long[PARTITIONS];
-    for (long i = 0; i < records; i++) {
+    for (long i = 0; i < count; i++) {
       expected[events.partition(events.key(i))]++;
     }
     Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
@@ -305,11 +341,11 @@ public final class MaterializerBenchmark {
   }
 
   /** Every key present at its last version: the run measured correct work. */
-  private void checkProjection(String table) {
+  private void checkProjection(String table, long count) {
     long wrong = Long.parseLong(scalar("SELECT count(*) FROM " + table + " WHERE version <> "
-        + "(" + (records - 1) + " - right(workflow_key, 7)::bigint) / " + keys + " + 1"));
+        + "(" + (count - 1) + " - right(workflow_key, 7)::bigint) / " + keys + " + 1"));
     long rows = Long.parseLong(scalar("SELECT count(*) FROM " + table));
-    if (wrong != 0 || rows != Math.min(keys, records)) {
+    if (wrong != 0 || rows != Math.min(keys, count)) {
       throw new IllegalStateException(table + ": " + rows + " rows, " + wrong + " at a wrong version");
     }
   }

@@ -77,6 +77,8 @@ class MaterializerIT {
     }
     cluster.query("SELECT count(*) FROM pg_indexes WHERE tablename = 'projection_watermarks' "
         + "AND indexdef LIKE '%(updated_at)%'", rows -> assertThat(rows.getInt(1)).isEqualTo(1));
+    cluster.query("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'normal_projection'",
+        rows -> assertThat(rows.getString(1)).isEqualTo("fillfactor=50"));
   }
 
   @Test

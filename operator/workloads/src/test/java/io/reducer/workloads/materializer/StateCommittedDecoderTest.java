@@ -30,6 +30,16 @@ class StateCommittedDecoderTest {
   }
 
   @Test
+  void unusualButValidShapesDecodeLikeTheContractSays() throws Exception {
+    assertThat(decode("wf-3", "{\"version\":1,\"version\":4,\"state\":3,\"state\":\"LAST\","
+        + "\"extra\":{\"nested\":[1,{\"state\":\"NO\"}]},\"committed_at\":\"2026-01-02t03:04z\"} trailing"))
+        .isEqualTo(new StateCommitted(42, "wf-3", 4, "LAST", null, null, null, null,
+            Instant.parse("2026-01-02T03:04:00Z")));
+    assertThat(decode("", "{\"workflow_key\":\"wf-\\u00e9\",\"version\":9223372036854775807,\"tag\":null}"))
+        .isEqualTo(new StateCommitted(42, "wf-\u00e9", Long.MAX_VALUE, null, null, null, null, null, null));
+  }
+
+  @Test
   void rejectsWhatCannotBeApplied() {
     assertPoison("k", "not json", PoisonRecordException.DESERIALIZATION);
     assertPoison("k", "[1,2]", PoisonRecordException.DESERIALIZATION);
@@ -42,6 +52,12 @@ class StateCommittedDecoderTest {
     assertPoison("a", "{\"workflow_key\":\"b\",\"version\":1}", PoisonRecordException.VALIDATION);
     assertPoison("k", "{\"version\":1,\"state\":3}", PoisonRecordException.VALIDATION);
     assertPoison("k", "{\"version\":1,\"committed_at\":\"yesterday\"}", PoisonRecordException.VALIDATION);
+    assertPoison("k", "{\"version\":1,\"committed_at\":\"2026-02-30T03:04:05Z\"}", PoisonRecordException.VALIDATION);
+    assertPoison("k", "{\"version\":2,\"version\":null}", PoisonRecordException.VALIDATION);
+    assertPoison("k", "{\"version\":2,\"state\":\"A\"", PoisonRecordException.DESERIALIZATION);
+    assertPoison("k", "{\"version\":2,\"x\":[}", PoisonRecordException.DESERIALIZATION);
+    assertPoison("", "{\"workflow_key\":\"\",\"version\":1}", PoisonRecordException.VALIDATION);
+    assertPoison("k", "", PoisonRecordException.DESERIALIZATION);
     assertThatThrownBy(() -> decoder.decode(0, "k".getBytes(StandardCharsets.UTF_8), null))
         .isInstanceOf(PoisonRecordException.class);
   }

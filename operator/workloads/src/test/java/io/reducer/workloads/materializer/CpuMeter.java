@@ -1,0 +1,101 @@
+package io.reducer.workloads.materializer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time of the benchmark's three parties (this JVM with the materializer, the broker JVM, the PostgreSQL
+ * processes), read from /proc. Other builds share the two cores, so wall-clock rates swing between runs; CPU time
+ * per event is the steadier figure for comparing variants. Linux only: elsewhere every figure is zero.
+ */
+final class CpuMeter {
+
+  private static final double TICKS_PER_SECOND = 100;
+
+  private final long postmaster;
+
+  CpuMeter(long postmaster) {
+    this.postmaster = postmaster;
+  }
+
+  /** The postmaster's pid: the first line of postmaster.pid in the server's data directory. */
+  static long postmaster(String dataDirectory) {
+    try {
+      return Long.parseLong(Files.readAllLines(Path.of(dataDirectory, "postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Per party, CPU ticks used so far by each of its live processes. */
+  Map<String, Map<Long, Long>> snapshot() {
+    Map<String, Map<Long, Long>> parties = new LinkedHashMap<>();
+    long self = ProcessHandle.current().pid();
+    parties.put("materializer JVM", Map.of(self, ticks(self)));
+    Map<Long, Long> broker = new HashMap<>();
+    ProcessHandle.current().descendants().forEach(child -> broker.put(child.pid(), ticks(child.pid())));
+    parties.put("broker", broker);
+    Map<Long, Long> postgres = childrenOf(postmaster);
+    postgres.put(postmaster, ticks(postmaster));
+    parties.put("PostgreSQL", postgres);
+    return parties;
+  }
+
+  /**
+   * CPU microseconds per event per party between two snapshots. Processes that exited in between are left out
+   * (short-lived connections); a new one counts from zero. Counting the postmaster's reaped-children time
+   * instead races with backends exiting just before the first snapshot.
+   */
+  static String perEvent(Map<String, Map<Long, Long>> before, Map<String, Map<Long, Long>> after, long events) {
+    StringBuilder text = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Map<Long, Long>> party : after.entrySet()) {
+      long ticks = 0;
+      for (Map.Entry<Long, Long> process : party.getValue().entrySet()) {
+        ticks += process.getValue() - before.get(party.getKey()).getOrDefault(process.getKey(), 0L);
+      }
+      double micros = ticks / TICKS_PER_SECOND * 1e6 / events;
+      total += micros;
+      text.append(String.format("%s %.1f, ", party.getKey(), micros));
+    }
+    return text.append(String.format("total %.1f CPU us/event", total)).toString();
+  }
+
+  private static Map<Long, Long> childrenOf(long parent) {
+    Map<Long, Long> children = new HashMap<>();
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      processes.map(p -> p.getFileName().toString())
+          .filter(name -> name.chars().allMatch(Character::isDigit))
+          .forEach(name -> {
+            String[] stat = stat(Long.parseLong(name));
+            if (stat != null && Long.parseLong(stat[1]) == parent) {
+              children.put(Long.parseLong(name), Long.parseLong(stat[11]) + Long.parseLong(stat[12]));
+            }
+          });
+    } catch (IOException e) {
+      // not Linux: no figures
+    }
+    return children;
+  }
+
+  /** utime + stime of one process, in clock ticks. */
+  private static long ticks(long pid) {
+    String[] stat = stat(pid);
+    return stat == null ? 0 : Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+  }
+
+  /** Fields of /proc/pid/stat after the command name (state is [0], ppid [1], utime [11], stime [12]). */
+  private static String[] stat(long pid) {
+    try {
+      String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return line.substring(line.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
