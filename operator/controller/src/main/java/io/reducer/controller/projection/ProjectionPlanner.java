@@ -99,7 +99,8 @@ public final class ProjectionPlanner {
       events.add(PlannedEvent.normal(EventReason.Resumed, "Restored " + replicas + " materializers"));
     }
 
-    boolean measuring = probe == null || probe.partitions() == null;
+    // Not measured: the broker or the database did not answer. Running pods alone do not make a projection Ready.
+    boolean measuring = probe == null || probe.partitions() == null || probe.measurement() == null;
     boolean podsReady = observed.deploymentReplicas() != null && observed.readyReplicas() >= replicas
         && current == replicas;
     if (pauseReason != null) {

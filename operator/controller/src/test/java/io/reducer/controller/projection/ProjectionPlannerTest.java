@@ -158,6 +158,22 @@ class ProjectionPlannerTest {
   }
 
   @Test
+  void anUnreachableDatabaseLeavesReadyUnknownThoughThePodsRun() {
+    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(3);
+    assertThat(plan.status().getPartitions()).isEqualTo(3);
+    assertThat(plan.status().getConsumerLag()).isNull();
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
+  }
+
+  @Test
   void lagOverTheCriticalThresholdIsDegraded() {
     ProjectionProbe probe = new ProjectionProbe(1, measurement(1, 250_000L), null, 0, null, null, NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
