@@ -143,6 +143,17 @@ class ProjectionPlannerTest {
   }
 
   @Test
+  void aTableNameTheCrdShouldHaveRefusedIsStalledAndCreatesNoPods() {
+    ProjectionProbe probe = ProjectionProbe.failed("InvalidTableName", "spec.table 'x; DROP TABLE y' is not valid",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("InvalidTableName");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+  }
+
+  @Test
   void anUnreachableBrokerIsDegradedWithUnknownFiguresNeverZero() {
     ProjectionProbe probe = ProjectionProbe.failed("KafkaUnreachable", "no answer from k:9092", NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
