@@ -11,6 +11,7 @@ import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import io.reducer.testsupport.internal.TempDirs;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
@@ -32,13 +33,22 @@ public final class LocalCluster implements AutoCloseable {
   /** The workloads image the operator is told to use; the local kubelet runs it from this classpath. */
   public static final String WORKLOADS_IMAGE = "ghcr.io/reducer-io/reducer-workloads:local";
 
+  /**
+   * Pods log at info, as in a real cluster: the test classpath they share may quiet slf4j-simple to warn for the
+   * test's own clients, and a failing scenario needs the materializers' partition and epoch messages.
+   */
+  private static final ImageEntry WORKLOADS = ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
+      .withPortEnv("http", "MATERIALIZER_HTTP_PORT")
+      .withJvmOptions(concat(ImageEntry.DEFAULT_JVM_OPTIONS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+
   private final String namespace;
   private final List<String> operatorArgs;
   private final KafkaBroker kafka;
   private final PostgresServer postgres;
   private final MockKubernetes kubernetes;
+  private final Path workDir;
   private final LocalKubelet kubelet;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private PrometheusMeterRegistry registry;
   private ReducerOperator operator;
 
   private LocalCluster(String namespace, List<String> operatorArgs) throws IOException {
@@ -47,9 +57,9 @@ public final class LocalCluster implements AutoCloseable {
     this.kafka = KafkaBroker.start();
     this.postgres = PostgresServer.start();
     this.kubernetes = MockKubernetes.withCommittedCrds();
-    this.kubelet = LocalKubelet.start(kubernetes.client(), ImageCatalog.of(
-        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT")),
-        Files.createTempDirectory("local-cluster"), LocalKubeletOptions.defaults());
+    this.workDir = Files.createTempDirectory("local-cluster");
+    this.kubelet = LocalKubelet.start(kubernetes.client(), ImageCatalog.of(WORKLOADS), workDir,
+        LocalKubeletOptions.defaults());
   }
 
   /**
@@ -73,6 +83,9 @@ public final class LocalCluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--namespaces", namespace, "--namespace", namespace,
         "--leader-election", "false", "--workloads-image", WORKLOADS_IMAGE, "--http-port", "0"));
     args.addAll(operatorArgs);
+    // A fresh registry per start, as a restarted operator process has: gauges of the previous operator would
+    // otherwise keep their names and hide the new ones.
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     operator = new ReducerOperator(kubernetes.client(), OperatorConfig.parse(args, Map.of(), null), registry,
         Clock.systemUTC());
     operator.start();
@@ -120,14 +133,23 @@ public final class LocalCluster implements AutoCloseable {
     return kubelet;
   }
 
-  public PrometheusMeterRegistry registry() {
+  /** The metrics of the running (or last started) operator. */
+  public synchronized PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  private static List<String> concat(List<String> options, String option) {
+    List<String> all = new ArrayList<>(options);
+    all.add(option);
+    return all;
   }
 
   @Override
   public void close() {
     stopOperator();
     kubelet.close();
+    // Pod logs and directories; a failing scenario has printed what it needs by now.
+    TempDirs.deleteQuietly(workDir);
     kubernetes.close();
     postgres.close();
     kafka.close();

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.api.v1alpha1.Projection;
-import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.testsupport.BenchmarkDoc;
@@ -96,29 +95,8 @@ public final class ResetBenchmark {
 
   private static void prepare(LocalCluster cluster) throws Exception {
     cluster.databaseSecret("pg");
-    for (String topic : List.of("bench.actions", "bench.state-committed")) {
-      cluster.kafka().createTopic(topic, PARTITIONS);
-    }
-    cluster.kafka().createTopic("bench.dlq", 1);
+    LocalPipeline.create(cluster, "bench", PARTITIONS, "pg");
     KubernetesClient client = cluster.client();
-    client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).resource(YAML.unmarshal(String.join("\n",
-        "apiVersion: reducer.io/v1alpha1",
-        "kind: ReducerPipeline",
-        "metadata: {name: bench, namespace: " + NAMESPACE + "}",
-        "spec:",
-        "  kafka: {bootstrapServers: '" + cluster.kafka().bootstrapServers() + "'}",
-        "  topics:",
-        "    actions: {name: bench.actions, partitions: 12, replicationFactor: 1}",
-        "    stateCommitted: {name: bench.state-committed, partitions: 12, replicationFactor: 1}",
-        "    dlq: {name: bench.dlq, partitions: 1, replicationFactor: 1}",
-        "  postgres:",
-        "    host: 127.0.0.1",
-        "    port: " + cluster.postgres().port(),
-        "    database: postgres",
-        "    schema: public",
-        "    sslMode: disable",
-        "    credentials: {secretName: pg, usernameKey: username, passwordKey: password}",
-        "  reducer: {replicas: 1}"), ReducerPipeline.class)).create();
     client.resources(Projection.class).inNamespace(NAMESPACE).resource(YAML.unmarshal(String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
         "kind: Projection",
@@ -128,10 +106,11 @@ public final class ResetBenchmark {
         "  table: bench_view"), Projection.class)).create();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafka().clientProperties(),
         new StringSerializer(), new StringSerializer())) {
+      String topic = LocalPipeline.stateCommittedTopic("bench");
       for (int i = 0; i < EVENTS; i++) {
         String key = "wf-" + (i % KEYS);
         long version = i / KEYS + 1;
-        producer.send(new ProducerRecord<>("bench.state-committed", key, "{\"workflow_key\":\"" + key
+        producer.send(new ProducerRecord<>(topic, key, "{\"workflow_key\":\"" + key
             + "\",\"version\":" + version + ",\"state\":\"S" + version + "\",\"namespace\":\"bench\",\"tag\":\"t\","
             + "\"last_action\":\"a\",\"correlation_id\":\"c-" + i + "\",\"committed_at\":\"2026-01-01T00:00:00Z\"}"));
       }

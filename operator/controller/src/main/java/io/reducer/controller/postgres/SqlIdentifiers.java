@@ -11,11 +11,18 @@ public final class SqlIdentifiers {
   private SqlIdentifiers() {
   }
 
+  /** The rule, as messages state it. */
+  public static final String RULE = "lower-case letters, digits and _, starting with a letter or _, at most 63";
+
+  /** True when {@code identifier} matches the CRD's identifier pattern and can be quoted. */
+  public static boolean valid(String identifier) {
+    return identifier != null && IDENTIFIER.matcher(identifier).matches();
+  }
+
   /** The identifier in double quotes; refuses anything outside the CRD's identifier pattern. */
   public static String quote(String identifier) {
-    if (identifier == null || !IDENTIFIER.matcher(identifier).matches()) {
-      throw new IllegalArgumentException("not a valid SQL identifier: " + identifier
-          + " (lower-case letters, digits and _, starting with a letter or _, at most 63)");
+    if (!valid(identifier)) {
+      throw new IllegalArgumentException("not a valid SQL identifier: " + identifier + " (" + RULE + ")");
     }
     return '"' + identifier + '"';
   }

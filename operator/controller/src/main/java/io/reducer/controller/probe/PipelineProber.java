@@ -13,6 +13,7 @@ import io.reducer.controller.pipeline.ResolutionFailure;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.ProjectionDatabase;
+import io.reducer.controller.postgres.SqlIdentifiers;
 import io.reducer.controller.postgres.Watermark;
 import io.reducer.controller.projection.LagCalculator;
 import io.reducer.controller.projection.ProjectionMeasurement;
@@ -36,6 +37,9 @@ import java.util.function.Function;
  */
 public final class PipelineProber {
 
+  /** Failure reason of a projection whose spec.table is not a plain SQL identifier. */
+  public static final String INVALID_TABLE_NAME = "InvalidTableName";
+
   private final PipelineClients clients;
   private final SecretSource secrets;
 
@@ -51,16 +55,20 @@ public final class PipelineProber {
   public Map<String, ProjectionProbe> probe(ReducerPipeline pipeline, List<Projection> projections,
       Function<String, ProjectionProbe> previous, Instant now) {
     Map<String, ProjectionProbe> result = new LinkedHashMap<>();
+    List<Projection> measurable = withValidTables(projections, result, now);
+    if (measurable.isEmpty()) {
+      return result;
+    }
     String key = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     Map<String, TopicOffsets> offsets;
     try {
       KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
-      offsets = readOffsets(kafka, sourceTopics(pipeline, projections));
+      offsets = readOffsets(kafka, sourceTopics(pipeline, measurable));
     } catch (ResolutionFailure e) {
-      projections.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
       return result;
     } catch (KafkaFailure e) {
-      projections.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
       return result;
     }
 
@@ -74,7 +82,7 @@ public final class PipelineProber {
       ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target());
       List<String> names = new ArrayList<>();
       Set<String> tables = new LinkedHashSet<>();
-      projections.forEach(p -> {
+      measurable.forEach(p -> {
         names.add(name(p));
         tables.add(p.getSpec().getTable());
       });
@@ -91,7 +99,7 @@ public final class PipelineProber {
       databaseMessage = e.getMessage();
     }
 
-    for (Projection projection : projections) {
+    for (Projection projection : measurable) {
       String topic = MaterializerDeployment.sourceTopic(projection, pipeline);
       TopicOffsets topicOffsets = offsets.get(topic);
       ProjectionProbe before = previous.apply(name(projection));
@@ -115,6 +123,27 @@ public final class PipelineProber {
           staleRowsByTable.get(projection.getSpec().getTable()), regressions, null, null, now));
     }
     return result;
+  }
+
+  /**
+   * The projections whose table can be queried. The CRD refuses other names, but an outdated CRD or a bypassed
+   * admission lets them through: each gets a failed probe of its own, and never reaches SQL, so its neighbours are
+   * still measured.
+   */
+  private static List<Projection> withValidTables(List<Projection> projections, Map<String, ProjectionProbe> result,
+      Instant now) {
+    List<Projection> valid = new ArrayList<>();
+    for (Projection projection : projections) {
+      String table = projection.getSpec().getTable();
+      if (SqlIdentifiers.valid(table)) {
+        valid.add(projection);
+      } else {
+        result.put(name(projection), ProjectionProbe.failed(INVALID_TABLE_NAME, "spec.table '" + table
+            + "' is not a valid table name (" + SqlIdentifiers.RULE + "); the CRD's schema refuses it, so the "
+            + "installed CRD may be outdated: fix spec.table and update the CRDs", now));
+      }
+    }
+    return valid;
   }
 
   private static Set<String> sourceTopics(ReducerPipeline pipeline, List<Projection> projections) {

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latest probe of every projection. {@link #probeAll()} runs on the probe schedule and probes each pipeline
@@ -25,6 +27,8 @@ import java.util.stream.Collectors;
  * time so it need not wait for the next round.
  */
 public final class ProbeCache {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeCache.class);
 
   private final PipelineProber prober;
   private final Function<ResourceID, Optional<ReducerPipeline>> pipelines;
@@ -76,8 +80,18 @@ public final class ProbeCache {
 
   private void probeInto(ReducerPipeline pipeline, List<Projection> members) {
     String namespace = pipeline.getMetadata().getNamespace();
-    Map<String, ProjectionProbe> probes = prober.probe(pipeline, members,
-        name -> latest.get(new ResourceID(name, namespace)), clock.instant());
+    Map<String, ProjectionProbe> probes;
+    try {
+      probes = prober.probe(pipeline, members, name -> latest.get(new ResourceID(name, namespace)), clock.instant());
+    } catch (RuntimeException e) {
+      // probeAll joins every pipeline's round: one unexpected failure must not freeze the health of all the others.
+      LOG.warn("probing ReducerPipeline {}/{} failed", namespace, pipeline.getMetadata().getName(), e);
+      probes = new LinkedHashMap<>();
+      for (Projection member : members) {
+        probes.put(member.getMetadata().getName(), ProjectionProbe.failed("ProbeFailed", "probing the pipeline's "
+            + "projections failed: " + e, clock.instant()));
+      }
+    }
     probes.forEach((name, probe) -> latest.put(new ResourceID(name, namespace), probe));
   }
 

@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
@@ -30,7 +31,7 @@ public final class ProjectionPlanner {
   /** Probe failures only a change by the user can fix: the projection is Stalled, not just Degraded. */
   private static final Set<String> NEEDS_USER = Set.of("SecretNotFound", "SecretKeyNotFound",
       "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
-      "DatabaseAuthenticationFailed");
+      "DatabaseAuthenticationFailed", PipelineProber.INVALID_TABLE_NAME);
 
   private ProjectionPlanner() {
   }
@@ -99,7 +100,8 @@ public final class ProjectionPlanner {
       events.add(PlannedEvent.normal(EventReason.Resumed, "Restored " + replicas + " materializers"));
     }
 
-    boolean measuring = probe == null || probe.partitions() == null;
+    // Not measured: the broker or the database did not answer. Running pods alone do not make a projection Ready.
+    boolean measuring = probe == null || probe.partitions() == null || probe.measurement() == null;
     boolean podsReady = observed.deploymentReplicas() != null && observed.readyReplicas() >= replicas
         && current == replicas;
     if (pauseReason != null) {

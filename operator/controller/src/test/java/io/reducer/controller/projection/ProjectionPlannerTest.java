@@ -143,6 +143,17 @@ class ProjectionPlannerTest {
   }
 
   @Test
+  void aTableNameTheCrdShouldHaveRefusedIsStalledAndCreatesNoPods() {
+    ProjectionProbe probe = ProjectionProbe.failed("InvalidTableName", "spec.table 'x; DROP TABLE y' is not valid",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("InvalidTableName");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+  }
+
+  @Test
   void anUnreachableBrokerIsDegradedWithUnknownFiguresNeverZero() {
     ProjectionProbe probe = ProjectionProbe.failed("KafkaUnreachable", "no answer from k:9092", NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
@@ -154,6 +165,22 @@ class ProjectionPlannerTest {
     assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Unknown);
     assertThat(condition(plan, "Degraded").getReason()).isEqualTo("KafkaUnreachable");
     assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
+  }
+
+  @Test
+  void anUnreachableDatabaseLeavesReadyUnknownThoughThePodsRun() {
+    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(3);
+    assertThat(plan.status().getPartitions()).isEqualTo(3);
+    assertThat(plan.status().getConsumerLag()).isNull();
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
     assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
   }
 

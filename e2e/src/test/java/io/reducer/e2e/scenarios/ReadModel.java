@@ -1,0 +1,75 @@
+package io.reducer.e2e.scenarios;
+
+import io.reducer.testsupport.postgres.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What a projection holds in PostgreSQL: its rows, and its watermarks and epoch in projection_watermarks. */
+public final class ReadModel {
+
+  private final PostgresServer postgres;
+
+  ReadModel(PostgresServer postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Every row of {@code table} as key to {@code version:state}, the shape of {@link TopicModel}. */
+  public Map<String, String> table(String table) throws SQLException {
+    Map<String, String> rows = new HashMap<>();
+    // The table name is a constant of the test, never user input; quoted all the same.
+    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT workflow_key, version, state FROM \"" + table + "\""); ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        rows.put(r.getString(1), r.getLong(2) + ":" + r.getString(3));
+      }
+    }
+    return rows;
+  }
+
+  /** Records applied (or sent to the DLQ) so far: the sum of the projection's next offsets; -1 while unreadable. */
+  public long applied(String projection) {
+    try {
+      return single("SELECT COALESCE(SUM(next_offset), 0) FROM projection_watermarks WHERE projection = ?",
+          projection);
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  /** The projection's fencing epoch (0 before any reset). */
+  public long epoch(String projection) throws SQLException {
+    return single("SELECT COALESCE(MAX(epoch), 0) FROM projection_watermarks WHERE projection = ?", projection);
+  }
+
+  /** Runs one statement of the scenario's own, e.g. to create a table the reducer would have created. */
+  public void execute(String sql) throws SQLException {
+    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.execute();
+    }
+  }
+
+  public boolean tableExists(String table) throws SQLException {
+    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT to_regclass(?) IS NOT NULL")) {
+      s.setString(1, "public.\"" + table + "\"");
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    }
+  }
+
+  private long single(String sql, String parameter) throws SQLException {
+    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.reducer.e2e.scenarios;
+
+import static io.reducer.e2e.scenarios.ScenarioCluster.NAMESPACE;
+import static io.reducer.e2e.scenarios.ScenarioCluster.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
+import io.reducer.api.v1alpha1.reset.PartitionPlan;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * WatermarkReset under faults. A materializer that escaped the reset (started by hand, in another consumer group)
+ * is fenced by the new epoch and writes nothing after it; and an operator restarted in any phase of a reset
+ * finishes it exactly once: one Job, one successful pod, the epoch one higher.
+ */
+class ResetScenariosIT {
+
+  @RegisterExtension
+  static final ScenarioCluster cluster = new ScenarioCluster();
+
+  private static final String PROJECTION = "rs-view";
+  private static final int PARTITIONS = 3;
+  private static final Duration PHASE_POLL = Duration.ofMillis(10);
+
+  private static WatchedProjection projection;
+  private static StateCommittedProducer producer;
+
+  @BeforeAll
+  static void createProjection() {
+    // One materializer for the three partitions: every reset stops and starts one JVM, not three.
+    projection = cluster.pipelineWithProjection("rs", PARTITIONS, "scaling: {maxReplicas: 1}");
+    producer = cluster.producer(projection.topic());
+    producer.produce(600);
+  }
+
+  @AfterAll
+  static void closeProducer() {
+    if (producer != null) {
+      producer.close();
+    }
+  }
+
+  @BeforeEach
+  void projectionRunsAndIsCaughtUp() {
+    projection.awaitCaughtUp();
+    projection.awaitReadyAndHealthy();
+  }
+
+  @Test
+  void aZombieMaterializerWritesNothingAfterARebuildAndIsFenced() throws Exception {
+    try (HandStartedMaterializer zombie = HandStartedMaterializer.likeDeployment(cluster.client(),
+        PROJECTION + "-materializer", Map.of("MATERIALIZER_GROUP", "escaped-from-the-reset",
+            "MATERIALIZER_HTTP_PORT", "0"))) {
+      await("the zombie materializes").atMost(PATIENCE).until(() -> zombie.log().contains("resuming at offset"));
+      producer.produce(120);
+      projection.awaitCaughtUp();
+      long epoch = cluster.database().epoch(PROJECTION);
+      Map<Integer, Long> end = new TopicModel(cluster.local().kafka().bootstrapServers())
+          .endOffsets(projection.topic());
+      String offsets = end.entrySet().stream()
+          .map(e -> "{partition: " + e.getKey() + ", offset: " + e.getValue() / 2 + "}")
+          .collect(Collectors.joining(", ", "[", "]"));
+
+      cluster.resources().reset("rebuild-half", PROJECTION, "target: {type: offset, offsets: " + offsets + "}",
+          "rebuild: true", "approval: Automatic");
+      WatermarkResetStatus done = assertCompletesOnce("rebuild-half", epoch);
+      assertThat(zombie.isAlive()).as("the zombie was outside the group the reset waited for").isTrue();
+      producer.produce(120);
+
+      assertThat(zombie.awaitExit(PATIENCE)).as("exit code of the zombie:\n%s", zombie.log()).isEqualTo(3);
+      assertThat(zombie.log()).contains("FENCED").contains("this process holds epoch " + epoch + " (a reset happened)");
+      projection.awaitCaughtUp();
+      projection.assertEqualsModelFrom(done.getPlan().getPartitions().stream()
+          .collect(Collectors.toMap(PartitionPlan::getPartition, PartitionPlan::getNewOffset)));
+    }
+  }
+
+  @Test
+  void anOperatorRestartedWhileTheResetWaitsForALiveConsumerFinishesItOnce() throws Exception {
+    long epoch;
+    try (LiveGroupMember member = new LiveGroupMember(cluster.local().kafka().bootstrapServers(),
+        "reducer." + NAMESPACE + "." + PROJECTION, projection.topic())) {
+      epoch = resetToLatest("restart-quiescing", "Automatic");
+      awaitWaitingForTheMember("restart-quiescing");
+
+      cluster.restartOperator();
+      awaitWaitingForTheMember("restart-quiescing");
+      assertThat(job("restart-quiescing")).isNull();
+    }
+    assertCompletesOnce("restart-quiescing", epoch);
+  }
+
+  @Test
+  void anOperatorRestartedWhileTheResetAwaitsApprovalFinishesItOnce() throws Exception {
+    long epoch = resetToLatest("restart-approval", "Manual");
+    awaitPhase("restart-approval", WatermarkResetPhase.AwaitingApproval);
+
+    cluster.restartOperator();
+    Thread.sleep(2_000);
+    assertThat(phase("restart-approval")).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(job("restart-approval")).isNull();
+
+    cluster.resources().approve("restart-approval");
+    assertCompletesOnce("restart-approval", epoch);
+  }
+
+  @Test
+  void anOperatorStoppedAsTheJobStartsFindsItFinishedAndCompletesTheResetOnce() throws Exception {
+    long epoch = resetToLatest("restart-resetting", "Automatic");
+    await("the reset Job appears").atMost(PATIENCE).pollInterval(PHASE_POLL)
+        .until(() -> job("restart-resetting") != null);
+    cluster.local().stopOperator();
+    String uid = job("restart-resetting").getMetadata().getUid();
+
+    // Kubernetes runs the Job to the end while no operator watches.
+    await("the Job succeeds without the operator").atMost(PATIENCE).until(() -> {
+      Job job = job("restart-resetting");
+      return job.getStatus() != null && Integer.valueOf(1).equals(job.getStatus().getSucceeded());
+    });
+    cluster.local().startOperator();
+    assertCompletesOnce("restart-resetting", epoch);
+    assertThat(job("restart-resetting").getMetadata().getUid()).as("the same Job, not a second one").isEqualTo(uid);
+  }
+
+  @Test
+  void anOperatorStoppedWhileTheResetResumesCompletesItOnce() throws Exception {
+    // Resuming lasts about one reconciliation and a stop lets the running one finish: try a few resets.
+    boolean stoppedInResuming = false;
+    for (int attempt = 1; attempt <= 3 && !stoppedInResuming; attempt++) {
+      String reset = "restart-resuming-" + attempt;
+      projectionRunsAndIsCaughtUp();
+      long epoch = resetToLatest(reset, "Automatic");
+      await("the reset resumes the projection").atMost(PATIENCE).pollInterval(PHASE_POLL).until(() ->
+          phase(reset) == WatermarkResetPhase.Resuming || phase(reset) == WatermarkResetPhase.Completed);
+      cluster.local().stopOperator();
+      stoppedInResuming = phase(reset) == WatermarkResetPhase.Resuming;
+
+      cluster.local().startOperator();
+      assertCompletesOnce(reset, epoch);
+    }
+    assumeTrue(stoppedInResuming, "every stop came after Resuming had ended; nothing was tested on this machine");
+  }
+
+  /** Applies a reset of the projection to the latest offsets; returns the epoch before it. */
+  private static long resetToLatest(String reset, String approval) throws Exception {
+    long epoch = cluster.database().epoch(PROJECTION);
+    cluster.resources().reset(reset, PROJECTION, "target: {type: latest}", "approval: " + approval);
+    return epoch;
+  }
+
+  private static void awaitWaitingForTheMember(String reset) {
+    await("the reset waits for the live member").atMost(PATIENCE).untilAsserted(() -> {
+      WatermarkResetStatus status = cluster.resources().resetStatus(reset);
+      assertThat(status.getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+      assertThat(status.getMessage()).contains(LiveGroupMember.CLIENT_ID);
+      assertThat(projection.pods().list()).isEmpty();
+    });
+  }
+
+  /** The reset completes: the epoch one higher, as planned, and one Job that ran one pod, started once. */
+  private static WatermarkResetStatus assertCompletesOnce(String reset, long epochBefore) throws Exception {
+    WatermarkResetStatus status = awaitPhase(reset, WatermarkResetPhase.Completed);
+    assertThat(status.getPlan().getCurrentEpoch()).isEqualTo(epochBefore);
+    assertThat(status.getPlan().getNewEpoch()).isEqualTo(epochBefore + 1);
+    assertThat(cluster.database().epoch(PROJECTION)).isEqualTo(epochBefore + 1);
+    Job job = job(reset);
+    assertThat(job.getStatus().getSucceeded()).isEqualTo(1);
+    assertThat(job.getStatus().getFailed()).isNull();
+    List<Pod> pods = cluster.client().pods().inNamespace(NAMESPACE).withLabel("job-name", reset + "-reset").list()
+        .getItems();
+    assertThat(pods).extracting(p -> p.getStatus().getPhase()).containsExactly("Succeeded");
+    assertThat(cluster.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getName().equals(reset) && e.getReason().equals("ResetStarted"))
+        .singleElement().extracting(e -> e.getCount()).isEqualTo(1);
+    return status;
+  }
+
+  private static WatermarkResetStatus awaitPhase(String reset, WatermarkResetPhase phase) {
+    await("reset " + reset + " reaches " + phase).atMost(PATIENCE).untilAsserted(() ->
+        assertThat(phase(reset)).isEqualTo(phase));
+    return cluster.resources().resetStatus(reset);
+  }
+
+  private static WatermarkResetPhase phase(String reset) {
+    return cluster.resources().resetStatus(reset).getPhase();
+  }
+
+  private static Job job(String reset) {
+    return cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName(reset + "-reset").get();
+  }
+}
