@@ -1,5 +1,6 @@
 package io.reducer.e2e;
 
+import io.reducer.testsupport.kubernetes.Annotations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -295,15 +296,7 @@ public final class Sandbox {
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void approve(KubernetesClient client, Class<T> type,
       String name) {
     step("$ kubectl annotate " + type.getSimpleName().toLowerCase() + " " + name + " reducer.io/approve=true");
-    client.resources(type).inNamespace(NAMESPACE).withName(name).edit(r -> {
-      Map<String, String> annotations = new HashMap<>();
-      if (r.getMetadata().getAnnotations() != null) {
-        annotations.putAll(r.getMetadata().getAnnotations());
-      }
-      annotations.put("reducer.io/approve", "true");
-      r.getMetadata().setAnnotations(annotations);
-      return r;
-    });
+    Annotations.annotate(client, type, NAMESPACE, name, "reducer.io/approve", "true");
   }
 
   private void expect(String what, boolean reached) {

@@ -1,5 +1,6 @@
 package io.reducer.e2e.scenarios;
 
+import io.reducer.testsupport.kubernetes.Annotations;
 import static io.reducer.e2e.scenarios.ScenarioCluster.NAMESPACE;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,8 +16,6 @@ import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.e2e.LocalCluster;
 import io.reducer.e2e.LocalPipeline;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The custom resources of the scenarios, written as a user would write them (YAML), and their status as
@@ -52,15 +51,7 @@ public final class ScenarioResources {
 
   /** kubectl annotate wmr NAME reducer.io/approve=true */
   public void approve(String reset) {
-    client().resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(reset).edit(r -> {
-      Map<String, String> annotations = new HashMap<>();
-      if (r.getMetadata().getAnnotations() != null) {
-        annotations.putAll(r.getMetadata().getAnnotations());
-      }
-      annotations.put("reducer.io/approve", "true");
-      r.getMetadata().setAnnotations(annotations);
-      return r;
-    });
+    Annotations.annotate(client(), WatermarkReset.class, NAMESPACE, reset, "reducer.io/approve", "true");
   }
 
   /** Creates any manifest as given, e.g. one with a field a user got wrong. */

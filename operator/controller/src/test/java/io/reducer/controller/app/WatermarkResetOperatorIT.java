@@ -1,5 +1,6 @@
 package io.reducer.controller.app;
 
+import io.reducer.testsupport.kubernetes.Annotations;
 import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -253,15 +254,7 @@ class WatermarkResetOperatorIT {
   }
 
   private static void approve(String name) {
-    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name).edit(r -> {
-      Map<String, String> annotations = new HashMap<>();
-      if (r.getMetadata().getAnnotations() != null) {
-        annotations.putAll(r.getMetadata().getAnnotations());
-      }
-      annotations.put("reducer.io/approve", "true");
-      r.getMetadata().setAnnotations(annotations);
-      return r;
-    });
+    Annotations.annotate(fixture.client, WatermarkReset.class, NAMESPACE, name, "reducer.io/approve", "true");
   }
 
   private static WatermarkResetStatus status(String name) {
