@@ -60,6 +60,8 @@ public final class LocalCluster implements AutoCloseable {
     this.workDir = Files.createTempDirectory("local-cluster");
     this.kubelet = LocalKubelet.start(kubernetes.client(), ImageCatalog.of(WORKLOADS), workDir,
         LocalKubeletOptions.defaults());
+    // kubectl logs and the API's pod proxy, as on a real cluster: a kubeconfig client needs no route to the pods.
+    kubernetes.servePods(kubelet);
   }
 
   /**

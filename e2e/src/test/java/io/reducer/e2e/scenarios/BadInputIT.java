@@ -57,7 +57,7 @@ class BadInputIT {
     }
 
     healthy.awaitCaughtUp();
-    Map<Integer, Long> end = new TopicModel(cluster.local().kafka().bootstrapServers()).endOffsets(healthy.topic());
+    Map<Integer, Long> end = new TopicModel(cluster.kafkaBootstrapServers()).endOffsets(healthy.topic());
     await("the healthy projection's status follows the topic").atMost(PATIENCE).untilAsserted(() ->
         assertThat(healthy.status().getPartitionLag().stream()
             .collect(Collectors.toMap(PartitionLag::getPartition, PartitionLag::getLogEndOffset))).isEqualTo(end));
@@ -85,7 +85,7 @@ class BadInputIT {
 
   /** Every poison record of the topic is in the DLQ with the headers an SRE filters and replays by. */
   private static void assertPoisonIsDeadLetteredOnce(WatchedProjection healthy) {
-    String bootstrap = cluster.local().kafka().bootstrapServers();
+    String bootstrap = cluster.kafkaBootstrapServers();
     Map<String, String> poison = new TopicModel(bootstrap).poison(healthy.topic());
     List<DeadLetters.Letter> letters = DeadLetters.read(bootstrap, dlqTopic(PIPELINE));
     assertThat(poison).isNotEmpty();

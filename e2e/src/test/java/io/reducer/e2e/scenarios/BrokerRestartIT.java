@@ -16,6 +16,6 @@ class BrokerRestartIT {
   @Test
   void aBrokerRestartUnderLoadShowsDegradedThenReadyAndLosesNothing() throws Exception {
     new RestartUnderLoad(cluster, "kr", "KafkaReachable", "KafkaUnreachable")
-        .run(cluster.local().kafka()::stop, cluster.local().kafka()::restart);
+        .run(cluster.target().broker());
   }
 }

@@ -16,6 +16,6 @@ class DatabaseRestartIT {
   @Test
   void aDatabaseRestartUnderLoadShowsDegradedThenReadyAndLosesNothing() throws Exception {
     new RestartUnderLoad(cluster, "pgr", "DatabaseReachable", "DatabaseUnreachable")
-        .run(cluster.local().postgres()::stop, cluster.local().postgres()::restart);
+        .run(cluster.target().database());
   }
 }

@@ -10,13 +10,12 @@ import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import io.reducer.e2e.LocalCluster;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * What an SRE would look at first when a scenario fails: the status of every reducer.io resource, the Events, the
- * local cluster's Deployments, Jobs and Pods, and the tail of every pod's log.
+ * Deployments, Jobs and Pods, and the tail of every pod's log.
  */
 final class FailureReport {
 
@@ -26,10 +25,11 @@ final class FailureReport {
   private FailureReport() {
   }
 
-  static String render(LocalCluster cluster, String what) {
-    StringBuilder out = new StringBuilder("\n==================== FAILED: " + what + " ====================\n");
+  static String render(ScenarioTarget target, String what) {
+    StringBuilder out = new StringBuilder("\n==================== FAILED: " + what + " on " + target.describe()
+        + " ====================\n");
     try {
-      KubernetesClient client = cluster.client();
+      KubernetesClient client = target.client();
       for (Class<? extends HasMetadata> kind : List.of(ReducerPipeline.class, Projection.class, WatermarkReset.class,
           DlqReplay.class)) {
         for (HasMetadata resource : client.resources(kind).inAnyNamespace().list().getItems()) {
@@ -42,12 +42,12 @@ final class FailureReport {
       client.v1().events().inAnyNamespace().list().getItems().stream()
           .sorted(Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
           .forEach(e -> out.append(describe(e)).append('\n'));
-      out.append(cluster.kubelet().dump());
+      out.append(target.dumpWorkloads());
       for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
         String namespace = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         out.append("--- log of pod ").append(namespace).append('/').append(name).append(" (last ").append(LOG_LINES)
-            .append(" lines)\n").append(tail(cluster.kubelet().logs(namespace, name)));
+            .append(" lines)\n").append(tail(target.podLog(namespace, name)));
       }
     } catch (RuntimeException e) {
       out.append("(report incomplete: ").append(e).append(")\n");

@@ -41,15 +41,21 @@ final class HandStartedMaterializer implements AutoCloseable {
     this.log = directory.resolve(LOG);
   }
 
-  /** Starts one with the environment of {@code deployment}'s container, {@code overrides} replacing variables. */
-  static HandStartedMaterializer likeDeployment(KubernetesClient client, String deployment,
+  /**
+   * Starts one with the environment of {@code deployment}'s container, {@code overrides} replacing variables; the
+   * broker and database addresses are the ones this machine reaches them by.
+   */
+  static HandStartedMaterializer likeDeployment(ScenarioTarget target, String deployment,
       Map<String, String> overrides) throws IOException {
+    KubernetesClient client = target.client();
     Deployment template = client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get();
     Map<String, String> env = new HashMap<>();
     for (EnvVar variable : template.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
       env.put(variable.getName(), variable.getValueFrom() == null ? variable.getValue()
           : secretValue(client, variable.getValueFrom().getSecretKeyRef()));
     }
+    env.put("KAFKA_BOOTSTRAP_SERVERS", target.kafkaBootstrapServers());
+    env.computeIfPresent("MATERIALIZER_JDBC_URL", (name, url) -> target.reachableFromHere(url));
     env.putAll(overrides);
     Path directory = TempDirs.create("hand-started-materializer");
     List<String> options = new ArrayList<>(ImageEntry.DEFAULT_JVM_OPTIONS);

@@ -1,6 +1,5 @@
 package io.reducer.e2e.scenarios;
 
-import io.reducer.testsupport.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,17 +10,22 @@ import java.util.Map;
 /** What a projection holds in PostgreSQL: its rows, and its watermarks and epoch in projection_watermarks. */
 public final class ReadModel {
 
-  private final PostgresServer postgres;
+  /** Opens a connection to the pipelines' database. */
+  interface Connections {
+    Connection open() throws SQLException;
+  }
 
-  ReadModel(PostgresServer postgres) {
-    this.postgres = postgres;
+  private final Connections database;
+
+  ReadModel(Connections database) {
+    this.database = database;
   }
 
   /** Every row of {@code table} as key to {@code version:state}, the shape of {@link TopicModel}. */
   public Map<String, String> table(String table) throws SQLException {
     Map<String, String> rows = new HashMap<>();
     // The table name is a constant of the test, never user input; quoted all the same.
-    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(
         "SELECT workflow_key, version, state FROM \"" + table + "\""); ResultSet r = s.executeQuery()) {
       while (r.next()) {
         rows.put(r.getString(1), r.getLong(2) + ":" + r.getString(3));
@@ -47,13 +51,13 @@ public final class ReadModel {
 
   /** Runs one statement of the scenario's own, e.g. to create a table the reducer would have created. */
   public void execute(String sql) throws SQLException {
-    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(sql)) {
       s.execute();
     }
   }
 
   public boolean tableExists(String table) throws SQLException {
-    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(
         "SELECT to_regclass(?) IS NOT NULL")) {
       s.setString(1, "public.\"" + table + "\"");
       try (ResultSet r = s.executeQuery()) {
@@ -64,7 +68,7 @@ public final class ReadModel {
   }
 
   private long single(String sql, String parameter) throws SQLException {
-    try (Connection c = postgres.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, parameter);
       try (ResultSet r = s.executeQuery()) {
         r.next();

@@ -46,9 +46,9 @@ class ReplayKillIT {
   @Test
   void aKilledReplayPodIsRetriedAndEveryRecordLandsOnce() throws Exception {
     cluster.resources().pipeline("replaykill", 1, "pg");
-    cluster.local().kafka().createTopic(DLQ, 2);
-    cluster.local().kafka().createTopic(TARGET, 2);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.local().kafka().clientProperties(),
+    cluster.createTopic(DLQ, 2);
+    cluster.createTopic(TARGET, 2);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafkaClientProperties(),
         new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < RECORDS; i++) {
         producer.send(new ProducerRecord<>(DLQ, "k-" + i, "{\"original_topic\":\"" + TARGET + "\","
@@ -68,7 +68,7 @@ class ReplayKillIT {
     Pod running = cluster.client().pods().inNamespace(NAMESPACE).withLabel("job-name", "repair-replay").list()
         .getItems().stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
         .findFirst().orElseThrow();
-    cluster.local().kubelet().kill(NAMESPACE, running.getMetadata().getName());
+    cluster.killPod(running.getMetadata().getName());
 
     await("replay finished").atMost(PATIENCE).until(() -> phase() == DlqReplayPhase.Succeeded);
     Job job = cluster.client().batch().v1().jobs().inNamespace(NAMESPACE).withName("repair-replay").get();
@@ -93,7 +93,7 @@ class ReplayKillIT {
 
   private static List<String> readCommitted(String topic) {
     Properties properties = new Properties();
-    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.local().kafka().bootstrapServers());
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> values = new ArrayList<>();

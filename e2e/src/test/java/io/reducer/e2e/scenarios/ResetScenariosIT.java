@@ -61,14 +61,14 @@ class ResetScenariosIT {
 
   @Test
   void aZombieMaterializerWritesNothingAfterARebuildAndIsFenced() throws Exception {
-    try (HandStartedMaterializer zombie = HandStartedMaterializer.likeDeployment(cluster.client(),
+    try (HandStartedMaterializer zombie = HandStartedMaterializer.likeDeployment(cluster.target(),
         PROJECTION + "-materializer", Map.of("MATERIALIZER_GROUP", "escaped-from-the-reset",
             "MATERIALIZER_HTTP_PORT", "0"))) {
       await("the zombie materializes").atMost(PATIENCE).until(() -> zombie.log().contains("resuming at offset"));
       producer.produce(120);
       projection.awaitCaughtUp();
       long epoch = cluster.database().epoch(PROJECTION);
-      Map<Integer, Long> end = new TopicModel(cluster.local().kafka().bootstrapServers())
+      Map<Integer, Long> end = new TopicModel(cluster.kafkaBootstrapServers())
           .endOffsets(projection.topic());
       String offsets = end.entrySet().stream()
           .map(e -> "{partition: " + e.getKey() + ", offset: " + e.getValue() / 2 + "}")
@@ -91,7 +91,7 @@ class ResetScenariosIT {
   @Test
   void anOperatorRestartedWhileTheResetWaitsForALiveConsumerFinishesItOnce() throws Exception {
     long epoch;
-    try (LiveGroupMember member = new LiveGroupMember(cluster.local().kafka().bootstrapServers(),
+    try (LiveGroupMember member = new LiveGroupMember(cluster.kafkaBootstrapServers(),
         "reducer." + NAMESPACE + "." + PROJECTION, projection.topic())) {
       epoch = resetToLatest("restart-quiescing", "Automatic");
       awaitWaitingForTheMember("restart-quiescing");
@@ -122,7 +122,7 @@ class ResetScenariosIT {
     long epoch = resetToLatest("restart-resetting", "Automatic");
     await("the reset Job appears").atMost(PATIENCE).pollInterval(PHASE_POLL)
         .until(() -> job("restart-resetting") != null);
-    cluster.local().stopOperator();
+    cluster.stopOperator();
     String uid = job("restart-resetting").getMetadata().getUid();
 
     // Kubernetes runs the Job to the end while no operator watches.
@@ -130,7 +130,7 @@ class ResetScenariosIT {
       Job job = job("restart-resetting");
       return job.getStatus() != null && Integer.valueOf(1).equals(job.getStatus().getSucceeded());
     });
-    cluster.local().startOperator();
+    cluster.startOperator();
     assertCompletesOnce("restart-resetting", epoch);
     assertThat(job("restart-resetting").getMetadata().getUid()).as("the same Job, not a second one").isEqualTo(uid);
   }
@@ -145,10 +145,10 @@ class ResetScenariosIT {
       long epoch = resetToLatest(reset, "Automatic");
       await("the reset resumes the projection").atMost(PATIENCE).pollInterval(PHASE_POLL).until(() ->
           phase(reset) == WatermarkResetPhase.Resuming || phase(reset) == WatermarkResetPhase.Completed);
-      cluster.local().stopOperator();
+      cluster.stopOperator();
       stoppedInResuming = phase(reset) == WatermarkResetPhase.Resuming;
 
-      cluster.local().startOperator();
+      cluster.startOperator();
       assertCompletesOnce(reset, epoch);
     }
     assumeTrue(stoppedInResuming, "every stop came after Resuming had ended; nothing was tested on this machine");

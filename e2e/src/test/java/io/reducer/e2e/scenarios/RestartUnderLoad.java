@@ -16,11 +16,6 @@ import io.fabric8.kubernetes.api.model.Event;
  */
 final class RestartUnderLoad {
 
-  /** Stops or starts the dependency. */
-  interface Step {
-    void run() throws Exception;
-  }
-
   private final ScenarioCluster cluster;
   private final String pipeline;
   private final String reachable;
@@ -37,7 +32,7 @@ final class RestartUnderLoad {
     this.unreachableReason = unreachableReason;
   }
 
-  void run(Step stop, Step start) throws Exception {
+  void run(ScenarioTarget.Dependency dependency) throws Exception {
     ScenarioResources resources = cluster.resources();
     WatchedProjection projection = cluster.pipelineWithProjection(pipeline, 3);
 
@@ -48,7 +43,7 @@ final class RestartUnderLoad {
       producer.startPaced(300);
       projection.awaitApplying(300);
 
-      stop.run();
+      dependency.stop();
       await("the outage shows in status").atMost(PATIENCE).untilAsserted(() -> {
         assertThat(condition(resources.pipelineStatus(pipeline), reachable)).isEqualTo("False/" + unreachableReason);
         assertThat(condition(resources.pipelineStatus(pipeline), "Ready")).isEqualTo("False/" + unreachableReason);
@@ -57,7 +52,7 @@ final class RestartUnderLoad {
       });
       assertThat(projection.status().getConsumerLag()).as("lag cannot be measured: unknown, not zero").isNull();
 
-      start.run();
+      dependency.start();
       Thread.sleep(2_000);
       producer.stop();
     }

@@ -14,7 +14,6 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
-import io.reducer.e2e.LocalCluster;
 import io.reducer.e2e.LocalPipeline;
 
 /**
@@ -26,15 +25,20 @@ public final class ScenarioResources {
   public static final String DATABASE_SECRET = "pg";
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-  private final LocalCluster cluster;
+  private final ScenarioCluster cluster;
 
-  ScenarioResources(LocalCluster cluster) {
+  ScenarioResources(ScenarioCluster cluster) {
     this.cluster = cluster;
   }
 
-  /** A pipeline on the local broker and database, with its topics (see {@link LocalPipeline}). */
+  /** A pipeline on the target's broker and database, with its topics (see {@link LocalPipeline}). */
   public void pipeline(String name, int partitions, String credentialsSecret) {
-    LocalPipeline.create(cluster, name, partitions, credentialsSecret);
+    LocalPipeline.topics(name, partitions).forEach(cluster::createTopic);
+    ScenarioTarget target = cluster.target();
+    LocalPipeline.Endpoints endpoints = new LocalPipeline.Endpoints(target.kafkaBootstrapServersInCluster(),
+        target.databaseHostInCluster(), target.databasePortInCluster(), target.databaseName());
+    client().resources(ReducerPipeline.class).inNamespace(NAMESPACE)
+        .resource(LocalPipeline.manifest(NAMESPACE, name, partitions, credentialsSecret, endpoints)).create();
   }
 
   /** A projection of {@code pipeline} into {@code table}; {@code extraSpec} lines are added under spec. */

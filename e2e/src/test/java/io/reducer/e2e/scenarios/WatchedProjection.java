@@ -86,6 +86,6 @@ public final class WatchedProjection {
   }
 
   private TopicModel model() {
-    return new TopicModel(cluster.local().kafka().bootstrapServers());
+    return new TopicModel(cluster.kafkaBootstrapServers());
   }
 }

@@ -1,10 +1,12 @@
 package io.reducer.testsupport.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.reducer.testsupport.kubernetes.PodEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * queue a reconcile pass. Statuses are written through the status subresource. {@link #close()} and a JVM shutdown
  * hook stop every child process; a child also ends itself if the test JVM disappears.
  */
-public final class LocalKubelet implements AutoCloseable {
+public final class LocalKubelet implements PodEndpoints, AutoCloseable {
 
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
@@ -152,6 +156,23 @@ public final class LocalKubelet implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The pod's output for the API's {@code pods/NAME/log}; empty if the pod never ran here. */
+  @Override
+  public Optional<String> log(String namespace, String pod) {
+    return Files.exists(logFile(namespace, pod)) ? Optional.of(logs(namespace, pod)) : Optional.empty();
+  }
+
+  /**
+   * The local port behind the pod's {@code containerPort}, for the API's {@code pods/NAME:PORT/proxy}: the relocated
+   * one for a declared port, the number itself for an undeclared one; empty before the pod first started.
+   */
+  @Override
+  public OptionalInt localPort(String namespace, String pod, int containerPort) {
+    return worker.call(() -> kubelet.find(namespace, pod).filter(runtime -> runtime.localPorts != null)
+        .map(runtime -> OptionalInt.of(runtime.localPort(new IntOrString(containerPort))))
+        .orElse(OptionalInt.empty()), CALL_TIMEOUT);
   }
 
   /** Where the pod's output goes: {@code workDir/<namespace>/<pod>.log}. */

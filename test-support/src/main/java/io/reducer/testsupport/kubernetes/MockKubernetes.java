@@ -2,7 +2,6 @@ package io.reducer.testsupport.kubernetes;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
@@ -27,6 +26,7 @@ import java.util.logging.Logger;
 public final class MockKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
+  private final PodSubresourceDispatcher dispatcher = new PodSubresourceDispatcher();
   private final NamespacedKubernetesClient client;
   private final List<CustomResourceDefinition> crds;
 
@@ -39,7 +39,7 @@ public final class MockKubernetes implements AutoCloseable {
 
   private MockKubernetes(List<CustomResourceDefinition> crds) {
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(new ArrayList<>()), false);
+        dispatcher, false);
     this.server.init();
     this.client = server.createClient();
     this.crds = crds;
@@ -73,6 +73,14 @@ public final class MockKubernetes implements AutoCloseable {
   /** A client for the server, defaulting to namespace "test". */
   public NamespacedKubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Serves pods' {@code log} and {@code proxy} subresources from {@code endpoints} (the local cluster that runs
+   * them); until then they answer 404.
+   */
+  public void servePods(PodEndpoints endpoints) {
+    dispatcher.serve(endpoints);
   }
 
   /** The CRDs installed at start. */

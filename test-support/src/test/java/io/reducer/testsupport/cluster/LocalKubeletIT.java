@@ -58,6 +58,7 @@ class LocalKubeletIT {
     cluster = LocalKubelet.start(client, ImageCatalog.of(workload), workDir, LocalKubeletOptions.defaults()
         .withResyncPeriod(quick).withProbePeriod(quick).withGcPeriod(quick)
         .withRestartBackoff(Duration.ofMillis(300)).withJobBackoff(Duration.ofMillis(300)));
+    kubernetes.servePods(cluster);
   }
 
   @AfterAll
@@ -95,6 +96,22 @@ class LocalKubeletIT {
       assertThat(condition.getType()).isEqualTo("Available");
       assertThat(condition.getStatus()).isEqualTo("True");
     });
+  }
+
+  @Test
+  void theApiServesPodLogsAndProxiesToTheContainerPortAsAClusterWould() {
+    String ns = namespace();
+    client.resource(deployment(ns, "web", 1, "RollingUpdate", "say=hello from the pod", "serve")).create();
+    awaitReadyPods(ns, "web", 1);
+    String pod = pods(ns).get(0).getMetadata().getName();
+
+    assertThat(client.pods().inNamespace(ns).withName(pod).getLog()).contains("hello from the pod");
+    // The template's containerPort 8080, not the local port the kubelet relocated it to.
+    String proxied = client.raw(client.getMasterUrl() + "api/v1/namespaces/" + ns + "/pods/" + pod
+        + ":8080/proxy/anything");
+    assertThat(proxied).isEqualTo("ok");
+    assertThat(client.raw(client.getMasterUrl() + "api/v1/namespaces/" + ns + "/pods/no-such-pod:8080/proxy/"))
+        .as("a pod the local cluster does not run").isNull();
   }
 
   @Test
