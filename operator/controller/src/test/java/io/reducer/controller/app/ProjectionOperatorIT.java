@@ -51,11 +51,14 @@ class ProjectionOperatorIT {
   void deploymentFollowsPartitionsAndPauseResumeRestoresTheCount() throws Exception {
     fixture.kafka.createTopic("scale.state-committed", 3);
     fixture.pipeline("scale", fixture.kafka.bootstrapServers(), "pg", "scale");
-    fixture.projection("scale-view", "scale", "  table: scale_view");
+    fixture.projection("scale-view", "scale", "  table: scale_view\n  materializer: {sessionTimeoutMs: 10000}");
 
     Deployment deployment = awaitDeploymentReplicas("scale-view-materializer", 3);
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsExactly("materialize");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+            .isEqualTo("MATERIALIZER_SESSION_TIMEOUT_MS=10000"));
     assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("Projection"));
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
