@@ -52,6 +52,25 @@ class HostileInputTest {
         .anyMatch(e -> e.contains("spec.reducer.replicas"));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 5999, 1800001})
+  void sessionTimeoutOutsideTheBrokersDefaultBoundsIsRefused(int timeoutMs) throws Exception {
+    CrdValidationResult result = rejectProjection(spec -> ((ObjectNode) spec.path("materializer"))
+        .put("sessionTimeoutMs", timeoutMs));
+
+    assertThat(result.errors()).anyMatch(e -> e.contains("spec.materializer.sessionTimeoutMs"));
+  }
+
+  @Test
+  void sessionTimeoutWithinTheBrokersDefaultBoundsIsAccepted() throws Exception {
+    for (int timeoutMs : new int[] {6000, 10000, 1800000}) {
+      ObjectNode projection = example("projection.yaml").deepCopy();
+      ((ObjectNode) projection.path("spec").path("materializer")).put("sessionTimeoutMs", timeoutMs);
+
+      assertThat(Admission.validateCreate(projection).errors()).as("sessionTimeoutMs %s", timeoutMs).isEmpty();
+    }
+  }
+
   @Test
   void unknownResetTargetIsRefused() throws Exception {
     CrdValidationResult result = rejectReset(spec -> ((ObjectNode) spec.path("target")).put("type", "yesterday"));

@@ -16,7 +16,10 @@ public final class ProjectionObservation {
   private Integer deploymentReplicas;
   private int readyReplicas;
 
-  /** The spec cannot be acted on (reason for the Stalled condition); the Deployment is then left as it is. */
+  /**
+   * The spec cannot be acted on (reason for the Stalled condition). The Deployment is then neither created nor
+   * reconfigured; it is only scaled to zero when the projection must stop (held or paused).
+   */
   public ProjectionObservation refused(String reason, String message) {
     this.refusalReason = reason;
     this.refusalMessage = message;

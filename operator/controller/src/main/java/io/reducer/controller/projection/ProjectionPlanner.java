@@ -61,19 +61,30 @@ public final class ProjectionPlanner {
       refusalMessage = probe.failureMessage();
     }
     if (refusalReason != null) {
-      status.setReplicas(observed.deploymentReplicas());
-      status.setLastScaleTime(previous.getLastScaleTime());
+      // Nothing is created or reconfigured from a refused spec. A projection that must stop still stops: a reset
+      // waits for the consumer group to empty, and pause is the emergency brake. So an existing Deployment is
+      // scaled to zero, and only its replica count changes.
+      boolean stop = pauseReason != null && observed.deploymentReplicas() != null;
+      boolean scaled = stop && current != 0;
+      status.setReplicas(stop ? Integer.valueOf(0) : observed.deploymentReplicas());
+      status.setLastScaleTime(scaled ? now.truncatedTo(ChronoUnit.SECONDS).toString() : previous.getLastScaleTime());
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, refusalReason, refusalMessage,
           generation, now);
       Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, refusalReason, refusalMessage,
           generation, now);
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
       degraded(conditions, status, probe, generation, now);
+      boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
       pausedCondition(conditions, pauseReason, generation, now);
       if (!isTrueWithReason(previous, ConditionTypes.STALLED, refusalReason)) {
         events.add(PlannedEvent.warning(EventReason.Refused, refusalMessage));
       }
-      return new ProjectionPlan(null, null, status, events);
+      if (pauseReason != null && (!wasPaused || scaled)) {
+        events.add(PlannedEvent.normal(EventReason.Paused, (scaled ? "Scaled materializers from " + current
+            + " to 0: " : "No materializer runs: ") + pauseMessage(pauseReason, observed)
+            + "; the spec stays refused (" + refusalReason + "), so nothing else is changed"));
+      }
+      return stop ? ProjectionPlan.scaleOnly(0, status, events) : new ProjectionPlan(null, null, status, events);
     }
     Conditions.remove(conditions, ConditionTypes.STALLED);
 

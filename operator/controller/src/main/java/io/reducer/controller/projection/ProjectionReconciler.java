@@ -42,9 +42,9 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a Projection: observes its pipeline, the latest probe and its Deployment, lets
- * {@link ProjectionPlanner} decide, then applies the Deployment, records Events and writes status when it
- * changed. Probes run on the operator's probe interval for all projections of a pipeline at once; a probe
- * that finds new figures triggers a reconciliation.
+ * {@link ProjectionPlanner} decide, then applies the Deployment (or, for a refused spec that must stop, only scales
+ * it), records Events and writes status when it changed. Probes run on the operator's probe interval for all
+ * projections of a pipeline at once; a probe that finds new figures triggers a reconciliation.
  */
 public final class ProjectionReconciler implements Reconciler<Projection> {
 
@@ -152,7 +152,9 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
 
     ProjectionPlan plan = ProjectionPlanner.plan(projection, observed, now);
 
-    if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
+    if (plan.scaleOnly()) {
+      new WorkloadApplier(context.getClient()).scale(deployment, plan.replicas());
+    } else if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
       new WorkloadApplier(context.getClient()).apply(projection,
           MaterializerDeployment.build(projection, pipeline, image, plan.replicas()), deployment);
     }

@@ -78,6 +78,10 @@ public final class MaterializerDeployment {
     env.add(plain("MATERIALIZER_MAX_RECORDS", String.valueOf(spec.getMaterializer().getBatch().getMaxRecords())));
     env.add(plain("MATERIALIZER_POLL_TIMEOUT_MS",
         String.valueOf(spec.getMaterializer().getBatch().getPollTimeoutMs())));
+    // Only when set: an unset field keeps the materializer's default and leaves existing pod templates unchanged.
+    if (spec.getMaterializer().getSessionTimeoutMs() != null) {
+      env.add(plain("MATERIALIZER_SESSION_TIMEOUT_MS", String.valueOf(spec.getMaterializer().getSessionTimeoutMs())));
+    }
     env.add(plain("MATERIALIZER_HTTP_PORT", String.valueOf(HTTP_PORT)));
 
     return new DeploymentBuilder()

@@ -62,7 +62,24 @@ public final class WorkloadApplier {
     return Outcome.UPDATED;
   }
 
-  /** What {@link #apply} did. */
+  /**
+   * Sets only the replica count of an existing Deployment: its template, labels and owner stay as they are.
+   *
+   * @return updated, or unchanged when it already has that count
+   */
+  public Outcome scale(Deployment existing, int replicas) {
+    if (existing.getSpec().getReplicas() != null && existing.getSpec().getReplicas() == replicas) {
+      return Outcome.UNCHANGED;
+    }
+    client.apps().deployments().inNamespace(existing.getMetadata().getNamespace())
+        .withName(existing.getMetadata().getName()).edit(current -> {
+          current.getSpec().setReplicas(replicas);
+          return current;
+        });
+    return Outcome.UPDATED;
+  }
+
+  /** What {@link #apply} or {@link #scale} did. */
   public enum Outcome {
     CREATED,
     UPDATED,

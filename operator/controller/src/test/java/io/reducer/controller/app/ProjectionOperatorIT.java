@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ProjectionStatus;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
@@ -50,11 +51,14 @@ class ProjectionOperatorIT {
   void deploymentFollowsPartitionsAndPauseResumeRestoresTheCount() throws Exception {
     fixture.kafka.createTopic("scale.state-committed", 3);
     fixture.pipeline("scale", fixture.kafka.bootstrapServers(), "pg", "scale");
-    fixture.projection("scale-view", "scale", "  table: scale_view");
+    fixture.projection("scale-view", "scale", "  table: scale_view\n  materializer: {sessionTimeoutMs: 10000}");
 
     Deployment deployment = awaitDeploymentReplicas("scale-view-materializer", 3);
     assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsExactly("materialize");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+            .isEqualTo("MATERIALIZER_SESSION_TIMEOUT_MS=10000"));
     assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("Projection"));
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -96,6 +100,61 @@ class ProjectionOperatorIT {
       assertThat(events("scale-view")).anySatisfy(e -> assertThat(e).startsWith("Paused:"))
           .anySatisfy(e -> assertThat(e).startsWith("Resumed:"));
     });
+  }
+
+  @Test
+  void aRefusedProjectionStillStopsWhenItOrItsPipelineIsPausedAndNothingElseChanges() throws Exception {
+    fixture.kafka.createTopic("brake.state-committed", 2);
+    fixture.pipeline("brake", fixture.kafka.bootstrapServers(), "pg", "brake");
+    fixture.projection("brake-view", "brake", "  table: brake_view");
+    String template = awaitDeploymentReplicas("brake-view-materializer", 2).getMetadata().getAnnotations()
+        .get("reducer.io/template-hash");
+
+    edit("brake-view", p -> p.getSpec().getMaterializer().setImage("elsewhere.test/reducer-workloads:2"));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertStalled("brake-view", "ImageNotAllowed", "elsewhere.test/reducer-workloads:2"));
+    assertThat(deployment("brake-view-materializer").getSpec().getReplicas()).isEqualTo(2);
+
+    edit("brake-view", p -> p.getSpec().setPaused(true));
+    awaitDeploymentReplicas("brake-view-materializer", 0);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertStalled("brake-view", "ImageNotAllowed", "elsewhere.test/reducer-workloads:2");
+      assertThat(condition("brake-view", "Paused")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
+        assertThat(c.getReason()).isEqualTo("SpecPaused");
+      });
+      assertThat(fixture.getProjection("brake-view").getStatus().getReplicas()).isZero();
+    });
+    assertThat(events("brake-view")).anySatisfy(e -> assertThat(e).isEqualTo("Paused: Scaled materializers from 2 "
+        + "to 0: spec.paused is true; the spec stays refused (ImageNotAllowed), so nothing else is changed"));
+
+    // Unpaused but still refused: nothing comes back, and a count set by hand is left alone.
+    edit("brake-view", p -> p.getSpec().setPaused(false));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(condition("brake-view", "Paused")).hasValueSatisfying(c ->
+            assertThat(c.getStatus()).isEqualTo(ConditionStatus.False)));
+    fixture.client.apps().deployments().inNamespace(NAMESPACE).withName("brake-view-materializer").edit(d -> {
+      d.getSpec().setReplicas(1);
+      return d;
+    });
+    Thread.sleep(3_000); // three probe intervals
+    assertThat(deployment("brake-view-materializer").getSpec().getReplicas()).isEqualTo(1);
+
+    // The pipeline's circuit breaker stops it too.
+    fixture.edit(ReducerPipeline.class, "brake", p -> p.getSpec().setPaused(true));
+    awaitDeploymentReplicas("brake-view-materializer", 0);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(condition("brake-view", "Paused")).hasValueSatisfying(c ->
+            assertThat(c.getReason()).isEqualTo("PipelinePaused")));
+    Deployment stopped = deployment("brake-view-materializer");
+    assertThat(stopped.getMetadata().getAnnotations()).containsEntry("reducer.io/template-hash", template);
+    assertThat(stopped.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.test/reducer-workloads:1");
+
+    fixture.edit(ReducerPipeline.class, "brake", p -> p.getSpec().setPaused(false));
+    edit("brake-view", p -> p.getSpec().getMaterializer().setImage(null));
+    awaitDeploymentReplicas("brake-view-materializer", 2);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(condition("brake-view", "Stalled")).isEmpty());
   }
 
   @Test
@@ -202,6 +261,10 @@ class ProjectionOperatorIT {
     return fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
   }
 
+  private static Deployment deployment(String name) {
+    return fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+  }
+
   private static void markReady(String deployment, int ready) {
     fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).editStatus(d -> {
       d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(ready)
@@ -211,10 +274,7 @@ class ProjectionOperatorIT {
   }
 
   private static void edit(String projection, java.util.function.Consumer<Projection> change) {
-    fixture.client.resources(Projection.class).inNamespace(NAMESPACE).withName(projection).edit(p -> {
-      change.accept(p);
-      return p;
-    });
+    fixture.edit(Projection.class, projection, change);
   }
 
   private static List<String> events(String involved) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
@@ -212,6 +213,41 @@ class WatermarkResetOperatorIT {
     });
   }
 
+  @Test
+  void aProjectionRefusedWhileItsMaterializersRunIsStillQuiescedSoItsResetCompletes() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    // The materializers run; then the spec names an image from a registry the operator does not allow.
+    editProjection(p -> p.getSpec().getMaterializer().setImage("elsewhere.test/reducer-workloads:2"));
+    try {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(projectionCondition("Stalled")).isEqualTo("True/ImageNotAllowed"));
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+      assertThat(runningMaterializers()).isEqualTo(PARTITIONS);
+
+      reset("refused-latest", "{type: latest}", "approval: Automatic");
+      awaitPhase("refused-latest", WatermarkResetPhase.Completed);
+      assertThat(status("refused-latest").getHistory()).extracting(h -> h.getPhase())
+          .containsExactly("Pending", "Quiescing", "Planned", "Resetting", "Resuming", "Completed");
+      assertThat(epoch()).isEqualTo(epochBefore + 1);
+      assertThat(fixture.kafka.admin().describeConsumerGroups(List.of(group())).all().get().get(group()).members())
+          .isEmpty();
+      // Only the replica count changed: the refused image never reached the Deployment, which stays at zero.
+      assertThat(deploymentReplicas()).isZero();
+      assertThat(deploymentImage()).isEqualTo("registry.test/reducer-workloads:1");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(runningMaterializers()).isZero());
+      assertThat(projectionCondition("Stalled")).isEqualTo("True/ImageNotAllowed");
+      assertThat(projectionCondition("Paused")).isEqualTo("False/Running");
+      assertThat(projectionEvents()).anySatisfy(e -> assertThat(e).isEqualTo("Paused: Scaled materializers from "
+          + PARTITIONS + " to 0: WatermarkReset refused-latest holds the projection; the spec stays refused "
+          + "(ImageNotAllowed), so nothing else is changed"));
+    } finally {
+      editProjection(p -> p.getSpec().getMaterializer().setImage(null));
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
+    awaitCaughtUp();
+  }
+
   /** The API may still show a pod Running whose process has just ended; that pod needs no killing. */
   private static void killIfAlive(String pod) {
     try {
@@ -275,6 +311,32 @@ class WatermarkResetOperatorIT {
     var deployment = fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(PROJECTION + "-materializer")
         .get();
     return deployment == null ? null : deployment.getSpec().getReplicas();
+  }
+
+  private static String deploymentImage() {
+    return fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(PROJECTION + "-materializer").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static long runningMaterializers() {
+    return fixture.client.pods().inNamespace(NAMESPACE).withLabels(Map.of("reducer.io/projection", PROJECTION,
+        "app.kubernetes.io/component", "materializer")).list()
+        .getItems().stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).count();
+  }
+
+  private static void editProjection(java.util.function.Consumer<Projection> change) {
+    fixture.edit(Projection.class, PROJECTION, change);
+  }
+
+  private static String projectionCondition(String type) {
+    var status = fixture.getProjection(PROJECTION).getStatus();
+    return status == null ? null : status.condition(type).map(c -> c.getStatus() + "/" + c.getReason()).orElse(null);
+  }
+
+  private static List<String> projectionEvents() {
+    return fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> PROJECTION.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
   }
 
   private static String group() {

@@ -124,12 +124,113 @@ class ProjectionPlannerTest {
     ProjectionPlan plan = ProjectionPlanner.plan(projection, refused, NOW);
 
     assertThat(plan.replicas()).isNull();
+    assertThat(plan.scaleOnly()).isFalse();
     assertThat(condition(plan, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
     assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
 
     projection.setStatus(plan.status());
     assertThat(ProjectionPlanner.plan(projection, refused, NOW.plusSeconds(5)).events()).isEmpty();
+  }
+
+  @Test
+  void aRefusedSpecHeldByAResetScalesOnlyTheExistingDeploymentToZeroAndStaysStalled() {
+    Projection projection = projection();
+    projection.setStatus(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+        .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3), NOW).status());
+
+    ProjectionPlan held = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+        .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3).heldByReset("rewind-1"),
+        NOW.plusSeconds(10));
+
+    assertThat(held.scaleOnly()).isTrue();
+    assertThat(held.replicas()).isZero();
+    assertThat(held.status().getReplicas()).isZero();
+    assertThat(held.status().getLastScaleTime()).isEqualTo("2026-03-01T10:00:10Z");
+    assertThat(held.status().getActiveReset()).isEqualTo("rewind-1");
+    assertThat(condition(held, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(condition(held, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(condition(held, "Ready").getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(condition(held, "Paused").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(condition(held, "Paused").getReason()).isEqualTo("ResetInProgress");
+    assertThat(held.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(EventReason.Paused);
+      assertThat(e.message()).isEqualTo("Scaled materializers from 3 to 0: WatermarkReset rewind-1 holds the "
+          + "projection; the spec stays refused (ImageNotAllowed), so nothing else is changed");
+    });
+
+    // Once the pods are gone nothing more is said, and the same observation twice writes nothing.
+    projection.setStatus(held.status());
+    ProjectionObservation stopped = new ProjectionObservation().probe(healthy(3))
+        .refused("ImageNotAllowed", "image x not allowed").deployment(0, 0).heldByReset("rewind-1");
+    ProjectionPlan again = ProjectionPlanner.plan(projection, stopped, NOW.plusSeconds(20));
+    assertThat(again.scaleOnly()).isTrue();
+    assertThat(again.replicas()).isZero();
+    assertThat(again.events()).isEmpty();
+    projection.setStatus(again.status());
+    ProjectionPlan third = ProjectionPlanner.plan(projection, stopped, NOW.plusSeconds(30));
+    assertThat(io.reducer.controller.status.StatusWriter.same(projection.getStatus(), third.status())).isTrue();
+    assertThat(third.events()).isEmpty();
+  }
+
+  @Test
+  void aRefusedSpecThatIsPausedOrWhosePipelineIsPausedStopsItsMaterializers() {
+    ProjectionProbe missingTopic = ProjectionProbe.failed("TopicNotFound", "topic t does not exist", NOW);
+    Projection paused = projection();
+    paused.getSpec().setPaused(true);
+    ProjectionPlan specPaused = ProjectionPlanner.plan(paused,
+        new ProjectionObservation().probe(missingTopic).deployment(2, 2), NOW);
+    assertThat(specPaused.scaleOnly()).isTrue();
+    assertThat(specPaused.replicas()).isZero();
+    assertThat(condition(specPaused, "Stalled").getReason()).isEqualTo("TopicNotFound");
+    assertThat(condition(specPaused, "Paused").getReason()).isEqualTo("SpecPaused");
+    assertThat(specPaused.events()).extracting(PlannedEvent::reason)
+        .containsExactly(EventReason.Refused, EventReason.Paused);
+
+    ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(), new ProjectionObservation()
+        .refused("ImageNotAllowed", "image x not allowed").deployment(2, 1).pipelinePaused(true), NOW);
+    assertThat(pipelinePaused.scaleOnly()).isTrue();
+    assertThat(pipelinePaused.replicas()).isZero();
+    assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");
+  }
+
+  @Test
+  void aRefusedSpecThatMustStopCreatesNoDeployment() {
+    Projection projection = projection();
+    projection.getSpec().setPaused(true);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().refused("ImageNotAllowed", "image x not allowed"), NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(plan.scaleOnly()).isFalse();
+    assertThat(plan.status().getReplicas()).isNull();
+    assertThat(condition(plan, "Paused").getReason()).isEqualTo("SpecPaused");
+    assertThat(plan.events()).extracting(PlannedEvent::message).contains("No materializer runs: spec.paused is "
+        + "true; the spec stays refused (ImageNotAllowed), so nothing else is changed");
+  }
+
+  @Test
+  void aRefusedSpecStaysAtZeroWhenTheHoldEndsAndScalesUpOnceItIsFixed() {
+    Projection projection = projection();
+    projection.setStatus(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+        .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3).heldByReset("rewind-1"), NOW).status());
+
+    ProjectionPlan released = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+        .refused("ImageNotAllowed", "image x not allowed").deployment(0, 0), NOW.plusSeconds(30));
+    assertThat(released.replicas()).isNull();
+    assertThat(released.scaleOnly()).isFalse();
+    assertThat(released.status().getActiveReset()).isNull();
+    assertThat(condition(released, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(condition(released, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(released.events()).isEmpty();
+
+    projection.setStatus(released.status());
+    ProjectionPlan fixed = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(40));
+    assertThat(fixed.replicas()).isEqualTo(3);
+    assertThat(fixed.scaleOnly()).isFalse();
+    assertThat(fixed.status().condition("Stalled")).isEmpty();
+    assertThat(fixed.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
   }
 
   @Test

@@ -53,6 +53,18 @@ class MaterializerDeploymentTest {
   }
 
   @Test
+  void theSessionTimeoutReachesThePodsOnlyWhenTheProjectionSetsIt() {
+    assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("MATERIALIZER_SESSION_TIMEOUT_MS");
+
+    projection.getSpec().getMaterializer().setSessionTimeoutMs(10000);
+    Deployment withTimeout = MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6);
+    assertThat(withTimeout.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("MATERIALIZER_SESSION_TIMEOUT_MS")).singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("10000"));
+    assertThat(WorkloadApplier.hash(withTimeout)).isNotEqualTo(WorkloadApplier.hash(deployment));
+  }
+
+  @Test
   void databaseCredentialsArriveOnlyAsSecretReferences() {
     EnvVar password = container.getEnv().stream().filter(e -> e.getName().equals("PGPASSWORD")).findFirst().orElseThrow();
     EnvVar user = container.getEnv().stream().filter(e -> e.getName().equals("PGUSER")).findFirst().orElseThrow();

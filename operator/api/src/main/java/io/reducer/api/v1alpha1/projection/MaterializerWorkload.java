@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.projection;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.Patterns;
@@ -22,6 +24,15 @@ public class MaterializerWorkload {
 
   @JsonPropertyDescription("Batching of reads and database writes.")
   private BatchSettings batch = new BatchSettings();
+
+  @Min(6000)
+  @Max(1800000)
+  @JsonPropertyDescription("Consumer group session timeout in milliseconds (Kafka session.timeout.ms): how long "
+      + "the group waits for a materializer that died without leaving (kill -9, a lost node) before its partitions "
+      + "move; the projection stalls meanwhile. Omit for Kafka's default, 45000. Lower shortens that stall, but a long "
+      + "GC pause or a slow broker then causes needless rebalances. Must lie within the broker's "
+      + "group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by default).")
+  private Integer sessionTimeoutMs;
 
   public String getImage() {
     return image;
@@ -45,5 +56,13 @@ public class MaterializerWorkload {
 
   public void setBatch(BatchSettings batch) {
     this.batch = batch;
+  }
+
+  public Integer getSessionTimeoutMs() {
+    return sessionTimeoutMs;
+  }
+
+  public void setSessionTimeoutMs(Integer sessionTimeoutMs) {
+    this.sessionTimeoutMs = sessionTimeoutMs;
   }
 }
