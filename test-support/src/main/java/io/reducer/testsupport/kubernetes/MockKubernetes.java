@@ -37,9 +37,8 @@ public final class MockKubernetes implements AutoCloseable {
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
 
-  private MockKubernetes(List<CustomResourceDefinition> crds) {
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(new ArrayList<>()), false);
+  private MockKubernetes(List<CustomResourceDefinition> crds, KubernetesCrudDispatcher dispatcher) {
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     this.server.init();
     this.client = server.createClient();
     this.crds = crds;
@@ -53,13 +52,25 @@ public final class MockKubernetes implements AutoCloseable {
     return withCrds(ProjectLayout.committedCrds());
   }
 
+  /**
+   * Starts a server with the committed CRDs installed that answers through {@code dispatcher}: a subclass of
+   * {@link KubernetesCrudDispatcher} that, for one, delays the answer to some requests.
+   */
+  public static MockKubernetes withCommittedCrds(KubernetesCrudDispatcher dispatcher) {
+    return new MockKubernetes(load(ProjectLayout.committedCrds()), dispatcher);
+  }
+
   /** Starts a server with the given CRD files installed. */
   public static MockKubernetes withCrds(List<Path> crdFiles) {
+    return new MockKubernetes(load(crdFiles), new KubernetesCrudDispatcher(new ArrayList<>()));
+  }
+
+  private static List<CustomResourceDefinition> load(List<Path> crdFiles) {
     List<CustomResourceDefinition> crds = new ArrayList<>();
     for (Path file : crdFiles) {
       crds.add(load(file));
     }
-    return new MockKubernetes(crds);
+    return crds;
   }
 
   static CustomResourceDefinition load(Path file) {
