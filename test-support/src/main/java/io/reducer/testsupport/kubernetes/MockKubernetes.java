@@ -2,6 +2,7 @@ package io.reducer.testsupport.kubernetes;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
 public final class MockKubernetes implements AutoCloseable {
 
   private final KubernetesMockServer server;
-  private final PodSubresourceDispatcher dispatcher = new PodSubresourceDispatcher();
+  private final KubernetesCrudDispatcher dispatcher;
   private final NamespacedKubernetesClient client;
   private final List<CustomResourceDefinition> crds;
 
@@ -37,9 +38,9 @@ public final class MockKubernetes implements AutoCloseable {
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
 
-  private MockKubernetes(List<CustomResourceDefinition> crds) {
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
+  private MockKubernetes(List<CustomResourceDefinition> crds, KubernetesCrudDispatcher dispatcher) {
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    this.dispatcher = dispatcher;
     this.server.init();
     this.client = server.createClient();
     this.crds = crds;
@@ -53,13 +54,25 @@ public final class MockKubernetes implements AutoCloseable {
     return withCrds(ProjectLayout.committedCrds());
   }
 
+  /**
+   * Starts a server with the committed CRDs installed that answers through {@code dispatcher}: a subclass of
+   * {@link KubernetesCrudDispatcher} that, for one, delays the answer to some requests.
+   */
+  public static MockKubernetes withCommittedCrds(KubernetesCrudDispatcher dispatcher) {
+    return new MockKubernetes(load(ProjectLayout.committedCrds()), dispatcher);
+  }
+
   /** Starts a server with the given CRD files installed. */
   public static MockKubernetes withCrds(List<Path> crdFiles) {
+    return new MockKubernetes(load(crdFiles), new PodSubresourceDispatcher());
+  }
+
+  private static List<CustomResourceDefinition> load(List<Path> crdFiles) {
     List<CustomResourceDefinition> crds = new ArrayList<>();
     for (Path file : crdFiles) {
       crds.add(load(file));
     }
-    return new MockKubernetes(crds);
+    return crds;
   }
 
   static CustomResourceDefinition load(Path file) {
@@ -80,7 +93,10 @@ public final class MockKubernetes implements AutoCloseable {
    * them); until then they answer 404.
    */
   public void servePods(PodEndpoints endpoints) {
-    dispatcher.serve(endpoints);
+    if (!(dispatcher instanceof PodSubresourceDispatcher pods)) {
+      throw new IllegalStateException("this server answers through its own dispatcher, which serves no pods");
+    }
+    pods.serve(endpoints);
   }
 
   /** The CRDs installed at start. */

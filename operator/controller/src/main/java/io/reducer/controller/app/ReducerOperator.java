@@ -21,6 +21,7 @@ import io.reducer.controller.reset.ProjectionHold;
 import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -30,6 +31,13 @@ import java.util.function.Consumer;
  * operator framework with server-side apply off for status patches and dependent matching.
  */
 public final class ReducerOperator implements AutoCloseable {
+
+  /**
+   * How long {@link #close} waits for the reconciliations that are running to end. Without it they are interrupted
+   * between two API calls (a Job created, its status or Event not written). Well within the 30 s Kubernetes waits
+   * by default between SIGTERM and SIGKILL.
+   */
+  static final Duration RECONCILIATION_GRACE = Duration.ofSeconds(20);
 
   private final Operator operator;
   private final PipelineClients clients;
@@ -50,6 +58,7 @@ public final class ReducerOperator implements AutoCloseable {
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withMetrics(new ReconcileMetrics(registry))
           .withConcurrentReconciliationThreads(config.reconcileThreads())
+          .withReconciliationTerminationTimeout(RECONCILIATION_GRACE)
           .withCloseClientOnStop(false);
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(
