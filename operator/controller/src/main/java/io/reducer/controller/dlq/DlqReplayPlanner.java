@@ -86,6 +86,9 @@ public final class DlqReplayPlanner {
     String name = DlqJobs.inspectJobName(decision.replay);
     switch (job.state()) {
       case RUNNING: {
+        if (job.podNotStarting() != null) {
+          return podNotStarting(decision, name, job.podNotStarting());
+        }
         DlqInspectResult lastFailure = ReplayResults.inspect(job.terminationMessage());
         return decision.working(DlqReplayPhase.Previewing.name(), "Taking the snapshot and counting the matching "
             + "records (Job " + name + " running"
@@ -153,6 +156,9 @@ public final class DlqReplayPlanner {
     switch (job.state()) {
       case RUNNING: {
         liveProgress(decision, observed);
+        if (job.podNotStarting() != null) {
+          return podNotStarting(decision, name, job.podNotStarting());
+        }
         return decision.working(DlqReplayPhase.Replaying.name(), runningMessage(decision, observed, job, result),
             JOB_POLL);
       }
@@ -202,6 +208,22 @@ public final class DlqReplayPlanner {
         "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
             + " selected records of snapshot " + ReplayResults.snapshotText(decision.status.getSnapshot())
             + " exactly once");
+  }
+
+  /**
+   * A Job whose pod waits for something only a user can change (an image, a Secret, a node): the replay stays in
+   * its phase, Stalled with the pod's reason, with one warning Event per episode; it goes on once the pod starts.
+   */
+  private static DlqReplayPlan podNotStarting(Decision decision, String jobName, String problem) {
+    String message = "Job " + jobName + " cannot start its " + problem + "; the replay waits in this phase until "
+        + "the pod starts (fix what Kubernetes names, e.g. the image or a Secret) or the replay is cancelled";
+    if (!JobOutcome.POD_NOT_STARTING.equals(ReplayConditions.stalledReason(decision.previous.getConditions()))) {
+      decision.event(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
+    }
+    decision.status.setMessage(PhaseHistory.cap(message));
+    ReplayConditions.stalled(decision.status.getConditions(), JobOutcome.POD_NOT_STARTING, PhaseHistory.cap(message),
+        decision.generation, decision.now);
+    return decision.plan(JOB_POLL);
   }
 
   /** A terminal refusal fails the replay; any other waits, Stalled, in the current phase. */

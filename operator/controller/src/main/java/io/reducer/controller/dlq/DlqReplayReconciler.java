@@ -1,7 +1,6 @@
 package io.reducer.controller.dlq;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -164,12 +163,7 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     if (job == null) {
       return null;
     }
-    boolean podsTell = job.getStatus() != null && ((job.getStatus().getFailed() != null
-        && job.getStatus().getFailed() > 0) || (job.getStatus().getConditions() != null
-        && !job.getStatus().getConditions().isEmpty()));
-    // Pods are listed only when one finished: their termination messages are all the operator reads from them.
-    List<Pod> pods = podsTell ? new JobLauncher(context.getClient()).pods(job) : List.of();
-    return JobOutcome.of(job, pods);
+    return new JobLauncher(context.getClient()).outcome(job);
   }
 
   /** Deletes the oldest finished replays of this replay's pipeline beyond the limit, with an Event each. */

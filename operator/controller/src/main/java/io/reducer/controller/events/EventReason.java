@@ -45,5 +45,7 @@ public enum EventReason {
   /** A replay was cancelled with the annotation reducer.io/cancel: "true"; its Jobs were deleted. */
   ReplayCancelled,
   /** A finished one-shot resource was deleted to keep the history limit. */
-  HistoryPruned
+  HistoryPruned,
+  /** A recovery Job's pod cannot start (image, Secret, scheduling); the resource waits in its phase. */
+  JobPodNotStarting
 }

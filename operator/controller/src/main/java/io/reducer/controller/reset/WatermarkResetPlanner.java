@@ -198,12 +198,34 @@ public final class WatermarkResetPlanner {
               + (result != null ? result.message() : String.valueOf(job.terminationMessage())),
               Action.RELEASE_PROJECTION);
         default:
+          if (job.podNotStarting() != null) {
+            return podNotStarting(job.podNotStarting());
+          }
           if (job.failedPods() > 0 && result != null) {
             status.setMessage(PhaseHistory.cap("attempt " + (job.failedPods() + 1) + "; the last one failed: "
                 + result.message()));
           }
           return done(Action.NONE, false, POLL);
       }
+    }
+
+    /**
+     * The Job's pod waits for something only a user can change (an image, a Secret, a node): the reset stays in
+     * Resetting, Stalled with the pod's reason and one warning Event per episode, the projection still held; it goes
+     * on once the pod starts.
+     */
+    private ResetStep podNotStarting(String problem) {
+      String message = "Job " + status.getJobName() + " cannot start its " + problem + "; the reset waits, with "
+          + "the projection paused, until the pod starts (fix what Kubernetes names, e.g. the image or a Secret)";
+      boolean already = status.getConditions().stream().anyMatch(c -> ConditionTypes.STALLED.equals(c.getType())
+          && c.getStatus() == ConditionStatus.True && JobOutcome.POD_NOT_STARTING.equals(c.getReason()));
+      if (!already) {
+        events.add(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
+      }
+      ResetStep step = waiting(JobOutcome.POD_NOT_STARTING, message, POLL);
+      Conditions.set(status.getConditions(), ConditionTypes.STALLED, ConditionStatus.True, JobOutcome.POD_NOT_STARTING,
+          status.getMessage(), generation(), now);
+      return step;
     }
 
     private ResetStep resuming() {
@@ -279,6 +301,8 @@ public final class WatermarkResetPlanner {
         Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, "Failed",
             status.getMessage(), generation(), now);
       } else {
+        // Stalled belongs to a wait that a user must end (see podNotStarting), set after this; any step clears it.
+        Conditions.remove(status.getConditions(), ConditionTypes.STALLED);
         Conditions.set(status.getConditions(), ConditionTypes.RECONCILING, ConditionStatus.True, reason,
             status.getMessage(), generation(), now);
         Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, phase.name(),

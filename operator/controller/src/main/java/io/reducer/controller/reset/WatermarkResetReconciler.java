@@ -30,7 +30,6 @@ import io.reducer.controller.postgres.ProjectionDatabase;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
-import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
@@ -187,9 +186,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     Job job = context.getSecondaryResources(Job.class).stream()
         .filter(j -> j.getMetadata().getName().equals(reset.getStatus().getJobName())).findFirst().orElse(null);
     if (job != null) {
-      JobOutcome outcome = JobOutcome.of(job, List.of());
-      boolean needsPods = outcome.state() != JobOutcome.State.RUNNING || outcome.failedPods() > 0;
-      seen.job(needsPods ? JobOutcome.of(job, new JobLauncher(context.getClient()).pods(job)) : outcome);
+      seen.job(new JobLauncher(context.getClient()).outcome(job));
     }
     return seen;
   }

@@ -27,6 +27,14 @@ public final class JobLauncher {
     }
   }
 
+  /**
+   * What became of the Job, from its status and its pods: a finished pod's termination message, or a pod that
+   * cannot start. Pods are listed on every call; one-shot Jobs are few and short-lived.
+   */
+  public JobOutcome outcome(Job job) {
+    return JobOutcome.of(job, pods(job));
+  }
+
   /** The pods a Job ran, found by the job-name label Kubernetes puts on them. */
   public List<Pod> pods(Job job) {
     return client.pods().inNamespace(job.getMetadata().getNamespace())

@@ -229,6 +229,37 @@ class DlqReplayOperatorIT {
   }
 
   @Test
+  void aJobWhosePodCannotStartLeavesTheReplayStalledWithThePodsReasonUntilCancelled() throws Exception {
+    // An operator configured with a workloads image the cluster cannot pull, as after a typo in a registry name.
+    fixture.stopOperator();
+    fixture.startOperator("--finished-history-limit", "1", "--workloads-image", "registry.test/no-such-image:1");
+    try {
+      pipelineWithTopics("s", 1);
+      produceDlq("s.dlq", 0, 2, "TIMEOUT", "s.orders", "wf-");
+      create("fix-s", "  pipelineRef: {name: s}");
+
+      await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
+        DlqReplayStatus status = status("fix-s");
+        assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+        assertThat(status.condition("Stalled")).hasValueSatisfying(c ->
+            assertThat(c.getReason()).isEqualTo("JobPodNotStarting"));
+        assertThat(status.getMessage()).startsWith("Job fix-s-inspect cannot start its pod fix-s-inspect-")
+            .contains("ErrImagePull", "registry.test/no-such-image:1");
+        assertThat(events("fix-s")).filteredOn(e -> e.startsWith("JobPodNotStarting: ")).hasSize(1);
+      });
+
+      annotate("fix-s", Cancellation.ANNOTATION, "true");
+      DlqReplayStatus cancelled = awaitPhase("fix-s", DlqReplayPhase.Cancelled);
+      assertThat(cancelled.condition("Stalled")).hasValueSatisfying(c ->
+          assertThat(c.getReason()).isEqualTo("Cancelled"));
+      await().atMost(PHASE_TIMEOUT).untilAsserted(() -> assertThat(job("fix-s-inspect")).isNull());
+    } finally {
+      fixture.stopOperator();
+      fixture.startOperator("--finished-history-limit", "1");
+    }
+  }
+
+  @Test
   void aReplayCancelledWhileAwaitingApprovalEndsCancelledWithItsJobsDeleted() throws Exception {
     pipelineWithTopics("c", 1);
     produceDlq("c.dlq", 0, 4, "TIMEOUT", "c.orders", "wf-");

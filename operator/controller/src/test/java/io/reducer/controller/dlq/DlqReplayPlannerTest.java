@@ -284,6 +284,45 @@ class DlqReplayPlannerTest {
   }
 
   @Test
+  void aReplayJobWhosePodCannotStartIsStalledWithThePodsReasonOnceAndGoesOnWhenItStarts() {
+    JobOutcome stuck = new JobOutcome(State.RUNNING, null, null, 0,
+        "pod fix-replay-x2k9q: ImagePullBackOff: Back-off pulling image \"registry.example/workloads:9\"");
+    DlqReplay replay = replaying();
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, new DlqReplayObservation(FOUND, null, stuck, null, null), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("JobPodNotStarting");
+    assertThat(plan.status().getMessage()).startsWith("Job fix-replay cannot start its pod fix-replay-x2k9q: "
+        + "ImagePullBackOff: Back-off pulling image");
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(reasons(plan)).containsExactly(EventReason.JobPodNotStarting);
+    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
+
+    replay.setStatus(plan.status());
+    DlqReplayPlan again = DlqReplayPlanner.plan(replay, new DlqReplayObservation(FOUND, null, stuck, null, null),
+        NOW.plusSeconds(2));
+    assertThat(again.events()).as("one warning per episode").isEmpty();
+
+    replay.setStatus(again.status());
+    DlqReplayPlan started = DlqReplayPlanner.plan(replay, new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.RUNNING, null, null, 0), null, null), NOW.plusSeconds(4));
+    assertThat(started.status().condition("Stalled")).isEmpty();
+    assertThat(condition(started, "Reconciling").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(started.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+  }
+
+  @Test
+  void aPreviewJobWhosePodCannotStartIsStalledInPreviewing() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(), inspect(new JobOutcome(State.RUNNING, null, null, 0,
+        "pod fix-inspect-abcde: CreateContainerConfigError: secret \"kafka-login\" not found")), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("JobPodNotStarting");
+    assertThat(plan.status().getMessage()).contains("secret \"kafka-login\" not found");
+    assertThat(reasons(plan)).containsExactly(EventReason.JobPodNotStarting);
+  }
+
+  @Test
   void aRunningReplayWhoseProgressCannotBeReadSaysSoAndKeepsTheLastCounters() {
     DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
         new JobOutcome(State.RUNNING, null, null, 0), null, "no answer from kafka:9092 in time"), NOW);

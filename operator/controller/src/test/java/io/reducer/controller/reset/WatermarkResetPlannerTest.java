@@ -190,6 +190,31 @@ class WatermarkResetPlannerTest {
   }
 
   @Test
+  void aJobWhosePodCannotStartStallsTheResetWithTheProjectionHeldUntilThePodStarts() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    JobOutcome stuck = new JobOutcome(JobOutcome.State.RUNNING, null, null, 0,
+        "pod r1-reset-x2k9q: CreateContainerConfigError: secret \"pg\" not found");
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().job(stuck), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(step.action()).as("the projection stays held").isEqualTo(Action.NONE);
+    assertThat(step.status().getMessage()).startsWith("Job r1-reset cannot start its pod r1-reset-x2k9q: "
+        + "CreateContainerConfigError: secret \"pg\" not found");
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("JobPodNotStarting");
+    assertThat(step.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.JobPodNotStarting);
+
+    reset.setStatus(step.status());
+    ResetStep again = WatermarkResetPlanner.step(reset, new ResetObservation().job(stuck), NOW.plusSeconds(1));
+    assertThat(again.events()).as("one warning per episode").isEmpty();
+
+    reset.setStatus(again.status());
+    ResetStep started = WatermarkResetPlanner.step(reset,
+        new ResetObservation().job(new JobOutcome(JobOutcome.State.RUNNING, null, null, 0)), NOW.plusSeconds(2));
+    assertThat(started.status().condition("Stalled")).isEmpty();
+    assertThat(started.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("Resetting");
+  }
+
+  @Test
   void aFailedJobFailsTheResetWithItsMessageAndReleasesTheProjection() {
     WatermarkReset reset = resetting(reset(Approval.Automatic, false));
     String result = "{\"result\":\"Failed\",\"message\":\"the projection's epoch is 5, not the expected 3\"}";

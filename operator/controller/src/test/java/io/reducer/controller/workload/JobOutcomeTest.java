@@ -57,6 +57,45 @@ class JobOutcomeTest {
     assertThat(outcome.terminationMessage()).contains("deadline");
   }
 
+  @Test
+  void aRunningJobWhosePodCannotPullItsImageSaysSo() {
+    Job job = new JobBuilder().withNewStatus().withActive(1).endStatus().build();
+    Pod waiting = new PodBuilder().withNewMetadata().withName("fix-replay-x2k9q").endMetadata().withNewStatus()
+        .withPhase("Pending").addNewContainerStatus().withName("c").withNewState().withNewWaiting()
+        .withReason("ImagePullBackOff").withMessage("Back-off pulling image \"registry.example/workloads:9\"")
+        .endWaiting().endState().endContainerStatus().endStatus().build();
+
+    JobOutcome outcome = JobOutcome.of(job, List.of(waiting));
+
+    assertThat(outcome.state()).isEqualTo(JobOutcome.State.RUNNING);
+    assertThat(outcome.podNotStarting()).isEqualTo("pod fix-replay-x2k9q: ImagePullBackOff: Back-off pulling image "
+        + "\"registry.example/workloads:9\"");
+  }
+
+  @Test
+  void aPodWithoutANodeOrWithAMissingSecretIsNotStartingButOneBeingCreatedIs() {
+    Job job = new JobBuilder().withNewStatus().withActive(1).endStatus().build();
+    Pod unschedulable = new PodBuilder().withNewMetadata().withName("a").endMetadata().withNewStatus()
+        .withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition()
+        .endStatus().build();
+    Pod noSecret = waitingPod("b", "CreateContainerConfigError", "secret \"pg\" not found");
+    Pod creating = waitingPod("c", "ContainerCreating", null);
+
+    assertThat(JobOutcome.of(job, List.of(unschedulable)).podNotStarting())
+        .isEqualTo("pod a: Unschedulable: 0/3 nodes are available: 3 Insufficient memory.");
+    assertThat(JobOutcome.of(job, List.of(noSecret)).podNotStarting())
+        .isEqualTo("pod b: CreateContainerConfigError: secret \"pg\" not found");
+    assertThat(JobOutcome.of(job, List.of(creating)).podNotStarting()).isNull();
+    assertThat(JobOutcome.of(job, List.of(pod("Running", null, null))).podNotStarting()).isNull();
+  }
+
+  private static Pod waitingPod(String name, String reason, String message) {
+    return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus().withPhase("Pending")
+        .addNewContainerStatus().withName("c").withNewState().withNewWaiting().withReason(reason)
+        .withMessage(message).endWaiting().endState().endContainerStatus().endStatus().build();
+  }
+
   private static Pod pod(String phase, String finishedAt, String message) {
     PodBuilder pod = new PodBuilder().withNewStatus().withPhase(phase).endStatus();
     if (finishedAt != null) {
