@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local cluster the sandbox, the end-to-end scenarios and the benchmarks run on: a real Kafka broker, a real
@@ -50,6 +51,7 @@ public final class LocalCluster implements AutoCloseable {
   private final LocalKubelet kubelet;
   private PrometheusMeterRegistry registry;
   private ReducerOperator operator;
+  private volatile String operatorFailure;
 
   private LocalCluster(String namespace, List<String> operatorArgs) throws IOException {
     this.namespace = namespace;
@@ -90,6 +92,7 @@ public final class LocalCluster implements AutoCloseable {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     operator = new ReducerOperator(kubernetes.client(), OperatorConfig.parse(args, Map.of(), null), registry,
         Clock.systemUTC());
+    operator.onFatalFailure(failure -> operatorFailure = failure);
     operator.start();
   }
 
@@ -98,6 +101,14 @@ public final class LocalCluster implements AutoCloseable {
       operator.close();
       operator = null;
     }
+  }
+
+  /**
+   * Why an operator of this cluster stopped working (an informer failed after it synced), if one did: the
+   * operator's main would exit there; here the failure is kept for the diagnosis.
+   */
+  public Optional<String> operatorFailure() {
+    return Optional.ofNullable(operatorFailure);
   }
 
   public synchronized boolean operatorReady() {

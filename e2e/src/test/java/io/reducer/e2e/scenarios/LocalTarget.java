@@ -113,7 +113,8 @@ final class LocalTarget implements ScenarioTarget {
 
   @Override
   public String dumpWorkloads() {
-    return cluster.kubelet().dump();
+    return cluster.operatorFailure().map(failure -> "THE OPERATOR FAILED: " + failure + "\n\n").orElse("")
+        + cluster.kubelet().dump();
   }
 
   @Override

@@ -9,10 +9,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process serves requests), {@code /readyz} (the operator started and its informers are
+ * {@code /healthz} (the process serves requests and no informer has failed for good), {@code /readyz} (the operator started and its informers are
  * healthy) and {@code /metrics} (Prometheus text), on the JDK's HTTP server.
  */
 public final class OperatorHttpServer implements AutoCloseable {
@@ -20,7 +22,8 @@ public final class OperatorHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public OperatorHttpServer(int port, BooleanSupplier ready, PrometheusMeterRegistry registry) throws IOException {
+  public OperatorHttpServer(int port, BooleanSupplier ready, Supplier<Optional<String>> fatalFailure,
+      PrometheusMeterRegistry registry) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     executor = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "operator-http");
@@ -28,7 +31,10 @@ public final class OperatorHttpServer implements AutoCloseable {
       return thread;
     });
     server.setExecutor(executor);
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n", "text/plain"));
+    server.createContext("/healthz", exchange -> {
+      Optional<String> failure = fatalFailure.get();
+      respond(exchange, failure.isEmpty() ? 200 : 503, failure.map(f -> f + "\n").orElse("ok\n"), "text/plain");
+    });
     server.createContext("/readyz", exchange -> {
       boolean ok = ready.getAsBoolean();
       respond(exchange, ok ? 200 : 503, ok ? "ready\n" : "starting, or an informer is unhealthy\n", "text/plain");

@@ -44,7 +44,7 @@ public final class OperatorMain {
     ReducerOperator operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
     OperatorHttpServer http;
     try {
-      http = new OperatorHttpServer(config.httpPort(), operator::ready, registry);
+      http = new OperatorHttpServer(config.httpPort(), operator::ready, operator::fatalFailure, registry);
     } catch (IOException e) {
       System.err.println("reducer-operator: cannot listen on port " + config.httpPort() + " (" + e.getMessage()
           + "); set --http-port / HTTP_PORT to a free port");
@@ -60,6 +60,11 @@ public final class OperatorMain {
     }, "shutdown"));
     LOG.info("watching {}; workloads image {}; probe interval {}", config.watchesAllNamespaces() ? "all namespaces"
         : config.watchedNamespaces(), config.workloadsImage(), config.probeInterval());
+    // A failed informer leaves the operator blind to a kind of change: exit, so Kubernetes restarts it.
+    operator.onFatalFailure(failure -> {
+      LOG.error("exiting: {}", failure);
+      System.exit(1);
+    });
     operator.start();
     stopped.await();
   }

@@ -22,6 +22,7 @@ import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ public final class ReducerOperator implements AutoCloseable {
   private final Operator operator;
   private final PipelineClients clients;
   private final ExecutorService probeExecutor;
+  private final InformerFailures informerFailures = new InformerFailures();
 
   public ReducerOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Clock clock) {
     this.clients = new PipelineClients(config.clientTimeout());
@@ -59,7 +61,8 @@ public final class ReducerOperator implements AutoCloseable {
           .withMetrics(new ReconcileMetrics(registry))
           .withConcurrentReconciliationThreads(config.reconcileThreads())
           .withReconciliationTerminationTimeout(RECONCILIATION_GRACE)
-          .withCloseClientOnStop(false);
+          .withCloseClientOnStop(false)
+          .withInformerStoppedHandler(informerFailures);
       if (config.leaderElection()) {
         o.withLeaderElectionConfiguration(
             new LeaderElectionConfiguration(config.leaseName(), config.operatorNamespace()));
@@ -103,11 +106,25 @@ public final class ReducerOperator implements AutoCloseable {
   /** Started and every informer is healthy (what /readyz reports). */
   public boolean ready() {
     var info = operator.getRuntimeInfo();
-    return info.isStarted() && info.allEventSourcesAreHealthy();
+    return info.isStarted() && info.allEventSourcesAreHealthy() && informerFailures.failure().isEmpty();
+  }
+
+  /**
+   * Why the operator can no longer work, if it cannot: an informer stopped on an error after it had synced, so the
+   * operator misses changes of that kind until it is restarted ({@code /healthz} answers 503).
+   */
+  public Optional<String> fatalFailure() {
+    return informerFailures.failure();
+  }
+
+  /** Runs {@code action} once with the first fatal failure (at once if one already happened). */
+  public void onFatalFailure(Consumer<String> action) {
+    informerFailures.onFailure(action);
   }
 
   @Override
   public void close() {
+    informerFailures.stopping();
     operator.stop();
     probeExecutor.shutdownNow();
     clients.close();
