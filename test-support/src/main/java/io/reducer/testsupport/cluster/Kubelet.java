@@ -1,5 +1,6 @@
 package io.reducer.testsupport.cluster;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,11 @@ final class Kubelet implements ProbeRunner.Results {
   private final Map<String, PodRuntime> terminating = new HashMap<>();
   /** Every live child process, for the shutdown hook, which runs outside the worker. */
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  /**
+   * Existing pods by namespace/name, readable outside the worker: the pod proxy runs on the API server's request
+   * thread, and waiting there for the worker, which may itself wait for that API server, could deadlock.
+   */
+  private final Map<String, PodRuntime> byName = new ConcurrentHashMap<>();
   private long sequence;
   private long runSerial;
 
@@ -69,6 +76,7 @@ final class Kubelet implements ProbeRunner.Results {
       if (runtime == null) {
         runtime = new PodRuntime(pod, sequence++, Instant.now());
         pods.put(uid, runtime);
+        byName.put(runtime.namespace + "/" + runtime.name, runtime);
       }
       runtime.pod = pod;
       try {
@@ -115,6 +123,18 @@ final class Kubelet implements ProbeRunner.Results {
   Optional<PodRuntime> find(String namespace, String name) {
     return pods.values().stream()
         .filter(runtime -> runtime.namespace.equals(namespace) && runtime.name.equals(name)).findFirst();
+  }
+
+  /**
+   * The local port behind the pod's {@code containerPort}; empty before the pod first started. Safe outside the
+   * worker.
+   */
+  OptionalInt localPort(String namespace, String name, int containerPort) {
+    PodRuntime runtime = byName.get(namespace + "/" + name);
+    if (runtime == null || runtime.localPorts == null) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(runtime.localPort(new IntOrString(containerPort)));
   }
 
   /** Sends SIGKILL to the pod's process; its restart policy decides what follows. */
@@ -279,6 +299,7 @@ final class Kubelet implements ProbeRunner.Results {
 
   private void terminate(PodRuntime runtime) {
     pods.remove(runtime.uid);
+    byName.remove(runtime.namespace + "/" + runtime.name, runtime);
     if (runtime.hasLiveProcess()) {
       terminating.put(runtime.uid, runtime);
       stop(runtime.run, runtime.pod);

@@ -1,7 +1,6 @@
 package io.reducer.testsupport.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -170,9 +169,8 @@ public final class LocalKubelet implements PodEndpoints, AutoCloseable {
    */
   @Override
   public OptionalInt localPort(String namespace, String pod, int containerPort) {
-    return worker.call(() -> kubelet.find(namespace, pod).filter(runtime -> runtime.localPorts != null)
-        .map(runtime -> OptionalInt.of(runtime.localPort(new IntOrString(containerPort))))
-        .orElse(OptionalInt.empty()), CALL_TIMEOUT);
+    // Not through the worker: this runs on the API server's request thread (see Kubelet#localPort).
+    return kubelet.localPort(namespace, pod, containerPort);
   }
 
   /** Where the pod's output goes: {@code workDir/<namespace>/<pod>.log}. */

@@ -22,7 +22,7 @@ final class PodRuntime {
   final long sequence;
   final Instant firstSeen;
 
-  Pod pod;
+  volatile Pod pod;
   ContainerRun run;
   String waitingReason;
   String waitingMessage;
@@ -43,8 +43,11 @@ final class PodRuntime {
   boolean reportedReady;
   Instant readyTransition;
 
-  /** Local ports for the container's declared ports, fixed at the first start so restarts keep them. */
-  int[] localPorts;
+  /**
+   * Local ports for the container's declared ports, fixed at the first start so restarts keep them. Volatile: the
+   * API server's pod proxy reads them outside the worker.
+   */
+  volatile int[] localPorts;
 
   PodRuntime(Pod pod, long sequence, Instant now) {
     this.uid = pod.getMetadata().getUid();
