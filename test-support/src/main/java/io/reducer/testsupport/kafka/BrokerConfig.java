@@ -12,17 +12,26 @@ final class BrokerConfig {
   private BrokerConfig() {
   }
 
-  static Map<String, String> of(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+  /**
+   * @param sasl the one user of a SASL_PLAINTEXT client listener; null for a PLAINTEXT one. The controller listener
+   *     is PLAINTEXT either way.
+   */
+  static Map<String, String> of(int brokerPort, int controllerPort, Path logDir, SaslPlainLogin sasl,
+      Map<String, String> overrides) {
+    String client = sasl == null ? "PLAINTEXT" : SaslPlainLogin.LISTENER;
     Map<String, String> c = new LinkedHashMap<>();
     c.put("process.roles", "broker,controller");
     c.put("node.id", Integer.toString(NODE_ID));
     // A static voter set: the format step then needs no --standalone and the quorum is fixed.
     c.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-    c.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    c.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    c.put("listeners", client + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    c.put("advertised.listeners", client + "://127.0.0.1:" + brokerPort);
     c.put("controller.listener.names", "CONTROLLER");
-    c.put("inter.broker.listener.name", "PLAINTEXT");
-    c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    c.put("inter.broker.listener.name", client);
+    c.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+    if (sasl != null) {
+      c.putAll(sasl.brokerConfig());
+    }
     c.put("log.dirs", logDir.toString());
 
     // One node: every replication factor and min ISR must be 1, or internal topics (and transactions) fail.

@@ -38,6 +38,10 @@ import io.reducer.testsupport.internal.TempDirs;
  * fixed when the broker is created and kept until {@link #close()}, which kills the broker and deletes its data. A
  * JVM shutdown hook does the same if a test forgets to close, and the child ends itself if the test JVM vanishes.
  *
+ * <p>The client listener is PLAINTEXT, or with {@link #startWithSaslPlain} SASL_PLAINTEXT with mechanism PLAIN and one
+ * user; {@link #clientProperties()}, {@link #admin()} and the topic helpers log in as that user. The controller
+ * listener is always PLAINTEXT.
+ *
  * <p>Logs are in the broker's directory: {@code console.log} (stdout and stderr, which is where slf4j-simple writes)
  * and {@code broker.log} (used when the classpath binds slf4j to log4j2). Startup failures quote their tails.
  */
@@ -55,6 +59,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path brokerLog;
   private final Path serverProperties;
   private final int brokerPort;
+  private final SaslPlainLogin sasl;
   private final String clusterId = Uuid.randomUuid().toString();
   private final ChildJvm jvm;
   private final Thread shutdownHook = new Thread(this::destroyAndDelete, "kafka-broker-cleanup");
@@ -63,7 +68,8 @@ public final class KafkaBroker implements AutoCloseable {
   private boolean formatted;
   private boolean closed;
 
-  private KafkaBroker(Map<String, String> configOverrides) {
+  private KafkaBroker(SaslPlainLogin sasl, Map<String, String> configOverrides) {
+    this.sasl = sasl;
     directory = TempDirs.create("kafka-broker-");
     consoleLog = directory.resolve("console.log");
     brokerLog = directory.resolve("broker.log");
@@ -74,7 +80,7 @@ public final class KafkaBroker implements AutoCloseable {
       Path tmp = Files.createDirectories(directory.resolve("tmp"));
       Path log4j = directory.resolve("log4j2.properties");
       writeProperties(serverProperties,
-          BrokerConfig.of(brokerPort, ports[1], directory.resolve("data"), configOverrides));
+          BrokerConfig.of(brokerPort, ports[1], directory.resolve("data"), sasl, configOverrides));
       Files.writeString(log4j, log4jConfig(brokerLog));
       jvm = new ChildJvm(directory.resolve("jvm.args"), jvmOptions(tmp, log4j));
     } catch (IOException | RuntimeException e) {
@@ -91,7 +97,22 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Like {@link #start()}, with extra or replaced server.properties entries. */
   public static KafkaBroker start(Map<String, String> brokerConfigOverrides) {
-    KafkaBroker broker = new KafkaBroker(brokerConfigOverrides);
+    return start(null, brokerConfigOverrides);
+  }
+
+  /**
+   * Like {@link #start()}, but clients must log in: the client listener is SASL_PLAINTEXT, mechanism PLAIN, and
+   * {@code username} with {@code password} is its only user. {@link #clientProperties()} logs in as that user; a
+   * client that wants to fail starts from {@link #bootstrapServers()} with its own settings.
+   *
+   * @param username letters, digits, '.', '_' or '-' (it becomes part of a JAAS option name)
+   */
+  public static KafkaBroker startWithSaslPlain(String username, String password) {
+    return start(new SaslPlainLogin(username, password), Map.of());
+  }
+
+  private static KafkaBroker start(SaslPlainLogin sasl, Map<String, String> brokerConfigOverrides) {
+    KafkaBroker broker = new KafkaBroker(sasl, brokerConfigOverrides);
     try {
       broker.restart();
     } catch (RuntimeException | Error e) {
@@ -101,15 +122,21 @@ public final class KafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  /** {@code host:port} of the PLAINTEXT listener; the same across restarts. */
+  /** {@code host:port} of the client listener (PLAINTEXT or SASL_PLAINTEXT); the same across restarts. */
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
   }
 
-  /** A fresh, mutable map with {@code bootstrap.servers} set, to which a test adds its client settings. */
+  /**
+   * A fresh, mutable map with {@code bootstrap.servers} set, and the SASL login of a {@link #startWithSaslPlain}
+   * broker, to which a test adds its client settings.
+   */
   public Map<String, Object> clientProperties() {
     Map<String, Object> properties = new HashMap<>();
     properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    if (sasl != null) {
+      properties.putAll(sasl.clientProperties());
+    }
     return properties;
   }
 
@@ -210,7 +237,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+    return "KafkaBroker[" + bootstrapServers() + (sasl == null ? "" : " " + SaslPlainLogin.LISTENER) + ", "
+        + directory + "]";
   }
 
   private void format() throws IOException {

@@ -54,7 +54,7 @@ public final class DlqJobs {
     List<String> args = new ArrayList<>(List.of("dlq", "inspect"));
     args.addAll(selection(replay.getSpec(), source.dlqTopic()));
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, inspectJobName(replay), INSPECT, image, args,
-        List.of(WorkloadEnv.kafka(source.pipeline())), INSPECT_BACKOFF_LIMIT), INSPECT);
+        WorkloadEnv.kafka(source.pipeline()), INSPECT_BACKOFF_LIMIT), INSPECT);
   }
 
   /** The replay of exactly {@code snapshot} (from status, as previewed and approved). */
@@ -68,7 +68,7 @@ public final class DlqJobs {
       args.addAll(List.of("--rate-per-second", String.valueOf(spec.getRatePerSecond())));
     }
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, replayJobName(replay), REPLAY, image, args,
-        List.of(WorkloadEnv.kafka(source.pipeline())), REPLAY_BACKOFF_LIMIT), REPLAY);
+        WorkloadEnv.kafka(source.pipeline()), REPLAY_BACKOFF_LIMIT), REPLAY);
   }
 
   /** The flags both commands share: DLQ topic, filters, limit, loop guard and target. */

@@ -98,9 +98,9 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
   @Override
   public UpdateControl<DlqReplay> reconcile(DlqReplay replay, Context<DlqReplay> context) {
     String namespace = replay.getMetadata().getNamespace();
-    ReplaySource.Resolution resolution = ReplaySource.resolve(replay,
+    ReplaySource.Resolution resolution = ReplaySource.withKafkaSecrets(ReplaySource.resolve(replay,
         name -> pipelines.get(new ResourceID(name, namespace)),
-        name -> projections.get(new ResourceID(name, namespace)));
+        name -> projections.get(new ResourceID(name, namespace))), secrets);
     DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context), clock.instant());
 
     JobLauncher launcher = new JobLauncher(context.getClient());

@@ -6,6 +6,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.controller.pipeline.ConnectionResolver;
 import io.reducer.controller.pipeline.ResolutionFailure;
+import io.reducer.controller.pipeline.SecretSource;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,7 +22,6 @@ public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
   public static final String CROSS_NAMESPACE = "CrossNamespaceReference";
   public static final String PIPELINE_NOT_FOUND = "PipelineNotFound";
   public static final String PROJECTION_NOT_FOUND = "ProjectionNotFound";
-  public static final String KAFKA_SECURITY_NOT_SUPPORTED = "KafkaSecurityNotSupported";
 
   /**
    * Why the source cannot be used.
@@ -91,12 +91,25 @@ public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
       return Resolution.refused(PIPELINE_NOT_FOUND, "ReducerPipeline " + namespace + "/" + pipelineName
           + " does not exist (named by " + how + "); the replay starts once it does", false);
     }
-    if (pipeline.get().getSpec().getKafka().getSecurity() != null) {
-      return Resolution.refused(KAFKA_SECURITY_NOT_SUPPORTED, "ReducerPipeline " + namespace + "/" + pipelineName
-          + " sets spec.kafka.security, but the dlq inspect and replay Jobs connect to Kafka in plaintext only", true);
-    }
     String topic = spec.getDlqTopic() != null ? spec.getDlqTopic()
         : pipeline.get().getSpec().getTopics().getDlq().getName();
     return Resolution.of(new ReplaySource(pipeline.get(), topic));
+  }
+
+  /**
+   * Checks that the Secrets of the pipeline's spec.kafka.security exist with their keys, before a Job refers to
+   * them: a pod whose secretKeyRef is missing never starts. A missing Secret or key waits (Stalled) until it is
+   * created, as a Projection does; a resolution that already failed is returned as it is.
+   */
+  public static Resolution withKafkaSecrets(Resolution resolution, SecretSource secrets) {
+    if (resolution.source() == null) {
+      return resolution;
+    }
+    try {
+      ConnectionResolver.kafka(resolution.source().pipeline(), secrets);
+      return resolution;
+    } catch (ResolutionFailure e) {
+      return Resolution.refused(e.reason().name(), e.getMessage() + "; the replay continues once it is fixed", false);
+    }
   }
 }

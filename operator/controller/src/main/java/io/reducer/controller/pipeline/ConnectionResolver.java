@@ -8,6 +8,8 @@ import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+import io.reducer.workloads.kafka.KafkaSecurityException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,46 +22,42 @@ public final class ConnectionResolver {
   private ConnectionResolver() {
   }
 
-  /** Kafka client properties (bootstrap servers and security), ready for an Admin client. */
+  /**
+   * Kafka client properties (bootstrap servers and security), ready for an Admin client. The Secret values go
+   * through the same mapping the workloads apply to their {@code KAFKA_*} variables, so the operator and its pods
+   * connect alike.
+   */
   public static Map<String, Object> kafka(ReducerPipeline pipeline, SecretSource secrets) throws ResolutionFailure {
     KafkaConnection kafka = pipeline.getSpec().getKafka();
-    SecretValues values = values(pipeline, secrets);
     Map<String, Object> properties = new TreeMap<>();
     properties.put("bootstrap.servers", kafka.getBootstrapServers());
     KafkaSecurity security = kafka.getSecurity();
     if (security == null) {
       return properties;
     }
-    properties.put("security.protocol", security.getProtocol().name());
-    SaslAuthentication sasl = security.getSasl();
-    if (sasl != null) {
-      String mechanism = sasl.getMechanism() == SaslAuthentication.Mechanism.PLAIN ? "PLAIN"
-          : sasl.getMechanism().name().replace('_', '-');
-      String module = sasl.getMechanism() == SaslAuthentication.Mechanism.PLAIN
-          ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
-      String user = value(values, sasl.getUsernameSecretRef(), "spec.kafka.security.sasl.usernameSecretRef");
-      String password = value(values, sasl.getPasswordSecretRef(), "spec.kafka.security.sasl.passwordSecretRef");
-      properties.put("sasl.mechanism", mechanism);
-      properties.put("sasl.jaas.config", module + " required username=\"" + jaasEscape(user) + "\" password=\""
-          + jaasEscape(password) + "\";");
-    }
-    TlsSettings tls = security.getTls();
-    if (tls != null) {
-      if (tls.getCaSecretRef() != null) {
-        properties.put("ssl.truststore.type", "PEM");
-        properties.put("ssl.truststore.certificates",
-            value(values, tls.getCaSecretRef(), "spec.kafka.security.tls.caSecretRef"));
-      }
-      if (tls.getCertificateSecretRef() != null) {
-        properties.put("ssl.keystore.type", "PEM");
-        properties.put("ssl.keystore.certificate.chain",
-            value(values, tls.getCertificateSecretRef(), "spec.kafka.security.tls.certificateSecretRef"));
-        properties.put("ssl.keystore.key",
-            value(values, tls.getPrivateKeySecretRef(), "spec.kafka.security.tls.privateKeySecretRef"));
-      }
+    SecretValues values = values(pipeline, secrets);
+    // Absent parts resolve to null: the shared mapping then checks them like unset variables.
+    SaslAuthentication sasl = security.getSasl() == null ? new SaslAuthentication() : security.getSasl();
+    TlsSettings tls = security.getTls() == null ? new TlsSettings() : security.getTls();
+    try {
+      properties.putAll(KafkaClientSecurity.of(security.getProtocol().name(),
+          sasl.getMechanism() == null ? null : mechanism(sasl.getMechanism()),
+          value(values, sasl.getUsernameSecretRef(), "spec.kafka.security.sasl.usernameSecretRef"),
+          value(values, sasl.getPasswordSecretRef(), "spec.kafka.security.sasl.passwordSecretRef"),
+          value(values, tls.getCaSecretRef(), "spec.kafka.security.tls.caSecretRef"),
+          value(values, tls.getCertificateSecretRef(), "spec.kafka.security.tls.certificateSecretRef"),
+          value(values, tls.getPrivateKeySecretRef(), "spec.kafka.security.tls.privateKeySecretRef")).properties());
+    } catch (KafkaSecurityException e) {
+      throw new ResolutionFailure(ResolutionFailure.Reason.InvalidKafkaSecurity, "ReducerPipeline "
+          + pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName()
+          + ": spec.kafka.security and its Secrets do not fit together: " + e.getMessage());
     }
     return properties;
+  }
+
+  /** Kafka's sasl.mechanism name, e.g. SCRAM-SHA-512. */
+  public static String mechanism(SaslAuthentication.Mechanism mechanism) {
+    return mechanism.name().replace('_', '-');
   }
 
   /** JDBC URL, user and password for the pipeline database. */
@@ -91,12 +89,8 @@ public final class ConnectionResolver {
     return new SecretValues(secrets, namespace, "ReducerPipeline " + namespace + "/" + pipeline.getMetadata().getName());
   }
 
+  /** The selected Secret value, or null when the selector is absent. */
   private static String value(SecretValues values, SecretKeySelector selector, String field) throws ResolutionFailure {
-    return values.value(selector.getName(), selector.getKey(), field);
-  }
-
-  // JAAS option values are double-quoted; a quote or backslash in a password must not end the value.
-  static String jaasEscape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    return selector == null ? null : values.value(selector.getName(), selector.getKey(), field);
   }
 }

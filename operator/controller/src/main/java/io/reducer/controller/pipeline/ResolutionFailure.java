@@ -10,7 +10,9 @@ public final class ResolutionFailure extends Exception {
     CrossNamespaceReference,
     PipelineNotFound,
     SecretNotFound,
-    SecretKeyNotFound
+    SecretKeyNotFound,
+    /** Secret values the Kafka client cannot use, e.g. a key that is not PEM PKCS#8. */
+    InvalidKafkaSecurity
   }
 
   private final Reason reason;

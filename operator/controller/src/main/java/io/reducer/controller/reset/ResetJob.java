@@ -40,7 +40,7 @@ public final class ResetJob {
         "--schema", pipeline.getSpec().getPostgres().getSchema()));
     args.addAll(ExplicitPlan.arguments(ResetPlans.fromStatus(plan), plan.getCurrentEpoch(), plan.isTruncate()));
     List<EnvVar> env = new ArrayList<>();
-    env.add(WorkloadEnv.kafka(pipeline));
+    env.addAll(WorkloadEnv.kafka(pipeline));
     env.add(WorkloadEnv.plain("RESET_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
     return WorkloadJob.build(reset, name(reset), COMPONENT, image, args, env, BACKOFF_LIMIT);

@@ -66,7 +66,7 @@ public final class MaterializerDeployment {
     podLabels.put("app.kubernetes.io/managed-by", "reducer-operator");
 
     List<EnvVar> env = new ArrayList<>();
-    env.add(WorkloadEnv.kafka(pipeline));
+    env.addAll(WorkloadEnv.kafka(pipeline));
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
     env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
     env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));

@@ -3,8 +3,13 @@ package io.reducer.controller.workload;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.common.SecretKeySelector;
+import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
+import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
+import io.reducer.api.v1alpha1.pipeline.TlsSettings;
 import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.workloads.kafka.KafkaClientSecurity;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +31,39 @@ public final class WorkloadEnv {
         .withOptional(false).endSecretKeyRef().endValueFrom().build();
   }
 
-  /** The broker list of a pipeline: KAFKA_BOOTSTRAP_SERVERS, read by every workloads command. */
-  public static EnvVar kafka(ReducerPipeline pipeline) {
-    return plain("KAFKA_BOOTSTRAP_SERVERS", pipeline.getSpec().getKafka().getBootstrapServers());
+  /**
+   * How every workloads command reaches a pipeline's Kafka: KAFKA_BOOTSTRAP_SERVERS and, when spec.kafka.security
+   * is set, the variables of {@link KafkaClientSecurity}: protocol and mechanism as values, username, password and
+   * PEM material as secretKeyRef. Without security the list is only the broker list, as before security existed,
+   * so pod templates of plaintext pipelines do not change.
+   */
+  public static List<EnvVar> kafka(ReducerPipeline pipeline) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain("KAFKA_BOOTSTRAP_SERVERS", pipeline.getSpec().getKafka().getBootstrapServers()));
+    KafkaSecurity security = pipeline.getSpec().getKafka().getSecurity();
+    if (security == null) {
+      return env;
+    }
+    env.add(plain(KafkaClientSecurity.PROTOCOL_ENV, security.getProtocol().name()));
+    SaslAuthentication sasl = security.getSasl();
+    if (sasl != null) {
+      env.add(plain(KafkaClientSecurity.SASL_MECHANISM_ENV, ConnectionResolver.mechanism(sasl.getMechanism())));
+      fromSecret(env, KafkaClientSecurity.SASL_USERNAME_ENV, sasl.getUsernameSecretRef());
+      fromSecret(env, KafkaClientSecurity.SASL_PASSWORD_ENV, sasl.getPasswordSecretRef());
+    }
+    TlsSettings tls = security.getTls();
+    if (tls != null) {
+      fromSecret(env, KafkaClientSecurity.TLS_CA_ENV, tls.getCaSecretRef());
+      fromSecret(env, KafkaClientSecurity.TLS_CERTIFICATE_ENV, tls.getCertificateSecretRef());
+      fromSecret(env, KafkaClientSecurity.TLS_PRIVATE_KEY_ENV, tls.getPrivateKeySecretRef());
+    }
+    return env;
+  }
+
+  private static void fromSecret(List<EnvVar> env, String name, SecretKeySelector selector) {
+    if (selector != null) {
+      env.add(fromSecret(name, selector.getName(), selector.getKey()));
+    }
   }
 
   /** The database login of a pipeline: PGUSER and PGPASSWORD from its Secret. */

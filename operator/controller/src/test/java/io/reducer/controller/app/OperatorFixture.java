@@ -126,7 +126,7 @@ public final class OperatorFixture implements AutoCloseable {
    * Changes a resource as {@code kubectl edit} would. A write that meets a newer version (the operator has just
    * written status) is tried again on that version, as a person would.
    */
-  <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
+  public <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
         .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
         .until(() -> {

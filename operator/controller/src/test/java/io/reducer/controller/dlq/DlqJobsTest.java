@@ -1,10 +1,12 @@
 package io.reducer.controller.dlq;
 
 import static io.reducer.controller.dlq.DlqTestResources.replay;
+import static io.reducer.controller.dlq.DlqTestResources.sasl;
 import static io.reducer.controller.dlq.DlqTestResources.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.dlq.DlqFilter;
@@ -12,6 +14,8 @@ import io.reducer.api.v1alpha1.dlq.ErrorTypeFilter;
 import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.ReplayTarget;
 import io.reducer.api.v1alpha1.dlq.TimeRange;
+import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
+import io.reducer.controller.workload.WorkloadEnv;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +42,19 @@ class DlqJobsTest {
       assertThat(e.getName()).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
       assertThat(e.getValue()).isEqualTo("kafka:9092");
     });
+  }
+
+  @Test
+  void bothJobsOfASecuredPipelineGetItsKafkaSecurityVariables() {
+    ReplaySource source = source("shop");
+    source.pipeline().getSpec().getKafka().setSecurity(sasl(SaslAuthentication.Mechanism.SCRAM_SHA_256));
+
+    for (Job job : List.of(DlqJobs.inspect(filtered(), source, "img:1"),
+        DlqJobs.replay(filtered(), source, List.of(new PartitionRange(0, 0, 1)), "img:1"))) {
+      assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .isEqualTo(WorkloadEnv.kafka(source.pipeline()))
+          .extracting(EnvVar::getName).contains("KAFKA_SASL_PASSWORD");
+    }
   }
 
   @Test

@@ -6,14 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplayStatus;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.controller.app.OperatorFixture;
 import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
@@ -257,6 +261,40 @@ class DlqReplayOperatorIT {
       fixture.stopOperator();
       fixture.startOperator("--finished-history-limit", "1");
     }
+  }
+
+  @Test
+  void aSecuredPipelineWaitsForItsKafkaSecretThenItsJobGetsTheSecurityVariables() throws Exception {
+    pipelineWithTopics("sec", 1);
+    fixture.edit(ReducerPipeline.class, "sec", p -> p.getSpec().getKafka().setSecurity(
+        DlqTestResources.sasl(SaslAuthentication.Mechanism.SCRAM_SHA_512)));
+    create("fix-sec", "  pipelineRef: {name: sec}", "  previewOnly: true");
+
+    await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
+      DlqReplayStatus status = status("fix-sec");
+      assertThat(status).isNotNull();
+      assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.Pending);
+      assertThat(status.condition("Stalled")).hasValueSatisfying(c ->
+          assertThat(c.getReason()).isEqualTo("SecretNotFound"));
+      assertThat(status.getMessage()).contains("spec.kafka.security.sasl.usernameSecretRef")
+          .contains("Secret orders/kafka-login");
+    });
+    assertThat(job("fix-sec-inspect")).isNull();
+
+    fixture.client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+        .withName("kafka-login").endMetadata().withStringData(Map.of("username", "u", "password", "p")).build())
+        .create();
+
+    await().atMost(PHASE_TIMEOUT).untilAsserted(() -> assertThat(job("fix-sec-inspect")).isNotNull());
+    Map<String, EnvVar> env = new HashMap<>();
+    job("fix-sec-inspect").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .forEach(e -> env.put(e.getName(), e));
+    assertThat(env.get("KAFKA_SECURITY_PROTOCOL").getValue()).isEqualTo("SASL_PLAINTEXT");
+    assertThat(env.get("KAFKA_SASL_MECHANISM").getValue()).isEqualTo("SCRAM-SHA-512");
+    assertThat(env.get("KAFKA_SASL_PASSWORD").getValue()).isNull();
+    assertThat(env.get("KAFKA_SASL_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("kafka-login");
+    // The test broker speaks plaintext, so this preview could only fail; it has shown what it had to.
+    fixture.client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("fix-sec").delete();
   }
 
   @Test

@@ -8,8 +8,11 @@ import io.reducer.api.v1alpha1.ProjectionSpec;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineSpec;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.SecretKeySelector;
 import io.reducer.api.v1alpha1.pipeline.KafkaConnection;
+import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
+import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TopicSpec;
 
 /** DlqReplays, pipelines and projections as the unit tests need them, in namespace "orders". */
@@ -61,6 +64,18 @@ final class DlqTestResources {
     spec.setPipelineRef(new LocalReference(pipeline));
     projection.setSpec(spec);
     return projection;
+  }
+
+  /** SASL_PLAINTEXT with the mechanism, username and password from Secret kafka-login. */
+  static KafkaSecurity sasl(SaslAuthentication.Mechanism mechanism) {
+    KafkaSecurity security = new KafkaSecurity();
+    security.setProtocol(KafkaSecurity.Protocol.SASL_PLAINTEXT);
+    SaslAuthentication sasl = new SaslAuthentication();
+    sasl.setMechanism(mechanism);
+    sasl.setUsernameSecretRef(new SecretKeySelector("kafka-login", "username"));
+    sasl.setPasswordSecretRef(new SecretKeySelector("kafka-login", "password"));
+    security.setSasl(sasl);
+    return security;
   }
 
   static ReplaySource source(String pipeline) {

@@ -3,13 +3,18 @@ package io.reducer.controller.dlq;
 import static io.reducer.controller.dlq.DlqTestResources.pipeline;
 import static io.reducer.controller.dlq.DlqTestResources.projection;
 import static io.reducer.controller.dlq.DlqTestResources.replay;
+import static io.reducer.controller.dlq.DlqTestResources.sasl;
 import static io.reducer.controller.dlq.DlqTestResources.viaProjection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
+import io.reducer.controller.pipeline.SecretSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -57,14 +62,33 @@ class ReplaySourceTest {
   }
 
   @Test
-  void aPipelineWithKafkaSecurityIsRefusedBecauseTheJobsSpeakPlaintextOnly() {
+  void aSecuredPipelineWaitsForItsKafkaSecretsAndThenResolves() {
     ReducerPipeline secured = pipeline("secured");
-    secured.getSpec().getKafka().setSecurity(new KafkaSecurity());
-
+    secured.getSpec().getKafka().setSecurity(sasl(SaslAuthentication.Mechanism.PLAIN));
     ReplaySource.Resolution resolution = ReplaySource.resolve(replay("fix", "secured"),
         name -> Optional.of(secured), name -> Optional.empty());
+    Map<String, Secret> store = new HashMap<>();
+    SecretSource secrets = (namespace, name) -> Optional.ofNullable(store.get(namespace + "/" + name));
 
-    assertRefused(resolution, "KafkaSecurityNotSupported", true, "plaintext");
+    assertThat(resolution.source()).isNotNull();
+    assertRefused(ReplaySource.withKafkaSecrets(resolution, secrets), "SecretNotFound", false,
+        "spec.kafka.security.sasl.usernameSecretRef refers to Secret orders/kafka-login");
+
+    store.put("orders/kafka-login", new SecretBuilder().withNewMetadata().withName("kafka-login")
+        .withNamespace("orders").endMetadata().withData(Map.of("username", "dXNlcg==")).build());
+    assertRefused(ReplaySource.withKafkaSecrets(resolution, secrets), "SecretKeyNotFound", false, "\"password\"");
+
+    store.put("orders/kafka-login", new SecretBuilder().withNewMetadata().withName("kafka-login")
+        .withNamespace("orders").endMetadata().withData(Map.of("username", "dXNlcg==", "password", "cGFzcw=="))
+        .build());
+    assertThat(ReplaySource.withKafkaSecrets(resolution, secrets)).isSameAs(resolution);
+  }
+
+  @Test
+  void anEarlierRefusalIsKept() {
+    ReplaySource.Resolution refused = resolve(replay("fix", "absent"));
+
+    assertThat(ReplaySource.withKafkaSecrets(refused, (namespace, name) -> Optional.empty())).isSameAs(refused);
   }
 
   private static ReplaySource.Resolution resolve(DlqReplay replay) {

@@ -97,7 +97,7 @@ class MaterializerDeploymentTest {
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
   }
 
-  private static <T> T example(String file, Class<T> type) {
+  static <T> T example(String file, Class<T> type) {
     try {
       Path path = ProjectLayout.root().resolve("manifests/examples").resolve(file);
       return YAML.readValue(path.toFile(), type);

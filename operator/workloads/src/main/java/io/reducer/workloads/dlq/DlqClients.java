@@ -1,6 +1,5 @@
 package io.reducer.workloads.dlq;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -12,6 +11,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
  * The Kafka clients of both commands, tuned for moving many small records: large fetches and polls, large
@@ -27,16 +28,15 @@ final class DlqClients {
   private DlqClients() {
   }
 
-  static Admin admin(String bootstrapServers) throws ConfigException {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  static Admin admin(SelectionConfig config) throws ConfigException {
+    Map<String, Object> properties = connection(config);
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
     properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "reducer-dlq-admin");
     try {
       return Admin.create(properties);
     } catch (KafkaException e) {
-      throw invalidAddress(bootstrapServers, e);
+      throw new ConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }
   }
 
@@ -45,10 +45,9 @@ final class DlqClients {
    * last stable offsets. With a group, the replay's committed position can be read; the consumer itself never
    * commits (the replay commits through its producer's transactions).
    */
-  static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String group, String clientId)
+  static KafkaConsumer<byte[], byte[]> consumer(SelectionConfig config, String group, String clientId)
       throws ConfigException {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> properties = connection(config);
     if (group != null) {
       properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
@@ -67,14 +66,13 @@ final class DlqClients {
     try {
       return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     } catch (KafkaException e) {
-      throw invalidAddress(bootstrapServers, e);
+      throw new ConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }
   }
 
-  static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers, String transactionalId)
+  static KafkaProducer<byte[], byte[]> transactionalProducer(SelectionConfig config, String transactionalId)
       throws ConfigException {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> properties = connection(config);
     properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -90,20 +88,12 @@ final class DlqClients {
     try {
       return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     } catch (KafkaException e) {
-      throw invalidAddress(bootstrapServers, e);
+      throw new ConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }
   }
 
-  private static ConfigException invalidAddress(String bootstrapServers, KafkaException e) {
-    return new ConfigException("invalid Kafka address '" + bootstrapServers
-        + "': fix --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092 (" + rootMessage(e) + ")", e);
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  /** Bootstrap servers and security settings, to which each client adds its own. */
+  private static Map<String, Object> connection(SelectionConfig config) {
+    return config.kafkaSecurity().clientProperties(config.bootstrapServers());
   }
 }

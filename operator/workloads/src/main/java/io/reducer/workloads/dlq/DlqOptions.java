@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+
 /**
  * The flags of {@code dlq inspect} and {@code dlq replay}. Each also comes from an environment variable when the
  * flag is absent (the form a Kubernetes Job may use). List flags take comma-separated values and may be repeated.
@@ -66,10 +68,16 @@ final class DlqOptions {
               : option.defaultValue().isEmpty() || option.defaultValue().equals("0") ? ""
               : " (default " + option.defaultValue() + ")"));
     }
+    text.append('\n').append(KafkaClientSecurity.usage());
     text.append("\nexit codes: 0 done, 1 failed (").append(replay ? "a retry resumes" : "try again")
         .append("), 2 configuration error").append(replay ? ", 3 fenced by another process of the same replay" : "")
         .append('\n');
     return text.toString();
+  }
+
+  /** Kafka security from the {@code KAFKA_*} variables (environment only, so no secret is in a process listing). */
+  static KafkaClientSecurity kafkaSecurity(Map<String, String> env) throws ConfigException {
+    return KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
   }
 
   /**

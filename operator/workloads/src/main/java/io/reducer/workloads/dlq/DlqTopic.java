@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import io.reducer.workloads.kafka.KafkaFailures;
+
 /**
  * Fails fast, before reading anything, on what a retry cannot fix (an unreachable broker, a missing DLQ or target
  * topic, a snapshot beyond the log), and turns the snapshot into offset ranges. Each message names the fix.
@@ -30,9 +32,7 @@ final class DlqTopic {
     try {
       admin.describeCluster().nodes().get(DlqClients.TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new ConfigException("cannot reach Kafka at " + config.bootstrapServers() + " within "
-          + DlqClients.TIMEOUT_MS / 1000 + " s: check --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) and that the "
-          + "brokers are up (" + DlqClients.rootMessage(e) + ")", e);
+      throw new ConfigException(KafkaFailures.unreachable(config.bootstrapServers(), DlqClients.TIMEOUT_MS, e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConfigException("interrupted while checking Kafka", e);
@@ -55,7 +55,7 @@ final class DlqTopic {
         return null;
       }
       throw new ConfigException("cannot describe topic '" + topic + "': check the broker and this client's ACLs ("
-          + DlqClients.rootMessage(e) + ")", e);
+          + KafkaFailures.rootMessage(e) + ")", e);
     } catch (TimeoutException e) {
       throw new ConfigException("describing topic '" + topic + "' timed out after " + DlqClients.TIMEOUT_MS
           + " ms: check the broker", e);

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
+import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
  * {@code workloads dlq inspect}: reads the snapshot, counts what a replay with the same flags would select, prints
@@ -24,7 +25,7 @@ final class InspectCommand {
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     SelectionConfig config;
     try {
-      config = SelectionConfig.parse(DlqOptions.parse("inspect", args, env));
+      config = SelectionConfig.parse(DlqOptions.parse("inspect", args, env), DlqOptions.kafkaSecurity(env));
     } catch (ConfigException e) {
       err.println("dlq inspect: configuration error: " + e.getMessage());
       DlqCommand.writeQuietly(DlqCommand.terminationLogFromEnv(args, env),
@@ -41,8 +42,8 @@ final class InspectCommand {
       result = DlqInspectResult.failed("configuration error: " + e.getMessage());
       code = ExitCodes.BAD_CONFIGURATION;
     } catch (RuntimeException e) {
-      err.println("dlq inspect: failed: " + DlqClients.rootMessage(e));
-      result = DlqInspectResult.failed("failed: " + DlqClients.rootMessage(e));
+      err.println("dlq inspect: failed: " + KafkaFailures.rootMessage(e));
+      result = DlqInspectResult.failed("failed: " + KafkaFailures.rootMessage(e));
       code = ExitCodes.FAILURE;
     }
     DlqCommand.writeQuietly(config.terminationLog(), TerminationMessage.fit(result), err);
@@ -50,8 +51,8 @@ final class InspectCommand {
   }
 
   static DlqInspectResult inspect(SelectionConfig config, PrintStream out) throws ConfigException {
-    try (Admin admin = DlqClients.admin(config.bootstrapServers());
-        KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config.bootstrapServers(), null,
+    try (Admin admin = DlqClients.admin(config);
+        KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null,
             "reducer-dlq-inspect")) {
       int partitions = DlqTopic.partitions(admin, config);
       if (config.targetTopic() != null && DlqTopic.describe(admin, config.targetTopic()) == null) {

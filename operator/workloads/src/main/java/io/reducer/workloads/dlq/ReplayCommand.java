@@ -23,7 +23,7 @@ final class ReplayCommand {
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     ReplayConfig config;
     try {
-      config = ReplayConfig.parse(DlqOptions.parse("replay", args, env));
+      config = ReplayConfig.parse(DlqOptions.parse("replay", args, env), DlqOptions.kafkaSecurity(env));
     } catch (ConfigException e) {
       err.println("dlq replay: configuration error: " + e.getMessage());
       DlqCommand.writeQuietly(DlqCommand.terminationLogFromEnv(args, env), TerminationMessage.fit(

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+
 /**
  * Settings of {@code dlq replay} on top of the selection.
  *
@@ -26,8 +28,9 @@ record ReplayConfig(
   static final String PREFIX = "reducer-dlq-replay.";
   private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._/-]{1,200}$");
 
-  static ReplayConfig parse(Map<String, List<String>> values) throws ConfigException {
-    SelectionConfig selection = SelectionConfig.parse(values);
+  static ReplayConfig parse(Map<String, List<String>> values, KafkaClientSecurity kafkaSecurity)
+      throws ConfigException {
+    SelectionConfig selection = SelectionConfig.parse(values, kafkaSecurity);
     String name = SelectionConfig.single(values, "--replay-name");
     if (!NAME.matcher(name).matches()) {
       throw new ConfigException("invalid --replay-name '" + name + "': use 1-200 characters of letters, digits and "

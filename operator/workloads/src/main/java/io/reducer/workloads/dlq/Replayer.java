@@ -28,6 +28,7 @@ import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
 import io.reducer.workloads.dlq.format.ReplayHeaders;
+import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
  * Republishes the selected records of a DLQ snapshot exactly once.
@@ -92,14 +93,14 @@ final class Replayer {
 
   Outcome run() {
     startedAt = System.nanoTime();
-    try (Admin admin = DlqClients.admin(selectionConfig.bootstrapServers())) {
+    try (Admin admin = DlqClients.admin(selectionConfig)) {
       int partitions = DlqTopic.partitions(admin, selectionConfig);
       if (selectionConfig.targetTopic() != null && DlqTopic.describe(admin, selectionConfig.targetTopic()) == null) {
         throw new ConfigException("target topic '" + selectionConfig.targetTopic() + "' does not exist: create it "
             + "or fix --target-topic (DLQ_TARGET_TOPIC)");
       }
-      producer = DlqClients.transactionalProducer(selectionConfig.bootstrapServers(), config.transactionalId());
-      consumer = DlqClients.consumer(selectionConfig.bootstrapServers(), config.group(),
+      producer = DlqClients.transactionalProducer(selectionConfig, config.transactionalId());
+      consumer = DlqClients.consumer(selectionConfig, config.group(),
           "reducer-dlq-replay." + config.replayName());
       // Aborts a transaction a dead predecessor left open and fences a live one, before the position is read.
       producer.initTransactions();
@@ -113,9 +114,9 @@ final class Replayer {
             + "' (transactional.id " + config.transactionalId() + ") started and took over; this one stopped "
             + "without committing its open transaction");
       }
-      return failure(ExitCodes.FAILURE, "failed: " + DlqClients.rootMessage(e));
+      return failure(ExitCodes.FAILURE, "failed: " + KafkaFailures.rootMessage(e));
     } catch (RuntimeException e) {
-      return failure(ExitCodes.FAILURE, "failed: " + DlqClients.rootMessage(e));
+      return failure(ExitCodes.FAILURE, "failed: " + KafkaFailures.rootMessage(e));
     } finally {
       closeClients();
     }
@@ -272,7 +273,7 @@ final class Replayer {
               ReplayCheckpoint.of(fingerprint, range.endOffset(), total).encode()));
     }
     if (sendError.get() != null) {
-      throw new KafkaException("a record could not be sent: " + DlqClients.rootMessage(sendError.get()),
+      throw new KafkaException("a record could not be sent: " + KafkaFailures.rootMessage(sendError.get()),
           sendError.get());
     }
     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());

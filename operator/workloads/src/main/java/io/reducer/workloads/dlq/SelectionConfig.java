@@ -11,11 +11,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+
 /**
  * What both commands read and select: the DLQ, the snapshot to stop at and the filters. A record is selected when
  * it passes every filter; {@code limit} then keeps the first ones in DLQ order (partition by partition, ascending,
  * each in offset order), so inspect and replay select the same records.
  *
+ * @param kafkaSecurity how the clients authenticate; from the environment only
  * @param snapshot end offset per partition to stop at; null = take the current end offsets
  * @param partitions only these partitions; null = all (of the snapshot or of the topic)
  * @param limit most matching records; null = no limit
@@ -24,6 +27,7 @@ import java.util.regex.Pattern;
  */
 record SelectionConfig(
     String bootstrapServers,
+    KafkaClientSecurity kafkaSecurity,
     String dlqTopic,
     Map<Integer, Long> snapshot,
     Set<Integer> partitions,
@@ -40,7 +44,8 @@ record SelectionConfig(
   static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
 
-  static SelectionConfig parse(Map<String, List<String>> values) throws ConfigException {
+  static SelectionConfig parse(Map<String, List<String>> values, KafkaClientSecurity kafkaSecurity)
+      throws ConfigException {
     String dlqTopic = single(values, "--dlq-topic");
     checkTopic("--dlq-topic", dlqTopic);
     String target = single(values, "--target-topic");
@@ -72,7 +77,7 @@ record SelectionConfig(
       throw new ConfigException("--from (" + from + ") must be before --to (" + to + ")");
     }
     String limit = single(values, "--limit");
-    return new SelectionConfig(single(values, "--bootstrap-servers"), dlqTopic,
+    return new SelectionConfig(single(values, "--bootstrap-servers"), kafkaSecurity, dlqTopic,
         snapshot == null ? null : SnapshotSpec.parse(snapshot), partitions,
         new TreeSet<>(values.get("--correlation-ids")), include, exclude, from, to,
         limit == null ? null : number("--limit", limit, 1, Long.MAX_VALUE),

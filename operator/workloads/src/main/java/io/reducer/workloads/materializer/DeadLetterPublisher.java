@@ -2,6 +2,7 @@ package io.reducer.workloads.materializer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -40,16 +41,16 @@ final class DeadLetterPublisher implements AutoCloseable {
   private final String topic;
   private final Producer<byte[], byte[]> producer;
 
-  DeadLetterPublisher(String bootstrapServers, String topic) {
+  /** @param connection bootstrap servers and security settings, which this producer extends */
+  DeadLetterPublisher(Map<String, Object> connection, String topic) {
     this.topic = topic;
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-        ProducerConfig.CLIENT_ID_CONFIG, "reducer-materializer-dlq"),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    Map<String, Object> properties = new HashMap<>(connection);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, "reducer-materializer-dlq");
+    this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**

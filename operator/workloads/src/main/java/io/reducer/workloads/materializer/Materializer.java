@@ -80,7 +80,8 @@ public final class Materializer {
     this.http = http;
     this.database = database;
     this.metrics = metrics;
-    this.deadLetters = new DeadLetterPublisher(config.bootstrapServers(), config.dlqTopic());
+    this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
+        config.dlqTopic());
     this.watermarks = new WatermarkStore(config.schema(), config.projection());
     this.processor = new PartitionBatchProcessor(new ProjectionUpsert(config.schema(), config.table()), watermarks,
         deadLetters);
@@ -349,8 +350,7 @@ public final class Materializer {
   }
 
   private static Map<String, Object> consumerProperties(MaterializerConfig config) {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reducer-materializer-" + config.projection());
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

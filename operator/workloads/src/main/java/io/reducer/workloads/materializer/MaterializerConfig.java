@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+
 /**
  * Settings of the materialize command. Each comes from a flag or, when the flag is absent, from an environment
- * variable (the form a Kubernetes Deployment uses). The password is only read from {@code PGPASSWORD} so it
- * never appears in a process listing or in {@link #toString()}.
+ * variable (the form a Kubernetes Deployment uses). The password is only read from {@code PGPASSWORD}, and Kafka
+ * security only from the {@code KAFKA_*} variables of {@link KafkaClientSecurity}, so no secret appears in a
+ * process listing or in {@link #toString()}.
  */
 public record MaterializerConfig(
     String bootstrapServers,
+    KafkaClientSecurity kafkaSecurity,
     String topic,
     String group,
     String projection,
@@ -57,6 +61,7 @@ public record MaterializerConfig(
       text.append(String.format("  %-20s %-32s %s%s%n", option[0], option[1], option[3],
           option[2] == null ? " (required)" : option[2].isEmpty() ? "" : " (default " + option[2] + ")"));
     }
+    text.append('\n').append(KafkaClientSecurity.usage());
     return text.toString();
   }
 
@@ -91,8 +96,9 @@ public record MaterializerConfig(
     if (!values.get("--jdbc-url").startsWith("jdbc:postgresql:")) {
       throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
     }
-    return new MaterializerConfig(values.get("--bootstrap-servers"), values.get("--topic"), group, projection,
-        values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"), env.get("PGPASSWORD"),
+    KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
+    return new MaterializerConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group,
+        projection, values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"), env.get("PGPASSWORD"),
         schema, table,
         integer(values, "--max-records", 1, 100_000),
         integer(values, "--poll-timeout-ms", 1, 60_000),
@@ -103,7 +109,7 @@ public record MaterializerConfig(
   @Override
   public String toString() {
     return "topic=" + topic + " group=" + group + " projection=" + projection + " dlq=" + dlqTopic
-        + " bootstrap=" + bootstrapServers + " jdbc=" + jdbcUrl + " user=" + dbUser
+        + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
         + " httpPort=" + httpPort;
   }

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 
+import io.reducer.workloads.kafka.KafkaFailures;
+
 /**
  * Fails fast, before joining the group, on what a restart cannot fix: an unreachable broker or database, a
  * missing topic or schema. Each message names the setting to fix.
@@ -24,24 +26,21 @@ final class StartupChecks {
   }
 
   static void kafka(MaterializerConfig config) throws ConfigException {
-    Map<String, Object> properties = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS / 2);
+    Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
+    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS);
+    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS / 2);
     try (Admin admin = admin(config, properties)) {
       try {
         admin.describeCluster().nodes().get(KAFKA_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        throw new ConfigException("cannot reach Kafka at " + config.bootstrapServers() + " within "
-            + KAFKA_TIMEOUT_MS / 1000 + " s: check --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) and that the "
-            + "brokers are up (" + rootMessage(e) + ")", e);
+        throw new ConfigException(KafkaFailures.unreachable(config.bootstrapServers(), KAFKA_TIMEOUT_MS, e), e);
       }
       Set<String> existing;
       try {
         existing = admin.listTopics().names().get(KAFKA_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
         throw new ConfigException("cannot list Kafka topics at " + config.bootstrapServers()
-            + ": check the broker and this client's ACLs (" + rootMessage(e) + ")", e);
+            + ": check the broker and this client's ACLs (" + KafkaFailures.rootMessage(e) + ")", e);
       }
       for (String[] topic : List.of(new String[] {config.topic(), "--topic (MATERIALIZER_TOPIC)"},
           new String[] {config.dlqTopic(), "--dlq-topic (MATERIALIZER_DLQ_TOPIC)"})) {
@@ -78,21 +77,12 @@ final class StartupChecks {
     }
   }
 
-  /** An unresolvable host or a malformed address already fails here, not on the first request. */
+  /** An unresolvable host, a malformed address or unusable PEM already fails here, not on the first request. */
   private static Admin admin(MaterializerConfig config, Map<String, Object> properties) throws ConfigException {
     try {
       return Admin.create(properties);
     } catch (KafkaException e) {
-      throw new ConfigException("invalid Kafka address '" + config.bootstrapServers()
-          + "': fix --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092 (" + rootMessage(e) + ")", e);
+      throw new ConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 }

@@ -28,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+import io.reducer.workloads.kafka.KafkaFailures;
 import io.reducer.workloads.materializer.ConfigException;
 
 /**
@@ -49,17 +51,16 @@ final class KafkaPositions implements AutoCloseable {
   }
 
   /** An admin client that reached the cluster; a wrong address or a broker that is down is a configuration error. */
-  static KafkaPositions connect(String bootstrapServers) throws ConfigException {
+  static KafkaPositions connect(String bootstrapServers, KafkaClientSecurity security) throws ConfigException {
     Admin admin;
     try {
-      admin = Admin.create(Map.of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-          AdminClientConfig.CLIENT_ID_CONFIG, "reducer-offsets-reset",
-          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS,
-          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS / 2));
+      Map<String, Object> properties = security.clientProperties(bootstrapServers);
+      properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "reducer-offsets-reset");
+      properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS);
+      properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT_MS / 2);
+      admin = Admin.create(properties);
     } catch (KafkaException e) {
-      throw new ConfigException("invalid Kafka address '" + bootstrapServers + "': fix --bootstrap-servers "
-          + "(KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092 (" + rootMessage(e) + ")", e);
+      throw new ConfigException(KafkaFailures.invalidClient(bootstrapServers, e), e);
     }
     try {
       admin.describeCluster().nodes().get(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -68,9 +69,7 @@ final class KafkaPositions implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new ConfigException("cannot reach Kafka at " + bootstrapServers + " within " + CONNECT_TIMEOUT_MS / 1000
-          + " s: check --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) and that the brokers are up ("
-          + rootMessage(e) + ")", e);
+      throw new ConfigException(KafkaFailures.unreachable(bootstrapServers, CONNECT_TIMEOUT_MS, e), e);
     }
     return new KafkaPositions(admin, bootstrapServers);
   }
@@ -171,20 +170,12 @@ final class KafkaPositions implements AutoCloseable {
     try {
       return future.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new ResetFailedException("cannot " + what + ": " + rootMessage(e), e.getCause());
+      throw new ResetFailedException("cannot " + what + ": " + KafkaFailures.rootMessage(e), e.getCause());
     } catch (TimeoutException e) {
       throw new ResetFailedException("cannot " + what + " within " + CALL_TIMEOUT_MS / 1000 + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ResetFailedException("interrupted while trying to " + what, e);
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 }

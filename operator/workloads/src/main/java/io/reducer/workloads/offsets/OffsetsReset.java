@@ -46,7 +46,7 @@ final class OffsetsReset {
   }
 
   ResetReport run() throws ConfigException, ResetPlanException {
-    try (KafkaPositions kafka = KafkaPositions.connect(config.bootstrapServers())) {
+    try (KafkaPositions kafka = KafkaPositions.connect(config.bootstrapServers(), config.kafkaSecurity())) {
       GroupMembers members = kafka.describeGroup(config.group());
       if (!members.empty()) {
         return new ResetReport(ExitCodes.GROUP_NOT_EMPTY, ResetResult.failed(members.refusal()));

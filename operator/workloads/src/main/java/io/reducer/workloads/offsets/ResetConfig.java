@@ -17,13 +17,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.Identifiers;
 
 /**
  * Settings of {@code offsets reset}. Each comes from a flag or, when the flag is absent, from an environment
  * variable (the form a Kubernetes Job uses). User and password come from {@code PGUSER} and {@code PGPASSWORD}
- * only, so they never appear in a process listing or in {@link #toString()}.
+ * only, and Kafka security from the {@code KAFKA_*} variables of {@link KafkaClientSecurity} only, so no secret
+ * appears in a process listing or in {@link #toString()}.
  *
  * @param partitions the partitions to reset; empty for all
  * @param expectedEpoch refuse unless the projection's epoch is this one (null: any)
@@ -33,6 +35,7 @@ import io.reducer.workloads.materializer.Identifiers;
  */
 public record ResetConfig(
     String bootstrapServers,
+    KafkaClientSecurity kafkaSecurity,
     String topic,
     String group,
     String projection,
@@ -103,6 +106,7 @@ public record ResetConfig(
     }
     text.append("\nexit codes: 0 done (or dry run), 1 failed (the message says whether the database changed),\n"
         + "2 bad configuration or a target that cannot be planned, 4 the consumer group still has members\n");
+    text.append('\n').append(KafkaClientSecurity.usage());
     return text.toString();
   }
 
@@ -153,7 +157,8 @@ public record ResetConfig(
       throw new ConfigException("--new-epoch must be --expected-epoch + 1 and needs --expected-epoch, got "
           + "--expected-epoch " + expectedEpoch + " --new-epoch " + newEpoch);
     }
-    return new ResetConfig(values.get("--bootstrap-servers"), values.get("--topic"), group, projection,
+    KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
+    return new ResetConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group, projection,
         values.get("--jdbc-url"), dbUser.trim(), env.get("PGPASSWORD"), schema, table, target, partitions, rebuild,
         bool(values, "--dry-run", "RESET_DRY_RUN"), expectedEpoch, newEpoch, terminationLog(values));
   }
@@ -173,7 +178,7 @@ public record ResetConfig(
     return "topic=" + topic + " group=" + group + " projection=" + projection + " table=" + schema + "." + table
         + " target=" + target.describe() + " partitions=" + (partitions.isEmpty() ? "all" : partitions)
         + " rebuild=" + rebuild + " dryRun=" + dryRun + " expectedEpoch=" + expectedEpoch + " newEpoch=" + newEpoch
-        + " bootstrap=" + bootstrapServers + " jdbc=" + jdbcUrl + " user=" + dbUser;
+        + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser;
   }
 
   private static Map<String, String> flags(List<String> args) throws ConfigException {

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+
 class DlqConfigTest {
 
   private static final Map<String, String> ENV = Map.of(
@@ -43,7 +45,7 @@ class DlqConfigTest {
         "--include-error-types", "A,B", "--exclude-error-types", "C", "--from", "2025-10-21T12:00:00Z",
         "--to", "2025-10-21T15:00:00+02:00", "--limit", "5", "--max-replays", "2", "--target-topic", "orders",
         "--group", "g", "--rate-per-second", "100", "--batch-records", "50", "--batch-ms", "200",
-        "--progress-file", "/tmp/p.json"), env));
+        "--progress-file", "/tmp/p.json"), env), KafkaClientSecurity.NONE);
     SelectionConfig selection = config.selection();
     assertThat(selection.dlqTopic()).isEqualTo("b.dlq");
     assertThat(selection.snapshot()).containsExactly(Map.entry(0, 120L), Map.entry(1, 88L));
@@ -70,7 +72,8 @@ class DlqConfigTest {
     assertThatThrownBy(() -> replay(List.of())).hasMessageContaining("--replay-name")
         .hasMessageContaining("DLQ_REPLAY_NAME");
     assertThatThrownBy(() -> inspect(List.of("--replay-name", "x"))).hasMessageContaining("unknown option");
-    assertThatThrownBy(() -> SelectionConfig.parse(DlqOptions.parse("inspect", List.of(), Map.of())))
+    assertThatThrownBy(() -> SelectionConfig.parse(DlqOptions.parse("inspect", List.of(), Map.of()),
+        KafkaClientSecurity.NONE))
         .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
     assertThatThrownBy(() -> inspect(List.of("--snapshot", "0:12"))).hasMessageContaining("partition=endOffset");
     assertThatThrownBy(() -> inspect(List.of("--snapshot", "0=1,0=2"))).hasMessageContaining("twice");
@@ -105,10 +108,10 @@ class DlqConfigTest {
   }
 
   private static SelectionConfig inspect(List<String> args) throws ConfigException {
-    return SelectionConfig.parse(DlqOptions.parse("inspect", args, ENV));
+    return SelectionConfig.parse(DlqOptions.parse("inspect", args, ENV), KafkaClientSecurity.NONE);
   }
 
   private static ReplayConfig replay(List<String> args) throws ConfigException {
-    return ReplayConfig.parse(DlqOptions.parse("replay", args, ENV));
+    return ReplayConfig.parse(DlqOptions.parse("replay", args, ENV), KafkaClientSecurity.NONE);
   }
 }

@@ -3,6 +3,7 @@ package io.reducer.workloads.materializer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +33,8 @@ class DeadLetterFormatRoundTripTest {
     PoisonRecordException error = new PoisonRecordException(PoisonRecordException.DESERIALIZATION, "not JSON");
 
     ProducerRecord<byte[], byte[]> written;
-    try (DeadLetterPublisher publisher = new DeadLetterPublisher("127.0.0.1:9", "state-committed.dlq")) {
+    try (DeadLetterPublisher publisher = new DeadLetterPublisher(Map.of("bootstrap.servers", "127.0.0.1:9"),
+        "state-committed.dlq")) {
       written = publisher.toRecord(new DeadLetter(failed, error, "c-7"));
     }
     ConsumerRecord<byte[], byte[]> inDlq = new ConsumerRecord<>("state-committed.dlq", 0, 5, 9L,
