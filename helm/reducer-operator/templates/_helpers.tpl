@@ -76,10 +76,14 @@ What the operator does in each watched namespace, and nothing more (docs/install
 rules form the Role of each watched namespace or, with watchNamespaces ["*"], the ClusterRole.
 */}}
 {{- define "reducer-operator.rules" -}}
-# Reconcile the four kinds: informers list and watch them; references and resets are read by name.
+# Reconcile the four kinds: informers list and watch them. A reset reads its pipeline and projection by name, and a
+# held projection reads a reset that is not cached (yet, or any more) by name; no DlqReplay is read by name.
 - apiGroups: ["reducer.io"]
-  resources: ["reducerpipelines", "projections", "watermarkresets", "dlqreplays"]
+  resources: ["reducerpipelines", "projections", "watermarkresets"]
   verbs: ["get", "list", "watch"]
+- apiGroups: ["reducer.io"]
+  resources: ["dlqreplays"]
+  verbs: ["list", "watch"]
 # Status is written only through the status subresource, as a JSON patch.
 - apiGroups: ["reducer.io"]
   resources: ["reducerpipelines/status", "projections/status", "watermarkresets/status", "dlqreplays/status"]

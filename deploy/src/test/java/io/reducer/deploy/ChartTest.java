@@ -91,7 +91,7 @@ class ChartTest {
   }
 
   @Test
-  void theLeaseRoleGrantsCreateAndOnlyGetAndUpdateOfTheConfiguredLease() {
+  void theLeaseRoleGrantsCreateAndOnlyGetUpdateAndPatchOfTheConfiguredLease() {
     Role lease = HelmChart.objects(NS, "leaderElection: {leaseName: my-lease}\n").roles().stream()
         .filter(r -> r.getMetadata().getName().equals(LEASE_ROLE)).findFirst().orElseThrow();
 
@@ -101,7 +101,7 @@ class ChartTest {
     });
     assertThat(lease.getRules()).extracting(PolicyRule::getVerbs, PolicyRule::getResourceNames).containsExactly(
         org.assertj.core.groups.Tuple.tuple(List.of("create"), List.of()),
-        org.assertj.core.groups.Tuple.tuple(List.of("get", "update"), List.of("my-lease")));
+        org.assertj.core.groups.Tuple.tuple(List.of("get", "update", "patch"), List.of("my-lease")));
   }
 
   @Test
