@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.reducer.api.v1alpha1.DlqReplay;
@@ -26,6 +25,7 @@ import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.Edits;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.nio.charset.StandardCharsets;
@@ -240,17 +240,8 @@ class RbacCoverageIT {
     client.resources(type).inNamespace(WATCHED).resource(YAML.unmarshal(yaml, type)).create();
   }
 
-  /** Changes a resource as kubectl edit would, again on a conflict with the operator's status write. */
   private <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-        .until(() -> {
-          client.resources(type).inNamespace(WATCHED).withName(name).edit(resource -> {
-            change.accept(resource);
-            return resource;
-          });
-          return true;
-        });
+    Edits.edit(client, type, WATCHED, name, change);
   }
 
   private List<Event> events(String involved) {
