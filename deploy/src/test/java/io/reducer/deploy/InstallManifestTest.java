@@ -28,7 +28,8 @@ class InstallManifestTest {
     String header = String.join("\n",
         "# reducer-operator: everything `kubectl apply -f` needs to run the operator in namespace " + NAMESPACE + ":",
         "# the namespace, the CRDs, the ServiceAccount, RBAC, the Deployment and its metrics Service. It watches",
-        "# " + NAMESPACE + " only; use the Helm chart (docs/install.md) to watch other namespaces or to change a value.",
+        "# " + NAMESPACE + " only; use the Helm chart (docs/install.md) to watch other namespaces or to change a "
+            + "value.",
         "#",
         "# Generated from helm/reducer-operator: the Namespace, the chart's crds/, then its templates with default",
         "# values as `helm template " + HelmChart.RELEASE + " helm/reducer-operator --namespace " + NAMESPACE
