@@ -35,7 +35,8 @@ public final class ProjectLayout {
     return filesIn(root().resolve("manifests").resolve("examples"), ".yml", ".yaml");
   }
 
-  static List<Path> filesIn(Path dir, String... suffixes) {
+  /** The files of {@code dir} whose names end with one of {@code suffixes}, sorted by name. */
+  public static List<Path> filesIn(Path dir, String... suffixes) {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> Stream.of(suffixes).anyMatch(s -> f.getFileName().toString().endsWith(s)))
           .sorted().collect(Collectors.toList());

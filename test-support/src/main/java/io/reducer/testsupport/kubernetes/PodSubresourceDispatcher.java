@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The CRUD dispatcher plus the two pod subresources a real API server serves and tools use without a route to the
  * pods: {@code GET pods/NAME/log} and {@code GET pods/NAME:PORT/proxy/PATH}, answered from {@link PodEndpoints}.
- * Without endpoints (or for a pod they do not know) the answer is 404, as for a pod that does not exist.
+ * Without endpoints (or for a pod they do not know) the answer is 404, as for a pod that does not exist. A
+ * SelfSubjectRulesReview is answered as for a cluster administrator, so an operator with leader election starts.
  */
 final class PodSubresourceDispatcher extends KubernetesCrudDispatcher {
 
@@ -40,6 +41,9 @@ final class PodSubresourceDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getPath();
+    if (SelfSubjectRulesReviews.isReview(request)) {
+      return SelfSubjectRulesReviews.answer(request, SelfSubjectRulesReviews::everything);
+    }
     if ("GET".equals(request.getMethod()) && path != null) {
       Matcher log = LOG.matcher(path);
       if (log.matches()) {

@@ -9,11 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers the first informer that stopped on an error after it had synced: from then on the operator no longer
- * sees changes of that kind, so it is not live ({@code /healthz} answers 503) and its main exits for a restart.
+ * Remembers the first failure the operator cannot recover from: an informer that stopped on an error after it had
+ * synced (from then on the operator no longer sees changes of that kind), or the leader-election Lease lost while
+ * running (another replica may be reconciling already). The operator is then not live ({@code /healthz} answers 503)
+ * and its main exits for a restart.
  *
- * <p>Replaces the framework's default, which calls {@code System.exit} from the informer's thread: that would also
- * end any process embedding the operator (the local cluster, tests) without a word to its owner.
+ * <p>Replaces the framework's defaults, which call {@code System.exit} from the informer's thread, and from the thread
+ * that stops the operator when it gives up the Lease: that would also end any process embedding the operator (the
+ * local cluster, tests) without a word to its owner, and blocks for good inside the JVM's shutdown hook.
  */
 final class InformerFailures implements InformerStoppedHandler {
 
@@ -34,6 +37,21 @@ final class InformerFailures implements InformerStoppedHandler {
     }
     String failure = "the informer for " + informer.getApiTypeClass().getSimpleName() + " stopped: " + error;
     LOG.error("{}; the operator no longer sees those changes and must be restarted", failure, error);
+    fail(failure);
+  }
+
+  /** Leadership ended: a failure unless the operator is stopping (it then gives up the Lease on purpose). */
+  void leaseLost(String lease) {
+    if (stopping) {
+      LOG.debug("gave up the Lease {} while stopping", lease);
+      return;
+    }
+    String failure = "the leader-election Lease " + lease + " was lost";
+    LOG.error("{}; another replica may be reconciling now, so this one must be restarted", failure);
+    fail(failure);
+  }
+
+  private void fail(String failure) {
     if (first.compareAndSet(null, failure)) {
       notifyListener(failure);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The operator's settings. Each comes from a flag ({@code --name value} or {@code --name=value}) or, when the
@@ -96,6 +97,11 @@ public final class OperatorConfig {
           + "': a namespace is a DNS label (lower-case letters, digits and '-')");
     }
     return new OperatorConfig(values, own);
+  }
+
+  /** The environment variables the operator reads, one per setting, in the order of the usage text. */
+  public static List<String> environmentVariables() {
+    return OPTIONS.stream().map(o -> o[1]).collect(Collectors.toUnmodifiableList());
   }
 
   public static String usage() {

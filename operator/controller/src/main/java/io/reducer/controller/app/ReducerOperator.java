@@ -1,9 +1,10 @@
 package io.reducer.controller.app;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
@@ -64,8 +65,13 @@ public final class ReducerOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withInformerStoppedHandler(informerFailures);
       if (config.leaderElection()) {
-        o.withLeaderElectionConfiguration(
-            new LeaderElectionConfiguration(config.leaseName(), config.operatorNamespace()));
+        // Losing the Lease is reported like a failed informer rather than by the framework's System.exit, which
+        // also runs when close() gives the Lease up and would then block inside the JVM's shutdown hook.
+        String lease = config.operatorNamespace() + "/" + config.leaseName();
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+            config.leaseName()).withLeaseNamespace(config.operatorNamespace()).withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> { }, () -> informerFailures.leaseLost(lease), leader -> { }))
+            .build());
       }
     });
     operator.register(new PipelineConnectionsReconciler(clients, secrets, events, config.probeInterval(), clock),

@@ -79,4 +79,18 @@ class InformerFailuresTest {
 
     assertThat(failures.failure()).isEmpty();
   }
+
+  @Test
+  void aLeaseLostWhileRunningIsAFailureAndGivingItUpWhileStoppingIsNot() {
+    InformerFailures running = new InformerFailures();
+    List<String> reported = new ArrayList<>();
+    running.onFailure(reported::add);
+    running.leaseLost("ops/reducer-operator-lease");
+    assertThat(reported).singleElement().asString().contains("Lease ops/reducer-operator-lease was lost");
+
+    InformerFailures stopping = new InformerFailures();
+    stopping.stopping();
+    stopping.leaseLost("ops/reducer-operator-lease");
+    assertThat(stopping.failure()).isEmpty();
+  }
 }

@@ -35,6 +35,12 @@ class OperatorConfigTest {
   }
 
   @Test
+  void environmentVariablesNameEverySettingOnce() {
+    assertThat(OperatorConfig.environmentVariables()).hasSize(OperatorConfig.OPTIONS.size()).doesNotHaveDuplicates()
+        .startsWith("WATCH_NAMESPACES", "OPERATOR_NAMESPACE").contains("WORKLOADS_IMAGE", "FINISHED_HISTORY_LIMIT");
+  }
+
+  @Test
   void starWatchesAllNamespaces() throws Exception {
     assertThat(OperatorConfig.parse(List.of("--namespaces", "*"), Map.of(), "ops").watchesAllNamespaces()).isTrue();
   }

@@ -1,22 +1,19 @@
 package io.reducer.controller.app;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.Edits;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,20 +119,9 @@ public final class OperatorFixture implements AutoCloseable {
     return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
-  /**
-   * Changes a resource as {@code kubectl edit} would. A write that meets a newer version (the operator has just
-   * written status) is tried again on that version, as a person would.
-   */
+  /** Changes a resource as {@code kubectl edit} would, again on a conflict with the operator's status write. */
   public <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-        .until(() -> {
-          client.resources(type).inNamespace(NAMESPACE).withName(name).edit(resource -> {
-            change.accept(resource);
-            return resource;
-          });
-          return true;
-        });
+    Edits.edit(client, type, NAMESPACE, name, change);
   }
 
   @Override

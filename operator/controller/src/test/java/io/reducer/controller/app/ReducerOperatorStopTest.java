@@ -1,8 +1,10 @@
 package io.reducer.controller.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -80,6 +82,28 @@ class ReducerOperatorStopTest {
           .filteredOn(e -> e.getInvolvedObject().getName().equals("fix")).extracting(Event::getReason)
           .containsExactly("PreviewStarted");
     }
+  }
+
+  @Test
+  void closingAfterWinningTheLeaseIsNoFailureAndLeavesTheProcessRunning() throws Exception {
+    try (MockKubernetes kubernetes = MockKubernetes.withCommittedCrds()) {
+      KubernetesClient client = kubernetes.client();
+      ReducerOperator operator = new ReducerOperator(client, OperatorConfig.parse(List.of("--namespaces", NAMESPACE,
+          "--namespace", "ops", "--leader-election", "true", "--workloads-image", "registry.test/reducer-workloads:1"),
+          Map.of(), null), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+      operator.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> holder(client) != null && !holder(client).isEmpty());
+
+      // The framework's default here was System.exit(1) in this thread: in the JVM's shutdown hook it blocks for good.
+      operator.close();
+
+      assertThat(operator.fatalFailure()).isEmpty();
+    }
+  }
+
+  private static String holder(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace("ops").withName("reducer-operator-lease").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void create(KubernetesClient client,
