@@ -75,6 +75,8 @@ final class Replayer {
   private long transactionStarted;
   private int transactionRecords;
   private long startedAt;
+  /** Records an earlier run of this replay committed: rates count only this run's. */
+  private long replayedBefore;
   private long lastReport;
 
   Replayer(ReplayConfig config, PrintStream out) {
@@ -152,6 +154,7 @@ final class Replayer {
     }
     if (checkpoint != null) {
       committed.add(checkpoint.counters());
+      replayedBefore = committed.replayed;
     }
     toRead = snapshot.stream().map(range -> new DlqInspectResult.Range(range.partition(),
         Math.min(range.endOffset(), storedPositions.getOrDefault(range.partition(), range.startOffset())),
@@ -237,6 +240,7 @@ final class Replayer {
     commit();
     double seconds = (System.nanoTime() - startedAt) / 1e9;
     String message = "replayed " + committed.replayed + " of " + committed.matched + " matching records"
+        + (replayedBefore > 0 ? " (" + (committed.replayed - replayedBefore) + " in this run, after resuming)" : "")
         + (limitReached ? " (limit " + limit + " reached)" : "") + " from snapshot "
         + SnapshotSpec.format(DlqTopic.ends(snapshot)) + " in " + String.format("%.1f", seconds) + " s"
         + (committed.skipped.isEmpty() ? "" : "; skipped " + committed.skipped);
@@ -297,7 +301,7 @@ final class Replayer {
     lastReport = now;
     double seconds = (now - startedAt) / 1e9;
     out.printf("progress: %s, committed DLQ positions %s, %.0f records/s%n", committed,
-        SnapshotSpec.format(committedPositions), seconds > 0 ? committed.replayed / seconds : 0.0);
+        SnapshotSpec.format(committedPositions), seconds > 0 ? (committed.replayed - replayedBefore) / seconds : 0.0);
     out.flush();
     writeProgress(new DlqReplayResult(committed.progress(0), DlqReplayResult.RUNNING,
         "replaying; committed DLQ positions " + SnapshotSpec.format(committedPositions)));

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,6 +73,11 @@ class DlqExactlyOnceIT {
     try (ChildReplay second = new ChildReplay(dir, "second", args)) {
       assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.log()).isEqualTo(ExitCodes.OK);
       assertThat(second.log()).contains("resuming at");
+      // Counters are the replay's; this run's share is told apart, so its time and rate are not overstated.
+      Matcher thisRun = Pattern.compile("^replayed " + RECORDS + " of " + RECORDS
+          + " matching records \\((\\d+) in this run, after resuming\\)").matcher(second.result().message());
+      assertThat(thisRun.find()).as(second.result().message()).isTrue();
+      assertThat(Long.parseLong(thisRun.group(1))).isEqualTo(RECORDS - committedAtKill);
       assertThat(second.result().progress()).isEqualTo(new DlqReplayResult.Progress(RECORDS, RECORDS, 0, Map.of(), 0));
     }
     assertEachDlqRecordOnce("crash.dlq", "crash-target");
