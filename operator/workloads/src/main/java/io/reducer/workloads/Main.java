@@ -8,6 +8,7 @@ import java.util.Map;
 import io.reducer.workloads.dlq.DlqCommand;
 import io.reducer.workloads.materializer.MaterializeCommand;
 import io.reducer.workloads.offsets.OffsetsCommand;
+import io.reducer.workloads.reducer.ReduceCommand;
 
 /** Entry point of the workloads image: dispatches the first argument to a command. */
 public final class Main {
@@ -16,6 +17,7 @@ public final class Main {
       "usage: workloads <command> [options]",
       "",
       "commands:",
+      "  reduce        fold actions into workflow_state exactly once and publish state-committed through an outbox",
       "  materialize   apply a state-committed topic to a PostgreSQL projection table, exactly once",
       "  offsets reset move a projection's watermarks and group offsets together and bump its epoch",
       "  dlq           inspect a dead-letter topic, or replay its records exactly once (dlq inspect|replay)",
@@ -37,6 +39,9 @@ public final class Main {
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
+    if (command.equals("reduce")) {
+      return ReduceCommand.run(rest, env, out, err);
+    }
     if (command.equals("materialize")) {
       return MaterializeCommand.run(rest, env, out, err);
     }

@@ -6,6 +6,9 @@ import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.reducer.workloads.deadletter.DeadLetter;
+import io.reducer.workloads.deadletter.PoisonRecordException;
+
 /**
  * One partition's records of one poll, decoded: the newest event per key, the poison records, the newest event
  * time. Computed from the record bytes alone, so it can be prepared on another thread while the database

@@ -11,6 +11,9 @@ import java.util.concurrent.Executors;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.reducer.workloads.health.ConsumerLoopStatus;
+import io.reducer.workloads.postgres.Database;
+
 /**
  * {@code /health} (liveness: the loop turns), {@code /ready} (in the group and the database answered recently)
  * and {@code /metrics} (Prometheus text), on the JDK's own HTTP server.
@@ -25,7 +28,7 @@ final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
-  HttpEndpoints(int port, MaterializerStatus status, Database database, MaterializerMetrics metrics)
+  HttpEndpoints(int port, ConsumerLoopStatus status, Database database, MaterializerMetrics metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     executor = Executors.newSingleThreadExecutor(runnable -> {

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.health.ConsumerLoopStatus;
+import io.reducer.workloads.postgres.Database;
 
 /** {@code workloads materialize}: parse the configuration, check dependencies, run until stopped or fenced. */
 public final class MaterializeCommand {
@@ -61,7 +63,7 @@ public final class MaterializeCommand {
    */
   public static Materializer prepare(MaterializerConfig config) throws ConfigException {
     StartupChecks.kafka(config);
-    Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+    Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-materializer");
     try {
       StartupChecks.database(config, database);
     } catch (ConfigException e) {
@@ -69,7 +71,7 @@ public final class MaterializeCommand {
       throw e;
     }
     MaterializerMetrics metrics = new MaterializerMetrics(config.projection());
-    MaterializerStatus status = new MaterializerStatus();
+    ConsumerLoopStatus status = new ConsumerLoopStatus();
     AutoCloseable http = () -> { };
     if (config.httpPort() >= 0) {
       try {

@@ -32,6 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.deadletter.DeadLetterException;
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
+import io.reducer.workloads.health.ConsumerLoopStatus;
+import io.reducer.workloads.postgres.Database;
 
 /**
  * The poll loop. PostgreSQL owns the position: partitions are sought to their watermark on assignment and after
@@ -59,7 +63,7 @@ public final class Materializer {
     return thread;
   });
   private final MaterializerMetrics metrics;
-  private final MaterializerStatus status;
+  private final ConsumerLoopStatus status;
   private final AutoCloseable http;
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -73,7 +77,7 @@ public final class Materializer {
   private volatile boolean stopping;
   private volatile int exitCode = -1;
 
-  Materializer(MaterializerConfig config, Database database, MaterializerMetrics metrics, MaterializerStatus status,
+  Materializer(MaterializerConfig config, Database database, MaterializerMetrics metrics, ConsumerLoopStatus status,
       AutoCloseable http) {
     this.config = config;
     this.status = status;
@@ -81,7 +85,7 @@ public final class Materializer {
     this.database = database;
     this.metrics = metrics;
     this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
-        config.dlqTopic());
+        config.dlqTopic(), "reducer-materializer-dlq");
     this.watermarks = new WatermarkStore(config.schema(), config.projection());
     this.processor = new PartitionBatchProcessor(new ProjectionUpsert(config.schema(), config.table()), watermarks,
         deadLetters);
@@ -93,7 +97,7 @@ public final class Materializer {
     return metrics;
   }
 
-  public MaterializerStatus status() {
+  public ConsumerLoopStatus status() {
     return status;
   }
 

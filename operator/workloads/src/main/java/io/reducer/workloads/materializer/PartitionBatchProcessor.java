@@ -13,6 +13,11 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import io.reducer.workloads.deadletter.DeadLetter;
+import io.reducer.workloads.deadletter.DeadLetterException;
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
+import io.reducer.workloads.deadletter.PoisonRecordException;
+
 /**
  * Applies one partition's records of one poll in one transaction: upsert the newest version per key, send poison
  * records to the DLQ, advance the watermark if it is still ours, commit. Either all of it happens or none.

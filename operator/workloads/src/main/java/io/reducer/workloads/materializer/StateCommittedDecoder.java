@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.reducer.workloads.deadletter.PoisonRecordException;
+
 /**
  * Decodes a state-committed record. Strict about what the projection needs (a key and an integral version) and
  * about types, because a value silently coerced here would be materialized wrongly forever.

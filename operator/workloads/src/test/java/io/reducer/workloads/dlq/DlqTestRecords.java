@@ -8,6 +8,8 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
+
 /** DLQ records as each supported writer produces them. */
 final class DlqTestRecords {
 

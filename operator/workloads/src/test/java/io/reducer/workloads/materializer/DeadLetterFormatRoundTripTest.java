@@ -13,6 +13,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.deadletter.DeadLetter;
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
+import io.reducer.workloads.deadletter.PoisonRecordException;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
 
@@ -34,7 +37,7 @@ class DeadLetterFormatRoundTripTest {
 
     ProducerRecord<byte[], byte[]> written;
     try (DeadLetterPublisher publisher = new DeadLetterPublisher(Map.of("bootstrap.servers", "127.0.0.1:9"),
-        "state-committed.dlq")) {
+        "state-committed.dlq", "test-dlq")) {
       written = publisher.toRecord(new DeadLetter(failed, error, "c-7"));
     }
     ConsumerRecord<byte[], byte[]> inDlq = new ConsumerRecord<>("state-committed.dlq", 0, 5, 9L,

@@ -8,6 +8,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.deadletter.PoisonRecordException;
+
 class StateCommittedDecoderTest {
 
   private final StateCommittedDecoder decoder = new StateCommittedDecoder();

@@ -5,6 +5,8 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
+
 /**
  * Our own format, written by the materializer (io.reducer.workloads.materializer.DeadLetterPublisher): the
  * failed record's key, value and headers, plus {@code x-error-*}, {@code x-exception-class},

@@ -1,25 +1,25 @@
-package io.reducer.workloads.materializer;
+package io.reducer.workloads.health;
 
 import java.time.Duration;
 
-/** What the HTTP probes report, written by the loop's thread and read by the HTTP server's. */
-public final class MaterializerStatus {
+/** What the HTTP probes of a consumer workload report, written by its poll loop and read by the HTTP server. */
+public final class ConsumerLoopStatus {
 
   private volatile long lastLoopNanos = System.nanoTime();
   private volatile int assignedPartitions;
   private volatile boolean inGroup;
   private volatile boolean stopped;
 
-  void alive() {
+  public void alive() {
     lastLoopNanos = System.nanoTime();
   }
 
-  void group(int assigned, boolean member) {
+  public void group(int assigned, boolean member) {
     assignedPartitions = assigned;
     inGroup = member;
   }
 
-  void stopped() {
+  public void stopped() {
     stopped = true;
   }
 

@@ -1,4 +1,4 @@
-package io.reducer.workloads.materializer;
+package io.reducer.workloads.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,15 +24,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Sends poison records to the DLQ with the original key, value and headers, plus headers saying what failed and
  * where the record came from, and waits until the broker acknowledged them.
  */
-final class DeadLetterPublisher implements AutoCloseable {
+public final class DeadLetterPublisher implements AutoCloseable {
 
-  static final String ERROR_TYPE = "x-error-type";
-  static final String ERROR_MESSAGE = "x-error-message";
-  static final String EXCEPTION_CLASS = "x-exception-class";
-  static final String ORIGINAL_TOPIC = "x-original-topic";
-  static final String ORIGINAL_PARTITION = "x-original-partition";
-  static final String ORIGINAL_OFFSET = "x-original-offset";
-  static final String CORRELATION_ID = "x-correlation-id";
+  public static final String ERROR_TYPE = "x-error-type";
+  public static final String ERROR_MESSAGE = "x-error-message";
+  public static final String EXCEPTION_CLASS = "x-exception-class";
+  public static final String ORIGINAL_TOPIC = "x-original-topic";
+  public static final String ORIGINAL_PARTITION = "x-original-partition";
+  public static final String ORIGINAL_OFFSET = "x-original-offset";
+  public static final String CORRELATION_ID = "x-correlation-id";
   private static final List<String> OWN_HEADERS = List.of(ERROR_TYPE, ERROR_MESSAGE, EXCEPTION_CLASS,
       ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, CORRELATION_ID);
   private static final long ACK_TIMEOUT_MS = 60_000;
@@ -42,14 +42,14 @@ final class DeadLetterPublisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
 
   /** @param connection bootstrap servers and security settings, which this producer extends */
-  DeadLetterPublisher(Map<String, Object> connection, String topic) {
+  public DeadLetterPublisher(Map<String, Object> connection, String topic, String clientId) {
     this.topic = topic;
     Map<String, Object> properties = new HashMap<>(connection);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
     properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    properties.put(ProducerConfig.CLIENT_ID_CONFIG, "reducer-materializer-dlq");
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -59,7 +59,7 @@ final class DeadLetterPublisher implements AutoCloseable {
    * records again: the DLQ is at-least-once, and its consumers must tolerate duplicates (the origin headers
    * identify them).
    */
-  void publish(List<DeadLetter> letters) throws DeadLetterException {
+  public void publish(List<DeadLetter> letters) throws DeadLetterException {
     if (letters.isEmpty()) {
       return;
     }
@@ -82,7 +82,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     }
   }
 
-  ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
+  public ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
     ConsumerRecord<byte[], byte[]> original = letter.record();
     Headers headers = new RecordHeaders(original.headers().toArray());
     OWN_HEADERS.forEach(headers::remove);

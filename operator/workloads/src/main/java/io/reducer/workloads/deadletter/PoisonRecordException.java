@@ -1,4 +1,4 @@
-package io.reducer.workloads.materializer;
+package io.reducer.workloads.deadletter;
 
 /** A record that can never be applied; it goes to the DLQ with {@link #errorType()} as x-error-type. */
 public final class PoisonRecordException extends Exception {

@@ -1,4 +1,4 @@
-package io.reducer.workloads.materializer;
+package io.reducer.workloads.postgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,21 +7,21 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The materializer's single PostgreSQL connection (autocommit off). A connection that failed is discarded and a
+ * A workload's single PostgreSQL connection (autocommit off). A connection that failed is discarded and a
  * new one opened on next use, so a database restart costs a reconnect, not a process restart.
  */
-final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable {
 
   private final String url;
   private final Properties properties = new Properties();
   private Connection connection;
   private volatile long lastAnswerNanos;
 
-  Database(String url, String user, String password) {
+  public Database(String url, String user, String password, String applicationName) {
     this.url = url;
     properties.setProperty("user", user);
     properties.setProperty("password", password);
-    properties.setProperty("ApplicationName", "reducer-materializer");
+    properties.setProperty("ApplicationName", applicationName);
     properties.setProperty("connectTimeout", "5");
     properties.setProperty("loginTimeout", "10");
     // Bounds a statement stuck on a dead server; a batch takes milliseconds.
@@ -29,7 +29,7 @@ final class Database implements AutoCloseable {
     properties.setProperty("tcpKeepAlive", "true");
   }
 
-  Connection connection() throws SQLException {
+  public Connection connection() throws SQLException {
     if (connection == null) {
       Connection opened = DriverManager.getConnection(url, properties);
       opened.setAutoCommit(false);
@@ -39,17 +39,17 @@ final class Database implements AutoCloseable {
   }
 
   /** Called after each successful round trip; readiness requires a recent one. */
-  void answered() {
+  public void answered() {
     lastAnswerNanos = System.nanoTime();
   }
 
-  boolean answeredWithin(Duration window) {
+  public boolean answeredWithin(Duration window) {
     long last = lastAnswerNanos;
     return last != 0 && System.nanoTime() - last < window.toNanos();
   }
 
   /** Rolls back quietly; when even that fails the connection is broken and is dropped. */
-  void rollbackQuietly() {
+  public void rollbackQuietly() {
     if (connection == null) {
       return;
     }
@@ -61,7 +61,7 @@ final class Database implements AutoCloseable {
   }
 
   /** Drops a connection that failed; the next {@link #connection()} opens a new one. */
-  void discard() {
+  public void discard() {
     Connection broken = connection;
     connection = null;
     if (broken != null) {

@@ -1,0 +1,317 @@
+package io.reducer.workloads.reducer;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.reducer.workloads.postgres.Database;
+
+/**
+ * Publishes reducer_outbox rows to the state-committed topic in sequence order and moves the cursor past them.
+ * One process of a pipeline publishes at a time: the one holding a PostgreSQL advisory lock on its own
+ * connection, so a crashed leader's lock goes with its connection and another process takes over within a
+ * second. A crash between publish and cursor update publishes those rows again (materializers ignore versions
+ * they have). A missing sequence number stops the relay at the gap, which is reported and never skipped.
+ */
+final class OutboxRelay implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int BATCH = 5000;
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration FAILURE_BACKOFF = Duration.ofMillis(500);
+  private static final Duration STANDBY_RETRY = Duration.ofSeconds(1);
+  private static final String CORRELATION_HEADER = "correlation-id";
+
+  private final ReducerConfig config;
+  private final boolean publishing;
+  private final Database connections;
+  private final ReducerMetrics metrics;
+  private final Housekeeping housekeeping;
+  private final StatsReporter stats;
+  private final String process;
+  private final long lockKey;
+  private final String readCursor;
+  private final String readRows;
+  private final String moveCursor;
+  private final String recordGap;
+  private final Semaphore wake = new Semaphore(0);
+  private KafkaProducer<String, byte[]> producer;
+  private volatile boolean stopping;
+  private long reportedGap = -1;
+
+  /** @param publishing false with --outbox-relay=false: the thread then only writes the stats row */
+  OutboxRelay(ReducerConfig config, boolean publishing, Database connections, ReducerMetrics metrics,
+      Housekeeping housekeeping, StatsReporter stats, String process) {
+    this.config = config;
+    this.publishing = publishing;
+    this.connections = connections;
+    this.metrics = metrics;
+    this.housekeeping = housekeeping;
+    this.stats = stats;
+    this.process = process;
+    String schema = config.schema();
+    // One relay per canonical store: the lock is keyed by the schema the outbox lives in.
+    this.lockKey = 0x726f7574L << 32 | (schema.hashCode() & 0xffffffffL);
+    String outbox = CanonicalSchema.table(schema, CanonicalSchema.OUTBOX);
+    String cursor = CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_CURSOR);
+    readCursor = "SELECT c.next_sequence, h.last_sequence FROM " + cursor + " c CROSS JOIN "
+        + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD) + " h WHERE c.id = 1 AND h.id = 1";
+    readRows = "SELECT sequence, workflow_key, version, state, namespace, tag, last_action, correlation_id, "
+        + "committed_at FROM " + outbox + " WHERE sequence >= ? AND sequence <= ? ORDER BY sequence LIMIT ?";
+    moveCursor = "UPDATE " + cursor + " SET next_sequence = ?, published_at = now(), last_committed_at = ?, "
+        + "publisher = ?, updated_at = now() WHERE id = 1 AND next_sequence = ?";
+    recordGap = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_GAPS)
+        + " (sequence, last_sequence, detected_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+  }
+
+  /** Wakes the relay after a local commit, so it does not wait for its poll interval. */
+  void wake() {
+    if (wake.availablePermits() == 0) {
+      wake.release();
+    }
+  }
+
+  void stop() {
+    stopping = true;
+    wake.release();
+  }
+
+  @Override
+  public void run() {
+    boolean leader = false;
+    while (!stopping) {
+      try {
+        Connection connection = connections.connection();
+        if (publishing && !leader) {
+          leader = tryLead(connection);
+          metrics.leader(leader);
+        }
+        int published = leader ? publishOnce(connection) : 0;
+        if (leader) {
+          housekeeping.runIfDue(connection);
+        }
+        stats.writeIfDue(connection, leader, housekeeping);
+        if (published == 0) {
+          wake.tryAcquire(leader ? config.outboxPollMs() : STANDBY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } catch (SQLException e) {
+        connections.discard();
+        if (leader) {
+          LOG.warn("outbox relay lost its database connection; publishing resumes when it is back: {}", e.toString());
+        }
+        leader = false;
+        metrics.leader(false);
+        pause();
+      } catch (KafkaException | PublishException e) {
+        connections.rollbackQuietly();
+        LOG.warn("outbox relay could not publish to {}; retrying from the cursor: {}", config.stateCommittedTopic(),
+            e.toString());
+        closeProducer();
+        pause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.error("outbox relay failed; retrying", e);
+        connections.discard();
+        leader = false;
+        metrics.leader(false);
+        pause();
+      }
+    }
+    closeProducer();
+    connections.close();
+  }
+
+  private boolean tryLead(Connection connection) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      lock.setLong(1, lockKey);
+      try (ResultSet rows = lock.executeQuery()) {
+        rows.next();
+        boolean won = rows.getBoolean(1);
+        connection.commit();
+        if (won) {
+          LOG.info("this process is the outbox relay of schema {}: publishing to {}", config.schema(),
+              config.stateCommittedTopic());
+        }
+        return won;
+      }
+    }
+  }
+
+  /** Publishes the next contiguous run of rows; returns how many. */
+  int publishOnce(Connection connection) throws SQLException, PublishException, InterruptedException {
+    long next;
+    long last;
+    List<OutboxRow> rows = new ArrayList<>();
+    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      // One snapshot for the head and the rows: every sequence up to the head's is committed in it.
+      try (PreparedStatement query = connection.prepareStatement(readCursor); ResultSet cursor = query.executeQuery()) {
+        if (!cursor.next()) {
+          throw new SQLException("the outbox cursor or head row is missing; restart the reducer to recreate them");
+        }
+        next = cursor.getLong(1);
+        last = cursor.getLong(2);
+      }
+      if (last >= next) {
+        try (PreparedStatement query = connection.prepareStatement(readRows)) {
+          query.setLong(1, next);
+          query.setLong(2, last);
+          query.setInt(3, BATCH);
+          try (ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+              rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getLong(3), result.getString(4),
+                  result.getString(5), result.getString(6), result.getString(7), result.getString(8),
+                  result.getTimestamp(9).toInstant()));
+            }
+          }
+        }
+      }
+      connection.commit();
+    } finally {
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    }
+    long lagMs = rows.isEmpty() ? 0 : Math.max(0, Duration.between(rows.get(0).committedAt(), Instant.now()).toMillis());
+    int contiguous = 0;
+    while (contiguous < rows.size() && rows.get(contiguous).sequence() == next + contiguous) {
+      contiguous++;
+    }
+    long expected = Math.min(BATCH, last - next + 1);
+    boolean gap = last >= next && contiguous < expected;
+    List<OutboxRow> publishable = rows.subList(0, contiguous);
+    if (!publishable.isEmpty()) {
+      send(publishable);
+      OutboxRow newest = publishable.get(publishable.size() - 1);
+      try (PreparedStatement move = connection.prepareStatement(moveCursor)) {
+        move.setLong(1, newest.sequence() + 1);
+        move.setObject(2, newest.committedAt().atOffset(ZoneOffset.UTC));
+        move.setString(3, process);
+        move.setLong(4, next);
+        if (move.executeUpdate() != 1) {
+          connection.rollback();
+          LOG.warn("the outbox cursor moved under this relay (another publisher?); reading it again");
+          return 0;
+        }
+      }
+      connection.commit();
+      metrics.outboxPublished(publishable.size(), newest.sequence());
+    }
+    long newNext = next + contiguous;
+    if (gap) {
+      reportGap(connection, newNext, last);
+    } else if (reportedGap >= 0) {
+      LOG.info("outbox sequence {} appeared; publishing continues", reportedGap);
+      reportedGap = -1;
+    }
+    metrics.outboxState(Math.max(0, last - newNext + 1), lagMs, gap ? 1 : 0);
+    return publishable.size();
+  }
+
+  private void send(List<OutboxRow> rows) throws PublishException, InterruptedException {
+    KafkaProducer<String, byte[]> kafka = producer();
+    List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+    for (OutboxRow row : rows) {
+      RecordHeaders headers = new RecordHeaders();
+      if (row.correlationId() != null) {
+        headers.add(CORRELATION_HEADER, row.correlationId().getBytes(StandardCharsets.UTF_8));
+      }
+      acks.add(kafka.send(new ProducerRecord<>(config.stateCommittedTopic(), null, row.workflowKey(),
+          StateCommittedEncoder.encode(row), headers)));
+    }
+    kafka.flush();
+    try {
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new PublishException("the broker refused a state-committed record: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new PublishException("no acknowledgement within " + ACK_TIMEOUT.toSeconds() + " s", e);
+    }
+  }
+
+  private void reportGap(Connection connection, long sequence, long last) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(recordGap)) {
+      insert.setLong(1, sequence);
+      insert.setLong(2, last);
+      insert.setString(3, process);
+      insert.executeUpdate();
+    }
+    connection.commit();
+    if (reportedGap != sequence) {
+      reportedGap = sequence;
+      LOG.error("OUTBOX GAP: sequence {} is missing while the head is at {}; the relay stops there and publishes "
+          + "nothing after it. Do not insert rows by hand: see docs/reducer.md, 'A sequence gap'. Recorded in {}.",
+          sequence, last, CanonicalSchema.OUTBOX_GAPS);
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      Map<String, Object> properties = new HashMap<>(
+          config.kafkaSecurity().clientProperties(config.bootstrapServers()));
+      properties.put(ProducerConfig.ACKS_CONFIG, "all");
+      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+      properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+      properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+      properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
+      properties.put(ProducerConfig.CLIENT_ID_CONFIG, "reducer-outbox-" + config.pipeline());
+      producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+    }
+    return producer;
+  }
+
+  private void closeProducer() {
+    if (producer != null) {
+      try {
+        producer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("closing the outbox producer: {}", e.toString());
+      }
+      producer = null;
+    }
+  }
+
+  private void pause() {
+    try {
+      wake.tryAcquire(FAILURE_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+
+  /** The broker did not take a batch; nothing was marked published. */
+  static final class PublishException extends Exception {
+    PublishException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

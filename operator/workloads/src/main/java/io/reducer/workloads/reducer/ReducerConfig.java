@@ -1,0 +1,165 @@
+package io.reducer.workloads.reducer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.kafka.KafkaClientSecurity;
+import io.reducer.workloads.materializer.Identifiers;
+
+/**
+ * Settings of {@code workloads reduce}. Like every workloads command, each comes from a flag or an environment
+ * variable; the database password only from {@code PGPASSWORD} and Kafka security only from the {@code KAFKA_*}
+ * variables, so no secret appears in a process listing or in {@link #toString()}.
+ */
+public record ReducerConfig(
+    String bootstrapServers,
+    KafkaClientSecurity kafkaSecurity,
+    String actionsTopic,
+    String stateCommittedTopic,
+    String dlqTopic,
+    String group,
+    String pipeline,
+    String jdbcUrl,
+    String dbUser,
+    String dbPassword,
+    String schema,
+    String reducerClass,
+    String stateMachineJson,
+    RetryPolicy retry,
+    Duration dedupTtl,
+    int maxRecords,
+    int pollTimeoutMs,
+    int sessionTimeoutMs,
+    boolean outboxRelay,
+    int outboxPollMs,
+    Duration outboxRetention,
+    int httpPort) {
+
+  static final CommandOptions<ReducerConfigException> OPTIONS = new CommandOptions<>(
+      "usage: workloads reduce [options]", List.of(
+          new Option("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", null, "Kafka bootstrap servers"),
+          new Option("--actions-topic", "REDUCER_ACTIONS_TOPIC", null, "actions topic to read"),
+          new Option("--state-committed-topic", "REDUCER_STATE_COMMITTED_TOPIC", null,
+              "topic the outbox relay publishes state-committed events to"),
+          new Option("--dlq-topic", "REDUCER_DLQ_TOPIC", null, "dead-letter topic for rejected and undecodable actions"),
+          new Option("--jdbc-url", "REDUCER_JDBC_URL", null, "PostgreSQL JDBC URL of the canonical store"),
+          new Option("--db-user", "PGUSER", null, "PostgreSQL user (password: PGPASSWORD, environment only)"),
+          new Option("--schema", "REDUCER_SCHEMA", "public", "schema of the canonical store tables"),
+          new Option("--pipeline", "REDUCER_PIPELINE", "reducer", "pipeline name, for the stats row and client ids"),
+          new Option("--group", "REDUCER_GROUP", "", "consumer group (default: reducer-<pipeline>)"),
+          new Option("--state-machine", "REDUCER_STATE_MACHINE", "",
+              "state machine JSON (default: the runbooks' PENDING/PROCESSING/COMPLETED/FAILED workflow)"),
+          new Option("--state-machine-file", "REDUCER_STATE_MACHINE_FILE", "", "file holding the state machine JSON"),
+          new Option("--reducer-class", "REDUCER_CLASS", "",
+              "class implementing io.reducer.workloads.reducer.spi.Reducer (default: the state machine)"),
+          new Option("--max-attempts", "REDUCER_MAX_ATTEMPTS", "3", "commit attempts per action before REDUCER_GAVE_UP"),
+          new Option("--backoff-base-ms", "REDUCER_BACKOFF_BASE_MS", "10", "first conflict backoff in ms"),
+          new Option("--backoff-cap-ms", "REDUCER_BACKOFF_CAP_MS", "250", "largest conflict backoff in ms"),
+          new Option("--dedup-ttl-seconds", "REDUCER_DEDUP_TTL_SECONDS", "86400",
+              "how long applied action ids are remembered"),
+          new Option("--max-records", "REDUCER_MAX_RECORDS", "1000", "max actions per poll (one transaction)"),
+          new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"),
+          new Option("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS", "45000", "consumer group session timeout in ms"),
+          new Option("--outbox-relay", "REDUCER_OUTBOX_RELAY", "true",
+              "run the outbox relay in this process (one process of a pipeline publishes at a time)"),
+          new Option("--outbox-poll-ms", "REDUCER_OUTBOX_POLL_MS", "50",
+              "how often the relay looks for commits of other processes, in ms"),
+          new Option("--outbox-retention-seconds", "REDUCER_OUTBOX_RETENTION_SECONDS", "3600",
+              "how long published outbox rows are kept for diagnostics"),
+          new Option("--http-port", "REDUCER_HTTP_PORT", "8080", "HTTP port; 0 = any free port (printed), -1 = off")),
+      ReducerConfigException::new);
+
+  private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+  private static final Pattern PIPELINE = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+
+  public ReducerConfig {
+    if (dbPassword == null) {
+      dbPassword = "";
+    }
+  }
+
+  public static String usage() {
+    return OPTIONS.usage() + '\n' + KafkaClientSecurity.usage();
+  }
+
+  public static ReducerConfig parse(List<String> args, Map<String, String> env) throws ReducerConfigException {
+    CommandOptions<ReducerConfigException>.Values values = OPTIONS.parse(args, env);
+    String schema = values.text("--schema");
+    if (!Identifiers.isValid(schema)) {
+      throw new ReducerConfigException("invalid --schema '" + schema + "': it must match " + Identifiers.PATTERN_TEXT
+          + "; fix --schema or REDUCER_SCHEMA");
+    }
+    String pipeline = values.text("--pipeline");
+    if (!PIPELINE.matcher(pipeline).matches()) {
+      throw new ReducerConfigException("invalid --pipeline '" + pipeline
+          + "': use a Kubernetes name (lower-case letters, digits, '-' and '.')");
+    }
+    List<String> topics = List.of("--actions-topic", "--state-committed-topic", "--dlq-topic");
+    for (String flag : topics) {
+      if (!TOPIC.matcher(values.text(flag)).matches()) {
+        throw new ReducerConfigException("invalid " + flag + " '" + values.text(flag)
+            + "': Kafka topic names use [a-zA-Z0-9._-], 1-249 characters");
+      }
+    }
+    String actions = values.text("--actions-topic");
+    if (actions.equals(values.text("--state-committed-topic")) || actions.equals(values.text("--dlq-topic"))) {
+      throw new ReducerConfigException("--actions-topic must differ from --state-committed-topic and --dlq-topic: "
+          + "the reducer would read its own output");
+    }
+    if (!values.text("--jdbc-url").startsWith("jdbc:postgresql:")) {
+      throw new ReducerConfigException(
+          "--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
+    }
+    String machine = values.text("--state-machine");
+    String machineFile = values.text("--state-machine-file");
+    if (!machine.isEmpty() && !machineFile.isEmpty()) {
+      throw new ReducerConfigException("give the state machine once: --state-machine or --state-machine-file");
+    }
+    if (!machineFile.isEmpty()) {
+      try {
+        machine = Files.readString(Path.of(machineFile));
+      } catch (IOException e) {
+        throw new ReducerConfigException("cannot read --state-machine-file " + machineFile + ": " + e.getMessage(), e);
+      }
+    }
+    String reducerClass = values.text("--reducer-class");
+    if (!reducerClass.isEmpty() && !machine.isEmpty()) {
+      throw new ReducerConfigException("--state-machine configures the built-in reducer; drop it or --reducer-class");
+    }
+    RetryPolicy retry = new RetryPolicy(values.integer("--max-attempts", 1, 100),
+        values.integer("--backoff-base-ms", 0, 60_000), values.integer("--backoff-cap-ms", 0, 60_000));
+    if (retry.backoffCapMs() < retry.backoffBaseMs()) {
+      throw new ReducerConfigException("--backoff-cap-ms (" + retry.backoffCapMs()
+          + ") must not be below --backoff-base-ms (" + retry.backoffBaseMs() + ")");
+    }
+    String group = values.text("--group").isEmpty() ? "reducer-" + pipeline : values.text("--group");
+    KafkaClientSecurity security = KafkaClientSecurity.fromEnv(env, e -> new ReducerConfigException(e.getMessage(), e));
+    return new ReducerConfig(values.text("--bootstrap-servers"), security, actions,
+        values.text("--state-committed-topic"), values.text("--dlq-topic"), group, pipeline,
+        values.text("--jdbc-url"), values.text("--db-user"), env.get("PGPASSWORD"), schema, reducerClass, machine,
+        retry, Duration.ofSeconds(values.longValue("--dedup-ttl-seconds", 60, 365L * 24 * 3600)),
+        values.integer("--max-records", 1, 50_000),
+        values.integer("--poll-timeout-ms", 1, 60_000),
+        values.integer("--session-timeout-ms", 1000, 1_800_000),
+        values.bool("--outbox-relay"),
+        values.integer("--outbox-poll-ms", 1, 60_000),
+        Duration.ofSeconds(values.longValue("--outbox-retention-seconds", 0, 365L * 24 * 3600)),
+        values.integer("--http-port", -1, 65_535));
+  }
+
+  @Override
+  public String toString() {
+    return "actions=" + actionsTopic + " stateCommitted=" + stateCommittedTopic + " dlq=" + dlqTopic + " group=" + group
+        + " pipeline=" + pipeline + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity
+        + " jdbc=" + jdbcUrl + " user=" + dbUser + " schema=" + schema + " retry=" + retry
+        + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " outboxRelay=" + outboxRelay
+        + " httpPort=" + httpPort;
+  }
+}

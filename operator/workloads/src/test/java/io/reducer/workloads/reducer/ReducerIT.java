@@ -1,0 +1,162 @@
+package io.reducer.workloads.reducer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reducer.workloads.dlq.format.ReplayHeaders;
+import io.reducer.workloads.materializer.TestCluster;
+import io.reducer.workloads.reducer.ReducerTestKit.InProcessReducer;
+
+/** The reducer against a real broker and PostgreSQL: actions in, versions, history, outbox and DLQ out. */
+class ReducerIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int KEYS = 20;
+  private static TestCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new TestCluster();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void actionsBecomeContiguousVersionsAndOrderedStateCommittedEventsOnce() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "flow", 3);
+    List<String[]> records = new ArrayList<>();
+    for (String trigger : List.of("pending", "PROCESSING", "completed")) {
+      for (int k = 0; k < KEYS; k++) {
+        String key = "wf-" + k;
+        String value = ReducerTestKit.action(key + "-" + trigger, key, trigger, "corr-" + k);
+        records.add(new String[] {key, value});
+        records.add(new String[] {key, value}); // delivered twice: applied once
+      }
+    }
+    String invalid = ReducerTestKit.action("bad-transition", "wf-bad", "COMPLETED", "corr-bad");
+    records.add(new String[] {"wf-bad", invalid});
+    records.add(new String[] {"wf-bad", invalid});
+    records.add(new String[] {"wf-unknown", ReducerTestKit.action("bad-state", "wf-unknown", "ARCHIVED", "corr-u")});
+    records.add(new String[] {"wf-junk", "not json"});
+    kit.send(records);
+
+    try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        assertThat(kit.states()).hasSize(KEYS);
+        assertThat(kit.backlog()).isZero();
+        assertThat(cluster.readAll(kit.dlq, 1)).hasSize(3);
+      });
+      Map<String, String> expected = new HashMap<>();
+      for (int k = 0; k < KEYS; k++) {
+        expected.put("wf-" + k, "3:COMPLETED");
+      }
+      assertThat(kit.states()).isEqualTo(expected);
+      assertThat(kit.historyHoles()).isEmpty();
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history")).isEqualTo(3 * KEYS);
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history "
+          + "WHERE provenance->>'action_id' = 'wf-3-completed' AND previous_state = 'PROCESSING'")).isEqualTo(1);
+      assertThat(reducer.process.metrics().duplicates()).isEqualTo(3 * KEYS + 1);
+
+      // state-committed: every version once, in version order per key, with the contract's fields and header
+      Map<String, List<Long>> versions = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(kit.stateCommitted, 3)) {
+        JsonNode event = JSON.readTree(record.value());
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        assertThat(event.get("workflow_key").asText()).isEqualTo(key);
+        assertThat(ReducerTestKit.header(record, "correlation-id")).isEqualTo(event.get("correlation_id").asText());
+        assertThat(event.get("committed_at").asText()).isNotBlank();
+        versions.computeIfAbsent(key, k -> new ArrayList<>()).add(event.get("version").asLong());
+        if (event.get("version").asLong() == 3) {
+          assertThat(event.get("state").asText()).isEqualTo("COMPLETED");
+          assertThat(event.get("last_action").asText()).isEqualTo("completed");
+        }
+      }
+      assertThat(versions).hasSize(KEYS).allSatisfy((key, list) -> assertThat(list).containsExactly(1L, 2L, 3L));
+
+      Map<String, String> errors = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> letter : cluster.readAll(kit.dlq, 1)) {
+        errors.put(ReducerTestKit.header(letter, "x-original-offset") == null ? "?"
+            : new String(letter.value(), StandardCharsets.UTF_8), ReducerTestKit.header(letter, "x-error-type"));
+      }
+      assertThat(errors).containsEntry(invalid, "INVALID_TRANSITION").containsEntry("not json", "DESERIALIZATION_ERROR")
+          .containsValue("UNKNOWN_STATE");
+      assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE outcome = 'REJECTED'")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aReplayedActionsTopicChangesNothingAndADlqReplayDecidesAgain() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "replayed", 2);
+    List<String[]> records = new ArrayList<>();
+    for (int k = 0; k < KEYS; k++) {
+      records.add(new String[] {"k" + k, ReducerTestKit.action("k" + k + "-1", "k" + k, "PENDING", "c" + k)});
+      records.add(new String[] {"k" + k, ReducerTestKit.action("k" + k + "-2", "k" + k, "PROCESSING", "c" + k)});
+    }
+    // COMPLETED on a new workflow (PENDING) is an invalid transition: rejected, and remembered as REJECTED.
+    String early = ReducerTestKit.action("early", "late-key", "COMPLETED", "c-early");
+    records.add(new String[] {"late-key", early});
+    kit.send(records);
+    Map<String, String> env = kit.env();
+    try (InProcessReducer reducer = new InProcessReducer(env, "first")) {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(kit.states()).hasSize(KEYS);
+        assertThat(kit.backlog()).isZero();
+        assertThat(cluster.readAll(kit.dlq, 1)).hasSize(1);
+      });
+    }
+    Map<String, String> before = kit.states();
+    long head = kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head");
+    long letters = cluster.readAll(kit.dlq, 1).size();
+
+    // The whole topic again, through another group: every action is a duplicate.
+    env.put("REDUCER_GROUP", "replay-everything");
+    try (InProcessReducer again = new InProcessReducer(env, "second")) {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+          assertThat(again.process.metrics().duplicates()).isEqualTo(2 * KEYS + 1));
+      assertThat(kit.states()).isEqualTo(before);
+      assertThat(kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head")).isEqualTo(head);
+      assertThat(cluster.readAll(kit.dlq, 1)).hasSize((int) letters);
+
+      // The rejected action, republished by a DlqReplay (x-replay-count) once the workflow can take it, is decided
+      // again and applied; the same record without the header stays a duplicate.
+      try (KafkaProducer<String, String> producer = cluster.producer()) {
+        producer.send(new ProducerRecord<>(kit.actions, "late-key",
+            ReducerTestKit.action("late-0", "late-key", "PROCESSING", "c-late"))).get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "1:PROCESSING".equals(kit.states().get("late-key")));
+        producer.send(new ProducerRecord<>(kit.actions, "late-key", early)).get();
+        ProducerRecord<String, String> fromDlq = new ProducerRecord<>(kit.actions, "late-key", early);
+        fromDlq.headers().add(ReplayHeaders.COUNT, "1".getBytes(StandardCharsets.UTF_8));
+        producer.send(fromDlq).get();
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(kit.states()).containsEntry("late-key", "2:COMPLETED");
+        assertThat(kit.backlog()).isZero();
+      });
+      assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE action_id = 'early' "
+          + "AND outcome = 'APPLIED'")).isEqualTo(1);
+      assertThat(cluster.readAll(kit.dlq, 1)).hasSize((int) letters);
+    }
+  }
+}
