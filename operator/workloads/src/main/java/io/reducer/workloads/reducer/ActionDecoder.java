@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,7 +23,8 @@ public final class ActionDecoder {
 
   static final String CORRELATION_HEADER = "correlation-id";
   static final int MAX_ID_LENGTH = 512;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Content after the object would be another action silently lost: refuse it. */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** The action of a record, or a poison exception that says what is wrong with it. */
   public PendingAction decode(ConsumerRecord<byte[], byte[]> record) throws PoisonRecordException {
@@ -76,6 +78,9 @@ public final class ActionDecoder {
 
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    if (header == null || header.value() == null || header.value().length == 0) {
+      return null;
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
   }
 }

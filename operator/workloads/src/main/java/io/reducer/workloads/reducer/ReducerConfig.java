@@ -35,6 +35,7 @@ public record ReducerConfig(
     RetryPolicy retry,
     Duration dedupTtl,
     int maxRecords,
+    int transactionActions,
     int pollTimeoutMs,
     int sessionTimeoutMs,
     boolean outboxRelay,
@@ -64,7 +65,9 @@ public record ReducerConfig(
           new Option("--backoff-cap-ms", "REDUCER_BACKOFF_CAP_MS", "250", "largest conflict backoff in ms"),
           new Option("--dedup-ttl-seconds", "REDUCER_DEDUP_TTL_SECONDS", "86400",
               "how long applied action ids are remembered"),
-          new Option("--max-records", "REDUCER_MAX_RECORDS", "1000", "max actions per poll (one transaction)"),
+          new Option("--max-records", "REDUCER_MAX_RECORDS", "1000", "max actions per poll"),
+          new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "250",
+              "max actions per canonical store transaction (bounds the commit latency)"),
           new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"),
           new Option("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS", "45000", "consumer group session timeout in ms"),
           new Option("--outbox-relay", "REDUCER_OUTBOX_RELAY", "true",
@@ -103,7 +106,7 @@ public record ReducerConfig(
     }
     List<String> topics = List.of("--actions-topic", "--state-committed-topic", "--dlq-topic");
     for (String flag : topics) {
-      if (!TOPIC.matcher(values.text(flag)).matches()) {
+      if (!TOPIC.matcher(values.text(flag)).matches() || values.text(flag).matches("\\.{1,2}")) {
         throw new ReducerConfigException("invalid " + flag + " '" + values.text(flag)
             + "': Kafka topic names use [a-zA-Z0-9._-], 1-249 characters");
       }
@@ -125,6 +128,10 @@ public record ReducerConfig(
     if (!machineFile.isEmpty()) {
       try {
         machine = Files.readString(Path.of(machineFile));
+        if (machine.isBlank()) {
+          throw new ReducerConfigException("--state-machine-file " + machineFile + " is empty: it must hold the "
+              + "state machine JSON (see docs/reducer.md)");
+        }
       } catch (IOException e) {
         throw new ReducerConfigException("cannot read --state-machine-file " + machineFile + ": " + e.getMessage(), e);
       }
@@ -146,6 +153,7 @@ public record ReducerConfig(
         values.text("--jdbc-url"), values.text("--db-user"), env.get("PGPASSWORD"), schema, reducerClass, machine,
         retry, Duration.ofSeconds(values.longValue("--dedup-ttl-seconds", 60, 365L * 24 * 3600)),
         values.integer("--max-records", 1, 50_000),
+        values.integer("--transaction-actions", 1, 50_000),
         values.integer("--poll-timeout-ms", 1, 60_000),
         values.integer("--session-timeout-ms", 1000, 1_800_000),
         values.bool("--outbox-relay"),
@@ -158,8 +166,10 @@ public record ReducerConfig(
   public String toString() {
     return "actions=" + actionsTopic + " stateCommitted=" + stateCommittedTopic + " dlq=" + dlqTopic + " group=" + group
         + " pipeline=" + pipeline + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity
-        + " jdbc=" + jdbcUrl + " user=" + dbUser + " schema=" + schema + " retry=" + retry
-        + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " outboxRelay=" + outboxRelay
+        + " jdbc=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + " user=" + dbUser + " schema=" + schema
+        + " retry=" + retry
+        + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " transactionActions=" + transactionActions
+        + " outboxRelay=" + outboxRelay
         + " httpPort=" + httpPort;
   }
 }

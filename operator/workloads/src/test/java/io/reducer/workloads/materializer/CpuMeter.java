@@ -13,18 +13,25 @@ import java.util.stream.Stream;
  * processes), read from /proc. Other builds share the two cores, so wall-clock rates swing between runs; CPU time
  * per event is the steadier figure for comparing variants. Linux only: elsewhere every figure is zero.
  */
-final class CpuMeter {
+public final class CpuMeter {
 
   private static final double TICKS_PER_SECOND = 100;
 
+  private final String self;
   private final long postmaster;
 
   CpuMeter(long postmaster) {
+    this("materializer JVM", postmaster);
+  }
+
+  /** @param self what this JVM runs, as the report names it */
+  public CpuMeter(String self, long postmaster) {
+    this.self = self;
     this.postmaster = postmaster;
   }
 
   /** The postmaster's pid: the first line of postmaster.pid in the server's data directory. */
-  static long postmaster(String dataDirectory) {
+  public static long postmaster(String dataDirectory) {
     try {
       return Long.parseLong(Files.readAllLines(Path.of(dataDirectory, "postmaster.pid")).get(0).trim());
     } catch (IOException | RuntimeException e) {
@@ -33,10 +40,10 @@ final class CpuMeter {
   }
 
   /** Per party, CPU ticks used so far by each of its live processes. */
-  Map<String, Map<Long, Long>> snapshot() {
+  public Map<String, Map<Long, Long>> snapshot() {
     Map<String, Map<Long, Long>> parties = new LinkedHashMap<>();
-    long self = ProcessHandle.current().pid();
-    parties.put("materializer JVM", Map.of(self, ticks(self)));
+    long pid = ProcessHandle.current().pid();
+    parties.put(self, Map.of(pid, ticks(pid)));
     Map<Long, Long> broker = new HashMap<>();
     ProcessHandle.current().descendants().forEach(child -> broker.put(child.pid(), ticks(child.pid())));
     parties.put("broker", broker);
@@ -51,7 +58,7 @@ final class CpuMeter {
    * (short-lived connections); a new one counts from zero. Counting the postmaster's reaped-children time
    * instead races with backends exiting just before the first snapshot.
    */
-  static String perEvent(Map<String, Map<Long, Long>> before, Map<String, Map<Long, Long>> after, long events) {
+  public static String perEvent(Map<String, Map<Long, Long>> before, Map<String, Map<Long, Long>> after, long events) {
     StringBuilder text = new StringBuilder();
     double total = 0;
     for (Map.Entry<String, Map<Long, Long>> party : after.entrySet()) {

@@ -1,0 +1,446 @@
+package io.reducer.workloads.reducer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
+
+import io.reducer.testsupport.BenchmarkDoc;
+import io.reducer.workloads.materializer.CpuMeter;
+import io.reducer.workloads.materializer.InProcessMaterializer;
+import io.reducer.workloads.materializer.TestCluster;
+import io.reducer.workloads.reducer.ReducerTestKit.InProcessReducer;
+import io.reducer.workloads.reducer.fsm.StateMachine;
+import io.reducer.workloads.reducer.fsm.StateMachineReducer;
+import io.reducer.workloads.reducer.spi.Action;
+import io.reducer.workloads.reducer.spi.Reduction;
+import io.reducer.workloads.reducer.spi.WorkflowState;
+
+/**
+ * The reducer's bars (issue: reducer runtime) in one run against a real broker and PostgreSQL: actions produced
+ * to state-committed published, against the runbooks' per-action loop (one transaction per action) on the same
+ * tables; commit latency; and action to projection row visible at a fixed offered rate with a materializer
+ * running. A command, run by scripts/benchmark-reducer.sh; never part of the build.
+ */
+public final class ReducerBenchmark {
+
+  private static final int PARTITIONS = 12;
+  private static final String LOOPING = "{\"states\":[\"OPEN\"],\"transitions\":[{\"from\":\"OPEN\",\"to\":\"OPEN\","
+      + "\"trigger\":\"touch\"}]}";
+  private static final int LATENCY_WARMUP_SECONDS = 3;
+
+  private final TestCluster cluster;
+  private final int actions;
+  private final int keys;
+  private final int rate;
+  private final int latencySeconds;
+  private final StringBuilder report = new StringBuilder();
+  private CpuMeter cpu;
+
+  private ReducerBenchmark(TestCluster cluster, int actions, int keys, int rate, int latencySeconds) {
+    this.cluster = cluster;
+    this.actions = actions;
+    this.keys = keys;
+    this.rate = rate;
+    this.latencySeconds = latencySeconds;
+  }
+
+  /** Optional arguments: actions, keys, offered rate, latency seconds (defaults 300,000 30,000 5,000 15). */
+  public static void main(String[] args) throws Exception {
+    int actions = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+    int keys = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
+    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+    long started = System.nanoTime();
+    try (TestCluster cluster = new TestCluster()) {
+      ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds);
+      benchmark.run();
+      benchmark.line("total run time: %.0f s", (System.nanoTime() - started) / 1e9);
+      BenchmarkDoc.writeResults(Path.of("docs/benchmarks.md"), "reducer-benchmark",
+          "scripts/benchmark-reducer.sh " + String.join(" ", args), "Reducer", benchmark.report.toString());
+    }
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    line("machine: %d cores, Java %s, Kafka %s, %s; load average at start: %s",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), AppInfoParser.getVersion(),
+        scalar("SELECT version()").replaceAll(" on .*", ""), loadAverage());
+    cpu = new CpuMeter("reducer JVM", CpuMeter.postmaster(scalar("SHOW data_directory")));
+    line("settings: %d partitions, %,d actions over %,d keys, --max-records 2000, state machine OPEN -touch-> OPEN",
+        PARTITIONS, actions, keys);
+
+    int baselineActions = Math.max(1000, actions / 10);
+    double loop = perActionLoop(baselineActions);
+    line("per-action loop (one transaction per action: dedup check, read, commit, history, outbox row, dedup row): "
+        + "%,.0f actions/s over %,d actions", loop, baselineActions);
+
+    Drain cold = drain("warmup", actions / 5);
+    line("warm-up, fresh JVM: %,.0f actions/s (%,d actions)", cold.rate(), cold.actions());
+    Drain drain = drain("drain", actions);
+    line("reduce, produced -> state-committed published: %,.0f actions/s (%,d actions in %.2f s); commit p95 "
+        + "%.1f ms, mean %.1f actions per transaction", drain.rate(), drain.actions(), drain.seconds(),
+        drain.commitP95Ms(), drain.meanBatch());
+    line("reduce CPU: %s", drain.cpu());
+    line("ratio reduce / per-action loop: %.1fx", drain.rate() / loop);
+
+    if (latencySeconds > 0) {
+      cluster.execute("CHECKPOINT");
+      double[] latency = latency();
+      line("action -> projection row visible at %,.0f actions/s offered, materializer running, after a %d s "
+          + "warm-up (%,.0f actions): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", latency[0],
+          LATENCY_WARMUP_SECONDS, latency[1], latency[2], latency[3], latency[4], latency[5]);
+    }
+    line("load average at end: %s", loadAverage());
+  }
+
+  private record Drain(long actions, double seconds, double commitP95Ms, double meanBatch, String cpu) {
+    double rate() {
+      return actions / seconds;
+    }
+  }
+
+  /** Prefills an actions topic, then times a new reducer from its first commit to the last row published. */
+  private Drain drain(String name, int count) throws Exception {
+    ReducerTestKit kit = kit("bench-" + name);
+    prefill(kit.actions, count, "a");
+    Map<String, String> env = kit.env();
+    env.put("REDUCER_STATE_MACHINE", LOOPING);
+    env.put("REDUCER_MAX_RECORDS", "2000");
+    cluster.execute("CHECKPOINT");
+    try (Connection connection = cluster.postgres.connect();
+        PreparedStatement cursor = connection.prepareStatement("SELECT h.last_sequence, c.next_sequence - 1 FROM "
+            + kit.schema + ".reducer_outbox_head h, " + kit.schema + ".reducer_outbox_cursor c");
+        InProcessReducer reducer = new InProcessReducer(env, name)) {
+      long first = 0;
+      long firstPublished = 0;
+      Map<String, Map<Long, Long>> cpuAtFirst = null;
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (true) {
+        long now = System.nanoTime();
+        long committed;
+        long published;
+        try (ResultSet row = cursor.executeQuery()) {
+          row.next();
+          committed = row.getLong(1);
+          published = row.getLong(2);
+        }
+        if (first == 0 && committed > 0) {
+          first = now;
+          firstPublished = published;
+          cpuAtFirst = cpu.snapshot();
+        }
+        if (published >= count) {
+          String perAction = CpuMeter.perEvent(cpuAtFirst, cpu.snapshot(), count - firstPublished);
+          ReducerMetrics metrics = reducer.process.metrics();
+          double transactions = sample(metrics.scrape(), "canonical_store_commit_latency_ms_count");
+          check(kit, count);
+          return new Drain(count - firstPublished, (now - first) / 1e9, metrics.commitP95Ms(),
+              count / transactions, perAction);
+        }
+        if (now > deadline) {
+          throw new IllegalStateException("reducer did not publish " + count + " actions: " + published);
+        }
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  /**
+   * The runbooks' service: one transaction per action with the same tables, indexes and statements shapes, rows
+   * one at a time. Consumes the same kind of prefilled topic; the figure is committed actions per second.
+   */
+  private double perActionLoop(int count) throws Exception {
+    ReducerTestKit kit = kit("bench-loop");
+    prefill(kit.actions, count, "l");
+    try (Connection connection = cluster.postgres.connect()) {
+      connection.setAutoCommit(false);
+      CanonicalSchema.create(connection, kit.schema);
+    }
+    cluster.execute("CHECKPOINT");
+    String s = kit.schema + ".";
+    StateMachineReducer reducer = new StateMachineReducer(StateMachine.parse(LOOPING));
+    ActionDecoder decoder = new ActionDecoder();
+    Map<String, Object> properties = cluster.broker.clientProperties();
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-loop");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer()); Connection db = cluster.postgres.connect();
+        PreparedStatement dedup = db.prepareStatement("SELECT 1 FROM " + s + "action_dedup_log WHERE action_id = ?");
+        PreparedStatement read = db.prepareStatement("SELECT version, state, namespace, tag, last_action FROM " + s
+            + "workflow_state WHERE workflow_key = ?");
+        PreparedStatement update = db.prepareStatement("UPDATE " + s + "workflow_state SET version = ?, state = ?, "
+            + "last_action = ?, correlation_id = ?, provenance = jsonb_build_object('action_id', ?::text), "
+            + "updated_at = now() WHERE workflow_key = ? AND version = ?");
+        PreparedStatement insert = db.prepareStatement("INSERT INTO " + s + "workflow_state (workflow_key, version, "
+            + "state, last_action, correlation_id, provenance) VALUES (?, 1, ?, ?, ?, jsonb_build_object('action_id', "
+            + "?::text)) ON CONFLICT DO NOTHING");
+        PreparedStatement history = db.prepareStatement("INSERT INTO " + s + "workflow_state_history (workflow_key, "
+            + "version, event_type, state, previous_state, trigger, action_id, correlation_id, provenance) VALUES "
+            + "(?, ?, 'STATE_COMMITTED', ?, ?, ?, ?, ?, jsonb_build_object('action_id', ?::text))");
+        PreparedStatement sequence = db.prepareStatement("UPDATE " + s + "reducer_outbox_head SET last_sequence = "
+            + "last_sequence + 1 WHERE id = 1 RETURNING last_sequence");
+        PreparedStatement outbox = db.prepareStatement("INSERT INTO " + s + "reducer_outbox (sequence, workflow_key, "
+            + "version, state, last_action, correlation_id, committed_at) VALUES (?, ?, ?, ?, ?, ?, now())");
+        PreparedStatement remember = db.prepareStatement("INSERT INTO " + s + "action_dedup_log (action_id, "
+            + "workflow_key, outcome, expires_at) VALUES (?, ?, 'APPLIED', now() + interval '1 day')")) {
+      db.setAutoCommit(false);
+      consumer.subscribe(List.of(kit.actions));
+      long done = 0;
+      long first = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (done < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("per-action loop did not finish: " + done + " of " + count);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          if (first == 0) {
+            first = System.nanoTime();
+          }
+          Action action = decoder.decode(record).action();
+          dedup.setString(1, action.actionId());
+          try (ResultSet seen = dedup.executeQuery()) {
+            if (seen.next()) {
+              db.rollback();
+              continue;
+            }
+          }
+          read.setString(1, action.workflowKey());
+          WorkflowState current = null;
+          try (ResultSet row = read.executeQuery()) {
+            if (row.next()) {
+              current = new WorkflowState(action.workflowKey(), row.getLong(1), row.getString(2), row.getString(3),
+                  row.getString(4), row.getString(5));
+            }
+          }
+          Reduction.Applied next = (Reduction.Applied) reducer.reduce(current, action);
+          long version = current == null ? 1 : current.version() + 1;
+          int written;
+          if (current == null) {
+            insert.setString(1, action.workflowKey());
+            insert.setString(2, next.state());
+            insert.setString(3, action.action());
+            insert.setString(4, action.correlationId());
+            insert.setString(5, action.actionId());
+            written = insert.executeUpdate();
+          } else {
+            update.setLong(1, version);
+            update.setString(2, next.state());
+            update.setString(3, action.action());
+            update.setString(4, action.correlationId());
+            update.setString(5, action.actionId());
+            update.setString(6, action.workflowKey());
+            update.setLong(7, current.version());
+            written = update.executeUpdate();
+          }
+          if (written != 1) {
+            throw new IllegalStateException("conflict in a single-writer loop");
+          }
+          history.setString(1, action.workflowKey());
+          history.setLong(2, version);
+          history.setString(3, next.state());
+          history.setString(4, current == null ? null : current.state());
+          history.setString(5, action.action());
+          history.setString(6, action.actionId());
+          history.setString(7, action.correlationId());
+          history.setString(8, action.actionId());
+          history.executeUpdate();
+          long seq;
+          try (ResultSet taken = sequence.executeQuery()) {
+            taken.next();
+            seq = taken.getLong(1);
+          }
+          outbox.setLong(1, seq);
+          outbox.setString(2, action.workflowKey());
+          outbox.setLong(3, version);
+          outbox.setString(4, next.state());
+          outbox.setString(5, action.action());
+          outbox.setString(6, action.correlationId());
+          outbox.executeUpdate();
+          remember.setString(1, action.actionId());
+          remember.setString(2, action.workflowKey());
+          remember.executeUpdate();
+          db.commit();
+          done++;
+        }
+        consumer.commitSync();
+      }
+      double seconds = (System.nanoTime() - first) / 1e9;
+      check(kit, count);
+      return count / seconds;
+    }
+  }
+
+  /**
+   * Paced actions, each a new workflow so each projection row belongs to exactly one action; a poller notes when
+   * each row first shows in the projection table. Returns offered rate, measured actions, p50, p95, p99, max ms.
+   */
+  private double[] latency() throws Exception {
+    ReducerTestKit kit = kit("bench-latency");
+    Map<String, String> env = kit.env();
+    env.put("REDUCER_STATE_MACHINE", LOOPING);
+    Map<String, String> materializerEnv = cluster.env(kit.stateCommitted, "bench_latency", "workflow_projection");
+    materializerEnv.put("MATERIALIZER_DLQ_TOPIC", kit.dlq);
+    materializerEnv.put("MATERIALIZER_SCHEMA", kit.schema);
+    int total = rate * (LATENCY_WARMUP_SECONDS + latencySeconds);
+    long[] sentAt = new long[total];
+    long[] seenAt = new long[total];
+    try (InProcessReducer reducer = new InProcessReducer(env, "latency");
+        InProcessMaterializer materializer = new InProcessMaterializer(materializerEnv, List.of());
+        Connection connection = cluster.postgres.connect();
+        PreparedStatement poll = connection.prepareStatement("SELECT workflow_key FROM " + kit.schema
+            + ".workflow_projection WHERE updated_at >= now() - interval '2 seconds'")) {
+      Thread.sleep(3000); // both joined their groups
+      long[] window = new long[2];
+      Thread producer = new Thread(() -> produce(kit.actions, total, sentAt, window), "paced-producer");
+      producer.start();
+      BitSet seen = new BitSet(total);
+      long deadline = System.nanoTime() + Duration.ofSeconds(LATENCY_WARMUP_SECONDS + latencySeconds + 120L).toNanos();
+      while (seen.cardinality() < total) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + seen.cardinality() + " of " + total + " rows became visible");
+        }
+        try (ResultSet rows = poll.executeQuery()) {
+          long now = System.nanoTime();
+          while (rows.next()) {
+            int i = Integer.parseInt(rows.getString(1).substring(4));
+            if (!seen.get(i)) {
+              seen.set(i);
+              seenAt[i] = now;
+            }
+          }
+        }
+        LockSupport.parkNanos(2_000_000);
+      }
+      producer.join();
+      long[] lags = new long[total];
+      int n = 0;
+      for (int i = 0; i < total; i++) {
+        if (sentAt[i] - window[0] >= LATENCY_WARMUP_SECONDS * 1_000_000_000L) {
+          lags[n++] = seenAt[i] - sentAt[i];
+        }
+      }
+      Arrays.sort(lags, 0, n);
+      double offered = total / ((window[1] - window[0]) / 1e9);
+      return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
+          lags[n - 1] / 1e6};
+    }
+  }
+
+  private void produce(String topic, int total, long[] sentAt, long[] window) {
+    Map<String, Object> properties = cluster.broker.clientProperties();
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
+        new StringSerializer())) {
+      long start = System.nanoTime();
+      window[0] = start;
+      int sent = 0;
+      while (sent < total) {
+        long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+        while (sent < due) {
+          String key = String.format("lat-%d", sent);
+          sentAt[sent] = System.nanoTime();
+          producer.send(new ProducerRecord<>(topic, key, ReducerTestKit.action("l-" + sent, key, "touch", "c")));
+          sent++;
+        }
+        LockSupport.parkNanos(200_000);
+      }
+      window[1] = System.nanoTime();
+      producer.flush();
+    }
+  }
+
+  private void prefill(String topic, int count, String prefix) {
+    Map<String, Object> properties = cluster.broker.clientProperties();
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    long start = System.nanoTime();
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
+        new StringSerializer())) {
+      for (int i = 0; i < count; i++) {
+        String key = "wf-" + (i % keys);
+        producer.send(new ProducerRecord<>(topic, key, ReducerTestKit.action(prefix + "-" + i, key, "touch",
+            "corr-" + i)));
+      }
+      producer.flush();
+    }
+    System.out.printf("prefill %s: %,d actions in %.1f s%n", topic, count, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Every action applied once: one row per key, versions summing to the actions, one history row each. */
+  private void check(ReducerTestKit kit, int count) {
+    long rows = Long.parseLong(scalar("SELECT count(*) FROM " + kit.schema + ".workflow_state"));
+    long versions = Long.parseLong(scalar("SELECT coalesce(sum(version), 0) FROM " + kit.schema
+        + ".workflow_state"));
+    long history = Long.parseLong(scalar("SELECT count(*) FROM " + kit.schema + ".workflow_state_history"));
+    if (rows != Math.min(keys, count) || versions != count || history != count) {
+      throw new IllegalStateException(kit.schema + ": " + rows + " rows, " + versions + " versions, " + history
+          + " history rows for " + count + " actions");
+    }
+  }
+
+  private ReducerTestKit kit(String name) {
+    return new ReducerTestKit(cluster, name, PARTITIONS);
+  }
+
+  private void line(String format, Object... args) {
+    String text = String.format(format, args);
+    System.out.println(text);
+    report.append(text).append('\n');
+  }
+
+  private String scalar(String sql) {
+    try (Connection connection = cluster.postgres.connect(); Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static double sample(String scrape, String name) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException("no sample " + name);
+  }
+
+  private static double millis(long[] sorted, int n, double quantile) {
+    return sorted[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)] / 1e6;
+  }
+}
