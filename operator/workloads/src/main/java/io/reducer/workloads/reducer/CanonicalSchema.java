@@ -1,9 +1,12 @@
 package io.reducer.workloads.reducer;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.function.Function;
 
 import io.reducer.workloads.materializer.Identifiers;
 
@@ -12,6 +15,10 @@ import io.reducer.workloads.materializer.Identifiers;
  * ({@code workflow_state}, {@code workflow_state_history} with {@code event_type}, {@code timestamp} and
  * {@code provenance->>'action_id'}, {@code action_dedup_log}, {@code reducer_gaveup_log}); the outbox tables map
  * the outbox runbook's vocabulary (docs/reducer.md, "The outbox").
+ *
+ * <p>Changes are forward-only migrations recorded in {@code reducer_schema_version}, so the reducer at its start
+ * and the operator for a ReducerPipeline apply the same steps, each once, and a store at the current version needs
+ * no DDL (nor the CREATE grant) at all.
  */
 public final class CanonicalSchema {
 
@@ -24,14 +31,80 @@ public final class CanonicalSchema {
   public static final String OUTBOX_CURSOR = "reducer_outbox_cursor";
   public static final String OUTBOX_GAPS = "reducer_outbox_gaps";
   public static final String STATS = "reducer_stats";
+  /** One row per applied migration: (version, applied_at). */
+  public static final String VERSION = "reducer_schema_version";
   /** Serializes concurrent startups of several reducers: CREATE TABLE IF NOT EXISTS races on the catalog. */
   private static final long DDL_LOCK = 0x7265647563657232L;
+
+  /**
+   * The migrations in order: entry n is version n + 1. Never change a released entry; append one. Version 1 is all
+   * IF NOT EXISTS, so it also adopts stores created before versions were recorded.
+   */
+  private static final List<Function<String, List<String>>> MIGRATIONS = List.of(CanonicalSchema::version1);
+
+  /** The version {@link #create} brings a store to. */
+  public static final int CURRENT_VERSION = MIGRATIONS.size();
+
+  /** Every table of the store at {@link #CURRENT_VERSION}, for checks that none is missing. */
+  public static final List<String> TABLES = List.of(STATE, HISTORY, DEDUP, GAVE_UP, OUTBOX, OUTBOX_HEAD,
+      OUTBOX_CURSOR, OUTBOX_GAPS, STATS, VERSION);
 
   private CanonicalSchema() {
   }
 
+  /**
+   * Brings the store in {@code schema} to {@link #CURRENT_VERSION}: applies, in one transaction, the migrations
+   * above the recorded version and records each. Does nothing (and needs no CREATE grant) when the store is
+   * current. The connection must not be in auto-commit mode; this commits.
+   */
   public static void create(Connection connection, String schema) throws SQLException {
-    List<String> ddl = List.of(
+    try (Statement statement = connection.createStatement()) {
+      if (version(connection, schema) >= CURRENT_VERSION) {
+        connection.commit();
+        return;
+      }
+      statement.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+      statement.execute("CREATE TABLE IF NOT EXISTS " + table(schema, VERSION) + " ("
+          + "version int PRIMARY KEY, "
+          + "applied_at timestamptz NOT NULL DEFAULT now())");
+      // Again under the lock: another process may have migrated meanwhile.
+      for (int version = version(connection, schema) + 1; version <= CURRENT_VERSION; version++) {
+        for (String sql : MIGRATIONS.get(version - 1).apply(schema)) {
+          statement.execute(sql);
+        }
+        try (PreparedStatement record = connection.prepareStatement("INSERT INTO " + table(schema, VERSION)
+            + " (version) VALUES (?)")) {
+          record.setInt(1, version);
+          record.executeUpdate();
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  /** The highest version recorded in {@code schema}; 0 when none is, or when the version table does not exist. */
+  public static int version(Connection connection, String schema) throws SQLException {
+    try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      exists.setString(1, table(schema, VERSION));
+      try (ResultSet rows = exists.executeQuery()) {
+        rows.next();
+        if (!rows.getBoolean(1)) {
+          return 0;
+        }
+      }
+    }
+    try (Statement query = connection.createStatement();
+        ResultSet rows = query.executeQuery("SELECT COALESCE(max(version), 0) FROM " + table(schema, VERSION))) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  private static List<String> version1(String schema) {
+    return List.of(
         // Every commit rewrites a key's row and only the primary key is indexed: half-empty pages keep the updates
         // HOT (in place, no index entry), as for the projection tables.
         "CREATE TABLE IF NOT EXISTS " + table(schema, STATE) + " ("
@@ -126,16 +199,6 @@ public final class CanonicalSchema {
             + "outbox_leader boolean NOT NULL, "
             + "dedup_cleanup_at timestamptz, "
             + "dedup_cleanup_deleted bigint)");
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
-      for (String sql : ddl) {
-        statement.execute(sql);
-      }
-      connection.commit();
-    } catch (SQLException e) {
-      connection.rollback();
-      throw e;
-    }
   }
 
   static String table(String schema, String name) {

@@ -4,18 +4,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reducer.workloads.deadletter.DeadLetterPublisher;
 import io.reducer.workloads.materializer.TestCluster;
 
 /**
@@ -23,6 +33,11 @@ import io.reducer.workloads.materializer.TestCluster;
  * the queries the reducer tests assert with.
  */
 final class ReducerTestKit {
+
+  /** One state that loops on itself: a new workflow takes "OPEN" or "touch", every later one "touch", in any order. */
+  static final String LOOP_MACHINE =
+      "{\"states\":[\"OPEN\"],\"transitions\":[{\"from\":\"OPEN\",\"to\":\"OPEN\",\"trigger\":\"touch\"}]}";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   final TestCluster cluster;
   final String actions;
@@ -110,6 +125,89 @@ final class ReducerTestKit {
         + "{schema}.reducer_outbox_cursor c");
   }
 
+  /** {@link #env()} with {@link #LOOP_MACHINE} as the state machine. */
+  Map<String, String> loopEnv() {
+    Map<String, String> env = env();
+    env.put("REDUCER_STATE_MACHINE", LOOP_MACHINE);
+    return env;
+  }
+
+  /** workflow_state as key -> version. */
+  Map<String, Long> versions() {
+    Map<String, Long> result = new HashMap<>();
+    cluster.query("SELECT workflow_key, version FROM " + schema + ".workflow_state",
+        rows -> result.put(rows.getString(1), rows.getLong(2)));
+    return result;
+  }
+
+  /** The sum of workflow_state versions: how many actions were applied, while nobody else moves versions. */
+  long applied() {
+    return count("SELECT COALESCE(sum(version), 0) FROM {schema}.workflow_state");
+  }
+
+  /** The first column of a query ({schema} replaced), as a set. */
+  Set<String> strings(String sql) {
+    Set<String> result = new HashSet<>();
+    cluster.query(sql.replace("{schema}", schema), rows -> result.add(rows.getString(1)));
+    return result;
+  }
+
+  /**
+   * The state-committed topic as key -> versions, in the order of the key's partition; fails when a key's events
+   * are on two partitions (their order would be lost).
+   */
+  Map<String, List<Long>> published(int partitions) throws Exception {
+    Map<String, List<Long>> versions = new LinkedHashMap<>();
+    Map<String, Integer> partitionOf = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(stateCommitted, partitions)) {
+      String key = new String(record.key(), StandardCharsets.UTF_8);
+      Integer before = partitionOf.putIfAbsent(key, record.partition());
+      if (before != null && before != record.partition()) {
+        throw new AssertionError("state-committed events of " + key + " on partitions " + before + " and "
+            + record.partition());
+      }
+      versions.computeIfAbsent(key, k -> new ArrayList<>()).add(JSON.readTree(record.value()).get("version").asLong());
+    }
+    return versions;
+  }
+
+  /** {@link #published} as key -> the set of its versions: what at-least-once publishing must cover. */
+  Map<String, Set<Long>> publishedSets(int partitions) throws Exception {
+    Map<String, Set<Long>> sets = new HashMap<>();
+    published(partitions).forEach((key, versions) -> sets.put(key, new HashSet<>(versions)));
+    return sets;
+  }
+
+  /** key -> {1, .., n} for a model of key -> n. */
+  static Map<String, Set<Long>> oneToNSets(Map<String, Long> model) {
+    Map<String, Set<Long>> sets = new HashMap<>();
+    oneToN(model).forEach((key, versions) -> sets.put(key, new HashSet<>(versions)));
+    return sets;
+  }
+
+  /** The DLQ as action_id -> x-error-type of each of its records, in order. */
+  Map<String, List<String>> deadLetters() throws Exception {
+    Map<String, List<String>> letters = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(dlq, 1)) {
+      String id = JSON.readTree(record.value()).get("action_id").asText();
+      letters.computeIfAbsent(id, k -> new ArrayList<>()).add(header(record, DeadLetterPublisher.ERROR_TYPE));
+    }
+    return letters;
+  }
+
+  /** key -> [1, 2, .., n] for a model of key -> n. */
+  static Map<String, List<Long>> oneToN(Map<String, Long> model) {
+    Map<String, List<Long>> result = new HashMap<>();
+    model.forEach((key, n) -> {
+      List<Long> versions = new ArrayList<>();
+      for (long v = 1; v <= n; v++) {
+        versions.add(v);
+      }
+      result.put(key, versions);
+    });
+    return result;
+  }
+
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
@@ -128,6 +226,11 @@ final class ReducerTestKit {
       exit = thread.submit(process::run);
     }
 
+    /** Whether its loop still runs (it has not exited on its own). */
+    boolean running() {
+      return !exit.isDone();
+    }
+
     int stop() throws Exception {
       process.stop();
       return exit.get(30, TimeUnit.SECONDS);
@@ -138,6 +241,69 @@ final class ReducerTestKit {
       process.stop();
       process.awaitStopped(Duration.ofSeconds(30));
       thread.shutdownNow();
+    }
+  }
+
+  /**
+   * Sends {@code total} "touch" actions ({@link #LOOP_MACHINE}) for {@code keys} workflows on a thread of its own,
+   * about {@code perSecond} a second, each with its own action id (also its correlation id). The model is each key's
+   * action count: the version the key must end at.
+   */
+  static final class ActionStream {
+
+    private final Map<String, Long> counts = new ConcurrentHashMap<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    ActionStream(ReducerTestKit kit, String prefix, int keys, int total, int perSecond) {
+      Thread thread = new Thread(() -> {
+        try (KafkaProducer<String, String> producer = kit.cluster.producer()) {
+          long start = System.nanoTime();
+          for (int i = 0; i < total; i++) {
+            String key = prefix + "-" + (i % keys);
+            String id = key + "-" + counts.merge(key, 1L, Long::sum);
+            producer.send(new ProducerRecord<>(kit.actions, key, action(id, key, "touch", id)), (metadata, e) -> {
+              if (e == null) {
+                acknowledged.incrementAndGet();
+              } else {
+                failure.compareAndSet(null, e);
+              }
+            });
+            if (i % 10 == 9) {
+              long due = start + (i + 1) * 1_000_000_000L / perSecond;
+              long wait = due - System.nanoTime();
+              if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+              }
+            }
+          }
+          producer.flush();
+          done.complete(null);
+        } catch (Throwable t) {
+          done.completeExceptionally(t);
+        }
+      }, "action-stream-" + prefix);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    boolean isDone() {
+      return done.isDone();
+    }
+
+    /** Actions the broker acknowledged so far. */
+    long acknowledged() {
+      return acknowledged.get();
+    }
+
+    /** Waits for the last acknowledgement; key -> action count. Fails when the broker refused an action. */
+    Map<String, Long> awaitModel() throws Exception {
+      done.get(120, TimeUnit.SECONDS);
+      if (failure.get() != null) {
+        throw new AssertionError("the broker refused an action", failure.get());
+      }
+      return new HashMap<>(counts);
     }
   }
 }
