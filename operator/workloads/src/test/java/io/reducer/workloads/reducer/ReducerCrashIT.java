@@ -3,6 +3,7 @@ package io.reducer.workloads.reducer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.materializer.InProcessMaterializer;
@@ -105,6 +109,19 @@ class ReducerCrashIT {
       assertThat(kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head")).isEqualTo(total);
       assertThat(kit.historyHoles()).isEmpty();
       assertThat(kit.versions()).isEqualTo(model);
+      // The process that took over the relay says so on /health, with its components.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> health = second.get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode body = new ObjectMapper().readTree(health.body());
+        assertThat(body.path("status").asText()).as(health.body()).isEqualTo("UP");
+        assertThat(body.at("/components/outbox/details/relay").asText()).isEqualTo("leader");
+        assertThat(body.at("/components/outbox/details/backlog").asLong()).isZero();
+        assertThat(body.at("/components/outbox/details/last_published_sequence").asLong()).isEqualTo(total);
+        assertThat(body.at("/components/dedup_cleanup/status").asText()).isEqualTo("UP");
+        assertThat(body.at("/components/database/status").asText()).isEqualTo("UP");
+        assertThat(body.at("/components/kafka/status").asText()).isEqualTo("UP");
+      });
 
       // Downstream: a materializer reading state-committed into workflow_projection beside the canonical store.
       cluster.broker.createTopic(kit.stateCommitted + ".dlq", 1);

@@ -159,4 +159,36 @@ class ReducerIT {
       assertThat(cluster.readAll(kit.dlq, 1)).hasSize((int) letters);
     }
   }
+
+  @Test
+  void aMissingOutboxSequenceStopsTheRelayThereAndIsReportedNeverSkipped() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "gap", 1);
+    List<String[]> records = new ArrayList<>();
+    for (int n = 1; n <= 10; n++) {
+      records.add(new String[] {"g", ReducerTestKit.action("g-" + n, "g", "touch", "c-" + n)});
+    }
+    kit.send(records);
+    Map<String, String> env = kit.loopEnv();
+    env.put("REDUCER_OUTBOX_RELAY", "false");
+    try (InProcessReducer committing = new InProcessReducer(env, "committing")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> kit.backlog() == 10);
+    }
+    cluster.execute("DELETE FROM gap.reducer_outbox WHERE sequence = 6"); // what no reducer ever does
+
+    env.put("REDUCER_OUTBOX_RELAY", "true");
+    try (InProcessReducer relay = new InProcessReducer(env, "relay")) {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(kit.count("SELECT count(*) FROM {schema}.reducer_outbox_gaps WHERE sequence = 6 "
+            + "AND last_sequence = 10")).isEqualTo(1);
+        assertThat(relay.process.metrics().gaps()).isEqualTo(1);
+      });
+      assertThat(kit.count("SELECT next_sequence FROM {schema}.reducer_outbox_cursor")).isEqualTo(6);
+      assertThat(relay.process.metrics().backlog()).isEqualTo(5);
+      List<Long> versions = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(kit.stateCommitted, 1)) {
+        versions.add(JSON.readTree(record.value()).get("version").asLong());
+      }
+      assertThat(versions).as("published up to the gap, nothing after it").containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+  }
 }
