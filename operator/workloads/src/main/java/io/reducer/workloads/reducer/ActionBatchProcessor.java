@@ -102,7 +102,7 @@ final class ActionBatchProcessor {
     Set<String> lostKeys = new HashSet<>();
     lost.forEach(write -> lostKeys.add(write.workflowKey()));
 
-    List<String[]> outcomes = new ArrayList<>();
+    List<String[]> rejectedOutcomes = new ArrayList<>();
     List<DeadLetter> letters = new ArrayList<>();
     List<PendingAction> conflicted = new ArrayList<>();
     for (Map.Entry<String, List<PendingAction>> entry : byKey.entrySet()) {
@@ -114,23 +114,21 @@ final class ActionBatchProcessor {
         Action action = refusal.pending().action();
         letters.add(new DeadLetter(refusal.pending().record(),
             new PoisonRecordException(refusal.why().errorType(), refusal.why().message()), action.correlationId()));
-        outcomes.add(new String[] {action.actionId(), action.workflowKey(), CanonicalStore.REJECTED});
+        rejectedOutcomes.add(new String[] {action.actionId(), action.workflowKey()});
       }
-    }
-    for (VersionCommit version : committed) {
-      outcomes.add(new String[] {version.actionId(), version.workflowKey(), CanonicalStore.APPLIED});
-    }
-    if (!committed.isEmpty()) {
-      store.history(connection, committed, at);
     }
     if (!lost.isEmpty()) {
       store.conflicts(connection, lost);
     }
-    if (!outcomes.isEmpty() && store.recordOutcomes(connection, outcomes, at, dedupTtl) != outcomes.size()) {
-      throw new OutcomeRaceException();
-    }
-    if (!committed.isEmpty()) {
-      store.outbox(connection, committed, at);
+    int outcomes = committed.size() + rejectedOutcomes.size();
+    if (outcomes > 0) {
+      int recorded = committed.isEmpty()
+          ? store.recordOutcomes(connection, rejectedOutcomes.stream()
+              .map(r -> new String[] {r[0], r[1], CanonicalStore.REJECTED}).toList(), at, dedupTtl)
+          : store.recordCommits(connection, committed, rejectedOutcomes, at, dedupTtl);
+      if (recorded != outcomes) {
+        throw new OutcomeRaceException();
+      }
     }
     return new AttemptResult(committed.size(), duplicates, letters, conflicted, lost.size());
   }

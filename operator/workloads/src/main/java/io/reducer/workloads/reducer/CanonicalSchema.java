@@ -138,8 +138,10 @@ public final class CanonicalSchema {
             + "outcome text NOT NULL, "
             + "processed_at timestamptz NOT NULL DEFAULT now(), "
             + "expires_at timestamptz NOT NULL)",
+        // Rows arrive in about expires_at order, so a BRIN index serves the cleanup's range scan at a fraction of a
+        // B-tree's cost per insert (one insert per action).
         "CREATE INDEX IF NOT EXISTS " + Identifiers.quote("action_dedup_log_expires_at_idx") + " ON "
-            + table(schema, DEDUP) + " (expires_at)",
+            + table(schema, DEDUP) + " USING brin (expires_at) WITH (autosummarize = on)",
         "CREATE TABLE IF NOT EXISTS " + table(schema, GAVE_UP) + " ("
             + "id bigserial PRIMARY KEY, "
             + "action_id text NOT NULL, "

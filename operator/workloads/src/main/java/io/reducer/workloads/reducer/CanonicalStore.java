@@ -34,12 +34,10 @@ final class CanonicalStore {
   private final String readStates;
   private final String updateStates;
   private final String insertStates;
-  private final String insertHistory;
   private final String insertConflicts;
   private final String recordDedup;
-  private final String takeSequences;
-  private final String insertOutbox;
   private final String insertGaveUp;
+  private final String recordCommits;
 
   CanonicalStore(String schema) {
     String state = CanonicalSchema.table(schema, CanonicalSchema.STATE);
@@ -59,14 +57,6 @@ final class CanonicalStore {
         + "correlation_id, provenance, updated_at) SELECT u.workflow_key, u.version, u.state, u.namespace, u.tag, "
         + "u.last_action, u.correlation_id, jsonb_build_object('action_id', u.action_id), ?::timestamptz FROM "
         + values + " ON CONFLICT (workflow_key) DO NOTHING RETURNING workflow_key";
-    insertHistory = "INSERT INTO " + history + " (workflow_key, version, event_type, state, previous_state, namespace, "
-        + "tag, trigger, action_id, correlation_id, provenance, \"timestamp\", updated_at) "
-        + "SELECT u.workflow_key, u.version, '" + STATE_COMMITTED + "', u.state, u.previous_state, u.namespace, u.tag, "
-        + "u.trigger, u.action_id, u.correlation_id, "
-        + "jsonb_build_object('action_id', u.action_id, 'correlation_id', u.correlation_id), ?::timestamptz, "
-        + "?::timestamptz FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-        + "?::text[], ?::text[]) AS u(workflow_key, version, state, previous_state, namespace, tag, trigger, action_id, "
-        + "correlation_id)";
     insertConflicts = "INSERT INTO " + history + " (workflow_key, version, event_type, provenance) "
         + "SELECT u.workflow_key, u.version, '" + STATE_CONFLICT + "', jsonb_build_object('action_id', u.action_id) "
         + "FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u(workflow_key, version, action_id) "
@@ -77,13 +67,29 @@ final class CanonicalStore {
         + "FROM unnest(?::text[], ?::text[], ?::text[]) AS u(action_id, workflow_key, outcome) "
         + "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, processed_at = EXCLUDED.processed_at, "
         + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING d.action_id";
-    takeSequences = "UPDATE " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD)
-        + " SET last_sequence = last_sequence + ? WHERE id = 1 RETURNING last_sequence";
-    insertOutbox = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX) + " (sequence, workflow_key, "
-        + "version, state, namespace, tag, last_action, correlation_id, committed_at) "
-        + "SELECT ? + u.n - 1, u.workflow_key, u.version, u.state, u.namespace, u.tag, u.last_action, u.correlation_id, "
-        + "?::timestamptz FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
-        + "WITH ORDINALITY AS u(workflow_key, version, state, namespace, tag, last_action, correlation_id, n)";
+    // History, outbox and dedup rows of a batch's versions from one set of arrays in one round trip. The head row is
+    // updated in the same statement, after the state rows: its lock is the last one taken before the commit.
+    recordCommits = "WITH v AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], "
+        + "?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(workflow_key, version, state, previous_state, "
+        + "namespace, tag, trigger, action_id, correlation_id, n)), "
+        + "head AS (UPDATE " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD)
+        + " SET last_sequence = last_sequence + ? WHERE id = 1 RETURNING last_sequence), "
+        + "h AS (INSERT INTO " + history + " (workflow_key, version, event_type, state, previous_state, namespace, tag, "
+        + "trigger, action_id, correlation_id, provenance, \"timestamp\", updated_at) SELECT workflow_key, version, '"
+        + STATE_COMMITTED + "', state, previous_state, namespace, tag, trigger, action_id, correlation_id, "
+        + "jsonb_build_object('action_id', action_id, 'correlation_id', correlation_id), ?::timestamptz, "
+        + "?::timestamptz FROM v), "
+        + "o AS (INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX) + " (sequence, workflow_key, "
+        + "version, state, namespace, tag, last_action, correlation_id, committed_at) SELECT head.last_sequence - ? + v.n, "
+        + "v.workflow_key, v.version, v.state, v.namespace, v.tag, v.trigger, v.correlation_id, ?::timestamptz "
+        + "FROM v, head), "
+        + "d AS (INSERT INTO " + dedup + " AS d (action_id, workflow_key, outcome, processed_at, expires_at) "
+        + "SELECT * FROM (SELECT action_id, workflow_key, '" + APPLIED + "', ?::timestamptz, ?::timestamptz FROM v "
+        + "UNION ALL SELECT r.action_id, r.workflow_key, '" + REJECTED + "', ?::timestamptz, ?::timestamptz "
+        + "FROM unnest(?::text[], ?::text[]) AS r(action_id, workflow_key)) AS u "
+        + "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, processed_at = EXCLUDED.processed_at, "
+        + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING 1) "
+        + "SELECT (SELECT count(*) FROM d), (SELECT last_sequence FROM head)";
     insertGaveUp = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.GAVE_UP) + " (action_id, "
         + "workflow_key, trigger, attempts, last_error, correlation_id) SELECT u.action_id, u.workflow_key, u.trigger, "
         + "?, ?, u.correlation_id FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) "
@@ -162,25 +168,6 @@ final class CanonicalStore {
     }
   }
 
-  /** One history row per applied action. */
-  void history(Connection connection, List<VersionCommit> versions, Instant at) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(insertHistory)) {
-      insert.setObject(1, time(at));
-      insert.setObject(2, time(at));
-      int i = 3;
-      insert.setArray(i++, texts(connection, versions, VersionCommit::workflowKey));
-      insert.setArray(i++, longs(connection, versions, VersionCommit::version));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::state));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::previousState));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::namespace));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::tag));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::trigger));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::actionId));
-      insert.setArray(i, texts(connection, versions, VersionCommit::correlationId));
-      insert.executeUpdate();
-    }
-  }
-
   /** A STATE_CONFLICT history row for each key that lost the race for a version (one per key and version). */
   void conflicts(Connection connection, List<KeyCommit> lost) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(insertConflicts)) {
@@ -213,33 +200,44 @@ final class CanonicalStore {
   }
 
   /**
-   * Appends the versions to the outbox with the next sequence numbers, in list order. Taking the numbers locks the
-   * head row until commit, which is what makes them gap-free and ordered by commit: call it last.
+   * Writes, for the versions of the keys that won, their history rows, outbox rows (with the next sequence numbers,
+   * in list order) and APPLIED dedup rows, and REJECTED dedup rows for {@code rejected} ({action id, key} pairs);
+   * returns how many dedup rows were written. Fewer than given means another process recorded one of them
+   * meanwhile, and the caller must roll back.
    */
-  void outbox(Connection connection, List<VersionCommit> versions, Instant at) throws SQLException {
-    long last;
-    try (PreparedStatement take = connection.prepareStatement(takeSequences)) {
-      take.setLong(1, versions.size());
-      try (ResultSet rows = take.executeQuery()) {
-        if (!rows.next()) {
+  int recordCommits(Connection connection, List<VersionCommit> versions, List<String[]> rejected, Instant at,
+      Duration ttl) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(recordCommits)) {
+      int i = 1;
+      statement.setArray(i++, texts(connection, versions, VersionCommit::workflowKey));
+      statement.setArray(i++, longs(connection, versions, VersionCommit::version));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::state));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::previousState));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::namespace));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::tag));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::trigger));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::actionId));
+      statement.setArray(i++, texts(connection, versions, VersionCommit::correlationId));
+      statement.setLong(i++, versions.size());
+      statement.setObject(i++, time(at));
+      statement.setObject(i++, time(at));
+      statement.setLong(i++, versions.size());
+      statement.setObject(i++, time(at));
+      for (int pair = 0; pair < 2; pair++) {
+        statement.setObject(i++, time(at));
+        statement.setObject(i++, time(at.plus(ttl)));
+      }
+      statement.setArray(i++, texts(connection, rejected, r -> r[0]));
+      statement.setArray(i, texts(connection, rejected, r -> r[1]));
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        row.getLong(2);
+        if (row.wasNull()) {
           throw new SQLException("the outbox head row is missing: was " + CanonicalSchema.OUTBOX_HEAD
               + " emptied by hand? Restart the reducer to recreate it", "55000");
         }
-        last = rows.getLong(1);
+        return (int) row.getLong(1);
       }
-    }
-    try (PreparedStatement insert = connection.prepareStatement(insertOutbox)) {
-      insert.setLong(1, last - versions.size() + 1);
-      insert.setObject(2, time(at));
-      int i = 3;
-      insert.setArray(i++, texts(connection, versions, VersionCommit::workflowKey));
-      insert.setArray(i++, longs(connection, versions, VersionCommit::version));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::state));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::namespace));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::tag));
-      insert.setArray(i++, texts(connection, versions, VersionCommit::trigger));
-      insert.setArray(i, texts(connection, versions, VersionCommit::correlationId));
-      insert.executeUpdate();
     }
   }
 

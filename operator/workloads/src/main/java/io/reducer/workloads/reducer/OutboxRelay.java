@@ -60,6 +60,7 @@ final class OutboxRelay implements Runnable {
   private final String moveCursor;
   private final String recordGap;
   private final Semaphore wake = new Semaphore(0);
+  private final StateCommittedEncoder encoder = new StateCommittedEncoder();
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean stopping;
   private long reportedGap = -1;
@@ -242,7 +243,7 @@ final class OutboxRelay implements Runnable {
         headers.add(CORRELATION_HEADER, row.correlationId().getBytes(StandardCharsets.UTF_8));
       }
       acks.add(kafka.send(new ProducerRecord<>(config.stateCommittedTopic(), null, row.workflowKey(),
-          StateCommittedEncoder.encode(row), headers)));
+          encoder.encode(row), headers)));
     }
     kafka.flush();
     try {

@@ -17,13 +17,16 @@ import io.reducer.workloads.materializer.StateCommittedDecoder;
 /** The state-committed value the outbox relay publishes, read back by the materializer's own decoder. */
 class StateCommittedEncoderTest {
 
+  /** One encoder for every case, as the relay uses one for every record: each value must stand alone. */
+  private static final StateCommittedEncoder ENCODER = new StateCommittedEncoder();
+
   private static final Instant COMMITTED_AT = Instant.parse("2026-03-04T05:06:07.123456Z");
 
   private final StateCommittedDecoder decoder = new StateCommittedDecoder();
 
   /** Encodes {@code row} and decodes it as the materializer does, with the key the relay sends. */
   private StateCommitted roundTrip(OutboxRow row) throws Exception {
-    byte[] value = StateCommittedEncoder.encode(row);
+    byte[] value = ENCODER.encode(row);
     return decoder.decode(99L, row.workflowKey().getBytes(StandardCharsets.UTF_8), value);
   }
 
@@ -38,7 +41,7 @@ class StateCommittedEncoderTest {
   @Test
   void theValueUsesTheContractFieldNames() throws Exception {
     OutboxRow row = new OutboxRow(7, "order-1", 42, "PROCESSING", "shop", "blue", "start", "c-9", COMMITTED_AT);
-    JsonNode json = new ObjectMapper().readTree(StateCommittedEncoder.encode(row));
+    JsonNode json = new ObjectMapper().readTree(ENCODER.encode(row));
     assertThat(json.get("workflow_key").asText()).isEqualTo("order-1");
     assertThat(json.get("version").isIntegralNumber()).isTrue();
     assertThat(json.get("version").asLong()).isEqualTo(42);
@@ -61,7 +64,7 @@ class StateCommittedEncoderTest {
     assertThat(event.version()).isZero();
     assertThat(event.state()).isEqualTo("PENDING");
     assertThat(event.lastAction()).isEqualTo("create");
-    JsonNode json = new ObjectMapper().readTree(StateCommittedEncoder.encode(row));
+    JsonNode json = new ObjectMapper().readTree(ENCODER.encode(row));
     assertThat(json.get("namespace").isNull()).as("null, not the text \"null\"").isTrue();
     assertThat(json.get("correlation_id").isNull()).isTrue();
   }
