@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A ReducerPipeline on the local cluster's broker and database, and its topics: {@code <name>.actions} and
- * {@code <name>.state-committed} with the given partitions, {@code <name>.dlq} with one. The operator does not
- * create topics itself, so they are created first.
+ * {@code <name>.state-committed} with the given partitions, {@code <name>.dlq} with one. They are created first,
+ * with the partitions the pipeline declares, so scenarios need not wait for the operator to create them.
  */
 public final class LocalPipeline {
 

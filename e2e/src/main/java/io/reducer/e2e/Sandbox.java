@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.reset.ResetPlans;
 import io.reducer.testsupport.ProjectLayout;
@@ -37,7 +38,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.NewPartitions;
 
 /**
  * The local sandbox: the product on one machine, walked through a story from the runbooks. It starts the local
@@ -69,6 +69,7 @@ public final class Sandbox {
   private final PrintStream out;
   private final List<String> failed = new ArrayList<>();
   private String stateCommittedTopic;
+  private String pipeline;
   private String dlqTopic;
 
   Sandbox(PrintStream out) {
@@ -92,6 +93,8 @@ public final class Sandbox {
       int refused = applyExamples(client, cluster.kafka(), cluster.postgres());
       expect("examples admitted", refused == 0);
       expect("hostile projection refused", showHostileInputIsRefused());
+      expect("topics created by the operator", await(client, "operator creating the topics", Duration.ofSeconds(60),
+          () -> "True".equals(pipelineCondition(client, "TopicsReady"))));
 
       chapter("1. Traffic: " + EVENTS + " state-committed events of " + WORKFLOWS + " workflows, and " + POISON
           + " poison records");
@@ -138,8 +141,13 @@ public final class Sandbox {
 
       chapter("4. Partitions: " + stateCommittedTopic + " goes from " + PARTITIONS + " to " + MORE_PARTITIONS
           + " partitions");
-      cluster.kafka().admin().createPartitions(Map.of(stateCommittedTopic, NewPartitions.increaseTo(MORE_PARTITIONS)))
-          .all().get();
+      step("  kubectl patch rp " + pipeline + " --type merge -p '{\"spec\":{\"topics\":{\"stateCommitted\":"
+          + "{\"partitions\":" + MORE_PARTITIONS + "}}}}'");
+      client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(pipeline)
+          .edit(rp -> {
+            rp.getSpec().getTopics().getStateCommitted().setPartitions(MORE_PARTITIONS);
+            return rp;
+          });
       expect("materializers follow the partitions", await(client, "scaling", Duration.ofSeconds(90),
           () -> caughtUp(client, MORE_PARTITIONS)));
       printTables(client, cluster.kubernetes().crds());
@@ -189,6 +197,16 @@ public final class Sandbox {
         lastTables = tables;
       }
     }
+  }
+
+  /** The status of one condition of the sandbox's pipeline, or null while it has none. */
+  private String pipelineCondition(KubernetesClient client, String type) {
+    ReducerPipeline rp = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(pipeline).get();
+    if (rp == null || rp.getStatus() == null || rp.getStatus().getConditions() == null) {
+      return null;
+    }
+    return rp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
+        .map(c -> String.valueOf(c.getStatus())).findFirst().orElse(null);
   }
 
   /** Waits for a state, printing a line of progress whenever what the user would see changes. */
@@ -335,6 +353,7 @@ public final class Sandbox {
       String kind = tree.path("kind").asText();
       String name = tree.path("metadata").path("name").asText();
       if (kind.equals("ReducerPipeline")) {
+        pipeline = name;
         localize((ObjectNode) tree.path("spec"), client, kafka, postgres);
       }
       CrdValidationResult result = validators.get(kind).validateCreate(tree);
@@ -374,12 +393,13 @@ public final class Sandbox {
     for (String name : List.of("actions", "stateCommitted")) {
       ((ObjectNode) topics.path(name)).put("partitions", PARTITIONS);
     }
+    // One local broker: a replication factor of 3 could not be created.
+    topics.forEach(topic -> ((ObjectNode) topic).put("replicationFactor", 1));
     stateCommittedTopic = topics.path("stateCommitted").path("name").asText();
     dlqTopic = topics.path("dlq").path("name").asText();
-    topics.forEach(topic -> kafka.createTopic(topic.path("name").asText(), topic.path("partitions").asInt(1)));
     step("  pipeline pointed at " + kafka.bootstrapServers() + " and 127.0.0.1:" + postgres.port()
-        + "; Secret " + secret + " and the topics created, with " + PARTITIONS + " partitions instead of 12 to fit "
-        + "a laptop (the operator does not create topics yet)");
+        + "; Secret " + secret + " created; topics declared with " + PARTITIONS + " partitions instead of 12 and "
+        + "replication factor 1, to fit a laptop (the operator creates them)");
   }
 
   /** What a user sees when a resource carries a hostile identifier: refused before it is stored. */

@@ -19,7 +19,7 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("Per-topic state as found on the broker.")
   private List<TopicStatus> topics = new ArrayList<>();
 
-  @JsonPropertyDescription("Topics ready out of declared, e.g. 3/3.")
+  @JsonPropertyDescription("Topics ready out of declared, e.g. 3/3; absent while the broker cannot be asked.")
   private String topicsReady;
 
   @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2.")

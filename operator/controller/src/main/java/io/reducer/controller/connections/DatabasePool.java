@@ -67,6 +67,25 @@ public final class DatabasePool implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #run}, on a connection that may write and is not in auto-commit mode: {@code work} commits what it
+   * wants kept, and whatever it leaves open is rolled back. The pool's connections are read-only otherwise, so a
+   * probe can never write by mistake.
+   */
+  public <T> T runWritable(String what, Work<T> work) throws DatabaseFailure {
+    return run(what, connection -> {
+      connection.setReadOnly(false);
+      connection.setAutoCommit(false);
+      try {
+        return work.apply(connection);
+      } finally {
+        connection.rollback();
+        connection.setAutoCommit(true);
+        connection.setReadOnly(true);
+      }
+    });
+  }
+
   private Connection borrow() throws SQLException {
     while (true) {
       Connection candidate;

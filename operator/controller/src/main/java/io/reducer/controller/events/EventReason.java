@@ -47,5 +47,19 @@ public enum EventReason {
   /** A finished one-shot resource was deleted to keep the history limit. */
   HistoryPruned,
   /** A recovery Job's pod cannot start (image, Secret, scheduling); the resource waits in its phase. */
-  JobPodNotStarting
+  JobPodNotStarting,
+  /** A pipeline topic was missing and was created with the declared partitions, replication factor and config. */
+  TopicCreated,
+  /** A pipeline topic's partitions were raised to the declared count. */
+  PartitionsIncreased,
+  /** Declared configs of a pipeline topic were set on it. */
+  TopicConfigChanged,
+  /** The spec asks for a topic change the operator never makes: fewer partitions, another replication factor. */
+  TopicChangeRefused,
+  /** The broker refused or failed a topic change: a rejected config, a failed creation. */
+  TopicChangeFailed,
+  /** The canonical store's tables were created or migrated to the current schema version. */
+  SchemaCreated,
+  /** The canonical store schema could not be created, e.g. the database user lacks a grant. */
+  SchemaFailed
 }

@@ -7,25 +7,39 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The operator's one home for Kafka's Admin API on one cluster connection. One client is reused for every probe
  * of every resource on that connection, and a probe costs a constant number of calls however many topics and
- * partitions it covers: one describe, one earliest-offsets and one latest-offsets request.
+ * partitions it covers: one describe, one earliest-offsets and one latest-offsets request. Topic management is
+ * batched the same way: one call each to describe topics, describe their configs, create, add partitions and alter
+ * configs, with a result per topic so that one refused topic does not hide what happened to the others.
  */
 public final class KafkaAdminGateway implements AutoCloseable {
 
@@ -165,6 +179,182 @@ public final class KafkaAdminGateway implements AutoCloseable {
     } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
       throw KafkaFailure.of(e, bootstrapServers, what);
     }
+  }
+
+  /**
+   * Describes topics and their topic-level configs in two Admin calls. A topic that does not exist is missing; one
+   * the broker will not describe (e.g. no permission) is failed.
+   *
+   * @throws KafkaFailure when the broker cannot be asked at all: no answer in time or a refused login
+   */
+  public TopicObservation describeTopicsWithConfigs(Collection<String> topics) throws KafkaFailure {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, TopicDescription> descriptions = new TreeMap<>();
+    Set<String> missing = new TreeSet<>();
+    Map<String, KafkaFailure> failed = new TreeMap<>();
+    try {
+      for (Map.Entry<String, KafkaFuture<TopicDescription>> entry
+          : admin.describeTopics(topics).topicNameValues().entrySet()) {
+        Optional<KafkaFailure> failure = await(entry.getValue(), deadline, "describing topic " + entry.getKey(),
+            "Describe on the topic");
+        if (failure.isEmpty()) {
+          descriptions.put(entry.getKey(), entry.getValue().get());
+        } else if (failure.get().reason() == KafkaFailure.Reason.TopicNotFound) {
+          missing.add(entry.getKey());
+        } else if (wholeCall(failure.get())) {
+          throw failure.get();
+        } else {
+          failed.put(entry.getKey(), failure.get());
+        }
+      }
+      Map<String, ObservedTopic> found = new TreeMap<>();
+      if (!descriptions.isEmpty()) {
+        List<ConfigResource> resources = descriptions.keySet().stream()
+            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        for (Map.Entry<ConfigResource, KafkaFuture<Config>> entry
+            : admin.describeConfigs(resources).values().entrySet()) {
+          String name = entry.getKey().name();
+          Optional<KafkaFailure> failure = await(entry.getValue(), deadline, "describing the configs of topic " + name,
+              "DescribeConfigs on the topic");
+          if (failure.isPresent() && wholeCall(failure.get())) {
+            throw failure.get();
+          } else if (failure.isPresent()) {
+            failed.put(name, failure.get());
+          } else {
+            found.put(name, observed(descriptions.get(name), entry.getValue().get()));
+          }
+        }
+      }
+      return new TopicObservation(found, missing, failed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, "describing topics " + topics);
+    } catch (ExecutionException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, "describing topics " + topics);
+    }
+  }
+
+  /** Creates topics in one Admin call; absent partitions or replication factor leave them to the broker. */
+  public CreatedTopics createTopics(Collection<TopicCreation> topics) {
+    List<NewTopic> request = topics.stream().map(t -> new NewTopic(t.name(), Optional.ofNullable(t.partitions()),
+        Optional.ofNullable(t.replicationFactor()).map(Integer::shortValue)).configs(t.config())).toList();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Integer> created = new TreeMap<>();
+    Map<String, KafkaFailure> failed = new TreeMap<>();
+    try {
+      CreateTopicsResult result = admin.createTopics(request);
+      for (Map.Entry<String, KafkaFuture<Void>> entry : result.values().entrySet()) {
+        String name = entry.getKey();
+        Optional<KafkaFailure> failure = await(entry.getValue(), deadline, "creating topic " + name,
+            "Create on the topic");
+        if (failure.isPresent()) {
+          failed.put(name, failure.get());
+        } else {
+          // Part of the same answer; a broker too old to send it leaves the count to the next describe.
+          KafkaFuture<Integer> count = result.numPartitions(name);
+          if (count.isDone() && !count.isCompletedExceptionally()) {
+            created.put(name, count.get());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      topics.forEach(t -> failed.putIfAbsent(t.name(), KafkaFailure.of(e, bootstrapServers, "creating topic "
+          + t.name())));
+    } catch (ExecutionException | RuntimeException e) {
+      topics.forEach(t -> failed.putIfAbsent(t.name(), KafkaFailure.of(e, bootstrapServers, "creating topic "
+          + t.name(), "Create on the topic")));
+    }
+    return new CreatedTopics(created, failed);
+  }
+
+  /**
+   * Raises the partition count of topics to the given totals in one Admin call.
+   *
+   * @return the topics whose partitions were not raised, with why; empty when all were
+   */
+  public Map<String, KafkaFailure> createPartitions(Map<String, Integer> totals) {
+    Map<String, NewPartitions> request = new TreeMap<>();
+    totals.forEach((name, total) -> request.put(name, NewPartitions.increaseTo(total)));
+    try {
+      return failures(admin.createPartitions(request).values(), "adding partitions to topic ", "Alter on the topic");
+    } catch (RuntimeException e) {
+      return failAll(totals.keySet(), e, "adding partitions to topic ", "Alter on the topic");
+    }
+  }
+
+  /**
+   * Sets topic configs in one incremental Admin call: each given key is SET to its value; keys not given are left
+   * as they are (this never deletes a config).
+   *
+   * @return the topics whose configs were not changed, with why; empty when all were
+   */
+  public Map<String, KafkaFailure> setConfigs(Map<String, Map<String, String>> configs) {
+    Map<ConfigResource, Collection<AlterConfigOp>> request = new HashMap<>();
+    configs.forEach((name, values) -> request.put(new ConfigResource(ConfigResource.Type.TOPIC, name),
+        values.entrySet().stream().map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()),
+            AlterConfigOp.OpType.SET)).toList()));
+    try {
+      Map<String, KafkaFuture<Void>> byTopic = new TreeMap<>();
+      admin.incrementalAlterConfigs(request).values().forEach((resource, future) -> byTopic.put(resource.name(),
+          future));
+      return failures(byTopic, "changing the config of topic ", "AlterConfigs on the topic");
+    } catch (RuntimeException e) {
+      return failAll(configs.keySet(), e, "changing the config of topic ", "AlterConfigs on the topic");
+    }
+  }
+
+  private Map<String, KafkaFailure> failures(Map<String, KafkaFuture<Void>> futures, String what,
+      String permission) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, KafkaFailure> failed = new TreeMap<>();
+    try {
+      for (Map.Entry<String, KafkaFuture<Void>> entry : futures.entrySet()) {
+        await(entry.getValue(), deadline, what + entry.getKey(), permission)
+            .ifPresent(f -> failed.put(entry.getKey(), f));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      futures.keySet().forEach(name -> failed.putIfAbsent(name, KafkaFailure.of(e, bootstrapServers, what + name)));
+    }
+    return failed;
+  }
+
+  private Map<String, KafkaFailure> failAll(Collection<String> topics, RuntimeException error, String what,
+      String permission) {
+    Map<String, KafkaFailure> failed = new TreeMap<>();
+    topics.forEach(name -> failed.put(name, KafkaFailure.of(error, bootstrapServers, what + name, permission)));
+    return failed;
+  }
+
+  /** Waits for one future of a batched call until the call's deadline; empty when it succeeded. */
+  private Optional<KafkaFailure> await(KafkaFuture<?> future, long deadline, String what, String permission)
+      throws InterruptedException {
+    try {
+      future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return Optional.empty();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      return Optional.of(KafkaFailure.of(e, bootstrapServers, what, permission));
+    }
+  }
+
+  /** Failures that concern the connection, not one topic: the whole describe is then unanswered. */
+  private static boolean wholeCall(KafkaFailure failure) {
+    return failure.reason() == KafkaFailure.Reason.KafkaUnreachable
+        || failure.reason() == KafkaFailure.Reason.KafkaAuthenticationFailed;
+  }
+
+  private static ObservedTopic observed(TopicDescription description, Config config) {
+    int replicationFactor = description.partitions().stream().filter(p -> p.partition() == 0).findFirst()
+        .map(TopicPartitionInfo::replicas).map(List::size).orElse(0);
+    Map<String, String> overrides = new TreeMap<>();
+    for (ConfigEntry entry : config.entries()) {
+      // Sensitive values come back null; there are none among topic configs today.
+      if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && entry.value() != null) {
+        overrides.put(entry.name(), entry.value());
+      }
+    }
+    return new ObservedTopic(description.name(), description.partitions().size(), replicationFactor, overrides);
   }
 
   private Map<TopicPartition, ListOffsetsResultInfo> listOffsets(List<TopicPartition> partitions, OffsetSpec spec)

@@ -11,20 +11,33 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Turns the two connection checks of a pipeline into its conditions and the Events of their transitions. */
+/**
+ * Turns the two connection checks of a pipeline into its conditions and the Events of their transitions, and sums
+ * them up with the checks of what the pipeline manages (topics, schema) into Ready and Stalled.
+ */
 public final class PipelineConnectionsPlanner {
 
   private PipelineConnectionsPlanner() {
   }
 
+  /** {@link #plan(ReducerPipelineStatus, long, ConnectionCheck, ConnectionCheck, List, Instant)} with no further. */
+  public static List<PlannedEvent> plan(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
+      ConnectionCheck database, Instant now) {
+    return plan(status, generation, kafka, database, List.of(), now);
+  }
+
   /**
-   * Sets KafkaReachable, DatabaseReachable, Ready and (when the user must act) Stalled on {@code status}.
+   * Sets KafkaReachable, DatabaseReachable, Ready and (when the user must act) Stalled on {@code status}. Ready is
+   * True only when every check is ok; otherwise it carries the first failure, in the order Kafka, PostgreSQL, then
+   * {@code further}.
    *
+   * @param further the checks of the pipeline's topics and schema, whose own conditions are set elsewhere
    * @return Events for connections that failed or came back since the previous status
    */
   public static List<PlannedEvent> plan(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
-      ConnectionCheck database, Instant now) {
+      ConnectionCheck database, List<ConnectionCheck> further, Instant now) {
     List<Condition> conditions = status.getConditions();
     List<PlannedEvent> events = new ArrayList<>();
     transition(status, ConditionTypes.KAFKA_REACHABLE, kafka, "Kafka", events);
@@ -34,10 +47,14 @@ public final class PipelineConnectionsPlanner {
         : ConditionStatus.False, kafka.reason(), kafka.message(), generation, now);
     Conditions.set(conditions, ConditionTypes.DATABASE_REACHABLE, database.ok() ? ConditionStatus.True
         : ConditionStatus.False, database.reason(), database.message(), generation, now);
-    ConnectionCheck failed = !kafka.ok() ? kafka : !database.ok() ? database : null;
+    List<ConnectionCheck> checks = new ArrayList<>(List.of(kafka, database));
+    checks.addAll(further);
+    ConnectionCheck failed = checks.stream().filter(c -> !c.ok()).findFirst().orElse(null);
     if (failed == null) {
+      // The reason stays Connected, as before topics and schema were checked, for tools that wait for it.
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Connected",
-          "Kafka and PostgreSQL answered", generation, now);
+          "Kafka and PostgreSQL answered" + further.stream().map(c -> "; " + c.message())
+              .collect(Collectors.joining()), generation, now);
       Conditions.remove(conditions, ConditionTypes.STALLED);
     } else {
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failed.reason(), failed.message(),

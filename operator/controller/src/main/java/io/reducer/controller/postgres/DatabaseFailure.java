@@ -11,6 +11,8 @@ public final class DatabaseFailure extends Exception {
   public enum Reason {
     DatabaseUnreachable,
     DatabaseAuthenticationFailed,
+    /** The user lacks a grant the canonical store's DDL needs (SQLSTATE 42501); the message names the grant. */
+    SchemaPermissionDenied,
     DatabaseError
   }
 
@@ -24,6 +26,9 @@ public final class DatabaseFailure extends Exception {
   public Reason reason() {
     return reason;
   }
+
+  /** SQLSTATE insufficient_privilege. */
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   /** Maps by SQLSTATE class: 08 connection exception, 28 invalid authorization, 3D unknown database. */
   public static DatabaseFailure of(SQLException error, String target, String what) {

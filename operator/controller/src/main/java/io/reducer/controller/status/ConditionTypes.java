@@ -12,6 +12,10 @@ public final class ConditionTypes {
   public static final String PAUSED = "Paused";
   public static final String KAFKA_REACHABLE = "KafkaReachable";
   public static final String DATABASE_REACHABLE = "DatabaseReachable";
+  /** The pipeline's three topics exist with the declared partitions, replication factor and config. */
+  public static final String TOPICS_READY = "TopicsReady";
+  /** The canonical store's tables exist at the current schema version. */
+  public static final String SCHEMA_READY = "SchemaReady";
 
   private ConditionTypes() {
   }

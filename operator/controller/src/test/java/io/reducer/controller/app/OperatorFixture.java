@@ -70,7 +70,11 @@ public final class OperatorFixture implements AutoCloseable {
         .create();
   }
 
-  /** A pipeline on the test broker and database; the topics follow the given prefix. */
+  /**
+   * A pipeline on the test broker and database; the topics follow the given prefix. Their partitions are not
+   * declared: the operator creates a missing topic with the broker's default and leaves the count of one a test
+   * created alone.
+   */
   public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix) {
     String yaml = String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
@@ -82,9 +86,9 @@ public final class OperatorFixture implements AutoCloseable {
         "  kafka:",
         "    bootstrapServers: " + bootstrapServers,
         "  topics:",
-        "    actions: {name: " + topicPrefix + ".actions, partitions: 3, replicationFactor: 1}",
-        "    stateCommitted: {name: " + topicPrefix + ".state-committed, partitions: 3, replicationFactor: 1}",
-        "    dlq: {name: " + topicPrefix + ".dlq, partitions: 1, replicationFactor: 1}",
+        "    actions: {name: " + topicPrefix + ".actions, replicationFactor: 1}",
+        "    stateCommitted: {name: " + topicPrefix + ".state-committed, replicationFactor: 1}",
+        "    dlq: {name: " + topicPrefix + ".dlq, replicationFactor: 1}",
         "  postgres:",
         "    host: 127.0.0.1",
         "    port: " + postgres.port(),

@@ -74,6 +74,47 @@ class KafkaAdminGatewayIT {
   }
 
   @Test
+  void managesSeveralTopicsPerCallAndMapsTheBrokersRefusalsPerTopic() throws Exception {
+    broker.createTopic("manage.existing", 1, Map.of("retention.ms", "3600000"));
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
+      TopicObservation before = gateway.describeTopicsWithConfigs(List.of("manage.existing", "manage.new",
+          "manage.default"));
+      assertThat(before.missing()).containsExactlyInAnyOrder("manage.new", "manage.default");
+      assertThat(before.found().get("manage.existing")).isEqualTo(new ObservedTopic("manage.existing", 1, 1,
+          Map.of("retention.ms", "3600000")));
+
+      CreatedTopics created = gateway.createTopics(List.of(
+          new TopicCreation("manage.new", 3, 1, Map.of("cleanup.policy", "compact")),
+          new TopicCreation("manage.default", null, null, Map.of()),
+          new TopicCreation("manage.rejected", 1, null, Map.of("cleanup.policy", "shred")),
+          new TopicCreation("manage.replicated", 1, 3, Map.of()),
+          new TopicCreation("manage.existing", 1, null, Map.of())));
+      assertThat(created.partitions()).containsOnly(Map.entry("manage.new", 3), Map.entry("manage.default", 1));
+      assertThat(created.failed().get("manage.rejected").reason()).isEqualTo(KafkaFailure.Reason.TopicConfigRejected);
+      assertThat(created.failed().get("manage.rejected").getMessage()).contains("shred");
+      assertThat(created.failed().get("manage.replicated").reason())
+          .isEqualTo(KafkaFailure.Reason.InvalidTopicRequest);
+      assertThat(created.failed().get("manage.existing").reason()).isEqualTo(KafkaFailure.Reason.TopicAlreadyExists);
+
+      assertThat(gateway.createPartitions(Map.of("manage.existing", 2, "manage.new", 2))).satisfies(failed -> {
+        assertThat(failed).containsOnlyKeys("manage.new");
+        assertThat(failed.get("manage.new").reason()).isEqualTo(KafkaFailure.Reason.InvalidTopicRequest);
+      });
+      assertThat(gateway.setConfigs(Map.of("manage.existing", Map.of("segment.ms", "600000"),
+          "manage.new", Map.of("cleanup.policy", "shred")))).satisfies(failed -> {
+            assertThat(failed).containsOnlyKeys("manage.new");
+            assertThat(failed.get("manage.new").reason()).isEqualTo(KafkaFailure.Reason.TopicConfigRejected);
+          });
+
+      TopicObservation after = gateway.describeTopicsWithConfigs(List.of("manage.existing", "manage.new"));
+      // SET leaves the other configs of the topic alone.
+      assertThat(after.found().get("manage.existing")).isEqualTo(new ObservedTopic("manage.existing", 2, 1,
+          Map.of("retention.ms", "3600000", "segment.ms", "600000")));
+      assertThat(after.found().get("manage.new").overrides()).isEqualTo(Map.of("cleanup.policy", "compact"));
+    }
+  }
+
+  @Test
   void aMissingTopicIsReportedAsTopicNotFound() {
     try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
       assertThatThrownBy(() -> gateway.topicOffsets(List.of("no.such.topic")))

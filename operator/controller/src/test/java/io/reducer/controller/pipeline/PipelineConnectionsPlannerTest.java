@@ -42,6 +42,26 @@ class PipelineConnectionsPlannerTest {
   }
 
   @Test
+  void aRefusedTopicChangeMakesThePipelineStalledWhileTheConnectionsStayReachable() {
+    ReducerPipelineStatus status = new ReducerPipelineStatus();
+    ConnectionCheck refused = ConnectionCheck.failed("PartitionDecreaseRefused", "topic t has 6 partitions", true);
+    PipelineConnectionsPlanner.plan(status, 1, OK, OK, List.of(refused,
+        ConnectionCheck.ok("SchemaCurrent", "schema at version 1")), NOW);
+
+    assertThat(status.condition("KafkaReachable").get().getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(status.condition("DatabaseReachable").get().getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(status.condition("Ready").get().getReason()).isEqualTo("PartitionDecreaseRefused");
+    assertThat(status.condition("Stalled").get().getReason()).isEqualTo("PartitionDecreaseRefused");
+
+    PipelineConnectionsPlanner.plan(status, 1, OK, OK, List.of(ConnectionCheck.ok("AllTopicsReady", "3/3 topics"),
+        ConnectionCheck.ok("SchemaCurrent", "schema at version 1")), NOW);
+    assertThat(status.condition("Ready").get().getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(status.condition("Ready").get().getMessage())
+        .isEqualTo("Kafka and PostgreSQL answered; 3/3 topics; schema at version 1");
+    assertThat(status.condition("Stalled")).isEmpty();
+  }
+
+  @Test
   void aFailureWarnsOnceAndTheRecoveryIsAnnounced() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
     PipelineConnectionsPlanner.plan(status, 1, OK, OK, NOW);

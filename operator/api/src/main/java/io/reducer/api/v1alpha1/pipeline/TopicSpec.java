@@ -32,14 +32,17 @@ public class TopicSpec {
 
   @Min(1)
   @Max(32)
-  @JsonPropertyDescription("Replication factor used when the topic is created. Omit for the broker default.")
+  @JsonPropertyDescription("Replication factor used when the topic is created. Omit for the broker default. An "
+      + "existing topic's replication factor is never changed: a different value is refused "
+      + "(state ReplicationFactorChangeRefused).")
   private Integer replicationFactor;
 
   @Size(max = 64)
   @ValidationRule(value = "self.all(k, k.matches('^[a-z][a-z0-9.]{0,127}$') && size(self[k]) <= 1024)",
       message = "config keys are Kafka topic configs such as retention.ms (lower-case, dots) with values of at most 1024 characters")
   @JsonPropertyDescription("Topic configuration applied at creation and kept in sync, e.g. retention.ms: "
-      + "\"2592000000\" or cleanup.policy: compact.")
+      + "\"2592000000\" or cleanup.policy: compact. A key whose value on the topic differs is set again; a key "
+      + "removed from here keeps the topic's current value (the operator never deletes a topic config).")
   private Map<String, String> config;
 
   public TopicSpec() {

@@ -18,7 +18,12 @@ public class TopicStatus {
     Missing,
     /** The spec asks for fewer partitions than the topic has; Kafka cannot remove partitions, so nothing changed. */
     PartitionDecreaseRefused,
-    /** The operator could not read or change the topic; see message. */
+    /**
+     * The spec asks for another replication factor than the existing topic has; the operator sets it only when it
+     * creates a topic (changing it means reassigning every partition's replicas), so nothing changed.
+     */
+    ReplicationFactorChangeRefused,
+    /** The operator could not read or change the topic, e.g. the broker rejected its config; see message. */
     Error,
     /** Not probed yet, or the broker was unreachable. */
     Unknown
@@ -33,7 +38,9 @@ public class TopicStatus {
   @JsonPropertyDescription("Partition count observed on the broker; absent when unknown.")
   private Integer partitions;
 
-  @JsonPropertyDescription("State of the topic: Ready, Missing, PartitionDecreaseRefused, Error or Unknown.")
+  @JsonPropertyDescription("State of the topic: Ready, Missing, PartitionDecreaseRefused, "
+      + "ReplicationFactorChangeRefused, Error (the broker refused a change; see message) or Unknown (not probed yet, "
+      + "or the broker was unreachable).")
   private State state;
 
   @JsonPropertyDescription("Details, e.g. why a change was refused.")
