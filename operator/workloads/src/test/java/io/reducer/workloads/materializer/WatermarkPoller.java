@@ -13,10 +13,10 @@ import java.util.Map;
  * Reads a projection's watermarks in a loop and remembers when each offset range first became visible: the time
  * the query was sent, so a range is seen at most one poll interval after its transaction committed.
  */
-final class WatermarkPoller implements AutoCloseable {
+public final class WatermarkPoller implements AutoCloseable {
 
   /** Offsets [from, to) of a partition were first visible at {@code nanos} (System.nanoTime). */
-  record Visible(int partition, long from, long to, long nanos) {
+  public record Visible(int partition, long from, long to, long nanos) {
   }
 
   private final Connection connection;
@@ -25,7 +25,7 @@ final class WatermarkPoller implements AutoCloseable {
   private final List<Visible> visible = new ArrayList<>();
   private int rows;
 
-  WatermarkPoller(Connection connection, String projection) throws SQLException {
+  public WatermarkPoller(Connection connection, String projection) throws SQLException {
     this.connection = connection;
     connection.setAutoCommit(true);
     query = connection.prepareStatement(
@@ -34,7 +34,7 @@ final class WatermarkPoller implements AutoCloseable {
   }
 
   /** One poll; returns the sum of next offsets (records accounted for, from a log that starts at 0). */
-  long poll() throws SQLException {
+  public long poll() throws SQLException {
     long sent = System.nanoTime();
     long sum = 0;
     int count = 0;
@@ -56,11 +56,11 @@ final class WatermarkPoller implements AutoCloseable {
   }
 
   /** Watermark rows seen by the last poll: one per partition the materializer has loaded. */
-  int partitions() {
+  public int partitions() {
     return rows;
   }
 
-  List<Visible> visible() {
+  public List<Visible> visible() {
     return visible;
   }
 
