@@ -340,7 +340,19 @@ public final class ReducerBenchmark {
       BitSet mapped = new BitSet(total);
       long deadline = System.nanoTime() + Duration.ofSeconds(LATENCY_WARMUP_SECONDS + latencySeconds + 120L).toNanos();
       long covered = 0;
+      long nextReport = System.nanoTime();
+      PreparedStatement outbox = watermarks.prepareStatement("SELECT h.last_sequence, c.next_sequence - 1 FROM "
+          + "reducer_outbox_head h, reducer_outbox_cursor c");
       while (mapped.cardinality() < total || covered < total) {
+        if (System.nanoTime() >= nextReport) {
+          // Where the actions are, once a second: a stage that falls behind shows here.
+          try (ResultSet row = outbox.executeQuery()) {
+            row.next();
+            System.out.printf("  latency phase: sent %,d, committed %,d, published %,d, visible %,d%n",
+                producedSoFar(sentAt), row.getLong(1), row.getLong(2), covered);
+          }
+          nextReport += 1_000_000_000L;
+        }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("only " + covered + " of " + total + " actions became visible");
         }
@@ -368,6 +380,20 @@ public final class ReducerBenchmark {
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
           lags[n - 1] / 1e6};
     }
+  }
+
+  private static int producedSoFar(long[] sentAt) {
+    int low = 0;
+    int high = sentAt.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (sentAt[mid] != 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 
   /** When the range holding the offset became visible; ranges of a partition are contiguous and in order. */
