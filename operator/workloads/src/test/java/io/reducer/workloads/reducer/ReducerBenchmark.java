@@ -342,6 +342,17 @@ public final class ReducerBenchmark {
         poller.poll();
         Thread.sleep(20);
       }
+      // A pipeline that has run for a while: its tables hold rows and have statistics, as in production.
+      String q = kit.schema + ".";
+      cluster.execute("INSERT INTO " + q + "workflow_state (workflow_key, version, state) "
+          + "SELECT 'old-' || g, 1, 'OPEN' FROM generate_series(1, 100000) g");
+      cluster.execute("INSERT INTO " + q + "workflow_state_history (workflow_key, version, event_type, state) "
+          + "SELECT 'old-' || g, 1, 'STATE_COMMITTED', 'OPEN' FROM generate_series(1, 100000) g");
+      cluster.execute("INSERT INTO " + q + "action_dedup_log (action_id, workflow_key, outcome, expires_at) "
+          + "SELECT 'old-' || g, 'old-' || g, 'APPLIED', now() + interval '1 day' FROM generate_series(1, 100000) g");
+      for (String table : List.of("workflow_state", "workflow_state_history", "action_dedup_log", "reducer_outbox")) {
+        cluster.execute("VACUUM ANALYZE " + q + table);
+      }
       long[] window = new long[2];
       Thread producer = new Thread(() -> produce(kit.actions, total, sentAt, window), "paced-producer");
       producer.start();
