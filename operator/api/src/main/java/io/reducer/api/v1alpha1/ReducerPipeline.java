@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.client.CustomResource;
     type = AdditionalPrinterColumn.Type.NUMBER, getDescription = "Version conflicts per commit, percent")
 @AdditionalPrinterColumn(name = "DLQ", jsonPath = ".status.metrics.dlqDepth", type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "Records in the dead-letter topic")
+@AdditionalPrinterColumn(name = "PROJECTIONS", jsonPath = ".status.projectionsHealthy",
+    type = AdditionalPrinterColumn.Type.STRING, getDescription = "Healthy projections out of the pipeline's projections")
 @AdditionalPrinterColumn(name = "HEALTH", jsonPath = ".status.health", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Healthy, Warning, Critical or Unknown")
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

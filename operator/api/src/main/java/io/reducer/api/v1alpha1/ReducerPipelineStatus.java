@@ -37,6 +37,9 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("When the health probe last ran (RFC 3339).")
   private String lastProbeTime;
 
+  @JsonPropertyDescription("Healthy projections out of the pipeline's projections (those whose spec.pipelineRef names it), e.g. 3/3; a projection not probed yet counts as not healthy. Absent when the pipeline has no projection.")
+  private String projectionsHealthy;
+
   public List<TopicStatus> getTopics() {
     return topics;
   }
@@ -91,5 +94,13 @@ public class ReducerPipelineStatus extends ConditionedStatus {
 
   public void setLastProbeTime(String lastProbeTime) {
     this.lastProbeTime = lastProbeTime;
+  }
+
+  public String getProjectionsHealthy() {
+    return projectionsHealthy;
+  }
+
+  public void setProjectionsHealthy(String projectionsHealthy) {
+    this.projectionsHealthy = projectionsHealthy;
   }
 }

@@ -87,7 +87,7 @@ class CrdSchemaTest {
     List<String> columns = version.getAdditionalPrinterColumns().stream()
         .map(CustomResourceColumnDefinition::getName).collect(Collectors.toList());
     Map<String, List<String>> expected = Map.of(
-        "ReducerPipeline", List.of("TOPICS", "REDUCERS", "CONFLICT-RATE", "DLQ", "HEALTH", "AGE"),
+        "ReducerPipeline", List.of("TOPICS", "REDUCERS", "CONFLICT-RATE", "DLQ", "PROJECTIONS", "HEALTH", "AGE"),
         "Projection", List.of("PARTITIONS", "REPLICAS", "READY", "LAG", "WM-LAG", "HEALTH", "AGE"),
         "DlqReplay", List.of("PHASE", "MATCHED", "REPLAYED", "SKIPPED", "AGE"),
         "WatermarkReset", List.of("PROJECTION", "TARGET", "PHASE", "EPOCH", "AGE"));

@@ -19,7 +19,7 @@ public class PipelineMetrics {
   @JsonPropertyDescription("Actions that exhausted their retries (rows in reducer_gaveup_log) over the probe window.")
   private Long gaveUpCount;
 
-  @JsonPropertyDescription("Commit latency p95 in milliseconds, when the reducers export it.")
+  @JsonPropertyDescription("Largest commit latency p95 over the running reducers, in milliseconds; absent before their first commit.")
   private Double commitLatencyP95Ms;
 
   @JsonPropertyDescription("Outbox rows not yet published.")
@@ -34,7 +34,7 @@ public class PipelineMetrics {
   @JsonPropertyDescription("Records in the dead-letter topic (sum over partitions of end minus start offset).")
   private Long dlqDepth;
 
-  @JsonPropertyDescription("Rows in action_dedup_log.")
+  @JsonPropertyDescription("Rows in action_dedup_log, estimated from PostgreSQL's table statistics (exact while the table was never analyzed).")
   private Long dedupEntries;
 
   @JsonPropertyDescription("When expired deduplication rows were last cleaned up (RFC 3339).")
