@@ -13,6 +13,8 @@ public final class DatabaseFailure extends Exception {
     DatabaseAuthenticationFailed,
     /** The user lacks a grant the canonical store's DDL needs (SQLSTATE 42501); the message names the grant. */
     SchemaPermissionDenied,
+    /** The canonical store's tables do not exist (yet) in the pipeline's schema. */
+    CanonicalStoreMissing,
     DatabaseError
   }
 
