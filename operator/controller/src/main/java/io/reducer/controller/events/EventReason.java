@@ -61,5 +61,11 @@ public enum EventReason {
   /** The canonical store's tables were created or migrated to the current schema version. */
   SchemaCreated,
   /** The canonical store schema could not be created, e.g. the database user lacks a grant. */
-  SchemaFailed
+  SchemaFailed,
+  /** A pipeline's health turned Warning or Critical, or worse than it was (Warning event). */
+  HealthDegraded,
+  /** A pipeline's health became Unknown: a figure could not be measured (Warning event). */
+  HealthUnknown,
+  /** A pipeline's health improved: back to Healthy, or Critical down to Warning (Normal event). */
+  HealthRecovered
 }
