@@ -96,7 +96,7 @@ class RbacCoverageIT {
         MockKubernetes kubernetes = MockKubernetes.withCommittedCrds(dispatcher);
         LocalKubelet cluster = LocalKubelet.start(kubernetes.client(), ImageCatalog.of(
             ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http",
-                "MATERIALIZER_HTTP_PORT")), workDir, LocalKubeletOptions.defaults().withResyncPeriod(quick)
+                "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")), workDir, LocalKubeletOptions.defaults().withResyncPeriod(quick)
             .withGcPeriod(quick).withJobBackoff(quick));
         KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
             kubernetes.client().getConfiguration()).withUserAgent(USER_AGENT).withNamespace(OPERATOR_NAMESPACE)

@@ -39,7 +39,7 @@ public final class LocalCluster implements AutoCloseable {
    * test's own clients, and a failing scenario needs the materializers' partition and epoch messages.
    */
   private static final ImageEntry WORKLOADS = ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
-      .withPortEnv("http", "MATERIALIZER_HTTP_PORT")
+      .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")
       .withJvmOptions(concat(ImageEntry.DEFAULT_JVM_OPTIONS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
 
   private final String namespace;

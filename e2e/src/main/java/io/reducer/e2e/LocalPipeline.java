@@ -39,7 +39,10 @@ public final class LocalPipeline {
     return topics;
   }
 
-  /** The pipeline as a user would write it, on the given endpoints; credentials come from {@code secret}. */
+  /**
+   * The pipeline as a user would write it, on the given endpoints; credentials come from {@code secret}. It runs no
+   * reducer pods: the scenarios that use it produce state-committed events themselves and are about what follows.
+   */
   public static ReducerPipeline manifest(String namespace, String name, int partitions, String secret,
       Endpoints endpoints) {
     return YAML.unmarshal(String.join("\n",
@@ -60,7 +63,7 @@ public final class LocalPipeline {
         "    schema: public",
         "    sslMode: disable",
         "    credentials: {secretName: " + secret + ", usernameKey: username, passwordKey: password}",
-        "  reducer: {replicas: 1}"), ReducerPipeline.class);
+        "  reducer: {replicas: 0}"), ReducerPipeline.class);
   }
 
   public static String stateCommittedTopic(String pipeline) {

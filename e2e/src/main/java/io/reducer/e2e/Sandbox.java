@@ -15,6 +15,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.reset.ResetPlans;
+import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.testsupport.ProjectLayout;
 import io.reducer.testsupport.crd.CrdValidationResult;
 import io.reducer.testsupport.crd.CrdValidator;
@@ -59,8 +60,10 @@ public final class Sandbox {
   static final String NAMESPACE = "orders";
   static final String PROJECTION = "workflow-projection";
   static final int WORKFLOWS = 1_000;
-  static final int EVENTS = 5_000;
+  /** Actions on completed workflows: the reducers refuse them to the DLQ as INVALID_TRANSITION. */
   static final int POISON = 40;
+  /** Reducer pods in the sandbox: fewer than the example's 3, to fit a laptop. */
+  static final int REDUCERS = 2;
   /** Partitions of the example's topics in the sandbox: fewer than in production, to fit a laptop. */
   static final int PARTITIONS = 4;
   static final int MORE_PARTITIONS = 6;
@@ -69,6 +72,7 @@ public final class Sandbox {
   private final PrintStream out;
   private final List<String> failed = new ArrayList<>();
   private String stateCommittedTopic;
+  private String actionsTopic;
   private String pipeline;
   private String dlqTopic;
 
@@ -96,15 +100,24 @@ public final class Sandbox {
       expect("topics created by the operator", await(client, "operator creating the topics", Duration.ofSeconds(60),
           () -> "True".equals(pipelineCondition(client, "TopicsReady"))));
 
-      chapter("1. Traffic: " + EVENTS + " state-committed events of " + WORKFLOWS + " workflows, and " + POISON
-          + " poison records");
-      SandboxTraffic.produce(cluster.kafka().clientProperties(), stateCommittedTopic, WORKFLOWS, EVENTS, POISON);
+      chapter("1. Traffic: " + 3 * WORKFLOWS + " actions move " + WORKFLOWS + " workflows PENDING -> PROCESSING -> "
+          + "COMPLETED; " + POISON + " more arrive after COMPLETED");
+      SandboxTraffic.produceActions(cluster.kafka().clientProperties(), actionsTopic, WORKFLOWS, POISON);
+      expect("reducers folded the actions", await(client, "reducers folding actions", Duration.ofSeconds(120),
+          () -> count(cluster, "SELECT count(*) FROM workflow_state WHERE version = 3") == WORKFLOWS));
       expect("projection caught up", await(client, "materializers catching up", Duration.ofSeconds(120),
-          () -> caughtUp(client, PARTITIONS)));
-      expect("poison in the DLQ", await(client, "poison records in the DLQ", Duration.ofSeconds(30),
-          () -> dlqDepth(cluster) == POISON));
-      step("  " + dlqDepth(cluster) + " records in " + dlqTopic + ", one per poison record, each with its error "
-          + "headers; " + rows(cluster) + " rows in workflow_projection");
+          () -> caughtUp(client, PARTITIONS) && rows(cluster) == WORKFLOWS));
+      expect("invalid transitions in the DLQ", await(client, "invalid transitions in the DLQ",
+          Duration.ofSeconds(30), () -> dlqDepth(cluster) == POISON));
+      step("  " + count(cluster, "SELECT count(*) FROM workflow_state") + " workflows in workflow_state, "
+          + count(cluster, "SELECT count(*) FROM workflow_state_history") + " versions in workflow_state_history, "
+          + rows(cluster) + " rows in workflow_projection");
+      step("  " + dlqDepth(cluster) + " records in " + dlqTopic + ": the actions that came after COMPLETED, each "
+          + "with x-error-type INVALID_TRANSITION");
+      expect("runbook diagnostics agree", runbookDiagnostics(cluster));
+      expect("pipeline health measured", await(client, "pipeline health probe", Duration.ofSeconds(30),
+          () -> pipelineHealthMeasured(client)));
+      step("  pipeline health: " + pipelineHealthSummary(client));
       printTables(client, cluster.kubernetes().crds());
 
       chapter("2. DLQ: preview the poison, approve, replay it exactly once to a quarantine topic");
@@ -151,6 +164,19 @@ public final class Sandbox {
       expect("materializers follow the partitions", await(client, "scaling", Duration.ofSeconds(90),
           () -> caughtUp(client, MORE_PARTITIONS)));
       printTables(client, cluster.kubernetes().crds());
+      printDeployments(client);
+
+      chapter("5. Emergency stop: the annotation GitOps leaves alone pauses reducers and materializers, and its "
+          + "removal restores them");
+      step("$ kubectl annotate rp " + pipeline + " " + EmergencyStop.ANNOTATION + "=true");
+      Annotations.annotate(client, ReducerPipeline.class, NAMESPACE, pipeline, EmergencyStop.ANNOTATION, "true");
+      expect("everything paused", await(client, "pause", Duration.ofSeconds(60),
+          () -> replicas(client, pipeline + "-reducer") == 0 && replicas(client, PROJECTION + "-materializer") == 0));
+      printDeployments(client);
+      step("$ kubectl annotate rp " + pipeline + " " + EmergencyStop.ANNOTATION + "-");
+      Annotations.annotate(client, ReducerPipeline.class, NAMESPACE, pipeline, EmergencyStop.ANNOTATION, null);
+      expect("everything resumed", await(client, "resume", Duration.ofSeconds(90),
+          () -> replicas(client, pipeline + "-reducer") == REDUCERS && caughtUp(client, MORE_PARTITIONS)));
       printDeployments(client);
 
       if (!failed.isEmpty()) {
@@ -260,6 +286,49 @@ public final class Sandbox {
         && status.getReplicas() > 0 && status.getReplicas().equals(status.getReadyReplicas());
   }
 
+  /**
+   * The runbooks' diagnostic SQL, as an on-call engineer would paste it, against the live canonical store: no
+   * workflow behind in the projection, none given up, an empty outbox backlog.
+   */
+  private boolean runbookDiagnostics(LocalCluster cluster) {
+    long behind = count(cluster, "SELECT count(*) FROM (SELECT c.workflow_key, c.version AS canonical_version, "
+        + "p.version AS projection_version, (c.version - p.version) AS version_lag FROM workflow_state c "
+        + "LEFT JOIN workflow_projection p ON c.workflow_key = p.workflow_key "
+        + "WHERE c.version > COALESCE(p.version, 0)) behind");
+    long gaveUp = count(cluster, "SELECT count(*) FROM reducer_gaveup_log");
+    long backlog = count(cluster, "SELECT h.last_sequence - c.next_sequence + 1 FROM reducer_outbox_head h, "
+        + "reducer_outbox_cursor c");
+    long published = count(cluster, "SELECT next_sequence - 1 FROM reducer_outbox_cursor");
+    step("  runbook SQL: " + behind + " workflows behind canonical in workflow_projection, " + gaveUp
+        + " rows in reducer_gaveup_log, outbox backlog " + backlog + " (" + published + " versions published)");
+    return behind == 0 && gaveUp == 0 && backlog == 0 && published == 3L * WORKFLOWS;
+  }
+
+  /** Health, the Degraded condition's message and the figures behind it, as kubectl describe shows them. */
+  private String pipelineHealthSummary(KubernetesClient client) {
+    var status = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(pipeline).get().getStatus();
+    var metrics = status.getMetrics();
+    String degraded = status.condition("Degraded").map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
+    return status.getHealth() + " (" + degraded + "); conflict rate " + metrics.getConflictRatePercent()
+        + " %, success rate " + metrics.getSuccessRatePercent() + " %, commit p95 " + metrics.getCommitLatencyP95Ms()
+        + " ms, outbox backlog " + metrics.getOutboxBacklog() + ", DLQ depth " + metrics.getDlqDepth()
+        + ", dedup entries " + metrics.getDedupEntries();
+  }
+
+  private static int replicas(KubernetesClient client, String deployment) {
+    var d = client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get();
+    return d == null || d.getSpec().getReplicas() == null ? -1 : d.getSpec().getReplicas();
+  }
+
+  /** The pipeline's health probe ran and every printer column has a value. */
+  private boolean pipelineHealthMeasured(KubernetesClient client) {
+    ReducerPipeline rp = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(pipeline).get();
+    var status = rp == null ? null : rp.getStatus();
+    return status != null && status.getMetrics() != null && status.getMetrics().getConflictRatePercent() != null
+        && status.getMetrics().getDlqDepth() != null && status.getHealth() != null && status.getReducersReady() != null
+        && status.getTopicsReady() != null;
+  }
+
   private long dlqDepth(LocalCluster cluster) {
     try {
       return cluster.kafka().admin().listOffsets(partitions(cluster, dlqTopic)).all().get().values().stream()
@@ -279,9 +348,13 @@ public final class Sandbox {
   }
 
   private static long rows(LocalCluster cluster) {
+    return count(cluster, "SELECT COUNT(*) FROM workflow_projection");
+  }
+
+  private static long count(LocalCluster cluster, String sql) {
     try (Connection c = DriverManager.getConnection(cluster.postgres().jdbcUrl(), cluster.postgres().user(),
         cluster.postgres().password()); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM workflow_projection")) {
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     } catch (java.sql.SQLException e) {
@@ -396,10 +469,13 @@ public final class Sandbox {
     // One local broker: a replication factor of 3 could not be created.
     topics.forEach(topic -> ((ObjectNode) topic).put("replicationFactor", 1));
     stateCommittedTopic = topics.path("stateCommitted").path("name").asText();
+    actionsTopic = topics.path("actions").path("name").asText();
+    ((ObjectNode) spec.path("reducer")).put("replicas", REDUCERS);
     dlqTopic = topics.path("dlq").path("name").asText();
     step("  pipeline pointed at " + kafka.bootstrapServers() + " and 127.0.0.1:" + postgres.port()
         + "; Secret " + secret + " created; topics declared with " + PARTITIONS + " partitions instead of 12 and "
-        + "replication factor 1, to fit a laptop (the operator creates them)");
+        + "replication factor 1, and " + REDUCERS + " reducers instead of 3, to fit a laptop (the operator creates "
+        + "the topics, the canonical store's tables and the reducers)");
   }
 
   /** What a user sees when a resource carries a hostile identifier: refused before it is stored. */

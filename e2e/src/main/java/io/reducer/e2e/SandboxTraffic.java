@@ -1,15 +1,14 @@
 package io.reducer.e2e;
 
-import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The sandbox's traffic: state-committed events of workflows moving through their states, as the reducer
- * publishes them, with a share of poison records (a truncated payload, an event without a version) like the
- * ones the runbooks' DLQ procedures deal with.
+ * The sandbox's traffic: actions that move workflows through the runbooks' states, as a producing service sends
+ * them, with a share of invalid transitions (an action on a completed workflow) like the ones the runbooks' DLQ
+ * procedures deal with.
  */
 final class SandboxTraffic {
 
@@ -19,32 +18,30 @@ final class SandboxTraffic {
   }
 
   /**
-   * Produces {@code events} valid events over {@code workflows} keys (versions rising per key) and
-   * {@code poison} poison records.
+   * Produces, for each of {@code workflows} keys, the actions PENDING, PROCESSING and COMPLETED in that order (so
+   * each workflow ends at version 3), and then for {@code invalid} of them an action PROCESSING, which a completed
+   * workflow refuses as INVALID_TRANSITION. Keys are the workflow keys, so a workflow's actions stay in order.
    */
-  static void produce(Map<String, Object> kafka, String topic, int workflows, int events, int poison) {
+  static void produceActions(Map<String, Object> kafka, String topic, int workflows, int invalid) {
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka, new StringSerializer(),
         new StringSerializer())) {
-      for (int i = 0; i < events; i++) {
-        String key = "wf-" + (i % workflows);
-        long version = i / workflows + 1;
-        producer.send(new ProducerRecord<>(topic, key, event(key, version)));
+      for (String state : STATES) {
+        for (int i = 0; i < workflows; i++) {
+          String key = "wf-" + i;
+          producer.send(new ProducerRecord<>(topic, key, action(key, state + "-" + key, state)));
+        }
       }
-      for (int i = 0; i < poison; i++) {
-        String key = "wf-poison-" + i;
-        String value = i % 2 == 0
-            ? event(key, 1).substring(0, 40)
-            : "{\"workflow_key\":\"" + key + "\",\"state\":\"PENDING\",\"namespace\":\"orders\"}";
-        producer.send(new ProducerRecord<>(topic, key, value));
+      for (int i = 0; i < invalid; i++) {
+        String key = "wf-" + i;
+        producer.send(new ProducerRecord<>(topic, key, action(key, "late-" + key, "PROCESSING")));
       }
       producer.flush();
     }
   }
 
-  static String event(String key, long version) {
-    String state = STATES[(int) Math.min(version - 1, STATES.length - 1)];
-    return "{\"workflow_key\":\"" + key + "\",\"version\":" + version + ",\"state\":\"" + state + "\","
-        + "\"namespace\":\"orders\",\"tag\":\"sandbox\",\"last_action\":\"advance\",\"correlation_id\":\"c-" + key
-        + "-" + version + "\",\"committed_at\":\"" + Instant.now() + "\"}";
+  static String action(String key, String actionId, String trigger) {
+    return "{\"action_id\":\"" + actionId + "\",\"workflow_key\":\"" + key + "\",\"action\":\"" + trigger
+        + "\",\"payload\":{\"namespace\":\"orders\",\"tag\":\"sandbox\"},\"correlation_id\":\"c-" + actionId
+        + "\"}";
   }
 }

@@ -28,6 +28,10 @@ class SandboxIT {
         .contains("projection.reducer.io/hostile with spec.table \"x; DROP TABLE y\" refused: spec.table")
         .containsPattern("NAMESPACE +NAME +PARTITIONS +REPLICAS +READY +LAG +WM-LAG +HEALTH +AGE")
         .contains("40 records in prod.workflows.evt.state-committed.v1.dlq")
+        .contains("1000 workflows in workflow_state, 3000 versions in workflow_state_history")
+        .contains("runbook SQL: 0 workflows behind canonical in workflow_projection, 0 rows in reducer_gaveup_log, "
+            + "outbox backlog 0 (3000 versions published)")
+        .containsPattern("orders +workflows +3/3 +2/2 +0(\\.0)? +40 +1/1 +\\w+ ")
         .containsPattern("orders +quarantine-poison +Succeeded +40 +40 +0 ")
         .containsPattern("orders +rebuild-sandbox +workflow-projection +earliest +Completed +1 ")
         .containsPattern("orders +workflow-projection +6 +6 +6 +0 ")

@@ -66,8 +66,9 @@ final class ContainerLauncher {
     processEnv.put("HOSTNAME", runtime.name);
     processEnv.putAll(env);
     for (ContainerPort port : container.getPorts()) {
-      String variable = port.getName() == null ? null : image.portEnv().get(port.getName());
-      if (variable != null) {
+      List<String> variables = port.getName() == null ? List.of()
+          : image.portEnv().getOrDefault(port.getName(), List.of());
+      for (String variable : variables) {
         processEnv.put(variable, String.valueOf(runtime.localPort(new IntOrString(port.getName()))));
       }
     }

@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param mainClass   the entrypoint
  * @param classpath   the child JVM's classpath; {@code null} for the test JVM's own {@code java.class.path}
  * @param jvmOptions  the child JVM's options; {@link #DEFAULT_JVM_OPTIONS} unless replaced
- * @param portEnv     for a named container port, the environment variable that tells the process which port to
- *                    listen on; the local cluster sets it to the free local port it gave that container port
+ * @param portEnv     for a named container port, the environment variables that tell the process which port to
+ *                    listen on (one per command of the image that reads its own); the local cluster sets them to
+ *                    the free local port it gave that container port
  */
 public record ImageEntry(String repository, String mainClass, String classpath, List<String> jvmOptions,
-    Map<String, String> portEnv) {
+    Map<String, List<String>> portEnv) {
 
   /** Small and quick to start: a test workload lives for seconds and holds little data. */
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
@@ -48,10 +49,10 @@ public record ImageEntry(String repository, String mainClass, String classpath, 
     return new ImageEntry(repository, mainClass, classpath, options, portEnv);
   }
 
-  /** Container port {@code portName} is announced to the process in {@code variable}. */
-  public ImageEntry withPortEnv(String portName, String variable) {
-    Map<String, String> ports = new LinkedHashMap<>(portEnv);
-    ports.put(portName, variable);
+  /** Container port {@code portName} is announced to the process in each of {@code variables}. */
+  public ImageEntry withPortEnv(String portName, String... variables) {
+    Map<String, List<String>> ports = new LinkedHashMap<>(portEnv);
+    ports.put(portName, List.of(variables));
     return new ImageEntry(repository, mainClass, classpath, jvmOptions, ports);
   }
 

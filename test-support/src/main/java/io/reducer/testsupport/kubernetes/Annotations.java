@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.HashMap;
 import java.util.Map;
 
 /** What {@code kubectl annotate} does: sets one annotation on a resource, keeping the others. */
@@ -21,7 +22,10 @@ public final class Annotations {
    */
   public static <T extends HasMetadata> void annotate(KubernetesClient client, Class<T> type, String namespace,
       String name, String key, String value) {
-    String patch = JSON.asJson(Map.of("metadata", Map.of("annotations", Map.of(key, value))));
+    // A null value removes the annotation, as kubectl annotate KEY- does (JSON merge patch).
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(key, value);
+    String patch = JSON.asJson(Map.of("metadata", Map.of("annotations", annotations)));
     client.resources(type).inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Observed state of a pipeline. Conditions: Ready, Reconciling, Stalled, Degraded, Paused, KafkaReachable,
- * DatabaseReachable, TopicsReady, SchemaReady.
+ * DatabaseReachable, TopicsReady, SchemaReady, ReducersReady.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReducerPipelineStatus extends ConditionedStatus {
@@ -22,10 +22,12 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("Topics ready out of declared, e.g. 3/3; absent while the broker cannot be asked.")
   private String topicsReady;
 
-  @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2.")
+  @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2; absent until the reducer Deployment exists.")
   private String reducersReady;
 
-  @JsonPropertyDescription("Reducer replicas before the pipeline was paused, restored when it resumes.")
+  @JsonPropertyDescription("Reducer replicas when the pipeline was paused, for reference while it is. Resuming "
+      + "runs spec.reducer.replicas capped at the actions topic's partitions: the same count unless either changed "
+      + "meanwhile.")
   private Integer replicasBeforePause;
 
   @JsonPropertyDescription("Measurements from the last health probe; absent values could not be measured.")

@@ -8,10 +8,12 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.dlq.DlqReplayReconciler;
 import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.metrics.ProjectionGauges;
 import io.reducer.controller.metrics.ReconcileMetrics;
 import io.reducer.controller.pipeline.KubernetesSecrets;
@@ -74,9 +76,9 @@ public final class ReducerOperator implements AutoCloseable {
             .build());
       }
     });
-    operator.register(new PipelineConnectionsReconciler(clients, secrets, events, config.probeInterval(), clock),
-        namespaces(config));
     ImagePolicy images = new ImagePolicy(config.workloadsImage(), config.allowedRegistries());
+    operator.register(new PipelineConnectionsReconciler(clients, secrets, images, events,
+        new PipelineGauges(registry), config.probeInterval(), clock), ReducerOperator.<ReducerPipeline>namespaces(config).andThen(annotationsTrigger()));
     ProjectionHold holds = new ProjectionHold(client);
     operator.register(new ProjectionReconciler(clients, secrets, images, events, holds, new ProjectionGauges(registry),
         config.probeInterval(), probeExecutor, clock),

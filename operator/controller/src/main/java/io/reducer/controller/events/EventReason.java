@@ -2,17 +2,23 @@ package io.reducer.controller.events;
 
 /** Reasons of the Events the operator records; each names a decision a user would want to see. */
 public enum EventReason {
-  /** The materializer Deployment was created. */
+  /** A materializer or reducer Deployment was created. */
   DeploymentCreated,
-  /** Materializers were added (partitions grew, lag rose, or a pause ended). */
+  /** Materializers were added (partitions grew, lag rose, or a pause ended), or reducers (spec.reducer.replicas). */
   ScaledUp,
-  /** Materializers were removed (lag fell after the cooldown, or maxReplicas was lowered). */
+  /** Materializers were removed (lag fell after the cooldown, or maxReplicas was lowered), or reducers. */
   ScaledDown,
-  /** The projection was scaled to zero: spec.paused, the pipeline paused, or a WatermarkReset holds it. */
+  /**
+   * Scaled to zero: a pipeline's reducers (spec.paused or the reducer.io/paused annotation) or a projection's
+   * materializers (the same on it or its pipeline, or a WatermarkReset holds it).
+   */
   Paused,
-  /** A pause ended and the materializers were restored. */
+  /** A pause ended and the materializers or reducers were restored. */
   Resumed,
-  /** The operator refused the spec (reference to another namespace, image not allowed, missing pipeline). */
+  /**
+   * The operator refused the spec (reference to another namespace, image not allowed, missing pipeline, a state
+   * machine that does not hold together).
+   */
   Refused,
   /** A connection to Kafka or PostgreSQL failed. */
   ConnectionFailed,

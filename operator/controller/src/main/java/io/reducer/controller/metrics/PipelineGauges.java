@@ -13,9 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Per-pipeline gauges from the health probe's status, so one scrape of the operator lets Prometheus alert on every
  * pipeline's conflict rate, outbox and DLQ without scraping the reducers. A value that could not be measured is NaN,
- * never zero. {@code reducer_pipeline_health} is the level as a number in the classifier's order of severity:
- * 0 Healthy, 1 Warning, 2 Unknown, 3 Critical (NaN before the first probe), so {@code >= 1} is "not healthy" and
- * {@code == 3} is "critical".
+ * never zero. {@code reducer_pipeline_health{level=...}} has the shape of the projections' health gauge: 1 for the
+ * pipeline's current level, 0 for the others (Unknown before the first probe), so the same alert rules fit both.
  */
 public final class PipelineGauges {
 
@@ -39,7 +38,7 @@ public final class PipelineGauges {
     values.outboxLagMs = number(metrics.getOutboxLagMs());
     values.outboxSequenceGaps = number(metrics.getOutboxSequenceGaps());
     values.dlqDepth = number(metrics.getDlqDepth());
-    values.health = level(status.getHealth());
+    values.health = status.getHealth() == null ? HealthLevel.Unknown : status.getHealth();
   }
 
   /** Removes the gauges of pipelines not in {@code present} (namespace/name keys). */
@@ -57,23 +56,6 @@ public final class PipelineGauges {
           .filter(m -> m.getId().getName().startsWith(PREFIX)
               && namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("pipeline")))
           .forEach(registry::remove);
-    }
-  }
-
-  /** 0 Healthy, 1 Warning, 2 Unknown, 3 Critical; NaN when not probed yet. */
-  static double level(HealthLevel level) {
-    if (level == null) {
-      return Double.NaN;
-    }
-    switch (level) {
-      case Healthy:
-        return 0;
-      case Warning:
-        return 1;
-      case Unknown:
-        return 2;
-      default:
-        return 3;
     }
   }
 
@@ -97,8 +79,11 @@ public final class PipelineGauges {
         .description("Outbox sequence gaps the relay is stopped at").tags(tags).register(registry);
     Gauge.builder(PREFIX + "dlq_depth", values, v -> v.dlqDepth)
         .description("Records in the dead-letter topic").tags(tags).register(registry);
-    Gauge.builder(PREFIX + "health", values, v -> v.health)
-        .description("Health level: 0 Healthy, 1 Warning, 2 Unknown, 3 Critical").tags(tags).register(registry);
+    for (HealthLevel level : HealthLevel.values()) {
+      Gauge.builder(PREFIX + "health", values, v -> v.health == level ? 1 : 0)
+          .description("1 for the pipeline's current health level, 0 for the others")
+          .tags(tags.and("level", level.name())).register(registry);
+    }
     return values;
   }
 
@@ -114,6 +99,6 @@ public final class PipelineGauges {
     private volatile double outboxLagMs = Double.NaN;
     private volatile double outboxSequenceGaps = Double.NaN;
     private volatile double dlqDepth = Double.NaN;
-    private volatile double health = Double.NaN;
+    private volatile HealthLevel health = HealthLevel.Unknown;
   }
 }

@@ -1,16 +1,26 @@
 package io.reducer.controller.pipeline;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
+import io.reducer.api.v1alpha1.pipeline.TopicStatus;
 import io.reducer.controller.connections.DatabasePool;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.CreatedTopics;
+import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicObservation;
@@ -18,12 +28,22 @@ import io.reducer.controller.postgres.CanonicalStoreSchema;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.SqlIdentifiers;
 import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.EmergencyStop;
+import io.reducer.controller.workload.ImagePolicy;
+import io.reducer.controller.workload.ReducerDeployment;
+import io.reducer.controller.workload.WorkloadApplier;
+import io.reducer.workloads.reducer.fsm.StateMachine;
+import io.reducer.workloads.reducer.fsm.StateMachineException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reconciles a ReducerPipeline's connections, topics and canonical store schema. Observe: resolve the Kafka and
@@ -41,17 +61,38 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
 
   private final PipelineClients clients;
   private final SecretSource secrets;
+  private final ImagePolicy images;
   private final EventRecorder events;
+  private final PipelineGauges gauges;
   private final Duration probeInterval;
   private final Clock clock;
 
-  public PipelineConnectionsReconciler(PipelineClients clients, SecretSource secrets, EventRecorder events,
-      Duration probeInterval, Clock clock) {
+  public PipelineConnectionsReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
+      EventRecorder events, PipelineGauges gauges, Duration probeInterval, Clock clock) {
+    this.gauges = gauges;
     this.clients = clients;
     this.secrets = secrets;
+    this.images = images;
     this.events = events;
     this.probeInterval = probeInterval;
     this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ReducerPipeline>> prepareEventSources(EventSourceContext<ReducerPipeline> context) {
+    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+        ReducerPipeline.class).withLabelSelector("app.kubernetes.io/component=" + ReducerDeployment.COMPONENT
+        + ",app.kubernetes.io/managed-by=reducer-operator").build(), context);
+    // A projection's health feeds the pipeline's roll-up; only a change of it (or of the pipeline it names) is worth
+    // a reconcile, or every projection probe would probe the pipeline again.
+    var projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class,
+        ReducerPipeline.class)
+        .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(p.getSpec().getPipelineRef().getName(),
+            p.getMetadata().getNamespace())))
+        .withOnUpdateFilter((updated, old) -> !Objects.equals(health(updated), health(old))
+            || !Objects.equals(updated.getSpec().getPipelineRef().getName(), old.getSpec().getPipelineRef().getName()))
+        .build(), context);
+    return List.of(deployments, projections);
   }
 
   @Override
@@ -74,13 +115,70 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
     ReducerPipelineStatus previous = pipeline.getStatus() == null ? new ReducerPipelineStatus() : pipeline.getStatus();
     long generation = pipeline.getMetadata().getGeneration() == null ? 0 : pipeline.getMetadata().getGeneration();
     ReducerPipelineStatus status = StatusWriter.copy(previous, ReducerPipelineStatus.class);
+
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    ReducerConfiguration configuration = reducerConfiguration(pipeline);
+    ReducerPlan reducers = ReducerPlanner.plan(status, pipeline.getSpec().getReducer(),
+        new ReducerObservation(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()),
+            configuration.refusalReason(), configuration.refusalMessage(), actionsPartitions(topics),
+            deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment)),
+        generation, now);
+    WorkloadApplier applier = new WorkloadApplier(context.getClient());
+    if (reducers.scaleOnly()) {
+      applier.scale(deployment, reducers.replicas());
+    } else if (reducers.replicas() != null) {
+      applier.apply(pipeline, ReducerDeployment.build(pipeline, configuration.image(), reducers.replicas(),
+          configuration.stateMachine(), secrets), deployment);
+    }
+
     List<PlannedEvent> planned = new ArrayList<>(PipelineConnectionsPlanner.plan(status, generation, kafka.check(),
-        database.check(), List.of(TopicPlanner.check(topics), SchemaPlanner.check(schema)), now));
+        database.check(), List.of(TopicPlanner.check(topics), SchemaPlanner.check(schema), reducers.check()), now));
+    planned.addAll(reducers.events());
+    PipelineHealthObservation health = PipelineHealthProbe.observe(pipeline, kafka.client(), database.client(), now);
+    planned.addAll(PipelineHealthPlanner.report(status, health, pipeline.getSpec().getHealth(),
+        ProjectionRollup.of(pipeline, List.copyOf(context.getSecondaryResources(Projection.class))), generation, now));
     planned.addAll(TopicPlanner.report(status, topics, generation, now));
     planned.addAll(SchemaPlanner.report(status, schema, generation, now));
     planned.forEach(event -> events.record(pipeline, event));
     StatusWriter.write(pipeline, status, context);
-    return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(probeInterval.multipliedBy(3));
+    gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), status);
+    gauges.retain(context.getPrimaryCache().list().map(p -> p.getMetadata().getNamespace() + "/"
+        + p.getMetadata().getName()).collect(Collectors.toSet()));
+    Duration healthInterval = Duration.ofSeconds(pipeline.getSpec().getHealth().getProbeIntervalSeconds());
+    Duration next = probeInterval.multipliedBy(3);
+    return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(next.compareTo(healthInterval) < 0 ? next
+        : healthInterval);
+  }
+
+  private static HealthLevel health(Projection projection) {
+    return projection.getStatus() == null ? null : projection.getStatus().getHealth();
+  }
+
+  /** The reducers' image and state machine, or why the spec cannot be acted on. */
+  private ReducerConfiguration reducerConfiguration(ReducerPipeline pipeline) {
+    String requested = pipeline.getSpec().getReducer().getImage();
+    Optional<String> image = images.resolve(requested);
+    if (image.isEmpty()) {
+      return new ReducerConfiguration(null, null, "ImageNotAllowed", images.refusal(requested, "spec.reducer.image"));
+    }
+    try {
+      return new ReducerConfiguration(image.get(), ReducerPlanner.stateMachine(pipeline.getSpec().getReducer())
+          .orElse(null), null, null);
+    } catch (StateMachineException e) {
+      return new ReducerConfiguration(null, null, ReducerPlanner.INVALID_STATE_MACHINE, "spec.reducer.stateMachine "
+          + "does not hold together: " + e.getMessage() + "; the reducers keep their current state machine until it "
+          + "is fixed");
+    }
+  }
+
+  private static Integer actionsPartitions(List<TopicOutcome> topics) {
+    return topics.stream().filter(t -> t.role() == TopicStatus.Role.actions).findFirst()
+        .map(TopicOutcome::partitions).orElse(null);
+  }
+
+  private static int readyReplicas(Deployment deployment) {
+    return deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
+        ? 0 : deployment.getStatus().getReadyReplicas();
   }
 
   /** Describes the topics, then creates, raises and sets in at most one Admin call each. */
@@ -148,6 +246,11 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
       return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(),
           e.reason() == DatabaseFailure.Reason.DatabaseAuthenticationFailed), null, null);
     }
+  }
+
+  /** What the reducer Deployment is built from, or a refusal (reason and message) when the spec cannot be used. */
+  private record ReducerConfiguration(String image, StateMachine stateMachine, String refusalReason,
+      String refusalMessage) {
   }
 
   /** A connection check and, when it succeeded, the client to go on with (and the login it used). */

@@ -1,5 +1,6 @@
 package io.reducer.controller.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
@@ -35,6 +36,8 @@ public final class PipelineHealthPlanner {
   /** Degraded reason when no reducer of the pipeline wrote its stats row recently. */
   public static final String NO_REDUCER_REPORTING = "NoReducerReporting";
 
+  private static final ObjectMapper TREES = new ObjectMapper();
+
   private PipelineHealthPlanner() {
   }
 
@@ -49,9 +52,13 @@ public final class PipelineHealthPlanner {
   public static List<PlannedEvent> report(ReducerPipelineStatus status, PipelineHealthObservation observed,
       PipelineHealthThresholds thresholds, ProjectionRollup projections, long generation, Instant now) {
     HealthLevel previous = status.getHealth();
+    boolean sameFigures = TREES.valueToTree(metrics(observed)).equals(TREES.valueToTree(status.getMetrics()));
     status.setMetrics(metrics(observed));
     status.setProjectionsHealthy(projections.summary());
-    status.setLastProbeTime(observed.probedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    // The probe time moves only with the figures, so an unchanged probe does not rewrite status.
+    if (!sameFigures || status.getLastProbeTime() == null) {
+      status.setLastProbeTime(observed.probedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
 
     List<Finding> findings = findings(observed, thresholds, projections);
     HealthClassifier classifier = new HealthClassifier();

@@ -1,6 +1,7 @@
 package io.reducer.controller.projection;
 
 import io.reducer.controller.probe.ProjectionProbe;
+import io.reducer.controller.workload.EmergencyStop;
 
 /**
  * What the Projection reconciler observed before deciding: a refusal found in the spec, pause sources, the
@@ -10,7 +11,7 @@ public final class ProjectionObservation {
 
   private String refusalReason;
   private String refusalMessage;
-  private boolean pipelinePaused;
+  private EmergencyStop.Reason pipelinePause;
   private String heldByReset;
   private ProjectionProbe probe;
   private Integer deploymentReplicas;
@@ -26,8 +27,9 @@ public final class ProjectionObservation {
     return this;
   }
 
-  public ProjectionObservation pipelinePaused(boolean paused) {
-    this.pipelinePaused = paused;
+  /** Why the projection's pipeline is paused (its spec or its annotation); null when it runs. */
+  public ProjectionObservation pipelinePause(EmergencyStop.Reason reason) {
+    this.pipelinePause = reason;
     return this;
   }
 
@@ -57,8 +59,8 @@ public final class ProjectionObservation {
     return refusalMessage;
   }
 
-  public boolean pipelinePaused() {
-    return pipelinePaused;
+  public EmergencyStop.Reason pipelinePause() {
+    return pipelinePause;
   }
 
   public String heldByReset() {

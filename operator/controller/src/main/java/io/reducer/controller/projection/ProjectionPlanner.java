@@ -11,6 +11,7 @@ import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.workload.EmergencyStop;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class ProjectionPlanner {
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
       degraded(conditions, status, probe, generation, now);
       boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
-      pausedCondition(conditions, pauseReason, generation, now);
+      pausedCondition(conditions, pauseReason, observed, generation, now);
       if (!isTrueWithReason(previous, ConditionTypes.STALLED, refusalReason)) {
         events.add(PlannedEvent.warning(EventReason.Refused, refusalMessage));
       }
@@ -103,7 +104,7 @@ public final class ProjectionPlanner {
     }
 
     boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
-    pausedCondition(conditions, pauseReason, generation, now);
+    pausedCondition(conditions, pauseReason, observed, generation, now);
     if (pauseReason != null && !wasPaused) {
       events.add(PlannedEvent.normal(EventReason.Paused, "Scaled materializers to 0: " + pauseMessage(pauseReason,
           observed)));
@@ -213,13 +214,14 @@ public final class ProjectionPlanner {
     return message.toString();
   }
 
-  private static void pausedCondition(List<Condition> conditions, String pauseReason, long generation, Instant now) {
+  private static void pausedCondition(List<Condition> conditions, String pauseReason,
+      ProjectionObservation observed, long generation, Instant now) {
     if (pauseReason == null) {
       Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.False, "Running",
           "Materializers run as scaled", generation, now);
     } else {
       Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.True, pauseReason,
-          "Materializers are scaled to zero", generation, now);
+          "Materializers are scaled to zero: " + pauseMessage(pauseReason, observed), generation, now);
     }
   }
 
@@ -232,25 +234,26 @@ public final class ProjectionPlanner {
     }
   }
 
-  /** SpecPaused, PipelinePaused or ResetInProgress; null when the projection should run. */
+  /** ResetInProgress, SpecPaused, AnnotationPaused or PipelinePaused; null when the projection should run. */
   private static String pauseReason(Projection projection, ProjectionObservation observed) {
     if (observed.heldByReset() != null) {
       return "ResetInProgress";
     }
-    if (projection.getSpec().isPaused()) {
-      return "SpecPaused";
+    EmergencyStop.Reason own = EmergencyStop.of(projection, projection.getSpec().isPaused());
+    if (own != null) {
+      return own.name();
     }
-    return observed.pipelinePaused() ? "PipelinePaused" : null;
+    return observed.pipelinePause() != null ? "PipelinePaused" : null;
   }
 
   private static String pauseMessage(String reason, ProjectionObservation observed) {
     switch (reason) {
       case "ResetInProgress":
         return "WatermarkReset " + observed.heldByReset() + " holds the projection";
-      case "SpecPaused":
-        return "spec.paused is true";
+      case "PipelinePaused":
+        return "the pipeline is paused: its " + observed.pipelinePause().message();
       default:
-        return "the pipeline's spec.paused is true";
+        return EmergencyStop.Reason.valueOf(reason).message();
     }
   }
 

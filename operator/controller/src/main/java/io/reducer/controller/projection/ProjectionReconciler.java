@@ -26,6 +26,7 @@ import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.reset.ProjectionHold;
 import io.reducer.controller.status.StatusWriter;
+import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.controller.workload.WorkloadApplier;
@@ -138,7 +139,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
       } else {
         image = allowed.get();
       }
-      observed.pipelinePaused(pipeline.getSpec().isPaused());
+      observed.pipelinePause(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()));
     }
     observed.heldByReset(liveHolder(projection, context));
     if (pipeline != null) {
@@ -156,7 +157,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
       new WorkloadApplier(context.getClient()).scale(deployment, plan.replicas());
     } else if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
       new WorkloadApplier(context.getClient()).apply(projection,
-          MaterializerDeployment.build(projection, pipeline, image, plan.replicas()), deployment);
+          MaterializerDeployment.build(projection, pipeline, image, plan.replicas(), secrets), deployment);
     }
     plan.events().forEach(e -> events.record(projection, e));
     StatusWriter.write(projection, plan.status(), context);

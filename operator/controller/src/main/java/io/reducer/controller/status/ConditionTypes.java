@@ -16,6 +16,8 @@ public final class ConditionTypes {
   public static final String TOPICS_READY = "TopicsReady";
   /** The canonical store's tables exist at the current schema version. */
   public static final String SCHEMA_READY = "SchemaReady";
+  /** The pipeline's reducer pods run as the spec asks (or are paused). */
+  public static final String REDUCERS_READY = "ReducersReady";
 
   private ConditionTypes() {
   }

@@ -1,19 +1,14 @@
 package io.reducer.controller.workload;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ProjectionSpec;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.api.v1alpha1.common.ResourceQuantities;
-import io.reducer.api.v1alpha1.common.WorkloadResources;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
+import io.reducer.controller.pipeline.SecretSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +21,7 @@ import java.util.Map;
 public final class MaterializerDeployment {
 
   public static final String COMPONENT = "materializer";
-  public static final int HTTP_PORT = 8080;
+  public static final int HTTP_PORT = WorkloadDeployment.HTTP_PORT;
 
   private MaterializerDeployment() {
   }
@@ -57,14 +52,11 @@ public final class MaterializerDeployment {
     return topic != null ? topic : pipeline.getSpec().getTopics().getStateCommitted().getName();
   }
 
-  public static Deployment build(Projection projection, ReducerPipeline pipeline, String image, int replicas) {
+  /** @param secrets where the versions of the Secrets the pods read come from ({@link SecretVersions}) */
+  public static Deployment build(Projection projection, ReducerPipeline pipeline, String image, int replicas,
+      SecretSource secrets) {
     ProjectionSpec spec = projection.getSpec();
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
-    Map<String, String> labels = selector(projection);
-    Map<String, String> podLabels = new LinkedHashMap<>(labels);
-    podLabels.put("app.kubernetes.io/component", COMPONENT);
-    podLabels.put("app.kubernetes.io/managed-by", "reducer-operator");
-
     List<EnvVar> env = new ArrayList<>();
     env.addAll(WorkloadEnv.kafka(pipeline));
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
@@ -83,59 +75,14 @@ public final class MaterializerDeployment {
       env.add(plain("MATERIALIZER_SESSION_TIMEOUT_MS", String.valueOf(spec.getMaterializer().getSessionTimeoutMs())));
     }
     env.add(plain("MATERIALIZER_HTTP_PORT", String.valueOf(HTTP_PORT)));
-
-    return new DeploymentBuilder()
-        .withNewMetadata().withName(name(projection)).withNamespace(projection.getMetadata().getNamespace())
-        .withLabels(podLabels).endMetadata()
-        .withNewSpec().withReplicas(replicas)
-        .withNewSelector().withMatchLabels(labels).endSelector()
-        // One consumer leaves before its replacement joins: no window with two owners per partition.
-        .withNewStrategy().withType("Recreate").endStrategy()
-        .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()
-        .withNewSpec()
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withSecurityContext(RestrictedPod.podSecurityContext())
-        .withTerminationGracePeriodSeconds(30L)
-        .addToContainers(new ContainerBuilder()
-            .withName(COMPONENT).withImage(image).withArgs("materialize")
-            .withEnv(env)
-            .addNewPort().withName("http").withContainerPort(HTTP_PORT).endPort()
-            .withNewLivenessProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http")).endHttpGet()
-            .withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
-            .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http")).endHttpGet()
-            .withPeriodSeconds(5).withFailureThreshold(2).endReadinessProbe()
-            .withResources(resources(spec.getMaterializer().getResources()))
-            .withSecurityContext(RestrictedPod.containerSecurityContext())
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-            .build())
-        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-        .endSpec().endTemplate().endSpec().build();
+    // One consumer leaves before its replacement joins: no window with two owners per partition.
+    DeploymentStrategy recreate = new DeploymentStrategyBuilder().withType("Recreate").build();
+    return new WorkloadDeployment(name(projection), projection.getMetadata().getNamespace(), selector(projection),
+        COMPONENT, image, "materialize", env, spec.getMaterializer().getResources(), recreate,
+        SecretVersions.annotation(projection.getMetadata().getNamespace(), env, secrets)).build(replicas);
   }
 
   private static EnvVar plain(String name, String value) {
     return WorkloadEnv.plain(name, value);
-  }
-
-  static ResourceRequirements resources(WorkloadResources resources) {
-    ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
-    if (resources != null) {
-      builder.withRequests(quantities(resources.getRequests())).withLimits(quantities(resources.getLimits()));
-    }
-    return builder.build();
-  }
-
-  private static Map<String, Quantity> quantities(ResourceQuantities quantities) {
-    Map<String, Quantity> out = new LinkedHashMap<>();
-    if (quantities != null) {
-      if (quantities.getCpu() != null) {
-        out.put("cpu", new Quantity(quantities.getCpu()));
-      }
-      if (quantities.getMemory() != null) {
-        out.put("memory", new Quantity(quantities.getMemory()));
-      }
-    }
-    return out;
   }
 }

@@ -76,6 +76,13 @@ public final class OperatorFixture implements AutoCloseable {
    * created alone.
    */
   public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix) {
+    // No reducer pods where a test is about something else: they would only compete for the machine.
+    return pipeline(name, bootstrapServers, secret, topicPrefix, 0);
+  }
+
+  /** {@link #pipeline(String, String, String, String)} with {@code reducers} reducer replicas. */
+  public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix,
+      int reducers) {
     String yaml = String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
         "kind: ReducerPipeline",
@@ -96,7 +103,7 @@ public final class OperatorFixture implements AutoCloseable {
         "    schema: public",
         "    sslMode: disable",
         "    credentials: {secretName: " + secret + ", usernameKey: username, passwordKey: password}",
-        "  reducer: {replicas: 1}");
+        "  reducer: {replicas: " + reducers + "}");
     ReducerPipeline pipeline = YAML.unmarshal(yaml, ReducerPipeline.class);
     return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).resource(pipeline).create();
   }

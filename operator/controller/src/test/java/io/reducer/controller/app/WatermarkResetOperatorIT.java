@@ -69,7 +69,7 @@ class WatermarkResetOperatorIT {
     fixture.databaseSecret("pg");
     Path work = Files.createTempDirectory("reset-it");
     kubelet = LocalKubelet.start(fixture.client, ImageCatalog.of(
-        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT")),
+        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")),
         work, LocalKubeletOptions.defaults());
     fixture.startOperator(HISTORY_LIMIT);
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);

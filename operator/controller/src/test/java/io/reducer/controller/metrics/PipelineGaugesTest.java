@@ -20,7 +20,7 @@ class PipelineGaugesTest {
     metrics.setConflictRatePercent(2.5);
     metrics.setDlqDepth(7L);
     status.setMetrics(metrics);
-    status.setHealth(HealthLevel.Unknown);
+    status.setHealth(HealthLevel.Critical);
 
     gauges.update("shop", "orders", status);
     gauges.update("shop", "payments", new ReducerPipelineStatus());
@@ -29,8 +29,11 @@ class PipelineGaugesTest {
     assertThat(value(registry, "reducer_pipeline_dlq_depth", "orders")).isEqualTo(7);
     assertThat(value(registry, "reducer_pipeline_success_rate_percent", "orders")).isNaN();
     assertThat(value(registry, "reducer_pipeline_outbox_lag_ms", "orders")).isNaN();
-    assertThat(value(registry, "reducer_pipeline_health", "orders")).isEqualTo(2);
-    assertThat(value(registry, "reducer_pipeline_health", "payments")).isNaN();
+    assertThat(level(registry, "orders", HealthLevel.Critical)).isEqualTo(1);
+    assertThat(level(registry, "orders", HealthLevel.Healthy)).isZero();
+    // Not probed yet: Unknown, the same as a projection that was not measured.
+    assertThat(level(registry, "payments", HealthLevel.Unknown)).isEqualTo(1);
+    assertThat(level(registry, "payments", HealthLevel.Healthy)).isZero();
 
     gauges.retain(Set.of("shop/orders"));
 
@@ -38,13 +41,9 @@ class PipelineGaugesTest {
     assertThat(registry.find("reducer_pipeline_health").tag("pipeline", "orders").gauge()).isNotNull();
   }
 
-  @Test
-  void healthLevelsAreNumberedBySeverity() {
-    assertThat(PipelineGauges.level(HealthLevel.Healthy)).isZero();
-    assertThat(PipelineGauges.level(HealthLevel.Warning)).isEqualTo(1);
-    assertThat(PipelineGauges.level(HealthLevel.Unknown)).isEqualTo(2);
-    assertThat(PipelineGauges.level(HealthLevel.Critical)).isEqualTo(3);
-    assertThat(PipelineGauges.level(null)).isNaN();
+  private static double level(SimpleMeterRegistry registry, String pipeline, HealthLevel level) {
+    return registry.find("reducer_pipeline_health").tag("pipeline", pipeline).tag("level", level.name()).gauge()
+        .value();
   }
 
   private static double value(SimpleMeterRegistry registry, String name, String pipeline) {

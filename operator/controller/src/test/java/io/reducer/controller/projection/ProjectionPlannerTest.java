@@ -14,6 +14,7 @@ import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.probe.ProjectionProbe;
+import io.reducer.controller.workload.EmergencyStop;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -112,8 +113,30 @@ class ProjectionPlannerTest {
     assertThat(held.status().getActiveReset()).isEqualTo("rewind-1");
 
     ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(),
-        new ProjectionObservation().probe(healthy(3)).deployment(3, 3).pipelinePaused(true), NOW);
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3)
+            .pipelinePause(EmergencyStop.Reason.AnnotationPaused), NOW);
+    assertThat(pipelinePaused.replicas()).isZero();
     assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");
+    assertThat(condition(pipelinePaused, "Paused").getMessage()).contains("reducer.io/paused");
+  }
+
+  @Test
+  void theEmergencyStopAnnotationPausesAProjectionThatGitOpsKeepsUnpausedInItsSpec() {
+    Projection projection = projection();
+    projection.getMetadata().setAnnotations(java.util.Map.of(EmergencyStop.ANNOTATION, "true"));
+    ProjectionPlan paused = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW);
+    assertThat(paused.replicas()).isZero();
+    assertThat(condition(paused, "Paused").getReason()).isEqualTo("AnnotationPaused");
+    assertThat(paused.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
+
+    projection.setStatus(paused.status());
+    projection.getMetadata().setAnnotations(java.util.Map.of(EmergencyStop.ANNOTATION, "false"));
+    ProjectionPlan resumed = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(5));
+    assertThat(resumed.replicas()).isEqualTo(3);
+    assertThat(condition(resumed, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(resumed.events()).extracting(PlannedEvent::reason).contains(EventReason.Resumed);
   }
 
   @Test
@@ -188,7 +211,7 @@ class ProjectionPlannerTest {
         .containsExactly(EventReason.Refused, EventReason.Paused);
 
     ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(), new ProjectionObservation()
-        .refused("ImageNotAllowed", "image x not allowed").deployment(2, 1).pipelinePaused(true), NOW);
+        .refused("ImageNotAllowed", "image x not allowed").deployment(2, 1).pipelinePause(EmergencyStop.Reason.SpecPaused), NOW);
     assertThat(pipelinePaused.scaleOnly()).isTrue();
     assertThat(pipelinePaused.replicas()).isZero();
     assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");

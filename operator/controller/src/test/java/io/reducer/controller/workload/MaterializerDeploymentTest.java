@@ -10,21 +10,25 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.testsupport.ProjectLayout;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The materializer Deployment built from the examples in manifests/examples. */
 class MaterializerDeploymentTest {
 
+  private static final SecretSource NO_SECRETS = (namespace, name) -> Optional.empty();
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Projection projection = example("projection.yaml", Projection.class);
   private final ReducerPipeline pipeline = example("reducerpipeline.yaml", ReducerPipeline.class);
   private final Deployment deployment =
-      MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6);
+      MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6, NO_SECRETS);
   private final PodSpec pod = deployment.getSpec().getTemplate().getSpec();
   private final Container container = pod.getContainers().get(0);
 
@@ -57,7 +61,7 @@ class MaterializerDeploymentTest {
     assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("MATERIALIZER_SESSION_TIMEOUT_MS");
 
     projection.getSpec().getMaterializer().setSessionTimeoutMs(10000);
-    Deployment withTimeout = MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6);
+    Deployment withTimeout = MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 6, NO_SECRETS);
     assertThat(withTimeout.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .filteredOn(e -> e.getName().equals("MATERIALIZER_SESSION_TIMEOUT_MS")).singleElement()
         .satisfies(e -> assertThat(e.getValue()).isEqualTo("10000"));

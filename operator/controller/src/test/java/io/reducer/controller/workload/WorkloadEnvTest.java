@@ -77,11 +77,11 @@ class WorkloadEnvTest {
   void changingTheSecurityChangesThePodTemplate() {
     Projection projection = example("projection.yaml", Projection.class);
     ReducerPipeline pipeline = example("reducerpipeline.yaml", ReducerPipeline.class);
-    Deployment secured = MaterializerDeployment.build(projection, pipeline, "img:1", 3);
+    Deployment secured = MaterializerDeployment.build(projection, pipeline, "img:1", 3, secrets);
     pipeline.getSpec().getKafka().getSecurity().getSasl().setMechanism(SaslAuthentication.Mechanism.SCRAM_SHA_256);
-    Deployment otherMechanism = MaterializerDeployment.build(projection, pipeline, "img:1", 3);
+    Deployment otherMechanism = MaterializerDeployment.build(projection, pipeline, "img:1", 3, secrets);
     pipeline.getSpec().getKafka().setSecurity(null);
-    Deployment plaintext = MaterializerDeployment.build(projection, pipeline, "img:1", 3);
+    Deployment plaintext = MaterializerDeployment.build(projection, pipeline, "img:1", 3, secrets);
 
     assertThat(secured.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .containsAll(WorkloadEnv.kafka(example("reducerpipeline.yaml", ReducerPipeline.class)));

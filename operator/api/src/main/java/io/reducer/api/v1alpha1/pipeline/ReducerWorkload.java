@@ -16,8 +16,8 @@ public class ReducerWorkload {
 
   @Pattern(Patterns.IMAGE)
   @Size(max = 512)
-  @JsonPropertyDescription("Reducer image. Omit for the operator's workloads image (the sample reducer); other "
-      + "images are only accepted from registries the operator's configuration allows.")
+  @JsonPropertyDescription("Reducer image. Omit for the operator's workloads image (the built-in state-machine "
+      + "reducer); other images are only accepted from registries the operator's configuration allows.")
   private String image;
 
   @Min(0)
@@ -37,6 +37,10 @@ public class ReducerWorkload {
   @Default("86400")
   @JsonPropertyDescription("How long processed action ids are kept for deduplication, in seconds (default one day).")
   private int dedupTtlSeconds = 86400;
+
+  @JsonPropertyDescription("The workflow state machine the reducers apply. Omit for the runbooks' workflow: "
+      + "PENDING -> PROCESSING -> COMPLETED or FAILED, PENDING -> FAILED, each triggered by its target state's name.")
+  private StateMachineSpec stateMachine;
 
   public String getImage() {
     return image;
@@ -76,5 +80,13 @@ public class ReducerWorkload {
 
   public void setDedupTtlSeconds(int dedupTtlSeconds) {
     this.dedupTtlSeconds = dedupTtlSeconds;
+  }
+
+  public StateMachineSpec getStateMachine() {
+    return stateMachine;
+  }
+
+  public void setStateMachine(StateMachineSpec stateMachine) {
+    this.stateMachine = stateMachine;
   }
 }

@@ -1,0 +1,19 @@
+package io.reducer.controller.pipeline;
+
+import io.reducer.controller.workload.EmergencyStop;
+
+/**
+ * What the pipeline reconciler observed of its reducers before deciding: why they are paused, why the spec cannot be
+ * acted on, how many partitions the actions topic has, and the Deployment as it is.
+ *
+ * @param pause why the pipeline is paused; null when it runs
+ * @param refusalReason a reason the reducer spec cannot be acted on (InvalidStateMachine, ImageNotAllowed); null
+ *     when it can
+ * @param refusalMessage what is wrong and how to fix it; null when nothing is
+ * @param actionsPartitions partitions of the actions topic; null when unknown (broker unreachable, topic missing)
+ * @param deploymentReplicas spec.replicas of the reducer Deployment; null when there is none
+ * @param readyReplicas its ready pods
+ */
+public record ReducerObservation(EmergencyStop.Reason pause, String refusalReason, String refusalMessage,
+    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas) {
+}

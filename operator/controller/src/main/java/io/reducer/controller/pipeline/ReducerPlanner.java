@@ -1,0 +1,164 @@
+package io.reducer.controller.pipeline;
+
+import io.reducer.api.v1alpha1.ReducerPipelineStatus;
+import io.reducer.api.v1alpha1.common.Condition;
+import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
+import io.reducer.api.v1alpha1.pipeline.StateMachineSpec;
+import io.reducer.controller.events.EventReason;
+import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.status.ConditionTypes;
+import io.reducer.controller.status.Conditions;
+import io.reducer.workloads.reducer.fsm.StateMachine;
+import io.reducer.workloads.reducer.fsm.StateMachineException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides the reducer Deployment of a pipeline: how many replicas (spec.reducer.replicas, never more than the actions
+ * topic's partitions since an extra consumer would sit idle; zero while paused), and the {@code ReducersReady} and
+ * {@code Paused} conditions, {@code status.reducersReady} and the Events of scaling, pausing and resuming.
+ *
+ * <p>A refused spec (a state machine that does not hold together, an image from a registry not allowed) changes no
+ * pod: the reducers keep running with the configuration they have, and the pipeline is Stalled until the spec is
+ * fixed. Only a pause still scales them to zero, because pause is the emergency brake.
+ */
+public final class ReducerPlanner {
+
+  /** ReducersReady reason: the state machine of spec.reducer does not hold together. */
+  public static final String INVALID_STATE_MACHINE = "InvalidStateMachine";
+
+  private ReducerPlanner() {
+  }
+
+  /**
+   * The state machine spec.reducer.stateMachine declares, checked; empty when none is declared (the reducers use the
+   * runbooks' workflow).
+   *
+   * @throws StateMachineException naming the entry that does not hold together
+   */
+  public static Optional<StateMachine> stateMachine(ReducerWorkload reducer) throws StateMachineException {
+    StateMachineSpec spec = reducer.getStateMachine();
+    if (spec == null) {
+      return Optional.empty();
+    }
+    List<StateMachine.Transition> transitions = new ArrayList<>();
+    if (spec.getTransitions() != null) {
+      spec.getTransitions().forEach(t -> transitions.add(new StateMachine.Transition(t.getFrom(), t.getTo(),
+          t.getTrigger())));
+    }
+    return Optional.of(StateMachine.of(spec.getStates() == null ? List.of() : spec.getStates(),
+        spec.getInitialState(), spec.getTerminalStates() == null ? List.of() : spec.getTerminalStates(), transitions));
+  }
+
+  /** Sets the reducers' conditions and counts on {@code status} and says what to do with the Deployment. */
+  public static ReducerPlan plan(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
+      long generation, Instant now) {
+    List<Condition> conditions = status.getConditions();
+    boolean wasPaused = isTrue(status, ConditionTypes.PAUSED);
+    List<PlannedEvent> events = new ArrayList<>();
+    Integer current = observed.deploymentReplicas();
+
+    if (observed.pause() != null) {
+      String why = observed.pause().message();
+      Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.True, observed.pause().name(),
+          "Reducers and projections are scaled to zero: " + why, generation, now);
+      if (current != null && current > 0 && status.getReplicasBeforePause() == null) {
+        status.setReplicasBeforePause(current);
+      }
+      if (!wasPaused || (current != null && current > 0)) {
+        events.add(PlannedEvent.normal(EventReason.Paused, (current != null && current > 0
+            ? "Scaled reducers from " + current + " to 0: " : "No reducer runs: ") + why));
+      }
+      status.setReducersReady(observed.readyReplicas() + "/0");
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.True, "Paused",
+          "No reducer runs while the pipeline is paused (" + why + ")", generation, now);
+      ConnectionCheck check = refusal(observed).orElse(ConnectionCheck.ok("Paused", "reducers paused"));
+      if (observed.refusalReason() != null) {
+        refusedCondition(status, observed, generation, now, events);
+      }
+      return new ReducerPlan(current == null ? null : 0, observed.refusalReason() != null, check, events);
+    }
+
+    Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.False, "Running",
+        "spec.paused is false and annotation reducer.io/paused is not \"true\"", generation, now);
+    Integer restored = status.getReplicasBeforePause();
+    status.setReplicasBeforePause(null);
+
+    if (observed.refusalReason() != null) {
+      refusedCondition(status, observed, generation, now, events);
+      status.setReducersReady(current == null ? null : observed.readyReplicas() + "/" + current);
+      return new ReducerPlan(null, false, refusal(observed).orElseThrow(), events);
+    }
+
+    Integer desired = desired(spec.getReplicas(), observed.actionsPartitions(), current);
+    if (desired == null) {
+      status.setReducersReady(null);
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "WaitingForActionsTopic",
+          "The reducer Deployment is created once the actions topic's partitions are known (see condition "
+              + "TopicsReady)", generation, now);
+      return new ReducerPlan(null, false, ConnectionCheck.ok("WaitingForActionsTopic",
+          "reducers wait for the actions topic"), events);
+    }
+    String cap = observed.actionsPartitions() != null && spec.getReplicas() > observed.actionsPartitions()
+        ? " (spec.reducer.replicas " + spec.getReplicas() + " is capped at the actions topic's "
+            + observed.actionsPartitions() + " partitions)" : "";
+    if (current == null) {
+      events.add(PlannedEvent.normal(EventReason.DeploymentCreated, "Created the reducer Deployment with "
+          + desired + " replicas" + cap));
+    } else if (wasPaused) {
+      events.add(PlannedEvent.normal(EventReason.Resumed, "Reducers scaled back to " + desired
+          + (restored != null && !restored.equals(desired) ? " (were " + restored + " before the pause; "
+              + "spec.reducer.replicas or the partitions changed meanwhile)" : "") + cap));
+    } else if (desired > current) {
+      events.add(PlannedEvent.normal(EventReason.ScaledUp, "Scaled reducers from " + current + " to " + desired
+          + cap));
+    } else if (desired < current) {
+      events.add(PlannedEvent.normal(EventReason.ScaledDown, "Scaled reducers from " + current + " to " + desired
+          + cap));
+    }
+    int ready = current == null ? 0 : observed.readyReplicas();
+    status.setReducersReady(ready + "/" + desired);
+    if (ready >= desired) {
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.True, "Running",
+          ready + "/" + desired + " reducer pods ready" + cap, generation, now);
+    } else {
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "Starting",
+          ready + "/" + desired + " reducer pods ready" + cap, generation, now);
+    }
+    return new ReducerPlan(desired, false, ConnectionCheck.ok("Running", "reducers " + ready + "/" + desired
+        + " ready"), events);
+  }
+
+  /** The spec's count capped at the partitions; the current count while partitions are unknown; null: none yet. */
+  static Integer desired(int requested, Integer partitions, Integer current) {
+    if (partitions == null) {
+      return current;
+    }
+    return Math.min(requested, partitions);
+  }
+
+  private static Optional<ConnectionCheck> refusal(ReducerObservation observed) {
+    return observed.refusalReason() == null ? Optional.empty()
+        : Optional.of(ConnectionCheck.failed(observed.refusalReason(), observed.refusalMessage(), true));
+  }
+
+  private static void refusedCondition(ReducerPipelineStatus status, ReducerObservation observed, long generation,
+      Instant now, List<PlannedEvent> events) {
+    boolean sameRefusal = status.condition(ConditionTypes.REDUCERS_READY)
+        .map(c -> c.getStatus() == ConditionStatus.False && observed.refusalReason().equals(c.getReason())
+            && observed.refusalMessage().equals(c.getMessage()))
+        .orElse(false);
+    if (!sameRefusal) {
+      events.add(PlannedEvent.warning(EventReason.Refused, observed.refusalMessage()));
+    }
+    Conditions.set(status.getConditions(), ConditionTypes.REDUCERS_READY, ConditionStatus.False,
+        observed.refusalReason(), observed.refusalMessage(), generation, now);
+  }
+
+  private static boolean isTrue(ReducerPipelineStatus status, String type) {
+    return status.condition(type).map(c -> c.getStatus() == ConditionStatus.True).orElse(false);
+  }
+}
