@@ -46,14 +46,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles a ReducerPipeline's connections, topics and canonical store schema. Observe: resolve the Kafka and
- * PostgreSQL settings and their Secrets, ask the cluster for its id, the database for its version, and describe the
- * three topics. Decide: {@link TopicPlanner}, {@link SchemaPlanner}, {@link PipelineConnectionsPlanner}. Act: one
- * batched Admin call per kind of topic change, the schema's migrations, status and Events.
+ * Reconciles a ReducerPipeline: its connections, topics, canonical store schema, reducer Deployment and health.
+ * Observe: resolve the Kafka and PostgreSQL settings and their Secrets, ask the cluster for its id and the database
+ * for its version, describe the three topics, read the reducer Deployment and the pipeline's Projections from the
+ * informers, and probe the health ({@link PipelineHealthProbe}). Decide: {@link TopicPlanner}, {@link SchemaPlanner},
+ * {@link ReducerPlanner}, {@link PipelineConnectionsPlanner}, {@link PipelineHealthPlanner}. Act: one batched Admin
+ * call per kind of topic change, the schema's migrations, the Deployment, status, Events and gauges.
  *
  * <p>Each part is reported on its own ({@code KafkaReachable}, {@code DatabaseReachable}, {@code TopicsReady},
- * {@code SchemaReady}), so a refused topic or a missing grant stops nothing else. Everything is re-checked on the probe
- * schedule; a problem only the user can fix (a Secret, a refused topic change, a grant) is also {@code Stalled}.
+ * {@code SchemaReady}, {@code ReducersReady}, {@code Degraded}), so a refused topic, a missing grant or a broken state
+ * machine stops nothing else. Everything is re-checked on the probe schedule; a problem only the user can fix (a
+ * Secret, a refused topic change, a grant, the reducer spec) is also {@code Stalled}.
  */
 public final class PipelineConnectionsReconciler implements Reconciler<ReducerPipeline> {
 
@@ -121,7 +124,8 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
     ReducerPlan reducers = ReducerPlanner.plan(status, pipeline.getSpec().getReducer(),
         new ReducerObservation(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()),
             configuration.refusalReason(), configuration.refusalMessage(), actionsPartitions(topics),
-            deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment)),
+            deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment),
+            kafka.check().needsUser() || database.check().needsUser()),
         generation, now);
     WorkloadApplier applier = new WorkloadApplier(context.getClient());
     if (reducers.scaleOnly()) {

@@ -13,7 +13,9 @@ import io.reducer.controller.workload.EmergencyStop;
  * @param actionsPartitions partitions of the actions topic; null when unknown (broker unreachable, topic missing)
  * @param deploymentReplicas spec.replicas of the reducer Deployment; null when there is none
  * @param readyReplicas its ready pods
+ * @param connectionsBlocked a connection fails in a way only the user can fix (a missing Secret, bad credentials):
+ *     pods would fail the same way, so none are created or changed until it is fixed
  */
 public record ReducerObservation(EmergencyStop.Reason pause, String refusalReason, String refusalMessage,
-    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas) {
+    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas, boolean connectionsBlocked) {
 }

@@ -93,7 +93,23 @@ public final class ReducerPlanner {
       return new ReducerPlan(null, false, refusal(observed).orElseThrow(), events);
     }
 
+    if (observed.connectionsBlocked()) {
+      status.setReducersReady(current == null ? null : observed.readyReplicas() + "/" + current);
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "WaitingForConnections",
+          "Reducer pods would fail like the operator's own connection (see KafkaReachable and DatabaseReachable): "
+              + (current == null ? "none is created" : "the Deployment is left as it is") + " until it is fixed",
+          generation, now);
+      return new ReducerPlan(null, false, ConnectionCheck.ok("WaitingForConnections",
+          "reducers wait for the connections"), events);
+    }
     Integer desired = desired(spec.getReplicas(), observed.actionsPartitions(), current);
+    if (desired != null && desired == 0 && current == null) {
+      // Like a projection's materializers: no Deployment until there is a pod to run.
+      status.setReducersReady("0/0");
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.True, "Running",
+          "spec.reducer.replicas is 0: no reducer runs", generation, now);
+      return new ReducerPlan(null, false, ConnectionCheck.ok("Running", "no reducers wanted"), events);
+    }
     if (desired == null) {
       status.setReducersReady(null);
       Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "WaitingForActionsTopic",

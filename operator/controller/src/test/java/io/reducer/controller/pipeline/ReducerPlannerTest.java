@@ -83,6 +83,26 @@ class ReducerPlannerTest {
   }
 
   @Test
+  void nothingIsCreatedForZeroReplicasOrWhileACredentialIsMissing() {
+    spec.setReplicas(0);
+    ReducerPlan none = ReducerPlanner.plan(status, spec, running(4, null, 0), 1, NOW);
+    assertThat(none.replicas()).isNull();
+    assertThat(status.getReducersReady()).isEqualTo("0/0");
+
+    spec.setReplicas(2);
+    ReducerPlan blocked = ReducerPlanner.plan(status, spec, new ReducerObservation(null, null, null, 4, null, 0, true),
+        1, NOW);
+    assertThat(blocked.replicas()).isNull();
+    assertThat(blocked.events()).isEmpty();
+    assertThat(condition("ReducersReady").getReason()).isEqualTo("WaitingForConnections");
+
+    ReducerPlan existing = ReducerPlanner.plan(status, spec, new ReducerObservation(null, null, null, 4, 2, 2, true),
+        1, NOW);
+    assertThat(existing.replicas()).isNull();
+    assertThat(status.getReducersReady()).isEqualTo("2/2");
+  }
+
+  @Test
   void aPausedPipelineWithoutReducersCreatesNone() {
     ReducerPlan plan = ReducerPlanner.plan(status, spec, paused(EmergencyStop.Reason.SpecPaused, null), 1, NOW);
     assertThat(plan.replicas()).isNull();
@@ -92,7 +112,7 @@ class ReducerPlannerTest {
   @Test
   void aRefusedSpecLeavesTheReducersAloneStallsAndWarnsOnceButAPauseStillStopsThem() {
     ReducerObservation refused = new ReducerObservation(null, ReducerPlanner.INVALID_STATE_MACHINE,
-        "spec.reducer.stateMachine does not hold together: x", 4, 2, 2);
+        "spec.reducer.stateMachine does not hold together: x", 4, 2, 2, false);
     ReducerPlan plan = ReducerPlanner.plan(status, spec, refused, 1, NOW);
     assertThat(plan.replicas()).isNull();
     assertThat(plan.check().ok()).isFalse();
@@ -102,7 +122,7 @@ class ReducerPlannerTest {
     assertThat(ReducerPlanner.plan(status, spec, refused, 1, NOW).events()).isEmpty();
 
     ReducerPlan pausedAnyway = ReducerPlanner.plan(status, spec, new ReducerObservation(
-        EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4, 2, 2), 1, NOW);
+        EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4, 2, 2, false), 1, NOW);
     assertThat(pausedAnyway.replicas()).isZero();
     assertThat(pausedAnyway.scaleOnly()).isTrue();
   }
@@ -134,11 +154,11 @@ class ReducerPlannerTest {
   }
 
   private static ReducerObservation running(Integer partitions, Integer deploymentReplicas, int ready) {
-    return new ReducerObservation(null, null, null, partitions, deploymentReplicas, ready);
+    return new ReducerObservation(null, null, null, partitions, deploymentReplicas, ready, false);
   }
 
   private static ReducerObservation paused(EmergencyStop.Reason reason, Integer deploymentReplicas) {
-    return new ReducerObservation(reason, null, null, 4, deploymentReplicas, 0);
+    return new ReducerObservation(reason, null, null, 4, deploymentReplicas, 0, false);
   }
 
   private Condition condition(String type) {
