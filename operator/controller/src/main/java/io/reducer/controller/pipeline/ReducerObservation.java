@@ -4,7 +4,7 @@ import io.reducer.controller.workload.EmergencyStop;
 
 /**
  * What the pipeline reconciler observed of its reducers before deciding: why they are paused, why the spec cannot be
- * acted on, how many partitions the actions topic has, and the Deployment as it is.
+ * acted on, how many partitions the actions topic has, the Deployment as it is, and the reset holding them.
  *
  * @param pause why the pipeline is paused; null when it runs
  * @param refusalReason a reason the reducer spec cannot be acted on (InvalidStateMachine, ImageNotAllowed); null
@@ -13,7 +13,14 @@ import io.reducer.controller.workload.EmergencyStop;
  * @param actionsPartitions partitions of the actions topic; null when unknown (broker unreachable, topic missing)
  * @param deploymentReplicas spec.replicas of the reducer Deployment; null when there is none
  * @param readyReplicas its ready pods
+ * @param heldByReset the running WatermarkReset (spec.pipelineRef) that holds the reducers at zero; null when none
  */
 public record ReducerObservation(EmergencyStop.Reason pause, String refusalReason, String refusalMessage,
-    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas) {
+    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas, String heldByReset) {
+
+  /** Reducers no reset holds. */
+  public ReducerObservation(EmergencyStop.Reason pause, String refusalReason, String refusalMessage,
+      Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas) {
+    this(pause, refusalReason, refusalMessage, actionsPartitions, deploymentReplicas, readyReplicas, null);
+  }
 }

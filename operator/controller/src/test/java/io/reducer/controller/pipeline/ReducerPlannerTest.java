@@ -108,6 +108,48 @@ class ReducerPlannerTest {
   }
 
   @Test
+  void aResetHoldsTheReducersAtZeroWithoutPausingThePipelineAndReleasedTheyComeBack() {
+    spec.setReplicas(2);
+    ReducerPlanner.plan(status, spec, running(4, 2, 2), 1, NOW);
+
+    ReducerPlan held = ReducerPlanner.plan(status, spec, held("rewind", 2), 1, NOW);
+    assertThat(held.replicas()).isZero();
+    assertThat(held.scaleOnly()).isFalse();
+    assertThat(held.check().ok()).isTrue();
+    assertThat(held.events()).extracting(PlannedEvent::message).containsExactly("Scaled reducers from 2 to 0: "
+        + "WatermarkReset rewind holds them while it moves their consumer group's offsets; the projections keep running");
+    assertThat(condition("ReducersReady").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.RESET_IN_PROGRESS);
+    assertThat(condition("Paused").getStatus()).as("Paused is the user's pause").isEqualTo(ConditionStatus.False);
+    assertThat(status.getActiveReset()).isEqualTo("rewind");
+    assertThat(status.getReplicasBeforePause()).isNull();
+
+    ReducerPlan stillHeld = ReducerPlanner.plan(status, spec, held("rewind", 0), 1, NOW);
+    assertThat(stillHeld.replicas()).isZero();
+    assertThat(stillHeld.events()).isEmpty();
+
+    ReducerPlan released = ReducerPlanner.plan(status, spec, running(4, 0, 0), 1, NOW);
+    assertThat(released.replicas()).isEqualTo(2);
+    assertThat(released.events()).extracting(PlannedEvent::message)
+        .containsExactly("Reducers scaled back to 2: WatermarkReset rewind released them");
+    assertThat(status.getActiveReset()).isNull();
+    assertThat(condition("ReducersReady").getReason()).isEqualTo("Starting");
+  }
+
+  @Test
+  void aHoldOnARefusedSpecOnlyScalesAndAHoldOnAPausedPipelineLeavesThePauseInCharge() {
+    ReducerPlan refusedHeld = ReducerPlanner.plan(status, spec, new ReducerObservation(null,
+        ReducerPlanner.INVALID_STATE_MACHINE, "bad machine", 4, 2, 2, "rewind"), 1, NOW);
+    assertThat(refusedHeld.replicas()).isZero();
+    assertThat(refusedHeld.scaleOnly()).isTrue();
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.INVALID_STATE_MACHINE);
+
+    ReducerPlan pausedHeld = ReducerPlanner.plan(new ReducerPipelineStatus(), spec, new ReducerObservation(
+        EmergencyStop.Reason.SpecPaused, null, null, 4, 2, 0, "rewind"), 1, NOW);
+    assertThat(pausedHeld.replicas()).isZero();
+  }
+
+  @Test
   void aStateMachineThatDoesNotHoldTogetherIsRefusedWithTheEntryNamed() throws Exception {
     assertThat(ReducerPlanner.stateMachine(spec)).isEmpty();
 
@@ -139,6 +181,10 @@ class ReducerPlannerTest {
 
   private static ReducerObservation paused(EmergencyStop.Reason reason, Integer deploymentReplicas) {
     return new ReducerObservation(reason, null, null, 4, deploymentReplicas, 0);
+  }
+
+  private static ReducerObservation held(String reset, Integer deploymentReplicas) {
+    return new ReducerObservation(null, null, null, 4, deploymentReplicas, 0, reset);
   }
 
   private Condition condition(String type) {
