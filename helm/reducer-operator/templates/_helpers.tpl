@@ -88,15 +88,17 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
 - apiGroups: ["reducer.io"]
   resources: ["reducerpipelines/status", "projections/status", "watermarkresets/status", "dlqreplays/status"]
   verbs: ["patch"]
-# A WatermarkReset holds its projection at zero replicas with an annotation (metadata, never spec).
+# A WatermarkReset holds its projection, or its pipeline's reducers, at zero replicas with an annotation (metadata,
+# never spec).
 - apiGroups: ["reducer.io"]
-  resources: ["projections"]
+  resources: ["projections", "reducerpipelines"]
   verbs: ["patch"]
 # Finished one-shot resources beyond finishedHistoryLimit are deleted.
 - apiGroups: ["reducer.io"]
   resources: ["watermarkresets", "dlqreplays"]
   verbs: ["delete"]
-# Each Projection owns its materializer Deployment: created, then scaled and updated by patch.
+# Each Projection owns its materializer Deployment, each pipeline its reducer Deployment: created, then scaled and
+# updated by patch; a reset of the reducers reads theirs by name.
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "patch"]

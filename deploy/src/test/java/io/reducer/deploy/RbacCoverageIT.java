@@ -19,7 +19,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.controller.app.OperatorConfig;
 import io.reducer.controller.app.ReducerOperator;
-import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.ResetHold;
 import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
@@ -52,11 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  * environment is the rendered Deployment's, watching namespace orders from namespace reducer-system, leader election
  * on) with its own client, whose every request the mock API server records; the local cluster runs the pods and
  * Jobs it creates. A flow through every reconciler (a pipeline, a projection paused twice, a WatermarkReset deleted
- * while it holds the projection, a dry-run one, a preview-only DlqReplay and a cancelled one, the finished ones
- * pruned by the history limit) is driven from
- * outside, and then each recorded request must be allowed by the chart's Roles, and each verb the chart grants must
- * have been used (but for {@link #GRANTED_BUT_NOT_EXERCISED}): the rules are neither too narrow nor wider than the
- * operator needs. java-operator-sdk's own check of its Lease access runs against the chart's rules too.
+ * while it holds the projection, a dry-run one, a reset of the pipeline's reducers, a preview-only DlqReplay and a
+ * cancelled one, the finished ones pruned by the history limit) is driven from outside, and then each recorded
+ * request must be allowed by the chart's Roles, and each verb the chart grants must have been used (but for
+ * {@link #GRANTED_BUT_NOT_EXERCISED}): the rules are neither too narrow nor wider than the operator needs. java-operator-sdk's own check of its Lease access runs against the chart's rules too.
  */
 class RbacCoverageIT {
 
@@ -198,6 +197,12 @@ class RbacCoverageIT {
         "  target: {type: earliest}", "  approval: Automatic", "  dryRun: true");
     awaitPruned(WatermarkReset.class, "rb-dry", cluster);
 
+    // A reset of the pipeline's reducers: the pipeline is held with an annotation (a patch), the operator reads the
+    // reducer Deployment by name, moves the group's offsets and lets go.
+    create(WatermarkReset.class, "WatermarkReset", "rb-reducers", "  pipelineRef: {name: rb}",
+        "  target: {type: latest}", "  approval: Automatic");
+    awaitPruned(WatermarkReset.class, "rb-reducers", cluster);
+
     create(DlqReplay.class, "DlqReplay", "rb-look", "  pipelineRef: {name: rb}", "  previewOnly: true",
         "  approval: Automatic");
     awaitPruned(DlqReplay.class, "rb-look", cluster);
@@ -222,7 +227,7 @@ class RbacCoverageIT {
   private String holder() {
     Map<String, String> annotations = client.resources(Projection.class).inNamespace(WATCHED).withName("rb-view").get()
         .getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(ProjectionHold.ANNOTATION);
+    return annotations == null ? null : annotations.get(ResetHold.ANNOTATION);
   }
 
   /** Waits until a finished one-shot resource is deleted by the operator (--finished-history-limit 0). */

@@ -30,6 +30,10 @@ public class ReducerPipelineStatus extends ConditionedStatus {
       + "meanwhile.")
   private Integer replicasBeforePause;
 
+  @JsonPropertyDescription("The WatermarkReset (spec.pipelineRef) that currently holds the reducers at zero replicas "
+      + "while it moves their consumer group's offsets, if any. The projections keep running.")
+  private String activeReset;
+
   @JsonPropertyDescription("Measurements from the last health probe; absent values could not be measured.")
   private PipelineMetrics metrics;
 
@@ -104,5 +108,13 @@ public class ReducerPipelineStatus extends ConditionedStatus {
 
   public void setProjectionsHealthy(String projectionsHealthy) {
     this.projectionsHealthy = projectionsHealthy;
+  }
+
+  public String getActiveReset() {
+    return activeReset;
+  }
+
+  public void setActiveReset(String activeReset) {
+    this.activeReset = activeReset;
   }
 }

@@ -11,9 +11,17 @@ import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import java.util.List;
 
-/** Where to move a projection's position. Immutable: create a new WatermarkReset to change anything. */
+/**
+ * Where to move a projection's position, or the position of a pipeline's reducers on the actions topic. Immutable:
+ * create a new WatermarkReset to change anything.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new WatermarkReset instead")
+@ValidationRule(value = "has(self.projectionRef) != has(self.pipelineRef)",
+    message = "exactly one of projectionRef (reset a projection) and pipelineRef (reset the pipeline's reducers) "
+        + "is required")
+@ValidationRule(value = "!self.rebuild || has(self.projectionRef)",
+    message = "rebuild truncates a projection table, so it needs projectionRef; the reducers have no table to rebuild")
 @ValidationRule(value = "!self.rebuild || !has(self.partitions)",
     message = "rebuild truncates the whole projection, so it cannot be limited to some partitions")
 @ValidationRule(value = "!has(self.partitions) || !has(self.target.offsets) "
@@ -21,9 +29,15 @@ import java.util.List;
     message = "every partition in target.offsets must be listed in partitions")
 public class WatermarkResetSpec {
 
-  @Required
-  @JsonPropertyDescription("The Projection (same namespace) to reset.")
+  @JsonPropertyDescription("The Projection (same namespace) to reset: its watermarks, fencing epoch and consumer "
+      + "group move together. Exactly one of projectionRef and pipelineRef.")
   private LocalReference projectionRef;
+
+  @JsonPropertyDescription("The ReducerPipeline (same namespace) whose reducers' consumer group on the actions topic "
+      + "to reset: the reducers are held at zero, the group's offsets move, the reducers resume. No watermark or "
+      + "epoch is involved: the dedup log skips actions already applied (within the dedup TTL). Exactly one of "
+      + "projectionRef and pipelineRef.")
+  private LocalReference pipelineRef;
 
   @Required
   @JsonPropertyDescription("Where to move the position.")
@@ -31,12 +45,13 @@ public class WatermarkResetSpec {
 
   @Size(min = 1, max = 10000)
   @ValidationRule(value = "self.all(p, p >= 0)", message = "partitions are numbered from 0")
-  @JsonPropertyDescription("Reset only these partitions of the source topic. Omit for all (with type offset: the "
-      + "partitions listed in offsets).")
+  @JsonPropertyDescription("Reset only these partitions of the source topic (for pipelineRef: the actions topic). "
+      + "Omit for all (with type offset: the partitions listed in offsets).")
   private List<Integer> partitions;
 
   @Default("false")
-  @JsonPropertyDescription("Truncate the projection table in the same transaction and rebuild it from the new positions.")
+  @JsonPropertyDescription("Truncate the projection table in the same transaction and rebuild it from the new "
+      + "positions. Only with projectionRef.")
   private boolean rebuild;
 
   @Default("Manual")
@@ -54,6 +69,14 @@ public class WatermarkResetSpec {
 
   public void setProjectionRef(LocalReference projectionRef) {
     this.projectionRef = projectionRef;
+  }
+
+  public LocalReference getPipelineRef() {
+    return pipelineRef;
+  }
+
+  public void setPipelineRef(LocalReference pipelineRef) {
+    this.pipelineRef = pipelineRef;
   }
 
   public ResetTarget getTarget() {

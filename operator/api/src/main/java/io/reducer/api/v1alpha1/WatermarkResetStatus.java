@@ -20,16 +20,17 @@ public class WatermarkResetStatus extends ConditionedStatus {
   @JsonPropertyDescription("Every phase entered, with its time and reason, oldest first.")
   private List<PhaseTransition> history = new ArrayList<>();
 
-  @JsonPropertyDescription("The plan: old and new position per partition and the new epoch.")
+  @JsonPropertyDescription("The plan: old and new position per partition and, for a projection, the new epoch.")
   private ResetPlan plan;
 
-  @JsonPropertyDescription("Materializer replicas before quiescing, restored when resuming.")
+  @JsonPropertyDescription("Materializer (or, for pipelineRef, reducer) replicas before quiescing, for reference; resuming gives "
+      + "back what the spec asks for.")
   private Integer replicasBeforeQuiesce;
 
-  @JsonPropertyDescription("Name of the reset Job.")
+  @JsonPropertyDescription("Name of the reset Job (projections only: the operator moves the reducers' offsets itself).")
   private String jobName;
 
-  @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection).")
+  @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection or the reducers).")
   private String message;
 
   public WatermarkResetPhase getPhase() {

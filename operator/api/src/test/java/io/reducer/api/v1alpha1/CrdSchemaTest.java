@@ -90,7 +90,7 @@ class CrdSchemaTest {
         "ReducerPipeline", List.of("TOPICS", "REDUCERS", "CONFLICT-RATE", "DLQ", "PROJECTIONS", "HEALTH", "AGE"),
         "Projection", List.of("PARTITIONS", "REPLICAS", "READY", "LAG", "WM-LAG", "HEALTH", "AGE"),
         "DlqReplay", List.of("PHASE", "MATCHED", "REPLAYED", "SKIPPED", "AGE"),
-        "WatermarkReset", List.of("PROJECTION", "TARGET", "PHASE", "EPOCH", "AGE"));
+        "WatermarkReset", List.of("PROJECTION", "PIPELINE", "TARGET", "PHASE", "EPOCH", "AGE"));
     assertThat(columns).containsExactlyElementsOf(expected.get(crd.getSpec().getNames().getKind()));
   }
 

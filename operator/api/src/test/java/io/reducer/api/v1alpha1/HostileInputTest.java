@@ -125,6 +125,37 @@ class HostileInputTest {
   }
 
   @Test
+  void resetNamingBothAProjectionAndAPipelineIsRefused() throws Exception {
+    CrdValidationResult result = rejectReset(spec -> spec.putObject("pipelineRef").put("name", "orders"));
+
+    assertThat(result.errors()).anyMatch(e -> e.contains("exactly one of projectionRef (reset a projection) and "
+        + "pipelineRef (reset the pipeline's reducers) is required"));
+  }
+
+  @Test
+  void resetOfAPipelinesReducersIsAccepted() throws Exception {
+    ObjectNode reset = example("watermarkreset.yaml").deepCopy();
+    ObjectNode spec = (ObjectNode) reset.path("spec");
+    spec.remove("projectionRef");
+    spec.put("rebuild", false);
+    spec.putObject("pipelineRef").put("name", "orders");
+
+    assertThat(Admission.validateCreate(reset).errors()).isEmpty();
+  }
+
+  @Test
+  void rebuildingThePipelinesReducersIsRefusedBecauseTheyHaveNoTable() throws Exception {
+    CrdValidationResult result = rejectReset(spec -> {
+      spec.remove("projectionRef");
+      spec.putObject("pipelineRef").put("name", "orders");
+    });
+
+    assertThat(result.errors()).anyMatch(e -> e.contains("rebuild truncates a projection table, so it needs "
+        + "projectionRef"));
+    assertThat(result.errors()).noneMatch(e -> e.contains("exactly one of"));
+  }
+
+  @Test
   void referenceWithAnInvalidNameIsRefused() throws Exception {
     CrdValidationResult result = rejectProjection(spec -> ((ObjectNode) spec.path("pipelineRef"))
         .put("name", "../other-namespace/pipeline"));

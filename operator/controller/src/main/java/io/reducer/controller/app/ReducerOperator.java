@@ -20,7 +20,7 @@ import io.reducer.controller.pipeline.KubernetesSecrets;
 import io.reducer.controller.pipeline.PipelineConnectionsReconciler;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.projection.ProjectionReconciler;
-import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
 import java.time.Clock;
@@ -77,13 +77,14 @@ public final class ReducerOperator implements AutoCloseable {
       }
     });
     ImagePolicy images = new ImagePolicy(config.workloadsImage(), config.allowedRegistries());
-    operator.register(new PipelineConnectionsReconciler(clients, secrets, images, events,
+    ResetHold<ReducerPipeline> pipelineHolds = ResetHold.pipelines(client);
+    operator.register(new PipelineConnectionsReconciler(clients, secrets, images, events, pipelineHolds,
         new PipelineGauges(registry), config.probeInterval(), clock), ReducerOperator.<ReducerPipeline>namespaces(config).andThen(annotationsTrigger()));
-    ProjectionHold holds = new ProjectionHold(client);
+    ResetHold<Projection> holds = ResetHold.projections(client);
     operator.register(new ProjectionReconciler(clients, secrets, images, events, holds, new ProjectionGauges(registry),
         config.probeInterval(), probeExecutor, clock),
         ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
-    operator.register(new WatermarkResetReconciler(clients, secrets, images, events, holds,
+    operator.register(new WatermarkResetReconciler(clients, secrets, images, events, holds, pipelineHolds,
         config.finishedHistoryLimit(), clock),
         ReducerOperator.<WatermarkReset>namespaces(config).andThen(annotationsTrigger()));
     operator.register(new DlqReplayReconciler(clients, secrets, events, images.workloadsImage(),

@@ -158,6 +158,28 @@ public final class KafkaAdminGateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the group's committed offsets on one topic in one Admin call, as {@code kafka-consumer-groups --reset-offsets
+   * --execute} does. The broker refuses it while the group has members, so a live consumer is never moved under;
+   * setting the same offsets again changes nothing.
+   *
+   * @param offsets the next offset to read, by partition
+   */
+  public void alterCommittedOffsets(String group, String topic, Map<Integer, Long> offsets) throws KafkaFailure {
+    String what = "moving the offsets of group " + group + " on " + topic;
+    try {
+      Map<TopicPartition, OffsetAndMetadata> request = new HashMap<>();
+      offsets.forEach((partition, offset) -> request.put(new TopicPartition(topic, partition),
+          new OffsetAndMetadata(offset)));
+      admin.alterConsumerGroupOffsets(group, request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    }
+  }
+
   /** Per partition, the first offset whose record time is at or after {@code time}; absent where none is. */
   public Map<Integer, Long> offsetsForTime(String topic, int partitions, Instant time) throws KafkaFailure {
     String what = "looking up offsets of " + topic + " for " + time;

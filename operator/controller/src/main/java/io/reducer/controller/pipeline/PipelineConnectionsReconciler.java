@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
+import io.reducer.api.v1alpha1.WatermarkReset;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.common.HealthLevel;
@@ -27,6 +28,7 @@ import io.reducer.controller.kafka.TopicObservation;
 import io.reducer.controller.postgres.CanonicalStoreSchema;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.SqlIdentifiers;
+import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -66,12 +68,17 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
   private final SecretSource secrets;
   private final ImagePolicy images;
   private final EventRecorder events;
+  private final ResetHold<ReducerPipeline> holds;
   private final PipelineGauges gauges;
   private final Duration probeInterval;
   private final Clock clock;
+  private volatile InformerEventSource<WatermarkReset, ReducerPipeline> resets;
 
+  /** @param holds the holds WatermarkResets of the reducers (spec.pipelineRef) take on pipelines */
   public PipelineConnectionsReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
-      EventRecorder events, PipelineGauges gauges, Duration probeInterval, Clock clock) {
+      EventRecorder events, ResetHold<ReducerPipeline> holds, PipelineGauges gauges, Duration probeInterval,
+      Clock clock) {
+    this.holds = holds;
     this.gauges = gauges;
     this.clients = clients;
     this.secrets = secrets;
@@ -95,7 +102,17 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
         .withOnUpdateFilter((updated, old) -> !Objects.equals(health(updated), health(old))
             || !Objects.equals(updated.getSpec().getPipelineRef().getName(), old.getSpec().getPipelineRef().getName()))
         .build(), context);
-    return List.of(deployments, projections);
+    // A reset of the reducers that finishes or is deleted must let them run again, whatever state it left behind.
+    resets = new InformerEventSource<>(InformerEventSourceConfiguration.from(WatermarkReset.class,
+        ReducerPipeline.class)
+        .withSecondaryToPrimaryMapper(reset -> reset.getSpec().getPipelineRef() == null ? Set.of()
+            : Set.of(new ResourceID(reset.getSpec().getPipelineRef().getName(), reset.getMetadata().getNamespace())))
+        .withPrimaryToSecondaryMapper((ReducerPipeline p) -> {
+          String holder = ResetHold.holder(p);
+          return holder == null ? Set.of() : Set.of(new ResourceID(holder, p.getMetadata().getNamespace()));
+        })
+        .build(), context);
+    return List.of(deployments, projections, resets);
   }
 
   @Override
@@ -125,7 +142,7 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
         new ReducerObservation(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()),
             configuration.refusalReason(), configuration.refusalMessage(), actionsPartitions(topics),
             deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment),
-            kafka.check().needsUser() || database.check().needsUser()),
+            kafka.check().needsUser() || database.check().needsUser(), liveHolder(pipeline, context)),
         generation, now);
     WorkloadApplier applier = new WorkloadApplier(context.getClient());
     if (reducers.scaleOnly()) {
@@ -152,6 +169,13 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
     Duration next = probeInterval.multipliedBy(3);
     return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(next.compareTo(healthInterval) < 0 ? next
         : healthInterval);
+  }
+
+  /** The reset holding the reducers, or null; a stale hold is released (see {@link ResetHold#liveHolder}). */
+  private String liveHolder(ReducerPipeline pipeline, Context<ReducerPipeline> context) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    return holds.liveHolder(pipeline, holder -> resets.get(new ResourceID(holder, namespace)).orElseGet(() ->
+        context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(holder).get()));
   }
 
   private static HealthLevel health(Projection projection) {

@@ -4,7 +4,7 @@ import io.reducer.controller.workload.EmergencyStop;
 
 /**
  * What the pipeline reconciler observed of its reducers before deciding: why they are paused, why the spec cannot be
- * acted on, how many partitions the actions topic has, and the Deployment as it is.
+ * acted on, how many partitions the actions topic has, the Deployment as it is, and the reset holding them.
  *
  * @param pause why the pipeline is paused; null when it runs
  * @param refusalReason a reason the reducer spec cannot be acted on (InvalidStateMachine, ImageNotAllowed); null
@@ -15,7 +15,9 @@ import io.reducer.controller.workload.EmergencyStop;
  * @param readyReplicas its ready pods
  * @param connectionsBlocked a connection fails in a way only the user can fix (a missing Secret, bad credentials):
  *     pods would fail the same way, so none are created or changed until it is fixed
+ * @param heldByReset the running WatermarkReset (spec.pipelineRef) that holds the reducers at zero; null when none
  */
 public record ReducerObservation(EmergencyStop.Reason pause, String refusalReason, String refusalMessage,
-    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas, boolean connectionsBlocked) {
+    Integer actionsPartitions, Integer deploymentReplicas, int readyReplicas, boolean connectionsBlocked,
+    String heldByReset) {
 }

@@ -24,11 +24,17 @@ import java.util.Optional;
  * <p>A refused spec (a state machine that does not hold together, an image from a registry not allowed) changes no
  * pod: the reducers keep running with the configuration they have, and the pipeline is Stalled until the spec is
  * fixed. Only a pause still scales them to zero, because pause is the emergency brake.
+ *
+ * <p>A WatermarkReset of the reducers (spec.pipelineRef) holds them at zero like a pause of the reducers only: the
+ * projections keep running, {@code Paused} stays about the user's pause, and {@code ReducersReady} is True with reason
+ * {@value #RESET_IN_PROGRESS} (nothing is wrong; the reset is at work). Released, they come back to the spec's count.
  */
 public final class ReducerPlanner {
 
   /** ReducersReady reason: the state machine of spec.reducer does not hold together. */
   public static final String INVALID_STATE_MACHINE = "InvalidStateMachine";
+  /** ReducersReady reason: a WatermarkReset holds the reducers at zero while it moves their group's offsets. */
+  public static final String RESET_IN_PROGRESS = "ResetInProgress";
 
   private ReducerPlanner() {
   }
@@ -60,6 +66,8 @@ public final class ReducerPlanner {
     boolean wasPaused = isTrue(status, ConditionTypes.PAUSED);
     List<PlannedEvent> events = new ArrayList<>();
     Integer current = observed.deploymentReplicas();
+    String wasHeldBy = status.getActiveReset();
+    status.setActiveReset(observed.heldByReset());
 
     if (observed.pause() != null) {
       String why = observed.pause().message();
@@ -86,6 +94,10 @@ public final class ReducerPlanner {
         "spec.paused is false and annotation reducer.io/paused is not \"true\"", generation, now);
     Integer restored = status.getReplicasBeforePause();
     status.setReplicasBeforePause(null);
+
+    if (observed.heldByReset() != null) {
+      return held(status, observed, wasHeldBy, generation, now, events);
+    }
 
     if (observed.refusalReason() != null) {
       refusedCondition(status, observed, generation, now, events);
@@ -128,6 +140,9 @@ public final class ReducerPlanner {
       events.add(PlannedEvent.normal(EventReason.Resumed, "Reducers scaled back to " + desired
           + (restored != null && !restored.equals(desired) ? " (were " + restored + " before the pause; "
               + "spec.reducer.replicas or the partitions changed meanwhile)" : "") + cap));
+    } else if (wasHeldBy != null) {
+      events.add(PlannedEvent.normal(EventReason.Resumed, "Reducers scaled back to " + desired + ": WatermarkReset "
+          + wasHeldBy + " released them" + cap));
     } else if (desired > current) {
       events.add(PlannedEvent.normal(EventReason.ScaledUp, "Scaled reducers from " + current + " to " + desired
           + cap));
@@ -146,6 +161,30 @@ public final class ReducerPlanner {
     }
     return new ReducerPlan(desired, false, ConnectionCheck.ok("Running", "reducers " + ready + "/" + desired
         + " ready"), events);
+  }
+
+  /**
+   * Reducers held by a reset: scaled to zero (an existing Deployment only; none is created meanwhile), whatever the
+   * spec says; a refused spec stays refused, and then only the replica count changes.
+   */
+  private static ReducerPlan held(ReducerPipelineStatus status, ReducerObservation observed, String wasHeldBy,
+      long generation, Instant now, List<PlannedEvent> events) {
+    Integer current = observed.deploymentReplicas();
+    String why = "WatermarkReset " + observed.heldByReset() + " holds them while it moves their consumer group's "
+        + "offsets; the projections keep running";
+    if (!observed.heldByReset().equals(wasHeldBy) || (current != null && current > 0)) {
+      events.add(PlannedEvent.normal(EventReason.Paused, (current != null && current > 0
+          ? "Scaled reducers from " + current + " to 0: " : "No reducer runs: ") + why));
+    }
+    status.setReducersReady(observed.readyReplicas() + "/0");
+    Conditions.set(status.getConditions(), ConditionTypes.REDUCERS_READY, ConditionStatus.True, RESET_IN_PROGRESS,
+        "No reducer runs: " + why, generation, now);
+    ConnectionCheck check = refusal(observed).orElse(ConnectionCheck.ok(RESET_IN_PROGRESS,
+        "reducers held by WatermarkReset " + observed.heldByReset()));
+    if (observed.refusalReason() != null) {
+      refusedCondition(status, observed, generation, now, events);
+    }
+    return new ReducerPlan(current == null ? null : 0, observed.refusalReason() != null, check, events);
   }
 
   /** The spec's count capped at the partitions; the current count while partitions are unknown; null: none yet. */

@@ -24,7 +24,7 @@ import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;
-import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -50,14 +50,14 @@ import java.util.stream.Collectors;
 public final class ProjectionReconciler implements Reconciler<Projection> {
 
   /** Set on a Projection by a WatermarkReset while it holds it quiesced; the value is the reset's name. */
-  public static final String HELD_BY_RESET = ProjectionHold.ANNOTATION;
+  public static final String HELD_BY_RESET = ResetHold.ANNOTATION;
   private static final String PIPELINE_INDEX = "pipeline";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
   private final ImagePolicy images;
   private final EventRecorder events;
-  private final ProjectionHold holds;
+  private final ResetHold<Projection> holds;
   private final ProjectionGauges gauges;
   private final Duration probeInterval;
   private final ExecutorService probeExecutor;
@@ -68,7 +68,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   private volatile Supplier<List<Projection>> projections = List::of;
 
   public ProjectionReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images, EventRecorder events,
-      ProjectionHold holds, ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor,
+      ResetHold<Projection> holds, ProjectionGauges gauges, Duration probeInterval, ExecutorService probeExecutor,
       Clock clock) {
     this.holds = holds;
     this.clients = clients;
@@ -97,10 +97,10 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         .build(), context);
     // A reset that finishes or is deleted must let its projection run again, whatever state it left behind.
     resets = new InformerEventSource<>(InformerEventSourceConfiguration.from(WatermarkReset.class, Projection.class)
-        .withSecondaryToPrimaryMapper(reset -> Set.of(new ResourceID(reset.getSpec().getProjectionRef().getName(),
-            reset.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(reset -> reset.getSpec().getProjectionRef() == null ? Set.of()
+            : Set.of(new ResourceID(reset.getSpec().getProjectionRef().getName(), reset.getMetadata().getNamespace())))
         .withPrimaryToSecondaryMapper((Projection p) -> {
-          String holder = ProjectionHold.holder(p);
+          String holder = ResetHold.holder(p);
           return holder == null ? Set.of() : Set.of(new ResourceID(holder, p.getMetadata().getNamespace()));
         })
         .build(), context);
@@ -166,24 +166,11 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         .rescheduleAfter(Duration.ofSeconds(projection.getSpec().getHealth().getProbeIntervalSeconds()));
   }
 
-  /**
-   * The reset holding the projection, or null. A hold whose reset is gone or finished is removed: a reset deleted
-   * mid-way must never leave its projection paused.
-   */
+  /** The reset holding the projection, or null; a stale hold is released (see {@link ResetHold#liveHolder}). */
   private String liveHolder(Projection projection, Context<Projection> context) {
-    String holder = ProjectionHold.holder(projection);
-    if (holder == null) {
-      return null;
-    }
     String namespace = projection.getMetadata().getNamespace();
-    WatermarkReset reset = resets.get(new ResourceID(holder, namespace)).orElseGet(() ->
-        // Not cached yet is not the same as deleted: ask the API before releasing.
-        context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(holder).get());
-    if (ProjectionHold.live(reset, projection.getMetadata().getName())) {
-      return holder;
-    }
-    holds.release(namespace, projection.getMetadata().getName(), holder);
-    return null;
+    return holds.liveHolder(projection, holder -> resets.get(new ResourceID(holder, namespace)).orElseGet(() ->
+        context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(holder).get()));
   }
 
   /** One probe round over every pipeline; also drops what belongs to deleted resources. */

@@ -2,29 +2,35 @@ package io.reducer.controller.reset;
 
 import io.reducer.controller.kafka.ConsumerGroupState;
 import io.reducer.controller.workload.JobOutcome;
+import java.util.Map;
 
 /**
  * What the reconciler saw of a reset's world, for {@link WatermarkResetPlanner}. Each phase observes only what
- * it needs; a field left unset was not looked at.
+ * it needs; a field left unset was not looked at. The target is the projection, or the pipeline whose reducers are
+ * reset.
  */
 public final class ResetObservation {
 
-  private boolean projectionFound = true;
+  private boolean targetFound = true;
   private String blockedReason;
   private String blockedMessage;
   private String heldByOther;
-  private Integer projectionReplicas;
+  private Integer replicas;
+  private boolean holdApplied = true;
   private ConsumerGroupState group;
   private String groupReason;
   private String groupMessage;
   private PlanAttempt plan;
   private JobOutcome job;
+  private Map<Integer, Long> committed;
+  private String moveReason;
+  private String moveMessage;
   private boolean approved;
   private boolean released;
 
-  /** The projection does not exist (any more). */
-  public ResetObservation projectionMissing() {
-    this.projectionFound = false;
+  /** The target (projection or pipeline) does not exist (any more). */
+  public ResetObservation targetMissing() {
+    this.targetFound = false;
     return this;
   }
 
@@ -35,14 +41,24 @@ public final class ResetObservation {
     return this;
   }
 
-  /** Another reset, still running, holds the projection. */
+  /** Another reset, still running, holds the target. */
   public ResetObservation heldBy(String otherReset) {
     this.heldByOther = otherReset;
     return this;
   }
 
-  public ResetObservation projectionReplicas(Integer replicas) {
-    this.projectionReplicas = replicas;
+  /** The target's workers (materializers or reducers) before the hold. */
+  public ResetObservation replicas(Integer replicas) {
+    this.replicas = replicas;
+    return this;
+  }
+
+  /**
+   * Whether the target's reconciler has acted on this reset's hold (its status names the reset, so its workers are
+   * being scaled to zero); unset counts as applied.
+   */
+  public ResetObservation holdApplied(boolean applied) {
+    this.holdApplied = applied;
     return this;
   }
 
@@ -69,19 +85,32 @@ public final class ResetObservation {
     return this;
   }
 
+  /** Reducers: the group's committed offsets on the actions topic, by partition. */
+  public ResetObservation committed(Map<Integer, Long> committed) {
+    this.committed = Map.copyOf(committed);
+    return this;
+  }
+
+  /** Reducers: the last attempt to move the group's offsets failed. */
+  public ResetObservation moveFailed(String reason, String message) {
+    this.moveReason = reason;
+    this.moveMessage = message;
+    return this;
+  }
+
   public ResetObservation approved(boolean approved) {
     this.approved = approved;
     return this;
   }
 
-  /** The projection no longer names this reset, neither in its annotation nor in its status. */
+  /** The target no longer names this reset, neither in its annotation nor in its status. */
   public ResetObservation released(boolean released) {
     this.released = released;
     return this;
   }
 
-  boolean projectionFound() {
-    return projectionFound;
+  boolean targetFound() {
+    return targetFound;
   }
 
   String blockedReason() {
@@ -96,8 +125,12 @@ public final class ResetObservation {
     return heldByOther;
   }
 
-  Integer projectionReplicas() {
-    return projectionReplicas;
+  Integer replicas() {
+    return replicas;
+  }
+
+  boolean holdApplied() {
+    return holdApplied;
   }
 
   ConsumerGroupState group() {
@@ -118,6 +151,18 @@ public final class ResetObservation {
 
   JobOutcome job() {
     return job;
+  }
+
+  Map<Integer, Long> committed() {
+    return committed;
+  }
+
+  String moveReason() {
+    return moveReason;
+  }
+
+  String moveMessage() {
+    return moveMessage;
   }
 
   boolean approved() {

@@ -45,15 +45,21 @@ public final class ResetPlans {
     return byPartition;
   }
 
-  /** The plan as status shows it. */
+  /** A projection's plan as status shows it. */
   public static ResetPlan toStatus(String topic, String group, long currentEpoch, boolean rebuild,
       List<PlannedPartition> planned) {
-    ResetPlan plan = new ResetPlan();
-    plan.setTopic(topic);
-    plan.setConsumerGroup(group);
+    ResetPlan plan = toStatus(topic, group, planned);
     plan.setCurrentEpoch(currentEpoch);
     plan.setNewEpoch(currentEpoch + 1);
     plan.setTruncate(rebuild);
+    return plan;
+  }
+
+  /** A plan of group offsets only (the reducers'), as status shows it: no epoch, nothing truncated. */
+  public static ResetPlan toStatus(String topic, String group, List<PlannedPartition> planned) {
+    ResetPlan plan = new ResetPlan();
+    plan.setTopic(topic);
+    plan.setConsumerGroup(group);
     plan.setPartitions(planned.stream().map(p -> {
       PartitionPlan partition = new PartitionPlan();
       partition.setPartition(p.partition());
@@ -72,8 +78,28 @@ public final class ResetPlans {
         p.getNewOffset(), p.getLogStartOffset(), p.getLogEndOffset())).collect(Collectors.toList());
   }
 
-  /** One line for Events and messages, e.g. "12 partitions, epoch 3 -> 4, table truncated". */
+  /** The planned group offsets by partition. */
+  public static Map<Integer, Long> newOffsets(ResetPlan plan) {
+    Map<Integer, Long> offsets = new TreeMap<>();
+    plan.getPartitions().forEach(p -> offsets.put(p.getPartition(), p.getNewOffset()));
+    return offsets;
+  }
+
+  /** Whether the group's committed offsets are those of the plan on every planned partition. */
+  public static boolean applied(ResetPlan plan, Map<Integer, Long> committed) {
+    return newOffsets(plan).entrySet().stream().allMatch(e -> e.getValue().equals(committed.get(e.getKey())));
+  }
+
+  /**
+   * One line for Events and messages, e.g. "12 partition(s) of state-committed, epoch 3 -> 4, projection table
+   * truncated and rebuilt", or for the reducers "4 partition(s) of actions, group offsets only (no watermark, no
+   * epoch)".
+   */
   public static String summary(ResetPlan plan) {
+    if (plan.getNewEpoch() == null) {
+      return plan.getPartitions().size() + " partition(s) of " + plan.getTopic() + ", group offsets only (no "
+          + "watermark, no epoch)";
+    }
     return plan.getPartitions().size() + " partition(s) of " + plan.getTopic() + ", epoch " + plan.getCurrentEpoch()
         + " -> " + plan.getNewEpoch() + (plan.isTruncate() ? ", projection table truncated and rebuilt" : "");
   }

@@ -19,11 +19,13 @@ public record ResetStep(WatermarkResetStatus status, Action action, List<Planned
   /** What a step changes outside the reset's own status. */
   public enum Action {
     NONE,
-    /** Annotate the projection so its materializers are held at zero replicas. */
-    HOLD_PROJECTION,
-    /** Create the reset Job (unless it exists). */
+    /** Annotate the target (the projection, or the pipeline for its reducers) so its workers are held at zero. */
+    HOLD,
+    /** Projection: create the reset Job (unless it exists). */
     START_JOB,
-    /** Remove the hold from the projection so its materializers come back. */
-    RELEASE_PROJECTION
+    /** Reducers: set the group's committed offsets to the plan's (one Admin call; the same again changes nothing). */
+    MOVE_OFFSETS,
+    /** Remove the hold from the target so its workers come back. */
+    RELEASE
   }
 }

@@ -28,6 +28,13 @@ import java.util.List;
  *
  * <p>Conditions: {@code Reconciling=True} while the reset runs (the reason says what it waits for),
  * {@code Ready=True} once Completed, {@code Stalled=True} with the failure's reason once Failed.
+ *
+ * <p>A reset of a pipeline's reducers ({@link ResetSubject#REDUCERS}) walks the same phases with the pipeline as its
+ * target: the hold scales the reducers to zero, Quiescing also waits until the pipeline's reconciler has taken the
+ * hold into account, the plan has no epoch, and in Resetting the operator itself moves the group's offsets
+ * ({@link Action#MOVE_OFFSETS}) until it reads them back as planned. Moving them again is harmless, so a crash at any
+ * point is repaired by the next look. No watermark is involved: the reducers' dedup log skips actions already
+ * applied, so re-reading actions is safe (within the dedup TTL).
  */
 public final class WatermarkResetPlanner {
 
@@ -49,6 +56,7 @@ public final class WatermarkResetPlanner {
 
     private final WatermarkReset reset;
     private final WatermarkResetSpec spec;
+    private final ResetSubject subject;
     private final WatermarkResetStatus status;
     private final ResetObservation seen;
     private final Instant now;
@@ -57,6 +65,7 @@ public final class WatermarkResetPlanner {
     Step(WatermarkReset reset, WatermarkResetStatus status, ResetObservation seen, Instant now) {
       this.reset = reset;
       this.spec = reset.getSpec();
+      this.subject = ResetSubject.of(spec);
       this.status = status;
       this.seen = seen;
       this.now = now;
@@ -87,55 +96,57 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep pending() {
-      if (seen.blockedReason() != null && !seen.projectionFound()) {
+      if (seen.blockedReason() != null && !seen.targetFound()) {
         return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
       }
-      if (!seen.projectionFound()) {
-        return waiting("ProjectionNotFound", "Projection " + projection() + " does not exist; create it, or "
-            + "delete this WatermarkReset and create one with the right spec.projectionRef", SLOW_POLL);
+      if (!seen.targetFound()) {
+        return waiting(notFound(), subject.kind() + " " + targetName() + " does not exist; create it, or "
+            + "delete this WatermarkReset and create one with the right " + subject.field(), SLOW_POLL);
       }
       if (seen.blockedReason() != null) {
         return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
       }
       if (seen.heldByOther() != null) {
-        String message = "WatermarkReset " + seen.heldByOther() + " holds projection " + projection()
+        String message = "WatermarkReset " + seen.heldByOther() + " holds " + held()
             + "; this reset starts when that one has finished";
         if (!message.equals(status.getMessage())) {
           events.add(PlannedEvent.normal(EventReason.Waiting, message));
         }
         return waiting("WaitingForOtherReset", message, Duration.ofSeconds(1));
       }
-      status.setReplicasBeforeQuiesce(seen.projectionReplicas());
-      String message = "materializers of " + projection() + " held at 0 replicas; waiting for consumer group to empty";
+      status.setReplicasBeforeQuiesce(seen.replicas());
+      String message = workers() + " held at 0 replicas; waiting for consumer group to empty";
       enter(WatermarkResetPhase.Quiescing, message);
       events.add(PlannedEvent.normal(EventReason.Quiescing, message));
-      return done(Action.HOLD_PROJECTION, true, null);
+      return done(Action.HOLD, true, null);
     }
 
     private ResetStep quiescing() {
-      if (!seen.projectionFound()) {
-        return fail("ProjectionNotFound", "Projection " + projection() + " was deleted while quiescing", Action.NONE);
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while quiescing", Action.NONE);
+      }
+      if (!seen.holdApplied()) {
+        return waiting("HoldPending", "waiting for the " + subject.kind() + " reconciler to scale " + workers()
+            + " to 0", POLL, Action.HOLD);
       }
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
             "cannot see whether the consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
-            Action.HOLD_PROJECTION);
+            Action.HOLD);
       }
       if (!seen.group().quiet()) {
-        return waiting("GroupNotEmpty", "waiting for " + seen.group().members().size() + " member(s) of consumer group "
-            + seen.group().group() + " (state " + seen.group().state() + ") to leave: "
-            + String.join("; ", seen.group().members()), POLL, Action.HOLD_PROJECTION);
+        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, Action.HOLD);
       }
       PlanAttempt attempt = seen.plan();
       if (attempt == null) {
-        return done(Action.HOLD_PROJECTION, false, POLL);
+        return done(Action.HOLD, false, POLL);
       }
       if (attempt.refused()) {
-        return fail(attempt.reason(), "the reset cannot be planned: " + attempt.message(), Action.RELEASE_PROJECTION);
+        return fail(attempt.reason(), "the reset cannot be planned: " + attempt.message(), Action.RELEASE);
       }
       if (attempt.plan() == null) {
         return waiting(attempt.reason(), "cannot plan yet: " + attempt.message(), Duration.ofSeconds(2),
-            Action.HOLD_PROJECTION);
+            Action.HOLD);
       }
       status.setPlan(attempt.plan());
       String summary = ResetPlans.summary(attempt.plan());
@@ -147,7 +158,7 @@ public final class WatermarkResetPlanner {
     private ResetStep planned() {
       if (spec.isDryRun()) {
         enter(WatermarkResetPhase.Resuming, "dry run: the plan is in status; nothing was changed");
-        return done(Action.RELEASE_PROJECTION, true, null);
+        return done(Action.RELEASE, true, null);
       }
       if (spec.getApproval() == Approval.Manual && !seen.approved()) {
         String message = "approve with: kubectl annotate watermarkreset " + reset.getMetadata().getName() + " -n "
@@ -160,8 +171,8 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep awaitingApproval() {
-      if (!seen.projectionFound()) {
-        return fail("ProjectionNotFound", "Projection " + projection() + " was deleted before approval", Action.NONE);
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before approval", Action.NONE);
       }
       if (!seen.approved()) {
         return done(Action.NONE, false, Duration.ofMinutes(1));
@@ -170,6 +181,14 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep startResetting() {
+      if (subject == ResetSubject.REDUCERS) {
+        enter(WatermarkResetPhase.Resetting, "the operator moves the offsets of consumer group "
+            + status.getPlan().getConsumerGroup() + " on " + status.getPlan().getTopic() + " to the plan (no "
+            + "watermark, no epoch: the reducers' dedup log skips actions already applied)");
+        events.add(PlannedEvent.normal(EventReason.ResetStarted, "the operator applies the plan: "
+            + ResetPlans.summary(status.getPlan())));
+        return done(Action.MOVE_OFFSETS, true, null);
+      }
       status.setJobName(ResetJob.name(reset));
       enter(WatermarkResetPhase.Resetting, "Job " + status.getJobName() + " writes the watermarks and epoch "
           + status.getPlan().getNewEpoch() + ", then moves the group's offsets");
@@ -179,6 +198,9 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep resetting() {
+      if (subject == ResetSubject.REDUCERS) {
+        return movingOffsets();
+      }
       JobOutcome job = seen.job();
       if (job == null) {
         // Created before and gone (deleted by hand), or never created: the explicit plan makes a new run safe.
@@ -189,14 +211,14 @@ public final class WatermarkResetPlanner {
         case SUCCEEDED:
           if (result == null || result.result() != ResetOutcome.Completed) {
             return fail("ResetNotApplied", "Job " + status.getJobName() + " ended without reporting a completed reset"
-                + (result == null ? "" : ": " + result.message()), Action.RELEASE_PROJECTION);
+                + (result == null ? "" : ": " + result.message()), Action.RELEASE);
           }
           enter(WatermarkResetPhase.Resuming, result.message());
-          return done(Action.RELEASE_PROJECTION, true, null);
+          return done(Action.RELEASE, true, null);
         case FAILED:
           return fail("ResetJobFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "
               + (result != null ? result.message() : String.valueOf(job.terminationMessage())),
-              Action.RELEASE_PROJECTION);
+              Action.RELEASE);
         default:
           if (job.podNotStarting() != null) {
             return podNotStarting(job.podNotStarting());
@@ -207,6 +229,40 @@ public final class WatermarkResetPlanner {
           }
           return done(Action.NONE, false, POLL);
       }
+    }
+
+    /**
+     * Reducers: the group's offsets are moved until they read back as planned. A member that joined meanwhile (a
+     * consumer started by hand: the reducers are held) is waited out, never moved under; a failed move is retried.
+     */
+    private ResetStep movingOffsets() {
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while resetting", Action.NONE);
+      }
+      if (seen.group() == null) {
+        return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
+            "cannot see whether the consumer group is still empty: " + seen.groupMessage(), Duration.ofSeconds(2));
+      }
+      if (!seen.group().quiet()) {
+        return waiting("GroupNotEmpty", membersMessage("the offsets move once the group is empty again; waiting for"),
+            POLL);
+      }
+      if (seen.committed() != null && ResetPlans.applied(status.getPlan(), seen.committed())) {
+        String message = "moved the offsets of consumer group " + status.getPlan().getConsumerGroup() + ": "
+            + ResetPlans.summary(status.getPlan());
+        enter(WatermarkResetPhase.Resuming, message);
+        return done(Action.RELEASE, true, null);
+      }
+      if (seen.moveReason() != null) {
+        return waiting(seen.moveReason(), "moving the group's offsets failed, trying again: " + seen.moveMessage(),
+            Duration.ofSeconds(2));
+      }
+      return done(Action.MOVE_OFFSETS, true, null);
+    }
+
+    private String membersMessage(String prefix) {
+      return prefix + " " + seen.group().members().size() + " member(s) of consumer group " + seen.group().group()
+          + " (state " + seen.group().state() + ") to leave: " + String.join("; ", seen.group().members());
     }
 
     /**
@@ -229,11 +285,17 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep resuming() {
-      if (seen.projectionFound() && !seen.released()) {
-        return done(Action.RELEASE_PROJECTION, false, POLL);
+      if (seen.targetFound() && !seen.released()) {
+        return done(Action.RELEASE, false, POLL);
       }
-      String message = spec.isDryRun() ? "dry run finished; the projection runs again"
-          : "epoch " + status.getPlan().getNewEpoch() + " in force; the projection runs again from the new positions";
+      String message;
+      if (subject == ResetSubject.REDUCERS) {
+        message = spec.isDryRun() ? "dry run finished; the reducers run again"
+            : "the reducers run again from the new offsets of consumer group " + status.getPlan().getConsumerGroup();
+      } else {
+        message = spec.isDryRun() ? "dry run finished; the projection runs again"
+            : "epoch " + status.getPlan().getNewEpoch() + " in force; the projection runs again from the new positions";
+      }
       enter(WatermarkResetPhase.Completed, message);
       events.add(PlannedEvent.normal(EventReason.ResetCompleted, message));
       return done(Action.NONE, false, null);
@@ -310,8 +372,24 @@ public final class WatermarkResetPlanner {
       }
     }
 
-    private String projection() {
-      return reset.getMetadata().getNamespace() + "/" + spec.getProjectionRef().getName();
+    /** NAMESPACE/NAME of the target. */
+    private String targetName() {
+      return reset.getMetadata().getNamespace() + "/" + ResetSubject.targetName(reset);
+    }
+
+    /** What the hold stops, e.g. "projection orders/view" or "the reducers of pipeline orders/main". */
+    private String held() {
+      return subject == ResetSubject.REDUCERS ? "the reducers of pipeline " + targetName()
+          : "projection " + targetName();
+    }
+
+    private String workers() {
+      return subject == ResetSubject.REDUCERS ? "reducers of pipeline " + targetName()
+          : "materializers of " + targetName();
+    }
+
+    private String notFound() {
+      return subject == ResetSubject.REDUCERS ? "PipelineNotFound" : "ProjectionNotFound";
     }
 
     private long generation() {

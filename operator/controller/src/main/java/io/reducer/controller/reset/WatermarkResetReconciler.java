@@ -1,5 +1,7 @@
 package io.reducer.controller.reset;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -12,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventReason;
@@ -31,6 +34,7 @@ import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
 import java.util.List;
@@ -40,13 +44,17 @@ import java.util.stream.Collectors;
 
 /**
  * Runs a WatermarkReset through its phases: observe what the current phase needs, let
- * {@link WatermarkResetPlanner} decide, act (hold or release the projection, start the Job), record status. Phases
- * that need no waiting follow each other within one reconciliation. Everything it needs after a restart is in
- * status, in the projection's hold annotation and in the Job, whose name is derived from the reset's.
+ * {@link WatermarkResetPlanner} decide, act (hold or release the target, start the Job or move the reducers'
+ * offsets), record status. Phases that need no waiting follow each other within one reconciliation. Everything it
+ * needs after a restart is in status, in the target's hold annotation, in the Job, whose name is derived from the
+ * reset's, and for the reducers in the group's committed offsets, which are read back before moving them.
+ *
+ * <p>The target is a Projection (spec.projectionRef) or a ReducerPipeline whose reducers are reset
+ * (spec.pipelineRef); see {@link ResetSubject}.
  */
 public final class WatermarkResetReconciler implements Reconciler<WatermarkReset> {
 
-  private static final String PROJECTION_INDEX = "projection";
+  private static final String TARGET_INDEX = "target";
   /** Steps per reconciliation; the longest run without waiting is Pending to Resetting. */
   private static final int MAX_STEPS = 8;
 
@@ -54,19 +62,23 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   private final SecretSource secrets;
   private final ImagePolicy images;
   private final EventRecorder events;
-  private final ProjectionHold holds;
+  private final ResetHold<Projection> projectionHolds;
+  private final ResetHold<ReducerPipeline> pipelineHolds;
   private final ResetPlanning planning;
   private final int historyLimit;
   private final Clock clock;
   private volatile InformerEventSource<Projection, WatermarkReset> projections;
+  private volatile InformerEventSource<ReducerPipeline, WatermarkReset> pipelines;
 
   public WatermarkResetReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
-      EventRecorder events, ProjectionHold holds, int historyLimit, Clock clock) {
+      EventRecorder events, ResetHold<Projection> projectionHolds, ResetHold<ReducerPipeline> pipelineHolds,
+      int historyLimit, Clock clock) {
     this.clients = clients;
     this.secrets = secrets;
     this.images = images;
     this.events = events;
-    this.holds = holds;
+    this.projectionHolds = projectionHolds;
+    this.pipelineHolds = pipelineHolds;
     this.planning = new ResetPlanning(clock);
     this.historyLimit = historyLimit;
     this.clock = clock;
@@ -74,36 +86,56 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
 
   @Override
   public List<EventSource<?, WatermarkReset>> prepareEventSources(EventSourceContext<WatermarkReset> context) {
-    context.getPrimaryCache().addIndexer(PROJECTION_INDEX, r -> List.of(projectionKey(r)));
+    context.getPrimaryCache().addIndexer(TARGET_INDEX, r -> List.of(ResetSubject.key(r)));
     projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class,
         WatermarkReset.class)
-        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache()
-            .byIndex(PROJECTION_INDEX, p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .withPrimaryToSecondaryMapper((WatermarkReset r) -> Set.of(new ResourceID(
-            r.getSpec().getProjectionRef().getName(), r.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(p -> resetsOf(context, ResetSubject.PROJECTION, p))
+        .withPrimaryToSecondaryMapper((WatermarkReset r) -> target(r, ResetSubject.PROJECTION))
+        .build(), context);
+    pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReducerPipeline.class,
+        WatermarkReset.class)
+        .withSecondaryToPrimaryMapper(p -> resetsOf(context, ResetSubject.REDUCERS, p))
+        .withPrimaryToSecondaryMapper((WatermarkReset r) -> target(r, ResetSubject.REDUCERS))
         .build(), context);
     var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, WatermarkReset.class)
         .withLabelSelector("app.kubernetes.io/component=" + ResetJob.COMPONENT
             + ",app.kubernetes.io/managed-by=" + WorkloadJob.MANAGED_BY).build(), context);
-    return List.of(projections, jobs);
+    return List.of(projections, pipelines, jobs);
+  }
+
+  private static Set<ResourceID> resetsOf(EventSourceContext<WatermarkReset> context, ResetSubject subject,
+      HasMetadata target) {
+    return context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(subject.kind(),
+        target.getMetadata().getNamespace(), target.getMetadata().getName()))
+        .stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> target(WatermarkReset reset, ResetSubject subject) {
+    LocalReference reference = subject.reference(reset.getSpec());
+    return reference == null ? Set.of() : Set.of(new ResourceID(reference.getName(),
+        reset.getMetadata().getNamespace()));
   }
 
   @Override
   public UpdateControl<WatermarkReset> reconcile(WatermarkReset reset, Context<WatermarkReset> context) {
     WatermarkReset current = reset;
+    KafkaFailure moveFailure = null;
     for (int i = 0; i < MAX_STEPS; i++) {
       WatermarkResetPhase before = current.getStatus() == null ? null : current.getStatus().getPhase();
-      Projection projection = projection(current, context);
-      ResetStep step = WatermarkResetPlanner.step(current, observe(current, projection, context), clock.instant());
-      act(current, projection, step, context);
+      HasMetadata target = target(current);
+      ResetObservation seen = observe(current, target, context);
+      if (moveFailure != null) {
+        seen.moveFailed(moveFailure.reason().name(), moveFailure.getMessage());
+      }
+      ResetStep step = WatermarkResetPlanner.step(current, seen, clock.instant());
+      moveFailure = act(current, target, step, context);
       for (PlannedEvent event : step.events()) {
         events.record(current, event);
       }
       current = StatusWriter.writeAndGet(current, step.status(), context);
       WatermarkResetPhase after = step.status().getPhase();
       if (after.isTerminal() && before != after) {
-        pruneHistory(current, projection, context);
+        pruneHistory(current, target, context);
       }
       if (!step.again()) {
         return step.requeue() == null ? UpdateControl.noUpdate()
@@ -113,67 +145,107 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetPlanner.POLL);
   }
 
-  private ResetObservation observe(WatermarkReset reset, Projection projection, Context<WatermarkReset> context) {
+  private ResetObservation observe(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
     ResetObservation seen = new ResetObservation().approved(Approvals.approved(reset));
     WatermarkResetPhase phase = reset.getStatus() == null ? null : reset.getStatus().getPhase();
+    ResetSubject subject = ResetSubject.of(reset);
     try {
-      ConnectionResolver.checkReference(reset.getSpec().getProjectionRef(), reset.getMetadata().getNamespace(),
-          "spec.projectionRef");
+      ConnectionResolver.checkReference(subject.reference(reset.getSpec()), reset.getMetadata().getNamespace(),
+          subject.field());
     } catch (ResolutionFailure e) {
-      return seen.blocked(e.reason().name(), e.getMessage()).projectionMissing().released(true);
+      return seen.blocked(e.reason().name(), e.getMessage()).targetMissing().released(true);
     }
-    if (projection == null) {
-      return seen.projectionMissing().released(true);
+    if (target == null) {
+      return seen.targetMissing().released(true);
     }
     String name = reset.getMetadata().getName();
-    seen.projectionReplicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
-    seen.released(!name.equals(ProjectionHold.holder(projection))
-        && (projection.getStatus() == null || !name.equals(projection.getStatus().getActiveReset())));
+    String activeReset;
+    if (target instanceof Projection projection) {
+      seen.replicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
+      activeReset = projection.getStatus() == null ? null : projection.getStatus().getActiveReset();
+    } else {
+      activeReset = ((ReducerPipeline) target).getStatus() == null ? null
+          : ((ReducerPipeline) target).getStatus().getActiveReset();
+      // The pipeline's reconciler names the reset in status once it holds the reducers at zero.
+      seen.holdApplied(name.equals(activeReset));
+    }
+    seen.released(!name.equals(ResetHold.holder(target)) && !name.equals(activeReset));
     if (phase == null || phase.isTerminal()) {
       return seen;
     }
     switch (phase) {
       case Pending:
-        return observePending(reset, projection, seen, context);
+        return observePending(reset, target, seen, context);
       case Quiescing:
-        return observeGroup(reset, projection, seen, context);
+        return observeGroup(reset, target, seen, context);
       case Resetting:
-        return observeJob(reset, seen, context);
+        return target instanceof ReducerPipeline pipeline ? observeOffsets(reset, pipeline, seen)
+            : observeJob(reset, seen, context);
       default:
         return seen;
     }
   }
 
-  private ResetObservation observePending(WatermarkReset reset, Projection projection, ResetObservation seen,
+  private ResetObservation observePending(WatermarkReset reset, HasMetadata target, ResetObservation seen,
       Context<WatermarkReset> context) {
     try {
-      ReducerPipeline pipeline = pipeline(projection, context);
+      ReducerPipeline pipeline = pipeline(target, context);
       ConnectionResolver.kafka(pipeline, secrets);
-      ConnectionResolver.postgres(pipeline, secrets);
+      if (target instanceof Projection) {
+        ConnectionResolver.postgres(pipeline, secrets);
+      } else {
+        Deployment reducers = context.getClient().apps().deployments().inNamespace(pipeline.getMetadata()
+            .getNamespace()).withName(ReducerDeployment.name(pipeline)).get();
+        seen.replicas(reducers == null ? null : reducers.getSpec().getReplicas());
+      }
     } catch (ResolutionFailure e) {
       return seen.blocked(e.reason().name(), e.getMessage());
     }
-    String holder = ProjectionHold.holder(projection);
-    if (holder != null && !holder.equals(reset.getMetadata().getName()) && live(holder, projection, context)) {
+    String holder = ResetHold.holder(target);
+    if (holder != null && !holder.equals(reset.getMetadata().getName()) && live(holder, target, context)) {
       seen.heldBy(holder);
     }
     return seen;
   }
 
-  private ResetObservation observeGroup(WatermarkReset reset, Projection projection, ResetObservation seen,
+  private ResetObservation observeGroup(WatermarkReset reset, HasMetadata target, ResetObservation seen,
       Context<WatermarkReset> context) {
     try {
-      ReducerPipeline pipeline = pipeline(projection, context);
+      ReducerPipeline pipeline = pipeline(target, context);
       String key = pipelineKey(pipeline);
       KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
-      String group = MaterializerDeployment.consumerGroup(projection);
-      seen.group(kafka.consumerGroup(group));
-      if (seen.group().quiet()) {
-        DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
-        seen.plan(planning.plan(reset.getSpec(), MaterializerDeployment.sourceTopic(projection, pipeline), group,
-            projection.getMetadata().getName(), kafka, clients.database(key, login),
-            new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target())));
+      if (target instanceof Projection projection) {
+        String group = MaterializerDeployment.consumerGroup(projection);
+        seen.group(kafka.consumerGroup(group));
+        if (seen.group().quiet()) {
+          DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+          seen.plan(planning.plan(reset.getSpec(), MaterializerDeployment.sourceTopic(projection, pipeline), group,
+              projection.getMetadata().getName(), kafka, clients.database(key, login),
+              new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target())));
+        }
+      } else {
+        String group = ReducerDeployment.consumerGroup(pipeline);
+        seen.group(kafka.consumerGroup(group));
+        if (seen.group().quiet()) {
+          seen.plan(planning.planReducers(reset.getSpec(), pipeline.getSpec().getTopics().getActions().getName(),
+              group, kafka));
+        }
       }
+    } catch (ResolutionFailure e) {
+      seen.groupUnknown(e.reason().name(), e.getMessage());
+    } catch (KafkaFailure e) {
+      seen.groupUnknown(e.reason().name(), e.getMessage());
+    }
+    return seen;
+  }
+
+  /** Reducers in Resetting: whether the group is still empty, and where its offsets are. */
+  private ResetObservation observeOffsets(WatermarkReset reset, ReducerPipeline pipeline, ResetObservation seen) {
+    try {
+      KafkaAdminGateway kafka = clients.kafka(pipelineKey(pipeline), ConnectionResolver.kafka(pipeline, secrets));
+      String group = reset.getStatus().getPlan().getConsumerGroup();
+      seen.group(kafka.consumerGroup(group));
+      seen.committed(kafka.committedOffsets(group, reset.getStatus().getPlan().getTopic()));
     } catch (ResolutionFailure e) {
       seen.groupUnknown(e.reason().name(), e.getMessage());
     } catch (KafkaFailure e) {
@@ -191,35 +263,59 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return seen;
   }
 
-  private void act(WatermarkReset reset, Projection projection, ResetStep step, Context<WatermarkReset> context) {
+  /** @return why moving the reducers' offsets failed, for the next look; null otherwise */
+  private KafkaFailure act(WatermarkReset reset, HasMetadata target, ResetStep step,
+      Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
     String name = reset.getMetadata().getName();
-    String target = reset.getSpec().getProjectionRef().getName();
+    String targetName = ResetSubject.targetName(reset);
+    boolean reducers = ResetSubject.of(reset) == ResetSubject.REDUCERS;
     switch (step.action()) {
-      case HOLD_PROJECTION:
-        holds.take(namespace, target, name, other -> live(other, projection, context));
+      case HOLD:
+        if (reducers) {
+          pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context));
+        } else {
+          projectionHolds.take(namespace, targetName, name, other -> live(other, target, context));
+        }
         break;
-      case RELEASE_PROJECTION:
-        holds.release(namespace, target, name);
+      case RELEASE:
+        if (reducers) {
+          pipelineHolds.release(namespace, targetName, name);
+        } else {
+          projectionHolds.release(namespace, targetName, name);
+        }
         break;
       case START_JOB:
         try {
-          ReducerPipeline pipeline = pipeline(projection, context);
-          new JobLauncher(context.getClient()).launch(ResetJob.build(reset, projection, pipeline,
+          ReducerPipeline pipeline = pipeline(target, context);
+          new JobLauncher(context.getClient()).launch(ResetJob.build(reset, (Projection) target, pipeline,
               step.status().getPlan(), images.workloadsImage()));
         } catch (ResolutionFailure e) {
           // The pipeline vanished after planning; the next look reports the missing Job again and retries.
           events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
         }
         break;
+      case MOVE_OFFSETS:
+        try {
+          ReducerPipeline pipeline = (ReducerPipeline) target;
+          KafkaAdminGateway kafka = clients.kafka(pipelineKey(pipeline), ConnectionResolver.kafka(pipeline, secrets));
+          kafka.alterCommittedOffsets(step.status().getPlan().getConsumerGroup(), step.status().getPlan().getTopic(),
+              ResetPlans.newOffsets(step.status().getPlan()));
+        } catch (ResolutionFailure e) {
+          return new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e);
+        } catch (KafkaFailure e) {
+          return e;
+        }
+        break;
       default:
         break;
     }
+    return null;
   }
 
-  /** Keeps the newest finished resets of the projection up to the limit; deletes the rest. */
-  private void pruneHistory(WatermarkReset reset, Projection projection, Context<WatermarkReset> context) {
-    List<WatermarkReset> finished = context.getPrimaryCache().byIndex(PROJECTION_INDEX, projectionKey(reset)).stream()
+  /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */
+  private void pruneHistory(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
+    List<WatermarkReset> finished = context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(reset)).stream()
         .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal())
         .collect(Collectors.toList());
     // The cache may not show this reset's final phase yet.
@@ -234,27 +330,35 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     for (String doomed : Retention.beyondLimit(candidates, historyLimit)) {
       context.getClient().resources(WatermarkReset.class).inNamespace(reset.getMetadata().getNamespace())
           .withName(doomed).delete();
-      if (projection != null) {
-        events.record(projection, PlannedEvent.normal(EventReason.HistoryPruned, "deleted finished WatermarkReset "
+      if (target != null) {
+        events.record(target, PlannedEvent.normal(EventReason.HistoryPruned, "deleted finished WatermarkReset "
             + doomed + " to keep the newest " + historyLimit));
       }
     }
   }
 
-  private boolean live(String resetName, Projection projection, Context<WatermarkReset> context) {
-    String namespace = projection.getMetadata().getNamespace();
+  private boolean live(String resetName, HasMetadata target, Context<WatermarkReset> context) {
+    String namespace = target.getMetadata().getNamespace();
     WatermarkReset other = context.getPrimaryCache().get(new ResourceID(resetName, namespace)).orElseGet(() ->
         context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(resetName).get());
-    return ProjectionHold.live(other, projection.getMetadata().getName());
+    ResetHold<?> holds = target instanceof ReducerPipeline ? pipelineHolds : projectionHolds;
+    return holds.live(other, target.getMetadata().getName());
   }
 
-  private Projection projection(WatermarkReset reset, Context<WatermarkReset> context) {
-    return projections.get(new ResourceID(reset.getSpec().getProjectionRef().getName(),
-        reset.getMetadata().getNamespace())).orElse(null);
+  /** The Projection or ReducerPipeline the reset targets, from the informers' caches; null when there is none. */
+  private HasMetadata target(WatermarkReset reset) {
+    ResourceID id = new ResourceID(ResetSubject.targetName(reset), reset.getMetadata().getNamespace());
+    return ResetSubject.of(reset) == ResetSubject.REDUCERS ? pipelines.get(id).orElse(null)
+        : projections.get(id).orElse(null);
   }
 
-  private static ReducerPipeline pipeline(Projection projection, Context<WatermarkReset> context)
+  /** The pipeline itself, or the projection's pipeline. */
+  private static ReducerPipeline pipeline(HasMetadata target, Context<WatermarkReset> context)
       throws ResolutionFailure {
+    if (target instanceof ReducerPipeline pipeline) {
+      return pipeline;
+    }
+    Projection projection = (Projection) target;
     String namespace = projection.getMetadata().getNamespace();
     ConnectionResolver.checkReference(projection.getSpec().getPipelineRef(), namespace, "Projection spec.pipelineRef");
     String name = projection.getSpec().getPipelineRef().getName();
@@ -269,9 +373,5 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
 
   private static String pipelineKey(ReducerPipeline pipeline) {
     return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
-  }
-
-  private static String projectionKey(WatermarkReset reset) {
-    return reset.getMetadata().getNamespace() + "/" + reset.getSpec().getProjectionRef().getName();
   }
 }

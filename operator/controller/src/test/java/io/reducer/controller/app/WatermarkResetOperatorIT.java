@@ -12,7 +12,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
-import io.reducer.controller.reset.ProjectionHold;
+import io.reducer.controller.reset.ResetHold;
 import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
@@ -140,7 +140,7 @@ class WatermarkResetOperatorIT {
     assertThat(fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", "rebuild-20-reset").list()
         .getItems()).hasSize(1);
     assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-        .doesNotContainKey(ProjectionHold.ANNOTATION);
+        .doesNotContainKey(ResetHold.ANNOTATION);
 
     awaitCaughtUp();
     assertThat(table()).isEqualTo(model(Map.of(0, 20L, 1, 20L, 2, 20L)));
@@ -177,12 +177,12 @@ class WatermarkResetOperatorIT {
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("first").delete();
     awaitPhase("second", WatermarkResetPhase.AwaitingApproval);
     assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-        .containsEntry(ProjectionHold.ANNOTATION, "second");
+        .containsEntry(ResetHold.ANNOTATION, "second");
 
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("second").delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ProjectionHold.ANNOTATION);
+          .doesNotContainKey(ResetHold.ANNOTATION);
       assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
     });
   }
@@ -208,7 +208,7 @@ class WatermarkResetOperatorIT {
     assertThat(epoch()).isEqualTo(epochBefore);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ProjectionHold.ANNOTATION);
+          .doesNotContainKey(ResetHold.ANNOTATION);
       assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
     });
   }

@@ -90,14 +90,14 @@ class ReducerPlannerTest {
     assertThat(status.getReducersReady()).isEqualTo("0/0");
 
     spec.setReplicas(2);
-    ReducerPlan blocked = ReducerPlanner.plan(status, spec, new ReducerObservation(null, null, null, 4, null, 0, true),
-        1, NOW);
+    ReducerPlan blocked = ReducerPlanner.plan(status, spec,
+        new ReducerObservation(null, null, null, 4, null, 0, true, null), 1, NOW);
     assertThat(blocked.replicas()).isNull();
     assertThat(blocked.events()).isEmpty();
     assertThat(condition("ReducersReady").getReason()).isEqualTo("WaitingForConnections");
 
-    ReducerPlan existing = ReducerPlanner.plan(status, spec, new ReducerObservation(null, null, null, 4, 2, 2, true),
-        1, NOW);
+    ReducerPlan existing = ReducerPlanner.plan(status, spec,
+        new ReducerObservation(null, null, null, 4, 2, 2, true, null), 1, NOW);
     assertThat(existing.replicas()).isNull();
     assertThat(status.getReducersReady()).isEqualTo("2/2");
   }
@@ -112,7 +112,7 @@ class ReducerPlannerTest {
   @Test
   void aRefusedSpecLeavesTheReducersAloneStallsAndWarnsOnceButAPauseStillStopsThem() {
     ReducerObservation refused = new ReducerObservation(null, ReducerPlanner.INVALID_STATE_MACHINE,
-        "spec.reducer.stateMachine does not hold together: x", 4, 2, 2, false);
+        "spec.reducer.stateMachine does not hold together: x", 4, 2, 2, false, null);
     ReducerPlan plan = ReducerPlanner.plan(status, spec, refused, 1, NOW);
     assertThat(plan.replicas()).isNull();
     assertThat(plan.check().ok()).isFalse();
@@ -122,9 +122,52 @@ class ReducerPlannerTest {
     assertThat(ReducerPlanner.plan(status, spec, refused, 1, NOW).events()).isEmpty();
 
     ReducerPlan pausedAnyway = ReducerPlanner.plan(status, spec, new ReducerObservation(
-        EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4, 2, 2, false), 1, NOW);
+        EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4, 2, 2, false, null), 1,
+        NOW);
     assertThat(pausedAnyway.replicas()).isZero();
     assertThat(pausedAnyway.scaleOnly()).isTrue();
+  }
+
+  @Test
+  void aResetHoldsTheReducersAtZeroWithoutPausingThePipelineAndReleasedTheyComeBack() {
+    spec.setReplicas(2);
+    ReducerPlanner.plan(status, spec, running(4, 2, 2), 1, NOW);
+
+    ReducerPlan held = ReducerPlanner.plan(status, spec, held("rewind", 2), 1, NOW);
+    assertThat(held.replicas()).isZero();
+    assertThat(held.scaleOnly()).isFalse();
+    assertThat(held.check().ok()).isTrue();
+    assertThat(held.events()).extracting(PlannedEvent::message).containsExactly("Scaled reducers from 2 to 0: "
+        + "WatermarkReset rewind holds them while it moves their consumer group's offsets; the projections keep running");
+    assertThat(condition("ReducersReady").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.RESET_IN_PROGRESS);
+    assertThat(condition("Paused").getStatus()).as("Paused is the user's pause").isEqualTo(ConditionStatus.False);
+    assertThat(status.getActiveReset()).isEqualTo("rewind");
+    assertThat(status.getReplicasBeforePause()).isNull();
+
+    ReducerPlan stillHeld = ReducerPlanner.plan(status, spec, held("rewind", 0), 1, NOW);
+    assertThat(stillHeld.replicas()).isZero();
+    assertThat(stillHeld.events()).isEmpty();
+
+    ReducerPlan released = ReducerPlanner.plan(status, spec, running(4, 0, 0), 1, NOW);
+    assertThat(released.replicas()).isEqualTo(2);
+    assertThat(released.events()).extracting(PlannedEvent::message)
+        .containsExactly("Reducers scaled back to 2: WatermarkReset rewind released them");
+    assertThat(status.getActiveReset()).isNull();
+    assertThat(condition("ReducersReady").getReason()).isEqualTo("Starting");
+  }
+
+  @Test
+  void aHoldOnARefusedSpecOnlyScalesAndAHoldOnAPausedPipelineLeavesThePauseInCharge() {
+    ReducerPlan refusedHeld = ReducerPlanner.plan(status, spec, new ReducerObservation(null,
+        ReducerPlanner.INVALID_STATE_MACHINE, "bad machine", 4, 2, 2, false, "rewind"), 1, NOW);
+    assertThat(refusedHeld.replicas()).isZero();
+    assertThat(refusedHeld.scaleOnly()).isTrue();
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.INVALID_STATE_MACHINE);
+
+    ReducerPlan pausedHeld = ReducerPlanner.plan(new ReducerPipelineStatus(), spec, new ReducerObservation(
+        EmergencyStop.Reason.SpecPaused, null, null, 4, 2, 0, false, "rewind"), 1, NOW);
+    assertThat(pausedHeld.replicas()).isZero();
   }
 
   @Test
@@ -154,11 +197,15 @@ class ReducerPlannerTest {
   }
 
   private static ReducerObservation running(Integer partitions, Integer deploymentReplicas, int ready) {
-    return new ReducerObservation(null, null, null, partitions, deploymentReplicas, ready, false);
+    return new ReducerObservation(null, null, null, partitions, deploymentReplicas, ready, false, null);
   }
 
   private static ReducerObservation paused(EmergencyStop.Reason reason, Integer deploymentReplicas) {
-    return new ReducerObservation(reason, null, null, 4, deploymentReplicas, 0, false);
+    return new ReducerObservation(reason, null, null, 4, deploymentReplicas, 0, false, null);
+  }
+
+  private static ReducerObservation held(String reset, Integer deploymentReplicas) {
+    return new ReducerObservation(null, null, null, 4, deploymentReplicas, 0, false, reset);
   }
 
   private Condition condition(String type) {

@@ -22,12 +22,15 @@ import io.reducer.controller.workload.JobOutcome;
 import io.reducer.workloads.offsets.PlannedPartition;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WatermarkResetPlannerTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final ConsumerGroupState EMPTY = new ConsumerGroupState("reducer.orders.p", "Empty", List.of());
+  private static final String GROUP = "reducer.orders.pipeline.p";
+  private static final ConsumerGroupState REDUCERS_EMPTY = new ConsumerGroupState(GROUP, "Empty", List.of());
 
   @Test
   void aNewResetIsPendingAndGoesOnAtOnce() {
@@ -54,7 +57,7 @@ class WatermarkResetPlannerTest {
   @Test
   void aMissingProjectionKeepsTheResetPendingWithTheFix() {
     WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionMissing(), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().targetMissing(), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
     assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ProjectionNotFound");
@@ -64,10 +67,10 @@ class WatermarkResetPlannerTest {
   @Test
   void quiescingHoldsTheProjectionAndRemembersItsReplicas() {
     WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionReplicas(6), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(6), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
-    assertThat(step.action()).isEqualTo(Action.HOLD_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.HOLD);
     assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(6);
     assertThat(step.again()).isTrue();
   }
@@ -81,7 +84,7 @@ class WatermarkResetPlannerTest {
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
     assertThat(step.status().getPlan()).isNull();
-    assertThat(step.action()).isEqualTo(Action.HOLD_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.HOLD);
     assertThat(step.status().getMessage()).contains("1 member(s)").contains("state Stable").contains("materializer-0");
     assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("GroupNotEmpty");
   }
@@ -116,7 +119,7 @@ class WatermarkResetPlannerTest {
         .plan(PlanAttempt.refused("PlanRefused", "partition 7 does not exist")), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
-    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.RELEASE);
     assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("PlanRefused");
     assertThat(step.status().condition("Ready").orElseThrow().getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(step.status().condition("Reconciling")).isEmpty();
@@ -149,7 +152,7 @@ class WatermarkResetPlannerTest {
     ResetStep step = WatermarkResetPlanner.step(planned(reset(Approval.Manual, true)), new ResetObservation(), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.RELEASE);
     assertThat(step.status().getJobName()).isNull();
   }
 
@@ -172,13 +175,13 @@ class WatermarkResetPlannerTest {
         new ResetObservation().job(new JobOutcome(JobOutcome.State.SUCCEEDED, null, result, 0)), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.RELEASE);
     assertThat(step.status().getMessage()).contains("epoch 3 -> 4");
 
     reset.setStatus(step.status());
     ResetStep waiting = WatermarkResetPlanner.step(reset, new ResetObservation().released(false), NOW);
     assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    assertThat(waiting.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(waiting.action()).isEqualTo(Action.RELEASE);
 
     ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW.plusSeconds(1));
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
@@ -222,7 +225,7 @@ class WatermarkResetPlannerTest {
         .job(new JobOutcome(JobOutcome.State.FAILED, "BackoffLimitExceeded", result, 3)), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
-    assertThat(step.action()).isEqualTo(Action.RELEASE_PROJECTION);
+    assertThat(step.action()).isEqualTo(Action.RELEASE);
     assertThat(step.status().getMessage())
         .isEqualTo("Job r1-reset failed (BackoffLimitExceeded): the projection's epoch is 5, not the expected 3");
     assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
@@ -243,11 +246,136 @@ class WatermarkResetPlannerTest {
   @Test
   void finishedResetsStayFinished() {
     WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Completed);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().projectionMissing(), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().targetMissing(), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
     assertThat(step.action()).isEqualTo(Action.NONE);
     assertThat(step.requeue()).isNull();
+  }
+
+  @Test
+  void aResetOfTheReducersHoldsThePipelineAndWaitsUntilItsReconcilerHasScaledThemToZero() {
+    WatermarkReset reset = at(reducersReset(Approval.Manual, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(2), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(step.action()).isEqualTo(Action.HOLD);
+    assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(2);
+    assertThat(step.status().getMessage())
+        .isEqualTo("reducers of pipeline orders/p held at 0 replicas; waiting for consumer group to empty");
+
+    reset.setStatus(step.status());
+    ResetStep pending = WatermarkResetPlanner.step(reset, new ResetObservation().holdApplied(false).group(EMPTY), NOW);
+    assertThat(pending.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(pending.action()).isEqualTo(Action.HOLD);
+    assertThat(pending.status().getPlan()).as("an empty group is not enough while the reducers may start").isNull();
+    assertThat(pending.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("HoldPending");
+
+    ConsumerGroupState live = new ConsumerGroupState(GROUP, "Stable",
+        List.of("consumer-1 (client reducer-0, host /10.0.0.9)"));
+    ResetStep members = WatermarkResetPlanner.step(reset, new ResetObservation().holdApplied(true).group(live), NOW);
+    assertThat(members.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    assertThat(members.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("GroupNotEmpty");
+    assertThat(members.status().getMessage()).contains("consumer group " + GROUP).contains("reducer-0");
+  }
+
+  @Test
+  void aResetOfTheReducersPlansWithoutEpochWaitsForApprovalMovesTheOffsetsItselfAndResumes() {
+    WatermarkReset reset = at(reducersReset(Approval.Manual, false), WatermarkResetPhase.Quiescing);
+    ResetStep planned = WatermarkResetPlanner.step(reset,
+        new ResetObservation().holdApplied(true).group(REDUCERS_EMPTY).plan(PlanAttempt.planned(reducerPlan())), NOW);
+    assertThat(planned.status().getPhase()).isEqualTo(WatermarkResetPhase.Planned);
+    assertThat(planned.status().getPlan().getNewEpoch()).as("no epoch for the reducers").isNull();
+    assertThat(planned.status().getPlan().getCurrentEpoch()).isNull();
+    assertThat(planned.events()).extracting(PlannedEvent::message)
+        .containsExactly("plan: 2 partition(s) of p.actions, group offsets only (no watermark, no epoch)");
+
+    reset.setStatus(planned.status());
+    ResetStep awaiting = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+    assertThat(awaiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(awaiting.action()).isEqualTo(Action.NONE);
+
+    reset.setStatus(awaiting.status());
+    ResetStep resetting = WatermarkResetPlanner.step(reset, new ResetObservation().approved(true), NOW);
+    assertThat(resetting.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(resetting.action()).isEqualTo(Action.MOVE_OFFSETS);
+    assertThat(resetting.status().getJobName()).as("no Job for the reducers").isNull();
+    assertThat(resetting.again()).as("read the offsets back at once").isTrue();
+    assertThat(resetting.status().getMessage()).contains("moves the offsets of consumer group " + GROUP)
+        .contains("dedup log");
+
+    reset.setStatus(resetting.status());
+    ResetStep notYet = WatermarkResetPlanner.step(reset,
+        new ResetObservation().group(REDUCERS_EMPTY).committed(Map.of(0, 120L)), NOW);
+    assertThat(notYet.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(notYet.action()).as("moving again is harmless").isEqualTo(Action.MOVE_OFFSETS);
+
+    ResetStep failedMove = WatermarkResetPlanner.step(reset, new ResetObservation().group(REDUCERS_EMPTY)
+        .committed(Map.of(0, 120L)).moveFailed("KafkaUnreachable", "no answer from k:9092"), NOW);
+    assertThat(failedMove.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(failedMove.action()).isEqualTo(Action.NONE);
+    assertThat(failedMove.requeue()).isNotNull();
+    assertThat(failedMove.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("KafkaUnreachable");
+    assertThat(failedMove.status().getMessage()).contains("no answer from k:9092");
+
+    ConsumerGroupState intruder = new ConsumerGroupState(GROUP, "Stable", List.of("consumer-9 (client by-hand)"));
+    ResetStep joined = WatermarkResetPlanner.step(reset,
+        new ResetObservation().group(intruder).committed(Map.of(0, 120L)), NOW);
+    assertThat(joined.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(joined.action()).as("a member is never moved under").isEqualTo(Action.NONE);
+    assertThat(joined.status().getMessage()).contains("by-hand");
+
+    ResetStep moved = WatermarkResetPlanner.step(reset,
+        new ResetObservation().group(REDUCERS_EMPTY).committed(Map.of(0, 0L, 1, 0L)), NOW);
+    assertThat(moved.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(moved.action()).isEqualTo(Action.RELEASE);
+
+    reset.setStatus(moved.status());
+    ResetStep stillHeld = WatermarkResetPlanner.step(reset, new ResetObservation().released(false), NOW);
+    assertThat(stillHeld.action()).isEqualTo(Action.RELEASE);
+    ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW.plusSeconds(1));
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(done.status().getMessage()).isEqualTo("the reducers run again from the new offsets of consumer group "
+        + GROUP);
+    assertThat(done.status().getHistory()).extracting(PhaseTransition::getPhase).containsExactly("Pending",
+        "Quiescing", "Planned", "AwaitingApproval", "Resetting", "Resuming", "Completed");
+  }
+
+  @Test
+  void aMissingPipelineKeepsAResetOfTheReducersPendingWithTheFix() {
+    WatermarkReset reset = at(reducersReset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().targetMissing(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("PipelineNotFound");
+    assertThat(step.status().getMessage()).startsWith("ReducerPipeline orders/p does not exist")
+        .contains("spec.pipelineRef");
+  }
+
+  @Test
+  void aDryRunOfTheReducersMovesNothing() {
+    WatermarkReset reset = at(reducersReset(Approval.Automatic, true), WatermarkResetPhase.Planned);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(step.action()).isEqualTo(Action.RELEASE);
+
+    reset.setStatus(step.status());
+    ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW);
+    assertThat(done.status().getMessage()).isEqualTo("dry run finished; the reducers run again");
+  }
+
+  private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {
+    WatermarkReset reset = reset(approval, dryRun);
+    reset.getSpec().setProjectionRef(null);
+    reset.getSpec().setPipelineRef(new LocalReference("p"));
+    reset.getSpec().setRebuild(false);
+    return reset;
+  }
+
+  private static ResetPlan reducerPlan() {
+    return ResetPlans.toStatus("p.actions", GROUP,
+        List.of(new PlannedPartition(0, 120L, 0, 0, 120), new PlannedPartition(1, null, 0, 0, 80)));
   }
 
   private static WatermarkReset reset(Approval approval, boolean dryRun) {
@@ -275,9 +403,12 @@ class WatermarkResetPlannerTest {
       if (reset.getStatus().getPhase() == phase) {
         return reset;
       }
-      ResetObservation seen = new ResetObservation().group(EMPTY).plan(PlanAttempt.planned(plan())).approved(true)
+      boolean reducers = reset.getSpec().getPipelineRef() != null;
+      ResetObservation seen = new ResetObservation().group(EMPTY)
+          .plan(PlanAttempt.planned(reducers ? reducerPlan() : plan())).approved(true)
           .released(true).job(new JobOutcome(JobOutcome.State.SUCCEEDED, null,
-              "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"message\":\"moved\"}", 0));
+              "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"message\":\"moved\"}", 0))
+          .committed(Map.of(0, 0L, 1, 0L));
       reset.setStatus(WatermarkResetPlanner.step(reset, seen, NOW.minusSeconds(50)).status());
       assertThat(reset.getStatus().getPhase()).isIn(next, WatermarkResetPhase.AwaitingApproval);
     }

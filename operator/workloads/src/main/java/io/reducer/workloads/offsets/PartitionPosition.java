@@ -7,7 +7,7 @@ package io.reducer.workloads.offsets;
  * @param logStartOffset the oldest offset still in the log
  * @param logEndOffset the offset the next record will get
  * @param currentOffset the projection's position (next offset to apply): the watermark, else the group's committed
- *     offset, else null
+ *     offset, else null. A group without watermarks (a pipeline's reducers) has its committed offset here
  * @param offsetForTimestamp for targets timestamp and by-duration, the first offset whose record timestamp is at
  *     or after the time (Kafka's offsetsForTimes); null when no record is that recent or the target needs none
  */

@@ -10,10 +10,11 @@ public class PartitionPlan {
   @JsonPropertyDescription("Partition number.")
   private int partition;
 
-  @JsonPropertyDescription("Watermark (next offset to apply) before the reset; absent if none was written.")
+  @JsonPropertyDescription("Position (next offset to apply) before the reset: the projection's watermark, else the group's "
+      + "committed offset (for the reducers: the committed offset); absent if there is none.")
   private Long currentOffset;
 
-  @JsonPropertyDescription("Watermark and group offset after the reset.")
+  @JsonPropertyDescription("Watermark and group offset after the reset (for the reducers: the group offset).")
   private long newOffset;
 
   @JsonPropertyDescription("Log-start offset when planned.")

@@ -9,16 +9,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResetPlan {
 
-  @JsonPropertyDescription("Source topic of the projection.")
+  @JsonPropertyDescription("Source topic of the projection, or the pipeline's actions topic.")
   private String topic;
 
   @JsonPropertyDescription("Consumer group whose offsets move.")
   private String consumerGroup;
 
-  @JsonPropertyDescription("Fencing epoch before the reset.")
+  @JsonPropertyDescription("Fencing epoch before the reset; absent for a reset of the reducers, which have no epoch and no "
+      + "watermarks.")
   private Long currentEpoch;
 
-  @JsonPropertyDescription("Fencing epoch after the reset; materializers with an older epoch write nothing.")
+  @JsonPropertyDescription("Fencing epoch after the reset; materializers with an older epoch write nothing. Absent for a reset "
+      + "of the reducers: only their group's offsets move.")
   private Long newEpoch;
 
   @JsonPropertyDescription("True when the projection table is truncated and rebuilt from the new positions.")

@@ -12,23 +12,28 @@ import java.util.Set;
  *                            \-> Resuming (dry run: plan only, then resume)
  * </pre>
  *
- * Any non-terminal phase may go to Failed; a reset that fails after quiescing still resumes the projection
- * before it is marked Failed, so a projection is never left paused.
+ * Any non-terminal phase may go to Failed; a reset that fails after quiescing still resumes the projection (or the
+ * reducers) before it is marked Failed, so nothing is left paused. A reset of a pipeline's reducers (spec.pipelineRef)
+ * goes through the same phases; in Resetting the operator moves the group's offsets itself, with no Job, watermark or
+ * epoch.
  */
 public enum WatermarkResetPhase {
-  /** Accepted; waiting for its turn if another reset holds the projection. */
+  /** Accepted; waiting for its turn if another reset holds the projection (or the reducers). */
   Pending,
-  /** Materializers scaled to zero; waiting until the consumer group is Empty or Dead. */
+  /** Materializers (or reducers) scaled to zero; waiting until the consumer group is Empty or Dead. */
   Quiescing,
-  /** Plan (old and new position per partition, new epoch) written to status. */
+  /** Plan (old and new position per partition; for a projection, the new epoch) written to status. */
   Planned,
   /** Waiting for the reducer.io/approve annotation. */
   AwaitingApproval,
-  /** The reset Job is writing watermarks and epoch, then moving the group offsets. */
+  /**
+   * Projection: the reset Job is writing watermarks and epoch, then moving the group offsets. Reducers: the operator
+   * moves the group's offsets on the actions topic.
+   */
   Resetting,
-  /** Restoring the materializers' replicas. */
+  /** Restoring the materializers' (or reducers') replicas. */
   Resuming,
-  /** Positions moved, epoch bumped, projection running again (or the dry run finished). */
+  /** Positions moved (and, for a projection, epoch bumped), running again (or the dry run finished). */
   Completed,
   /** Stopped with an error; see the history message. */
   Failed;

@@ -1,0 +1,128 @@
+package io.reducer.controller.reset;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A reset's hold on what it resets: the annotation {@value #ANNOTATION} naming the reset, on the Projection (its
+ * materializers stay at zero replicas) or on the ReducerPipeline (its reducers stay at zero; its projections keep
+ * running). A hold counts while it names a reset that exists, targets that resource and has not finished; a stale
+ * hold is released by the resource's own reconciler. Taking and giving up the hold are the only writes a reset makes
+ * to the resource; the operator never writes a spec.
+ *
+ * @param <T> Projection or ReducerPipeline
+ */
+public final class ResetHold<T extends HasMetadata> {
+
+  public static final String ANNOTATION = "reducer.io/held-by-reset";
+
+  private final KubernetesClient client;
+  private final Class<T> type;
+  private final ResetSubject subject;
+
+  private ResetHold(KubernetesClient client, Class<T> type, ResetSubject subject) {
+    this.client = client;
+    this.type = type;
+    this.subject = subject;
+  }
+
+  /** Holds on projections, taken by resets with spec.projectionRef. */
+  public static ResetHold<Projection> projections(KubernetesClient client) {
+    return new ResetHold<>(client, Projection.class, ResetSubject.PROJECTION);
+  }
+
+  /** Holds on pipelines' reducers, taken by resets with spec.pipelineRef. */
+  public static ResetHold<ReducerPipeline> pipelines(KubernetesClient client) {
+    return new ResetHold<>(client, ReducerPipeline.class, ResetSubject.REDUCERS);
+  }
+
+  /** The reset named by the resource's annotation, or null. */
+  public static String holder(HasMetadata resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(ANNOTATION);
+  }
+
+  /** A hold counts while its reset exists, targets the resource {@code name} of this kind and has not finished. */
+  public boolean live(WatermarkReset reset, String name) {
+    if (reset == null || reset.getSpec() == null || ResetSubject.of(reset) != subject) {
+      return false;
+    }
+    LocalReference reference = subject.reference(reset.getSpec());
+    return reference != null && name.equals(reference.getName())
+        && (reset.getStatus() == null || reset.getStatus().getPhase() == null
+            || !reset.getStatus().getPhase().isTerminal());
+  }
+
+  /**
+   * The reset holding {@code resource}, or null. A hold whose reset is gone or finished is removed: a reset deleted
+   * mid-way must never leave what it held stopped.
+   *
+   * @param lookup the reset of a name in the resource's namespace, or null when it does not exist (the caller asks
+   *     the API server when its cache does not have it: not cached yet is not the same as deleted)
+   */
+  public String liveHolder(T resource, Function<String, WatermarkReset> lookup) {
+    String holder = holder(resource);
+    if (holder == null) {
+      return null;
+    }
+    if (live(lookup.apply(holder), resource.getMetadata().getName())) {
+      return holder;
+    }
+    release(resource.getMetadata().getNamespace(), resource.getMetadata().getName(), holder);
+    return null;
+  }
+
+  /**
+   * Takes the hold for {@code reset} unless another live reset has it. Serialized, so two resets of one resource
+   * reconciled at once cannot both win.
+   *
+   * @param other whether a reset of that name is live (looked up by the caller)
+   * @return true when {@code reset} holds the resource
+   */
+  public synchronized boolean take(String namespace, String name, String reset, Predicate<String> other) {
+    T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    if (current == null) {
+      return false;
+    }
+    String holder = holder(current);
+    if (reset.equals(holder)) {
+      return true;
+    }
+    if (holder != null && other.test(holder)) {
+      return false;
+    }
+    client.resources(type).inNamespace(namespace).withName(name).edit(r -> {
+      Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+          : new LinkedHashMap<>(r.getMetadata().getAnnotations());
+      annotations.put(ANNOTATION, reset);
+      r.getMetadata().setAnnotations(annotations);
+      return r;
+    });
+    return true;
+  }
+
+  /** Gives up the hold if {@code reset} (or, with null, anyone) has it. */
+  public synchronized void release(String namespace, String name, String reset) {
+    T current = client.resources(type).inNamespace(namespace).withName(name).get();
+    String holder = current == null ? null : holder(current);
+    if (holder == null || (reset != null && !reset.equals(holder))) {
+      return;
+    }
+    client.resources(type).inNamespace(namespace).withName(name).edit(r -> {
+      if (r.getMetadata().getAnnotations() != null) {
+        Map<String, String> annotations = new LinkedHashMap<>(r.getMetadata().getAnnotations());
+        annotations.remove(ANNOTATION);
+        r.getMetadata().setAnnotations(annotations);
+      }
+      return r;
+    });
+  }
+}
