@@ -17,7 +17,7 @@ import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.metrics.ProjectionGauges;
 import io.reducer.controller.metrics.ReconcileMetrics;
 import io.reducer.controller.pipeline.KubernetesSecrets;
-import io.reducer.controller.pipeline.PipelineConnectionsReconciler;
+import io.reducer.controller.pipeline.ReducerPipelineReconciler;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.projection.ProjectionReconciler;
 import io.reducer.controller.reset.ResetHold;
@@ -78,7 +78,7 @@ public final class ReducerOperator implements AutoCloseable {
     });
     ImagePolicy images = new ImagePolicy(config.workloadsImage(), config.allowedRegistries());
     ResetHold<ReducerPipeline> pipelineHolds = ResetHold.pipelines(client);
-    operator.register(new PipelineConnectionsReconciler(clients, secrets, images, events, pipelineHolds,
+    operator.register(new ReducerPipelineReconciler(clients, secrets, images, events, pipelineHolds,
         new PipelineGauges(registry), config.probeInterval(), clock), ReducerOperator.<ReducerPipeline>namespaces(config).andThen(annotationsTrigger()));
     ResetHold<Projection> holds = ResetHold.projections(client);
     operator.register(new ProjectionReconciler(clients, secrets, images, events, holds, new ProjectionGauges(registry),

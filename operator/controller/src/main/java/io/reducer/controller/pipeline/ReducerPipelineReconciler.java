@@ -60,7 +60,7 @@ import java.util.stream.Collectors;
  * machine stops nothing else. Everything is re-checked on the probe schedule; a problem only the user can fix (a
  * Secret, a refused topic change, a grant, the reducer spec) is also {@code Stalled}.
  */
-public final class PipelineConnectionsReconciler implements Reconciler<ReducerPipeline> {
+public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeline> {
 
   private static final String DEFAULT_SCHEMA = "public";
 
@@ -75,7 +75,7 @@ public final class PipelineConnectionsReconciler implements Reconciler<ReducerPi
   private volatile InformerEventSource<WatermarkReset, ReducerPipeline> resets;
 
   /** @param holds the holds WatermarkResets of the reducers (spec.pipelineRef) take on pipelines */
-  public PipelineConnectionsReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
+  public ReducerPipelineReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
       EventRecorder events, ResetHold<ReducerPipeline> holds, PipelineGauges gauges, Duration probeInterval,
       Clock clock) {
     this.holds = holds;
