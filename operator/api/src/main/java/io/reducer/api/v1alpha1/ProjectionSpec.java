@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.Patterns;
 import io.reducer.api.v1alpha1.projection.MaterializerWorkload;
@@ -15,6 +16,14 @@ import io.reducer.api.v1alpha1.projection.ScalingPolicy;
 /** Desired state of one read model materialized from a topic into a PostgreSQL table. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProjectionSpec {
+
+  /**
+   * Tables a projection must never be, as a CEL list: the canonical store's and the watermarks table. The same list
+   * as the workloads' ReservedTables, which a test holds equal.
+   */
+  public static final String RESERVED_TABLES = "['workflow_state', 'workflow_state_history', 'action_dedup_log', "
+      + "'reducer_gaveup_log', 'reducer_outbox', 'reducer_outbox_head', 'reducer_outbox_cursor', "
+      + "'reducer_outbox_gaps', 'reducer_stats', 'reducer_schema_version', 'projection_watermarks']";
 
   /** Table used when spec.table is omitted; the runbooks' diagnostic SQL uses this name. */
   public static final String DEFAULT_TABLE = "workflow_projection";
@@ -36,7 +45,11 @@ public class ProjectionSpec {
   @Pattern(Patterns.SQL_IDENTIFIER)
   @Size(min = 1, max = 63)
   @Default(DEFAULT_TABLE)
-  @JsonPropertyDescription("Target table (lower-case SQL identifier) in the pipeline's schema; created if missing.")
+  @ValidationRule(value = "!(self in " + RESERVED_TABLES + ")", message = "spec.table names a table of the canonical "
+      + "store or the projections' watermarks; a materializer would corrupt it and a rebuild would truncate it: "
+      + "choose another table")
+  @JsonPropertyDescription("Target table (lower-case SQL identifier) in the pipeline's schema; created if missing. "
+      + "The canonical store's tables and projection_watermarks are refused.")
   private String table = DEFAULT_TABLE;
 
   @JsonPropertyDescription("The materializer Deployment.")
@@ -49,7 +62,8 @@ public class ProjectionSpec {
   private ProjectionHealthThresholds health = new ProjectionHealthThresholds();
 
   @Default("false")
-  @JsonPropertyDescription("Scales the materializers to zero and sets the Paused condition; false restores them.")
+  @JsonPropertyDescription("Scales the materializers to zero and sets the Paused condition; false restores them. "
+      + "The annotation reducer.io/paused: \"true\" does the same and survives GitOps self-heal.")
   private boolean paused;
 
   public LocalReference getPipelineRef() {

@@ -32,7 +32,8 @@ public class ReducerPipelineSpec {
 
   @Default("false")
   @JsonPropertyDescription("Emergency circuit breaker: scales the reducers and every projection of this pipeline "
-      + "to zero; setting it back to false restores them exactly as they were.")
+      + "to zero; false brings each back to what its spec asks for. The annotation reducer.io/paused: \"true\" does "
+      + "the same and survives GitOps self-heal.")
   private boolean paused;
 
   public KafkaConnection getKafka() {

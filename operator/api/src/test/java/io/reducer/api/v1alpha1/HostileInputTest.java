@@ -19,6 +19,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HostileInputTest {
 
   @ParameterizedTest
+  @ValueSource(strings = {"workflow_state", "workflow_state_history", "action_dedup_log", "reducer_outbox",
+      "projection_watermarks"})
+  void aTableOfTheCanonicalStoreOrTheWatermarksIsRefusedAsAProjectionTable(String table) throws Exception {
+    CrdValidationResult result = rejectProjection(spec -> spec.put("table", table));
+
+    assertThat(result.errors()).anyMatch(e -> e.contains("spec.table names a table of the canonical store"));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"x; DROP TABLE y", "workflow_projection\"; --", "Robert'); DROP TABLE students;--",
       "UPPER_CASE", "1starts_with_digit", "has space", "a_name_that_is_far_too_long_for_postgres_identifiers_of_63_bytes"})
   void sqlInjectionOrInvalidTableNameIsRefused(String table) throws Exception {

@@ -18,6 +18,7 @@ import io.reducer.controller.postgres.Watermark;
 import io.reducer.controller.projection.LagCalculator;
 import io.reducer.controller.projection.ProjectionMeasurement;
 import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.workloads.materializer.ReservedTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ public final class PipelineProber {
 
   /** Failure reason of a projection whose spec.table is not a plain SQL identifier. */
   public static final String INVALID_TABLE_NAME = "InvalidTableName";
+  /** Failure reason of a projection whose spec.table is a table of the canonical store or the watermarks. */
+  public static final String RESERVED_TABLE_NAME = "ReservedTableName";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
@@ -135,7 +138,12 @@ public final class PipelineProber {
     List<Projection> valid = new ArrayList<>();
     for (Projection projection : projections) {
       String table = projection.getSpec().getTable();
-      if (SqlIdentifiers.valid(table)) {
+      if (ReservedTables.isReserved(table)) {
+        result.put(name(projection), ProjectionProbe.failed(RESERVED_TABLE_NAME, "spec.table '" + table
+            + "' is a table of the canonical store or the projections' watermarks: a materializer would corrupt it "
+            + "and a rebuild would truncate it, so nothing runs for this projection; choose another table (the "
+            + "CRD refuses this name, so the installed CRD may be outdated: update the CRDs)", now));
+      } else if (SqlIdentifiers.valid(table)) {
         valid.add(projection);
       } else {
         result.put(name(projection), ProjectionProbe.failed(INVALID_TABLE_NAME, "spec.table '" + table

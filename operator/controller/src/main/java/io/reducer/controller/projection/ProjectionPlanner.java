@@ -32,7 +32,8 @@ public final class ProjectionPlanner {
   /** Probe failures only a change by the user can fix: the projection is Stalled, not just Degraded. */
   private static final Set<String> NEEDS_USER = Set.of("SecretNotFound", "SecretKeyNotFound",
       "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
-      "DatabaseAuthenticationFailed", "InvalidKafkaSecurity", PipelineProber.INVALID_TABLE_NAME);
+      "DatabaseAuthenticationFailed", "InvalidKafkaSecurity", PipelineProber.INVALID_TABLE_NAME,
+      PipelineProber.RESERVED_TABLE_NAME);
 
   private ProjectionPlanner() {
   }

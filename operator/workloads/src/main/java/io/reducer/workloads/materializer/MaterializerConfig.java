@@ -82,6 +82,7 @@ public record MaterializerConfig(
     String table = values.get("--table");
     String schema = values.get("--schema");
     checkIdentifier("--table", "MATERIALIZER_TABLE", table);
+    ReservedTables.check("--table", "MATERIALIZER_TABLE", table);
     checkIdentifier("--schema", "MATERIALIZER_SCHEMA", schema);
     String projection = values.get("--projection").isEmpty() ? table : values.get("--projection");
     if (projection.length() > 253) {

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.Identifiers;
 
 /**
@@ -133,6 +134,7 @@ public record ResetConfig(
       throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
     }
     String table = identifier(values, "--table", "RESET_TABLE");
+    ReservedTables.check("--table", "RESET_TABLE", table);
     String schema = identifier(values, "--schema", "RESET_SCHEMA");
     String projection = values.get("--projection").isEmpty() ? table : values.get("--projection");
     if (projection.length() > 253) {

@@ -68,4 +68,14 @@ class MaterializerConfigTest {
     assertThat(Identifiers.isValid("_x9")).isTrue();
     assertThat(Identifiers.isValid("9x")).isFalse();
   }
+
+  @Test
+  void aMaterializerNeverWritesIntoTheCanonicalStore() {
+    for (String table : ReservedTables.NAMES) {
+      assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", table), ENV))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("names a table of the canonical store");
+    }
+    assertThat(ReservedTables.NAMES).contains("workflow_state", "workflow_state_history", "projection_watermarks")
+        .doesNotContain("workflow_projection");
+  }
 }

@@ -135,4 +135,14 @@ class ResetConfigTest {
     assertThat(ResetConfig.terminationLog(List.of("--termination-log=/tmp/x"), Map.of("TERMINATION_LOG", "/tmp/y")))
         .isEqualTo(Path.of("/tmp/x"));
   }
+
+  @Test
+  void aRebuildNeverTruncatesTheCanonicalStoreOrTheWatermarks() {
+    // Without this, --rebuild --table workflow_state would TRUNCATE every workflow's canonical state.
+    for (String table : List.of("workflow_state", "action_dedup_log", "reducer_outbox", "projection_watermarks")) {
+      assertThatThrownBy(() -> ResetConfig.parse(List.of("--table", table, "--rebuild"), ENV))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("--table '" + table + "' names a table of the "
+              + "canonical store").hasMessageContaining("RESET_TABLE");
+    }
+  }
 }
