@@ -13,8 +13,18 @@ import io.reducer.api.v1alpha1.projection.MaterializerWorkload;
 import io.reducer.api.v1alpha1.projection.ProjectionHealthThresholds;
 import io.reducer.api.v1alpha1.projection.ScalingPolicy;
 
-/** Desired state of one read model materialized from a topic into a PostgreSQL table. */
+/**
+ * Desired state of one read model materialized from a topic into a PostgreSQL table. The table and the source topic
+ * are fixed for the life of a Projection: the watermarks belong to both, so moving either would leave the new table
+ * without the history or read the new topic from the old topic's positions.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.table == oldSelf.table", message = "spec.table cannot change: the new table would "
+    + "miss the history and the watermarks belong to the old one; create a new Projection for the new table (then "
+    + "delete this one)")
+@ValidationRule(value = "has(self.sourceTopic) == has(oldSelf.sourceTopic) && (!has(self.sourceTopic) "
+    + "|| self.sourceTopic == oldSelf.sourceTopic)", message = "spec.sourceTopic cannot change: the watermarks are "
+    + "positions in the old topic; create a new Projection for the new topic (then delete this one)")
 public class ProjectionSpec {
 
   /**
@@ -34,7 +44,8 @@ public class ProjectionSpec {
 
   @Pattern(Patterns.KAFKA_NAME)
   @Size(min = 1, max = 249)
-  @JsonPropertyDescription("Topic to consume. Omit for the pipeline's stateCommitted topic.")
+  @JsonPropertyDescription("Topic to consume. Omit for the pipeline's stateCommitted topic. Fixed once the Projection "
+      + "exists.")
   private String sourceTopic;
 
   @Pattern(Patterns.KAFKA_NAME)
@@ -49,7 +60,7 @@ public class ProjectionSpec {
       + "store or the projections' watermarks; a materializer would corrupt it and a rebuild would truncate it: "
       + "choose another table")
   @JsonPropertyDescription("Target table (lower-case SQL identifier) in the pipeline's schema; created if missing. "
-      + "The canonical store's tables and projection_watermarks are refused.")
+      + "Fixed once the Projection exists. The canonical store's tables and projection_watermarks are refused.")
   private String table = DEFAULT_TABLE;
 
   @JsonPropertyDescription("The materializer Deployment.")

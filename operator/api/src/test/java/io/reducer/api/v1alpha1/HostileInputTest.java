@@ -241,6 +241,25 @@ class HostileInputTest {
   }
 
   @Test
+  void aLiveProjectionKeepsItsTableAndSourceTopic() throws Exception {
+    // Changed in place, the new table would miss the history and the new topic be read from the old positions.
+    JsonNode projection = example("projection.yaml");
+    ObjectNode otherTable = projection.deepCopy();
+    ((ObjectNode) otherTable.path("spec")).put("table", "orders_view");
+    ObjectNode otherTopic = projection.deepCopy();
+    ((ObjectNode) otherTopic.path("spec")).put("sourceTopic", "other.state-committed");
+    ObjectNode noTopic = otherTopic.deepCopy();
+    ((ObjectNode) noTopic.path("spec")).remove("sourceTopic");
+
+    assertThat(Admission.validateUpdate(projection, otherTable).errors())
+        .anyMatch(e -> e.contains("spec.table cannot change"));
+    assertThat(Admission.validateUpdate(projection, otherTopic).errors())
+        .anyMatch(e -> e.contains("spec.sourceTopic cannot change"));
+    assertThat(Admission.validateUpdate(otherTopic, noTopic).errors())
+        .anyMatch(e -> e.contains("spec.sourceTopic cannot change"));
+  }
+
+  @Test
   void unknownFieldsArePrunedNotStored() throws Exception {
     ObjectNode projection = example("projection.yaml").deepCopy();
     ((ObjectNode) projection.path("spec")).put("replicas", 40);
