@@ -266,6 +266,15 @@ class DlqReplayPlannerTest {
   }
 
   @Test
+  void aFinishedReplayWhoseMessageIsJsonButNotAResultSucceedsWithTheLastCommittedCounters() {
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replaying(), new DlqReplayObservation(FOUND, null,
+        new JobOutcome(State.SUCCEEDED, null, "{\"result\":\"Succeeded\"}", 0), Map.of(), null), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Succeeded);
+    assertThat(plan.status().getMessage()).contains("its result could not be read");
+  }
+
+  @Test
   void aRunningReplayShowsTheCountersOfItsLastCommittedTransaction() {
     Map<Integer, CommittedOffset> committed = new TreeMap<>(Map.of(
         0, new CommittedOffset(21, checkpoint(21, 20, 18, Map.of("maxReplays", 1L))),

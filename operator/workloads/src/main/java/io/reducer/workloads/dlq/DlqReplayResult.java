@@ -60,7 +60,13 @@ public record DlqReplayResult(Progress progress, String result, String message) 
   /** Reads the JSON this command wrote; throws IllegalArgumentException when it is not that. */
   public static DlqReplayResult parse(String json) {
     try {
-      return DlqJson.MAPPER.readValue(json, DlqReplayResult.class);
+      DlqReplayResult result = DlqJson.MAPPER.readValue(json, DlqReplayResult.class);
+      // Valid JSON is not enough: a reader of this result relies on both, and a pod may print any JSON last.
+      if (result == null || result.progress() == null || result.result() == null) {
+        throw new IllegalArgumentException("not a dlq replay result (it needs \"progress\" and \"result\"): "
+            + (json.length() > 200 ? json.substring(0, 200) + "..." : json));
+      }
+      return result;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a dlq replay result: " + e.getOriginalMessage(), e);
     }

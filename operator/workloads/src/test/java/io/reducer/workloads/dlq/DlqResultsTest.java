@@ -44,6 +44,12 @@ class DlqResultsTest {
         + "{\"maxReplays\":1,\"unroutable\":1},\"failed\":0},\"result\":\"Succeeded\",\"message\":\"done\"}");
     assertThat(DlqReplayResult.parse(json)).isEqualTo(result);
     assertThat(DlqReplayResult.parse(json).succeeded()).isTrue();
+    // Valid JSON that is not a replay result (a pod's last log line, an older format) is refused, not half-read:
+    // the operator used to fail on the missing progress in a retry loop.
+    assertThatThrownBy(() -> DlqReplayResult.parse("{\"result\":\"Succeeded\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("progress");
+    assertThatThrownBy(() -> DlqReplayResult.parse("{\"level\":\"info\",\"msg\":\"done\"}"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
