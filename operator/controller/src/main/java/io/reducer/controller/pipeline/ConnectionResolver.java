@@ -8,6 +8,7 @@ import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
+import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.kafka.KafkaSecurityException;
 import java.util.Map;
@@ -65,8 +66,11 @@ public final class ConnectionResolver {
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
     SecretValues values = values(pipeline, secrets);
     String secret = postgres.getCredentials().getSecretName();
-    String user = values.value(secret, postgres.getCredentials().getUsernameKey(), "spec.postgres.credentials");
-    String password = values.value(secret, postgres.getCredentials().getPasswordKey(), "spec.postgres.credentials");
+    // Like the workloads (PGUSER, PGPASSWORD): without the newline `echo | base64` leaves.
+    String user = SecretText.withoutTrailingNewline(values.value(secret, postgres.getCredentials().getUsernameKey(),
+        "spec.postgres.credentials"));
+    String password = SecretText.withoutTrailingNewline(values.value(secret,
+        postgres.getCredentials().getPasswordKey(), "spec.postgres.credentials"));
     String url = jdbcUrl(postgres) + "&ApplicationName=reducer-operator";
     return new DatabaseLogin(url, user, password,
         postgres.getHost() + ":" + postgres.getPort() + "/" + postgres.getDatabase());

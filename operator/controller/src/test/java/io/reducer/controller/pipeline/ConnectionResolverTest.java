@@ -103,6 +103,17 @@ class ConnectionResolverTest {
   }
 
   @Test
+  void theNewlineThatEchoLeavesAtTheEndOfASecretIsNotPartOfTheCredential() throws Exception {
+    // echo "secret" | base64 stores "secret\n": the login would fail with nothing to say why.
+    secret("orders", "workflows-postgres", Map.of("username", "reducer\n", "password", "secret \r\n"));
+
+    DatabaseLogin login = ConnectionResolver.postgres(pipeline(null), secrets);
+
+    assertThat(login.user()).isEqualTo("reducer");
+    assertThat(login.password()).isEqualTo("secret ");
+  }
+
+  @Test
   void referencesToAnotherNamespaceAreRefusedAndTheOwnNamespaceIsAccepted() throws Exception {
     LocalReference elsewhere = new LocalReference("workflows");
     elsewhere.setNamespace("payments");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import io.reducer.workloads.cli.SecretText;
 
 /**
  * How a Kafka client authenticates and encrypts: security.protocol, a SASL username and password, PEM trust and a
@@ -92,8 +93,9 @@ public final class KafkaClientSecurity {
       String ca, String certificate, String privateKey) throws KafkaSecurityException {
     protocol = blankToNull(protocol);
     mechanism = blankToNull(mechanism);
-    username = blankToNull(username);
-    password = blankToNull(password);
+    // The operator and the pods read the same Secret: both drop the newline `echo | base64` leaves.
+    username = blankToNull(SecretText.withoutTrailingNewline(username));
+    password = blankToNull(SecretText.withoutTrailingNewline(password));
     ca = blankToNull(ca);
     certificate = blankToNull(certificate);
     privateKey = blankToNull(privateKey);

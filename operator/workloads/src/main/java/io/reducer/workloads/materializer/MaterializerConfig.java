@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 /**
@@ -99,7 +100,8 @@ public record MaterializerConfig(
     }
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
     return new MaterializerConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group,
-        projection, values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"), env.get("PGPASSWORD"),
+        projection, values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"),
+        SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
         schema, table,
         integer(values, "--max-records", 1, 100_000),
         integer(values, "--poll-timeout-ms", 1, 60_000),

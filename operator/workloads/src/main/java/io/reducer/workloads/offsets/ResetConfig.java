@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.ReservedTables;
@@ -161,7 +162,7 @@ public record ResetConfig(
     }
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
     return new ResetConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group, projection,
-        values.get("--jdbc-url"), dbUser.trim(), env.get("PGPASSWORD"), schema, table, target, partitions, rebuild,
+        values.get("--jdbc-url"), dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema, table, target, partitions, rebuild,
         bool(values, "--dry-run", "RESET_DRY_RUN"), expectedEpoch, newEpoch, terminationLog(values));
   }
 

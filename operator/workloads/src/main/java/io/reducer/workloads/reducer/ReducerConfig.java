@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
@@ -150,7 +151,8 @@ public record ReducerConfig(
     KafkaClientSecurity security = KafkaClientSecurity.fromEnv(env, e -> new ReducerConfigException(e.getMessage(), e));
     return new ReducerConfig(values.text("--bootstrap-servers"), security, actions,
         values.text("--state-committed-topic"), values.text("--dlq-topic"), group, pipeline,
-        values.text("--jdbc-url"), values.text("--db-user"), env.get("PGPASSWORD"), schema, reducerClass, machine,
+        values.text("--jdbc-url"), values.text("--db-user"), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
+        schema, reducerClass, machine,
         retry, Duration.ofSeconds(values.longValue("--dedup-ttl-seconds", 60, 365L * 24 * 3600)),
         values.integer("--max-records", 1, 50_000),
         values.integer("--transaction-actions", 1, 50_000),
