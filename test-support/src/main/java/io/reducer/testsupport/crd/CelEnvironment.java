@@ -57,6 +57,18 @@ final class CelEnvironment {
 
   /** Parses, type-checks and plans {@code expression}; the exception message lists every CEL issue. */
   static Compiled compile(String expression) throws InvalidExpressionException {
+    CelAbstractSyntaxTree ast = check(expression);
+    try {
+      boolean usesOldSelf = ast.getReferenceMap().values().stream()
+          .anyMatch(reference -> OLD_SELF.equals(reference.name()));
+      return new Compiled(RUNTIME.createProgram(ast), ast.getResultType().kind(), usesOldSelf);
+    } catch (CelEvaluationException e) {
+      throw new InvalidExpressionException(e.getMessage());
+    }
+  }
+
+  /** Parses and type-checks {@code expression}, with the macros expanded as the API server expands them. */
+  static CelAbstractSyntaxTree check(String expression) throws InvalidExpressionException {
     CelValidationResult result = COMPILER.compile(expression);
     if (result.hasError()) {
       throw new InvalidExpressionException(result.getErrors().stream()
@@ -64,11 +76,8 @@ final class CelEnvironment {
           .collect(Collectors.joining("; ")));
     }
     try {
-      CelAbstractSyntaxTree ast = result.getAst();
-      boolean usesOldSelf = ast.getReferenceMap().values().stream()
-          .anyMatch(reference -> OLD_SELF.equals(reference.name()));
-      return new Compiled(RUNTIME.createProgram(ast), ast.getResultType().kind(), usesOldSelf);
-    } catch (CelValidationException | CelEvaluationException e) {
+      return result.getAst();
+    } catch (CelValidationException e) {
       throw new InvalidExpressionException(e.getMessage());
     }
   }
