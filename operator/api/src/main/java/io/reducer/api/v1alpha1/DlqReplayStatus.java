@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.dlq.DlqPreview;
@@ -18,9 +20,11 @@ public class DlqReplayStatus extends ConditionedStatus {
   @JsonPropertyDescription("Current phase: Pending, Previewing, AwaitingApproval, Replaying, Succeeded, Failed or Cancelled.")
   private DlqReplayPhase phase;
 
+  @Size(max = Bounds.PHASES)
   @JsonPropertyDescription("Every phase entered, with its time and reason, oldest first.")
   private List<PhaseTransition> history = new ArrayList<>();
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("The DLQ end offsets captured when the replay started; exactly this range is replayed.")
   private List<PartitionRange> snapshot = new ArrayList<>();
 
@@ -30,9 +34,11 @@ public class DlqReplayStatus extends ConditionedStatus {
   @JsonPropertyDescription("Counters of the replay.")
   private ReplayProgress progress;
 
+  @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("Name of the replay Job.")
   private String jobName;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Why the replay is waiting or failed, in words.")
   private String message;
 

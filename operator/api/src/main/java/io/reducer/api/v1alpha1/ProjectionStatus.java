@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
@@ -30,6 +32,7 @@ public class ProjectionStatus extends ConditionedStatus {
   @JsonPropertyDescription("Largest watermark lag over partitions, in milliseconds.")
   private Long watermarkLagMs;
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Per-partition positions.")
   private List<PartitionLag> partitionLag = new ArrayList<>();
 
@@ -39,6 +42,7 @@ public class ProjectionStatus extends ConditionedStatus {
   @JsonPropertyDescription("Watermark regressions observed since the operator started watching.")
   private Long watermarkRegressions;
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Partitions with lag whose watermark has not moved within stalledAfterSeconds.")
   private List<Integer> stalledPartitions = new ArrayList<>();
 
@@ -48,13 +52,16 @@ public class ProjectionStatus extends ConditionedStatus {
   @JsonPropertyDescription("Health against the thresholds: Healthy, Warning, Critical or Unknown.")
   private HealthLevel health;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When a probe first measured the figures shown (RFC 3339). Probes that measure the same "
       + "figures do not rewrite status, so this time stands until something changes.")
   private String lastProbeTime;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When the replica count last changed (RFC 3339); the Lag-mode cooldown counts from here.")
   private String lastScaleTime;
 
+  @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("The WatermarkReset that currently holds this projection, if any.")
   private String activeReset;
 

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.pipeline.PipelineMetrics;
@@ -16,12 +18,16 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReducerPipelineStatus extends ConditionedStatus {
 
+  // One entry per role (actions, stateCommitted, dlq); the bound leaves room for new roles.
+  @Size(max = 16)
   @JsonPropertyDescription("Per-topic state as found on the broker.")
   private List<TopicStatus> topics = new ArrayList<>();
 
+  @Size(max = Bounds.COUNT_PAIR)
   @JsonPropertyDescription("Topics ready out of declared, e.g. 3/3; absent while the broker cannot be asked.")
   private String topicsReady;
 
+  @Size(max = Bounds.COUNT_PAIR)
   @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2; absent until the reducer Deployment exists.")
   private String reducersReady;
 
@@ -30,6 +36,7 @@ public class ReducerPipelineStatus extends ConditionedStatus {
       + "meanwhile.")
   private Integer replicasBeforePause;
 
+  @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("The WatermarkReset (spec.pipelineRef) that currently holds the reducers at zero replicas "
       + "while it moves their consumer group's offsets, if any. The projections keep running.")
   private String activeReset;
@@ -40,9 +47,11 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("Health against the thresholds: Healthy, Warning, Critical or Unknown.")
   private HealthLevel health;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When the health probe last ran (RFC 3339).")
   private String lastProbeTime;
 
+  @Size(max = Bounds.COUNT_PAIR)
   @JsonPropertyDescription("Healthy projections out of the pipeline's projections (those whose spec.pipelineRef names it), e.g. 3/3; a projection not probed yet counts as not healthy. Absent when the pipeline has no projection.")
   private String projectionsHealthy;
 

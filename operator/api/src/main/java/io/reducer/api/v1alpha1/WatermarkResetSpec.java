@@ -3,6 +3,7 @@ package io.reducer.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -43,11 +44,11 @@ public class WatermarkResetSpec {
   @JsonPropertyDescription("Where to move the position.")
   private ResetTarget target;
 
-  @Size(min = 1, max = 10000)
-  @ValidationRule(value = "self.all(p, p >= 0)", message = "partitions are numbered from 0")
-  @JsonPropertyDescription("Reset only these partitions of the source topic (for pipelineRef: the actions topic). "
-      + "Omit for all (with type offset: the partitions listed in offsets).")
-  private List<Integer> partitions;
+  // 64 keeps the check of target.offsets (up to 10000) against this list under the API server's per-call limit.
+  @Size(min = 1, max = 64)
+  @JsonPropertyDescription("Reset only these partitions of the source topic (for pipelineRef: the actions topic), "
+      + "at most 64. Omit for all (with type offset: the partitions listed in offsets).")
+  private List<@Min(0) Integer> partitions;
 
   @Default("false")
   @JsonPropertyDescription("Truncate the projection table in the same transaction and rebuild it from the new "

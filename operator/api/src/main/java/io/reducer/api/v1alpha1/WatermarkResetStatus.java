@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
@@ -17,6 +19,7 @@ public class WatermarkResetStatus extends ConditionedStatus {
       + "Completed or Failed.")
   private WatermarkResetPhase phase;
 
+  @Size(max = Bounds.PHASES)
   @JsonPropertyDescription("Every phase entered, with its time and reason, oldest first.")
   private List<PhaseTransition> history = new ArrayList<>();
 
@@ -27,9 +30,11 @@ public class WatermarkResetStatus extends ConditionedStatus {
       + "back what the spec asks for.")
   private Integer replicasBeforeQuiesce;
 
+  @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("Name of the reset Job (projections only: the operator moves the reducers' offsets itself).")
   private String jobName;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection or the reducers).")
   private String message;
 

@@ -2,12 +2,15 @@ package io.reducer.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.testsupport.ProjectLayout;
+import io.reducer.testsupport.crd.CelCostEstimator;
+import io.reducer.testsupport.crd.RuleCost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What kubectl users and the API server see of the committed CRDs. */
 class CrdSchemaTest {
 
+  private static final YAMLMapper YAML = new YAMLMapper();
+
   static Stream<Path> crds() {
     return ProjectLayout.committedCrds().stream();
   }
@@ -35,7 +40,9 @@ class CrdSchemaTest {
       undescribed.add("<root>");
     }
     walk("", root, (path, schema) -> {
-      if (isBlank(schema.getDescription())) {
+      // kubectl explain shows the description of the list or map, not of its items or values.
+      boolean itemOrValue = path.endsWith("[]") || path.endsWith("{}");
+      if (!itemOrValue && isBlank(schema.getDescription())) {
         undescribed.add(path);
       }
     });
@@ -44,35 +51,49 @@ class CrdSchemaTest {
 
   @ParameterizedTest
   @MethodSource("crds")
-  void everyUserSuppliedStringNumberListAndMapIsBounded(Path file) throws IOException {
+  void everyStringListAndMapOfSpecAndStatusIsBounded(Path file) throws IOException {
+    // The API server sizes CEL costs by maxLength, maxItems and maxProperties alone (a pattern does not count),
+    // and status is written by the operator but read by every client: both sides get bounds.
+    JSONSchemaProps root = version(load(file)).getSchema().getOpenAPIV3Schema();
+    List<String> unbounded = new ArrayList<>();
+    for (String part : List.of("spec", "status")) {
+      walk(part, root.getProperties().get(part), (path, schema) -> {
+        if (!isBounded(schema)) {
+          unbounded.add(path);
+        }
+      });
+    }
+    assertThat(unbounded).as("unbounded fields in %s (CEL cost and hostile input)", file.getFileName()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("crds")
+  void everyNumberInSpecHasALowerBound(Path file) throws IOException {
     JSONSchemaProps spec = version(load(file)).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
     List<String> unbounded = new ArrayList<>();
     walk("spec", spec, (path, schema) -> {
-      boolean bounded;
-      switch (String.valueOf(schema.getType())) {
-        case "string":
-          bounded = schema.getMaxLength() != null || schema.getEnum() != null && !schema.getEnum().isEmpty()
-              || schema.getPattern() != null && schema.getPattern().contains("{");
-          break;
-        case "integer":
-        case "number":
-          bounded = schema.getMinimum() != null;
-          break;
-        case "array":
-          bounded = schema.getMaxItems() != null;
-          break;
-        case "object":
-          bounded = schema.getAdditionalProperties() == null || schema.getMaxProperties() != null;
-          break;
-        default:
-          bounded = true;
-      }
-      if (!bounded) {
+      boolean number = "integer".equals(schema.getType()) || "number".equals(schema.getType());
+      if (number && schema.getMinimum() == null) {
         unbounded.add(path);
       }
     });
-    assertThat(unbounded).as("unbounded spec fields in %s (CEL cost and hostile input)", file.getFileName())
-        .isEmpty();
+    assertThat(unbounded).as("numbers without minimum in %s", file.getFileName()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("crds")
+  void celRulesFitTheApiServersCostLimits(Path file) throws IOException {
+    List<RuleCost> costs = CelCostEstimator.estimate(YAML.readTree(file.toFile()).path("spec").path("versions")
+        .path(0).path("schema").path("openAPIV3Schema"));
+
+    assertThat(costs).as("rules of %s", file.getFileName()).isNotEmpty();
+    assertThat(costs).as("rules of %s whose one evaluation can exceed the per-call limit", file.getFileName())
+        .filteredOn(c -> c.perCall() > CelCostEstimator.PER_CALL_LIMIT).isEmpty();
+    assertThat(costs).as("rules of %s over the per-rule limit", file.getFileName())
+        .filteredOn(c -> c.total() > CelCostEstimator.STATIC_ESTIMATED_COST_LIMIT).isEmpty();
+    long sum = costs.stream().mapToLong(RuleCost::total).reduce(0, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+    assertThat(sum).as("total rule cost of %s: %s", file.getFileName(), costs)
+        .isLessThanOrEqualTo(CelCostEstimator.STATIC_ESTIMATED_CRD_COST_LIMIT);
   }
 
   @ParameterizedTest
@@ -108,7 +129,7 @@ class CrdSchemaTest {
     void visit(String path, JSONSchemaProps schema);
   }
 
-  /** Visits every property and array item below the given schema. */
+  /** Visits every property, list item ({@code []}) and map value ({@code {}}) below the given schema. */
   static void walk(String path, JSONSchemaProps schema, SchemaVisitor visitor) {
     if (schema.getProperties() != null) {
       schema.getProperties().forEach((name, child) -> {
@@ -118,10 +139,26 @@ class CrdSchemaTest {
       });
     }
     if (schema.getItems() != null && schema.getItems().getSchema() != null) {
+      visitor.visit(path + "[]", schema.getItems().getSchema());
       walk(path + "[]", schema.getItems().getSchema(), visitor);
     }
     if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
+      visitor.visit(path + "{}", schema.getAdditionalProperties().getSchema());
       walk(path + "{}", schema.getAdditionalProperties().getSchema(), visitor);
+    }
+  }
+
+  /** A string has maxLength or an enum, a list maxItems, a map maxProperties; anything else needs no bound. */
+  private static boolean isBounded(JSONSchemaProps schema) {
+    switch (String.valueOf(schema.getType())) {
+      case "string":
+        return schema.getMaxLength() != null || schema.getEnum() != null && !schema.getEnum().isEmpty();
+      case "array":
+        return schema.getMaxItems() != null;
+      case "object":
+        return schema.getAdditionalProperties() == null || schema.getMaxProperties() != null;
+      default:
+        return true;
     }
   }
 

@@ -35,6 +35,7 @@ public class Condition {
   private String message;
 
   @Pattern(Patterns.RFC3339)
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When the condition last changed from one status to another (RFC 3339).")
   private String lastTransitionTime;
 

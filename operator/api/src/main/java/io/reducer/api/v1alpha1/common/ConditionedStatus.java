@@ -2,6 +2,7 @@ package io.reducer.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ public abstract class ConditionedStatus {
   @JsonPropertyDescription("The metadata.generation of the spec that this status reflects.")
   private Long observedGeneration;
 
+  @Size(max = Bounds.CONDITIONS)
   @JsonPropertyDescription("Standard conditions describing the resource; see the type of each for its meaning.")
   private List<Condition> conditions = new ArrayList<>();
 

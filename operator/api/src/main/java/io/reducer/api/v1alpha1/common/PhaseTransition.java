@@ -17,6 +17,7 @@ public class PhaseTransition {
 
   @Required
   @Pattern(Patterns.RFC3339)
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When the phase was entered (RFC 3339).")
   private String time;
 

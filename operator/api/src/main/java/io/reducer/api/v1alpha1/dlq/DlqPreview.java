@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.dlq;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,24 +16,31 @@ public class DlqPreview {
   @JsonPropertyDescription("Records in the snapshot that match the filter (after the limit).")
   private long matched;
 
+  // The preview comes from the replay Job's termination message (at most 4 KiB), so the maps hold far fewer.
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Matching records per error type.")
   private Map<String, Long> byErrorType = new TreeMap<>();
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Matching records per original (target) topic.")
   private Map<String, Long> byOriginalTopic = new TreeMap<>();
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Matching records per DLQ partition (keys are partition numbers).")
   private Map<String, Long> byPartition = new TreeMap<>();
 
   @JsonPropertyDescription("Matching records whose target topic cannot be determined; they will be skipped.")
   private long unroutable;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("Timestamp of the oldest matching record (RFC 3339).")
   private String oldestRecordTime;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("Timestamp of the newest matching record (RFC 3339).")
   private String newestRecordTime;
 
+  @Size(max = 100)
   @JsonPropertyDescription("A few matching records, for a person to check before approving.")
   private List<RecordSample> samples = new ArrayList<>();
 

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.dlq;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 
 /** One matching DLQ record shown in the preview so a person can judge the replay. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,15 +15,19 @@ public class RecordSample {
   @JsonPropertyDescription("DLQ offset.")
   private long offset;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Record key as text (truncated).")
   private String key;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Correlation id, if the record carries one.")
   private String correlationId;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Error type recorded by the producer of the DLQ record.")
   private String errorType;
 
+  @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Topic the record would be replayed to.")
   private String targetTopic;
 

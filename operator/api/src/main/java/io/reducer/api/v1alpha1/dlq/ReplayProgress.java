@@ -2,6 +2,7 @@ package io.reducer.api.v1alpha1.dlq;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +19,7 @@ public class ReplayProgress {
   @JsonPropertyDescription("Records not republished on purpose (replay limit reached, no target topic).")
   private long skipped;
 
+  @Size(max = 64)
   @JsonPropertyDescription("Skipped records per reason: maxReplays (the loop guard) or unroutable (no target topic "
       + "could be determined).")
   private Map<String, Long> skippedByReason = new TreeMap<>();

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 
 /**
  * Measurements from the last health probe. A value that could not be measured is absent, never zero;
@@ -37,6 +39,7 @@ public class PipelineMetrics {
   @JsonPropertyDescription("Rows in action_dedup_log, estimated from PostgreSQL's table statistics (exact while the table was never analyzed).")
   private Long dedupEntries;
 
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("When expired deduplication rows were last cleaned up (RFC 3339).")
   private String dedupLastCleanupTime;
 

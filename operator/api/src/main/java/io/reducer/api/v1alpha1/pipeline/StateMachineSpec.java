@@ -18,7 +18,7 @@ public class StateMachineSpec {
   @Size(min = 1, max = 256)
   @JsonPropertyDescription("Every state a workflow can be in, e.g. [PENDING, PROCESSING, COMPLETED, FAILED]. Names "
       + "are compared case-insensitively and stored upper-case.")
-  private List<String> states = new ArrayList<>();
+  private List<@Size(min = 1, max = 128) String> states = new ArrayList<>();
 
   @Size(max = 128)
   @JsonPropertyDescription("State of a workflow's first version. Omit for the first entry of states.")
@@ -27,7 +27,7 @@ public class StateMachineSpec {
   @Size(max = 256)
   @JsonPropertyDescription("States a workflow never leaves, e.g. [COMPLETED, FAILED]; an action on a workflow in "
       + "one of them is rejected to the dead-letter topic.")
-  private List<String> terminalStates = new ArrayList<>();
+  private List<@Size(min = 1, max = 128) String> terminalStates = new ArrayList<>();
 
   @Required
   @Size(min = 1, max = 4096)

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 
 /** What the operator found and did for one topic of the pipeline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,6 +34,7 @@ public class TopicStatus {
   @JsonPropertyDescription("Role of the topic in the pipeline: actions, stateCommitted or dlq.")
   private Role role;
 
+  @Size(max = Bounds.TOPIC_NAME)
   @JsonPropertyDescription("Topic name.")
   private String name;
 
@@ -43,6 +46,7 @@ public class TopicStatus {
       + "or the broker was unreachable).")
   private State state;
 
+  @Size(max = Bounds.CONDITION_MESSAGE)
   @JsonPropertyDescription("Details, e.g. why a change was refused.")
   private String message;
 

@@ -2,6 +2,8 @@ package io.reducer.api.v1alpha1.reset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.reducer.api.v1alpha1.common.Bounds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,9 +11,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResetPlan {
 
+  @Size(max = Bounds.TOPIC_NAME)
   @JsonPropertyDescription("Source topic of the projection, or the pipeline's actions topic.")
   private String topic;
 
+  @Size(max = Bounds.CONSUMER_GROUP)
   @JsonPropertyDescription("Consumer group whose offsets move.")
   private String consumerGroup;
 
@@ -26,6 +30,7 @@ public class ResetPlan {
   @JsonPropertyDescription("True when the projection table is truncated and rebuilt from the new positions.")
   private boolean truncate;
 
+  @Size(max = Bounds.PARTITIONS)
   @JsonPropertyDescription("Old and new position per partition.")
   private List<PartitionPlan> partitions = new ArrayList<>();
 

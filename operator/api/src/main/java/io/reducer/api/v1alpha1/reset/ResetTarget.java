@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.Patterns;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public class ResetTarget {
   private List<PartitionOffset> offsets;
 
   @Pattern(Patterns.RFC3339)
+  @Size(max = Bounds.TIMESTAMP)
   @JsonPropertyDescription("With type timestamp: reset to the first record at or after this time (RFC 3339); "
       + "a time after the last record resets to the log end.")
   private String timestamp;
