@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reducer.testsupport.crd.CrdValidationResult;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -204,6 +208,111 @@ class HostileInputTest {
     assertThat(result.errors()).anyMatch(e -> e.contains("from must be before to"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"2025-13-45T99:99:99Z", "2025-02-29T00:00:00Z", "2100-02-29T00:00:00Z",
+      "2025-04-31T00:00:00Z", "2025-10-21T24:00:00Z", "2025-10-21T12:00:60Z", "2025-10-21T12:00:00+19:00",
+      "2025-10-21 12:00:00Z", "2025-10-21T12:00:00"})
+  void aTimeThatDoesNotExistIsRefusedAtAdmissionNotByTheJob(String time) throws Exception {
+    assertThat(parsesAsWorkloadsDo(time, OffsetDateTime::parse)).as("the Job would refuse %s", time).isFalse();
+
+    CrdValidationResult reset = rejectReset(spec -> ((ObjectNode) spec.path("target")).put("timestamp", time));
+    CrdValidationResult replay = rejectReplay(spec -> ((ObjectNode) spec.path("filter").path("timeRange"))
+        .put("from", time));
+
+    assertThat(reset.errors()).anyMatch(e -> e.contains("spec.target.timestamp"));
+    assertThat(replay.errors()).anyMatch(e -> e.contains("spec.filter.timeRange.from"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2024-02-29T00:00:00Z", "2000-02-29T23:59:59.999999999+18:00", "2025-12-31T00:00:00-05:30",
+      "2025-04-30T12:00:00.5Z"})
+  void aTimeThatExistsIsAcceptedAsTheJobAcceptsIt(String time) throws Exception {
+    assertThat(parsesAsWorkloadsDo(time, OffsetDateTime::parse)).as("the Job parses %s", time).isTrue();
+    ObjectNode reset = example("watermarkreset.yaml").deepCopy();
+    ((ObjectNode) reset.path("spec").path("target")).put("timestamp", time);
+
+    assertThat(Admission.validateCreate(reset).errors()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"P1DT", "PT", "P", "P1H", "PT1D", "P1W", "PT1H2H", "-PT1H", "PT-1H"})
+  void aDurationTheJobCannotReadIsRefusedAtAdmission(String duration) throws Exception {
+    // The Job parses with Duration.parse and refuses a negative duration: it counts back from now.
+    assertThat(parsesAsWorkloadsDo(duration, Duration::parse) && !Duration.parse(duration).isNegative())
+        .as("the Job would refuse %s", duration).isFalse();
+
+    assertThat(rejectDuration(duration).errors()).anyMatch(e -> e.contains("spec.target.duration"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"p1d", "PT1,5S", "+PT1H", "PT1234567890S"})
+  void aDurationOutsideTheCanonicalFormIsRefusedThoughTheJobCouldReadIt(String duration) throws Exception {
+    // Lower case, a decimal comma, signs and amounts of more than 9 digits: refused so that what is accepted
+    // never overflows and reads the same everywhere.
+    assertThat(rejectDuration(duration).errors()).anyMatch(e -> e.contains("spec.target.duration"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"P1D", "PT30M", "P1DT12H", "PT1H30M", "PT1.5S", "P2DT3H4M5.000000006S", "PT0S",
+      "PT999999999H"})
+  void aDurationIsAcceptedExactlyWhenTheJobReadsIt(String duration) throws Exception {
+    assertThat(parsesAsWorkloadsDo(duration, Duration::parse)).as("the Job parses %s", duration).isTrue();
+    ObjectNode reset = example("watermarkreset.yaml").deepCopy();
+    byDuration((ObjectNode) reset.path("spec"), duration);
+
+    assertThat(Admission.validateCreate(reset).errors()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "line\nbreak", "nul\u0000byte", "tab\tseparated"})
+  void anEmptyCorrelationIdOrOneWithControlCharactersIsRefused(String id) throws Exception {
+    CrdValidationResult result = rejectReplay(spec -> ((ObjectNode) spec.path("filter"))
+        .putArray("correlationIds").add("order-1").add(id));
+
+    assertThat(result.errors()).anyMatch(e -> e.contains("spec.filter.correlationIds[1]"));
+  }
+
+  @Test
+  void correlationIdsAreAtMost256OfAtMost256Characters() throws Exception {
+    // The replay Job gets them as one JSON value; 256 x 256 keeps it far below the 128 KiB of one env value.
+    CrdValidationResult tooLong = rejectReplay(spec -> ((ObjectNode) spec.path("filter"))
+        .putArray("correlationIds").add("x".repeat(257)));
+    CrdValidationResult tooMany = rejectReplay(spec -> {
+      ArrayNode ids = ((ObjectNode) spec.path("filter")).putArray("correlationIds");
+      for (int i = 0; i <= 256; i++) {
+        ids.add("order-" + i);
+      }
+    });
+
+    assertThat(tooLong.errors()).anyMatch(e -> e.contains("spec.filter.correlationIds[0]"));
+    assertThat(tooMany.errors()).anyMatch(e -> e.contains("spec.filter.correlationIds"));
+  }
+
+  @Test
+  void theLargestCorrelationIdListWithCommasIsAccepted() throws Exception {
+    ObjectNode replay = example("dlqreplay.yaml").deepCopy();
+    ArrayNode ids = ((ObjectNode) replay.path("spec").path("filter")).putArray("correlationIds");
+    for (int i = 0; i < 256; i++) {
+      ids.add(String.format("order,%0250d", i));
+    }
+
+    assertThat(Admission.validateCreate(replay).errors()).isEmpty();
+  }
+
+  @Test
+  void aTopicConfigKeyThatIsNotAKafkaConfigNameOrAValueTooLongIsRefused() throws Exception {
+    CrdValidationResult badKey = rejectPipeline(spec -> ((ObjectNode) spec.path("topics").path("dlq"))
+        .putObject("config").put("Retention MS", "1000"));
+    CrdValidationResult longKey = rejectPipeline(spec -> ((ObjectNode) spec.path("topics").path("dlq"))
+        .putObject("config").put("a".repeat(129), "1000"));
+    CrdValidationResult longValue = rejectPipeline(spec -> ((ObjectNode) spec.path("topics").path("dlq"))
+        .putObject("config").put("retention.ms", "1".repeat(1025)));
+
+    assertThat(badKey.errors()).anyMatch(e -> e.contains("config keys are Kafka topic configs"));
+    assertThat(longKey.errors()).anyMatch(e -> e.contains("config keys are Kafka topic configs"));
+    assertThat(longValue.errors()).anyMatch(e -> e.contains("spec.topics.dlq.config"));
+  }
+
   @Test
   void errorTypeBothIncludedAndExcludedIsRefused() throws Exception {
     CrdValidationResult result = rejectReplay(spec -> ((ObjectNode) spec.path("filter").path("errorTypes"))
@@ -286,6 +395,17 @@ class HostileInputTest {
     return rejected("watermarkreset.yaml", breakSpec);
   }
 
+  private static CrdValidationResult rejectDuration(String duration) throws Exception {
+    return rejectReset(spec -> byDuration(spec, duration));
+  }
+
+  private static void byDuration(ObjectNode spec, String duration) {
+    ObjectNode target = (ObjectNode) spec.path("target");
+    target.put("type", "byDuration");
+    target.remove("timestamp");
+    target.put("duration", duration);
+  }
+
   /** Breaks one thing in a valid example and asserts the API server would refuse the result. */
   private static CrdValidationResult rejected(String exampleFile, Consumer<ObjectNode> breakSpec) throws Exception {
     ObjectNode resource = example(exampleFile).deepCopy();
@@ -294,6 +414,16 @@ class HostileInputTest {
     CrdValidationResult result = Admission.validateCreate(resource);
     assertThat(result.valid()).as("broken %s must be refused", exampleFile).isFalse();
     return result;
+  }
+
+  /** Whether the workloads, which parse with java.time, would accept the text. */
+  private static boolean parsesAsWorkloadsDo(String text, Function<String, ?> parse) {
+    try {
+      parse.apply(text);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static JsonNode example(String name) throws Exception {

@@ -38,13 +38,38 @@ public final class Patterns {
   /** Kubernetes resource quantity, e.g. 500m, 1.5, 256Mi, 1G. */
   public static final String QUANTITY = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
 
-  /** RFC 3339 timestamp, e.g. 2025-10-21T12:00:00Z or 2025-10-21T12:00:00.000+02:00. */
-  public static final String RFC3339 =
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+  /**
+   * A calendar date that exists: days 29 and 30 in every month but February, 31 in the long months, and February 29
+   * in leap years only (divisible by 4, centuries only when divisible by 400).
+   */
+  private static final String DATE = "([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+      + "|[0-9]{4}-(0[13-9]|1[0-2])-(29|30)"
+      + "|[0-9]{4}-(0[13578]|1[02])-31"
+      + "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)";
 
-  /** ISO-8601 duration in days, hours, minutes and seconds, as kafka-consumer-groups --by-duration takes it. */
-  public static final String ISO_DURATION =
-      "^P([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+(\\.[0-9]{1,9})?S)?)?$";
+  /** A time of day (no leap second: java.time refuses :60) with up to nanoseconds. */
+  private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?";
+
+  /** Z or an offset java.time accepts: at most 18 hours. */
+  private static final String OFFSET = "(Z|[+-]((0[0-9]|1[0-7]):[0-5][0-9]|18:00))";
+
+  /**
+   * RFC 3339 timestamp, e.g. 2025-10-21T12:00:00Z or 2025-10-21T12:00:00.000+02:00: only times that exist, so the
+   * API server refuses 2025-13-45T99:99:99Z or 2025-02-29T00:00:00Z instead of the Job that would parse it with
+   * OffsetDateTime.parse.
+   */
+  public static final String RFC3339 = "^" + DATE + "T" + TIME + OFFSET + "$";
+
+  /** Seconds of an ISO-8601 duration, with up to nanoseconds. */
+  private static final String SECONDS = "[0-9]{1,9}(\\.[0-9]{1,9})?S";
+
+  /**
+   * ISO-8601 duration in days, hours, minutes and seconds, as kafka-consumer-groups --by-duration takes it and
+   * java.time.Duration.parse reads it: at least one amount, a T only before an hour, minute or second amount (P1DT
+   * and PT are refused), no sign, and at most 9 digits per amount so the total never overflows.
+   */
+  public static final String ISO_DURATION = "^P([0-9]{1,9}D|([0-9]{1,9}D)?T([0-9]{1,9}H([0-9]{1,9}M)?(" + SECONDS
+      + ")?|[0-9]{1,9}M(" + SECONDS + ")?|" + SECONDS + "))$";
 
   /** Error type label written by producers of DLQ records, e.g. VALIDATION_ERROR or java.io.IOException. */
   public static final String ERROR_TYPE = "^[A-Za-z0-9_.:$-]{1,256}$";

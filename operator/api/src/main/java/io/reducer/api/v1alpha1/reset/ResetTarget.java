@@ -46,7 +46,6 @@ public class ResetTarget {
 
   @Pattern(Patterns.ISO_DURATION)
   @Size(min = 3, max = 64)
-  @ValidationRule(value = "self.matches('[0-9]')", message = "duration must contain an amount, e.g. PT1H or P1DT12H")
   @JsonPropertyDescription("With type byDuration: ISO-8601 duration back from now, e.g. PT30M or P1DT12H.")
   private String duration;
 
