@@ -148,7 +148,10 @@ class CrdSchemaTest {
     }
   }
 
-  /** A string has maxLength or an enum, a list maxItems, a map maxProperties; anything else needs no bound. */
+  /**
+   * A string has maxLength or an enum, a list maxItems, a map maxProperties and a rule for its keys (a schema
+   * cannot bound them); anything else needs no bound.
+   */
   private static boolean isBounded(JSONSchemaProps schema) {
     switch (String.valueOf(schema.getType())) {
       case "string":
@@ -156,7 +159,8 @@ class CrdSchemaTest {
       case "array":
         return schema.getMaxItems() != null;
       case "object":
-        return schema.getAdditionalProperties() == null || schema.getMaxProperties() != null;
+        return schema.getAdditionalProperties() == null || schema.getMaxProperties() != null
+            && schema.getXKubernetesValidations() != null && !schema.getXKubernetesValidations().isEmpty();
       default:
         return true;
     }

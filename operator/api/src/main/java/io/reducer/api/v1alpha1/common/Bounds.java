@@ -41,6 +41,17 @@ public final class Bounds {
   /** A count shown as ready/desired, e.g. 3/4. */
   public static final int COUNT_PAIR = 32;
 
+  /** The longest key of a map: no key the operator writes comes near it. */
+  public static final int MAP_KEY = 4096;
+
+  /**
+   * The rule that bounds a map's keys, which a schema cannot. {@code size} costs the same for any key, so it is
+   * cheap for the API server however long the key is.
+   */
+  public static final String MAP_KEYS_RULE = "self.all(k, size(k) <= " + MAP_KEY + ")";
+
+  public static final String MAP_KEYS_MESSAGE = "keys are at most " + MAP_KEY + " characters";
+
   private Bounds() {
   }
 }

@@ -3,6 +3,7 @@ package io.reducer.api.v1alpha1.dlq;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Bounds;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,17 @@ public class DlqPreview {
 
   // The preview comes from the replay Job's termination message (at most 4 KiB), so the maps hold far fewer.
   @Size(max = Bounds.PARTITIONS)
+  @ValidationRule(value = Bounds.MAP_KEYS_RULE, message = Bounds.MAP_KEYS_MESSAGE)
   @JsonPropertyDescription("Matching records per error type.")
   private Map<String, Long> byErrorType = new TreeMap<>();
 
   @Size(max = Bounds.PARTITIONS)
+  @ValidationRule(value = Bounds.MAP_KEYS_RULE, message = Bounds.MAP_KEYS_MESSAGE)
   @JsonPropertyDescription("Matching records per original (target) topic.")
   private Map<String, Long> byOriginalTopic = new TreeMap<>();
 
   @Size(max = Bounds.PARTITIONS)
+  @ValidationRule(value = Bounds.MAP_KEYS_RULE, message = Bounds.MAP_KEYS_MESSAGE)
   @JsonPropertyDescription("Matching records per DLQ partition (keys are partition numbers).")
   private Map<String, Long> byPartition = new TreeMap<>();
 

@@ -3,6 +3,8 @@ package io.reducer.api.v1alpha1.dlq;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.reducer.api.v1alpha1.common.Bounds;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,6 +22,7 @@ public class ReplayProgress {
   private long skipped;
 
   @Size(max = 64)
+  @ValidationRule(value = Bounds.MAP_KEYS_RULE, message = Bounds.MAP_KEYS_MESSAGE)
   @JsonPropertyDescription("Skipped records per reason: maxReplays (the loop guard) or unroutable (no target topic "
       + "could be determined).")
   private Map<String, Long> skippedByReason = new TreeMap<>();
