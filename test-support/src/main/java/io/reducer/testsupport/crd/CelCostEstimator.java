@@ -11,9 +11,10 @@ import java.util.Map;
  * The model, from apiextensions-apiserver, apiserver/pkg/cel and cel-go:
  *
  * <ul>
- *   <li>each rule's cost is estimated from the largest values the schema allows (see {@link ExpressionCost} for the
- *       costs of the operations and {@link CelCostModel} for the sizes); anything unbounded is as large as a 3 MiB
- *       request, which makes any traversal of an unbounded string or list blow the limits;
+ *   <li>each rule's cost (and its messageExpression's) is estimated from the largest values the schema allows
+ *       (see {@link ExpressionCost} for the costs of the operations and {@link CelCostModel} for the sizes);
+ *       anything unbounded is as large as a 3 MiB request, which makes any traversal of an unbounded string or
+ *       list blow the limits;
  *   <li>a rule on list items or map values runs once per item, so its cost is multiplied by the maxItems or
  *       maxProperties of every list and map it is inside;
  *   <li>limits: {@link #PER_CALL_LIMIT} for one evaluation (checked at runtime; a worst-case valid object must stay
@@ -41,17 +42,25 @@ public final class CelCostEstimator {
     return costs;
   }
 
+  private static RuleCost estimate(String path, String expression, JsonNode schema, long cardinality) {
+    try {
+      long perCall = ExpressionCost.of(CelEnvironment.check(expression).getExpr(), schema);
+      return new RuleCost(path.isEmpty() ? "<root>" : path, expression, perCall, cardinality);
+    } catch (CelEnvironment.InvalidExpressionException e) {
+      throw new IllegalArgumentException(path + ": " + expression + " does not compile: " + e.getMessage(), e);
+    }
+  }
+
   private static void visit(String path, JsonNode schema, long cardinality, List<RuleCost> costs) {
     if (schema == null || !schema.isObject()) {
       return;
     }
     for (JsonNode definition : schema.path("x-kubernetes-validations")) {
-      String rule = definition.path("rule").asText();
-      try {
-        long perCall = ExpressionCost.of(CelEnvironment.check(rule).getExpr(), schema);
-        costs.add(new RuleCost(path.isEmpty() ? "<root>" : path, rule, perCall, cardinality));
-      } catch (CelEnvironment.InvalidExpressionException e) {
-        throw new IllegalArgumentException(path + ": rule " + rule + " does not compile: " + e.getMessage(), e);
+      // The API server holds a messageExpression to the same limits as the rule it explains.
+      for (String field : List.of("rule", "messageExpression")) {
+        if (definition.hasNonNull(field)) {
+          costs.add(estimate(path, definition.get(field).asText(), schema, cardinality));
+        }
       }
     }
     for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {

@@ -5,7 +5,7 @@ package io.reducer.testsupport.crd;
  *
  * @param path where the rule is, e.g. {@code spec.topics.actions.config}; {@code []} and {@code {}} mark list
  *     items and map values
- * @param rule the CEL expression
+ * @param rule the CEL expression: a rule or a messageExpression
  * @param perCall the cost of one evaluation
  * @param cardinality how many times it can be evaluated for one object: the product of the maxItems/maxProperties
  *     of the lists and maps it is inside

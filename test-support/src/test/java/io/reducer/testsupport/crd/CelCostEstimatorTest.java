@@ -98,6 +98,20 @@ class CelCostEstimatorTest {
   }
 
   @Test
+  void aMessageExpressionIsEstimatedLikeItsRule() throws Exception {
+    List<RuleCost> costs = CelCostEstimator.estimate(YAML.readTree("""
+        type: string
+        x-kubernetes-validations:
+          - rule: "size(self) <= 10"
+            messageExpression: "'too long: ' + self"
+        """));
+
+    assertThat(costs).extracting(RuleCost::rule).containsExactly("size(self) <= 10", "'too long: ' + self");
+    // Concatenating an unbounded string traverses it.
+    assertThat(costs.get(1).perCall()).isGreaterThan(300_000);
+  }
+
+  @Test
   void aFunctionWithoutACostModelIsAnErrorNotAGuess() throws Exception {
     JsonNode schema = YAML.readTree("""
         type: string
