@@ -41,8 +41,8 @@ public class TopicSpec {
   // and && keeps the regex from running on a longer key. Values are bounded by the schema.
   @Size(max = 64)
   @ValidationRule(value = "self.all(k, size(k) <= 128 && k.matches('^[a-z][a-z0-9.]{0,127}$'))",
-      message = "config keys are Kafka topic configs such as retention.ms: lower-case letters, digits and dots, at most "
-          + "128 characters")
+      message = "config keys are Kafka topic configs such as retention.ms: lower-case letters, digits and dots, "
+          + "at most 128 characters")
   @JsonPropertyDescription("Topic configuration applied at creation and kept in sync, e.g. retention.ms: "
       + "\"2592000000\" or cleanup.policy: compact. A key whose value on the topic differs is set again; a key "
       + "removed from here keeps the topic's current value (the operator never deletes a topic config).")
