@@ -25,8 +25,8 @@ import java.util.Set;
  * does (with the sizes of {@link CelCostModel}): an identifier or field selection costs 1; a comprehension costs
  * its range, its initial value and its result plus, for each element of the largest possible range, its loop
  * condition and step; {@code matches} costs the string's traversal times a quarter of the pattern's length;
- * comparisons, {@code startsWith} and concatenation traverse the strings; {@code in} a list walks the list; every
- * other supported function costs 1 plus its arguments.
+ * comparisons, {@code startsWith}, concatenation and conversion to bytes traverse the strings; {@code in} a list
+ * walks the list; every other supported function costs 1 plus its arguments.
  *
  * <p>One refinement that never underestimates: on the right of {@code size(x) <= n &&} (or {@code <}), x is at
  * most n code points, because {@code &&} does not evaluate its right side otherwise. The API server does not
@@ -164,6 +164,13 @@ final class ExpressionCost {
       case "_+_": {
         long size = saturatedAdd(args.get(0).size(), args.get(1).size());
         return new Value(saturatedAdd(argCost, multiplyByCostFactor(size, STRING_TRAVERSAL_COST_FACTOR)), size, null);
+      }
+      case "bytes":
+      case "string": {
+        // Conversions between strings and bytes traverse them; a character may become 4 bytes.
+        long size = args.get(args.size() - 1).size();
+        return new Value(saturatedAdd(argCost, multiplyByCostFactor(size, STRING_TRAVERSAL_COST_FACTOR)),
+            saturatedMultiply(size, 4), null);
       }
       case "_[_]": {
         JsonNode container = args.get(0).schema();

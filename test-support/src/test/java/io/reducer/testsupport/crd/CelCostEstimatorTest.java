@@ -112,6 +112,19 @@ class CelCostEstimatorTest {
   }
 
   @Test
+  void convertingAStringToBytesTraversesIt() throws Exception {
+    RuleCost cost = only(CelCostEstimator.estimate(YAML.readTree("""
+        type: string
+        maxLength: 256
+        x-kubernetes-validations:
+          - rule: "size(bytes(self)) <= 256"
+        """)));
+
+    // ident 1, bytes ceil(1024 * 0.1) = 103, size 1, <= ceil(1 * 0.1) = 1.
+    assertThat(cost.perCall()).isEqualTo(1 + 103 + 1 + 1);
+  }
+
+  @Test
   void aFunctionWithoutACostModelIsAnErrorNotAGuess() throws Exception {
     JsonNode schema = YAML.readTree("""
         type: string
