@@ -264,8 +264,8 @@ class HostileInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "line\nbreak", "nul\u0000byte", "tab\tseparated"})
-  void anEmptyCorrelationIdOrOneWithControlCharactersIsRefused(String id) throws Exception {
+  @ValueSource(strings = {"", "line\nbreak", "nul\u0000byte", "tab\tseparated", "say \"hi\"", "back\\slash"})
+  void anEmptyCorrelationIdOrOneJsonWouldEscapeIsRefused(String id) throws Exception {
     CrdValidationResult result = rejectReplay(spec -> ((ObjectNode) spec.path("filter"))
         .putArray("correlationIds").add("order-1").add(id));
 
@@ -273,8 +273,8 @@ class HostileInputTest {
   }
 
   @Test
-  void correlationIdsAreAtMost256OfAtMost256Characters() throws Exception {
-    // The replay Job gets them as one JSON value; 256 x 256 keeps it far below the 128 KiB of one env value.
+  void correlationIdsAreAtMost256OfAtMost256Bytes() throws Exception {
+    // The replay Job gets them as one JSON value; 256 x 256 bytes keeps it far below the 128 KiB of one env value.
     CrdValidationResult tooLong = rejectReplay(spec -> ((ObjectNode) spec.path("filter"))
         .putArray("correlationIds").add("x".repeat(257)));
     CrdValidationResult tooMany = rejectReplay(spec -> {
@@ -284,8 +284,12 @@ class HostileInputTest {
       }
     });
 
+    CrdValidationResult tooManyBytes = rejectReplay(spec -> ((ObjectNode) spec.path("filter"))
+        .putArray("correlationIds").add("\u00e9".repeat(129)));
+
     assertThat(tooLong.errors()).anyMatch(e -> e.contains("spec.filter.correlationIds[0]"));
     assertThat(tooMany.errors()).anyMatch(e -> e.contains("spec.filter.correlationIds"));
+    assertThat(tooManyBytes.errors()).anyMatch(e -> e.contains("correlation ids are at most 256 bytes"));
   }
 
   @Test
@@ -293,7 +297,7 @@ class HostileInputTest {
     ObjectNode replay = example("dlqreplay.yaml").deepCopy();
     ArrayNode ids = ((ObjectNode) replay.path("spec").path("filter")).putArray("correlationIds");
     for (int i = 0; i < 256; i++) {
-      ids.add(String.format("order,%0250d", i));
+      ids.add(String.format("\u00e9,%0253d", i));
     }
 
     assertThat(Admission.validateCreate(replay).errors()).isEmpty();

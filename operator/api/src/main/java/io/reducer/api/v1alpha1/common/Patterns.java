@@ -80,8 +80,11 @@ public final class Patterns {
   /** Kafka topic configuration key, e.g. retention.ms or cleanup.policy. */
   public static final String TOPIC_CONFIG_KEY = "^[a-z][a-z0-9.]{0,127}$";
 
-  /** Text without control characters (such as a line break or NUL), which no identifier needs. */
-  public static final String NO_CONTROL_CHARACTERS = "^[^\\x00-\\x1F\\x7F]*$";
+  /**
+   * A correlation id: no control characters (such as a line break or NUL), quotes or backslashes, which no id needs
+   * and which JSON would have to escape. Commas are fine.
+   */
+  public static final String CORRELATION_ID = "^[^\\x00-\\x1F\\x7F\"\\\\]*$";
 
   private Patterns() {
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.Patterns;
 import java.util.List;
@@ -13,10 +14,14 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DlqFilter {
 
-  // 256 ids of 256 characters: the replay Job gets them as one JSON value, which must stay far below 128 KiB.
+  // The replay Job gets the ids as one JSON value in an environment variable, which Linux caps at 128 KiB. 256 ids
+  // of at most 256 bytes that JSON need not escape make at most 256 * (256 + 3) bytes, about 65 KiB. maxLength
+  // counts characters, up to 4 bytes each, hence the rule on the bytes.
   @Size(max = 256)
-  @JsonPropertyDescription("Only records with one of these correlation ids (header correlation-id or envelope field).")
-  private List<@Size(min = 1, max = 256) @Pattern(Patterns.NO_CONTROL_CHARACTERS) String> correlationIds;
+  @ValidationRule(value = "self.all(c, size(bytes(c)) <= 256)", message = "correlation ids are at most 256 bytes")
+  @JsonPropertyDescription("Only records with one of these correlation ids (header correlation-id or envelope field): "
+      + "at most 256, each of 1 to 256 bytes without control characters, quotes or backslashes.")
+  private List<@Size(min = 1, max = 256) @Pattern(Patterns.CORRELATION_ID) String> correlationIds;
 
   @JsonPropertyDescription("Error types to include or exclude.")
   private ErrorTypeFilter errorTypes;
