@@ -1,6 +1,8 @@
 package io.reducer.controller.oneshot;
 
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.controller.status.StatusText;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -11,7 +13,7 @@ public final class PhaseHistory {
   /** A phase machine enters each phase once; the bound only guards status size against a bug. */
   static final int MAX_ENTRIES = 32;
   /** Kubernetes caps a condition message near this size; the history entries follow the same rule. */
-  static final int MAX_MESSAGE = 4096;
+  static final int MAX_MESSAGE = Bounds.MESSAGE;
 
   private PhaseHistory() {
   }
@@ -39,9 +41,6 @@ public final class PhaseHistory {
   }
 
   public static String cap(String message) {
-    if (message == null || message.length() <= MAX_MESSAGE) {
-      return message;
-    }
-    return message.substring(0, MAX_MESSAGE - 3) + "...";
+    return StatusText.capped(message, MAX_MESSAGE);
   }
 }

@@ -1,6 +1,7 @@
 package io.reducer.controller.pipeline;
 
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.pipeline.TopicSpec;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
@@ -15,6 +16,7 @@ import io.reducer.controller.pipeline.TopicPlan.Entry;
 import io.reducer.controller.pipeline.TopicPlan.Refusal;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.StatusText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,7 +215,7 @@ public final class TopicPlanner {
       topic.setName(outcome.name());
       topic.setPartitions(outcome.partitions());
       topic.setState(outcome.state());
-      topic.setMessage(outcome.message());
+      topic.setMessage(StatusText.capped(outcome.message(), Bounds.CONDITION_MESSAGE));
       topics.add(topic);
     }
     status.setTopics(topics);

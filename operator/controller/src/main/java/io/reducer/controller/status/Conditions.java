@@ -1,5 +1,6 @@
 package io.reducer.controller.status;
 
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import java.time.Instant;
@@ -23,7 +24,8 @@ public final class Conditions {
    * @return true when anything but lastTransitionTime changed, i.e. when status needs writing
    */
   public static boolean set(List<Condition> conditions, String type, ConditionStatus status, String reason,
-      String message, long observedGeneration, Instant now) {
+      String text, long observedGeneration, Instant now) {
+    String message = StatusText.capped(text, Bounds.CONDITION_MESSAGE);
     Condition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     if (existing == null) {
       Condition created = new Condition(type, status, reason, message);

@@ -2,6 +2,7 @@ package io.reducer.controller.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import java.time.Instant;
@@ -70,5 +71,18 @@ class ConditionsTest {
     assertThat(Conditions.remove(conditions, "Reconciling")).isTrue();
     assertThat(Conditions.remove(conditions, "Reconciling")).isFalse();
     assertThat(conditions).isEmpty();
+  }
+
+  @Test
+  void aMessageLongerThanTheSchemaAllowsIsCutSoTheStatusWriteIsNotRefused() {
+    List<Condition> conditions = new ArrayList<>();
+    String brokerMessage = "x".repeat(Bounds.CONDITION_MESSAGE * 2);
+    Conditions.set(conditions, "Ready", ConditionStatus.False, "KafkaUnreachable", brokerMessage, 1, T1);
+
+    boolean changed = Conditions.set(conditions, "Ready", ConditionStatus.False, "KafkaUnreachable", brokerMessage, 1,
+        T2);
+
+    assertThat(conditions.get(0).getMessage()).hasSize(Bounds.CONDITION_MESSAGE).endsWith("...");
+    assertThat(changed).as("the same long message again is no change").isFalse();
   }
 }
