@@ -15,6 +15,7 @@ public final class ResetObservation {
   private String blockedReason;
   private String blockedMessage;
   private String heldByOther;
+  private boolean holding;
   private Integer replicas;
   private boolean holdApplied = true;
   private ConsumerGroupState group;
@@ -44,6 +45,15 @@ public final class ResetObservation {
   /** Another reset, still running, holds the target. */
   public ResetObservation heldBy(String otherReset) {
     this.heldByOther = otherReset;
+    return this;
+  }
+
+  /**
+   * This reset holds the target: its hold annotation names it, as written by this reset with optimistic concurrency
+   * or read back from the API server. Only then does a reset leave Pending.
+   */
+  public ResetObservation holding(boolean holding) {
+    this.holding = holding;
     return this;
   }
 
@@ -123,6 +133,10 @@ public final class ResetObservation {
 
   String heldByOther() {
     return heldByOther;
+  }
+
+  boolean holding() {
+    return holding;
   }
 
   Integer replicas() {

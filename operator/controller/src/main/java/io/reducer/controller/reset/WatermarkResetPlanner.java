@@ -42,6 +42,11 @@ public final class WatermarkResetPlanner {
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration SLOW_POLL = Duration.ofSeconds(5);
 
+  /** Pending: another live reset holds the target. */
+  public static final String WAITING_FOR_OTHER_RESET = "WaitingForOtherReset";
+  /** Pending: this reset is writing its hold; it goes on once the target names it. */
+  public static final String TAKING_HOLD = "TakingHold";
+
   private WatermarkResetPlanner() {
   }
 
@@ -112,7 +117,14 @@ public final class WatermarkResetPlanner {
         if (!message.equals(status.getMessage())) {
           events.add(PlannedEvent.normal(EventReason.Waiting, message));
         }
-        return waiting("WaitingForOtherReset", message, Duration.ofSeconds(1));
+        return waiting(WAITING_FOR_OTHER_RESET, message, Duration.ofSeconds(1));
+      }
+      if (!seen.holding()) {
+        // One hold per target, by construction: only the reset the target names goes on; the write is checked
+        // against the target's resourceVersion, so of two resets taking it at once one loses and waits here.
+        status.setMessage("taking the hold on " + held());
+        conditions(TAKING_HOLD);
+        return finish(Action.HOLD, true, POLL);
       }
       status.setReplicasBeforeQuiesce(seen.replicas());
       String message = workers() + " held at 0 replicas; waiting for consumer group to empty";

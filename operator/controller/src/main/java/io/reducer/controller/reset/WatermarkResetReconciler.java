@@ -119,16 +119,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   @Override
   public UpdateControl<WatermarkReset> reconcile(WatermarkReset reset, Context<WatermarkReset> context) {
     WatermarkReset current = reset;
-    KafkaFailure moveFailure = null;
+    Acted acted = Acted.NOTHING;
     for (int i = 0; i < MAX_STEPS; i++) {
       WatermarkResetPhase before = current.getStatus() == null ? null : current.getStatus().getPhase();
       HasMetadata target = target(current);
-      ResetObservation seen = observe(current, target, context);
-      if (moveFailure != null) {
-        seen.moveFailed(moveFailure.reason().name(), moveFailure.getMessage());
+      ResetObservation seen = observe(current, target, acted.holder(), context);
+      if (acted.moveFailure() != null) {
+        seen.moveFailed(acted.moveFailure().reason().name(), acted.moveFailure().getMessage());
       }
       ResetStep step = WatermarkResetPlanner.step(current, seen, clock.instant());
-      moveFailure = act(current, target, step, context);
+      acted = act(current, target, step, context);
       for (PlannedEvent event : step.events()) {
         events.record(current, event);
       }
@@ -145,7 +145,21 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetPlanner.POLL);
   }
 
-  private ResetObservation observe(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
+  /**
+   * What acting found out, for the next look.
+   *
+   * @param moveFailure why moving the reducers' offsets failed; null otherwise
+   * @param holder who holds the target after this reset tried to take the hold; null when it did not try or could
+   *     not tell
+   */
+  private record Acted(KafkaFailure moveFailure, String holder) {
+
+    static final Acted NOTHING = new Acted(null, null);
+  }
+
+  /** @param taken who holds the target according to the hold just attempted; null to go by the cached target */
+  private ResetObservation observe(WatermarkReset reset, HasMetadata target, String taken,
+      Context<WatermarkReset> context) {
     ResetObservation seen = new ResetObservation().approved(Approvals.approved(reset));
     WatermarkResetPhase phase = reset.getStatus() == null ? null : reset.getStatus().getPhase();
     ResetSubject subject = ResetSubject.of(reset);
@@ -175,7 +189,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
     switch (phase) {
       case Pending:
-        return observePending(reset, target, seen, context);
+        return observePending(reset, target, taken, seen, context);
       case Quiescing:
         return observeGroup(reset, target, seen, context);
       case Resetting:
@@ -186,8 +200,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
   }
 
-  private ResetObservation observePending(WatermarkReset reset, HasMetadata target, ResetObservation seen,
-      Context<WatermarkReset> context) {
+  private ResetObservation observePending(WatermarkReset reset, HasMetadata target, String taken,
+      ResetObservation seen, Context<WatermarkReset> context) {
     try {
       ReducerPipeline pipeline = pipeline(target, context);
       ConnectionResolver.kafka(pipeline, secrets);
@@ -201,8 +215,10 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     } catch (ResolutionFailure e) {
       return seen.blocked(e.reason().name(), e.getMessage());
     }
-    String holder = ResetHold.holder(target);
-    if (holder != null && !holder.equals(reset.getMetadata().getName()) && live(holder, target, context)) {
+    String holder = taken != null ? taken : ResetHold.holder(target);
+    if (reset.getMetadata().getName().equals(holder)) {
+      seen.holding(true);
+    } else if (holder != null && live(holder, target, context)) {
       seen.heldBy(holder);
     }
     return seen;
@@ -263,21 +279,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return seen;
   }
 
-  /** @return why moving the reducers' offsets failed, for the next look; null otherwise */
-  private KafkaFailure act(WatermarkReset reset, HasMetadata target, ResetStep step,
-      Context<WatermarkReset> context) {
+  private Acted act(WatermarkReset reset, HasMetadata target, ResetStep step, Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
     String name = reset.getMetadata().getName();
     String targetName = ResetSubject.targetName(reset);
     boolean reducers = ResetSubject.of(reset) == ResetSubject.REDUCERS;
     switch (step.action()) {
       case HOLD:
-        if (reducers) {
-          pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context));
-        } else {
-          projectionHolds.take(namespace, targetName, name, other -> live(other, target, context));
-        }
-        break;
+        return new Acted(null, reducers
+            ? pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context))
+            : projectionHolds.take(namespace, targetName, name, other -> live(other, target, context)));
       case RELEASE:
         if (reducers) {
           pipelineHolds.release(namespace, targetName, name);
@@ -302,15 +313,15 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
           kafka.alterCommittedOffsets(step.status().getPlan().getConsumerGroup(), step.status().getPlan().getTopic(),
               ResetPlans.newOffsets(step.status().getPlan()));
         } catch (ResolutionFailure e) {
-          return new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e);
+          return new Acted(new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e), null);
         } catch (KafkaFailure e) {
-          return e;
+          return new Acted(e, null);
         }
         break;
       default:
         break;
     }
-    return null;
+    return Acted.NOTHING;
   }
 
   /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */

@@ -248,6 +248,53 @@ class WatermarkResetOperatorIT {
     awaitCaughtUp();
   }
 
+  @Test
+  void ofTwoResetsCreatedAtOnceOnlyOneEverGetsPastTheHold() throws Exception {
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String a = "race-" + round + "-a";
+        String b = "race-" + round + "-b";
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        var createdA = threads.submit(() -> {
+          together.await();
+          reset(a, "{type: latest}", "approval: Manual");
+          return null;
+        });
+        var createdB = threads.submit(() -> {
+          together.await();
+          reset(b, "{type: latest}", "approval: Manual");
+          return null;
+        });
+        createdA.get();
+        createdB.get();
+        int r = round;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          List<String> winners = new ArrayList<>();
+          for (String name : List.of(a, b)) {
+            if (status(name).getHistory().stream().anyMatch(h -> !h.getPhase().equals("Pending"))) {
+              winners.add(name);
+            }
+          }
+          assertThat(winners).as("round %d: resets past the hold", r).hasSize(1);
+          String loser = winners.contains(a) ? b : a;
+          assertThat(status(loser).condition("Reconciling").map(c -> c.getReason()).orElse(null))
+              .isEqualTo("WaitingForOtherReset");
+          assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+              .containsEntry(ResetHold.ANNOTATION, winners.get(0));
+        });
+        for (String name : List.of(a, b)) {
+          fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name).delete();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            fixture.getProjection(PROJECTION).getMetadata().getAnnotations()).doesNotContainKey(ResetHold.ANNOTATION));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
+  }
+
   /** The API may still show a pod Running whose process has just ended; that pod needs no killing. */
   private static void killIfAlive(String pod) {
     try {

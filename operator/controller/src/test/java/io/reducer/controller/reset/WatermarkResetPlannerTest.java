@@ -67,7 +67,7 @@ class WatermarkResetPlannerTest {
   @Test
   void quiescingHoldsTheProjectionAndRemembersItsReplicas() {
     WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(6), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(6), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
     assertThat(step.action()).isEqualTo(Action.HOLD);
@@ -256,7 +256,7 @@ class WatermarkResetPlannerTest {
   @Test
   void aResetOfTheReducersHoldsThePipelineAndWaitsUntilItsReconcilerHasScaledThemToZero() {
     WatermarkReset reset = at(reducersReset(Approval.Manual, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(2), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(2), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
     assertThat(step.action()).isEqualTo(Action.HOLD);
@@ -365,6 +365,28 @@ class WatermarkResetPlannerTest {
     assertThat(done.status().getMessage()).isEqualTo("dry run finished; the reducers run again");
   }
 
+  @Test
+  void aResetGoesOnOnlyOnceTheProjectionNamesItAsHolder() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    // Nobody else holds it, but this reset has not (yet) won the hold: it must not quiesce on that belief.
+    ResetStep taking = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(6), NOW);
+
+    assertThat(taking.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(taking.action()).isEqualTo(Action.HOLD);
+    assertThat(taking.again()).isTrue();
+    assertThat(taking.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("TakingHold");
+
+    // It lost: the winner holds the projection, and this one waits naming it.
+    ResetStep lost = WatermarkResetPlanner.step(reset, new ResetObservation().heldBy("other"), NOW);
+    assertThat(lost.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(lost.action()).isEqualTo(Action.NONE);
+    assertThat(lost.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("WaitingForOtherReset");
+    assertThat(lost.status().getMessage()).contains("WatermarkReset other holds projection orders/p");
+
+    ResetStep won = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(6), NOW);
+    assertThat(won.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+  }
+
   private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {
     WatermarkReset reset = reset(approval, dryRun);
     reset.getSpec().setProjectionRef(null);
@@ -404,7 +426,7 @@ class WatermarkResetPlannerTest {
         return reset;
       }
       boolean reducers = reset.getSpec().getPipelineRef() != null;
-      ResetObservation seen = new ResetObservation().group(EMPTY)
+      ResetObservation seen = new ResetObservation().holding(true).group(EMPTY)
           .plan(PlanAttempt.planned(reducers ? reducerPlan() : plan())).approved(true)
           .released(true).job(new JobOutcome(JobOutcome.State.SUCCEEDED, null,
               "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"message\":\"moved\"}", 0))
