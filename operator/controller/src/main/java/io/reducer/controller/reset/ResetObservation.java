@@ -16,6 +16,7 @@ public final class ResetObservation {
   private String blockedMessage;
   private String heldByOther;
   private boolean holding;
+  private String foreignJob;
   private Integer replicas;
   private boolean holdApplied = true;
   private ConsumerGroupState group;
@@ -54,6 +55,12 @@ public final class ResetObservation {
    */
   public ResetObservation holding(boolean holding) {
     this.holding = holding;
+    return this;
+  }
+
+  /** A Job of the reset Job's name exists that this reset does not own (say why); it is never adopted. */
+  public ResetObservation foreignJob(String message) {
+    this.foreignJob = message;
     return this;
   }
 
@@ -137,6 +144,10 @@ public final class ResetObservation {
 
   boolean holding() {
     return holding;
+  }
+
+  String foreignJob() {
+    return foreignJob;
   }
 
   Integer replicas() {

@@ -14,6 +14,7 @@ import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobOutcome;
+import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.offsets.ResetOutcome;
 import io.reducer.workloads.offsets.ResetResult;
 import java.time.Duration;
@@ -212,6 +213,10 @@ public final class WatermarkResetPlanner {
     private ResetStep resetting() {
       if (subject == ResetSubject.REDUCERS) {
         return movingOffsets();
+      }
+      if (seen.foreignJob() != null) {
+        // Never adopted: it may be a deleted reset's of the same name, running another plan.
+        return waiting(OwnedJobs.NOT_OWNED, seen.foreignJob(), SLOW_POLL);
       }
       JobOutcome job = seen.job();
       if (job == null) {

@@ -34,6 +34,7 @@ import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
@@ -271,10 +272,15 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   }
 
   private ResetObservation observeJob(WatermarkReset reset, ResetObservation seen, Context<WatermarkReset> context) {
-    Job job = context.getSecondaryResources(Job.class).stream()
-        .filter(j -> j.getMetadata().getName().equals(reset.getStatus().getJobName())).findFirst().orElse(null);
-    if (job != null) {
-      seen.job(new JobLauncher(context.getClient()).outcome(job));
+    String name = reset.getStatus().getJobName();
+    OwnedJobs.Lookup found = OwnedJobs.find(reset, name, context.getSecondaryResources(Job.class),
+        () -> context.getClient().batch().v1().jobs().inNamespace(reset.getMetadata().getNamespace()).withName(name)
+            .get());
+    if (found.foreign() != null) {
+      return seen.foreignJob(OwnedJobs.notOwnedMessage(reset, found.foreign()));
+    }
+    if (found.owned() != null) {
+      seen.job(new JobLauncher(context.getClient()).outcome(found.owned()));
     }
     return seen;
   }

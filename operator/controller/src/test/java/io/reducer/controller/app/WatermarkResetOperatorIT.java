@@ -295,6 +295,33 @@ class WatermarkResetOperatorIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
   }
 
+  @Test
+  void aJobOfTheResetsNameThatIsNotItsOwnBlocksItAndIsNeverAdopted() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    // A Job left behind under the name the reset's Job will have, owned by nothing (orphaned, or another reset's).
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.batch.v1
+        .JobBuilder().withNewMetadata().withName("adopt-me-reset").withNamespace(NAMESPACE)
+        .withLabels(Map.of("app.kubernetes.io/component", "watermark-reset",
+            "app.kubernetes.io/managed-by", "reducer-operator"))
+        .endMetadata().withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("c").withImage("registry.test/none:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    reset("adopt-me", "{type: latest}", "approval: Automatic");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(phase("adopt-me")).isEqualTo(WatermarkResetPhase.Resetting);
+      assertThat(status("adopt-me").condition("Reconciling").orElseThrow().getReason()).isEqualTo("JobNotOwned");
+    });
+    assertThat(status("adopt-me").getMessage()).contains("Job adopt-me-reset exists but belongs to no owner");
+    assertThat(epoch()).isEqualTo(epochBefore);
+
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("adopt-me-reset").delete();
+    awaitPhase("adopt-me", WatermarkResetPhase.Completed);
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
+    awaitCaughtUp();
+  }
+
   /** The API may still show a pod Running whose process has just ended; that pod needs no killing. */
   private static void killIfAlive(String pod) {
     try {

@@ -387,6 +387,19 @@ class WatermarkResetPlannerTest {
     assertThat(won.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
   }
 
+  @Test
+  void aJobOfTheResetsNameThatItDoesNotOwnBlocksAndIsNeverAdopted() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation()
+        .foreignJob("Job r1-reset exists but belongs to WatermarkReset r1 (uid old)"), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("JobNotOwned");
+    assertThat(step.status().getMessage()).contains("belongs to WatermarkReset r1 (uid old)");
+    assertThat(step.requeue()).isNotNull();
+  }
+
   private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {
     WatermarkReset reset = reset(approval, dryRun);
     reset.getSpec().setProjectionRef(null);
