@@ -3,11 +3,13 @@ package io.reducer.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.Patterns;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import java.util.List;
 
@@ -63,6 +65,16 @@ public class WatermarkResetSpec {
   @JsonPropertyDescription("Plan only: quiesce, write the plan to status, change nothing, resume.")
   private boolean dryRun;
 
+  @Default("PT1H")
+  @Pattern(Patterns.ISO_DURATION)
+  @Size(min = 3, max = 64)
+  @ValidationRule(value = "self.matches('[0-9]')", message = "approvalTimeout must contain an amount, e.g. PT1H or "
+      + "PT30M")
+  @JsonPropertyDescription("With approval Manual: how long the plan waits for approval, as an ISO-8601 duration "
+      + "(e.g. PT30M, PT8H, P1D). The projection (or the reducers) stay held at zero replicas meanwhile; when the time "
+      + "is up the reset fails with reason ApprovalTimedOut and they run again. Default PT1H.")
+  private String approvalTimeout = "PT1H";
+
   public LocalReference getProjectionRef() {
     return projectionRef;
   }
@@ -117,5 +129,13 @@ public class WatermarkResetSpec {
 
   public void setDryRun(boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public String getApprovalTimeout() {
+    return approvalTimeout;
+  }
+
+  public void setApprovalTimeout(String approvalTimeout) {
+    this.approvalTimeout = approvalTimeout;
   }
 }

@@ -42,7 +42,11 @@ public final class WatermarkResetPlanner {
   /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration SLOW_POLL = Duration.ofSeconds(5);
+  /** How long a Manual reset waits for approval when its spec does not say (spec.approvalTimeout). */
+  static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
+  /** Failed: a Manual reset was not approved within spec.approvalTimeout. */
+  public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
   /** Pending: another live reset holds the target. */
   public static final String WAITING_FOR_OTHER_RESET = "WaitingForOtherReset";
   /** Pending: this reset is writing its hold; it goes on once the target names it. */
@@ -176,9 +180,12 @@ public final class WatermarkResetPlanner {
       if (spec.getApproval() == Approval.Manual && !seen.approved()) {
         String message = "approve with: kubectl annotate watermarkreset " + reset.getMetadata().getName() + " -n "
             + reset.getMetadata().getNamespace() + " " + Approval.ANNOTATION + "=true";
+        message += " (within " + approvalTimeoutText() + ", spec.approvalTimeout; then the reset fails and "
+            + workers() + " run again)";
         enter(WatermarkResetPhase.AwaitingApproval, message);
         events.add(PlannedEvent.normal(EventReason.AwaitingApproval, "plan in status; " + message));
-        return done(Action.NONE, false, Duration.ofMinutes(1));
+        Duration timeout = approvalTimeout();
+        return done(Action.NONE, false, timeout.compareTo(Duration.ofMinutes(1)) < 0 ? timeout : Duration.ofMinutes(1));
       }
       return startResetting();
     }
@@ -188,9 +195,36 @@ public final class WatermarkResetPlanner {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before approval", Action.NONE);
       }
       if (!seen.approved()) {
-        return done(Action.NONE, false, Duration.ofMinutes(1));
+        Duration timeout = approvalTimeout();
+        Instant since = PhaseHistory.entered(status.getHistory(), WatermarkResetPhase.AwaitingApproval.name());
+        Instant deadline = (since == null ? now : since).plus(timeout);
+        if (!now.isBefore(deadline)) {
+          return fail(APPROVAL_TIMED_OUT, "not approved within spec.approvalTimeout " + approvalTimeoutText()
+              + " (since " + deadline.minus(timeout) + "); nothing was changed and " + workers() + " run again. "
+              + "Create a new WatermarkReset to plan again", Action.RELEASE);
+        }
+        Duration left = Duration.between(now, deadline);
+        return done(Action.NONE, false, left.compareTo(Duration.ofMinutes(1)) < 0 ? left : Duration.ofMinutes(1));
       }
       return startResetting();
+    }
+
+    private String approvalTimeoutText() {
+      String text = spec.getApprovalTimeout();
+      return text == null || text.isBlank() ? DEFAULT_APPROVAL_TIMEOUT.toString() : text;
+    }
+
+    private Duration approvalTimeout() {
+      String text = spec.getApprovalTimeout();
+      if (text == null || text.isBlank()) {
+        return DEFAULT_APPROVAL_TIMEOUT;
+      }
+      try {
+        return Duration.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        // The CRD admits only ISO-8601 durations; anything else is taken for the default.
+        return DEFAULT_APPROVAL_TIMEOUT;
+      }
     }
 
     private ResetStep startResetting() {

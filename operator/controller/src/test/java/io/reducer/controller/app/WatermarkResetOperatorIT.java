@@ -296,6 +296,21 @@ class WatermarkResetOperatorIT {
   }
 
   @Test
+  void aManualResetNotApprovedInTimeFailsAndTheProjectionRunsAgain() {
+    reset("unattended", "{type: latest}", "approval: Manual\n  approvalTimeout: PT3S");
+    awaitPhase("unattended", WatermarkResetPhase.Failed);
+
+    assertThat(status("unattended").condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
+    assertThat(status("unattended").getHistory()).extracting(h -> h.getPhase())
+        .containsExactly("Pending", "Quiescing", "Planned", "AwaitingApproval", "Failed");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ResetHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
+  }
+
+  @Test
   void aJobOfTheResetsNameThatIsNotItsOwnBlocksItAndIsNeverAdopted() throws Exception {
     awaitCaughtUp();
     long epochBefore = epoch();

@@ -134,7 +134,7 @@ class WatermarkResetPlannerTest {
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
     assertThat(step.action()).isEqualTo(Action.NONE);
     assertThat(step.status().getMessage())
-        .isEqualTo("approve with: kubectl annotate watermarkreset r1 -n orders reducer.io/approve=true");
+        .startsWith("approve with: kubectl annotate watermarkreset r1 -n orders reducer.io/approve=true (within PT1H");
 
     reset.setStatus(step.status());
     ResetStep still = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(60));
@@ -398,6 +398,44 @@ class WatermarkResetPlannerTest {
     assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("JobNotOwned");
     assertThat(step.status().getMessage()).contains("belongs to WatermarkReset r1 (uid old)");
     assertThat(step.requeue()).isNotNull();
+  }
+
+  @Test
+  void aManualResetNotApprovedInTimeFailsAndReleasesTheProjection() {
+    WatermarkReset reset = reset(Approval.Manual, false);
+    reset.getSpec().setApprovalTimeout("PT10M");
+    reset = planned(reset);
+    ResetStep waiting = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+    assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    reset.setStatus(waiting.status());
+
+    ResetStep still = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(9 * 60 + 30));
+    assertThat(still.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(still.action()).isEqualTo(Action.NONE);
+    assertThat(still.requeue()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+    ResetStep late = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(10 * 60));
+    assertThat(late.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(late.action()).isEqualTo(Action.RELEASE);
+    assertThat(late.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
+    assertThat(late.status().getMessage()).contains("not approved within spec.approvalTimeout PT10M");
+
+    // Approval in time still goes on.
+    ResetStep approved = WatermarkResetPlanner.step(reset, new ResetObservation().approved(true),
+        NOW.plusSeconds(9 * 60));
+    assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+  }
+
+  @Test
+  void theApprovalTimeoutIsAnHourUnlessTheSpecSaysOtherwise() {
+    WatermarkReset reset = planned(reset(Approval.Manual, false));
+    reset.getSpec().setApprovalTimeout(null);
+    reset.setStatus(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW).status());
+
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(3599)).status().getPhase())
+        .isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(3600)).status().getPhase())
+        .isEqualTo(WatermarkResetPhase.Failed);
   }
 
   private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {
