@@ -75,6 +75,13 @@ public class WatermarkResetSpec {
       + "is up the reset fails with reason ApprovalTimedOut and they run again. Default PT1H.")
   private String approvalTimeout = "PT1H";
 
+  @Default("false")
+  @JsonPropertyDescription("Run even though a reset of this name with the same spec (apart from this field) has "
+      + "completed on the same projection or pipeline before. Without it, such a copy (typically created again by a "
+      + "GitOps tool after the history limit deleted the original) is refused with reason AlreadyCompleted and "
+      + "changes nothing. It allows one more run: a copy created again after that run completed is refused too.")
+  private boolean runAgain;
+
   public LocalReference getProjectionRef() {
     return projectionRef;
   }
@@ -137,5 +144,13 @@ public class WatermarkResetSpec {
 
   public void setApprovalTimeout(String approvalTimeout) {
     this.approvalTimeout = approvalTimeout;
+  }
+
+  public boolean isRunAgain() {
+    return runAgain;
+  }
+
+  public void setRunAgain(boolean runAgain) {
+    this.runAgain = runAgain;
   }
 }

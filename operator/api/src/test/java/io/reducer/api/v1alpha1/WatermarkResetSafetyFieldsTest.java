@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** spec.approvalTimeout of a WatermarkReset, as the API server admits it. */
+/** spec.approvalTimeout and spec.runAgain of a WatermarkReset, as the API server admits them. */
 class WatermarkResetSafetyFieldsTest {
 
   @Test
@@ -20,6 +20,16 @@ class WatermarkResetSafetyFieldsTest {
       ObjectNode reset = withSpec("approvalTimeout", refused);
       assertThat(Admission.validateCreate(reset).valid()).as(refused).isFalse();
     }
+  }
+
+  @Test
+  void runAgainIsPartOfTheImmutableSpec() throws Exception {
+    JsonNode reset = example();
+    ObjectNode again = reset.deepCopy();
+    ((ObjectNode) again.path("spec")).put("runAgain", true);
+
+    assertThat(Admission.validateCreate(again).errors()).isEmpty();
+    assertThat(Admission.validateUpdate(reset, again).errors()).anyMatch(e -> e.contains("spec is immutable"));
   }
 
   private static ObjectNode withSpec(String field, String value) throws Exception {

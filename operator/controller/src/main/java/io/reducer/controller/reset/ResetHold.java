@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * materializers stay at zero replicas) or on the ReducerPipeline (its reducers stay at zero; its projections keep
  * running). A hold counts while it names a reset that exists, targets that resource and has not finished; a stale
  * hold is released by the resource's own reconciler. Taking and giving up the hold are the only writes a reset makes
- *
- * to the resource; the operator never writes a spec.
+ * to the resource's metadata (the other is its status.completedResets, see {@link CompletedResets}); the operator
+ * never writes a spec.
  *
  * @param <T> Projection or ReducerPipeline
  */

@@ -1,7 +1,9 @@
 package io.reducer.controller.reset;
 
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.controller.kafka.ConsumerGroupState;
 import io.reducer.controller.workload.JobOutcome;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,7 @@ public final class ResetObservation {
   private String blockedMessage;
   private String heldByOther;
   private boolean holding;
+  private List<CompletedReset> completed = List.of();
   private String foreignJob;
   private Integer replicas;
   private boolean holdApplied = true;
@@ -55,6 +58,12 @@ public final class ResetObservation {
    */
   public ResetObservation holding(boolean holding) {
     this.holding = holding;
+    return this;
+  }
+
+  /** The completed resets the target remembers in its status. */
+  public ResetObservation completed(List<CompletedReset> completed) {
+    this.completed = completed == null ? List.of() : List.copyOf(completed);
     return this;
   }
 
@@ -144,6 +153,10 @@ public final class ResetObservation {
 
   boolean holding() {
     return holding;
+  }
+
+  List<CompletedReset> completed() {
+    return completed;
   }
 
   String foreignJob() {

@@ -29,6 +29,8 @@ public record ResetStep(WatermarkResetStatus status, Action action, List<Planned
     /** Reducers: set the group's committed offsets to the plan's (one Admin call; the same again changes nothing). */
     MOVE_OFFSETS,
     /** Remove the hold from the target so its workers come back. */
-    RELEASE
+    RELEASE,
+    /** Record the completed reset in the target's status, so a copy created again is refused (see CompletedResets). */
+    REMEMBER
   }
 }

@@ -5,6 +5,7 @@ import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
@@ -45,6 +46,8 @@ public final class WatermarkResetPlanner {
   /** How long a Manual reset waits for approval when its spec does not say (spec.approvalTimeout). */
   static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
+  /** Failed: a copy of a reset that completed before (same name and spec) was created again. */
+  public static final String ALREADY_COMPLETED = "AlreadyCompleted";
   /** Failed: a Manual reset was not approved within spec.approvalTimeout. */
   public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
   /** Pending: another live reset holds the target. */
@@ -115,6 +118,15 @@ public final class WatermarkResetPlanner {
       }
       if (seen.blockedReason() != null) {
         return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
+      }
+      CompletedReset original = CompletedResets.copyOf(seen.completed(), reset);
+      if (original != null) {
+        return fail(ALREADY_COMPLETED, "WatermarkReset " + reset.getMetadata().getName() + " with this spec already "
+            + "completed on " + held() + " at " + original.getCompletedAt() + " (uid " + original.getUid() + "); this "
+            + "copy was created again (for example by a GitOps sync after the history limit deleted the original) "
+            + "and is not run a second time. To run it again on purpose, " + (spec.isRunAgain()
+                ? "create it under a new name (it already ran again with spec.runAgain: true)"
+                : "delete this copy and create it with spec.runAgain: true, or under a new name"), Action.NONE);
       }
       if (seen.heldByOther() != null) {
         String message = "WatermarkReset " + seen.heldByOther() + " holds " + held()
@@ -349,7 +361,8 @@ public final class WatermarkResetPlanner {
       }
       enter(WatermarkResetPhase.Completed, message);
       events.add(PlannedEvent.normal(EventReason.ResetCompleted, message));
-      return done(Action.NONE, false, null);
+      // Remembered by the target before Completed is recorded, so a copy created later is refused.
+      return done(seen.targetFound() ? Action.REMEMBER : Action.NONE, false, null);
     }
 
     private static ResetResult result(String terminationMessage) {

@@ -12,7 +12,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -178,9 +180,12 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     if (target instanceof Projection projection) {
       seen.replicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
       activeReset = projection.getStatus() == null ? null : projection.getStatus().getActiveReset();
+      seen.completed(projection.getStatus() == null ? null : projection.getStatus().getCompletedResets());
     } else {
       activeReset = ((ReducerPipeline) target).getStatus() == null ? null
           : ((ReducerPipeline) target).getStatus().getActiveReset();
+      seen.completed(((ReducerPipeline) target).getStatus() == null ? null
+          : ((ReducerPipeline) target).getStatus().getCompletedResets());
       // The pipeline's reconciler names the reset in status once it holds the reducers at zero.
       seen.holdApplied(name.equals(activeReset));
     }
@@ -295,6 +300,9 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         return new Acted(null, reducers
             ? pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context))
             : projectionHolds.take(namespace, targetName, name, other -> live(other, target, context)));
+      case REMEMBER:
+        remember(reset, reducers, context);
+        break;
       case RELEASE:
         if (reducers) {
           pipelineHolds.release(namespace, targetName, name);
@@ -328,6 +336,33 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         break;
     }
     return Acted.NOTHING;
+  }
+
+  /**
+   * Adds the completed reset to its target's status.completedResets, the only field of the target's status this
+   * reconciler writes (the target's own reconciler carries it over); a copy created again is then refused.
+   */
+  private void remember(WatermarkReset reset, boolean reducers, Context<WatermarkReset> context) {
+    String namespace = reset.getMetadata().getNamespace();
+    String targetName = ResetSubject.targetName(reset);
+    java.time.Instant now = clock.instant();
+    if (reducers) {
+      context.getClient().resources(ReducerPipeline.class).inNamespace(namespace).withName(targetName)
+          .editStatus(p -> {
+            ReducerPipelineStatus status = p.getStatus() == null ? new ReducerPipelineStatus() : p.getStatus();
+            status.setCompletedResets(CompletedResets.remember(status.getCompletedResets(), reset, now));
+            p.setStatus(status);
+            return p;
+          });
+    } else {
+      context.getClient().resources(Projection.class).inNamespace(namespace).withName(targetName)
+          .editStatus(p -> {
+            ProjectionStatus status = p.getStatus() == null ? new ProjectionStatus() : p.getStatus();
+            status.setCompletedResets(CompletedResets.remember(status.getCompletedResets(), reset, now));
+            p.setStatus(status);
+            return p;
+          });
+    }
   }
 
   /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */

@@ -296,6 +296,32 @@ class WatermarkResetOperatorIT {
   }
 
   @Test
+  void aCompletedResetCreatedAgainIsRefusedUnlessItAsksToRunAgain() {
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
+    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(fixture.getProjection(PROJECTION).getStatus().getCompletedResets())
+            .anySatisfy(r -> assertThat(r.getName()).isEqualTo("gitops-dry")));
+    // As a GitOps tool does after the history limit pruned it: the same file applied again.
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
+
+    awaitPhase("gitops-dry", WatermarkResetPhase.Failed);
+    WatermarkResetStatus refused = status("gitops-dry");
+    assertThat(refused.condition("Stalled").orElseThrow().getReason()).isEqualTo("AlreadyCompleted");
+    assertThat(refused.getMessage()).contains("spec.runAgain: true");
+    assertThat(refused.getHistory()).extracting(h -> h.getPhase()).containsExactly("Pending", "Failed");
+
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true\n  runAgain: true");
+    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+  }
+
+  @Test
   void aManualResetNotApprovedInTimeFailsAndTheProjectionRunsAgain() {
     reset("unattended", "{type: latest}", "approval: Manual\n  approvalTimeout: PT3S");
     awaitPhase("unattended", WatermarkResetPhase.Failed);

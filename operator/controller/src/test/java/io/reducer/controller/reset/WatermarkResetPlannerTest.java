@@ -10,6 +10,7 @@ import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
@@ -385,6 +386,65 @@ class WatermarkResetPlannerTest {
 
     ResetStep won = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(6), NOW);
     assertThat(won.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+  }
+
+  @Test
+  void aCopyOfACompletedResetCreatedAgainIsRefusedAndChangesNothing() {
+    WatermarkReset original = reset(Approval.Automatic, false);
+    List<CompletedReset> remembered = List.of(new CompletedReset("r1", "uid-of-the-original",
+        CompletedResets.digest(original.getSpec()), "2026-02-27T08:00:00Z"));
+    WatermarkReset copy = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(copy, new ResetObservation().completed(remembered).holding(true), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("AlreadyCompleted");
+    assertThat(step.status().getMessage())
+        .contains("already completed on projection orders/p at 2026-02-27T08:00:00Z (uid uid-of-the-original)")
+        .contains("spec.runAgain: true");
+
+    // Another spec under the same name is another reset.
+    WatermarkReset other = at(reset(Approval.Automatic, true), WatermarkResetPhase.Pending);
+    assertThat(WatermarkResetPlanner.step(other, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+
+    // runAgain runs it once more; a copy of that run is refused in turn.
+    WatermarkReset again = reset(Approval.Automatic, false);
+    again.getSpec().setRunAgain(true);
+    again = at(again, WatermarkResetPhase.Pending);
+    assertThat(WatermarkResetPlanner.step(again, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    List<CompletedReset> ranAgain = List.of(remembered.get(0), new CompletedReset("r1", "uid-of-the-second",
+        CompletedResets.digest(again.getSpec()), "2026-02-28T08:00:00Z"));
+    ResetStep refused = WatermarkResetPlanner.step(again, new ResetObservation().completed(ranAgain).holding(true),
+        NOW);
+    assertThat(refused.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(refused.status().getMessage()).contains("under a new name");
+  }
+
+  @Test
+  void theOriginalIsNotTakenForACopyOfItself() {
+    WatermarkReset reset = reset(Approval.Automatic, false);
+    reset.getMetadata().setUid("uid-1");
+    List<CompletedReset> remembered = List.of(new CompletedReset("r1", "uid-1",
+        CompletedResets.digest(reset.getSpec()), "2026-02-27T08:00:00Z"));
+    reset = at(reset, WatermarkResetPhase.Pending);
+
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+  }
+
+  @Test
+  void aCompletedResetIsRememberedByItsTargetBeforeItIsRecordedCompleted() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Resuming);
+    ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW);
+
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(done.action()).isEqualTo(Action.REMEMBER);
+
+    ResetStep gone = WatermarkResetPlanner.step(reset, new ResetObservation().targetMissing().released(true), NOW);
+    assertThat(gone.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(gone.action()).isEqualTo(Action.NONE);
   }
 
   @Test
