@@ -180,11 +180,7 @@ class WatermarkResetOperatorIT {
         .containsEntry(ResetHold.ANNOTATION, "second");
 
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("second").delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ResetHold.ANNOTATION);
-      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
-    });
+    awaitProjectionReleased();
   }
 
   @Test
@@ -206,11 +202,7 @@ class WatermarkResetOperatorIT {
     assertThat(status.condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
     assertThat(status.getMessage()).contains("Job doomed-reset failed (BackoffLimitExceeded)");
     assertThat(epoch()).isEqualTo(epochBefore);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ResetHold.ANNOTATION);
-      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
-    });
+    awaitProjectionReleased();
   }
 
   @Test
@@ -329,11 +321,7 @@ class WatermarkResetOperatorIT {
     assertThat(status("unattended").condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
     assertThat(status("unattended").getHistory()).extracting(h -> h.getPhase())
         .containsExactly("Pending", "Quiescing", "Planned", "AwaitingApproval", "Failed");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ResetHold.ANNOTATION);
-      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
-    });
+    awaitProjectionReleased();
   }
 
   @Test
@@ -420,6 +408,15 @@ class WatermarkResetOperatorIT {
   private static void awaitPhase(String name, WatermarkResetPhase phase) {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(phase(name)).as("phase of %s (%s)", name, status(name).getMessage()).isEqualTo(phase));
+  }
+
+  /** The projection no longer held by any reset, its materializers back at their replica count. */
+  private static void awaitProjectionReleased() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ResetHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
   }
 
   private static Integer deploymentReplicas() {
