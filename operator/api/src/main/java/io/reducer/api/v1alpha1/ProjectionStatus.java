@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
+import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +66,12 @@ public class ProjectionStatus extends ConditionedStatus {
   @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("The WatermarkReset that currently holds this projection, if any.")
   private String activeReset;
+
+  @Size(max = CompletedReset.MAX_REMEMBERED)
+  @JsonPropertyDescription("WatermarkResets of this projection that completed, newest last (at most 50), written by the "
+      + "operator: a reset created again under the same name with the same spec (for example by a GitOps tool after "
+      + "the history limit deleted it) is refused instead of run again, unless its spec sets runAgain: true.")
+  private List<CompletedReset> completedResets;
 
   public Integer getPartitions() {
     return partitions;
@@ -175,5 +183,13 @@ public class ProjectionStatus extends ConditionedStatus {
 
   public void setActiveReset(String activeReset) {
     this.activeReset = activeReset;
+  }
+
+  public List<CompletedReset> getCompletedResets() {
+    return completedResets;
+  }
+
+  public void setCompletedResets(List<CompletedReset> completedResets) {
+    this.completedResets = completedResets;
   }
 }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
+import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.pipeline.PipelineMetrics;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +42,12 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("The WatermarkReset (spec.pipelineRef) that currently holds the reducers at zero replicas "
       + "while it moves their consumer group's offsets, if any. The projections keep running.")
   private String activeReset;
+
+  @Size(max = CompletedReset.MAX_REMEMBERED)
+  @JsonPropertyDescription("WatermarkResets of this pipeline's reducers that completed, newest last (at most 50), written by the "
+      + "operator: a reset created again under the same name with the same spec (for example by a GitOps tool after "
+      + "the history limit deleted it) is refused instead of run again, unless its spec sets runAgain: true.")
+  private List<CompletedReset> completedResets;
 
   @JsonPropertyDescription("Measurements from the last health probe; absent values could not be measured.")
   private PipelineMetrics metrics;
@@ -125,5 +133,13 @@ public class ReducerPipelineStatus extends ConditionedStatus {
 
   public void setActiveReset(String activeReset) {
     this.activeReset = activeReset;
+  }
+
+  public List<CompletedReset> getCompletedResets() {
+    return completedResets;
+  }
+
+  public void setCompletedResets(List<CompletedReset> completedResets) {
+    this.completedResets = completedResets;
   }
 }

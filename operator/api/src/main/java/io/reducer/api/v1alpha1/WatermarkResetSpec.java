@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.common.Patterns;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import java.util.List;
 
@@ -64,6 +66,21 @@ public class WatermarkResetSpec {
   @JsonPropertyDescription("Plan only: quiesce, write the plan to status, change nothing, resume.")
   private boolean dryRun;
 
+  @Default("PT1H")
+  @Pattern(Patterns.ISO_DURATION)
+  @Size(min = 3, max = 64)
+  @JsonPropertyDescription("With approval Manual: how long the plan waits for approval, as an ISO-8601 duration "
+      + "(e.g. PT30M, PT8H, P1D). The projection (or the reducers) stay held at zero replicas meanwhile; when the time "
+      + "is up the reset fails with reason ApprovalTimedOut and they run again. Default PT1H.")
+  private String approvalTimeout = "PT1H";
+
+  @Default("false")
+  @JsonPropertyDescription("Run even though a reset of this name with the same spec (apart from this field) has "
+      + "completed on the same projection or pipeline before. Without it, such a copy (typically created again by a "
+      + "GitOps tool after the history limit deleted the original) is refused with reason AlreadyCompleted and "
+      + "changes nothing. It allows one more run: a copy created again after that run completed is refused too.")
+  private boolean runAgain;
+
   public LocalReference getProjectionRef() {
     return projectionRef;
   }
@@ -118,5 +135,21 @@ public class WatermarkResetSpec {
 
   public void setDryRun(boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public String getApprovalTimeout() {
+    return approvalTimeout;
+  }
+
+  public void setApprovalTimeout(String approvalTimeout) {
+    this.approvalTimeout = approvalTimeout;
+  }
+
+  public boolean isRunAgain() {
+    return runAgain;
+  }
+
+  public void setRunAgain(boolean runAgain) {
+    this.runAgain = runAgain;
   }
 }

@@ -26,6 +26,7 @@ import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.JobOutcome;
+import io.reducer.controller.workload.OwnedJobs;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -134,9 +135,18 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     if (phase != DlqReplayPhase.Previewing && phase != DlqReplayPhase.Replaying) {
       return new DlqReplayObservation(resolution, null, null, null, null);
     }
+    String jobName = phase == DlqReplayPhase.Previewing ? DlqJobs.inspectJobName(replay)
+        : DlqJobs.replayJobName(replay);
+    OwnedJobs.Lookup found = OwnedJobs.find(replay, jobName, context.getSecondaryResources(Job.class),
+        // The informer may not have seen a Job created a moment ago; ask before concluding it is gone.
+        () -> context.getClient().batch().v1().jobs().inNamespace(replay.getMetadata().getNamespace())
+            .withName(jobName).get());
+    if (found.foreign() != null) {
+      return notOwned(replay, found.foreign());
+    }
+    JobOutcome job = found.owned() == null ? null : new JobLauncher(context.getClient()).outcome(found.owned());
     if (phase == DlqReplayPhase.Previewing) {
-      return new DlqReplayObservation(resolution, outcome(replay, DlqJobs.inspectJobName(replay), context), null,
-          null, null);
+      return new DlqReplayObservation(resolution, job, null, null, null);
     }
     Map<Integer, CommittedOffset> committed = null;
     String progressFailure = null;
@@ -149,21 +159,16 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
         progressFailure = e.getMessage();
       }
     }
-    return new DlqReplayObservation(resolution, null, outcome(replay, DlqJobs.replayJobName(replay), context),
-        committed, progressFailure);
+    return new DlqReplayObservation(resolution, null, job, committed, progressFailure);
   }
 
-  /** The Job's outcome, or null when it does not exist. */
-  private static JobOutcome outcome(DlqReplay replay, String name, Context<DlqReplay> context) {
-    Job job = context.getSecondaryResources(Job.class).stream()
-        .filter(j -> name.equals(j.getMetadata().getName())).findFirst()
-        // The informer may not have seen a Job created a moment ago; ask before concluding it is gone.
-        .orElseGet(() -> context.getClient().batch().v1().jobs().inNamespace(replay.getMetadata().getNamespace())
-            .withName(name).get());
-    if (job == null) {
-      return null;
-    }
-    return new JobLauncher(context.getClient()).outcome(job);
+  /**
+   * Another resource's Job under this replay's Job name (a DlqReplay deleted and created again under the same name):
+   * never adopted. The replay waits, Stalled with reason JobNotOwned, and starts no Job of its own until it is gone.
+   */
+  static DlqReplayObservation notOwned(DlqReplay replay, Job foreign) {
+    return new DlqReplayObservation(new ReplaySource.Resolution(null, new ReplaySource.Refusal(OwnedJobs.NOT_OWNED,
+        OwnedJobs.notOwnedMessage(replay, foreign), false)), null, null, null, null);
   }
 
   /** Deletes the oldest finished replays of this replay's pipeline beyond the limit, with an Event each. */

@@ -50,6 +50,8 @@ public final class ProjectionPlanner {
 
     measure(status, previous, probe, projection);
     status.setActiveReset(observed.heldByReset());
+    // Written by the WatermarkReset reconciler; carried over so a status patch from here never drops it.
+    status.setCompletedResets(previous.getCompletedResets());
 
     int current = observed.deploymentReplicas() == null ? 0 : observed.deploymentReplicas();
     status.setReadyReplicas(observed.readyReplicas());

@@ -2,6 +2,10 @@ package io.reducer.controller.reset;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
@@ -16,13 +20,17 @@ import java.util.function.Predicate;
  * materializers stay at zero replicas) or on the ReducerPipeline (its reducers stay at zero; its projections keep
  * running). A hold counts while it names a reset that exists, targets that resource and has not finished; a stale
  * hold is released by the resource's own reconciler. Taking and giving up the hold are the only writes a reset makes
- * to the resource; the operator never writes a spec.
+ * to the resource's metadata (the other is its status.completedResets, see {@link CompletedResets}); the operator
+ * never writes a spec.
  *
  * @param <T> Projection or ReducerPipeline
  */
 public final class ResetHold<T extends HasMetadata> {
 
   public static final String ANNOTATION = "reducer.io/held-by-reset";
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper PATCH_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final KubernetesClient client;
   private final Class<T> type;
@@ -81,32 +89,43 @@ public final class ResetHold<T extends HasMetadata> {
   }
 
   /**
-   * Takes the hold for {@code reset} unless another live reset has it. Serialized, so two resets of one resource
-   * reconciled at once cannot both win.
+   * Takes the hold for {@code reset} unless another live reset has it. The annotation is written with the
+   * resourceVersion it was read at, so of two resets (or two operator processes) taking the hold at once exactly one
+   * wins: the other's write is refused with a conflict, whatever it decided from what it read.
    *
    * @param other whether a reset of that name is live (looked up by the caller)
-   * @return true when {@code reset} holds the resource
+   * @return the reset that holds the resource now ({@code reset} when it won), or null when nothing can be said:
+   *     the resource is gone, or it changed while the hold was written (look again)
    */
-  public synchronized boolean take(String namespace, String name, String reset, Predicate<String> other) {
+  public synchronized String take(String namespace, String name, String reset, Predicate<String> other) {
     T current = client.resources(type).inNamespace(namespace).withName(name).get();
     if (current == null) {
-      return false;
+      return null;
     }
     String holder = holder(current);
     if (reset.equals(holder)) {
-      return true;
+      return reset;
     }
     if (holder != null && other.test(holder)) {
-      return false;
+      return holder;
     }
-    client.resources(type).inNamespace(namespace).withName(name).edit(r -> {
-      Map<String, String> annotations = r.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
-          : new LinkedHashMap<>(r.getMetadata().getAnnotations());
-      annotations.put(ANNOTATION, reset);
-      r.getMetadata().setAnnotations(annotations);
-      return r;
-    });
-    return true;
+    // A merge patch of the annotation alone, with the resourceVersion read above as its precondition: the API server
+    // refuses it (409) if anyone wrote in between, for instance another reset taking the hold.
+    Map<String, Object> patch = Map.of("metadata", Map.of(
+        "resourceVersion", current.getMetadata().getResourceVersion(),
+        "annotations", Map.of(ANNOTATION, reset)));
+    try {
+      client.resources(type).inNamespace(namespace).withName(name)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), PATCH_JSON.writeValueAsString(patch));
+      return reset;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   /** Gives up the hold if {@code reset} (or, with null, anyone) has it. */

@@ -1,7 +1,9 @@
 package io.reducer.controller.reset;
 
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.controller.kafka.ConsumerGroupState;
 import io.reducer.controller.workload.JobOutcome;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +17,9 @@ public final class ResetObservation {
   private String blockedReason;
   private String blockedMessage;
   private String heldByOther;
+  private boolean holding;
+  private List<CompletedReset> completed = List.of();
+  private String foreignJob;
   private Integer replicas;
   private boolean holdApplied = true;
   private ConsumerGroupState group;
@@ -44,6 +49,27 @@ public final class ResetObservation {
   /** Another reset, still running, holds the target. */
   public ResetObservation heldBy(String otherReset) {
     this.heldByOther = otherReset;
+    return this;
+  }
+
+  /**
+   * This reset holds the target: its hold annotation names it, as written by this reset with optimistic concurrency
+   * or read back from the API server. Only then does a reset leave Pending.
+   */
+  public ResetObservation holding(boolean holding) {
+    this.holding = holding;
+    return this;
+  }
+
+  /** The completed resets the target remembers in its status. */
+  public ResetObservation completed(List<CompletedReset> completed) {
+    this.completed = completed == null ? List.of() : List.copyOf(completed);
+    return this;
+  }
+
+  /** A Job of the reset Job's name exists that this reset does not own (say why); it is never adopted. */
+  public ResetObservation foreignJob(String message) {
+    this.foreignJob = message;
     return this;
   }
 
@@ -123,6 +149,18 @@ public final class ResetObservation {
 
   String heldByOther() {
     return heldByOther;
+  }
+
+  boolean holding() {
+    return holding;
+  }
+
+  List<CompletedReset> completed() {
+    return completed;
+  }
+
+  String foreignJob() {
+    return foreignJob;
   }
 
   Integer replicas() {

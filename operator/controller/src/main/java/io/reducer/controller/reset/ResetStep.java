@@ -19,13 +19,18 @@ public record ResetStep(WatermarkResetStatus status, Action action, List<Planned
   /** What a step changes outside the reset's own status. */
   public enum Action {
     NONE,
-    /** Annotate the target (the projection, or the pipeline for its reducers) so its workers are held at zero. */
+    /**
+     * Annotate the target (the projection, or the pipeline for its reducers) so its workers are held at zero; written
+     * only if no other live reset holds it, with optimistic concurrency, so of two resets one wins.
+     */
     HOLD,
     /** Projection: create the reset Job (unless it exists). */
     START_JOB,
     /** Reducers: set the group's committed offsets to the plan's (one Admin call; the same again changes nothing). */
     MOVE_OFFSETS,
     /** Remove the hold from the target so its workers come back. */
-    RELEASE
+    RELEASE,
+    /** Record the completed reset in the target's status, so a copy created again is refused (see CompletedResets). */
+    REMEMBER
   }
 }

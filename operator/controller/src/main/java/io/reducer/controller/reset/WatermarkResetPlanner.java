@@ -5,6 +5,7 @@ import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
@@ -14,6 +15,7 @@ import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobOutcome;
+import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.offsets.ResetOutcome;
 import io.reducer.workloads.offsets.ResetResult;
 import java.time.Duration;
@@ -41,6 +43,17 @@ public final class WatermarkResetPlanner {
   /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration SLOW_POLL = Duration.ofSeconds(5);
+  /** How long a Manual reset waits for approval when its spec does not say (spec.approvalTimeout). */
+  static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
+
+  /** Failed: a copy of a reset that completed before (same name and spec) was created again. */
+  public static final String ALREADY_COMPLETED = "AlreadyCompleted";
+  /** Failed: a Manual reset was not approved within spec.approvalTimeout. */
+  public static final String APPROVAL_TIMED_OUT = "ApprovalTimedOut";
+  /** Pending: another live reset holds the target. */
+  public static final String WAITING_FOR_OTHER_RESET = "WaitingForOtherReset";
+  /** Pending: this reset is writing its hold; it goes on once the target names it. */
+  public static final String TAKING_HOLD = "TakingHold";
 
   private WatermarkResetPlanner() {
   }
@@ -106,13 +119,29 @@ public final class WatermarkResetPlanner {
       if (seen.blockedReason() != null) {
         return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
       }
+      CompletedReset original = CompletedResets.copyOf(seen.completed(), reset);
+      if (original != null) {
+        return fail(ALREADY_COMPLETED, "WatermarkReset " + reset.getMetadata().getName() + " with this spec already "
+            + "completed on " + held() + " at " + original.getCompletedAt() + " (uid " + original.getUid() + "); this "
+            + "copy was created again (for example by a GitOps sync after the history limit deleted the original) "
+            + "and is not run a second time. To run it again on purpose, " + (spec.isRunAgain()
+                ? "create it under a new name (it already ran again with spec.runAgain: true)"
+                : "delete this copy and create it with spec.runAgain: true, or under a new name"), Action.NONE);
+      }
       if (seen.heldByOther() != null) {
         String message = "WatermarkReset " + seen.heldByOther() + " holds " + held()
             + "; this reset starts when that one has finished";
         if (!message.equals(status.getMessage())) {
           events.add(PlannedEvent.normal(EventReason.Waiting, message));
         }
-        return waiting("WaitingForOtherReset", message, Duration.ofSeconds(1));
+        return waiting(WAITING_FOR_OTHER_RESET, message, Duration.ofSeconds(1));
+      }
+      if (!seen.holding()) {
+        // One hold per target, by construction: only the reset the target names goes on; the write is checked
+        // against the target's resourceVersion, so of two resets taking it at once one loses and waits here.
+        status.setMessage("taking the hold on " + held());
+        conditions(TAKING_HOLD);
+        return finish(Action.HOLD, true, POLL);
       }
       status.setReplicasBeforeQuiesce(seen.replicas());
       String message = workers() + " held at 0 replicas; waiting for consumer group to empty";
@@ -163,9 +192,12 @@ public final class WatermarkResetPlanner {
       if (spec.getApproval() == Approval.Manual && !seen.approved()) {
         String message = "approve with: kubectl annotate watermarkreset " + reset.getMetadata().getName() + " -n "
             + reset.getMetadata().getNamespace() + " " + Approval.ANNOTATION + "=true";
+        message += " (within " + approvalTimeoutText() + ", spec.approvalTimeout; then the reset fails and "
+            + workers() + " run again)";
         enter(WatermarkResetPhase.AwaitingApproval, message);
         events.add(PlannedEvent.normal(EventReason.AwaitingApproval, "plan in status; " + message));
-        return done(Action.NONE, false, Duration.ofMinutes(1));
+        Duration timeout = approvalTimeout();
+        return done(Action.NONE, false, timeout.compareTo(Duration.ofMinutes(1)) < 0 ? timeout : Duration.ofMinutes(1));
       }
       return startResetting();
     }
@@ -175,9 +207,36 @@ public final class WatermarkResetPlanner {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before approval", Action.NONE);
       }
       if (!seen.approved()) {
-        return done(Action.NONE, false, Duration.ofMinutes(1));
+        Duration timeout = approvalTimeout();
+        Instant since = PhaseHistory.entered(status.getHistory(), WatermarkResetPhase.AwaitingApproval.name());
+        Instant deadline = (since == null ? now : since).plus(timeout);
+        if (!now.isBefore(deadline)) {
+          return fail(APPROVAL_TIMED_OUT, "not approved within spec.approvalTimeout " + approvalTimeoutText()
+              + " (since " + deadline.minus(timeout) + "); nothing was changed and " + workers() + " run again. "
+              + "Create a new WatermarkReset to plan again", Action.RELEASE);
+        }
+        Duration left = Duration.between(now, deadline);
+        return done(Action.NONE, false, left.compareTo(Duration.ofMinutes(1)) < 0 ? left : Duration.ofMinutes(1));
       }
       return startResetting();
+    }
+
+    private String approvalTimeoutText() {
+      String text = spec.getApprovalTimeout();
+      return text == null || text.isBlank() ? DEFAULT_APPROVAL_TIMEOUT.toString() : text;
+    }
+
+    private Duration approvalTimeout() {
+      String text = spec.getApprovalTimeout();
+      if (text == null || text.isBlank()) {
+        return DEFAULT_APPROVAL_TIMEOUT;
+      }
+      try {
+        return Duration.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        // The CRD admits only ISO-8601 durations; anything else is taken for the default.
+        return DEFAULT_APPROVAL_TIMEOUT;
+      }
     }
 
     private ResetStep startResetting() {
@@ -200,6 +259,10 @@ public final class WatermarkResetPlanner {
     private ResetStep resetting() {
       if (subject == ResetSubject.REDUCERS) {
         return movingOffsets();
+      }
+      if (seen.foreignJob() != null) {
+        // Never adopted: it may be a deleted reset's of the same name, running another plan.
+        return waiting(OwnedJobs.NOT_OWNED, seen.foreignJob(), SLOW_POLL);
       }
       JobOutcome job = seen.job();
       if (job == null) {
@@ -298,7 +361,8 @@ public final class WatermarkResetPlanner {
       }
       enter(WatermarkResetPhase.Completed, message);
       events.add(PlannedEvent.normal(EventReason.ResetCompleted, message));
-      return done(Action.NONE, false, null);
+      // Remembered by the target before Completed is recorded, so a copy created later is refused.
+      return done(seen.targetFound() ? Action.REMEMBER : Action.NONE, false, null);
     }
 
     private static ResetResult result(String terminationMessage) {

@@ -12,7 +12,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -34,6 +36,7 @@ import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
@@ -119,16 +122,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   @Override
   public UpdateControl<WatermarkReset> reconcile(WatermarkReset reset, Context<WatermarkReset> context) {
     WatermarkReset current = reset;
-    KafkaFailure moveFailure = null;
+    Acted acted = Acted.NOTHING;
     for (int i = 0; i < MAX_STEPS; i++) {
       WatermarkResetPhase before = current.getStatus() == null ? null : current.getStatus().getPhase();
       HasMetadata target = target(current);
-      ResetObservation seen = observe(current, target, context);
-      if (moveFailure != null) {
-        seen.moveFailed(moveFailure.reason().name(), moveFailure.getMessage());
+      ResetObservation seen = observe(current, target, acted.holder(), context);
+      if (acted.moveFailure() != null) {
+        seen.moveFailed(acted.moveFailure().reason().name(), acted.moveFailure().getMessage());
       }
       ResetStep step = WatermarkResetPlanner.step(current, seen, clock.instant());
-      moveFailure = act(current, target, step, context);
+      acted = act(current, target, step, context);
       for (PlannedEvent event : step.events()) {
         events.record(current, event);
       }
@@ -145,7 +148,21 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetPlanner.POLL);
   }
 
-  private ResetObservation observe(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
+  /**
+   * What acting found out, for the next look.
+   *
+   * @param moveFailure why moving the reducers' offsets failed; null otherwise
+   * @param holder who holds the target after this reset tried to take the hold; null when it did not try or could
+   *     not tell
+   */
+  private record Acted(KafkaFailure moveFailure, String holder) {
+
+    static final Acted NOTHING = new Acted(null, null);
+  }
+
+  /** @param taken who holds the target according to the hold just attempted; null to go by the cached target */
+  private ResetObservation observe(WatermarkReset reset, HasMetadata target, String taken,
+      Context<WatermarkReset> context) {
     ResetObservation seen = new ResetObservation().approved(Approvals.approved(reset));
     WatermarkResetPhase phase = reset.getStatus() == null ? null : reset.getStatus().getPhase();
     ResetSubject subject = ResetSubject.of(reset);
@@ -163,9 +180,12 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     if (target instanceof Projection projection) {
       seen.replicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
       activeReset = projection.getStatus() == null ? null : projection.getStatus().getActiveReset();
+      seen.completed(projection.getStatus() == null ? null : projection.getStatus().getCompletedResets());
     } else {
       activeReset = ((ReducerPipeline) target).getStatus() == null ? null
           : ((ReducerPipeline) target).getStatus().getActiveReset();
+      seen.completed(((ReducerPipeline) target).getStatus() == null ? null
+          : ((ReducerPipeline) target).getStatus().getCompletedResets());
       // The pipeline's reconciler names the reset in status once it holds the reducers at zero.
       seen.holdApplied(name.equals(activeReset));
     }
@@ -175,7 +195,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
     switch (phase) {
       case Pending:
-        return observePending(reset, target, seen, context);
+        return observePending(reset, target, taken, seen, context);
       case Quiescing:
         return observeGroup(reset, target, seen, context);
       case Resetting:
@@ -186,8 +206,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
   }
 
-  private ResetObservation observePending(WatermarkReset reset, HasMetadata target, ResetObservation seen,
-      Context<WatermarkReset> context) {
+  private ResetObservation observePending(WatermarkReset reset, HasMetadata target, String taken,
+      ResetObservation seen, Context<WatermarkReset> context) {
     try {
       ReducerPipeline pipeline = pipeline(target, context);
       ConnectionResolver.kafka(pipeline, secrets);
@@ -201,8 +221,10 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     } catch (ResolutionFailure e) {
       return seen.blocked(e.reason().name(), e.getMessage());
     }
-    String holder = ResetHold.holder(target);
-    if (holder != null && !holder.equals(reset.getMetadata().getName()) && live(holder, target, context)) {
+    String holder = taken != null ? taken : ResetHold.holder(target);
+    if (reset.getMetadata().getName().equals(holder)) {
+      seen.holding(true);
+    } else if (holder != null && live(holder, target, context)) {
       seen.heldBy(holder);
     }
     return seen;
@@ -255,28 +277,31 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   }
 
   private ResetObservation observeJob(WatermarkReset reset, ResetObservation seen, Context<WatermarkReset> context) {
-    Job job = context.getSecondaryResources(Job.class).stream()
-        .filter(j -> j.getMetadata().getName().equals(reset.getStatus().getJobName())).findFirst().orElse(null);
-    if (job != null) {
-      seen.job(new JobLauncher(context.getClient()).outcome(job));
+    String name = reset.getStatus().getJobName();
+    OwnedJobs.Lookup found = OwnedJobs.find(reset, name, context.getSecondaryResources(Job.class),
+        () -> context.getClient().batch().v1().jobs().inNamespace(reset.getMetadata().getNamespace()).withName(name)
+            .get());
+    if (found.foreign() != null) {
+      return seen.foreignJob(OwnedJobs.notOwnedMessage(reset, found.foreign()));
+    }
+    if (found.owned() != null) {
+      seen.job(new JobLauncher(context.getClient()).outcome(found.owned()));
     }
     return seen;
   }
 
-  /** @return why moving the reducers' offsets failed, for the next look; null otherwise */
-  private KafkaFailure act(WatermarkReset reset, HasMetadata target, ResetStep step,
-      Context<WatermarkReset> context) {
+  private Acted act(WatermarkReset reset, HasMetadata target, ResetStep step, Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
     String name = reset.getMetadata().getName();
     String targetName = ResetSubject.targetName(reset);
     boolean reducers = ResetSubject.of(reset) == ResetSubject.REDUCERS;
     switch (step.action()) {
       case HOLD:
-        if (reducers) {
-          pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context));
-        } else {
-          projectionHolds.take(namespace, targetName, name, other -> live(other, target, context));
-        }
+        return new Acted(null, reducers
+            ? pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context))
+            : projectionHolds.take(namespace, targetName, name, other -> live(other, target, context)));
+      case REMEMBER:
+        remember(reset, reducers, context);
         break;
       case RELEASE:
         if (reducers) {
@@ -302,15 +327,42 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
           kafka.alterCommittedOffsets(step.status().getPlan().getConsumerGroup(), step.status().getPlan().getTopic(),
               ResetPlans.newOffsets(step.status().getPlan()));
         } catch (ResolutionFailure e) {
-          return new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e);
+          return new Acted(new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e), null);
         } catch (KafkaFailure e) {
-          return e;
+          return new Acted(e, null);
         }
         break;
       default:
         break;
     }
-    return null;
+    return Acted.NOTHING;
+  }
+
+  /**
+   * Adds the completed reset to its target's status.completedResets, the only field of the target's status this
+   * reconciler writes (the target's own reconciler carries it over); a copy created again is then refused.
+   */
+  private void remember(WatermarkReset reset, boolean reducers, Context<WatermarkReset> context) {
+    String namespace = reset.getMetadata().getNamespace();
+    String targetName = ResetSubject.targetName(reset);
+    java.time.Instant now = clock.instant();
+    if (reducers) {
+      context.getClient().resources(ReducerPipeline.class).inNamespace(namespace).withName(targetName)
+          .editStatus(p -> {
+            ReducerPipelineStatus status = p.getStatus() == null ? new ReducerPipelineStatus() : p.getStatus();
+            status.setCompletedResets(CompletedResets.remember(status.getCompletedResets(), reset, now));
+            p.setStatus(status);
+            return p;
+          });
+    } else {
+      context.getClient().resources(Projection.class).inNamespace(namespace).withName(targetName)
+          .editStatus(p -> {
+            ProjectionStatus status = p.getStatus() == null ? new ProjectionStatus() : p.getStatus();
+            status.setCompletedResets(CompletedResets.remember(status.getCompletedResets(), reset, now));
+            p.setStatus(status);
+            return p;
+          });
+    }
   }
 
   /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */

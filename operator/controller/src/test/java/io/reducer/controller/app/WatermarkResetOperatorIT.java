@@ -180,11 +180,7 @@ class WatermarkResetOperatorIT {
         .containsEntry(ResetHold.ANNOTATION, "second");
 
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("second").delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ResetHold.ANNOTATION);
-      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
-    });
+    awaitProjectionReleased();
   }
 
   @Test
@@ -206,11 +202,7 @@ class WatermarkResetOperatorIT {
     assertThat(status.condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetJobFailed");
     assertThat(status.getMessage()).contains("Job doomed-reset failed (BackoffLimitExceeded)");
     assertThat(epoch()).isEqualTo(epochBefore);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
-          .doesNotContainKey(ResetHold.ANNOTATION);
-      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
-    });
+    awaitProjectionReleased();
   }
 
   @Test
@@ -245,6 +237,117 @@ class WatermarkResetOperatorIT {
       editProjection(p -> p.getSpec().getMaterializer().setImage(null));
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
+    awaitCaughtUp();
+  }
+
+  @Test
+  void ofTwoResetsCreatedAtOnceOnlyOneEverGetsPastTheHold() throws Exception {
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String a = "race-" + round + "-a";
+        String b = "race-" + round + "-b";
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        var createdA = threads.submit(() -> {
+          together.await();
+          reset(a, "{type: latest}", "approval: Manual");
+          return null;
+        });
+        var createdB = threads.submit(() -> {
+          together.await();
+          reset(b, "{type: latest}", "approval: Manual");
+          return null;
+        });
+        createdA.get();
+        createdB.get();
+        int r = round;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          List<String> winners = new ArrayList<>();
+          for (String name : List.of(a, b)) {
+            if (status(name).getHistory().stream().anyMatch(h -> !h.getPhase().equals("Pending"))) {
+              winners.add(name);
+            }
+          }
+          assertThat(winners).as("round %d: resets past the hold", r).hasSize(1);
+          String loser = winners.contains(a) ? b : a;
+          assertThat(status(loser).condition("Reconciling").map(c -> c.getReason()).orElse(null))
+              .isEqualTo("WaitingForOtherReset");
+          assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+              .containsEntry(ResetHold.ANNOTATION, winners.get(0));
+        });
+        for (String name : List.of(a, b)) {
+          fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name).delete();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+            fixture.getProjection(PROJECTION).getMetadata().getAnnotations()).doesNotContainKey(ResetHold.ANNOTATION));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
+  }
+
+  @Test
+  void aCompletedResetCreatedAgainIsRefusedUnlessItAsksToRunAgain() {
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
+    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(fixture.getProjection(PROJECTION).getStatus().getCompletedResets())
+            .anySatisfy(r -> assertThat(r.getName()).isEqualTo("gitops-dry")));
+    // As a GitOps tool does after the history limit pruned it: the same file applied again.
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
+
+    awaitPhase("gitops-dry", WatermarkResetPhase.Failed);
+    WatermarkResetStatus refused = status("gitops-dry");
+    assertThat(refused.condition("Stalled").orElseThrow().getReason()).isEqualTo("AlreadyCompleted");
+    assertThat(refused.getMessage()).contains("spec.runAgain: true");
+    assertThat(refused.getHistory()).extracting(h -> h.getPhase()).containsExactly("Pending", "Failed");
+
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
+    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true\n  runAgain: true");
+    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+  }
+
+  @Test
+  void aManualResetNotApprovedInTimeFailsAndTheProjectionRunsAgain() {
+    reset("unattended", "{type: latest}", "approval: Manual\n  approvalTimeout: PT3S");
+    awaitPhase("unattended", WatermarkResetPhase.Failed);
+
+    assertThat(status("unattended").condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
+    assertThat(status("unattended").getHistory()).extracting(h -> h.getPhase())
+        .containsExactly("Pending", "Quiescing", "Planned", "AwaitingApproval", "Failed");
+    awaitProjectionReleased();
+  }
+
+  @Test
+  void aJobOfTheResetsNameThatIsNotItsOwnBlocksItAndIsNeverAdopted() throws Exception {
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    // A Job left behind under the name the reset's Job will have, owned by nothing (orphaned, or another reset's).
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.batch.v1
+        .JobBuilder().withNewMetadata().withName("adopt-me-reset").withNamespace(NAMESPACE)
+        .withLabels(Map.of("app.kubernetes.io/component", "watermark-reset",
+            "app.kubernetes.io/managed-by", "reducer-operator"))
+        .endMetadata().withNewSpec().withSuspend(true).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+        .addNewContainer().withName("c").withImage("registry.test/none:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    reset("adopt-me", "{type: latest}", "approval: Automatic");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(phase("adopt-me")).isEqualTo(WatermarkResetPhase.Resetting);
+      assertThat(status("adopt-me").condition("Reconciling").orElseThrow().getReason()).isEqualTo("JobNotOwned");
+    });
+    assertThat(status("adopt-me").getMessage()).contains("Job adopt-me-reset exists but belongs to no owner");
+    assertThat(epoch()).isEqualTo(epochBefore);
+
+    fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName("adopt-me-reset").delete();
+    awaitPhase("adopt-me", WatermarkResetPhase.Completed);
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
     awaitCaughtUp();
   }
 
@@ -305,6 +408,15 @@ class WatermarkResetOperatorIT {
   private static void awaitPhase(String name, WatermarkResetPhase phase) {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(phase(name)).as("phase of %s (%s)", name, status(name).getMessage()).isEqualTo(phase));
+  }
+
+  /** The projection no longer held by any reset, its materializers back at their replica count. */
+  private static void awaitProjectionReleased() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.getProjection(PROJECTION).getMetadata().getAnnotations())
+          .doesNotContainKey(ResetHold.ANNOTATION);
+      assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+    });
   }
 
   private static Integer deploymentReplicas() {

@@ -10,6 +10,7 @@ import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
@@ -67,7 +68,7 @@ class WatermarkResetPlannerTest {
   @Test
   void quiescingHoldsTheProjectionAndRemembersItsReplicas() {
     WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(6), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(6), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
     assertThat(step.action()).isEqualTo(Action.HOLD);
@@ -134,7 +135,7 @@ class WatermarkResetPlannerTest {
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
     assertThat(step.action()).isEqualTo(Action.NONE);
     assertThat(step.status().getMessage())
-        .isEqualTo("approve with: kubectl annotate watermarkreset r1 -n orders reducer.io/approve=true");
+        .startsWith("approve with: kubectl annotate watermarkreset r1 -n orders reducer.io/approve=true (within PT1H");
 
     reset.setStatus(step.status());
     ResetStep still = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(60));
@@ -256,7 +257,7 @@ class WatermarkResetPlannerTest {
   @Test
   void aResetOfTheReducersHoldsThePipelineAndWaitsUntilItsReconcilerHasScaledThemToZero() {
     WatermarkReset reset = at(reducersReset(Approval.Manual, false), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(2), NOW);
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(2), NOW);
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
     assertThat(step.action()).isEqualTo(Action.HOLD);
@@ -365,6 +366,138 @@ class WatermarkResetPlannerTest {
     assertThat(done.status().getMessage()).isEqualTo("dry run finished; the reducers run again");
   }
 
+  @Test
+  void aResetGoesOnOnlyOnceTheProjectionNamesItAsHolder() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    // Nobody else holds it, but this reset has not (yet) won the hold: it must not quiesce on that belief.
+    ResetStep taking = WatermarkResetPlanner.step(reset, new ResetObservation().replicas(6), NOW);
+
+    assertThat(taking.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(taking.action()).isEqualTo(Action.HOLD);
+    assertThat(taking.again()).isTrue();
+    assertThat(taking.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("TakingHold");
+
+    // It lost: the winner holds the projection, and this one waits naming it.
+    ResetStep lost = WatermarkResetPlanner.step(reset, new ResetObservation().heldBy("other"), NOW);
+    assertThat(lost.status().getPhase()).isEqualTo(WatermarkResetPhase.Pending);
+    assertThat(lost.action()).isEqualTo(Action.NONE);
+    assertThat(lost.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("WaitingForOtherReset");
+    assertThat(lost.status().getMessage()).contains("WatermarkReset other holds projection orders/p");
+
+    ResetStep won = WatermarkResetPlanner.step(reset, new ResetObservation().holding(true).replicas(6), NOW);
+    assertThat(won.status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+  }
+
+  @Test
+  void aCopyOfACompletedResetCreatedAgainIsRefusedAndChangesNothing() {
+    WatermarkReset original = reset(Approval.Automatic, false);
+    List<CompletedReset> remembered = List.of(new CompletedReset("r1", "uid-of-the-original",
+        CompletedResets.digest(original.getSpec()), "2026-02-27T08:00:00Z"));
+    WatermarkReset copy = at(reset(Approval.Automatic, false), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(copy, new ResetObservation().completed(remembered).holding(true), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("AlreadyCompleted");
+    assertThat(step.status().getMessage())
+        .contains("already completed on projection orders/p at 2026-02-27T08:00:00Z (uid uid-of-the-original)")
+        .contains("spec.runAgain: true");
+
+    // Another spec under the same name is another reset.
+    WatermarkReset other = at(reset(Approval.Automatic, true), WatermarkResetPhase.Pending);
+    assertThat(WatermarkResetPlanner.step(other, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+
+    // runAgain runs it once more; a copy of that run is refused in turn.
+    WatermarkReset again = reset(Approval.Automatic, false);
+    again.getSpec().setRunAgain(true);
+    again = at(again, WatermarkResetPhase.Pending);
+    assertThat(WatermarkResetPlanner.step(again, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+    List<CompletedReset> ranAgain = List.of(remembered.get(0), new CompletedReset("r1", "uid-of-the-second",
+        CompletedResets.digest(again.getSpec()), "2026-02-28T08:00:00Z"));
+    ResetStep refused = WatermarkResetPlanner.step(again, new ResetObservation().completed(ranAgain).holding(true),
+        NOW);
+    assertThat(refused.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(refused.status().getMessage()).contains("under a new name");
+  }
+
+  @Test
+  void theOriginalIsNotTakenForACopyOfItself() {
+    WatermarkReset reset = reset(Approval.Automatic, false);
+    reset.getMetadata().setUid("uid-1");
+    List<CompletedReset> remembered = List.of(new CompletedReset("r1", "uid-1",
+        CompletedResets.digest(reset.getSpec()), "2026-02-27T08:00:00Z"));
+    reset = at(reset, WatermarkResetPhase.Pending);
+
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation().completed(remembered).holding(true), NOW)
+        .status().getPhase()).isEqualTo(WatermarkResetPhase.Quiescing);
+  }
+
+  @Test
+  void aCompletedResetIsRememberedByItsTargetBeforeItIsRecordedCompleted() {
+    WatermarkReset reset = at(reset(Approval.Automatic, false), WatermarkResetPhase.Resuming);
+    ResetStep done = WatermarkResetPlanner.step(reset, new ResetObservation().released(true), NOW);
+
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(done.action()).isEqualTo(Action.REMEMBER);
+
+    ResetStep gone = WatermarkResetPlanner.step(reset, new ResetObservation().targetMissing().released(true), NOW);
+    assertThat(gone.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(gone.action()).isEqualTo(Action.NONE);
+  }
+
+  @Test
+  void aJobOfTheResetsNameThatItDoesNotOwnBlocksAndIsNeverAdopted() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    ResetStep step = WatermarkResetPlanner.step(reset, new ResetObservation()
+        .foreignJob("Job r1-reset exists but belongs to WatermarkReset r1 (uid old)"), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(step.action()).isEqualTo(Action.NONE);
+    assertThat(step.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("JobNotOwned");
+    assertThat(step.status().getMessage()).contains("belongs to WatermarkReset r1 (uid old)");
+    assertThat(step.requeue()).isNotNull();
+  }
+
+  @Test
+  void aManualResetNotApprovedInTimeFailsAndReleasesTheProjection() {
+    WatermarkReset reset = reset(Approval.Manual, false);
+    reset.getSpec().setApprovalTimeout("PT10M");
+    reset = planned(reset);
+    ResetStep waiting = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW);
+    assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    reset.setStatus(waiting.status());
+
+    ResetStep still = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(9 * 60 + 30));
+    assertThat(still.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(still.action()).isEqualTo(Action.NONE);
+    assertThat(still.requeue()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+    ResetStep late = WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(10 * 60));
+    assertThat(late.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(late.action()).isEqualTo(Action.RELEASE);
+    assertThat(late.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
+    assertThat(late.status().getMessage()).contains("not approved within spec.approvalTimeout PT10M");
+
+    // Approval in time still goes on.
+    ResetStep approved = WatermarkResetPlanner.step(reset, new ResetObservation().approved(true),
+        NOW.plusSeconds(9 * 60));
+    assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+  }
+
+  @Test
+  void theApprovalTimeoutIsAnHourUnlessTheSpecSaysOtherwise() {
+    WatermarkReset reset = planned(reset(Approval.Manual, false));
+    reset.getSpec().setApprovalTimeout(null);
+    reset.setStatus(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW).status());
+
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(3599)).status().getPhase())
+        .isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(3600)).status().getPhase())
+        .isEqualTo(WatermarkResetPhase.Failed);
+  }
+
   private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {
     WatermarkReset reset = reset(approval, dryRun);
     reset.getSpec().setProjectionRef(null);
@@ -404,7 +537,7 @@ class WatermarkResetPlannerTest {
         return reset;
       }
       boolean reducers = reset.getSpec().getPipelineRef() != null;
-      ResetObservation seen = new ResetObservation().group(EMPTY)
+      ResetObservation seen = new ResetObservation().holding(true).group(EMPTY)
           .plan(PlanAttempt.planned(reducers ? reducerPlan() : plan())).approved(true)
           .released(true).job(new JobOutcome(JobOutcome.State.SUCCEEDED, null,
               "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"message\":\"moved\"}", 0))
