@@ -78,7 +78,11 @@ public final class DlqJobs {
     if (filter != null) {
       list(args, "--partitions", filter.getPartitions() == null ? null
           : filter.getPartitions().stream().map(String::valueOf).collect(Collectors.toList()));
-      list(args, "--correlation-ids", filter.getCorrelationIds());
+      // One argument per id, taken whole: an id may contain a comma, and one joined argument could exceed the
+      // kernel's 128 KiB limit per argument.
+      if (filter.getCorrelationIds() != null) {
+        filter.getCorrelationIds().forEach(id -> args.addAll(List.of("--correlation-id", id)));
+      }
       if (filter.getErrorTypes() != null) {
         list(args, "--include-error-types", filter.getErrorTypes().getInclude());
         list(args, "--exclude-error-types", filter.getErrorTypes().getExclude());

@@ -35,7 +35,7 @@ class DlqJobsTest {
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("img:1");
     assertThat(container.getArgs()).containsExactly("dlq", "inspect", "--dlq-topic", "shop.dlq",
-        "--partitions", "0,2", "--correlation-ids", "c-1,c-2", "--include-error-types", "VALIDATION_ERROR",
+        "--partitions", "0,2", "--correlation-id", "c-1", "--correlation-id", "c-2", "--include-error-types", "VALIDATION_ERROR",
         "--exclude-error-types", "TIMEOUT", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z",
         "--limit", "500", "--max-replays", "2", "--target-topic", "shop.retry");
     assertThat(container.getEnv()).singleElement().satisfies(e -> {
@@ -69,6 +69,22 @@ class DlqJobsTest {
     assertThat(args).startsWith("dlq", "replay", "--dlq-topic", "shop.dlq")
         .containsSubsequence("--snapshot", "0=120,2=88", "--replay-name", "orders.fix", "--rate-per-second", "250")
         .containsSubsequence("--max-replays", "2", "--target-topic", "shop.retry");
+  }
+
+  /**
+   * Joined with commas, the id "a,b" reached the command as the two ids "a" and "b" and selected their records
+   * instead; a long list made one argument beyond Linux's 128 KiB per-argument limit. Each id is its own
+   * --correlation-id, which the command takes whole.
+   */
+  @Test
+  void everyCorrelationIdIsItsOwnArgumentSoACommaDoesNotSplitIt() {
+    DlqReplay replay = replay("fix", "shop");
+    DlqFilter filter = new DlqFilter();
+    filter.setCorrelationIds(List.of("a,b", "c"));
+    replay.getSpec().setFilter(filter);
+
+    assertThat(DlqJobs.selection(replay.getSpec(), "shop.dlq")).containsExactly("--dlq-topic", "shop.dlq",
+        "--correlation-id", "a,b", "--correlation-id", "c", "--max-replays", "3");
   }
 
   @Test

@@ -76,10 +76,12 @@ record SelectionConfig(
     if (from != null && to != null && !from.isBefore(to)) {
       throw new ConfigException("--from (" + from + ") must be before --to (" + to + ")");
     }
+    Set<String> correlationIds = new TreeSet<>(values.get("--correlation-ids"));
+    correlationIds.addAll(values.get("--correlation-id"));
     String limit = single(values, "--limit");
     return new SelectionConfig(single(values, "--bootstrap-servers"), kafkaSecurity, dlqTopic,
         snapshot == null ? null : SnapshotSpec.parse(snapshot), partitions,
-        new TreeSet<>(values.get("--correlation-ids")), include, exclude, from, to,
+        correlationIds, include, exclude, from, to,
         limit == null ? null : number("--limit", limit, 1, Long.MAX_VALUE),
         (int) number("--max-replays", single(values, "--max-replays"), 1, 100), target,
         terminationLog(single(values, "--termination-log")));

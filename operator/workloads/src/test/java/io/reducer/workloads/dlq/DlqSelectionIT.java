@@ -100,6 +100,25 @@ class DlqSelectionIT {
     assertThat(sources("filters-target")).containsExactlyInAnyOrder("filters.dlq:0:12", "filters.dlq:2:12");
   }
 
+  /** The operator passes every id as its own --correlation-id: an id with a comma is not split into two. */
+  @Test
+  void aCorrelationIdWithACommaSelectsExactlyThatRecord() throws Exception {
+    String dlq = "comma.dlq";
+    broker.createTopic(dlq, 1);
+    broker.createTopic("comma-target", 1);
+    DlqTestKafka.produce(broker, List.of(
+        DlqTestRecords.materializer(dlq, null, null, "k0", "v", "comma-target", "E", "a", Map.of()),
+        DlqTestRecords.materializer(dlq, null, null, "k1", "v", "comma-target", "E", "a,b", Map.of()),
+        DlqTestRecords.materializer(dlq, null, null, "k2", "v", "comma-target", "E", "b", Map.of())));
+
+    DlqCli replay = DlqCli.run(dir, Map.of(), "replay", "--bootstrap-servers", broker.bootstrapServers(),
+        "--dlq-topic", dlq, "--replay-name", "comma", "--correlation-id", "a,b");
+
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(replay.replayResult().progress().matched()).isEqualTo(1);
+    assertThat(sources("comma-target")).containsExactly("comma.dlq:0:1");
+  }
+
   @Test
   void theLimitKeepsTheFirstMatchesInDlqOrderAndARetryReplaysNothingMore() throws Exception {
     fill("limit.dlq", "limit-target");
