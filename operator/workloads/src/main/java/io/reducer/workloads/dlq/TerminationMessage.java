@@ -42,7 +42,9 @@ final class TerminationMessage {
           top("byErrorType", preview.byErrorType(), level[0], cuts),
           top("byOriginalTopic", preview.byOriginalTopic(), level[0], cuts),
           top("byPartition", preview.byPartition(), level[0], cuts), preview.unroutable(),
-          preview.oldestRecordTime(), preview.newestRecordTime(), samples(preview.samples(), level[1], level[2], cuts));
+          preview.oldestRecordTime(), preview.newestRecordTime(), samples(preview.samples(), level[1], level[2], cuts),
+          preview.targetNotAllowed(), preview.alreadyReplayed(),
+          ranges(preview.alreadyReplayedRanges(), level[0], level[2], cuts));
       String message = cuts.isEmpty() ? result.message()
           : result.message() + " (cut to fit the termination message: " + String.join(", ", cuts) + ")";
       json = new DlqInspectResult(result.snapshot(), capped, message).toJson();
@@ -125,6 +127,19 @@ final class TerminationMessage {
     return samples.stream().limit(keep).map(s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
         shorten(s.key(), maxChars), shorten(s.correlationId(), maxChars), shorten(s.errorType(), maxChars),
         shorten(s.targetTopic(), maxChars))).toList();
+  }
+
+  private static List<DlqInspectResult.ReplayedRange> ranges(List<DlqInspectResult.ReplayedRange> ranges, int keep,
+      int maxChars, List<String> cuts) {
+    if (ranges == null) {
+      return null;
+    }
+    if (ranges.size() > keep) {
+      cuts.add("alreadyReplayedRanges " + keep + " of " + ranges.size());
+    }
+    List<DlqInspectResult.ReplayedRange> kept = ranges.stream().limit(keep).map(r -> new DlqInspectResult.ReplayedRange(
+        r.partition(), r.startOffset(), r.endOffset(), shorten(r.replayName(), Math.max(maxChars, 32)))).toList();
+    return kept.isEmpty() ? null : kept;
   }
 
   static String shorten(String text, int maxChars) {
