@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,7 @@ final class ReplayLedger {
   private final String dlqTopic;
   private final String topic;
   private final Map<Integer, TreeMap<Long, Span>> spans = new HashMap<>();
+  private final Set<String> replays = new HashSet<>();
   private long entries;
 
   ReplayLedger(String dlqTopic, String topic) {
@@ -167,11 +170,17 @@ final class ReplayLedger {
       return;
     }
     entries++;
+    replays.add(entry.replay());
     for (long[] span : entry.spans()) {
       if (span != null && span.length == 2 && span[0] < span[1]) {
         add(entry.replay(), entry.partition(), span[0], span[1]);
       }
     }
+  }
+
+  /** True when the ledger has records sent by {@code replay}. */
+  boolean knows(String replay) {
+    return replays.contains(replay);
   }
 
   /** The replay that already sent DLQ record {@code partition@offset}, or null. */

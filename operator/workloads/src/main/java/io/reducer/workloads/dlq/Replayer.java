@@ -110,9 +110,9 @@ final class Replayer {
           "reducer-dlq-replay." + config.replayName());
       // Aborts a transaction a dead predecessor left open and fences a live one, before the position is read.
       producer.initTransactions();
-      resume(partitions);
       // After initTransactions: a transaction of an earlier process of this replay is aborted, not pending.
       ledger = ReplayLedger.read(admin, selectionConfig, true);
+      resume(partitions);
       return replay(new TargetTopics(admin));
     } catch (ConfigException e) {
       return failure(ExitCodes.BAD_CONFIGURATION, "configuration error: " + e.getMessage());
@@ -153,6 +153,14 @@ final class Replayer {
         : checkpoint != null ? storedEnds : null;
     snapshot = DlqTopic.snapshot(consumer, selectionConfig, ends, partitionCount);
     fingerprint = selection.fingerprint(DlqTopic.ends(snapshot));
+    if (checkpoint != null && !checkpoint.fingerprint().equals(fingerprint) && checkpoint.replayed() > 0
+        && !ledger.knows(config.replayName())) {
+      // It sent records before replays kept a ledger: starting over could send them again.
+      throw new ConfigException("replay '" + config.replayName() + "' already committed progress in consumer group '"
+          + config.group() + "' for a different selection (its snapshot: " + SnapshotSpec.format(storedEnds)
+          + "), and the ledger " + ledger.topic() + " does not know what it sent: run it again with the flags it "
+          + "started with, or choose a new --replay-name");
+    }
     if (checkpoint != null && !checkpoint.fingerprint().equals(fingerprint)) {
       // The name was used for another selection (a DlqReplay re-created under its name over a grown DLQ): that
       // position means nothing here, so this selection starts at its beginning. What the other one sent is in
