@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>How an inspect result is cut, step by step until it fits: each histogram keeps its 20 largest entries and
  * sample texts 128 characters; then 10 entries, 64 characters; 5 entries and 3 samples; 3 entries and 1 sample,
- * 32 characters; 1 entry and no sample; no histograms. Histogram keys are never shortened (they are filter
+ * 32 characters; 1 entry and no sample; no histograms. The already-replayed ranges are cut like a histogram. Histogram keys are never shortened (they are filter
  * values); dropped entries are named in the message, so sums below {@code matched} are explained. If even the
  * snapshot alone is too large (about 65 partitions and more), it is left out too and the message says to take it
  * from the printed summary. A replay result only ever needs its message shortened.
