@@ -232,11 +232,29 @@ public final class DlqReplayPlanner {
     if (observed.refusal() != null) {
       return refuse(decision, observed.refusal());
     }
+    if (!observed.replaysAhead().isEmpty()) {
+      return waitForReplaysAhead(decision, observed.replaysAhead(), why);
+    }
     String name = DlqJobs.replayJobName(decision.replay);
     return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
         "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
             + " selected records of snapshot " + ReplayResults.snapshotText(decision.status.getSnapshot())
             + " exactly once");
+  }
+
+  /**
+   * Another replay of the same DLQ replays now, or is about to and came first: this one stays in its phase until
+   * that one is done, then reads the ledger with what it sent, so the records both select go out once.
+   */
+  private static DlqReplayPlan waitForReplaysAhead(Decision decision, List<String> ahead, String why) {
+    DlqReplayPhase phase = decision.status.getPhase();
+    String message = "Ready to replay (" + why + "), waiting for DlqReplay " + String.join(", ", ahead)
+        + " of the same DLQ to finish first: replays of one DLQ run one after the other, so records an earlier one "
+        + "sends are skipped by the next";
+    if (!message.equals(decision.previous.getMessage())) {
+      decision.event(PlannedEvent.normal(EventReason.Waiting, message));
+    }
+    return decision.working(phase.name(), message, JOB_POLL);
   }
 
   /**

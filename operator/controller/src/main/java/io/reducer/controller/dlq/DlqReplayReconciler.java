@@ -101,7 +101,8 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     ReplaySource.Resolution resolution = ReplaySource.withKafkaSecrets(ReplaySource.resolve(replay,
         name -> pipelines.get(new ResourceID(name, namespace)),
         name -> projections.get(new ResourceID(name, namespace))), secrets);
-    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context), clock.instant());
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context)
+        .withReplaysAhead(replaysAhead(replay, resolution, context)), clock.instant());
 
     JobLauncher launcher = new JobLauncher(context.getClient());
     switch (plan.start()) {
@@ -151,6 +152,30 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     }
     return new DlqReplayObservation(resolution, null, outcome(replay, DlqJobs.replayJobName(replay), context),
         committed, progressFailure);
+  }
+
+  /** Other replays of the same DLQ to wait for before replaying ({@link ReplayQueue}); only asked when it matters. */
+  private List<String> replaysAhead(DlqReplay replay, ReplaySource.Resolution resolution,
+      Context<DlqReplay> context) {
+    DlqReplayPhase phase = replay.getStatus() == null ? null : replay.getStatus().getPhase();
+    if (resolution.source() == null
+        || (phase != DlqReplayPhase.Previewing && phase != DlqReplayPhase.AwaitingApproval)) {
+      return List.of();
+    }
+    String namespace = replay.getMetadata().getNamespace();
+    List<DlqReplay> all = context.getPrimaryCache().list(r -> namespace.equals(r.getMetadata().getNamespace()))
+        .collect(Collectors.toList());
+    return ReplayQueue.ahead(replay, all, r -> dlqOf(r, namespace));
+  }
+
+  /** "pipeline/dlq topic" a replay reads; null when its pipeline is unknown. */
+  private String dlqOf(DlqReplay replay, String namespace) {
+    String pipeline = pipelineName(replay);
+    if (replay.getSpec().getDlqTopic() != null) {
+      return pipeline + "/" + replay.getSpec().getDlqTopic();
+    }
+    return pipelines.get(new ResourceID(pipeline, namespace))
+        .map(p -> pipeline + "/" + p.getSpec().getTopics().getDlq().getName()).orElse(null);
   }
 
   /** The Job's outcome, or null when it does not exist. */

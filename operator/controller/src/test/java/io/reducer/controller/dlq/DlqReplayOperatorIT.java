@@ -244,6 +244,8 @@ class DlqReplayOperatorIT {
 
       await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
         DlqReplayStatus status = status("fix-s");
+        // Not reconciled yet right after the operator's restart: an assertion, so it is polled again, not an NPE.
+        assertThat(status).isNotNull();
         assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.Previewing);
         assertThat(status.condition("Stalled")).hasValueSatisfying(c ->
             assertThat(c.getReason()).isEqualTo("JobPodNotStarting"));
@@ -401,6 +403,37 @@ class DlqReplayOperatorIT {
     assertThat(forced.getProgress().getReplayed()).isEqualTo(7);
     assertThat(readCommitted("r.actions")).hasSize(14);
     assertThat(readCommitted("r.elsewhere")).isEmpty();
+  }
+
+  /**
+   * A replay reads the ledger when it starts: two replays of one DLQ running at once would each send what both
+   * select. The operator runs the second after the first, which then skips everything the first sent.
+   */
+  @Test
+  void aSecondReplayOfTheSameDlqWaitsForTheFirstAndThenSendsNothingTwice() throws Exception {
+    pipelineWithTopics("q", 1);
+    produceDlq("q.dlq", 0, 40, "TIMEOUT", "q.actions", "wf-");
+    create("q-first", "  pipelineRef: {name: q}", "  ratePerSecond: 10");
+    create("q-second", "  pipelineRef: {name: q}");
+    awaitPhase("q-first", DlqReplayPhase.AwaitingApproval);
+    awaitPhase("q-second", DlqReplayPhase.AwaitingApproval);
+
+    annotate("q-first", Approval.ANNOTATION, "true");
+    awaitPhase("q-first", DlqReplayPhase.Replaying);
+    annotate("q-second", Approval.ANNOTATION, "true");
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      DlqReplayStatus status = status("q-second");
+      assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+      assertThat(status.getMessage()).contains("waiting for DlqReplay q-first of the same DLQ");
+    });
+    assertThat(job("q-second-replay")).isNull();
+
+    DlqReplayStatus first = awaitPhase("q-first", DlqReplayPhase.Succeeded);
+    DlqReplayStatus second = awaitPhase("q-second", DlqReplayPhase.Succeeded);
+    assertThat(first.getProgress().getReplayed()).isEqualTo(40);
+    assertThat(second.getProgress().getReplayed()).isZero();
+    assertThat(second.getProgress().getSkippedByReason()).containsEntry("alreadyReplayed", 40L);
+    assertThat(readCommitted("q.actions")).hasSize(40);
   }
 
   private static void pipelineWithTopics(String name, int dlqPartitions) {

@@ -456,6 +456,32 @@ class DlqReplayPlannerTest {
         .contains("will be replayed again: spec.replayAgain is true");
   }
 
+  /**
+   * Two replays of one DLQ approved together: each reads the ledger when it starts, so running at once they could
+   * both send records they both select. The later one waits, says for whom, and starts once that one is done.
+   */
+  @Test
+  void anApprovedReplayWaitsWhileAnotherReplayOfTheSameDlqRunsThenStarts() {
+    DlqReplay replay = previewing();
+    replay.setStatus(DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW.minusSeconds(3)).status());
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan waiting = DlqReplayPlanner.plan(replay, observed(FOUND).withReplaysAhead(List.of("first")), NOW);
+
+    assertThat(waiting.start()).isEqualTo(JobToStart.NONE);
+    assertThat(waiting.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(waiting.status().getMessage()).contains("waiting for DlqReplay first of the same DLQ");
+    assertThat(reasons(waiting)).containsExactly(EventReason.Waiting);
+    assertThat(waiting.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+    replay.setStatus(waiting.status());
+    assertThat(DlqReplayPlanner.plan(replay, observed(FOUND).withReplaysAhead(List.of("first")), NOW.plusSeconds(2))
+        .events()).isEmpty();
+
+    DlqReplayPlan started = DlqReplayPlanner.plan(replay, observed(FOUND), NOW.plusSeconds(4));
+    assertThat(started.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(started.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+  }
+
   /** A replay whose preview Job was started. */
   private static DlqReplay previewing() {
     DlqReplay replay = replay("fix", "shop");
