@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
@@ -118,28 +119,29 @@ final class TerminationMessage {
 
   private static List<DlqInspectResult.Sample> samples(List<DlqInspectResult.Sample> samples, int keep,
       int maxChars, List<String> cuts) {
-    if (samples == null) {
-      return null;
-    }
-    if (samples.size() > keep) {
-      cuts.add("samples " + keep + " of " + samples.size());
-    }
-    return samples.stream().limit(keep).map(s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
+    return first("samples", samples, keep, cuts, s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
         shorten(s.key(), maxChars), shorten(s.correlationId(), maxChars), shorten(s.errorType(), maxChars),
-        shorten(s.targetTopic(), maxChars))).toList();
+        shorten(s.targetTopic(), maxChars)));
   }
 
   private static List<DlqInspectResult.ReplayedRange> ranges(List<DlqInspectResult.ReplayedRange> ranges, int keep,
       int maxChars, List<String> cuts) {
-    if (ranges == null) {
+    List<DlqInspectResult.ReplayedRange> kept = first("alreadyReplayedRanges", ranges, keep, cuts,
+        r -> new DlqInspectResult.ReplayedRange(r.partition(), r.startOffset(), r.endOffset(),
+            shorten(r.replayName(), Math.max(maxChars, 32))));
+    return kept == null || kept.isEmpty() ? null : kept;
+  }
+
+  /** The first {@code keep} items, each shortened; a cut is named in {@code cuts}; null stays null. */
+  private static <T> List<T> first(String name, List<T> items, int keep, List<String> cuts,
+      UnaryOperator<T> shortened) {
+    if (items == null) {
       return null;
     }
-    if (ranges.size() > keep) {
-      cuts.add("alreadyReplayedRanges " + keep + " of " + ranges.size());
+    if (items.size() > keep) {
+      cuts.add(name + " " + keep + " of " + items.size());
     }
-    List<DlqInspectResult.ReplayedRange> kept = ranges.stream().limit(keep).map(r -> new DlqInspectResult.ReplayedRange(
-        r.partition(), r.startOffset(), r.endOffset(), shorten(r.replayName(), Math.max(maxChars, 32)))).toList();
-    return kept.isEmpty() ? null : kept;
+    return items.stream().limit(keep).map(shortened).toList();
   }
 
   static String shorten(String text, int maxChars) {
