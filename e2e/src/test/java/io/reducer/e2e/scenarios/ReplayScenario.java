@@ -83,7 +83,9 @@ final class ReplayScenario {
 
   /** kubectl apply of the DlqReplay of this DLQ, with {@code specLines} (approval, ratePerSecond) under spec. */
   void create(String... specLines) {
-    List<String> spec = new ArrayList<>(List.of("pipelineRef: {name: " + pipeline + "}", "dlqTopic: " + dlqTopic()));
+    // The target is not one of the pipeline's topics, so the spec must allow it: the envelopes name it.
+    List<String> spec = new ArrayList<>(List.of("pipelineRef: {name: " + pipeline + "}", "dlqTopic: " + dlqTopic(),
+        "allowedTargets: [" + targetTopic() + "]"));
     spec.addAll(List.of(specLines));
     cluster.resources().create(DlqReplay.class,
         ScenarioResources.manifest("DlqReplay", name, spec.toArray(String[]::new)));

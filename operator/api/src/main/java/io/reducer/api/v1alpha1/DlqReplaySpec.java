@@ -9,10 +9,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.Patterns;
 import io.reducer.api.v1alpha1.dlq.DlqFilter;
 import io.reducer.api.v1alpha1.dlq.ReplayTarget;
+import java.util.List;
 
 /** What to replay from a dead-letter topic. Immutable: create a new DlqReplay to change anything. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,6 +56,22 @@ public class DlqReplaySpec {
   @JsonPropertyDescription("Loop guard: records already replayed this many times (provenance header) are skipped "
       + "and counted instead of republished.")
   private int maxReplays = 3;
+
+  // Item patterns, not a CEL rule per item: the API server charges CEL by length, a pattern it does not.
+  @Size(max = 64)
+  @JsonPropertyDescription("Topics records may be replayed to. A record's original topic is what the producer that "
+      + "failed wrote in it, so only these are trusted; records for any other topic are skipped and counted "
+      + "(targetNotAllowed), never published. Omit for the pipeline's actions and state-committed topics. "
+      + "target.topic, when set, is always allowed.")
+  private List<@Size(min = 1, max = Bounds.TOPIC_NAME) @Pattern(Patterns.KAFKA_NAME) String> allowedTargets;
+
+  @Default("false")
+  @JsonPropertyDescription("Also republish records an earlier replay already sent. Every replay records the DLQ "
+      + "records it sent in a ledger topic (<dlq topic>.replayed); by default a replay skips and counts those "
+      + "(status.preview.alreadyReplayed, progress.skippedByReason.alreadyReplayed), whatever the earlier replay's "
+      + "name and even if it was deleted. A record that failed again after a replay is a new DLQ record and is "
+      + "replayed either way.")
+  private boolean replayAgain;
 
   @Default("Manual")
   @JsonPropertyDescription("Manual: wait after the preview for the annotation reducer.io/approve: \"true\". "
@@ -142,5 +160,21 @@ public class DlqReplaySpec {
 
   public void setPreviewOnly(boolean previewOnly) {
     this.previewOnly = previewOnly;
+  }
+
+  public List<String> getAllowedTargets() {
+    return allowedTargets;
+  }
+
+  public void setAllowedTargets(List<String> allowedTargets) {
+    this.allowedTargets = allowedTargets;
+  }
+
+  public boolean isReplayAgain() {
+    return replayAgain;
+  }
+
+  public void setReplayAgain(boolean replayAgain) {
+    this.replayAgain = replayAgain;
   }
 }

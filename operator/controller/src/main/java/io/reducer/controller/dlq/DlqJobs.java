@@ -4,12 +4,16 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplaySpec;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.dlq.DlqFilter;
 import io.reducer.api.v1alpha1.dlq.PartitionRange;
+import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -52,7 +56,7 @@ public final class DlqJobs {
 
   public static Job inspect(DlqReplay replay, ReplaySource source, String image) {
     List<String> args = new ArrayList<>(List.of("dlq", "inspect"));
-    args.addAll(selection(replay.getSpec(), source.dlqTopic()));
+    args.addAll(selection(replay.getSpec(), source));
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, inspectJobName(replay), INSPECT, image, args,
         WorkloadEnv.kafka(source.pipeline()), INSPECT_BACKOFF_LIMIT), INSPECT);
   }
@@ -61,7 +65,7 @@ public final class DlqJobs {
   public static Job replay(DlqReplay replay, ReplaySource source, List<PartitionRange> snapshot, String image) {
     DlqReplaySpec spec = replay.getSpec();
     List<String> args = new ArrayList<>(List.of("dlq", "replay"));
-    args.addAll(selection(spec, source.dlqTopic()));
+    args.addAll(selection(spec, source));
     args.addAll(List.of("--snapshot", ReplayResults.snapshotText(snapshot), "--replay-name",
         ReplayIdentity.replayName(replay)));
     if (spec.getRatePerSecond() != null) {
@@ -71,14 +75,59 @@ public final class DlqJobs {
         WorkloadEnv.kafka(source.pipeline()), REPLAY_BACKOFF_LIMIT), REPLAY);
   }
 
-  /** The flags both commands share: DLQ topic, filters, limit, loop guard and target. */
+  /**
+   * The flags both commands share: DLQ topic, filters, limit, loop guard, target, the allowed targets and whether
+   * records an earlier replay sent are sent again.
+   */
+  static List<String> selection(DlqReplaySpec spec, ReplaySource source) {
+    List<String> args = selection(spec, source.dlqTopic());
+    list(args, "--allowed-targets", allowedTargets(spec, source));
+    if (spec.isReplayAgain()) {
+      args.addAll(List.of("--replay-again", "true"));
+    }
+    return args;
+  }
+
+  /**
+   * Where records may go: spec.allowedTargets, else the pipeline's actions and state-committed topics (and the
+   * source topic of a projection named by projectionRef); plus spec.target.topic, which the spec names itself. A
+   * record's x-original-topic is written by whichever producer failed, so it alone never decides.
+   */
+  static List<String> allowedTargets(DlqReplaySpec spec, ReplaySource source) {
+    ReducerPipeline pipeline = source.pipeline();
+    Set<String> allowed = new TreeSet<>();
+    if (spec.getAllowedTargets() != null && !spec.getAllowedTargets().isEmpty()) {
+      allowed.addAll(spec.getAllowedTargets());
+    } else {
+      PipelineTopics topics = pipeline.getSpec().getTopics();
+      if (topics != null && topics.getActions() != null && topics.getActions().getName() != null) {
+        allowed.add(topics.getActions().getName());
+      }
+      if (topics != null && topics.getStateCommitted() != null && topics.getStateCommitted().getName() != null) {
+        allowed.add(topics.getStateCommitted().getName());
+      }
+      if (source.projectionSourceTopic() != null) {
+        allowed.add(source.projectionSourceTopic());
+      }
+    }
+    if (spec.getTarget() != null && spec.getTarget().getTopic() != null) {
+      allowed.add(spec.getTarget().getTopic());
+    }
+    return new ArrayList<>(allowed);
+  }
+
+  /** The flags of the spec's selection alone. */
   static List<String> selection(DlqReplaySpec spec, String dlqTopic) {
     List<String> args = new ArrayList<>(List.of("--dlq-topic", dlqTopic));
     DlqFilter filter = spec.getFilter();
     if (filter != null) {
       list(args, "--partitions", filter.getPartitions() == null ? null
           : filter.getPartitions().stream().map(String::valueOf).collect(Collectors.toList()));
-      list(args, "--correlation-ids", filter.getCorrelationIds());
+      // One argument per id, taken whole: an id may contain a comma, and one joined argument could exceed the
+      // kernel's 128 KiB limit per argument.
+      if (filter.getCorrelationIds() != null) {
+        filter.getCorrelationIds().forEach(id -> args.addAll(List.of("--correlation-id", id)));
+      }
       if (filter.getErrorTypes() != null) {
         list(args, "--include-error-types", filter.getErrorTypes().getInclude());
         list(args, "--exclude-error-types", filter.getErrorTypes().getExclude());

@@ -2,6 +2,7 @@ package io.reducer.controller.dlq;
 
 import io.reducer.controller.kafka.CommittedOffset;
 import io.reducer.controller.workload.JobOutcome;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +15,25 @@ import java.util.Map;
  * @param committed the replay's committed DLQ positions with their checkpoints; null when not read (not replaying)
  *     or unreadable (see {@code progressFailure})
  * @param progressFailure why {@code committed} could not be read; null when it was or was not tried
+ * @param replaysAhead other DlqReplays of the same DLQ this one must wait for before it starts replaying
+ *     ({@link ReplayQueue}); empty when none
  */
 public record DlqReplayObservation(ReplaySource.Resolution source, JobOutcome inspectJob, JobOutcome replayJob,
-    Map<Integer, CommittedOffset> committed, String progressFailure) {
+    Map<Integer, CommittedOffset> committed, String progressFailure, List<String> replaysAhead) {
+
+  public DlqReplayObservation(ReplaySource.Resolution source, JobOutcome inspectJob, JobOutcome replayJob,
+      Map<Integer, CommittedOffset> committed, String progressFailure) {
+    this(source, inspectJob, replayJob, committed, progressFailure, List.of());
+  }
+
+  public DlqReplayObservation {
+    replaysAhead = replaysAhead == null ? List.of() : List.copyOf(replaysAhead);
+  }
+
+  /** The same observation with the replays to wait for. */
+  public DlqReplayObservation withReplaysAhead(List<String> ahead) {
+    return new DlqReplayObservation(source, inspectJob, replayJob, committed, progressFailure, ahead);
+  }
 
   public ReplaySource.Refusal refusal() {
     return source == null ? null : source.refusal();

@@ -3,8 +3,10 @@ package io.reducer.controller.dlq;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.dlq.DlqPreview;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
+import io.reducer.api.v1alpha1.dlq.ReplayedRange;
 import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
@@ -120,7 +122,8 @@ public final class DlqReplayPlanner {
     status.setSnapshot(ReplayResults.snapshot(result.snapshot()));
     status.setPreview(ReplayResults.preview(result.preview()));
     status.setProgress(ReplayResults.selected(result.preview().matched()));
-    String summary = "snapshot " + ReplayResults.snapshotText(status.getSnapshot()) + ": " + result.message();
+    String summary = "snapshot " + ReplayResults.snapshotText(status.getSnapshot()) + ": " + result.message()
+        + overlap(decision.replay, status.getPreview());
     if (first) {
       decision.event(PlannedEvent.normal(EventReason.PreviewReady, "Preview ready, " + summary));
     }
@@ -139,6 +142,32 @@ public final class DlqReplayPlanner {
     decision.enter(DlqReplayPhase.AwaitingApproval, message);
     decision.event(PlannedEvent.normal(EventReason.AwaitingApproval, message));
     return decision.working(DlqReplayPhase.AwaitingApproval.name(), message, null);
+  }
+
+  /**
+   * What the preview found that an approver must know in the spec's terms: records an earlier replay already sent
+   * (skipped unless spec.replayAgain) and records for topics the replay may not write to (always skipped).
+   */
+  static String overlap(DlqReplay replay, DlqPreview preview) {
+    StringBuilder text = new StringBuilder();
+    if (preview.getAlreadyReplayed() > 0) {
+      List<ReplayedRange> ranges = preview.getAlreadyReplayedRanges() == null ? List.of()
+          : preview.getAlreadyReplayedRanges();
+      text.append(". ").append(preview.getAlreadyReplayed()).append(" of the selected records were already "
+          + "replayed");
+      if (!ranges.isEmpty()) {
+        text.append(" by ").append(String.join(", ", ranges.stream().map(ReplayedRange::getReplayName)
+            .distinct().toList())).append(" (status.preview.alreadyReplayedRanges)");
+      }
+      text.append(replay.getSpec().isReplayAgain() ? " and will be replayed again: spec.replayAgain is true"
+          : " and will be skipped; to send them again, create a DlqReplay with spec.replayAgain: true");
+    }
+    if (preview.getTargetNotAllowed() > 0) {
+      text.append(". ").append(preview.getTargetNotAllowed()).append(" of the selected records name a target "
+          + "topic this replay may not write to and will be skipped (spec.allowedTargets; default the pipeline's "
+          + "topics)");
+    }
+    return text.toString();
   }
 
   private static DlqReplayPlan replaying(Decision decision, DlqReplayObservation observed) {
@@ -203,11 +232,29 @@ public final class DlqReplayPlanner {
     if (observed.refusal() != null) {
       return refuse(decision, observed.refusal());
     }
+    if (!observed.replaysAhead().isEmpty()) {
+      return waitForReplaysAhead(decision, observed.replaysAhead(), why);
+    }
     String name = DlqJobs.replayJobName(decision.replay);
     return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
         "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
             + " selected records of snapshot " + ReplayResults.snapshotText(decision.status.getSnapshot())
             + " exactly once");
+  }
+
+  /**
+   * Another replay of the same DLQ replays now, or is about to and came first: this one stays in its phase until
+   * that one is done, then reads the ledger with what it sent, so the records both select go out once.
+   */
+  private static DlqReplayPlan waitForReplaysAhead(Decision decision, List<String> ahead, String why) {
+    DlqReplayPhase phase = decision.status.getPhase();
+    String message = "Ready to replay (" + why + "), waiting for DlqReplay " + String.join(", ", ahead)
+        + " of the same DLQ to finish first: replays of one DLQ run one after the other, so records an earlier one "
+        + "sends are skipped by the next";
+    if (!message.equals(decision.previous.getMessage())) {
+      decision.event(PlannedEvent.normal(EventReason.Waiting, message));
+    }
+    return decision.working(phase.name(), message, JOB_POLL);
   }
 
   /**

@@ -102,7 +102,8 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     ReplaySource.Resolution resolution = ReplaySource.withKafkaSecrets(ReplaySource.resolve(replay,
         name -> pipelines.get(new ResourceID(name, namespace)),
         name -> projections.get(new ResourceID(name, namespace))), secrets);
-    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context), clock.instant());
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context)
+        .withReplaysAhead(replaysAhead(replay, resolution, context)), clock.instant());
 
     JobLauncher launcher = new JobLauncher(context.getClient());
     switch (plan.start()) {
@@ -116,8 +117,8 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
         break;
     }
     if (plan.deleteJobs()) {
-      launcher.delete(namespace, DlqJobs.inspectJobName(replay));
-      launcher.delete(namespace, DlqJobs.replayJobName(replay));
+      launcher.deleteOwned(replay, DlqJobs.inspectJobName(replay));
+      launcher.deleteOwned(replay, DlqJobs.replayJobName(replay));
     }
     // Jobs first, status second: a crash in between repeats the same decision, and creating a Job is idempotent.
     DlqReplay written = StatusWriter.writeAndGet(replay, plan.status(), context);
@@ -169,6 +170,30 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
   static DlqReplayObservation notOwned(DlqReplay replay, Job foreign) {
     return new DlqReplayObservation(new ReplaySource.Resolution(null, new ReplaySource.Refusal(OwnedJobs.NOT_OWNED,
         OwnedJobs.notOwnedMessage(replay, foreign), false)), null, null, null, null);
+  }
+
+  /** Other replays of the same DLQ to wait for before replaying ({@link ReplayQueue}); only asked when it matters. */
+  private List<String> replaysAhead(DlqReplay replay, ReplaySource.Resolution resolution,
+      Context<DlqReplay> context) {
+    DlqReplayPhase phase = replay.getStatus() == null ? null : replay.getStatus().getPhase();
+    if (resolution.source() == null
+        || (phase != DlqReplayPhase.Previewing && phase != DlqReplayPhase.AwaitingApproval)) {
+      return List.of();
+    }
+    String namespace = replay.getMetadata().getNamespace();
+    List<DlqReplay> all = context.getPrimaryCache().list(r -> namespace.equals(r.getMetadata().getNamespace()))
+        .collect(Collectors.toList());
+    return ReplayQueue.ahead(replay, all, r -> dlqOf(r, namespace));
+  }
+
+  /** "pipeline/dlq topic" a replay reads; null when its pipeline is unknown. */
+  private String dlqOf(DlqReplay replay, String namespace) {
+    String pipeline = pipelineName(replay);
+    if (replay.getSpec().getDlqTopic() != null) {
+      return pipeline + "/" + replay.getSpec().getDlqTopic();
+    }
+    return pipelines.get(new ResourceID(pipeline, namespace))
+        .map(p -> pipeline + "/" + p.getSpec().getTopics().getDlq().getName()).orElse(null);
   }
 
   /** Deletes the oldest finished replays of this replay's pipeline beyond the limit, with an Event each. */

@@ -4,6 +4,7 @@ import io.reducer.api.v1alpha1.dlq.DlqPreview;
 import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.RecordSample;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
+import io.reducer.api.v1alpha1.dlq.ReplayedRange;
 import io.reducer.workloads.dlq.DlqInspectResult;
 import io.reducer.workloads.dlq.DlqReplayResult;
 import java.util.List;
@@ -55,6 +56,13 @@ public final class ReplayResults {
     preview.setNewestRecordTime(from.newestRecordTime());
     if (from.samples() != null) {
       preview.setSamples(from.samples().stream().map(ReplayResults::sample).collect(Collectors.toList()));
+    }
+    preview.setTargetNotAllowed(from.targetNotAllowed());
+    preview.setAlreadyReplayed(from.alreadyReplayed());
+    if (from.alreadyReplayedRanges() != null && !from.alreadyReplayedRanges().isEmpty()) {
+      preview.setAlreadyReplayedRanges(from.alreadyReplayedRanges().stream()
+          .map(r -> new ReplayedRange(r.partition(), r.startOffset(), r.endOffset(), r.replayName()))
+          .collect(Collectors.toList()));
     }
     return preview;
   }

@@ -15,8 +15,13 @@ import java.util.function.Function;
  *
  * @param pipeline the ReducerPipeline whose Kafka cluster is used
  * @param dlqTopic spec.dlqTopic, else the pipeline's dlq topic
+ * @param projectionSourceTopic the spec.sourceTopic of the projection a projectionRef names; null otherwise
  */
-public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
+public record ReplaySource(ReducerPipeline pipeline, String dlqTopic, String projectionSourceTopic) {
+
+  public ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
+    this(pipeline, dlqTopic, null);
+  }
 
   /** Refusal reasons; each is also the reason of the Stalled condition. */
   public static final String CROSS_NAMESPACE = "CrossNamespaceReference";
@@ -69,6 +74,7 @@ public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
     }
     String pipelineName = spec.getPipelineRef() == null ? null : spec.getPipelineRef().getName();
     String how = "spec.pipelineRef";
+    String projectionSourceTopic = null;
     if (viaProjection) {
       String projectionName = spec.getProjectionRef().getName();
       Optional<Projection> projection = projections.apply(projectionName);
@@ -84,6 +90,7 @@ public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
         return Resolution.refused(e.reason().name(), e.getMessage(), false);
       }
       pipelineName = projection.get().getSpec().getPipelineRef().getName();
+      projectionSourceTopic = projection.get().getSpec().getSourceTopic();
       how = "the pipelineRef of Projection " + projectionName;
     }
     Optional<ReducerPipeline> pipeline = pipelines.apply(pipelineName);
@@ -93,7 +100,7 @@ public record ReplaySource(ReducerPipeline pipeline, String dlqTopic) {
     }
     String topic = spec.getDlqTopic() != null ? spec.getDlqTopic()
         : pipeline.get().getSpec().getTopics().getDlq().getName();
-    return Resolution.of(new ReplaySource(pipeline.get(), topic));
+    return Resolution.of(new ReplaySource(pipeline.get(), topic, projectionSourceTopic));
   }
 
   /**

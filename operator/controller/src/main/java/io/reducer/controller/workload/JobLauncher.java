@@ -1,5 +1,7 @@
 package io.reducer.controller.workload;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,9 +43,15 @@ public final class JobLauncher {
         .withLabel("job-name", job.getMetadata().getName()).list().getItems();
   }
 
-  /** Deletes a Job and, in the background, its pods. */
-  public void delete(String namespace, String name) {
-    client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+  /**
+   * Deletes the owner's Job of that name and, in the background, its pods. A Job of that name that the owner does not
+   * own (a deleted namesake's, or someone else's) is left alone: cancelling one resource never stops another's work.
+   */
+  public void deleteOwned(HasMetadata owner, String name) {
+    var resource = client.batch().v1().jobs().inNamespace(owner.getMetadata().getNamespace()).withName(name);
+    Job job = resource.get();
+    if (job != null && OwnedJobs.owns(owner, job)) {
+      resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
   }
 }

@@ -35,9 +35,10 @@ class DlqJobsTest {
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("img:1");
     assertThat(container.getArgs()).containsExactly("dlq", "inspect", "--dlq-topic", "shop.dlq",
-        "--partitions", "0,2", "--correlation-ids", "c-1,c-2", "--include-error-types", "VALIDATION_ERROR",
+        "--partitions", "0,2", "--correlation-id", "c-1", "--correlation-id", "c-2", "--include-error-types", "VALIDATION_ERROR",
         "--exclude-error-types", "TIMEOUT", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z",
-        "--limit", "500", "--max-replays", "2", "--target-topic", "shop.retry");
+        "--limit", "500", "--max-replays", "2", "--target-topic", "shop.retry",
+        "--allowed-targets", "shop.actions,shop.retry,shop.state-committed");
     assertThat(container.getEnv()).singleElement().satisfies(e -> {
       assertThat(e.getName()).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
       assertThat(e.getValue()).isEqualTo("kafka:9092");
@@ -69,6 +70,54 @@ class DlqJobsTest {
     assertThat(args).startsWith("dlq", "replay", "--dlq-topic", "shop.dlq")
         .containsSubsequence("--snapshot", "0=120,2=88", "--replay-name", "orders.fix", "--rate-per-second", "250")
         .containsSubsequence("--max-replays", "2", "--target-topic", "shop.retry");
+  }
+
+  /**
+   * Joined with commas, the id "a,b" reached the command as the two ids "a" and "b" and selected their records
+   * instead; a long list made one argument beyond Linux's 128 KiB per-argument limit. Each id is its own
+   * --correlation-id, which the command takes whole.
+   */
+  @Test
+  void everyCorrelationIdIsItsOwnArgumentSoACommaDoesNotSplitIt() {
+    DlqReplay replay = replay("fix", "shop");
+    DlqFilter filter = new DlqFilter();
+    filter.setCorrelationIds(List.of("a,b", "c"));
+    replay.getSpec().setFilter(filter);
+
+    assertThat(DlqJobs.selection(replay.getSpec(), "shop.dlq")).containsExactly("--dlq-topic", "shop.dlq",
+        "--correlation-id", "a,b", "--correlation-id", "c", "--max-replays", "3");
+  }
+
+  /**
+   * x-original-topic is written by whichever producer failed: the Jobs may write only to the pipeline's topics (or
+   * the spec's own list), plus an explicit target.
+   */
+  @Test
+  void theJobsMayWriteOnlyToThePipelinesTopicsOrTheSpecsAllowedTargets() {
+    DlqReplay replay = replay("fix", "shop");
+    ReplaySource source = source("shop");
+    List<String> args = DlqJobs.inspect(replay, source, "img:1").getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getArgs();
+    List<String> pipelineTopics = DlqJobs.allowedTargets(replay.getSpec(), source);
+    assertThat(pipelineTopics).containsExactlyInAnyOrder(
+        source.pipeline().getSpec().getTopics().getActions().getName(),
+        source.pipeline().getSpec().getTopics().getStateCommitted().getName());
+    assertThat(args).containsSubsequence("--allowed-targets", String.join(",", pipelineTopics))
+        .doesNotContain("--replay-again");
+
+    replay.getSpec().setAllowedTargets(List.of("shop.other"));
+    ReplayTarget target = new ReplayTarget();
+    target.setTopic("shop.retry");
+    replay.getSpec().setTarget(target);
+    replay.getSpec().setReplayAgain(true);
+    assertThat(DlqJobs.replay(replay, source, List.of(new PartitionRange(0, 0, 1)), "img:1").getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getArgs())
+        .containsSubsequence("--allowed-targets", "shop.other,shop.retry", "--replay-again", "true");
+    assertThat(DlqJobs.allowedTargets(replay.getSpec(), new ReplaySource(source.pipeline(), "shop.dlq", "view.src")))
+        .containsExactly("shop.other", "shop.retry");
+    replay.getSpec().setAllowedTargets(null);
+    assertThat(DlqJobs.allowedTargets(replay.getSpec(), new ReplaySource(source.pipeline(), "shop.dlq", "view.src")))
+        .contains("view.src", "shop.retry");
   }
 
   @Test

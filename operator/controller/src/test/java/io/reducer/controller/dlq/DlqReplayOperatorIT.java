@@ -93,8 +93,8 @@ class DlqReplayOperatorIT {
   void aManualReplayPreviewsWaitsForApprovalThenReplaysTheApprovedSnapshotOnce() throws Exception {
     pipelineWithTopics("m", 2);
     for (int partition = 0; partition < 2; partition++) {
-      produceDlq("m.dlq", partition, 30, "DESERIALIZATION_ERROR", "m.orders", "wf-" + partition + "-");
-      produceDlq("m.dlq", partition, 5, "VALIDATION_ERROR", "m.orders", "bad-" + partition + "-");
+      produceDlq("m.dlq", partition, 30, "DESERIALIZATION_ERROR", "m.actions", "wf-" + partition + "-");
+      produceDlq("m.dlq", partition, 5, "VALIDATION_ERROR", "m.actions", "bad-" + partition + "-");
     }
     create("fix-m", "  pipelineRef: {name: m}", "  filter: {errorTypes: {exclude: [VALIDATION_ERROR]}}",
         "  ratePerSecond: 12");
@@ -104,7 +104,7 @@ class DlqReplayOperatorIT {
         + r.getEndOffset()).containsExactly("0:0..35", "1:0..35");
     assertThat(waiting.getPreview().getMatched()).isEqualTo(60);
     assertThat(waiting.getPreview().getByErrorType()).containsExactly(Map.entry("DESERIALIZATION_ERROR", 60L));
-    assertThat(waiting.getPreview().getByOriginalTopic()).containsExactly(Map.entry("m.orders", 60L));
+    assertThat(waiting.getPreview().getByOriginalTopic()).containsExactly(Map.entry("m.actions", 60L));
     assertThat(waiting.getPreview().getByPartition()).containsEntry("0", 30L).containsEntry("1", 30L);
     assertThat(waiting.getPreview().getSamples()).isNotEmpty();
     assertThat(waiting.getProgress().getMatched()).isEqualTo(60);
@@ -114,12 +114,12 @@ class DlqReplayOperatorIT {
 
     // Records dead-lettered after the snapshot are not part of what is approved.
     for (int partition = 0; partition < 2; partition++) {
-      produceDlq("m.dlq", partition, 5, "DESERIALIZATION_ERROR", "m.orders", "late-" + partition + "-");
+      produceDlq("m.dlq", partition, 5, "DESERIALIZATION_ERROR", "m.actions", "late-" + partition + "-");
     }
     Thread.sleep(2_000);
     assertThat(status("fix-m").getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
     assertThat(job("fix-m-replay")).isNull();
-    assertThat(readCommitted("m.orders")).isEmpty();
+    assertThat(readCommitted("m.actions")).isEmpty();
 
     AtomicBoolean sawProgress = new AtomicBoolean();
     annotate("fix-m", Approval.ANNOTATION, "true");
@@ -147,7 +147,7 @@ class DlqReplayOperatorIT {
     });
     assertThat(done.condition("Reconciling")).isEmpty();
 
-    List<ConsumerRecord<byte[], byte[]>> replayed = readCommitted("m.orders");
+    List<ConsumerRecord<byte[], byte[]>> replayed = readCommitted("m.actions");
     List<String> sources = replayed.stream().map(r -> header(r, "x-replay-source")).toList();
     assertThat(sources).hasSize(60).doesNotHaveDuplicates()
         .allSatisfy(s -> assertThat(Long.parseLong(s.substring(s.lastIndexOf(':') + 1))).isLessThan(35));
@@ -164,7 +164,7 @@ class DlqReplayOperatorIT {
   @Test
   void aPreviewOnlyReplayEndsAfterThePreviewAndOldFinishedReplaysArePrunedBeyondTheLimit() throws Exception {
     pipelineWithTopics("h", 1);
-    produceDlq("h.dlq", 0, 12, "TIMEOUT", "h.orders", "wf-");
+    produceDlq("h.dlq", 0, 12, "TIMEOUT", "h.actions", "wf-");
     for (int i = 1; i <= 2; i++) {
       create("look-h-" + i, "  pipelineRef: {name: h}", "  previewOnly: true", "  approval: Automatic");
       DlqReplayStatus status = awaitPhase("look-h-" + i, DlqReplayPhase.Succeeded);
@@ -181,14 +181,14 @@ class DlqReplayOperatorIT {
       assertThat(events("h")).anySatisfy(e -> assertThat(e).startsWith("HistoryPruned: Deleted finished "
           + "DlqReplay look-h-1"));
     });
-    assertThat(readCommitted("h.orders")).isEmpty();
+    assertThat(readCommitted("h.actions")).isEmpty();
   }
 
   @Test
   void aReplayJobThatFailsGivesFailedWithKubernetesReasonAndTheReplaysMessage() throws Exception {
     pipelineWithTopics("f", 1);
     produceDlq("f.dlq", 0, 3, "SCHEMA_ERROR", "f.nowhere", "wf-");
-    create("fix-f", "  pipelineRef: {name: f}", "  approval: Automatic");
+    create("fix-f", "  pipelineRef: {name: f}", "  approval: Automatic", "  allowedTargets: [f.nowhere]");
 
     // A real cluster fails the Job at its first exit code 2 (pod failure policy, reason PodFailurePolicy); the local
     // cluster ignores pod failure policies, so the Job fails once its retries are used up.
@@ -239,11 +239,13 @@ class DlqReplayOperatorIT {
     fixture.startOperator("--finished-history-limit", "1", "--workloads-image", "registry.test/no-such-image:1");
     try {
       pipelineWithTopics("s", 1);
-      produceDlq("s.dlq", 0, 2, "TIMEOUT", "s.orders", "wf-");
+      produceDlq("s.dlq", 0, 2, "TIMEOUT", "s.actions", "wf-");
       create("fix-s", "  pipelineRef: {name: s}");
 
       await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
         DlqReplayStatus status = status("fix-s");
+        // Not reconciled yet right after the operator's restart: an assertion, so it is polled again, not an NPE.
+        assertThat(status).isNotNull();
         assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.Previewing);
         assertThat(status.condition("Stalled")).hasValueSatisfying(c ->
             assertThat(c.getReason()).isEqualTo("JobPodNotStarting"));
@@ -300,7 +302,7 @@ class DlqReplayOperatorIT {
   @Test
   void aReplayCancelledWhileAwaitingApprovalEndsCancelledWithItsJobsDeleted() throws Exception {
     pipelineWithTopics("c", 1);
-    produceDlq("c.dlq", 0, 4, "TIMEOUT", "c.orders", "wf-");
+    produceDlq("c.dlq", 0, 4, "TIMEOUT", "c.actions", "wf-");
     create("fix-c", "  pipelineRef: {name: c}");
     awaitPhase("fix-c", DlqReplayPhase.AwaitingApproval);
     assertThat(job("fix-c-inspect")).isNotNull();
@@ -319,7 +321,7 @@ class DlqReplayOperatorIT {
   @Test
   void aDeletedJobIsRecreatedAndARestartedOperatorFollowsItWithEveryRecordLandingOnce() throws Exception {
     pipelineWithTopics("d", 1);
-    produceDlq("d.dlq", 0, 100, "TIMEOUT", "d.orders", "wf-");
+    produceDlq("d.dlq", 0, 100, "TIMEOUT", "d.actions", "wf-");
     create("fix-d", "  pipelineRef: {name: d}", "  approval: Automatic", "  ratePerSecond: 20");
     await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
       DlqReplayStatus status = status("fix-d");
@@ -345,13 +347,98 @@ class DlqReplayOperatorIT {
     assertThat(done.getProgress().getReplayed()).isEqualTo(100);
     assertThat(events("fix-d")).filteredOn(e -> e.startsWith("ReplayStarted: Recreated Job fix-d-replay"))
         .hasSize(1);
-    List<String> sources = readCommitted("d.orders").stream().map(r -> header(r, "x-replay-source")).toList();
+    List<String> sources = readCommitted("d.actions").stream().map(r -> header(r, "x-replay-source")).toList();
     assertThat(sources).hasSize(100).doesNotHaveDuplicates();
+  }
+
+  /**
+   * A DlqReplay created again after it succeeded, and another one under a new name, over the same records: each
+   * used to republish them all (x-replay-count on the DLQ record is 0 for every replay). The ledger makes them skip
+   * and count what was sent; the preview shows the overlap first; replayAgain sends it anyway. Records naming a
+   * topic outside the pipeline are never published.
+   */
+  @Test
+  void replaysOverRecordsAlreadyReplayedSkipThemUnlessToldAndForeignTargetsAreNeverWritten() throws Exception {
+    pipelineWithTopics("r", 1);
+    fixture.kafka.createTopic("r.elsewhere", 1);
+    produceDlq("r.dlq", 0, 6, "TIMEOUT", "r.actions", "wf-");
+    produceDlq("r.dlq", 0, 2, "TIMEOUT", "r.elsewhere", "other-");
+    create("fix-r", "  pipelineRef: {name: r}", "  approval: Automatic");
+
+    DlqReplayStatus first = awaitPhase("fix-r", DlqReplayPhase.Succeeded);
+    assertThat(first.getPreview().getTargetNotAllowed()).isEqualTo(2);
+    assertThat(first.getProgress().getReplayed()).isEqualTo(6);
+    assertThat(first.getProgress().getSkippedByReason()).containsExactly(Map.entry("targetNotAllowed", 2L));
+    assertThat(readCommitted("r.elsewhere")).isEmpty();
+
+    // Created again under the same name after the DLQ grew by one record (a GitOps tool re-applying it).
+    fixture.client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("fix-r").delete();
+    await().atMost(PHASE_TIMEOUT).until(() -> replay("fix-r") == null);
+    produceDlq("r.dlq", 0, 1, "TIMEOUT", "r.actions", "late-");
+    create("fix-r", "  pipelineRef: {name: r}");
+    DlqReplayStatus again = awaitPhase("fix-r", DlqReplayPhase.AwaitingApproval);
+    assertThat(again.getPreview().getAlreadyReplayed()).isEqualTo(6);
+    assertThat(again.getPreview().getAlreadyReplayedRanges()).singleElement().satisfies(r -> {
+      assertThat(r.getReplayName()).isEqualTo("orders.fix-r");
+      assertThat(r.getStartOffset()).isZero();
+      assertThat(r.getEndOffset()).isEqualTo(6);
+    });
+    assertThat(again.getMessage()).contains("6 of the selected records were already replayed by orders.fix-r")
+        .contains("will be skipped");
+    annotate("fix-r", Approval.ANNOTATION, "true");
+    DlqReplayStatus againDone = awaitPhase("fix-r", DlqReplayPhase.Succeeded);
+    assertThat(againDone.getProgress().getReplayed()).isEqualTo(1);
+    assertThat(againDone.getProgress().getSkippedByReason()).containsEntry("alreadyReplayed", 6L)
+        .containsEntry("targetNotAllowed", 2L);
+
+    create("fix-r-other", "  pipelineRef: {name: r}", "  approval: Automatic");
+    DlqReplayStatus other = awaitPhase("fix-r-other", DlqReplayPhase.Succeeded);
+    assertThat(other.getProgress().getReplayed()).isZero();
+    assertThat(other.getProgress().getSkippedByReason()).containsEntry("alreadyReplayed", 7L);
+    assertThat(readCommitted("r.actions")).hasSize(7);
+
+    create("fix-r-again", "  pipelineRef: {name: r}", "  approval: Automatic", "  replayAgain: true");
+    DlqReplayStatus forced = awaitPhase("fix-r-again", DlqReplayPhase.Succeeded);
+    assertThat(forced.getPreview().getAlreadyReplayed()).isEqualTo(7);
+    assertThat(forced.getProgress().getReplayed()).isEqualTo(7);
+    assertThat(readCommitted("r.actions")).hasSize(14);
+    assertThat(readCommitted("r.elsewhere")).isEmpty();
+  }
+
+  /**
+   * A replay reads the ledger when it starts: two replays of one DLQ running at once would each send what both
+   * select. The operator runs the second after the first, which then skips everything the first sent.
+   */
+  @Test
+  void aSecondReplayOfTheSameDlqWaitsForTheFirstAndThenSendsNothingTwice() throws Exception {
+    pipelineWithTopics("q", 1);
+    produceDlq("q.dlq", 0, 40, "TIMEOUT", "q.actions", "wf-");
+    create("q-first", "  pipelineRef: {name: q}", "  ratePerSecond: 10");
+    create("q-second", "  pipelineRef: {name: q}");
+    awaitPhase("q-first", DlqReplayPhase.AwaitingApproval);
+    awaitPhase("q-second", DlqReplayPhase.AwaitingApproval);
+
+    annotate("q-first", Approval.ANNOTATION, "true");
+    awaitPhase("q-first", DlqReplayPhase.Replaying);
+    annotate("q-second", Approval.ANNOTATION, "true");
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      DlqReplayStatus status = status("q-second");
+      assertThat(status.getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+      assertThat(status.getMessage()).contains("waiting for DlqReplay q-first of the same DLQ");
+    });
+    assertThat(job("q-second-replay")).isNull();
+
+    DlqReplayStatus first = awaitPhase("q-first", DlqReplayPhase.Succeeded);
+    DlqReplayStatus second = awaitPhase("q-second", DlqReplayPhase.Succeeded);
+    assertThat(first.getProgress().getReplayed()).isEqualTo(40);
+    assertThat(second.getProgress().getReplayed()).isZero();
+    assertThat(second.getProgress().getSkippedByReason()).containsEntry("alreadyReplayed", 40L);
+    assertThat(readCommitted("q.actions")).hasSize(40);
   }
 
   private static void pipelineWithTopics(String name, int dlqPartitions) {
     fixture.kafka.createTopic(name + ".dlq", dlqPartitions);
-    fixture.kafka.createTopic(name + ".orders", 1);
+    fixture.kafka.createTopic(name + ".actions", 1);
     fixture.pipeline(name, fixture.kafka.bootstrapServers(), "pg", name);
   }
 

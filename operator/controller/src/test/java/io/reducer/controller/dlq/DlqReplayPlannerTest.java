@@ -425,6 +425,63 @@ class DlqReplayPlannerTest {
     assertThat(StatusWriter.same(first.status(), repeated.status())).isTrue();
   }
 
+  /**
+   * A second DlqReplay over records an earlier one sent: the preview's overlap is in status and in the message
+   * the approver reads, with what the spec makes of it.
+   */
+  @Test
+  void aPreviewOverRecordsAlreadyReplayedShowsTheOverlapAndThatTheyWillBeSkipped() {
+    DlqInspectResult.Preview counted = new DlqInspectResult.Preview(42, Map.of("E", 42L), Map.of("shop.actions", 42L),
+        Map.of("0", 42L), 0, null, null, List.of(), 2, 30,
+        List.of(new DlqInspectResult.ReplayedRange(0, 0, 30, "orders.fix-first")));
+    JobOutcome done = new JobOutcome(State.SUCCEEDED, null, new DlqInspectResult(
+        List.of(new DlqInspectResult.Range(0, 0, 42)), counted, "42 of 42 records read match").toJson(), 0);
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(previewing(), inspect(done), NOW);
+
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(plan.status().getPreview().getAlreadyReplayed()).isEqualTo(30);
+    assertThat(plan.status().getPreview().getTargetNotAllowed()).isEqualTo(2);
+    assertThat(plan.status().getPreview().getAlreadyReplayedRanges()).singleElement().satisfies(r -> {
+      assertThat(r.getReplayName()).isEqualTo("orders.fix-first");
+      assertThat(r.getEndOffset()).isEqualTo(30);
+    });
+    assertThat(plan.status().getMessage()).contains("30 of the selected records were already replayed by "
+        + "orders.fix-first").contains("will be skipped").contains("spec.replayAgain: true")
+        .contains("2 of the selected records name a target topic");
+
+    DlqReplay again = previewing();
+    again.getSpec().setReplayAgain(true);
+    assertThat(DlqReplayPlanner.plan(again, inspect(done), NOW).status().getMessage())
+        .contains("will be replayed again: spec.replayAgain is true");
+  }
+
+  /**
+   * Two replays of one DLQ approved together: each reads the ledger when it starts, so running at once they could
+   * both send records they both select. The later one waits, says for whom, and starts once that one is done.
+   */
+  @Test
+  void anApprovedReplayWaitsWhileAnotherReplayOfTheSameDlqRunsThenStarts() {
+    DlqReplay replay = previewing();
+    replay.setStatus(DlqReplayPlanner.plan(replay, inspect(previewDone(42)), NOW.minusSeconds(3)).status());
+    replay.getMetadata().setAnnotations(Map.of(Approval.ANNOTATION, "true"));
+
+    DlqReplayPlan waiting = DlqReplayPlanner.plan(replay, observed(FOUND).withReplaysAhead(List.of("first")), NOW);
+
+    assertThat(waiting.start()).isEqualTo(JobToStart.NONE);
+    assertThat(waiting.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(waiting.status().getMessage()).contains("waiting for DlqReplay first of the same DLQ");
+    assertThat(reasons(waiting)).containsExactly(EventReason.Waiting);
+    assertThat(waiting.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+    replay.setStatus(waiting.status());
+    assertThat(DlqReplayPlanner.plan(replay, observed(FOUND).withReplaysAhead(List.of("first")), NOW.plusSeconds(2))
+        .events()).isEmpty();
+
+    DlqReplayPlan started = DlqReplayPlanner.plan(replay, observed(FOUND), NOW.plusSeconds(4));
+    assertThat(started.start()).isEqualTo(JobToStart.REPLAY);
+    assertThat(started.status().getPhase()).isEqualTo(DlqReplayPhase.Replaying);
+  }
+
   /** A replay whose preview Job was started. */
   private static DlqReplay previewing() {
     DlqReplay replay = replay("fix", "shop");

@@ -28,10 +28,32 @@ public record DlqInspectResult(List<Range> snapshot, Preview preview, String mes
   public record Range(int partition, long startOffset, long endOffset) {
   }
 
-  /** Counts of the matching records. Map keys of {@code byPartition} are partition numbers. */
+  /**
+   * Counts of the matching records. Map keys of {@code byPartition} are partition numbers.
+   *
+   * @param targetNotAllowed matching records whose target is not an allowed topic; a replay skips them
+   * @param alreadyReplayed matching records an earlier replay already sent (the ledger says so) and that would be
+   *     republished otherwise; a replay skips them unless --replay-again
+   * @param alreadyReplayedRanges where those are: runs of them per DLQ partition, each sent by one replay; the
+   *     first few only
+   */
   public record Preview(long matched, Map<String, Long> byErrorType, Map<String, Long> byOriginalTopic,
       Map<String, Long> byPartition, long unroutable, String oldestRecordTime, String newestRecordTime,
-      List<Sample> samples) {
+      List<Sample> samples, long targetNotAllowed, long alreadyReplayed, List<ReplayedRange> alreadyReplayedRanges) {
+
+    public Preview(long matched, Map<String, Long> byErrorType, Map<String, Long> byOriginalTopic,
+        Map<String, Long> byPartition, long unroutable, String oldestRecordTime, String newestRecordTime,
+        List<Sample> samples) {
+      this(matched, byErrorType, byOriginalTopic, byPartition, unroutable, oldestRecordTime, newestRecordTime,
+          samples, 0, 0, null);
+    }
+  }
+
+  /**
+   * DLQ offsets [startOffset, endOffset) of one partition from the first to the last of a run of matching records
+   * that replay {@code replayName} already sent (records between them that do not match are not counted).
+   */
+  public record ReplayedRange(int partition, long startOffset, long endOffset, String replayName) {
   }
 
   /** One matching record, for a person to check before approving. */

@@ -5,17 +5,36 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 /**
  * The flags of {@code dlq inspect} and {@code dlq replay}. Each also comes from an environment variable when the
- * flag is absent (the form a Kubernetes Job may use). List flags take comma-separated values and may be repeated.
+ * flag is absent (the form a Kubernetes Job may use). List flags take comma-separated values and may be repeated;
+ * repeated flags ({@code --correlation-id}) take one whole value each, commas included, and their variable holds
+ * a JSON array of strings.
  */
 final class DlqOptions {
 
+  /** How an option's values are given. */
+  enum Kind {
+    /** One value. */
+    SINGLE,
+    /** Comma-separated values; the flag may be repeated. */
+    LIST,
+    /** One whole value per flag, never split; the variable is a JSON array of strings. */
+    REPEATED
+  }
+
   /** One option; {@code defaultValue} null means required, "" means none. */
-  record Option(String flag, String variable, String defaultValue, boolean replayOnly, boolean list,
+  record Option(String flag, String variable, String defaultValue, boolean replayOnly, Kind kind,
       String description) {
+
+    Option(String flag, String variable, String defaultValue, boolean replayOnly, boolean list, String description) {
+      this(flag, variable, defaultValue, replayOnly, list ? Kind.LIST : Kind.SINGLE, description);
+    }
   }
 
   static final List<Option> OPTIONS = List.of(
@@ -24,7 +43,10 @@ final class DlqOptions {
       new Option("--snapshot", "DLQ_SNAPSHOT", "", false, false,
           "end offsets to stop at, e.g. 0=120,1=88 (default: the current end offsets, printed)"),
       new Option("--partitions", "DLQ_PARTITIONS", "", false, true, "only these DLQ partitions, e.g. 0,2"),
-      new Option("--correlation-ids", "DLQ_CORRELATION_IDS", "", false, true, "only records with these correlation ids"),
+      new Option("--correlation-ids", "DLQ_CORRELATION_IDS", "", false, true,
+          "only records with these correlation ids (comma-separated; for ids with commas use --correlation-id)"),
+      new Option("--correlation-id", "DLQ_CORRELATION_IDS_JSON", "", false, Kind.REPEATED,
+          "only records with this correlation id, taken whole; repeat it for more (variable: a JSON array)"),
       new Option("--include-error-types", "DLQ_INCLUDE_ERROR_TYPES", "", false, true, "only these error types"),
       new Option("--exclude-error-types", "DLQ_EXCLUDE_ERROR_TYPES", "", false, true, "leave these error types"),
       new Option("--from", "DLQ_FROM", "", false, false, "only records with a DLQ timestamp at or after (RFC 3339)"),
@@ -34,6 +56,12 @@ final class DlqOptions {
           "skip records whose x-replay-count reached this (loop guard)"),
       new Option("--target-topic", "DLQ_TARGET_TOPIC", "", false, false,
           "send every record here (default: each record's original topic)"),
+      new Option("--allowed-targets", "DLQ_ALLOWED_TARGETS", "", false, true,
+          "only these topics may receive records; others are skipped as targetNotAllowed (default: any)"),
+      new Option("--replay-again", "DLQ_REPLAY_AGAIN", "false", false, false,
+          "true: also replay records an earlier replay already sent (see --ledger-topic)"),
+      new Option("--ledger-topic", "DLQ_LEDGER_TOPIC", "", false, false,
+          "topic recording which DLQ records were replayed (default <dlq topic>.replayed)"),
       new Option("--termination-log", "TERMINATION_LOG", "", false, false,
           "file for the JSON result (default /dev/termination-log if it exists and is writable)"),
       new Option("--replay-name", "DLQ_REPLAY_NAME", null, true, false,
@@ -102,7 +130,7 @@ final class DlqOptions {
       } else {
         throw new ConfigException("option " + name + " needs a value");
       }
-      if (flags.containsKey(name) && !option.list()) {
+      if (flags.containsKey(name) && option.kind() == Kind.SINGLE) {
         throw new ConfigException("option " + name + " is given twice");
       }
       flags.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
@@ -112,12 +140,19 @@ final class DlqOptions {
       if (option.replayOnly() && !command.equals("replay")) {
         continue;
       }
-      List<String> raw = flags.containsKey(option.flag()) ? flags.get(option.flag())
+      boolean fromFlags = flags.containsKey(option.flag());
+      List<String> raw = fromFlags ? flags.get(option.flag())
           : env.get(option.variable()) != null && !env.get(option.variable()).isBlank()
               ? List.of(env.get(option.variable())) : List.of();
       List<String> parsed = new ArrayList<>();
       for (String value : raw) {
-        if (option.list()) {
+        if (option.kind() == Kind.REPEATED) {
+          if (fromFlags) {
+            parsed.add(value);
+          } else {
+            parsed.addAll(jsonStrings(option.variable(), value));
+          }
+        } else if (option.kind() == Kind.LIST) {
           for (String item : value.split(",")) {
             if (!item.isBlank()) {
               parsed.add(item.trim());
@@ -139,5 +174,27 @@ final class DlqOptions {
       values.put(option.flag(), parsed);
     }
     return values;
+  }
+
+  /** A JSON array of strings, as a repeated option's variable holds it. */
+  private static List<String> jsonStrings(String variable, String json) throws ConfigException {
+    try {
+      JsonNode node = DlqJson.MAPPER.readTree(json);
+      if (node == null || !node.isArray()) {
+        throw new ConfigException(variable + " must be a JSON array of strings, e.g. [\"a,b\",\"c\"]");
+      }
+      List<String> strings = new ArrayList<>();
+      for (JsonNode item : node) {
+        if (!item.isTextual()) {
+          throw new ConfigException(variable + " must be a JSON array of strings, found " + item.getNodeType());
+        }
+        if (!item.asText().isEmpty()) {
+          strings.add(item.asText());
+        }
+      }
+      return strings;
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(variable + " is not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 }

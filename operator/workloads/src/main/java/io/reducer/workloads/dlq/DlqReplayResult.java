@@ -26,6 +26,10 @@ public record DlqReplayResult(Progress progress, String result, String message) 
   public static final String UNROUTABLE = "unroutable";
   /** Skip reason: the record's x-replay-count header reached --max-replays. */
   public static final String MAX_REPLAYS = "maxReplays";
+  /** Skip reason: the record's target is not one of --allowed-targets (for the operator: the pipeline's topics). */
+  public static final String TARGET_NOT_ALLOWED = "targetNotAllowed";
+  /** Skip reason: the ledger says an earlier replay already sent this DLQ record, and --replay-again is false. */
+  public static final String ALREADY_REPLAYED = "alreadyReplayed";
 
   /**
    * Counters of the records selected so far. {@code matched} = {@code replayed} + {@code skipped}

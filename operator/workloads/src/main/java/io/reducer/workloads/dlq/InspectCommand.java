@@ -66,6 +66,7 @@ final class InspectCommand {
               + " to replay exactly this range)" : ""));
       out.println("filters: " + config.describeFilters());
 
+      ReplayLedger ledger = ReplayLedger.read(admin, config, false);
       Selection selection = new Selection(config);
       PreviewBuilder preview = new PreviewBuilder();
       SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot, config.limit() != null);
@@ -81,18 +82,32 @@ final class InspectCommand {
           if (config.limit() != null && preview.matched() >= config.limit()) {
             break reading;
           }
-          preview.add(decoded, selection.target(decoded), selection.decide(decoded));
+          String replayedBy = ledger.replayedBy(record.partition(), record.offset());
+          preview.add(decoded, selection.target(decoded), selection.decide(decoded, replayedBy), replayedBy);
         }
       }
       DlqInspectResult.Preview built = preview.build();
       String message = built.matched() + " of " + read + " records read match"
           + (config.limit() != null && built.matched() >= config.limit() ? " (limit " + config.limit() + " reached)" : "")
-          + "; a replay would skip " + built.unroutable() + " as unroutable and " + preview.atMaxReplays()
-          + " as having reached --max-replays " + config.maxReplays() + "; formats " + preview.byFormat();
+          + "; a replay would skip " + built.unroutable() + " as unroutable"
+          + (config.allowedTargets() == null ? "" : ", " + preview.targetNotAllowed() + " as going to a topic not in "
+              + "--allowed-targets")
+          + " and " + preview.atMaxReplays() + " as having reached --max-replays " + config.maxReplays()
+          + alreadyReplayedText(config, preview) + "; formats " + preview.byFormat();
       DlqInspectResult result = new DlqInspectResult(snapshot, built, message);
       printSummary(result, out);
       return result;
     }
+  }
+
+  private static String alreadyReplayedText(SelectionConfig config, PreviewBuilder preview) {
+    if (preview.alreadyReplayed() == 0) {
+      return "";
+    }
+    return "; " + preview.alreadyReplayed() + " were already replayed by an earlier replay (ledger "
+        + config.ledgerTopic() + ", " + preview.rangeCount() + (preview.rangeCount() == 1 ? " range" : " ranges")
+        + ") and " + (config.replayAgain() ? "would be replayed again (--replay-again)"
+            : "would be skipped (pass --replay-again to send them again)");
   }
 
   private static void printSummary(DlqInspectResult result, PrintStream out) {
@@ -104,6 +119,13 @@ final class InspectCommand {
     printCounts("by error type", preview.byErrorType(), out);
     printCounts("by target topic", preview.byOriginalTopic(), out);
     printCounts("by DLQ partition", preview.byPartition(), out);
+    if (preview.alreadyReplayedRanges() != null) {
+      out.println("already replayed:");
+      for (DlqInspectResult.ReplayedRange range : preview.alreadyReplayedRanges()) {
+        out.println("  " + range.partition() + "@" + range.startOffset() + ".." + (range.endOffset() - 1) + " by "
+            + range.replayName());
+      }
+    }
     if (!preview.samples().isEmpty()) {
       out.println("samples:");
       for (DlqInspectResult.Sample sample : preview.samples()) {

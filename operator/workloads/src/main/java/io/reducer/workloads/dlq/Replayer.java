@@ -69,6 +69,10 @@ final class Replayer {
   private String fingerprint;
   private final ReplayCounters committed = new ReplayCounters();
   private final ReplayCounters pending = new ReplayCounters();
+  /** DLQ records earlier replays (of any name) sent; this one's are added in its transactions. */
+  private ReplayLedger ledger;
+  /** DLQ offsets sent in the open transaction, for the ledger. */
+  private final ReplayLedger.Pending pendingSent = new ReplayLedger.Pending();
   private final Map<Integer, Long> positions = new TreeMap<>();
   private Map<Integer, Long> committedPositions = new TreeMap<>();
   private boolean transactionOpen;
@@ -106,6 +110,8 @@ final class Replayer {
           "reducer-dlq-replay." + config.replayName());
       // Aborts a transaction a dead predecessor left open and fences a live one, before the position is read.
       producer.initTransactions();
+      // After initTransactions: a transaction of an earlier process of this replay is aborted, not pending.
+      ledger = ReplayLedger.read(admin, selectionConfig, true);
       resume(partitions);
       return replay(new TargetTopics(admin));
     } catch (ConfigException e) {
@@ -147,10 +153,23 @@ final class Replayer {
         : checkpoint != null ? storedEnds : null;
     snapshot = DlqTopic.snapshot(consumer, selectionConfig, ends, partitionCount);
     fingerprint = selection.fingerprint(DlqTopic.ends(snapshot));
-    if (checkpoint != null && !checkpoint.fingerprint().equals(fingerprint)) {
+    if (checkpoint != null && !checkpoint.fingerprint().equals(fingerprint) && checkpoint.replayed() > 0
+        && !ledger.knows(config.replayName())) {
+      // It sent records before replays kept a ledger: starting over could send them again.
       throw new ConfigException("replay '" + config.replayName() + "' already committed progress in consumer group '"
           + config.group() + "' for a different selection (its snapshot: " + SnapshotSpec.format(storedEnds)
-          + "): run it again with the flags it started with, or choose a new --replay-name");
+          + "), and the ledger " + ledger.topic() + " does not know what it sent: run it again with the flags it "
+          + "started with, or choose a new --replay-name");
+    }
+    if (checkpoint != null && !checkpoint.fingerprint().equals(fingerprint)) {
+      // The name was used for another selection (a DlqReplay re-created under its name over a grown DLQ): that
+      // position means nothing here, so this selection starts at its beginning. What the other one sent is in
+      // the ledger and is skipped, so nothing is sent twice.
+      out.println("replay '" + config.replayName() + "' committed progress in consumer group '" + config.group()
+          + "' for a different selection (its snapshot: " + SnapshotSpec.format(storedEnds) + "); this selection "
+          + "starts at its beginning, and the records that one sent are skipped as already replayed");
+      checkpoint = null;
+      storedPositions.clear();
     }
     if (checkpoint != null) {
       committed.add(checkpoint.counters());
@@ -190,7 +209,8 @@ final class Replayer {
             limitReached = true;
             break reading;
           }
-          Selection.Decision decision = selection.decide(decoded);
+          Selection.Decision decision = selection.decide(decoded,
+              ledger.replayedBy(record.partition(), record.offset()));
           String target = selection.target(decoded);
           if (decision == Selection.Decision.REPLAY && !targets.exists(target)) {
             commit();
@@ -203,11 +223,14 @@ final class Replayer {
           switch (decision) {
             case UNROUTABLE -> pending.skip(DlqReplayResult.UNROUTABLE);
             case MAX_REPLAYS -> pending.skip(DlqReplayResult.MAX_REPLAYS);
+            case TARGET_NOT_ALLOWED -> pending.skip(DlqReplayResult.TARGET_NOT_ALLOWED);
+            case ALREADY_REPLAYED -> pending.skip(DlqReplayResult.ALREADY_REPLAYED);
             default -> {
               rateLimiter.acquire();
               producer.send(new ProducerRecord<>(target, null, null, decoded.key(), decoded.value(),
                   provenance.add(decoded.headers(), decoded.replayCount(), record.partition(), record.offset())),
                   onSent);
+              pendingSent.sent(record.partition(), record.offset());
               pending.replayed++;
             }
           }
@@ -276,6 +299,9 @@ final class Replayer {
           new OffsetAndMetadata(positions.get(range.partition()),
               ReplayCheckpoint.of(fingerprint, range.endOffset(), total).encode()));
     }
+    // The ledger learns what this transaction sent in the same transaction: both are committed or neither.
+    pendingSent.spans().forEach((partition, sent) -> ledger.records(config.replayName(), partition, sent)
+        .forEach(entry -> producer.send(entry, onSent)));
     if (sendError.get() != null) {
       throw new KafkaException("a record could not be sent: " + KafkaFailures.rootMessage(sendError.get()),
           sendError.get());
@@ -284,6 +310,7 @@ final class Replayer {
     producer.commitTransaction();
     committed.add(pending);
     pending.clear();
+    pendingSent.clear();
     transactionOpen = false;
     committedPositions = new TreeMap<>(positions);
   }
@@ -333,6 +360,7 @@ final class Replayer {
     }
     long failed = pending.replayed;
     pending.clear();
+    pendingSent.clear();
     transactionOpen = false;
     String text = message + (failed > 0 ? "; " + failed + " records of the open transaction were not committed" : "")
         + (exitCode == ExitCodes.BAD_CONFIGURATION || committedPositions.isEmpty() ? ""

@@ -16,7 +16,7 @@ import io.reducer.workloads.dlq.format.DlqRecord;
 final class Selection {
 
   /** What to do with a selected record. */
-  enum Decision { REPLAY, UNROUTABLE, MAX_REPLAYS }
+  enum Decision { REPLAY, UNROUTABLE, TARGET_NOT_ALLOWED, MAX_REPLAYS, ALREADY_REPLAYED }
 
   private final SelectionConfig config;
 
@@ -49,11 +49,27 @@ final class Selection {
     return config.targetTopic() != null ? config.targetTopic() : record.targetTopic();
   }
 
+  /** What happens to a selected record, before the ledger is asked (see {@link #decide(DlqRecord, String)}). */
   Decision decide(DlqRecord record) {
-    if (target(record) == null) {
+    String target = target(record);
+    if (target == null) {
       return Decision.UNROUTABLE;
     }
+    // The original topic is what the failing producer wrote: never trusted beyond the allowed topics.
+    if (config.allowedTargets() != null && !config.allowedTargets().contains(target)) {
+      return Decision.TARGET_NOT_ALLOWED;
+    }
     return record.replayCount() >= config.maxReplays() ? Decision.MAX_REPLAYS : Decision.REPLAY;
+  }
+
+  /**
+   * What happens to a selected record that {@code replayedBy} (null = nobody) already replayed, per the ledger:
+   * skipped unless --replay-again. Only a record that would otherwise be replayed counts as already replayed.
+   */
+  Decision decide(DlqRecord record, String replayedBy) {
+    Decision decision = decide(record);
+    return decision == Decision.REPLAY && replayedBy != null && !config.replayAgain()
+        ? Decision.ALREADY_REPLAYED : decision;
   }
 
   /**
@@ -64,7 +80,10 @@ final class Selection {
     String text = String.join("\n", config.dlqTopic(), SnapshotSpec.format(new TreeMap<>(snapshot)),
         String.join(",", config.correlationIds()), String.join(",", config.includeErrorTypes()),
         String.join(",", config.excludeErrorTypes()), String.valueOf(config.from()), String.valueOf(config.to()),
-        String.valueOf(config.limit()), Integer.toString(config.maxReplays()), String.valueOf(config.targetTopic()));
+        String.valueOf(config.limit()), Integer.toString(config.maxReplays()), String.valueOf(config.targetTopic()))
+        // Only when set, so the fingerprint of a replay started before these options existed stays the same.
+        + (config.allowedTargets() == null ? "" : "\nallowed=" + String.join(",", config.allowedTargets()))
+        + (config.replayAgain() ? "\nreplayAgain" : "");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);

@@ -23,6 +23,10 @@ import io.reducer.workloads.kafka.KafkaClientSecurity;
  * @param partitions only these partitions; null = all (of the snapshot or of the topic)
  * @param limit most matching records; null = no limit
  * @param targetTopic send every record here; null = each record's original topic
+ * @param allowedTargets the only topics records may go to; null = any. A record's original topic is whatever its
+ *     failing producer wrote, so the operator passes the pipeline's topics
+ * @param replayAgain also replay records the ledger says an earlier replay already sent
+ * @param ledgerTopic topic recording which DLQ records replays sent ({@link ReplayLedger})
  * @param terminationLog where the JSON result goes; null = nowhere
  */
 record SelectionConfig(
@@ -39,6 +43,9 @@ record SelectionConfig(
     Long limit,
     int maxReplays,
     String targetTopic,
+    Set<String> allowedTargets,
+    boolean replayAgain,
+    String ledgerTopic,
     Path terminationLog) {
 
   static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
@@ -76,13 +83,39 @@ record SelectionConfig(
     if (from != null && to != null && !from.isBefore(to)) {
       throw new ConfigException("--from (" + from + ") must be before --to (" + to + ")");
     }
+    Set<String> correlationIds = new TreeSet<>(values.get("--correlation-ids"));
+    correlationIds.addAll(values.get("--correlation-id"));
+    Set<String> allowed = null;
+    if (!values.get("--allowed-targets").isEmpty()) {
+      allowed = new TreeSet<>();
+      for (String topic : values.get("--allowed-targets")) {
+        checkTopic("--allowed-targets", topic);
+        allowed.add(topic);
+      }
+    }
+    String replayAgain = single(values, "--replay-again");
+    if (!"true".equals(replayAgain) && !"false".equals(replayAgain)) {
+      throw new ConfigException("--replay-again must be true or false, got '" + replayAgain + "'");
+    }
+    String ledger = single(values, "--ledger-topic");
+    if (ledger == null) {
+      ledger = dlqTopic + ReplayLedger.SUFFIX;
+      if (ledger.length() > 249) {
+        throw new ConfigException("the DLQ topic name is too long to derive the ledger topic '<dlq topic>"
+            + ReplayLedger.SUFFIX + "' from it: pass --ledger-topic (DLQ_LEDGER_TOPIC)");
+      }
+    }
+    checkTopic("--ledger-topic", ledger);
+    if (ledger.equals(dlqTopic) || ledger.equals(target) || (allowed != null && allowed.contains(ledger))) {
+      throw new ConfigException("--ledger-topic '" + ledger + "' must differ from the DLQ and the target topics");
+    }
     String limit = single(values, "--limit");
     return new SelectionConfig(single(values, "--bootstrap-servers"), kafkaSecurity, dlqTopic,
         snapshot == null ? null : SnapshotSpec.parse(snapshot), partitions,
-        new TreeSet<>(values.get("--correlation-ids")), include, exclude, from, to,
+        correlationIds, include, exclude, from, to,
         limit == null ? null : number("--limit", limit, 1, Long.MAX_VALUE),
-        (int) number("--max-replays", single(values, "--max-replays"), 1, 100), target,
-        terminationLog(single(values, "--termination-log")));
+        (int) number("--max-replays", single(values, "--max-replays"), 1, 100), target, allowed,
+        Boolean.parseBoolean(replayAgain), ledger, terminationLog(single(values, "--termination-log")));
   }
 
   /** The filters and target in words, for summaries. */
@@ -112,6 +145,12 @@ record SelectionConfig(
     text.append(" maxReplays=").append(maxReplays);
     if (targetTopic != null) {
       text.append(" targetTopic=").append(targetTopic);
+    }
+    if (allowedTargets != null) {
+      text.append(" allowedTargets=").append(allowedTargets);
+    }
+    if (replayAgain) {
+      text.append(" replayAgain=true");
     }
     return text.toString().trim();
   }

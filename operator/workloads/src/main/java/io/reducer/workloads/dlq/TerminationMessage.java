@@ -10,13 +10,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
  *
  * <p>How an inspect result is cut, step by step until it fits: each histogram keeps its 20 largest entries and
  * sample texts 128 characters; then 10 entries, 64 characters; 5 entries and 3 samples; 3 entries and 1 sample,
- * 32 characters; 1 entry and no sample; no histograms. Histogram keys are never shortened (they are filter
+ * 32 characters; 1 entry and no sample; no histograms. The already-replayed ranges are cut like a histogram. Histogram keys are never shortened (they are filter
  * values); dropped entries are named in the message, so sums below {@code matched} are explained. If even the
  * snapshot alone is too large (about 65 partitions and more), it is left out too and the message says to take it
  * from the printed summary. A replay result only ever needs its message shortened.
@@ -42,7 +43,9 @@ final class TerminationMessage {
           top("byErrorType", preview.byErrorType(), level[0], cuts),
           top("byOriginalTopic", preview.byOriginalTopic(), level[0], cuts),
           top("byPartition", preview.byPartition(), level[0], cuts), preview.unroutable(),
-          preview.oldestRecordTime(), preview.newestRecordTime(), samples(preview.samples(), level[1], level[2], cuts));
+          preview.oldestRecordTime(), preview.newestRecordTime(), samples(preview.samples(), level[1], level[2], cuts),
+          preview.targetNotAllowed(), preview.alreadyReplayed(),
+          ranges(preview.alreadyReplayedRanges(), level[0], level[2], cuts));
       String message = cuts.isEmpty() ? result.message()
           : result.message() + " (cut to fit the termination message: " + String.join(", ", cuts) + ")";
       json = new DlqInspectResult(result.snapshot(), capped, message).toJson();
@@ -116,15 +119,29 @@ final class TerminationMessage {
 
   private static List<DlqInspectResult.Sample> samples(List<DlqInspectResult.Sample> samples, int keep,
       int maxChars, List<String> cuts) {
-    if (samples == null) {
+    return first("samples", samples, keep, cuts, s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
+        shorten(s.key(), maxChars), shorten(s.correlationId(), maxChars), shorten(s.errorType(), maxChars),
+        shorten(s.targetTopic(), maxChars)));
+  }
+
+  private static List<DlqInspectResult.ReplayedRange> ranges(List<DlqInspectResult.ReplayedRange> ranges, int keep,
+      int maxChars, List<String> cuts) {
+    List<DlqInspectResult.ReplayedRange> kept = first("alreadyReplayedRanges", ranges, keep, cuts,
+        r -> new DlqInspectResult.ReplayedRange(r.partition(), r.startOffset(), r.endOffset(),
+            shorten(r.replayName(), Math.max(maxChars, 32))));
+    return kept == null || kept.isEmpty() ? null : kept;
+  }
+
+  /** The first {@code keep} items, each shortened; a cut is named in {@code cuts}; null stays null. */
+  private static <T> List<T> first(String name, List<T> items, int keep, List<String> cuts,
+      UnaryOperator<T> shortened) {
+    if (items == null) {
       return null;
     }
-    if (samples.size() > keep) {
-      cuts.add("samples " + keep + " of " + samples.size());
+    if (items.size() > keep) {
+      cuts.add(name + " " + keep + " of " + items.size());
     }
-    return samples.stream().limit(keep).map(s -> new DlqInspectResult.Sample(s.partition(), s.offset(),
-        shorten(s.key(), maxChars), shorten(s.correlationId(), maxChars), shorten(s.errorType(), maxChars),
-        shorten(s.targetTopic(), maxChars))).toList();
+    return items.stream().limit(keep).map(shortened).toList();
   }
 
   static String shorten(String text, int maxChars) {

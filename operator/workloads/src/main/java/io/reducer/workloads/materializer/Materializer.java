@@ -353,7 +353,8 @@ public final class Materializer {
     }
   }
 
-  private static Map<String, Object> consumerProperties(MaterializerConfig config) {
+  /** The consumer settings; read_committed, so records of aborted transactions (a replay that failed) are never read. */
+  static Map<String, Object> consumerProperties(MaterializerConfig config) {
     Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reducer-materializer-" + config.projection());

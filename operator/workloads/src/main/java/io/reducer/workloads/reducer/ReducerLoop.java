@@ -258,7 +258,8 @@ final class ReducerLoop {
     database.close();
   }
 
-  private static Map<String, Object> consumerProperties(ReducerConfig config) {
+  /** The consumer settings; read_committed, so records of aborted transactions (a replay that failed) are never read. */
+  static Map<String, Object> consumerProperties(ReducerConfig config) {
     Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reducer-" + config.pipeline());

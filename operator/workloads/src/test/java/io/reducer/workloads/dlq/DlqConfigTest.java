@@ -95,6 +95,22 @@ class DlqConfigTest {
         .hasMessageContaining("--batch-ms");
   }
 
+  /** An id with a comma used to split into two ids, selecting other records; --correlation-id takes it whole. */
+  @Test
+  void aCorrelationIdWithACommaStaysOneId() throws Exception {
+    assertThat(inspect(List.of("--correlation-id", "a,b", "--correlation-id=c", "--correlation-ids", "d,e"))
+        .correlationIds()).containsExactlyInAnyOrder("a,b", "c", "d", "e");
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("DLQ_CORRELATION_IDS_JSON", "[\"a,b\", \"c\\\"d\"]");
+    assertThat(SelectionConfig.parse(DlqOptions.parse("inspect", List.of(), env), KafkaClientSecurity.NONE)
+        .correlationIds()).containsExactlyInAnyOrder("a,b", "c\"d");
+    env.put("DLQ_CORRELATION_IDS_JSON", "a,b");
+    assertThatThrownBy(() -> DlqOptions.parse("inspect", List.of(), env))
+        .hasMessageContaining("DLQ_CORRELATION_IDS_JSON").hasMessageContaining("not JSON");
+    env.put("DLQ_CORRELATION_IDS_JSON", "[1]");
+    assertThatThrownBy(() -> DlqOptions.parse("inspect", List.of(), env)).hasMessageContaining("array of strings");
+  }
+
   @Test
   void usageListsReplayOptionsOnlyForReplay() {
     assertThat(DlqOptions.usage("inspect")).contains("--snapshot").doesNotContain("--replay-name");

@@ -88,6 +88,25 @@ class DlqResultsTest {
   }
 
   @Test
+  void alreadyReplayedRangesAreCutToTheFirstOnesToFitAndTheCountsStay() {
+    List<DlqInspectResult.ReplayedRange> ranges = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ranges.add(new DlqInspectResult.ReplayedRange(0, 1000L * i, 1000L * i + 10, "shop." + "r".repeat(190) + i));
+    }
+    DlqInspectResult result = new DlqInspectResult(List.of(new DlqInspectResult.Range(0, 0, 20_000)),
+        new DlqInspectResult.Preview(200, Map.of("E", 200L), Map.of("t", 200L), Map.of("0", 200L), 0, null, null,
+            List.of(), 3, 200, ranges), "200 match");
+
+    DlqInspectResult fitted = DlqInspectResult.parse(TerminationMessage.fit(result));
+
+    assertThat(fitted.preview().alreadyReplayed()).isEqualTo(200);
+    assertThat(fitted.preview().targetNotAllowed()).isEqualTo(3);
+    assertThat(fitted.preview().alreadyReplayedRanges()).isNotEmpty().hasSizeLessThan(20)
+        .first().satisfies(r -> assertThat(r.startOffset()).isZero());
+    assertThat(fitted.message()).contains("alreadyReplayedRanges");
+  }
+
+  @Test
   void aSmallInspectResultIsLeftAlone() {
     DlqInspectResult result = new DlqInspectResult(List.of(new DlqInspectResult.Range(0, 0, 1)),
         new DlqInspectResult.Preview(1, Map.of("E", 1L), Map.of("t", 1L), Map.of("0", 1L), 0, null, null,

@@ -100,6 +100,25 @@ class DlqSelectionIT {
     assertThat(sources("filters-target")).containsExactlyInAnyOrder("filters.dlq:0:12", "filters.dlq:2:12");
   }
 
+  /** The operator passes every id as its own --correlation-id: an id with a comma is not split into two. */
+  @Test
+  void aCorrelationIdWithACommaSelectsExactlyThatRecord() throws Exception {
+    String dlq = "comma.dlq";
+    broker.createTopic(dlq, 1);
+    broker.createTopic("comma-target", 1);
+    DlqTestKafka.produce(broker, List.of(
+        DlqTestRecords.materializer(dlq, null, null, "k0", "v", "comma-target", "E", "a", Map.of()),
+        DlqTestRecords.materializer(dlq, null, null, "k1", "v", "comma-target", "E", "a,b", Map.of()),
+        DlqTestRecords.materializer(dlq, null, null, "k2", "v", "comma-target", "E", "b", Map.of())));
+
+    DlqCli replay = DlqCli.run(dir, Map.of(), "replay", "--bootstrap-servers", broker.bootstrapServers(),
+        "--dlq-topic", dlq, "--replay-name", "comma", "--correlation-id", "a,b");
+
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(replay.replayResult().progress().matched()).isEqualTo(1);
+    assertThat(sources("comma-target")).containsExactly("comma.dlq:0:1");
+  }
+
   @Test
   void theLimitKeepsTheFirstMatchesInDlqOrderAndARetryReplaysNothingMore() throws Exception {
     fill("limit.dlq", "limit-target");
@@ -121,9 +140,102 @@ class DlqSelectionIT {
     assertThat(again.replayResult().progress()).isEqualTo(first.replayResult().progress());
     assertThat(sources("limit-target")).hasSize(9);
 
+    // The same name for another selection (a DlqReplay re-created over a grown DLQ) starts that selection over;
+    // the ledger keeps what the first one sent from being sent again.
     DlqCli changed = DlqCli.run(dir, Map.of(), concat(args, new String[] {"--exclude-error-types", "E0"}));
-    assertThat(changed.exitCode()).as(changed.toString()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-    assertThat(changed.replayResult().message()).contains("different selection").contains("--replay-name");
+    assertThat(changed.exitCode()).as(changed.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(changed.out()).contains("different selection");
+    assertThat(changed.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(9, 0, 9,
+        Map.of("alreadyReplayed", 9L), 0));
+    assertThat(sources("limit-target")).hasSize(9);
+  }
+
+  /**
+   * Two replays of different names over overlapping records: the second used to republish the overlap, since the
+   * loop guard only counts x-replay-count on the DLQ record, which is 0 for both. The ledger makes the second
+   * skip and count them; --replay-again sends them anyway; a record that failed again after its replay is a new
+   * DLQ record and is replayed.
+   */
+  @Test
+  void aSecondReplayOverTheSameRecordsSkipsWhatTheFirstSent() throws Exception {
+    String dlq = "overlap.dlq";
+    broker.createTopic(dlq, 1);
+    broker.createTopic("overlap-target", 1);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      records.add(DlqTestRecords.materializer(dlq, 0, null, "k" + i, "v" + i, "overlap-target",
+          i == 3 ? "OTHER" : "E", null, Map.of()));
+    }
+    DlqTestKafka.produce(broker, records);
+    String[] common = {"--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", dlq};
+
+    DlqCli first = DlqCli.run(dir, Map.of(), concat(new String[] {"replay", "--replay-name", "first",
+        "--snapshot", "0=6", "--include-error-types", "E"}, common));
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(first.replayResult().progress().replayed()).isEqualTo(5);
+
+    DlqCli inspect = DlqCli.run(dir, Map.of(), concat(new String[] {"inspect"}, common));
+    assertThat(inspect.exitCode()).as(inspect.toString()).isEqualTo(ExitCodes.OK);
+    DlqInspectResult.Preview preview = inspect.inspectResult().preview();
+    assertThat(preview.matched()).isEqualTo(10);
+    assertThat(preview.alreadyReplayed()).isEqualTo(5);
+    // Record 3 (OTHER) was not selected by "first", so it splits the run.
+    assertThat(preview.alreadyReplayedRanges()).containsExactly(
+        new DlqInspectResult.ReplayedRange(0, 0, 3, "first"), new DlqInspectResult.ReplayedRange(0, 4, 6, "first"));
+    assertThat(inspect.inspectResult().message()).contains("5 were already replayed").contains("--replay-again");
+
+    DlqCli second = DlqCli.run(dir, Map.of(), concat(new String[] {"replay", "--replay-name", "second"}, common));
+    assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(second.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(10, 5, 5,
+        Map.of("alreadyReplayed", 5L), 0));
+    assertThat(sources("overlap-target")).containsExactlyInAnyOrder("overlap.dlq:0:0", "overlap.dlq:0:1",
+        "overlap.dlq:0:2", "overlap.dlq:0:3", "overlap.dlq:0:4", "overlap.dlq:0:5", "overlap.dlq:0:6",
+        "overlap.dlq:0:7", "overlap.dlq:0:8", "overlap.dlq:0:9");
+
+    // Record 0 failed again after its replay: back in the DLQ at offset 10, with the replay's headers.
+    DlqTestKafka.produce(broker, List.of(DlqTestRecords.materializer(dlq, 0, null, "k0", "v0", "overlap-target", "E",
+        null, Map.of("x-replay-name", "first", "x-replay-count", "1", "x-replay-source", "overlap.dlq:0:0"))));
+    DlqCli third = DlqCli.run(dir, Map.of(), concat(new String[] {"replay", "--replay-name", "third"}, common));
+    assertThat(third.exitCode()).as(third.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(third.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(11, 1, 10,
+        Map.of("alreadyReplayed", 10L), 0));
+    assertThat(sources("overlap-target")).hasSize(11).endsWith("overlap.dlq:0:10");
+
+    DlqCli again = DlqCli.run(dir, Map.of(), concat(new String[] {"replay", "--replay-name", "again",
+        "--snapshot", "0=2", "--replay-again", "true"}, common));
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(again.replayResult().progress().replayed()).isEqualTo(2);
+    assertThat(sources("overlap-target")).hasSize(13);
+  }
+
+  /**
+   * The original topic is whatever the failing producer wrote in x-original-topic: a replay limited to the
+   * pipeline's topics skips and counts a record for any other topic, and never publishes it.
+   */
+  @Test
+  void recordsForTopicsNotAllowedAreSkippedAndCounted() throws Exception {
+    String dlq = "allowed.dlq";
+    broker.createTopic(dlq, 1);
+    broker.createTopic("allowed-target", 1);
+    broker.createTopic("someone-elses", 1);
+    DlqTestKafka.produce(broker, List.of(
+        DlqTestRecords.materializer(dlq, 0, null, "a", "1", "allowed-target", "E", null, Map.of()),
+        DlqTestRecords.materializer(dlq, 0, null, "b", "2", "someone-elses", "E", null, Map.of()),
+        DlqTestRecords.materializer(dlq, 0, null, "c", "3", "allowed-target", "E", null, Map.of())));
+    String[] common = {"--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", dlq,
+        "--allowed-targets", "allowed-target,actions"};
+
+    DlqCli inspect = DlqCli.run(dir, Map.of(), concat(new String[] {"inspect"}, common));
+    assertThat(inspect.exitCode()).as(inspect.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(inspect.inspectResult().preview().targetNotAllowed()).isEqualTo(1);
+    assertThat(inspect.inspectResult().message()).contains("1 as going to a topic not in --allowed-targets");
+
+    DlqCli replay = DlqCli.run(dir, Map.of(), concat(new String[] {"replay", "--replay-name", "allowed"}, common));
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(replay.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(3, 2, 1,
+        Map.of("targetNotAllowed", 1L), 0));
+    assertThat(sources("allowed-target")).containsExactly("allowed.dlq:0:0", "allowed.dlq:0:2");
+    assertThat(DlqTestKafka.readAll(broker, "someone-elses", false)).isEmpty();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 
 class MaterializerConfigTest {
@@ -31,6 +32,13 @@ class MaterializerConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.dbPassword()).isEqualTo("secret");
     assertThat(config.toString()).doesNotContain("secret");
+  }
+
+  /** Exactly once ends at the reader: a read_uncommitted consumer would also see aborted replay transactions. */
+  @Test
+  void consumerReadsCommittedRecordsOnly() throws Exception {
+    Map<String, Object> properties = Materializer.consumerProperties(MaterializerConfig.parse(List.of(), ENV));
+    assertThat(properties).containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,13 @@ class ReducerConfigTest {
       Map.entry("--outbox-poll-ms", "REDUCER_OUTBOX_POLL_MS"),
       Map.entry("--outbox-retention-seconds", "REDUCER_OUTBOX_RETENTION_SECONDS"),
       Map.entry("--http-port", "REDUCER_HTTP_PORT"));
+
+  /** Exactly once ends at the reader: a read_uncommitted consumer would also see aborted replay transactions. */
+  @Test
+  void consumerReadsCommittedRecordsOnly() throws Exception {
+    assertThat(ReducerLoop.consumerProperties(parse()))
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
 
   private static ReducerConfig parse(String... args) throws ReducerConfigException {
     return ReducerConfig.parse(List.of(args), ENV);

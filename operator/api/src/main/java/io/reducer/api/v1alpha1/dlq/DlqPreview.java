@@ -48,6 +48,20 @@ public class DlqPreview {
   @JsonPropertyDescription("A few matching records, for a person to check before approving.")
   private List<RecordSample> samples = new ArrayList<>();
 
+  @JsonPropertyDescription("Matching records whose target topic is not allowed (not a topic of the pipeline, or "
+      + "not in spec.allowedTargets); they will be skipped, never published.")
+  private long targetNotAllowed;
+
+  @JsonPropertyDescription("Matching records an earlier replay (any name, also one deleted since) already sent; "
+      + "they will be skipped unless spec.replayAgain is true.")
+  private long alreadyReplayed;
+
+  // The inspect Job keeps the first 20 runs.
+  @Size(max = 32)
+  @JsonPropertyDescription("Where the already replayed records are, and which replay sent them: the first runs "
+      + "per DLQ partition.")
+  private List<ReplayedRange> alreadyReplayedRanges;
+
   public long getMatched() {
     return matched;
   }
@@ -110,5 +124,29 @@ public class DlqPreview {
 
   public void setSamples(List<RecordSample> samples) {
     this.samples = samples;
+  }
+
+  public long getTargetNotAllowed() {
+    return targetNotAllowed;
+  }
+
+  public void setTargetNotAllowed(long targetNotAllowed) {
+    this.targetNotAllowed = targetNotAllowed;
+  }
+
+  public long getAlreadyReplayed() {
+    return alreadyReplayed;
+  }
+
+  public void setAlreadyReplayed(long alreadyReplayed) {
+    this.alreadyReplayed = alreadyReplayed;
+  }
+
+  public List<ReplayedRange> getAlreadyReplayedRanges() {
+    return alreadyReplayedRanges;
+  }
+
+  public void setAlreadyReplayedRanges(List<ReplayedRange> alreadyReplayedRanges) {
+    this.alreadyReplayedRanges = alreadyReplayedRanges;
   }
 }
