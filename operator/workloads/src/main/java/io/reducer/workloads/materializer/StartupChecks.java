@@ -36,8 +36,15 @@ final class StartupChecks {
         throw new ConfigException("schema '" + config.schema() + "' does not exist: create it (CREATE SCHEMA "
             + config.schema() + ") or fix --schema (MATERIALIZER_SCHEMA)");
       }
-      ProjectionSchema.create(database.connection(), config.schema(), config.table());
+      TableOwner owner = ProjectionSchema.prepare(database.connection(), config.schema(), config.table(),
+          config.owner());
       database.answered();
+      if (!owner.sameProjection(config.namespace(), config.projection())) {
+        throw new ConfigException(ProjectionTables.refusal(config.schema(), config.table(), owner,
+            config.namespace(), config.projection(), "this materializer would mix its rows into another projection's "
+                + "read model (and a rebuild of either would truncate both)", "Choose another table (--table, "
+                + "MATERIALIZER_TABLE), or fix --namespace / --projection if this is that projection"));
+      }
     } catch (SQLException e) {
       throw new ConfigException("cannot create the projection tables in schema '" + config.schema()
           + "': grant CREATE on it to '" + config.dbUser() + "' or create the tables beforehand ("
