@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,7 +86,7 @@ public final class ProjectionTables {
    */
   public static Optional<TableOwner> owner(Connection connection, String schema, String table, boolean lock)
       throws SQLException {
-    return Optional.ofNullable(owners(connection, schema, java.util.List.of(table), lock).get(table));
+    return Optional.ofNullable(owners(connection, schema, List.of(table), lock).get(table));
   }
 
   /** The owners of the given tables that have one; empty when the registry does not exist yet. */
