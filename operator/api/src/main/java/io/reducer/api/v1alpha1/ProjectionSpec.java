@@ -28,12 +28,14 @@ import io.reducer.api.v1alpha1.projection.ScalingPolicy;
 public class ProjectionSpec {
 
   /**
-   * Tables a projection must never be, as a CEL list: the canonical store's and the watermarks table. The same list
+   * Tables a projection must never be, as a CEL list: the canonical store's, the watermarks table and the registry of
+   * projection table owners. The same list
    * as the workloads' ReservedTables, which a test holds equal.
    */
   public static final String RESERVED_TABLES = "['workflow_state', 'workflow_state_history', 'action_dedup_log', "
       + "'reducer_gaveup_log', 'reducer_outbox', 'reducer_outbox_head', 'reducer_outbox_cursor', "
-      + "'reducer_outbox_gaps', 'reducer_stats', 'reducer_schema_version', 'projection_watermarks']";
+      + "'reducer_outbox_gaps', 'reducer_stats', 'reducer_schema_version', 'projection_watermarks', "
+      + "'projection_tables']";
 
   /** Table used when spec.table is omitted; the runbooks' diagnostic SQL uses this name. */
   public static final String DEFAULT_TABLE = "workflow_projection";
@@ -57,10 +59,10 @@ public class ProjectionSpec {
   @Size(min = 1, max = 63)
   @Default(DEFAULT_TABLE)
   @ValidationRule(value = "!(self in " + RESERVED_TABLES + ")", message = "spec.table names a table of the canonical "
-      + "store or the projections' watermarks; a materializer would corrupt it and a rebuild would truncate it: "
+      + "store or the projections' watermarks or owners; a materializer would corrupt it and a rebuild would truncate it: "
       + "choose another table")
   @JsonPropertyDescription("Target table (lower-case SQL identifier) in the pipeline's schema; created if missing. "
-      + "Fixed once the Projection exists. The canonical store's tables and projection_watermarks are refused.")
+      + "Fixed once the Projection exists. The canonical store's tables, projection_watermarks and projection_tables are refused.")
   private String table = DEFAULT_TABLE;
 
   @JsonPropertyDescription("The materializer Deployment.")

@@ -24,7 +24,7 @@ class HostileInputTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"workflow_state", "workflow_state_history", "action_dedup_log", "reducer_outbox",
-      "projection_watermarks"})
+      "projection_watermarks", "projection_tables"})
   void aTableOfTheCanonicalStoreOrTheWatermarksIsRefusedAsAProjectionTable(String table) throws Exception {
     CrdValidationResult result = rejectProjection(spec -> spec.put("table", table));
 

@@ -19,6 +19,7 @@ import io.reducer.controller.projection.LagCalculator;
 import io.reducer.controller.projection.ProjectionMeasurement;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.workloads.materializer.ReservedTables;
+import io.reducer.workloads.materializer.TableOwner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,13 +77,15 @@ public final class PipelineProber {
     }
 
     Map<String, Map<Integer, Watermark>> watermarks = null;
+    Map<String, TableOwner> owners = Map.of();
     Map<String, Long> staleRowsByTable = new HashMap<>();
     String databaseReason = null;
     String databaseMessage = null;
     try {
       DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
       DatabasePool pool = clients.database(key, login);
-      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target());
+      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+          pipeline.getMetadata().getNamespace(), login.target());
       List<String> names = new ArrayList<>();
       Set<String> tables = new LinkedHashSet<>();
       measurable.forEach(p -> {
@@ -90,6 +93,7 @@ public final class PipelineProber {
         tables.add(p.getSpec().getTable());
       });
       watermarks = pool.run("reading watermarks", c -> database.watermarks(c, names));
+      owners = pool.run("reading table owners", c -> database.tableOwners(c, tables));
       for (String table : tables) {
         OptionalLong stale = pool.run("counting stale rows", c -> database.staleRows(c, table));
         staleRowsByTable.put(table, stale.isPresent() ? stale.getAsLong() : null);
@@ -123,7 +127,8 @@ public final class PipelineProber {
           Duration.ofSeconds(projection.getSpec().getHealth().getStalledAfterSeconds()), now);
       long regressions = (before == null ? 0 : before.regressionsTotal()) + measurement.regressions();
       result.put(name(projection), new ProjectionProbe(topicOffsets.partitions(), measurement,
-          staleRowsByTable.get(projection.getSpec().getTable()), regressions, null, null, now));
+          staleRowsByTable.get(projection.getSpec().getTable()), regressions, null, null, now)
+          .withTableOwner(owners.get(projection.getSpec().getTable())));
     }
     return result;
   }

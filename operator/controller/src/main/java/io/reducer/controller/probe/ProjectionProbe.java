@@ -2,6 +2,7 @@ package io.reducer.controller.probe;
 
 import io.javaoperatorsdk.operator.processing.ResourceIDProvider;
 import io.reducer.controller.projection.ProjectionMeasurement;
+import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -19,9 +20,16 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
   private final String failureReason;
   private final String failureMessage;
   private final Instant probedAt;
+  private final TableOwner tableOwner;
 
   public ProjectionProbe(Integer partitions, ProjectionMeasurement measurement, Long staleRows, long regressionsTotal,
       String failureReason, String failureMessage, Instant probedAt) {
+    this(partitions, measurement, staleRows, regressionsTotal, failureReason, failureMessage, probedAt, null);
+  }
+
+  private ProjectionProbe(Integer partitions, ProjectionMeasurement measurement, Long staleRows, long regressionsTotal,
+      String failureReason, String failureMessage, Instant probedAt, TableOwner tableOwner) {
+    this.tableOwner = tableOwner;
     this.partitions = partitions;
     this.measurement = measurement;
     this.staleRows = staleRows;
@@ -33,6 +41,17 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
 
   public static ProjectionProbe failed(String reason, String message, Instant at) {
     return new ProjectionProbe(null, null, null, 0, reason, message, at);
+  }
+
+  /** This probe with the recorded owner of the projection's table (null: unclaimed, or not read). */
+  public ProjectionProbe withTableOwner(TableOwner owner) {
+    return new ProjectionProbe(partitions, measurement, staleRows, regressionsTotal, failureReason, failureMessage,
+        probedAt, owner);
+  }
+
+  /** Who projection_tables says the projection's table belongs to; null when unclaimed or not read. */
+  public TableOwner tableOwner() {
+    return tableOwner;
   }
 
   /** Partition count of the source topic; null when Kafka could not be asked. */
@@ -88,12 +107,14 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
     ProjectionProbe that = (ProjectionProbe) o;
     return regressionsTotal == that.regressionsTotal && Objects.equals(partitions, that.partitions)
         && Objects.equals(measurement, that.measurement) && Objects.equals(staleRows, that.staleRows)
-        && Objects.equals(failureReason, that.failureReason) && Objects.equals(failureMessage, that.failureMessage);
+        && Objects.equals(failureReason, that.failureReason) && Objects.equals(failureMessage, that.failureMessage)
+        && Objects.equals(tableOwner, that.tableOwner);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(partitions, measurement, staleRows, regressionsTotal, failureReason, failureMessage);
+    return Objects.hash(partitions, measurement, staleRows, regressionsTotal, failureReason, failureMessage,
+        tableOwner);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
 import io.reducer.controller.workload.EmergencyStop;
+import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ public final class ProjectionPlanner {
       "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
       "DatabaseAuthenticationFailed", "InvalidKafkaSecurity", PipelineProber.INVALID_TABLE_NAME,
       PipelineProber.RESERVED_TABLE_NAME);
+
+  /**
+   * Reason of a projection whose spec.table belongs to another Projection (projection_tables): its materializers
+   * refuse to start, so the operator shows it and creates or scales nothing.
+   */
+  public static final String TABLE_OWNED_BY_OTHER_PROJECTION = "TableOwnedByOtherProjection";
 
   private ProjectionPlanner() {
   }
@@ -63,6 +70,12 @@ public final class ProjectionPlanner {
       // Pods would only fail the same way (a missing Secret, a missing topic): leave the Deployment as it is.
       refusalReason = probe.failureReason();
       refusalMessage = probe.failureMessage();
+    }
+    TableOwner owner = probe == null ? null : probe.tableOwner();
+    if (refusalReason == null && owner != null
+        && !owner.sameProjection(projection.getMetadata().getNamespace(), projection.getMetadata().getName())) {
+      refusalReason = TABLE_OWNED_BY_OTHER_PROJECTION;
+      refusalMessage = tableOwnedMessage(projection, owner);
     }
     if (refusalReason != null) {
       // Nothing is created or reconfigured from a refused spec. A projection that must stop still stops: a reset
@@ -182,6 +195,15 @@ public final class ProjectionPlanner {
     // The probe time moves only with the figures, so an unchanged probe does not rewrite status.
     status.setLastProbeTime(sameFigures && previous.getLastProbeTime() != null ? previous.getLastProbeTime()
         : probe.probedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+  }
+
+  private static String tableOwnedMessage(Projection projection, TableOwner owner) {
+    String table = projection.getSpec().getTable();
+    return "spec.table '" + table + "' belongs to " + owner.describe() + ": this projection's materializers refuse "
+        + "it (exit 2), so its rows are never mixed into that read model and its rebuild never truncates it; nothing "
+        + "is scaled up. Create this Projection with another spec.table, or, if that projection is gone for good, "
+        + "release the table: DELETE FROM projection_tables WHERE table_name = '" + table + "' (in the pipeline's "
+        + "schema)";
   }
 
   private static void degraded(List<Condition> conditions, ProjectionStatus status, ProjectionProbe probe,

@@ -35,6 +35,7 @@ public final class ResetJob {
     List<String> args = new ArrayList<>(List.of("offsets", "reset",
         "--topic", plan.getTopic(),
         "--group", plan.getConsumerGroup(),
+        "--namespace", projection.getMetadata().getNamespace(),
         "--projection", projection.getMetadata().getName(),
         "--table", projection.getSpec().getTable(),
         "--schema", pipeline.getSpec().getPostgres().getSchema()));

@@ -243,7 +243,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
           DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
           seen.plan(planning.plan(reset.getSpec(), MaterializerDeployment.sourceTopic(projection, pipeline), group,
               projection.getMetadata().getName(), kafka, clients.database(key, login),
-              new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(), login.target())));
+              new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+                  projection.getMetadata().getNamespace(), login.target())));
         }
       } else {
         String group = ReducerDeployment.consumerGroup(pipeline);

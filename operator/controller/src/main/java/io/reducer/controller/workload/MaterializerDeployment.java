@@ -62,7 +62,12 @@ public final class MaterializerDeployment {
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
     env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
     env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));
+    // Namespace and name key the watermarks and own the table; the uid is recorded with the owner. Adding these two
+    // changed the pod template once, so upgrading the operator rolled every materializer.
+    env.add(plain("MATERIALIZER_NAMESPACE", projection.getMetadata().getNamespace()));
     env.add(plain("MATERIALIZER_PROJECTION", projection.getMetadata().getName()));
+    String uid = projection.getMetadata().getUid();
+    env.add(plain("MATERIALIZER_PROJECTION_UID", uid == null ? "" : uid));
     env.add(plain("MATERIALIZER_TABLE", spec.getTable()));
     env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
     env.add(plain("MATERIALIZER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));

@@ -11,6 +11,9 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
+import io.reducer.workloads.materializer.ProjectionSchema;
+import io.reducer.workloads.materializer.TableOwner;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +232,27 @@ class ProjectionOperatorIT {
       assertThat(pipelineCondition("nowhere", "KafkaReachable")).isEqualTo(ConditionStatus.False
           + "/KafkaUnreachable");
     });
+  }
+
+  @Test
+  void aProjectionNamingATableAnotherProjectionOwnsIsStalledAndNeverScaledUp() throws Exception {
+    fixture.kafka.createTopic("owned.state-committed", 3);
+    fixture.pipeline("owned", fixture.kafka.bootstrapServers(), "pg", "owned");
+    // What the first projection's materializer recorded when it started on the table.
+    try (Connection connection = fixture.postgres.connect()) {
+      connection.setAutoCommit(false);
+      ProjectionSchema.prepare(connection, "public", "owned_view", TableOwner.of(NAMESPACE, "first-view", "uid-1"));
+    }
+
+    fixture.projection("second-view", "owned", "  table: owned_view");
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertStalled("second-view", "TableOwnedByOtherProjection", "belongs to Projection " + NAMESPACE
+            + "/first-view (uid uid-1)"));
+    assertThat(events("second-view")).anySatisfy(e -> assertThat(e).startsWith("Refused:").contains("first-view"));
+    Thread.sleep(3_000); // three probe intervals: three partitions would have meant three materializers
+    Deployment deployment = deployment("second-view-materializer");
+    assertThat(deployment == null ? 0 : deployment.getSpec().getReplicas()).isZero();
   }
 
   private static void assertStalled(String projection, String reason, String messagePart) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.reducer.testsupport.postgres.PostgresServer;
+import io.reducer.workloads.materializer.ProjectionSchema;
+import io.reducer.workloads.materializer.TableOwner;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -33,7 +35,7 @@ class ProjectionDatabaseIT {
     try (Connection connection = postgres.connect()) {
       connection.createStatement().execute("CREATE SCHEMA IF NOT EXISTS fresh");
       Map<String, Map<Integer, Watermark>> result =
-          new ProjectionDatabase("fresh", "test").watermarks(connection, List.of("orders-view"));
+          new ProjectionDatabase("fresh", "orders", "test").watermarks(connection, List.of("orders-view"));
 
       assertThat(result).containsOnlyKeys("orders-view");
       assertThat(result.get("orders-view")).isEmpty();
@@ -53,7 +55,7 @@ class ProjectionDatabaseIT {
       sql.execute("INSERT INTO pipeline.workflow_state VALUES ('w1', 3), ('w2', 5), ('w3', 1)");
       sql.execute("INSERT INTO pipeline.workflow_projection VALUES ('w1', 3), ('w2', 4)");
 
-      ProjectionDatabase database = new ProjectionDatabase("pipeline", "test");
+      ProjectionDatabase database = new ProjectionDatabase("pipeline", "orders", "test");
       Map<String, Map<Integer, Watermark>> watermarks = database.watermarks(connection, List.of("a", "b"));
 
       assertThat(watermarks).containsOnlyKeys("a", "b");
@@ -69,11 +71,52 @@ class ProjectionDatabaseIT {
   }
 
   @Test
+  void readsOnlyTheWatermarksOfItsNamespaceAndTheRowsNoNamespaceAdoptedYet() throws Exception {
+    try (Connection connection = postgres.connect(); Statement sql = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      sql.execute("CREATE SCHEMA shared");
+      ProjectionSchema.create(connection, "shared", "orders_view");
+      sql.execute("INSERT INTO shared.projection_watermarks (namespace, projection, partition, next_offset, epoch) "
+          + "VALUES ('orders', 'view', 0, 10, 2), ('billing', 'view', 0, 99, 7), ('', 'view', 0, 5, 1), "
+          + "('', 'legacy', 0, 42, 4)");
+      connection.commit();
+
+      ProjectionDatabase orders = new ProjectionDatabase("shared", "orders", "test");
+      Map<String, Map<Integer, Watermark>> watermarks = orders.watermarks(connection, List.of("view", "legacy"));
+      assertThat(watermarks.get("view").get(0).nextOffset()).isEqualTo(10);
+      assertThat(watermarks.get("view").get(0).epoch()).isEqualTo(2);
+      // Not adopted by a materializer of this version yet: the position the first one of the name will take.
+      assertThat(watermarks.get("legacy").get(0).nextOffset()).isEqualTo(42);
+      assertThat(new ProjectionDatabase("shared", "billing", "test").watermarks(connection, List.of("view"))
+          .get("view").get(0).nextOffset()).isEqualTo(99);
+    }
+  }
+
+  @Test
+  void readsWhoOwnsEachProjectionTable() throws Exception {
+    try (Connection connection = postgres.connect(); Statement sql = connection.createStatement()) {
+      sql.execute("CREATE SCHEMA owners");
+      ProjectionDatabase database = new ProjectionDatabase("owners", "orders", "test");
+      assertThat(database.tableOwners(connection, List.of("orders_view"))).isEmpty();
+
+      connection.setAutoCommit(false);
+      assertThat(ProjectionSchema.prepare(connection, "owners", "orders_view", TableOwner.of("orders", "view", "u1")))
+          .extracting(TableOwner::namespace, TableOwner::projection, TableOwner::uid)
+          .containsExactly("orders", "view", "u1");
+
+      Map<String, TableOwner> owners = database.tableOwners(connection, List.of("orders_view", "other_view"));
+      assertThat(owners).containsOnlyKeys("orders_view");
+      assertThat(owners.get("orders_view").sameProjection("orders", "view")).isTrue();
+      assertThat(owners.get("orders_view").claimedAt()).isNotNull();
+    }
+  }
+
+  @Test
   void anUnreachableDatabaseIsReportedAsDatabaseUnreachable() {
     assertThatThrownBy(() -> {
       try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/postgres?connectTimeout=2",
           "postgres", "postgres")) {
-        new ProjectionDatabase("public", "127.0.0.1:1/postgres").watermarks(connection, List.of("a"));
+        new ProjectionDatabase("public", "orders", "127.0.0.1:1/postgres").watermarks(connection, List.of("a"));
       }
     }).isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(
         DatabaseFailure.of(e, "127.0.0.1:1/postgres", "connecting").reason())
@@ -82,7 +125,7 @@ class ProjectionDatabaseIT {
 
   @Test
   void aHostileIdentifierNeverReachesSql() {
-    assertThatThrownBy(() -> new ProjectionDatabase("public; DROP TABLE x", "test"))
+    assertThatThrownBy(() -> new ProjectionDatabase("public; DROP TABLE x", "orders", "test"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid SQL identifier");
   }
 }

@@ -15,6 +15,7 @@ import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.workload.EmergencyStop;
+import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -275,6 +276,37 @@ class ProjectionPlannerTest {
     assertThat(plan.replicas()).isNull();
     assertThat(condition(plan, "Stalled").getReason()).isEqualTo("InvalidTableName");
     assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+  }
+
+  @Test
+  void aTableOwnedByAnotherProjectionIsStalledAndNeverScaledUp() {
+    ProjectionProbe probe = healthy(3).withTableOwner(new TableOwner("billing", "view", "uid-1",
+        Instant.parse("2026-02-01T00:00:00Z")));
+    ProjectionPlan fresh = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+
+    assertThat(fresh.replicas()).isNull();
+    assertThat(condition(fresh, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(condition(fresh, "Stalled").getReason()).isEqualTo("TableOwnedByOtherProjection");
+    assertThat(condition(fresh, "Stalled").getMessage()).contains("spec.table 'workflow_projection' belongs to "
+        + "Projection billing/view (uid uid-1), claimed 2026-02-01T00:00:00Z")
+        .contains("DELETE FROM projection_tables WHERE table_name = 'workflow_projection'");
+    assertThat(fresh.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
+
+    // A Deployment that exists already keeps its count: the pods refuse the table, nothing is scaled up.
+    ProjectionPlan existing = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(1, 0), NOW);
+    assertThat(existing.replicas()).isNull();
+    assertThat(condition(existing, "Stalled").getReason()).isEqualTo("TableOwnedByOtherProjection");
+  }
+
+  @Test
+  void itsOwnTableIsNoRefusalWhateverUidItWasClaimedWith() {
+    // Deleted and applied again by GitOps: a new uid, the same namespace and name, the same table.
+    ProjectionProbe probe = healthy(3).withTableOwner(new TableOwner("orders", "view", "old-uid", NOW));
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(3);
+    assertThat(plan.status().condition("Stalled")).isEmpty();
   }
 
   @Test

@@ -57,6 +57,19 @@ class MaterializerDeploymentTest {
   }
 
   @Test
+  void thePodsKnowTheProjectionTheyWriteFor() {
+    // Namespace and name key the watermarks and own the table; the uid is recorded with the owner.
+    projection.getMetadata().setUid("6f1c2d9e-0000-4000-8000-000000000001");
+    Map<String, String> env = MaterializerDeployment.build(projection, pipeline, "ghcr.io/reducer/workloads:0.1.0", 1,
+        NO_SECRETS).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+    assertThat(env).containsEntry("MATERIALIZER_NAMESPACE", "orders")
+        .containsEntry("MATERIALIZER_PROJECTION", "workflow-projection")
+        .containsEntry("MATERIALIZER_PROJECTION_UID", "6f1c2d9e-0000-4000-8000-000000000001");
+  }
+
+  @Test
   void theSessionTimeoutReachesThePodsOnlyWhenTheProjectionSetsIt() {
     assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("MATERIALIZER_SESSION_TIMEOUT_MS");
 

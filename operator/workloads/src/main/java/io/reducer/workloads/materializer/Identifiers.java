@@ -26,6 +26,14 @@ public final class Identifiers {
     return '"' + name + '"';
   }
 
+  /**
+   * Quotes a name read from the PostgreSQL catalog (a constraint's, say), which need not follow the pattern: doubled
+   * quotes inside, as PostgreSQL's quote_ident does. Never for names from configuration.
+   */
+  static String quoteAny(String catalogName) {
+    return '"' + catalogName.replace("\"", "\"\"") + '"';
+  }
+
   public static String qualified(String schema, String name) {
     return quote(schema) + "." + quote(name);
   }

@@ -86,7 +86,7 @@ public final class Materializer {
     this.metrics = metrics;
     this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
         config.dlqTopic(), "reducer-materializer-dlq");
-    this.watermarks = new WatermarkStore(config.schema(), config.projection());
+    this.watermarks = new WatermarkStore(config.schema(), config.namespace(), config.projection());
     this.processor = new PartitionBatchProcessor(new ProjectionUpsert(config.schema(), config.table()), watermarks,
         deadLetters);
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),

@@ -19,7 +19,9 @@ public record MaterializerConfig(
     KafkaClientSecurity kafkaSecurity,
     String topic,
     String group,
+    String namespace,
     String projection,
+    String projectionUid,
     String dlqTopic,
     String jdbcUrl,
     String dbUser,
@@ -41,6 +43,10 @@ public record MaterializerConfig(
       new String[] {"--table", "MATERIALIZER_TABLE", "workflow_projection", "projection table"},
       new String[] {"--schema", "MATERIALIZER_SCHEMA", "public", "schema of the projection and watermark tables"},
       new String[] {"--projection", "MATERIALIZER_PROJECTION", "", "projection name in projection_watermarks (default: the table)"},
+      new String[] {"--namespace", "MATERIALIZER_NAMESPACE", Namespaces.DEFAULT,
+          "Kubernetes namespace of the projection: part of the watermark key and of the table's owner"},
+      new String[] {"--projection-uid", "MATERIALIZER_PROJECTION_UID", "",
+          "uid of the Projection, recorded with the table's owner (information only)"},
       new String[] {"--group", "MATERIALIZER_GROUP", "", "consumer group (default: reducer-materializer-<projection>)"},
       new String[] {"--max-records", "MATERIALIZER_MAX_RECORDS", "500", "max records per poll"},
       new String[] {"--poll-timeout-ms", "MATERIALIZER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"},
@@ -49,6 +55,11 @@ public record MaterializerConfig(
       new String[] {"--http-port", "MATERIALIZER_HTTP_PORT", "8080", "HTTP port; 0 = any free port (printed), -1 = off"});
 
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+
+  /** The Projection this materializer writes for, as it claims the table. */
+  public TableOwner owner() {
+    return TableOwner.of(namespace, projection, projectionUid);
+  }
 
   public MaterializerConfig {
     if (dbPassword == null) {
@@ -89,6 +100,7 @@ public record MaterializerConfig(
     if (projection.length() > 253) {
       throw new ConfigException("--projection is longer than 253 characters: use the Projection's name");
     }
+    String namespace = Namespaces.check("--namespace", "MATERIALIZER_NAMESPACE", values.get("--namespace"));
     String group = values.get("--group").isEmpty() ? "reducer-materializer-" + projection : values.get("--group");
     checkTopic("--topic", values.get("--topic"));
     checkTopic("--dlq-topic", values.get("--dlq-topic"));
@@ -100,7 +112,7 @@ public record MaterializerConfig(
     }
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
     return new MaterializerConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group,
-        projection, values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"),
+        namespace, projection, values.get("--projection-uid"), values.get("--dlq-topic"), values.get("--jdbc-url"), values.get("--db-user"),
         SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
         schema, table,
         integer(values, "--max-records", 1, 100_000),
@@ -111,7 +123,7 @@ public record MaterializerConfig(
 
   @Override
   public String toString() {
-    return "topic=" + topic + " group=" + group + " projection=" + projection + " dlq=" + dlqTopic
+    return "topic=" + topic + " group=" + group + " namespace=" + namespace + " projection=" + projection + " dlq=" + dlqTopic
         + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
         + " httpPort=" + httpPort;

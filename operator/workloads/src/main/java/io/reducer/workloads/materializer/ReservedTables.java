@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tables a projection must never be: the canonical store's and the projections' watermarks. A materializer writing
+ * Tables a projection must never be: the canonical store's, the projections' watermarks and their registry of
+ * table owners. A materializer writing
  * into one would corrupt it, and a rebuild would TRUNCATE it, so every command that takes a projection table refuses
  * these names before it touches the database. The CRD refuses them too (ProjectionSpec), and the operator checks
  * again behind an outdated CRD.
  */
 public final class ReservedTables {
 
-  /** Every reserved name: {@link CanonicalSchema#TABLES} and {@link ProjectionSchema#WATERMARKS}. */
+  /** Every reserved name: {@link CanonicalSchema#TABLES}, {@link ProjectionSchema#WATERMARKS}, {@link ProjectionTables#TABLE}. */
   public static final List<String> NAMES = names();
 
   private ReservedTables() {
@@ -26,7 +27,7 @@ public final class ReservedTables {
   public static void check(String flag, String variable, String table) throws ConfigException {
     if (isReserved(table)) {
       throw new ConfigException(flag + " '" + table + "' names a table of the canonical store or the projections' "
-          + "watermarks, not a projection table: materializing into it would corrupt it and a rebuild would truncate "
+          + "watermarks (or their owners), not a projection table: materializing into it would corrupt it and a rebuild would truncate "
           + "it; fix " + flag + " or " + variable + " (reserved: " + String.join(", ", NAMES) + ")");
     }
   }
@@ -34,6 +35,7 @@ public final class ReservedTables {
   private static List<String> names() {
     List<String> names = new ArrayList<>(CanonicalSchema.TABLES);
     names.add(ProjectionSchema.WATERMARKS);
+    names.add(ProjectionTables.TABLE);
     return List.copyOf(names);
   }
 }

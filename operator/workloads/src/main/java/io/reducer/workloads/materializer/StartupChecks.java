@@ -8,7 +8,7 @@ import io.reducer.workloads.postgres.Database;
 
 /**
  * Fails fast, before joining the group, on what a restart cannot fix: an unreachable broker or database, a
- * missing topic or schema. Each message names the setting to fix.
+ * missing topic or schema, a table another projection owns. Each message names the setting to fix.
  */
 final class StartupChecks {
 
@@ -36,11 +36,20 @@ final class StartupChecks {
         throw new ConfigException("schema '" + config.schema() + "' does not exist: create it (CREATE SCHEMA "
             + config.schema() + ") or fix --schema (MATERIALIZER_SCHEMA)");
       }
-      ProjectionSchema.create(database.connection(), config.schema(), config.table());
+      TableOwner owner = ProjectionSchema.prepare(database.connection(), config.schema(), config.table(),
+          config.owner());
       database.answered();
+      if (!owner.sameProjection(config.namespace(), config.projection())) {
+        throw new ConfigException(ProjectionTables.refusal(config.schema(), config.table(), owner,
+            config.namespace(), config.projection(), "this materializer would mix its rows into another projection's "
+                + "read model", "Choose another table (--table, "
+                + "MATERIALIZER_TABLE), or fix --namespace / --projection if this is that projection"));
+      }
     } catch (SQLException e) {
-      throw new ConfigException("cannot create the projection tables in schema '" + config.schema()
-          + "': grant CREATE on it to '" + config.dbUser() + "' or create the tables beforehand ("
+      throw new ConfigException("cannot create or upgrade the projection tables in schema '" + config.schema()
+          + "': grant CREATE on it to '" + config.dbUser() + "' (and ownership of an existing projection_watermarks, "
+          + "which gets a namespace column), or create and upgrade the tables beforehand as docs/materializer.md "
+          + "shows ("
           + e.getMessage() + ")", e);
     }
   }

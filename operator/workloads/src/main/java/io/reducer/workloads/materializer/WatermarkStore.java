@@ -12,10 +12,13 @@ import java.time.ZoneOffset;
 final class WatermarkStore {
 
   private final String table;
+  private final String namespace;
   private final String projection;
 
-  WatermarkStore(String schema, String projection) {
+  /** Rows are keyed by namespace and projection, so same-named projections of two namespaces never meet. */
+  WatermarkStore(String schema, String namespace, String projection) {
     this.table = Identifiers.qualified(schema, ProjectionSchema.WATERMARKS);
+    this.namespace = namespace;
     this.projection = projection;
   }
 
@@ -27,13 +30,16 @@ final class WatermarkStore {
   Watermark load(Connection connection, int partition, long logStart) throws SQLException {
     try {
       try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO " + table + " (projection, partition, next_offset, epoch, updated_at) "
-              + "SELECT ?, ?, ?, COALESCE((SELECT max(epoch) FROM " + table + " WHERE projection = ?), 0), now() "
-              + "ON CONFLICT (projection, partition) DO NOTHING")) {
-        insert.setString(1, projection);
-        insert.setInt(2, partition);
-        insert.setLong(3, logStart);
-        insert.setString(4, projection);
+          "INSERT INTO " + table + " (namespace, projection, partition, next_offset, epoch, updated_at) "
+              + "SELECT ?, ?, ?, ?, COALESCE((SELECT max(epoch) FROM " + table
+              + " WHERE namespace = ? AND projection = ?), 0), now() "
+              + "ON CONFLICT (namespace, projection, partition) DO NOTHING")) {
+        insert.setString(1, namespace);
+        insert.setString(2, projection);
+        insert.setInt(3, partition);
+        insert.setLong(4, logStart);
+        insert.setString(5, namespace);
+        insert.setString(6, projection);
         insert.executeUpdate();
       }
       Watermark watermark = read(connection, partition);
@@ -48,9 +54,10 @@ final class WatermarkStore {
   /** The row as this transaction sees it, or null when it was deleted. */
   Watermark read(Connection connection, int partition) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(
-        "SELECT next_offset, epoch FROM " + table + " WHERE projection = ? AND partition = ?")) {
-      query.setString(1, projection);
-      query.setInt(2, partition);
+        "SELECT next_offset, epoch FROM " + table + " WHERE namespace = ? AND projection = ? AND partition = ?")) {
+      query.setString(1, namespace);
+      query.setString(2, projection);
+      query.setInt(3, partition);
       try (ResultSet rows = query.executeQuery()) {
         return rows.next() ? new Watermark(rows.getLong(1), rows.getLong(2)) : null;
       }
@@ -66,14 +73,15 @@ final class WatermarkStore {
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(
         "UPDATE " + table + " SET next_offset = ?, last_event_time = COALESCE(?::timestamptz, last_event_time), updated_at = now() "
-            + "WHERE projection = ? AND partition = ? AND epoch = ? AND next_offset = ?")) {
+            + "WHERE namespace = ? AND projection = ? AND partition = ? AND epoch = ? AND next_offset = ?")) {
       update.setLong(1, newNext);
       update.setObject(2, lastEventTime == null ? null : lastEventTime.atOffset(ZoneOffset.UTC),
           Types.TIMESTAMP_WITH_TIMEZONE);
-      update.setString(3, projection);
-      update.setInt(4, partition);
-      update.setLong(5, expected.epoch());
-      update.setLong(6, expected.nextOffset());
+      update.setString(3, namespace);
+      update.setString(4, projection);
+      update.setInt(5, partition);
+      update.setLong(6, expected.epoch());
+      update.setLong(7, expected.nextOffset());
       return update.executeUpdate() == 1;
     }
   }

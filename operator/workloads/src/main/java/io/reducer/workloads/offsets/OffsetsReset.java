@@ -16,6 +16,8 @@ import java.util.SortedSet;
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.ProjectionSchema;
+import io.reducer.workloads.materializer.ProjectionTables;
+import io.reducer.workloads.materializer.TableOwner;
 
 /**
  * One reset, in the order that keeps it safe:
@@ -42,7 +44,8 @@ final class OffsetsReset {
     this.config = config;
     this.planner = new ResetPlanner(clock);
     this.out = out;
-    this.positions = new ProjectionPositions(config.schema(), config.table(), config.projection());
+    this.positions = new ProjectionPositions(config.schema(), config.table(), config.namespace(),
+        config.projection());
   }
 
   ResetReport run() throws ConfigException, ResetPlanException {
@@ -93,12 +96,13 @@ final class OffsetsReset {
   /** Step 3. Returns the plan it applied (or found applied, or only printed on a dry run). */
   private Plan resetDatabase(Connection connection, SortedSet<Integer> planned, Map<Integer, Long> logStart,
       Map<Integer, Long> logEnd, Map<Integer, Long> forTime, Map<Integer, Long> committed)
-      throws SQLException, ResetPlanException, ResetFailedException {
+      throws SQLException, ResetPlanException, ResetFailedException, ConfigException {
     boolean write = !config.dryRun();
     try {
-      if (write && !positions.tablesExist(connection)) {
-        ProjectionSchema.create(connection, config.schema(), config.table());
-      }
+      // As a materializer starts: the tables exist and are upgraded, the table is claimed, old rows adopted.
+      TableOwner owner = write ? ProjectionSchema.prepare(connection, config.schema(), config.table(), config.owner())
+          : ProjectionTables.owner(connection, config.schema(), config.table(), false).orElse(config.owner());
+      refuseAnotherOwner(owner);
       WatermarkSnapshot snapshot = write || positions.watermarksExist(connection)
           ? positions.read(connection, write, write && config.rebuild()) : WatermarkSnapshot.NONE;
       List<PartitionPosition> inputs = new ArrayList<>();
@@ -130,6 +134,11 @@ final class OffsetsReset {
         return new Plan(write ? ResetOutcome.Completed : ResetOutcome.DryRun, plan, currentEpoch, newEpoch,
             config.rebuild(), alreadyApplied);
       }
+      if (config.rebuild()) {
+        // Held until the commit, so the table cannot change hands between this check and the truncate.
+        refuseAnotherOwner(ProjectionTables.owner(connection, config.schema(), config.table(), true)
+            .orElse(config.owner()));
+      }
       positions.write(connection, plan, newEpoch, config.rebuild());
       try {
         connection.commit();
@@ -138,7 +147,7 @@ final class OffsetsReset {
             + rerunFlags(plan, currentEpoch) + ": it finishes this reset if it was committed, and does it if not", e);
       }
       return new Plan(ResetOutcome.Completed, plan, currentEpoch, newEpoch, config.rebuild(), false);
-    } catch (SQLException | ResetPlanException | ResetFailedException | RuntimeException e) {
+    } catch (SQLException | ResetPlanException | ResetFailedException | ConfigException | RuntimeException e) {
       rollbackQuietly(connection);
       if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
         throw new ResetFailedException("could not lock the projection's watermarks within "
@@ -146,6 +155,19 @@ final class OffsetsReset {
             + "nothing changed. Stop it and run again", e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * A rebuild never truncates a table another projection owns. Without a rebuild the reset only moves this
+   * projection's own watermark rows, which harms nobody, so it goes on (its materializers refuse the table anyway).
+   */
+  private void refuseAnotherOwner(TableOwner owner) throws ConfigException {
+    if (config.rebuild() && !owner.sameProjection(config.namespace(), config.projection())) {
+      throw new ConfigException(ProjectionTables.refusal(config.schema(), config.table(), owner, config.namespace(),
+          config.projection(), "a rebuild would truncate another projection's rows",
+          "Nothing was truncated and no watermark or group offset moved. Fix --table (RESET_TABLE), or --namespace "
+              + "(RESET_NAMESPACE) / --projection if this is that projection"));
     }
   }
 

@@ -24,28 +24,31 @@ final class ProjectionPositions {
 
   private final String watermarks;
   private final String projectionTable;
+  private final String schema;
+  private final String namespace;
   private final String projection;
 
-  ProjectionPositions(String schema, String table, String projection) {
+  ProjectionPositions(String schema, String table, String namespace, String projection) {
     this.watermarks = Identifiers.qualified(schema, ProjectionSchema.WATERMARKS);
     this.projectionTable = Identifiers.qualified(schema, table);
+    this.schema = schema;
+    this.namespace = namespace;
     this.projection = projection;
-  }
-
-  /** Both tables exist; when not, the reset creates them (as a materializer would) and a dry run reads nothing. */
-  boolean tablesExist(Connection connection) throws SQLException {
-    return exists(connection, watermarks) && exists(connection, projectionTable);
   }
 
   /** The watermark table exists, so there may be positions to read. */
   boolean watermarksExist(Connection connection) throws SQLException {
-    return exists(connection, watermarks);
+    return ProjectionSchema.exists(connection, watermarks);
   }
 
   /**
    * Reads the projection's rows. With {@code lock}, the rows stay locked until the transaction ends, so no
    * materializer advances them in between; with {@code lockTable} (rebuild) the projection table is locked first,
    * in the order a materializer's batch takes them (table, then watermark), so the two cannot deadlock.
+   *
+   * <p>The rows are the namespace's; when it has none, the rows written before watermarks had a namespace (which the
+   * first materializer or reset of this projection adopts, so only a dry run still sees them here). A watermark table
+   * of an earlier version (a dry run does not upgrade it) only has those.
    */
   WatermarkSnapshot read(Connection connection, boolean lock, boolean lockTable) throws SQLException {
     try (Statement statement = connection.createStatement()) {
@@ -56,14 +59,24 @@ final class ProjectionPositions {
     }
     Map<Integer, Long> nextOffsets = new HashMap<>();
     Map<Integer, Long> epochs = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT partition, next_offset, epoch FROM "
-        + watermarks + " WHERE projection = ? ORDER BY partition" + (lock ? " FOR UPDATE" : ""))) {
-      query.setString(1, projection);
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          nextOffsets.put(rows.getInt(1), rows.getLong(2));
-          epochs.put(rows.getInt(1), rows.getLong(3));
+    boolean namespaced = ProjectionSchema.watermarksHaveNamespace(connection, schema);
+    for (String rowsOf : namespaced ? List.of(namespace, "") : List.of("")) {
+      try (PreparedStatement query = connection.prepareStatement("SELECT partition, next_offset, epoch FROM "
+          + watermarks + " WHERE projection = ?" + (namespaced ? " AND namespace = ?" : "") + " ORDER BY partition"
+          + (lock ? " FOR UPDATE" : ""))) {
+        query.setString(1, projection);
+        if (namespaced) {
+          query.setString(2, rowsOf);
         }
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            nextOffsets.put(rows.getInt(1), rows.getLong(2));
+            epochs.put(rows.getInt(1), rows.getLong(3));
+          }
+        }
+      }
+      if (!nextOffsets.isEmpty()) {
+        break;
       }
     }
     return new WatermarkSnapshot(nextOffsets, epochs);
@@ -81,39 +94,31 @@ final class ProjectionPositions {
     Array offsetArray = connection.createArrayOf("bigint", offsets);
     // last_event_time described the old position; the next batch sets it again.
     try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + watermarks
-        + " (projection, partition, next_offset, epoch, last_event_time, updated_at) "
-        + "SELECT ?, t.p, t.o, ?, NULL, now() FROM unnest(?::int[], ?::bigint[]) AS t(p, o) "
-        + "ON CONFLICT (projection, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, "
+        + " (namespace, projection, partition, next_offset, epoch, last_event_time, updated_at) "
+        + "SELECT ?, ?, t.p, t.o, ?, NULL, now() FROM unnest(?::int[], ?::bigint[]) AS t(p, o) "
+        + "ON CONFLICT (namespace, projection, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, "
         + "epoch = EXCLUDED.epoch, last_event_time = NULL, updated_at = now()")) {
-      upsert.setString(1, projection);
-      upsert.setLong(2, newEpoch);
-      upsert.setArray(3, partitionArray);
-      upsert.setArray(4, offsetArray);
+      upsert.setString(1, namespace);
+      upsert.setString(2, projection);
+      upsert.setLong(3, newEpoch);
+      upsert.setArray(4, partitionArray);
+      upsert.setArray(5, offsetArray);
       upsert.executeUpdate();
     }
     // The epoch belongs to the projection: a zombie must fail its guard on partitions outside the plan too.
     // (A row a live materializer inserts for a never-read partition while this runs keeps the old epoch; that
     // partition is outside the plan, and the group is empty, so only a process outside the group could do it.)
     try (PreparedStatement fence = connection.prepareStatement(
-        "UPDATE " + watermarks + " SET epoch = ? WHERE projection = ? AND epoch <> ?")) {
+        "UPDATE " + watermarks + " SET epoch = ? WHERE namespace = ? AND projection = ? AND epoch <> ?")) {
       fence.setLong(1, newEpoch);
-      fence.setString(2, projection);
-      fence.setLong(3, newEpoch);
+      fence.setString(2, namespace);
+      fence.setString(3, projection);
+      fence.setLong(4, newEpoch);
       fence.executeUpdate();
     }
     if (truncate) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("TRUNCATE " + projectionTable);
-      }
-    }
-  }
-
-  private static boolean exists(Connection connection, String qualifiedName) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      query.setString(1, qualifiedName);
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getBoolean(1);
       }
     }
   }

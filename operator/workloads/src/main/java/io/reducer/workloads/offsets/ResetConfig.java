@@ -22,6 +22,8 @@ import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.Identifiers;
+import io.reducer.workloads.materializer.Namespaces;
+import io.reducer.workloads.materializer.TableOwner;
 
 /**
  * Settings of {@code offsets reset}. Each comes from a flag or, when the flag is absent, from an environment
@@ -40,6 +42,7 @@ public record ResetConfig(
     KafkaClientSecurity kafkaSecurity,
     String topic,
     String group,
+    String namespace,
     String projection,
     String jdbcUrl,
     String dbUser,
@@ -66,6 +69,8 @@ public record ResetConfig(
       new String[] {"--table", "RESET_TABLE", "workflow_projection", "projection table"},
       new String[] {"--schema", "RESET_SCHEMA", "public", "schema of the projection and watermark tables"},
       new String[] {"--projection", "RESET_PROJECTION", "", "projection name in projection_watermarks (default: the table)"},
+      new String[] {"--namespace", "RESET_NAMESPACE", Namespaces.DEFAULT,
+          "Kubernetes namespace of the projection: part of the watermark key and of the table's owner"},
       new String[] {"--group", "RESET_GROUP", "", "consumer group (default: reducer-materializer-<projection>)"},
       new String[] {"--target", "RESET_TARGET", null, "earliest, latest, offset, timestamp, shift-by or by-duration"},
       new String[] {"--offsets", "RESET_OFFSETS", "", "with --target offset: partition=offset,..., e.g. 0=120,1=340"},
@@ -141,6 +146,7 @@ public record ResetConfig(
     if (projection.length() > 253) {
       throw new ConfigException("--projection is longer than 253 characters: use the Projection's name");
     }
+    String namespace = Namespaces.check("--namespace", "RESET_NAMESPACE", values.get("--namespace"));
     String group = values.get("--group").isEmpty() ? "reducer-materializer-" + projection : values.get("--group");
     kafkaName("--topic (RESET_TOPIC)", values.get("--topic"));
     kafkaName("--group (RESET_GROUP)", group);
@@ -161,9 +167,14 @@ public record ResetConfig(
           + "--expected-epoch " + expectedEpoch + " --new-epoch " + newEpoch);
     }
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
-    return new ResetConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group, projection,
-        values.get("--jdbc-url"), dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema, table, target, partitions, rebuild,
+    return new ResetConfig(values.get("--bootstrap-servers"), kafkaSecurity, values.get("--topic"), group, namespace,
+        projection, values.get("--jdbc-url"), dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema, table, target, partitions, rebuild,
         bool(values, "--dry-run", "RESET_DRY_RUN"), expectedEpoch, newEpoch, terminationLog(values));
+  }
+
+  /** The Projection this reset acts for, as the owner of its table. */
+  public TableOwner owner() {
+    return TableOwner.of(namespace, projection, "");
   }
 
   /** Where the result goes when the flags could not even be parsed. */
@@ -178,7 +189,7 @@ public record ResetConfig(
 
   @Override
   public String toString() {
-    return "topic=" + topic + " group=" + group + " projection=" + projection + " table=" + schema + "." + table
+    return "topic=" + topic + " group=" + group + " namespace=" + namespace + " projection=" + projection + " table=" + schema + "." + table
         + " target=" + target.describe() + " partitions=" + (partitions.isEmpty() ? "all" : partitions)
         + " rebuild=" + rebuild + " dryRun=" + dryRun + " expectedEpoch=" + expectedEpoch + " newEpoch=" + newEpoch
         + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser;

@@ -83,7 +83,26 @@ class MaterializerConfigTest {
       assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", table), ENV))
           .isInstanceOf(ConfigException.class).hasMessageContaining("names a table of the canonical store");
     }
-    assertThat(ReservedTables.NAMES).contains("workflow_state", "workflow_state_history", "projection_watermarks")
-        .doesNotContain("workflow_projection");
+    assertThat(ReservedTables.NAMES).contains("workflow_state", "workflow_state_history", "projection_watermarks",
+        "projection_tables").doesNotContain("workflow_projection");
+  }
+
+  @Test
+  void theNamespaceKeysTheWatermarksAndDefaultsToKubectlsDefault() throws Exception {
+    MaterializerConfig byHand = MaterializerConfig.parse(List.of(), ENV);
+    assertThat(byHand.namespace()).isEqualTo("default");
+    assertThat(byHand.owner()).isEqualTo(TableOwner.of("default", "workflow_projection", ""));
+
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("MATERIALIZER_NAMESPACE", "orders");
+    env.put("MATERIALIZER_PROJECTION_UID", "0d6c");
+    MaterializerConfig operator = MaterializerConfig.parse(List.of("--projection", "wp"), env);
+    assertThat(operator.owner()).isEqualTo(TableOwner.of("orders", "wp", "0d6c"));
+    assertThat(MaterializerConfig.parse(List.of("--namespace", "billing"), env).namespace()).isEqualTo("billing");
+    assertThat(operator.toString()).contains("namespace=orders");
+
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--namespace", "Orders_1"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("invalid --namespace 'Orders_1'")
+        .hasMessageContaining("MATERIALIZER_NAMESPACE");
   }
 }

@@ -93,6 +93,22 @@ public final class TestCluster implements AutoCloseable {
     return result;
   }
 
+  /** Watermark next_offset per partition of a projection in one namespace (of the watermarks in {@code schema}). */
+  public Map<Integer, Long> watermarks(String schema, String namespace, String projection) {
+    Map<Integer, Long> result = new HashMap<>();
+    query("SELECT partition, next_offset FROM " + schema + ".projection_watermarks WHERE namespace = '" + namespace
+        + "' AND projection = '" + projection + "'", rows -> result.put(rows.getInt(1), rows.getLong(2)));
+    return result;
+  }
+
+  /** The owner of a projection table as namespace/projection uid, or null when unclaimed. */
+  public String owner(String schema, String table) {
+    String[] owner = new String[1];
+    query("SELECT namespace, projection, uid FROM " + schema + ".projection_tables WHERE table_name = '" + table + "'",
+        rows -> owner[0] = rows.getString(1) + "/" + rows.getString(2) + " " + rows.getString(3));
+    return owner[0];
+  }
+
   /** The projection table as key -> version:state. */
   public Map<String, String> projection(String table) {
     Map<String, String> result = new HashMap<>();

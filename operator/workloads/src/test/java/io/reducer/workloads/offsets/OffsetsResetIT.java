@@ -169,6 +169,34 @@ class OffsetsResetIT {
     assertThat(epochs("zombie")).containsOnly(1L);
   }
 
+  @Test
+  void aRebuildOfATableAnotherProjectionOwnsTruncatesNothing() throws Exception {
+    String topic = "owned";
+    cluster.createTopics(topic, 2);
+    produce(topic, 0, 10, 1, 3);
+    materializeToTheEnd(topic, 2, "owner", "owned_projection");
+    Map<String, String> rows = cluster.projection("owned_projection");
+    List<String> watermarks = watermarkRows("owner");
+    assertThat(rows).hasSize(10);
+
+    // Another projection's reset names the owner's table: as a dry run, and for real.
+    Map<String, String> env = cli().env(topic, "intruder", "owned_projection");
+    for (List<String> args : List.of(List.of("--target", "earliest", "--rebuild", "--dry-run"),
+        List.of("--target", "earliest", "--rebuild"))) {
+      ResetCli.Run refused = cli().run(env, args.toArray(String[]::new));
+
+      assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+      assertThat(refused.result().result()).isEqualTo(ResetOutcome.Failed);
+      assertThat(refused.result().message()).contains("table public.owned_projection belongs to Projection "
+          + "default/owner").contains("a rebuild would truncate another projection's rows")
+          .contains("Nothing was truncated");
+      assertThat(refused.err()).doesNotContain("Exception");
+      assertThat(cluster.projection("owned_projection")).isEqualTo(rows);
+      assertThat(watermarkRows("owner")).isEqualTo(watermarks);
+      assertThat(watermarkRows("intruder")).isEmpty();
+    }
+  }
+
   private ResetCli cli() {
     return new ResetCli(cluster, directory);
   }

@@ -145,4 +145,15 @@ class ResetConfigTest {
               + "canonical store").hasMessageContaining("RESET_TABLE");
     }
   }
+
+  @Test
+  void theNamespaceKeysTheWatermarksLikeTheMaterializers() throws Exception {
+    assertThat(ResetConfig.parse(List.of(), ENV).namespace()).isEqualTo("default");
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("RESET_NAMESPACE", "orders");
+    assertThat(ResetConfig.parse(List.of(), env).owner().namespace()).isEqualTo("orders");
+    assertThat(ResetConfig.parse(List.of("--namespace", "billing"), env).namespace()).isEqualTo("billing");
+    assertThatThrownBy(() -> ResetConfig.parse(List.of("--namespace", "-x"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("RESET_NAMESPACE");
+  }
 }
