@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +29,39 @@ final class LuaInterpreter {
     String out = run(program);
     int newline = out.indexOf('\n');
     return new Health(out.substring(0, newline), out.substring(newline + 1));
+  }
+
+  /** Runs an action discovery script on {@code obj}; returns each action's name and whether it is disabled. */
+  static Map<String, Boolean> actions(String discovery, JsonNode obj) {
+    String program = "obj = " + literal(obj) + "\n"
+        + "local actions = (function()\n" + discovery + "\nend)()\n"
+        + "for name, action in pairs(actions) do io.write(name, \"=\", tostring(action.disabled == true), \"\\n\") end\n";
+    Map<String, Boolean> disabled = new TreeMap<>();
+    for (String line : run(program).split("\n")) {
+      if (!line.isEmpty()) {
+        disabled.put(line.substring(0, line.indexOf('=')), Boolean.parseBoolean(line.substring(line.indexOf('=') + 1)));
+      }
+    }
+    return disabled;
+  }
+
+  /**
+   * Runs an action script on {@code obj}; returns the annotations of the object it returns, or fails when the
+   * action returned another object or touched its spec or status.
+   */
+  static Map<String, String> act(String action, JsonNode obj) {
+    String program = "obj = " + literal(obj) + "\n"
+        + "local before, spec, status = obj, obj.spec, obj.status\n"
+        + "local after = (function()\n" + action + "\nend)()\n"
+        + "assert(after == before and after.spec == spec and after.status == status, 'changed more than metadata')\n"
+        + "for k, v in pairs(after.metadata.annotations or {}) do io.write(k, \"=\", v, \"\\n\") end\n";
+    Map<String, String> annotations = new TreeMap<>();
+    for (String line : run(program).split("\n")) {
+      if (!line.isEmpty()) {
+        annotations.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    }
+    return annotations;
   }
 
   /** What a health script returned. */
