@@ -67,6 +67,7 @@ class PipelineReducersIT {
       assertThat(condition("rd", "ReducersReady")).isEqualTo("False/Starting");
       assertThat(status("rd").getReducersReady()).isEqualTo("0/2");
     });
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "rd", "progressing-reducers-starting");
     assertThat(events("rd")).anySatisfy(e -> assertThat(e).startsWith("DeploymentCreated: Created the reducer "
         + "Deployment with 2 replicas (spec.reducer.replicas 3 is capped at the actions topic's 2 partitions)"));
 
@@ -75,6 +76,7 @@ class PipelineReducersIT {
       assertThat(condition("rd", "ReducersReady")).isEqualTo("True/Running");
       assertThat(status("rd").getReducersReady()).isEqualTo("2/2");
     });
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "rd", "reducers-running");
 
     // A transition into a state that does not exist: refused, the reducers keep running as they were.
     String hashBefore = templateHash("rd-reducer");
@@ -84,6 +86,7 @@ class PipelineReducersIT {
       assertThat(condition("rd", "Stalled")).isEqualTo("True/InvalidStateMachine");
       assertThat(condition("rd", "Ready")).isEqualTo("False/InvalidStateMachine");
     });
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "rd", "stalled-invalid-state-machine");
     assertThat(message("rd", "ReducersReady")).contains("ARCHIVED").contains("keep their current state machine");
     assertThat(templateHash("rd-reducer")).isEqualTo(hashBefore);
     assertThat(deployment("rd-reducer").getSpec().getReplicas()).isEqualTo(2);
@@ -132,6 +135,7 @@ class PipelineReducersIT {
     await().atMost(PATIENCE).untilAsserted(() -> assertThat(resetPhase("pz-rewind"))
         .isEqualTo(WatermarkResetPhase.AwaitingApproval));
     awaitReplicas("pz-held-materializer", 0);
+    StatusCapture.capture(fixture.client, WatermarkReset.class, "pz-rewind", "awaiting-approval");
 
     // The emergency stop as GitOps leaves it alone: an annotation, not the spec.
     Annotations.annotate(fixture.client, ReducerPipeline.class, NAMESPACE, "pz", "reducer.io/paused", "true");
@@ -142,6 +146,7 @@ class PipelineReducersIT {
       assertThat(status("pz").getReplicasBeforePause()).isEqualTo(2);
       assertThat(projectionCondition("pz-view", "Paused")).isEqualTo("True/PipelinePaused");
     });
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "pz", "paused-annotation");
     assertThat(events("pz")).contains("Paused: Scaled reducers from 2 to 0: annotation reducer.io/paused is "
         + "\"true\"");
 
@@ -157,6 +162,8 @@ class PipelineReducersIT {
       assertThat(condition("pz", "Paused")).isEqualTo("False/Running");
       assertThat(projectionCondition("pz-held", "Paused")).isEqualTo("True/ResetInProgress");
     });
+    StatusCapture.capture(fixture.client, Projection.class, "pz-held", "held-by-reset");
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "pz", "resuming");
     assertThat(deployment("pz-held-materializer").getSpec().getReplicas()).isZero();
 
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("pz-rewind").delete();

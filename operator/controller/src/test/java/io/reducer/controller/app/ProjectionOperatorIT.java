@@ -71,6 +71,7 @@ class ProjectionOperatorIT {
       assertThat(condition("scale-view", "Reconciling")).hasValueSatisfying(c ->
           assertThat(c.getReason()).isEqualTo("MaterializersNotReady"));
     });
+    StatusCapture.capture(fixture.client, Projection.class, "scale-view", "progressing-materializers-not-ready");
 
     // What kubelet and the Deployment controller would report once the pods are up.
     markReady("scale-view-materializer", 3);
@@ -80,6 +81,7 @@ class ProjectionOperatorIT {
       assertThat(condition("scale-view", "Reconciling")).isEmpty();
       assertThat(fixture.getProjection("scale-view").getStatus().getReadyReplicas()).isEqualTo(3);
     });
+    StatusCapture.capture(fixture.client, Projection.class, "scale-view", "ready");
 
     fixture.kafka.admin().createPartitions(Map.of("scale.state-committed", NewPartitions.increaseTo(5))).all().get();
     awaitDeploymentReplicas("scale-view-materializer", 5);
@@ -94,6 +96,7 @@ class ProjectionOperatorIT {
           assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
           assertThat(c.getReason()).isEqualTo("SpecPaused");
         }));
+    StatusCapture.capture(fixture.client, Projection.class, "scale-view", "paused-spec");
 
     edit("scale-view", p -> p.getSpec().setPaused(false));
     awaitDeploymentReplicas("scale-view-materializer", 5);
@@ -117,6 +120,7 @@ class ProjectionOperatorIT {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertStalled("brake-view", "ImageNotAllowed", "elsewhere.test/reducer-workloads:2"));
     assertThat(deployment("brake-view-materializer").getSpec().getReplicas()).isEqualTo(2);
+    StatusCapture.capture(fixture.client, Projection.class, "brake-view", "stalled-image-not-allowed");
 
     edit("brake-view", p -> p.getSpec().setPaused(true));
     awaitDeploymentReplicas("brake-view-materializer", 0);
@@ -128,6 +132,7 @@ class ProjectionOperatorIT {
       });
       assertThat(fixture.getProjection("brake-view").getStatus().getReplicas()).isZero();
     });
+    StatusCapture.capture(fixture.client, Projection.class, "brake-view", "stalled-and-paused");
     assertThat(events("brake-view")).anySatisfy(e -> assertThat(e).isEqualTo("Paused: Scaled materializers from 2 "
         + "to 0: spec.paused is true; the spec stays refused (ImageNotAllowed), so nothing else is changed"));
 
@@ -149,6 +154,7 @@ class ProjectionOperatorIT {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertThat(condition("brake-view", "Paused")).hasValueSatisfying(c ->
             assertThat(c.getReason()).isEqualTo("PipelinePaused")));
+    StatusCapture.capture(fixture.client, Projection.class, "brake-view", "stalled-and-paused-by-pipeline");
     Deployment stopped = deployment("brake-view-materializer");
     assertThat(stopped.getMetadata().getAnnotations()).containsEntry("reducer.io/template-hash", template);
     assertThat(stopped.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())

@@ -102,6 +102,8 @@ class ReducerResetIT {
       assertThat(condition("rr", "Paused")).isEqualTo("False/Running");
       assertThat(pipelineStatus("rr").getActiveReset()).isEqualTo("rr-rewind");
     });
+    StatusCapture.capture(fixture.client, ReducerPipeline.class, "rr", "reducers-held-by-reset");
+    StatusCapture.capture(fixture.client, WatermarkReset.class, "rr-rewind", "awaiting-approval-reducers");
     WatermarkResetStatus planned = status("rr-rewind");
     assertThat(planned.getPlan().getTopic()).isEqualTo(ACTIONS);
     assertThat(planned.getPlan().getConsumerGroup()).isEqualTo(GROUP);
@@ -130,6 +132,7 @@ class ReducerResetIT {
 
     Annotations.annotate(fixture.client, WatermarkReset.class, NAMESPACE, "rr-rewind", "reducer.io/approve", "true");
     awaitPhase("rr-rewind", WatermarkResetPhase.Completed);
+    StatusCapture.capture(fixture.client, WatermarkReset.class, "rr-rewind", "completed");
     assertThat(committed()).isEqualTo(Map.of(0, 3L, 1, 0L, 2, 0L));
     awaitReplicas("rr-reducer", 2);
     await().atMost(PATIENCE).untilAsserted(() -> {

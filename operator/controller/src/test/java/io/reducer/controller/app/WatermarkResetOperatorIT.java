@@ -173,6 +173,7 @@ class WatermarkResetOperatorIT {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(status("second").getMessage()).contains("WatermarkReset first holds projection"));
     assertThat(phase("second")).isEqualTo(WatermarkResetPhase.Pending);
+    StatusCapture.capture(fixture.client, WatermarkReset.class, "second", "pending-waiting-for-other-reset");
 
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("first").delete();
     awaitPhase("second", WatermarkResetPhase.AwaitingApproval);
@@ -319,6 +320,7 @@ class WatermarkResetOperatorIT {
     awaitPhase("unattended", WatermarkResetPhase.Failed);
 
     assertThat(status("unattended").condition("Stalled").orElseThrow().getReason()).isEqualTo("ApprovalTimedOut");
+    StatusCapture.capture(fixture.client, WatermarkReset.class, "unattended", "failed-approval-timed-out");
     assertThat(status("unattended").getHistory()).extracting(h -> h.getPhase())
         .containsExactly("Pending", "Quiescing", "Planned", "AwaitingApproval", "Failed");
     awaitProjectionReleased();

@@ -19,6 +19,7 @@ import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.controller.app.OperatorFixture;
+import io.reducer.controller.app.StatusCapture;
 import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
@@ -111,6 +112,7 @@ class DlqReplayOperatorIT {
     assertThat(waiting.getMessage()).contains("kubectl annotate dlqr fix-m reducer.io/approve=true");
     assertThat(waiting.condition("Reconciling")).hasValueSatisfying(c ->
         assertThat(c.getReason()).isEqualTo("AwaitingApproval"));
+    StatusCapture.capture(fixture.client, DlqReplay.class, "fix-m", "awaiting-approval");
 
     // Records dead-lettered after the snapshot are not part of what is approved.
     for (int partition = 0; partition < 2; partition++) {
@@ -127,6 +129,9 @@ class DlqReplayOperatorIT {
       DlqReplayStatus status = status("fix-m");
       if (status.getPhase() == DlqReplayPhase.Replaying && status.getProgress().getReplayed() > 0
           && status.getProgress().getReplayed() < 60) {
+        if (!sawProgress.get()) {
+          StatusCapture.capture(fixture.client, DlqReplay.class, "fix-m", "replaying");
+        }
         sawProgress.set(true);
       }
       return status.getPhase().isTerminal();
@@ -146,6 +151,7 @@ class DlqReplayOperatorIT {
       assertThat(c.getReason()).isEqualTo("Succeeded");
     });
     assertThat(done.condition("Reconciling")).isEmpty();
+    StatusCapture.capture(fixture.client, DlqReplay.class, "fix-m", "succeeded");
 
     List<ConsumerRecord<byte[], byte[]>> replayed = readCommitted("m.actions");
     List<String> sources = replayed.stream().map(r -> header(r, "x-replay-source")).toList();
@@ -204,6 +210,7 @@ class DlqReplayOperatorIT {
     assertThat(failed.condition("Ready")).hasValueSatisfying(c ->
         assertThat(c.getStatus()).isEqualTo(ConditionStatus.False));
     assertThat(events("fix-f")).anySatisfy(e -> assertThat(e).startsWith("ReplayFailed: Replay Job fix-f-replay"));
+    StatusCapture.capture(fixture.client, DlqReplay.class, "fix-f", "failed-job");
   }
 
   @Test
