@@ -290,28 +290,28 @@ class WatermarkResetOperatorIT {
 
   @Test
   void aCompletedResetCreatedAgainIsRefusedUnlessItAsksToRunAgain() {
-    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
-    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+    reset("gitops-copy", "{type: latest}", "approval: Automatic");
+    awaitPhase("gitops-copy", WatermarkResetPhase.Completed);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(fixture.getProjection(PROJECTION).getStatus().getCompletedResets())
-            .anySatisfy(r -> assertThat(r.getName()).isEqualTo("gitops-dry")));
+            .anySatisfy(r -> assertThat(r.getName()).isEqualTo("gitops-copy")));
     // As a GitOps tool does after the history limit pruned it: the same file applied again.
-    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-copy").delete();
     await().atMost(Duration.ofSeconds(20)).until(() ->
-        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
-    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true");
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-copy").get() == null);
+    reset("gitops-copy", "{type: latest}", "approval: Automatic");
 
-    awaitPhase("gitops-dry", WatermarkResetPhase.Failed);
-    WatermarkResetStatus refused = status("gitops-dry");
+    awaitPhase("gitops-copy", WatermarkResetPhase.Failed);
+    WatermarkResetStatus refused = status("gitops-copy");
     assertThat(refused.condition("Stalled").orElseThrow().getReason()).isEqualTo("AlreadyCompleted");
     assertThat(refused.getMessage()).contains("spec.runAgain: true");
     assertThat(refused.getHistory()).extracting(h -> h.getPhase()).containsExactly("Pending", "Failed");
 
-    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").delete();
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-copy").delete();
     await().atMost(Duration.ofSeconds(20)).until(() ->
-        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-dry").get() == null);
-    reset("gitops-dry", "{type: earliest}", "approval: Automatic\n  dryRun: true\n  runAgain: true");
-    awaitPhase("gitops-dry", WatermarkResetPhase.Completed);
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("gitops-copy").get() == null);
+    reset("gitops-copy", "{type: latest}", "approval: Automatic\n  runAgain: true");
+    awaitPhase("gitops-copy", WatermarkResetPhase.Completed);
   }
 
   @Test
