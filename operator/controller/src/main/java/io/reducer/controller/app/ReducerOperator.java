@@ -13,6 +13,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.dlq.DlqReplayReconciler;
 import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.metrics.ProjectionGauges;
 import io.reducer.controller.metrics.ReconcileMetrics;
@@ -85,10 +86,11 @@ public final class ReducerOperator implements AutoCloseable {
         config.probeInterval(), probeExecutor, clock),
         ReducerOperator.<Projection>namespaces(config).andThen(annotationsTrigger()));
     operator.register(new WatermarkResetReconciler(clients, secrets, images, events, holds, pipelineHolds,
-        config.finishedHistoryLimit(), clock),
+        config.finishedHistoryLimit(), PhaseGauges.resets(registry), clock),
         ReducerOperator.<WatermarkReset>namespaces(config).andThen(annotationsTrigger()));
     operator.register(new DlqReplayReconciler(clients, secrets, events, images.workloadsImage(),
-        config.finishedHistoryLimit(), clock), ReducerOperator.<DlqReplay>namespaces(config).andThen(annotationsTrigger()));
+        config.finishedHistoryLimit(), PhaseGauges.replays(registry), clock),
+        ReducerOperator.<DlqReplay>namespaces(config).andThen(annotationsTrigger()));
   }
 
   private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>

@@ -20,6 +20,7 @@ import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.CommittedOffset;
 import io.reducer.controller.kafka.KafkaFailure;
+import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.pipeline.ConnectionResolver;
 import io.reducer.controller.pipeline.ResolutionFailure;
 import io.reducer.controller.pipeline.SecretSource;
@@ -56,25 +57,30 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
   private final String workloadsImage;
   private final int finishedHistoryLimit;
   private final Clock clock;
+  private final PhaseGauges<DlqReplayPhase> phases;
   private volatile InformerEventSource<ReducerPipeline, DlqReplay> pipelines;
   private volatile InformerEventSource<Projection, DlqReplay> projections;
 
   /**
    * @param workloadsImage the image of the dlq Jobs (a DlqReplay cannot name another)
    * @param finishedHistoryLimit finished DlqReplays kept per pipeline
+   * @param phases the gauges of each replay's phase
    */
   public DlqReplayReconciler(PipelineClients clients, SecretSource secrets, EventRecorder events,
-      String workloadsImage, int finishedHistoryLimit, Clock clock) {
+      String workloadsImage, int finishedHistoryLimit, PhaseGauges<DlqReplayPhase> phases, Clock clock) {
     this.clients = clients;
     this.secrets = secrets;
     this.events = events;
     this.workloadsImage = workloadsImage;
     this.finishedHistoryLimit = finishedHistoryLimit;
+    this.phases = phases;
     this.clock = clock;
   }
 
   @Override
   public List<EventSource<?, DlqReplay>> prepareEventSources(EventSourceContext<DlqReplay> context) {
+    phases.readFrom((namespace, name) -> context.getPrimaryCache().get(new ResourceID(name, namespace))
+        .map(r -> r.getStatus() == null ? null : r.getStatus().getPhase()).orElse(null));
     context.getPrimaryCache().addIndexer(PIPELINE_INDEX, r -> r.getSpec().getPipelineRef() == null ? List.of()
         : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getPipelineRef().getName())));
     context.getPrimaryCache().addIndexer(PROJECTION_INDEX, r -> r.getSpec().getProjectionRef() == null ? List.of()
@@ -126,6 +132,8 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     if (plan.finished()) {
       keepHistoryLimit(written, context);
     }
+    phases.track(namespace, replay.getMetadata().getName());
+    phases.retain(context.getPrimaryCache().list().map(DlqReplayReconciler::key).collect(Collectors.toSet()));
     return plan.reschedule() == null ? UpdateControl.noUpdate()
         : UpdateControl.<DlqReplay>noUpdate().rescheduleAfter(plan.reschedule());
   }

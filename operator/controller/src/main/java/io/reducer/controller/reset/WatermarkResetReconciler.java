@@ -24,6 +24,7 @@ import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
+import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.oneshot.Approvals;
 import io.reducer.controller.oneshot.PhaseHistory;
 import io.reducer.controller.oneshot.Retention;
@@ -70,12 +71,13 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   private final ResetPlanning planning;
   private final int historyLimit;
   private final Clock clock;
+  private final PhaseGauges<WatermarkResetPhase> phases;
   private volatile InformerEventSource<Projection, WatermarkReset> projections;
   private volatile InformerEventSource<ReducerPipeline, WatermarkReset> pipelines;
 
   public WatermarkResetReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
       EventRecorder events, ResetHold<Projection> projectionHolds, ResetHold<ReducerPipeline> pipelineHolds,
-      int historyLimit, Clock clock) {
+      int historyLimit, PhaseGauges<WatermarkResetPhase> phases, Clock clock) {
     this.clients = clients;
     this.secrets = secrets;
     this.images = images;
@@ -84,12 +86,15 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     this.pipelineHolds = pipelineHolds;
     this.planning = new ResetPlanning(clock);
     this.historyLimit = historyLimit;
+    this.phases = phases;
     this.clock = clock;
   }
 
   @Override
   public List<EventSource<?, WatermarkReset>> prepareEventSources(EventSourceContext<WatermarkReset> context) {
     context.getPrimaryCache().addIndexer(TARGET_INDEX, r -> List.of(ResetSubject.key(r)));
+    phases.readFrom((namespace, name) -> context.getPrimaryCache().get(new ResourceID(name, namespace))
+        .map(r -> r.getStatus() == null ? null : r.getStatus().getPhase()).orElse(null));
     projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class,
         WatermarkReset.class)
         .withSecondaryToPrimaryMapper(p -> resetsOf(context, ResetSubject.PROJECTION, p))
@@ -121,6 +126,9 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
 
   @Override
   public UpdateControl<WatermarkReset> reconcile(WatermarkReset reset, Context<WatermarkReset> context) {
+    phases.track(reset.getMetadata().getNamespace(), reset.getMetadata().getName());
+    phases.retain(context.getPrimaryCache().list()
+        .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()).collect(Collectors.toSet()));
     WatermarkReset current = reset;
     Acted acted = Acted.NOTHING;
     for (int i = 0; i < MAX_STEPS; i++) {
