@@ -14,10 +14,10 @@ record Meaning(String argoCd, Status kstatus) {
 
   private static final Map<String, Meaning> ROWS = Map.ofEntries(
       row("ReducerPipeline/reducers-running", "Healthy", Status.Current),
-      // The pipeline's Ready is about Kafka, PostgreSQL, topics and schema; its reducers starting are only in
-      // ReducersReady, which kstatus does not read: Flux calls it Current already (docs/gitops.md).
-      row("ReducerPipeline/progressing-reducers-starting", "Progressing", Status.Current),
-      row("ReducerPipeline/resuming", "Progressing", Status.Current),
+      // The pipeline's Ready is about Kafka, PostgreSQL, topics and schema; reducers starting set Reconciling, so
+      // Flux waits for them too (docs/gitops.md).
+      row("ReducerPipeline/progressing-reducers-starting", "Progressing", Status.InProgress),
+      row("ReducerPipeline/resuming", "Progressing", Status.InProgress),
       row("ReducerPipeline/stalled-invalid-state-machine", "Degraded", Status.Failed),
       row("ReducerPipeline/paused-annotation", "Suspended", Status.Current),
       row("ReducerPipeline/reducers-held-by-reset", "Suspended", Status.Current),

@@ -35,6 +35,8 @@ public final class ReducerPlanner {
   public static final String INVALID_STATE_MACHINE = "InvalidStateMachine";
   /** ReducersReady reason: a WatermarkReset holds the reducers at zero while it moves their group's offsets. */
   public static final String RESET_IN_PROGRESS = "ResetInProgress";
+  /** ReducersReady reason while fewer reducer pods are ready than wanted. */
+  static final String STARTING = "Starting";
 
   private ReducerPlanner() {
   }
@@ -59,8 +61,26 @@ public final class ReducerPlanner {
         spec.getInitialState(), spec.getTerminalStates() == null ? List.of() : spec.getTerminalStates(), transitions));
   }
 
-  /** Sets the reducers' conditions and counts on {@code status} and says what to do with the Deployment. */
+  /**
+   * Sets the reducers' conditions and counts on {@code status} and says what to do with the Deployment. While reducer
+   * pods are starting, {@code Reconciling} is True: Ready covers the connections only, and kstatus (Flux's wait)
+   * would otherwise call a pipeline whose reducers are not up yet Current.
+   */
   public static ReducerPlan plan(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
+      long generation, Instant now) {
+    ReducerPlan plan = decide(status, spec, observed, generation, now);
+    Optional<Condition> starting = status.condition(ConditionTypes.REDUCERS_READY)
+        .filter(c -> c.getStatus() == ConditionStatus.False && STARTING.equals(c.getReason()));
+    if (starting.isPresent()) {
+      Conditions.set(status.getConditions(), ConditionTypes.RECONCILING, ConditionStatus.True, "ReducersStarting",
+          starting.get().getMessage(), generation, now);
+    } else {
+      Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
+    }
+    return plan;
+  }
+
+  private static ReducerPlan decide(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
       long generation, Instant now) {
     List<Condition> conditions = status.getConditions();
     boolean wasPaused = isTrue(status, ConditionTypes.PAUSED);
@@ -156,7 +176,7 @@ public final class ReducerPlanner {
       Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.True, "Running",
           ready + "/" + desired + " reducer pods ready" + cap, generation, now);
     } else {
-      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "Starting",
+      Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, STARTING,
           ready + "/" + desired + " reducer pods ready" + cap, generation, now);
     }
     return new ReducerPlan(desired, false, ConnectionCheck.ok("Running", "reducers " + ready + "/" + desired

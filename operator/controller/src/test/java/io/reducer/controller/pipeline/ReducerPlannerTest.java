@@ -46,6 +46,18 @@ class ReducerPlannerTest {
   }
 
   @Test
+  void reducersStartingAreWorkInProgressForKstatusAndNotOnceTheyRun() {
+    spec.setReplicas(2);
+    ReducerPlanner.plan(status, spec, running(2, 2, 1), 1, NOW);
+    assertThat(condition("Reconciling").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(condition("Reconciling").getReason()).isEqualTo("ReducersStarting");
+    assertThat(condition("Reconciling").getMessage()).isEqualTo("1/2 reducer pods ready");
+
+    ReducerPlanner.plan(status, spec, running(2, 2, 2), 1, NOW);
+    assertThat(status.condition("Reconciling")).as("nothing in progress any more").isEmpty();
+  }
+
+  @Test
   void unknownPartitionsKeepTheCurrentCountAndCreateNothing() {
     ReducerPlan none = ReducerPlanner.plan(status, spec, running(null, null, 0), 1, NOW);
     assertThat(none.replicas()).isNull();
