@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
  * The JVM and process meters that the operator, the reducer and the materializer all export on their {@code /metrics}:
  * memory pools and buffers, GC pauses and allocation, threads, classes, CPU, open files and uptime (Micrometer's
  * binders), and the runbooks' {@code reducer_memory_mb}: the process's resident set size in MiB, what the runbooks'
- * {@code psutil} figure measured and what a container's memory limit counts. The one place these are bound.
+ * {@code psutil} figure measured and the closest one to what a container's memory limit counts. The one place these
+ * are bound.
  *
  * <p>{@link #close()} stops the GC notifications; the rest reads the JVM's beans at scrape time.
  */
