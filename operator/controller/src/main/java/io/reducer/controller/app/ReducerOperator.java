@@ -24,6 +24,7 @@ import io.reducer.controller.projection.ProjectionReconciler;
 import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.reset.WatermarkResetReconciler;
 import io.reducer.controller.workload.ImagePolicy;
+import io.reducer.workloads.metrics.ProcessMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,8 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * The operator assembled: its reconcilers, the shared Kafka and PostgreSQL clients and the metrics, on the
- * operator framework with server-side apply off for status patches and dependent matching.
+ * The operator assembled: its reconcilers, the shared Kafka and PostgreSQL clients and the metrics (its own, and the
+ * JVM and process meters of {@link ProcessMetrics}), on the operator framework with server-side apply off for status
+ * patches and dependent matching.
  */
 public final class ReducerOperator implements AutoCloseable {
 
@@ -48,8 +50,10 @@ public final class ReducerOperator implements AutoCloseable {
   private final PipelineClients clients;
   private final ExecutorService probeExecutor;
   private final InformerFailures informerFailures = new InformerFailures();
+  private final ProcessMetrics processMetrics;
 
   public ReducerOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Clock clock) {
+    this.processMetrics = ProcessMetrics.bindTo(registry);
     this.clients = new PipelineClients(config.clientTimeout());
     this.probeExecutor = Executors.newFixedThreadPool(4, runnable -> {
       Thread thread = new Thread(runnable, "pipeline-probe");
@@ -139,5 +143,6 @@ public final class ReducerOperator implements AutoCloseable {
     operator.stop();
     probeExecutor.shutdownNow();
     clients.close();
+    processMetrics.close();
   }
 }

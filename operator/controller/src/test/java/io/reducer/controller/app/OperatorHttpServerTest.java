@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.testsupport.kubernetes.MockKubernetes;
+import io.reducer.testsupport.metrics.ProcessMetricsCheck;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,26 @@ class OperatorHttpServerTest {
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.body()).contains("the informer for Projection stopped: 403 Forbidden");
       assertThat(get(server, "/readyz").statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void metricsServesTheJvmAndProcessMetersTheOperatorBinds() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MockKubernetes kubernetes = MockKubernetes.withCommittedCrds();
+        OperatorHttpServer server = new OperatorHttpServer(0, () -> true, Optional::empty, registry)) {
+      // Built, not started: the meters are bound when the operator is assembled, before it reconciles anything.
+      ReducerOperator operator = new ReducerOperator(kubernetes.client(), OperatorConfig.parse(List.of(
+          "--namespaces", "orders", "--namespace", "orders", "--leader-election", "false",
+          "--workloads-image", "registry.test/reducer-workloads:1"), Map.of(), null), registry, Clock.systemUTC());
+      try {
+        HttpResponse<String> metrics = get(server, "/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(ProcessMetricsCheck.problems(metrics.body())).isEmpty();
+      } finally {
+        operator.close();
+      }
     }
   }
 

@@ -82,6 +82,7 @@ public final class MaterializeCommand {
         System.out.flush();
       } catch (IOException e) {
         database.close();
+        metrics.close();
         throw new ConfigException("cannot listen on HTTP port " + config.httpPort()
             + ": pick a free one with --http-port (MATERIALIZER_HTTP_PORT) (" + e.getMessage() + ")", e);
       }

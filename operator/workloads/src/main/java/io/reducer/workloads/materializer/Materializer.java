@@ -351,6 +351,7 @@ public final class Materializer {
     } catch (Exception e) {
       LOG.debug("closing the HTTP endpoints: {}", e.toString());
     }
+    metrics.close();
   }
 
   /** The consumer settings; read_committed, so records of aborted transactions (a replay that failed) are never read. */

@@ -10,14 +10,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.workloads.metrics.ProcessMetrics;
 
 /**
  * The materializer's meters, named after the runbooks. Prometheus names: counters get {@code _total}, the
- * timer {@code _seconds}; all carry a {@code projection} tag.
+ * timer {@code _seconds}; all carry a {@code projection} tag. The JVM and process meters of {@link ProcessMetrics}
+ * (without the tag) are in the same registry; {@link #close()} stops their GC notifications.
  */
-public final class MaterializerMetrics {
+public final class MaterializerMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics process = ProcessMetrics.bindTo(registry);
   private final Counter materialized;
   private final Counter failed;
   private final Counter regressions;
@@ -53,6 +56,11 @@ public final class MaterializerMetrics {
 
   public String scrape() {
     return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    process.close();
   }
 
   public double materialized() {

@@ -105,6 +105,7 @@ public final class ReduceCommand {
         System.out.flush();
       } catch (IOException e) {
         database.close();
+        metrics.close();
         throw new ReducerConfigException("cannot listen on HTTP port " + config.httpPort()
             + ": pick a free one with --http-port (REDUCER_HTTP_PORT) (" + e.getMessage() + ")", e);
       }

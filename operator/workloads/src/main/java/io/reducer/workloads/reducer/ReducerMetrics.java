@@ -8,16 +8,20 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.workloads.metrics.ProcessMetrics;
 
 /**
  * The reducer's meters, named after the runbooks (counters get {@code _total} in Prometheus), each with a
- * {@code pipeline} tag. The outbox gauges are NaN until this process's relay has measured them.
+ * {@code pipeline} tag. The outbox gauges are NaN until this process's relay has measured them. The JVM and process
+ * meters of {@link ProcessMetrics} (without the tag) are in the same registry; {@link #close()} stops their GC
+ * notifications.
  */
-public final class ReducerMetrics {
+public final class ReducerMetrics implements AutoCloseable {
 
   private static final int LATENCY_WINDOW = 2048;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProcessMetrics process = ProcessMetrics.bindTo(registry);
   private final String pipeline;
   private final Counter commits;
   private final Counter conflicts;
@@ -79,6 +83,11 @@ public final class ReducerMetrics {
 
   public String scrape() {
     return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    process.close();
   }
 
   void attempt(AttemptResult result, int poison, double latencyMs) {

@@ -53,6 +53,7 @@ public final class ReducerProcess {
       } catch (Exception e) {
         LOG.debug("closing the HTTP endpoints: {}", e.toString());
       }
+      metrics.close();
       exitCode = code;
       finished.countDown();
     }
