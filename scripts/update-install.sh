@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rewrites what is derived from crds/ and helm/reducer-operator: the chart's copies of the CRDs
-# (helm/reducer-operator/crds), the kubectl-apply install file (manifests/install/reducer-operator.yaml) and the
-# Argo CD ConfigMap patch (manifests/argocd/argocd-cm.yaml, from the scripts in manifests/argocd).
+# (helm/reducer-operator/files/crds, which templates/crds.yaml renders as they are), the kubectl-apply install file
+# (manifests/install/reducer-operator.yaml) and the Argo CD ConfigMap patch (manifests/argocd/argocd-cm.yaml, from
+# the scripts in manifests/argocd).
 # Run it after regenerating crds/ or changing the chart; the deploy module's tests fail until then.
 # Runs only those tests (nothing is installed into ~/.m2). Pass -o to work offline.
 set -euo pipefail

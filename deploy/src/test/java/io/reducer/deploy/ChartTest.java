@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -46,7 +47,8 @@ class ChartTest {
     assertBoundToServiceAccount(rendered.roleBindings(), NS + "/" + OPERATOR_ROLE, NS + "/" + LEASE_ROLE);
     assertThat(rendered.env()).containsEntry("WATCH_NAMESPACES", NS);
     assertThat(rendered.one(ServiceAccount.class).getMetadata().getName()).isEqualTo(HelmChart.RELEASE);
-    assertThat(rendered.objects()).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NS));
+    assertThat(rendered.objects()).filteredOn(o -> !(o instanceof CustomResourceDefinition))
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NS));
   }
 
   @Test
@@ -116,8 +118,9 @@ class ChartTest {
   }
 
   @Test
-  void withoutRbacOrServiceAccountCreationOnlyTheWorkloadIsRendered() {
-    Rendered rendered = HelmChart.objects(NS, "rbac: {create: false}\nserviceAccount: {create: false, name: ops}\n");
+  void withoutRbacServiceAccountOrCrdCreationOnlyTheWorkloadIsRendered() {
+    Rendered rendered = HelmChart.objects(NS,
+        "rbac: {create: false}\nserviceAccount: {create: false, name: ops}\ncrds: {create: false}\n");
 
     assertThat(rendered.objects()).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Service",
         "Deployment");

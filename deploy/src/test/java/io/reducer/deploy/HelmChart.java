@@ -30,37 +30,28 @@ final class HelmChart {
     return ProjectLayout.root().resolve("helm").resolve("reducer-operator");
   }
 
-  /** {@code helm template reducer-operator helm/reducer-operator --namespace <namespace> -f <values>}, no CRDs. */
+  /**
+   * {@code helm template reducer-operator helm/reducer-operator --namespace <namespace> -f <values>}: the chart has no
+   * crds/ directory, its CRDs are templates (crds.create).
+   */
   static String template(String namespace, String valuesYaml) {
+    return template(namespace, valuesYaml, KUBE_VERSION);
+  }
+
+  /** {@link #template(String, String)} for a cluster of Kubernetes {@code kubeVersion}. */
+  static String template(String namespace, String valuesYaml, String kubeVersion) {
     try {
       Path values = Files.createTempFile("values", ".yaml");
       try {
         Files.writeString(values, valuesYaml);
-        return new Helm(dir()).template().withName(RELEASE).withNamespace(namespace).withKubeVersion(KUBE_VERSION)
-            .withValuesFile(values).skipCrds().call();
+        return new Helm(dir()).template().withName(RELEASE).withNamespace(namespace).withKubeVersion(kubeVersion)
+            .withValuesFile(values).call();
       } finally {
         Files.delete(values);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * The chart's crds/ as {@code helm template --include-crds} puts them before the templates: each file under a
-   * {@code # Source} comment, here without the file's own leading comment (the generator's do-not-edit note).
-   */
-  static String crds() {
-    StringBuilder text = new StringBuilder();
-    for (Path crd : ProjectLayout.filesIn(dir().resolve("crds"), ".yml", ".yaml")) {
-      try {
-        String body = Files.readString(crd).replaceFirst("\\A(#[^\\n]*\\n)*(---\\n)?", "");
-        text.append("---\n# Source: reducer-operator/crds/").append(crd.getFileName()).append('\n').append(body);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return text.toString();
   }
 
   /** The objects {@link #template} renders. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * manifests/install/reducer-operator.yaml, the kubectl-apply install, is the chart rendered with its default values
- * in namespace reducer-system, CRDs included, after the Namespace itself.
+ * in namespace reducer-system (its CRDs are templates), after the Namespace itself.
  */
 class InstallManifestTest {
 
@@ -31,8 +31,8 @@ class InstallManifestTest {
         "# " + NAMESPACE + " only; use the Helm chart (docs/install.md) to watch other namespaces or to change a "
             + "value.",
         "#",
-        "# Generated from helm/reducer-operator: the Namespace, the chart's crds/, then its templates with default",
-        "# values as `helm template " + HelmChart.RELEASE + " helm/reducer-operator --namespace " + NAMESPACE
+        "# Generated from helm/reducer-operator: the Namespace, then the chart's templates (the CRDs among them) with",
+        "# default values as `helm template " + HelmChart.RELEASE + " helm/reducer-operator --namespace " + NAMESPACE
             + "` renders them.",
         "# Do not edit. Regenerate with: " + Committed.UPDATE_COMMAND,
         "---",
@@ -44,7 +44,7 @@ class InstallManifestTest {
         "    # Every pod here, the operator's and the materializers', meets the restricted Pod Security Standard.",
         "    pod-security.kubernetes.io/enforce: restricted",
         "");
-    return header + HelmChart.crds() + HelmChart.template(NAMESPACE, "");
+    return header + HelmChart.template(NAMESPACE, "");
   }
 
   @Test
@@ -60,8 +60,9 @@ class InstallManifestTest {
     assertThat(objects).filteredOn(CustomResourceDefinition.class::isInstance).extracting(o -> o.getMetadata()
         .getName()).containsExactlyInAnyOrder("dlqreplays.reducer.io", "projections.reducer.io",
             "reducerpipelines.reducer.io", "watermarkresets.reducer.io");
+    // Helm's install order: the Namespace first (the file's own), the CRDs before the operator that watches them.
     assertThat(objects).extracting(HasMetadata::getKind).containsSubsequence("Namespace",
-        "CustomResourceDefinition", "ServiceAccount");
+        "CustomResourceDefinition", "Deployment");
     assertThat(objects.stream().map(HasMetadata::getKind).collect(Collectors.toSet())).containsExactlyInAnyOrder(
         "Namespace", "CustomResourceDefinition", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment");
     assertThat(objects).filteredOn(o -> !(o instanceof Namespace) && !(o instanceof CustomResourceDefinition))

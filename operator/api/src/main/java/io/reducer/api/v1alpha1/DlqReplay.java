@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ReducerPipeline.GROUP)
 @Version(ReducerPipeline.VERSION)
 @ShortNames("dlqr")
+@Categories(ReducerPipeline.CATEGORY)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Phase of the replay")
 @AdditionalPrinterColumn(name = "MATCHED", jsonPath = ".status.progress.matched", type = AdditionalPrinterColumn.Type.INTEGER,

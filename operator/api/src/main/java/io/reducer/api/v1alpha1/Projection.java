@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ReducerPipeline.GROUP)
 @Version(ReducerPipeline.VERSION)
 @ShortNames("proj")
+@Categories(ReducerPipeline.CATEGORY)
 @AdditionalPrinterColumn(name = "PARTITIONS", jsonPath = ".status.partitions", type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "Partitions of the source topic")
 @AdditionalPrinterColumn(name = "REPLICAS", jsonPath = ".status.replicas", type = AdditionalPrinterColumn.Type.INTEGER,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 @Group(ReducerPipeline.GROUP)
 @Version(ReducerPipeline.VERSION)
 @ShortNames("rp")
+@Categories(ReducerPipeline.CATEGORY)
 @AdditionalPrinterColumn(name = "TOPICS", jsonPath = ".status.topicsReady", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Topics ready out of declared")
 @AdditionalPrinterColumn(name = "REDUCERS", jsonPath = ".status.reducersReady", type = AdditionalPrinterColumn.Type.STRING,
@@ -34,6 +36,8 @@ public class ReducerPipeline extends CustomResource<ReducerPipelineSpec, Reducer
 
   public static final String GROUP = "reducer.io";
   public static final String VERSION = "v1alpha1";
+  /** The category of all four kinds: {@code kubectl get reducer} lists every reducer.io resource at once. */
+  public static final String CATEGORY = "reducer";
   /** Root schema description shown by kubectl explain reducerpipeline. */
   static final String SCHEMA_DESCRIPTION = "{\"description\": \"A pure-reducer pipeline: its Kafka topics (actions, state-committed, dead-letter), the PostgreSQL canonical store, the reducer Deployment and its retry policy, and health thresholds. The operator creates missing topics, raises partitions, creates the store schema, runs the reducers and reports health in status.\"}";
 

@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ReducerPipeline.GROUP)
 @Version(ReducerPipeline.VERSION)
 @ShortNames("wmr")
+@Categories(ReducerPipeline.CATEGORY)
 @AdditionalPrinterColumn(name = "PROJECTION", jsonPath = ".spec.projectionRef.name", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Projection being reset")
 @AdditionalPrinterColumn(name = "PIPELINE", jsonPath = ".spec.pipelineRef.name", type = AdditionalPrinterColumn.Type.STRING,

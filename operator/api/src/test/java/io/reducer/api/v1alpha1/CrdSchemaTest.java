@@ -125,6 +125,12 @@ class CrdSchemaTest {
         .containsExactly(shortNames.get(crd.getSpec().getNames().getKind()));
   }
 
+  @ParameterizedTest
+  @MethodSource("crds")
+  void everyKindIsInTheReducerCategorySoKubectlGetReducerListsThemAll(Path file) throws IOException {
+    assertThat(load(file).getSpec().getNames().getCategories()).containsExactly("reducer");
+  }
+
   interface SchemaVisitor {
     void visit(String path, JSONSchemaProps schema);
   }
