@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,21 +20,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Records core/v1 Events on custom resources, so {@code kubectl describe} and {@code kubectl get events} show
  * the operator's decisions. A repeat of the same reason and message on the same object within ten minutes
- * raises the count of the existing Event instead of adding one, as kubelet does.
+ * raises the count of the existing Event instead of adding one, as kubelet does. The memory of recent Events is
+ * bounded: an entry older than that window can no longer raise a count and is dropped, and past
+ * {@link #MAX_REMEMBERED} entries the oldest go first (a later repeat then starts a new Event, nothing worse).
  */
 public final class EventRecorder {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final String COMPONENT = "reducer-operator";
   private static final Duration SERIES_WINDOW = Duration.ofMinutes(10);
+  /** Enough for every object of a large installation to have a few distinct recent Events. */
+  static final int MAX_REMEMBERED = 4096;
 
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<Key, Recorded> recent = new ConcurrentHashMap<>();
 
+  private final int maxRemembered;
+
   public EventRecorder(KubernetesClient client, Clock clock) {
+    this(client, clock, MAX_REMEMBERED);
+  }
+
+  EventRecorder(KubernetesClient client, Clock clock, int maxRemembered) {
     this.client = client;
     this.clock = clock;
+    this.maxRemembered = maxRemembered;
   }
 
   /** Records the event; a failure to record is logged, never fails the reconciliation. */
@@ -48,7 +60,7 @@ public final class EventRecorder {
         Event updated = client.v1().events().inNamespace(namespace).withName(previous.name)
             .edit(e -> new EventBuilder(e).withCount(count).withLastTimestamp(now.toString()).build());
         if (updated != null) {
-          recent.put(key, new Recorded(previous.name, count, now));
+          remember(key, new Recorded(previous.name, count, now));
           return;
         }
       }
@@ -68,11 +80,30 @@ public final class EventRecorder {
           .withReportingComponent(COMPONENT)
           .build();
       Event created = client.v1().events().inNamespace(namespace).resource(event).create();
-      recent.put(key, new Recorded(created.getMetadata().getName(), 1, now));
+      remember(key, new Recorded(created.getMetadata().getName(), 1, now));
     } catch (KubernetesClientException e) {
       LOG.warn("could not record event {} on {}/{}: {}", planned, namespace, object.getMetadata().getName(),
           e.getMessage());
     }
+  }
+
+  private void remember(Key key, Recorded recorded) {
+    recent.put(key, recorded);
+    if (recent.size() <= maxRemembered) {
+      return;
+    }
+    Instant expired = recorded.last.minus(SERIES_WINDOW);
+    recent.values().removeIf(r -> !r.last.isAfter(expired));
+    int excess = recent.size() - maxRemembered * 3 / 4;
+    if (excess > 0) {
+      recent.entrySet().stream().sorted(Comparator.comparing(e -> e.getValue().last)).limit(excess)
+          .map(Map.Entry::getKey).toList().forEach(recent::remove);
+    }
+  }
+
+  /** How many recent Events are remembered for series counting. */
+  int remembered() {
+    return recent.size();
   }
 
   /** Drops the memory of an object's events when the object is gone. */
