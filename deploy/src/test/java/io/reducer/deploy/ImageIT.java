@@ -78,7 +78,8 @@ class ImageIT {
   void theEntryPointRunsTheMainClassWithJavaInExecForm() {
     for (Images image : Images.ALL) {
       assertThat(texts(config(image).get("Entrypoint"))).as(image.name()).containsExactly("java",
-          "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-cp", "@" + CLASSPATH_FILE,
+          "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", "@" + CLASSPATH_FILE,
           image.mainClass());
       assertThat(config(image).path("Cmd").isMissingNode() || config(image).get("Cmd").isNull()
           || config(image).get("Cmd").isEmpty()).as("%s: no default arguments", image.name()).isTrue();

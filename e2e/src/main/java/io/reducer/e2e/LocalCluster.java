@@ -35,12 +35,14 @@ public final class LocalCluster implements AutoCloseable {
   public static final String WORKLOADS_IMAGE = "ghcr.io/reducer-io/reducer-workloads:local";
 
   /**
-   * Pods log at info, as in a real cluster: the test classpath they share may quiet slf4j-simple to warn for the
-   * test's own clients, and a failing scenario needs the materializers' partition and epoch messages.
+   * Pods log as in the image (Kafka's clients at warn, the rest at info): the test classpath they share may quiet
+   * slf4j-simple to warn for the test's own clients, and a failing scenario needs the materializers' partition and
+   * epoch messages.
    */
   private static final ImageEntry WORKLOADS = ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
       .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")
-      .withJvmOptions(concat(ImageEntry.DEFAULT_JVM_OPTIONS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+      .withJvmOptions(concat(ImageEntry.DEFAULT_JVM_OPTIONS, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"));
 
   private final String namespace;
   private final List<String> operatorArgs;
@@ -151,9 +153,9 @@ public final class LocalCluster implements AutoCloseable {
     return registry;
   }
 
-  private static List<String> concat(List<String> options, String option) {
+  private static List<String> concat(List<String> options, String... more) {
     List<String> all = new ArrayList<>(options);
-    all.add(option);
+    all.addAll(List.of(more));
     return all;
   }
 
