@@ -81,7 +81,7 @@ final class StoreScanner {
     String history = table(schema, CanonicalSchema.HISTORY, TimelineEntry.HISTORY);
     if (history != null) {
       query(history, "SELECT workflow_key, version, event_type, state, previous_state, trigger, action_id, "
-          + "\"timestamp\" FROM " + history + " WHERE correlation_id = ?" + window("\"timestamp\"")
+          + "\"timestamp\" FROM " + sql(schema, CanonicalSchema.HISTORY) + " WHERE correlation_id = ?" + window("\"timestamp\"")
           + " ORDER BY \"timestamp\", workflow_key, version", row -> TimelineEntry.row(time(row, 8), history,
               TimelineEntry.HISTORY, row.getString(1), row.getLong(2), row.getString(6), row.getString(4), null,
               join(row.getString(3), row.getString(5) == null ? "new workflow" : "from " + row.getString(5),
@@ -89,7 +89,8 @@ final class StoreScanner {
     }
     String gaveUp = table(schema, CanonicalSchema.GAVE_UP, TimelineEntry.GAVE_UP);
     if (gaveUp != null) {
-      query(gaveUp, "SELECT action_id, workflow_key, trigger, attempts, last_error, \"timestamp\" FROM " + gaveUp
+      query(gaveUp, "SELECT action_id, workflow_key, trigger, attempts, last_error, \"timestamp\" FROM "
+          + sql(schema, CanonicalSchema.GAVE_UP)
           + " WHERE correlation_id = ?" + window("\"timestamp\"") + " ORDER BY \"timestamp\", id", row ->
           TimelineEntry.row(time(row, 6), gaveUp, TimelineEntry.GAVE_UP, row.getString(2), null, row.getString(3),
               null, "REDUCER_GAVE_UP", join("after " + row.getInt(4) + " attempts", row.getString(5),
@@ -98,9 +99,9 @@ final class StoreScanner {
     String outbox = table(schema, CanonicalSchema.OUTBOX, TimelineEntry.OUTBOX);
     if (outbox != null) {
       String cursor = exists(schema, CanonicalSchema.OUTBOX_CURSOR)
-          ? "(SELECT next_sequence FROM " + Identifiers.qualified(schema, CanonicalSchema.OUTBOX_CURSOR) + ")" : "NULL";
+          ? "(SELECT next_sequence FROM " + sql(schema, CanonicalSchema.OUTBOX_CURSOR) + ")" : "NULL";
       query(outbox, "SELECT sequence, workflow_key, version, state, last_action, committed_at, " + cursor + " FROM "
-          + outbox + " WHERE correlation_id = ?" + window("committed_at") + " ORDER BY sequence", row -> {
+          + sql(schema, CanonicalSchema.OUTBOX) + " WHERE correlation_id = ?" + window("committed_at") + " ORDER BY sequence", row -> {
             Long next = row.getObject(7) == null ? null : row.getLong(7);
             Boolean published = next == null ? null : row.getLong(1) < next;
             return TimelineEntry.row(time(row, 6), outbox, TimelineEntry.OUTBOX, row.getString(2), row.getLong(3),
@@ -111,7 +112,8 @@ final class StoreScanner {
     }
     String state = table(schema, CanonicalSchema.STATE, TimelineEntry.STATE);
     if (state != null) {
-      query(state, "SELECT workflow_key, version, state, last_action, updated_at FROM " + state
+      query(state, "SELECT workflow_key, version, state, last_action, updated_at FROM "
+          + sql(schema, CanonicalSchema.STATE)
           + " WHERE correlation_id = ?" + window("updated_at") + " ORDER BY workflow_key", row -> TimelineEntry.row(
               time(row, 5), state, TimelineEntry.STATE, row.getString(1), row.getLong(2), row.getString(4),
               row.getString(3), null, "the workflow's current row", "correlation_id", null));
@@ -128,9 +130,9 @@ final class StoreScanner {
     if (projection == null || workflows.isEmpty()) {
       return;
     }
-    String sql = "SELECT workflow_key, version, state, last_action, correlation_id, updated_at FROM " + projection
-        + " WHERE workflow_key = ANY (?) ORDER BY workflow_key";
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT workflow_key, version, state, last_action, "
+        + "correlation_id, updated_at FROM " + sql(config.projectionSchema(), config.projectionTable())
+        + " WHERE workflow_key = ANY (?) ORDER BY workflow_key")) {
       Array keys = connection.createArrayOf("text", workflows.toArray());
       statement.setArray(1, keys);
       collect(projection, statement, row -> TimelineEntry.row(time(row, 6), projection, TimelineEntry.PROJECTION,
@@ -176,19 +178,27 @@ final class StoreScanner {
     return " AND " + column + " >= ?" + (config.window().until() == null ? "" : " AND " + column + " < ?");
   }
 
-  /** The qualified name of a table that exists, after noting that it was searched; null (and a note) when absent. */
+  /**
+   * The name of a table to show ({@code schema.table}) when it exists, after noting that its type was searched; null,
+   * and a note, when it does not.
+   */
   private String table(String schema, String name, String type) throws SQLException {
     if (!exists(schema, name)) {
       notes.add("table " + schema + "." + name + " does not exist: " + type + " rows not checked");
       return null;
     }
     searched.add(type);
+    return schema + "." + name;
+  }
+
+  /** The quoted name for SQL text. */
+  private static String sql(String schema, String name) {
     return Identifiers.qualified(schema, name);
   }
 
   private boolean exists(String schema, String name) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      statement.setString(1, Identifiers.qualified(schema, name));
+      statement.setString(1, sql(schema, name));
       try (ResultSet row = statement.executeQuery()) {
         row.next();
         return row.getBoolean(1);

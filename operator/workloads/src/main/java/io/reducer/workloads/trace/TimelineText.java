@@ -27,7 +27,7 @@ final class TimelineText {
         + count.partitions() + (count.partitions() == 1 ? " partition" : " partitions") + "), " + count.matched()
         + " matching"));
     out.println("read: " + String.join("; ", read));
-    if (result.counts().tables() != null) {
+    if (result.counts().tables() != null && !result.counts().tables().isEmpty()) {
       List<String> tables = new ArrayList<>();
       result.counts().tables().forEach((table, rows) -> tables.add(table + " " + rows));
       out.println("rows: " + String.join("; ", tables));

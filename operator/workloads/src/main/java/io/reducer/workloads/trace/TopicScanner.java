@@ -1,6 +1,7 @@
 package io.reducer.workloads.trace;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,6 +55,8 @@ final class TopicScanner {
           all.add(new TopicPartition(topic, p));
         }
       });
+      // Assigned before the offsets are listed: a read_committed consumer warns about offsets of partitions it lacks.
+      consumer.assign(all);
       Map<TopicPartition, long[]> ranges = ranges(consumer, all, config.window());
       Map<String, long[]> read = new LinkedHashMap<>();
       partitionCounts.keySet().forEach(topic -> read.put(topic, new long[2]));
@@ -61,6 +64,10 @@ final class TopicScanner {
       readRanges(consumer, ranges, record -> {
         long[] counts = read.get(record.topic());
         counts[0]++;
+        // Timestamps need not grow with offsets: a record between the offsets may still be outside the window.
+        if (!config.window().contains(Instant.ofEpochMilli(record.timestamp()))) {
+          return;
+        }
         TimelineEntry entry = matcher.match(config.topics().get(record.topic()), record);
         if (entry != null) {
           counts[1]++;
@@ -105,7 +112,7 @@ final class TopicScanner {
   }
 
   /**
-   * {start, end} per partition: the end offsets first (the snapshot), then the first offsets at {@code since} and
+   * {start, end} per partition of the consumer's assignment: the end offsets first (the snapshot), then the first offsets at {@code since} and
    * at {@code until}. A partition with no record at or after {@code since} has nothing to read.
    */
   static Map<TopicPartition, long[]> ranges(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
@@ -132,17 +139,23 @@ final class TopicScanner {
     void handle(ConsumerRecord<byte[], byte[]> record);
   }
 
-  /** Reads every partition from its start to (not including) its end offset; nothing past the ends. */
+  /**
+   * Reads every partition of the consumer's assignment from its start to (not including) its end offset; nothing
+   * past the ends. Partitions with nothing to read, and those read to their end, are paused.
+   */
   static void readRanges(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, long[]> ranges,
       RecordHandler handler) {
     Set<TopicPartition> remaining = new HashSet<>();
+    List<TopicPartition> empty = new ArrayList<>();
     ranges.forEach((partition, range) -> {
       if (range[0] < range[1]) {
         remaining.add(partition);
+        consumer.seek(partition, range[0]);
+      } else {
+        empty.add(partition);
       }
     });
-    consumer.assign(remaining);
-    remaining.forEach(partition -> consumer.seek(partition, ranges.get(partition)[0]));
+    consumer.pause(empty);
     long lastProgress = System.nanoTime();
     while (!remaining.isEmpty()) {
       ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL_TIMEOUT);
