@@ -81,9 +81,10 @@ final class StoreScanner {
     String history = table(schema, CanonicalSchema.HISTORY, TimelineEntry.HISTORY);
     if (history != null) {
       query(history, "SELECT workflow_key, version, event_type, state, previous_state, trigger, action_id, "
-          + "\"timestamp\" FROM " + sql(schema, CanonicalSchema.HISTORY) + " WHERE correlation_id = ?" + window("\"timestamp\"")
-          + " ORDER BY \"timestamp\", workflow_key, version", row -> TimelineEntry.row(time(row, 8), history,
-              TimelineEntry.HISTORY, row.getString(1), row.getLong(2), row.getString(6), row.getString(4), null,
+          + "\"timestamp\" FROM " + sql(schema, CanonicalSchema.HISTORY) + " WHERE correlation_id = ?"
+          + window("\"timestamp\"") + " ORDER BY \"timestamp\", workflow_key, version", row -> TimelineEntry.row(
+              time(row, 8), history, TimelineEntry.HISTORY, row.getString(1), row.getLong(2), row.getString(6),
+              row.getString(4), null,
               join(row.getString(3), row.getString(5) == null ? "new workflow" : "from " + row.getString(5),
                   row.getString(7) == null ? null : "action_id=" + row.getString(7)), "correlation_id", null));
     }
@@ -101,7 +102,8 @@ final class StoreScanner {
       String cursor = exists(schema, CanonicalSchema.OUTBOX_CURSOR)
           ? "(SELECT next_sequence FROM " + sql(schema, CanonicalSchema.OUTBOX_CURSOR) + ")" : "NULL";
       query(outbox, "SELECT sequence, workflow_key, version, state, last_action, committed_at, " + cursor + " FROM "
-          + sql(schema, CanonicalSchema.OUTBOX) + " WHERE correlation_id = ?" + window("committed_at") + " ORDER BY sequence", row -> {
+          + sql(schema, CanonicalSchema.OUTBOX) + " WHERE correlation_id = ?" + window("committed_at")
+          + " ORDER BY sequence", row -> {
             Long next = row.getObject(7) == null ? null : row.getLong(7);
             Boolean published = next == null ? null : row.getLong(1) < next;
             return TimelineEntry.row(time(row, 6), outbox, TimelineEntry.OUTBOX, row.getString(2), row.getLong(3),

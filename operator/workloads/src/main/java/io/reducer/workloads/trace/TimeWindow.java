@@ -4,6 +4,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,12 +44,13 @@ record TimeWindow(Instant since, Instant until) {
 
   static Instant instant(String flag, String text, Instant now) throws TraceConfigException {
     String value = text.trim();
+    // To the millisecond, like record timestamps: the window is a millisecond wider at most, and reads better.
     if (DURATION.matcher(value).matches()) {
-      return now.minus(duration(value));
+      return now.minus(duration(value)).truncatedTo(ChronoUnit.MILLIS);
     }
     if (value.startsWith("P") || value.startsWith("p")) {
       try {
-        return now.minus(Duration.parse(value));
+        return now.minus(Duration.parse(value)).truncatedTo(ChronoUnit.MILLIS);
       } catch (DateTimeException e) {
         throw invalid(flag, text);
       }

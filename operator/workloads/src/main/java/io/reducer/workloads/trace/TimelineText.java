@@ -23,7 +23,8 @@ final class TimelineText {
     out.println("trace " + result.correlationId() + ": " + result.window().since() + " .. "
         + (result.window().until() == null ? "now" : result.window().until()));
     List<String> read = new ArrayList<>();
-    result.counts().topics().forEach((topic, count) -> read.add(topic + " " + count.recordsRead() + " records ("
+    result.counts().topics().forEach((topic, count) -> read.add(topic + " " + count.recordsRead()
+        + (count.recordsRead() == 1 ? " record (" : " records (")
         + count.partitions() + (count.partitions() == 1 ? " partition" : " partitions") + "), " + count.matched()
         + " matching"));
     out.println("read: " + String.join("; ", read));

@@ -112,8 +112,9 @@ final class TopicScanner {
   }
 
   /**
-   * {start, end} per partition of the consumer's assignment: the end offsets first (the snapshot), then the first offsets at {@code since} and
-   * at {@code until}. A partition with no record at or after {@code since} has nothing to read.
+   * {start, end} per partition of the consumer's assignment: the end offsets first (the snapshot), then the first
+   * offsets at {@code since} and at {@code until}. A partition with no record at or after {@code since} has nothing
+   * to read.
    */
   static Map<TopicPartition, long[]> ranges(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
       TimeWindow window) {

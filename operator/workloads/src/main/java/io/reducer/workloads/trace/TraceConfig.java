@@ -77,8 +77,9 @@ record TraceConfig(
     String projection = values.text(TraceOptions.PROJECTION_TABLE_FLAG);
     String projectionSchema = schema;
     if (projection.contains(".")) {
-      projectionSchema = identifier(TraceOptions.PROJECTION_TABLE_FLAG, projection.substring(0, projection.indexOf('.')));
-      projection = projection.substring(projection.indexOf('.') + 1);
+      int dot = projection.indexOf('.');
+      projectionSchema = identifier(TraceOptions.PROJECTION_TABLE_FLAG, projection.substring(0, dot));
+      projection = projection.substring(dot + 1);
     }
     projection = identifier(TraceOptions.PROJECTION_TABLE_FLAG, projection);
 

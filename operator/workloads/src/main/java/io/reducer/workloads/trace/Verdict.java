@@ -253,8 +253,8 @@ public record Verdict(List<Stage> stages, String furthest, String summary) {
     /** {@code order-42 v1, v2; order-43 v1}. */
     private static String versions(List<TimelineEntry> entries) {
       Map<String, Set<Long>> byKey = new TreeMap<>();
-      entries.forEach(e -> byKey.computeIfAbsent(String.valueOf(e.workflowKey()), k -> new TreeSet<>(Comparator.nullsFirst(Comparator.<Long>naturalOrder())))
-          .add(e.version()));
+      entries.forEach(e -> byKey.computeIfAbsent(String.valueOf(e.workflowKey()),
+          k -> new TreeSet<>(Comparator.nullsFirst(Comparator.<Long>naturalOrder()))).add(e.version()));
       List<String> parts = new ArrayList<>();
       byKey.forEach((key, versions) -> parts.add(key + " " + versions.stream().map(v -> v == null ? "v?" : "v" + v)
           .collect(Collectors.joining(", "))));

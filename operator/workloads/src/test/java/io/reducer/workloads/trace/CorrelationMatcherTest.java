@@ -108,22 +108,25 @@ class CorrelationMatcherTest {
     TimelineEntry fromConnect = matcher.match(TopicRole.DLQ, record("dlq", connect, "k", "garbage"));
     assertThat(fromConnect.matchedBy()).isEqualTo("header");
     assertThat(fromConnect.errorType()).isEqualTo("org.apache.kafka.connect.errors.DataException");
-    assertThat(fromConnect.detail()).startsWith("Converting byte[] to Kafka Connect data failed; from orders.actions 0@5");
+    assertThat(fromConnect.detail())
+        .startsWith("Converting byte[] to Kafka Connect data failed; from orders.actions 0@5");
 
     RecordHeaders spring = headers("kafka_dlt-original-topic", "orders.actions", "kafka_dlt-exception-fqcn",
         "org.springframework.kafka.support.serializer.DeserializationException", "correlation-id", ID);
     spring.add("kafka_dlt-original-partition", ByteBuffer.allocate(4).putInt(3).array());
     spring.add("kafka_dlt-original-offset", ByteBuffer.allocate(8).putLong(44).array());
     TimelineEntry fromSpring = matcher.match(TopicRole.DLQ, record("dlq", spring, "k", "garbage"));
-    assertThat(fromSpring.errorType()).isEqualTo("org.springframework.kafka.support.serializer.DeserializationException");
+    assertThat(fromSpring.errorType())
+        .isEqualTo("org.springframework.kafka.support.serializer.DeserializationException");
     assertThat(fromSpring.detail()).isEqualTo("from orders.actions 3@44");
   }
 
   @Test
   void theRunbooksDlqEnvelopeCarriesItAtTheTopOrInItsOriginalPayload() {
     TimelineEntry top = matcher.match(TopicRole.DLQ, record("dlq", headers(), null,
-        "{\"original_topic\":\"orders.actions\",\"original_payload\":{\"workflow_key\":\"order-7\",\"action\":\"start\"},"
-            + "\"error_type\":\"SERVICE_UNAVAILABLE\",\"error_message\":\"timed out\",\"correlation_id\":\"" + ID + "\"}"));
+        "{\"original_topic\":\"orders.actions\",\"original_payload\":{\"workflow_key\":\"order-7\","
+            + "\"action\":\"start\"},\"error_type\":\"SERVICE_UNAVAILABLE\",\"error_message\":\"timed out\","
+            + "\"correlation_id\":\"" + ID + "\"}"));
     assertThat(top.matchedBy()).isEqualTo("dlq format envelope");
     assertThat(top.errorType()).isEqualTo("SERVICE_UNAVAILABLE");
     assertThat(top.workflowKey()).isEqualTo("order-7");

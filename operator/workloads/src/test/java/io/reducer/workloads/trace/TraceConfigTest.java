@@ -103,7 +103,8 @@ class TraceConfigTest {
     assertThat(TraceConfig.wantsJson(List.of("--bogus", "-o", "json"), Map.of())).isTrue();
     assertThat(TraceConfig.wantsJson(List.of(), Map.of(TraceOptions.OUTPUT_ENV, "json"))).isTrue();
     assertThat(TraceConfig.wantsJson(List.of("--output=text"), Map.of(TraceOptions.OUTPUT_ENV, "json"))).isFalse();
-    assertThat(TraceConfig.terminationLog(List.of("--termination-log", "/tmp/x"), Map.of())).isEqualTo(Path.of("/tmp/x"));
+    assertThat(TraceConfig.terminationLog(List.of("--termination-log", "/tmp/x"), Map.of()))
+        .isEqualTo(Path.of("/tmp/x"));
     assertThat(TraceConfig.terminationLog(List.of(), Map.of(TraceOptions.TERMINATION_LOG_ENV, "/tmp/y")))
         .isEqualTo(Path.of("/tmp/y"));
   }

@@ -281,7 +281,8 @@ class TraceIT {
         TraceOptions.ACTIONS_TOPIC_ENV, ACTIONS, TraceOptions.STATE_COMMITTED_TOPIC_ENV, STATE_COMMITTED,
         TraceOptions.DLQ_TOPIC_ENV, DLQ, TraceOptions.JDBC_URL_ENV, cluster.postgres.jdbcUrl(),
         TraceOptions.SCHEMA_ENV, SCHEMA, TraceOptions.PROJECTION_TABLE_ENV, PROJECTION,
-        TraceOptions.OUTPUT_ENV, "json", TraceOptions.TERMINATION_LOG_ENV, directory.resolve("termination").toString()));
+        TraceOptions.OUTPUT_ENV, "json", TraceOptions.TERMINATION_LOG_ENV,
+        directory.resolve("termination").toString()));
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

@@ -32,7 +32,8 @@ class VerdictTest {
     assertThat(verdict.stage(Verdict.REDUCED).evidence()).isEqualTo("order-42 v1, v2 (public.workflow_state_history)");
     assertThat(verdict.stage(Verdict.REJECTED).evidence()).isEqualTo("1 record on orders.dlq {INVALID_TRANSITION=1}");
     assertThat(verdict.stage(Verdict.PUBLISHED).evidence()).isEqualTo("order-42 v1, v2 on orders.state-committed");
-    assertThat(verdict.stage(Verdict.MATERIALIZED).evidence()).isEqualTo("order-42 at v2 in public.workflow_projection");
+    assertThat(verdict.stage(Verdict.MATERIALIZED).evidence())
+        .isEqualTo("order-42 at v2 in public.workflow_projection");
     assertThat(verdict.summary()).isEqualTo("received, reduced, rejected, published, materialized");
   }
 
@@ -115,8 +116,8 @@ class VerdictTest {
   }
 
   private static TimelineEntry event(long version) {
-    return new TimelineEntry("2026-12-04T10:00:02Z", "orders.state-committed", 0, version, TimelineEntry.STATE_COMMITTED,
-        "order-42", version, null, "PROCESSING", null, null, "header", null);
+    return new TimelineEntry("2026-12-04T10:00:02Z", "orders.state-committed", 0, version,
+        TimelineEntry.STATE_COMMITTED, "order-42", version, null, "PROCESSING", null, null, "header", null);
   }
 
   private static TimelineEntry history(long version) {
