@@ -1,6 +1,7 @@
 package io.reducer.workloads.dlq;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+
+import io.reducer.workloads.cli.CommandOptions;
 
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
@@ -81,6 +84,24 @@ public final class TerminationMessage {
     // Only where Kubernetes created the file: by hand, as root, /dev is writable and must not get a new file.
     return Files.isRegularFile(KUBERNETES_TERMINATION_LOG) && Files.isWritable(KUBERNETES_TERMINATION_LOG)
         ? KUBERNETES_TERMINATION_LOG : null;
+  }
+
+  /**
+   * The termination log when the options could not be parsed: whatever {@code --termination-log} or
+   * {@code TERMINATION_LOG} says, else the default, so a Job that fails on its options still says why in its status.
+   */
+  public static Path path(List<String> args, Map<String, String> env) {
+    String value = CommandOptions.rawValue(args, "--termination-log", env.get("TERMINATION_LOG"));
+    return path(value == null || value.isBlank() ? null : value.trim());
+  }
+
+  /** {@link #write}, with a failure reported as a warning on {@code err}: the result was printed already. */
+  public static void writeQuietly(Path path, String json, PrintStream err) {
+    try {
+      write(path, json);
+    } catch (IOException e) {
+      err.println("warning: cannot write the termination log " + path + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -3,12 +3,12 @@ package io.reducer.workloads.trace;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.reducer.workloads.kafka.AdminClients;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -24,12 +24,9 @@ final class TraceClients {
 
   static Admin admin(TraceConfig config) throws TraceConfigException {
     QuietKafkaLogs.apply();
-    Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
-    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
-    properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "reducer-trace-admin");
     try {
-      return Admin.create(properties);
+      return AdminClients.create(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
+          "reducer-trace-admin", TIMEOUT_MS);
     } catch (KafkaException e) {
       throw new TraceConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }

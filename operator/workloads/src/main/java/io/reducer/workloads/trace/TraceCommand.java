@@ -1,6 +1,5 @@
 package io.reducer.workloads.trace;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +38,7 @@ public final class TraceCommand {
     } catch (TraceConfigException e) {
       String id = env.get(TraceOptions.CORRELATION_ID_ENV);
       return failed(ExitCodes.BAD_CONFIGURATION, TraceResult.failed(id, "configuration error: " + e.getMessage()),
-          TraceConfig.wantsJson(args, env), TraceConfig.terminationLog(args, env), out, err);
+          TraceConfig.wantsJson(args, env), TerminationMessage.path(args, env), out, err);
     }
     TraceResult result;
     try {
@@ -58,7 +57,7 @@ public final class TraceCommand {
     } else {
       TimelineText.print(result, out);
     }
-    writeQuietly(config.terminationLog(), result.terminationJson(), err);
+    TerminationMessage.writeQuietly(config.terminationLog(), result.terminationJson(), err);
     return result.found() ? ExitCodes.OK : ExitCodes.NOT_FOUND;
   }
 
@@ -69,16 +68,8 @@ public final class TraceCommand {
       out.println(result.toJson());
       out.flush();
     }
-    writeQuietly(terminationLog, result.terminationJson(), err);
+    TerminationMessage.writeQuietly(terminationLog, result.terminationJson(), err);
     err.flush();
     return code;
-  }
-
-  private static void writeQuietly(Path path, String json, PrintStream err) {
-    try {
-      TerminationMessage.write(path, json);
-    } catch (IOException e) {
-      err.println("trace: warning: cannot write the termination log " + path + ": " + e.getMessage());
-    }
   }
 }

@@ -95,32 +95,10 @@ record TraceConfig(
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
   }
 
-  /** The termination log when the options could not be parsed: the flag's or variable's, else the default. */
-  static Path terminationLog(List<String> args, Map<String, String> env) {
-    String value = env.get(TraceOptions.TERMINATION_LOG_ENV);
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.startsWith(TraceOptions.TERMINATION_LOG_FLAG + "=")) {
-        value = arg.substring(TraceOptions.TERMINATION_LOG_FLAG.length() + 1);
-      } else if (arg.equals(TraceOptions.TERMINATION_LOG_FLAG) && i + 1 < args.size()) {
-        value = args.get(i + 1);
-      }
-    }
-    return TerminationMessage.path(value == null || value.isBlank() ? null : value.trim());
-  }
-
   /** Whether the options ask for JSON output, read without parsing them (for a result of a failed parse). */
   static boolean wantsJson(List<String> args, Map<String, String> env) {
-    List<String> normalized = TraceOptions.normalize(args);
-    String value = env.get(TraceOptions.OUTPUT_ENV);
-    for (int i = 0; i < normalized.size(); i++) {
-      String arg = normalized.get(i);
-      if (arg.startsWith(TraceOptions.OUTPUT_FLAG + "=")) {
-        value = arg.substring(TraceOptions.OUTPUT_FLAG.length() + 1);
-      } else if (arg.equals(TraceOptions.OUTPUT_FLAG) && i + 1 < normalized.size()) {
-        value = normalized.get(i + 1);
-      }
-    }
+    String value = CommandOptions.rawValue(TraceOptions.normalize(args), TraceOptions.OUTPUT_FLAG,
+        env.get(TraceOptions.OUTPUT_ENV));
     return value != null && value.trim().equals("json");
   }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.dlq.TerminationMessage;
+
 class TraceConfigTest {
 
   private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
@@ -103,9 +105,9 @@ class TraceConfigTest {
     assertThat(TraceConfig.wantsJson(List.of("--bogus", "-o", "json"), Map.of())).isTrue();
     assertThat(TraceConfig.wantsJson(List.of(), Map.of(TraceOptions.OUTPUT_ENV, "json"))).isTrue();
     assertThat(TraceConfig.wantsJson(List.of("--output=text"), Map.of(TraceOptions.OUTPUT_ENV, "json"))).isFalse();
-    assertThat(TraceConfig.terminationLog(List.of("--termination-log", "/tmp/x"), Map.of()))
+    assertThat(TerminationMessage.path(List.of("--bogus", "--termination-log", "/tmp/x"), Map.of()))
         .isEqualTo(Path.of("/tmp/x"));
-    assertThat(TraceConfig.terminationLog(List.of(), Map.of(TraceOptions.TERMINATION_LOG_ENV, "/tmp/y")))
+    assertThat(TerminationMessage.path(List.of(), Map.of(TraceOptions.TERMINATION_LOG_ENV, "/tmp/y")))
         .isEqualTo(Path.of("/tmp/y"));
   }
 
