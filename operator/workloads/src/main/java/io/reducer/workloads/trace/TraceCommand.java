@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.dlq.TerminationMessage;
 import io.reducer.workloads.kafka.KafkaFailures;
 
@@ -36,7 +37,8 @@ public final class TraceCommand {
     try {
       config = TraceConfig.parse(args, env, clock.instant());
     } catch (TraceConfigException e) {
-      String id = env.get(TraceOptions.CORRELATION_ID_ENV);
+      String id = CommandOptions.rawValue(args, TraceOptions.CORRELATION_ID_FLAG,
+          env.get(TraceOptions.CORRELATION_ID_ENV));
       return failed(ExitCodes.BAD_CONFIGURATION, TraceResult.failed(id, "configuration error: " + e.getMessage()),
           TraceConfig.wantsJson(args, env), TerminationMessage.path(args, env), out, err);
     }
