@@ -15,6 +15,11 @@ public final class ExitCodes {
   public static final int FENCED = 3;
   /** offsets reset: the consumer group still has members, so nothing was changed; stop them and run again. */
   public static final int GROUP_NOT_EMPTY = 4;
+  /**
+   * trace: no record and no row carries the correlation id within the time window. Not a failure of the command: a
+   * script or the kubectl plugin tells "nothing there" from "looked and found" by it.
+   */
+  public static final int NOT_FOUND = 5;
 
   private ExitCodes() {
   }

@@ -9,6 +9,8 @@ import io.reducer.workloads.dlq.DlqCommand;
 import io.reducer.workloads.materializer.MaterializeCommand;
 import io.reducer.workloads.offsets.OffsetsCommand;
 import io.reducer.workloads.reducer.ReduceCommand;
+import io.reducer.workloads.trace.TraceCommand;
+import io.reducer.workloads.trace.TraceOptions;
 
 /** Entry point of the workloads image: dispatches the first argument to a command. */
 public final class Main {
@@ -21,6 +23,7 @@ public final class Main {
       "  materialize   apply a state-committed topic to a PostgreSQL projection table, exactly once",
       "  offsets reset move a projection's watermarks and group offsets together and bump its epoch",
       "  dlq           inspect a dead-letter topic, or replay its records exactly once (dlq inspect|replay)",
+      "  trace         find every record and row carrying a correlation id in a time window: timeline and verdict",
       "",
       "Run 'workloads <command> --help' for the options of a command.");
 
@@ -50,6 +53,9 @@ public final class Main {
     }
     if (command.equals("dlq")) {
       return DlqCommand.run(rest, env, out, err);
+    }
+    if (command.equals(TraceOptions.COMMAND)) {
+      return TraceCommand.run(rest, env, out, err);
     }
     err.println("unknown command: " + command);
     err.println(USAGE);

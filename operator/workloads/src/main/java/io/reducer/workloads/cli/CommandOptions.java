@@ -43,6 +43,23 @@ public final class CommandOptions<E extends Exception> {
     return text.toString();
   }
 
+  /**
+   * The last value of one flag ({@code --flag value} or {@code --flag=value}), else {@code fallback}, read without
+   * parsing the other arguments: for what a command still needs after its options failed to parse.
+   */
+  public static String rawValue(List<String> args, String flag, String fallback) {
+    String value = fallback;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.startsWith(flag + "=")) {
+        value = arg.substring(flag.length() + 1);
+      } else if (arg.equals(flag) && i + 1 < args.size()) {
+        value = args.get(i + 1);
+      }
+    }
+    return value;
+  }
+
   /** The value of every option, from its flag, else its variable, else its default; trimmed. */
   public Values parse(List<String> args, Map<String, String> env) throws E {
     Map<String, String> flags = flags(args);

@@ -3,7 +3,6 @@ package io.reducer.workloads.dlq;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,6 +11,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.reducer.workloads.kafka.AdminClients;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -29,12 +29,8 @@ final class DlqClients {
   }
 
   static Admin admin(SelectionConfig config) throws ConfigException {
-    Map<String, Object> properties = connection(config);
-    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
-    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
-    properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "reducer-dlq-admin");
     try {
-      return Admin.create(properties);
+      return AdminClients.create(connection(config), "reducer-dlq-admin", TIMEOUT_MS);
     } catch (KafkaException e) {
       throw new ConfigException(KafkaFailures.invalidClient(config.bootstrapServers(), e), e);
     }

@@ -1,6 +1,5 @@
 package io.reducer.workloads.dlq;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,22 +47,10 @@ public final class DlqCommand {
    * else the Kubernetes default, so a Job that fails on its flags still says why in its status.
    */
   static Path terminationLogFromEnv(List<String> args, Map<String, String> env) {
-    String value = env.get("TERMINATION_LOG");
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).startsWith("--termination-log=")) {
-        value = args.get(i).substring("--termination-log=".length());
-      } else if (args.get(i).equals("--termination-log") && i + 1 < args.size()) {
-        value = args.get(i + 1);
-      }
-    }
-    return SelectionConfig.terminationLog(value == null || value.isBlank() ? null : value.trim());
+    return TerminationMessage.path(args, env);
   }
 
   static void writeQuietly(Path path, String json, PrintStream err) {
-    try {
-      TerminationMessage.write(path, json);
-    } catch (IOException e) {
-      err.println("warning: cannot write the termination log " + path + ": " + e.getMessage());
-    }
+    TerminationMessage.writeQuietly(path, json, err);
   }
 }

@@ -1,6 +1,5 @@
 package io.reducer.workloads.dlq;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -48,7 +47,6 @@ record SelectionConfig(
     String ledgerTopic,
     Path terminationLog) {
 
-  static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
 
   static SelectionConfig parse(Map<String, List<String>> values, KafkaClientSecurity kafkaSecurity)
@@ -192,11 +190,6 @@ record SelectionConfig(
 
   /** The flag's path, else Kubernetes' file when it exists and is writable, else none. */
   static Path terminationLog(String flag) {
-    if (flag != null) {
-      return Path.of(flag);
-    }
-    // Only where Kubernetes created the file: by hand, as root, /dev is writable and must not get a new file.
-    return Files.isRegularFile(KUBERNETES_TERMINATION_LOG) && Files.isWritable(KUBERNETES_TERMINATION_LOG)
-        ? KUBERNETES_TERMINATION_LOG : null;
+    return TerminationMessage.path(flag);
   }
 }

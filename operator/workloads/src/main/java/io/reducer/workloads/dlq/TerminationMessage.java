@@ -1,6 +1,7 @@
 package io.reducer.workloads.dlq;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import io.reducer.workloads.cli.CommandOptions;
+
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
  *
@@ -21,10 +24,14 @@ import java.util.function.UnaryOperator;
  * values); dropped entries are named in the message, so sums below {@code matched} are explained. If even the
  * snapshot alone is too large (about 65 partitions and more), it is left out too and the message says to take it
  * from the printed summary. A replay result only ever needs its message shortened.
+ *
+ * <p>Public for the other commands that write a termination log ({@code workloads trace}): the file's default and
+ * the writing and cutting of a message.
  */
-final class TerminationMessage {
+public final class TerminationMessage {
 
-  static final int MAX_BYTES = 4096;
+  public static final int MAX_BYTES = 4096;
+  static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
   private static final int[][] INSPECT_LEVELS = {
       {20, 5, 128}, {10, 5, 64}, {5, 3, 64}, {3, 1, 32}, {1, 0, 32}, {0, 0, 0}};
 
@@ -67,10 +74,41 @@ final class TerminationMessage {
   }
 
   /**
+   * The termination log: the file named by a flag or variable when given, else Kubernetes' default when it exists
+   * and is writable, else null (nowhere).
+   */
+  public static Path path(String flag) {
+    if (flag != null) {
+      return Path.of(flag);
+    }
+    // Only where Kubernetes created the file: by hand, as root, /dev is writable and must not get a new file.
+    return Files.isRegularFile(KUBERNETES_TERMINATION_LOG) && Files.isWritable(KUBERNETES_TERMINATION_LOG)
+        ? KUBERNETES_TERMINATION_LOG : null;
+  }
+
+  /**
+   * The termination log when the options could not be parsed: whatever {@code --termination-log} or
+   * {@code TERMINATION_LOG} says, else the default, so a Job that fails on its options still says why in its status.
+   */
+  public static Path path(List<String> args, Map<String, String> env) {
+    String value = CommandOptions.rawValue(args, "--termination-log", env.get("TERMINATION_LOG"));
+    return path(value == null || value.isBlank() ? null : value.trim());
+  }
+
+  /** {@link #write}, with a failure reported as a warning on {@code err}: the result was printed already. */
+  public static void writeQuietly(Path path, String json, PrintStream err) {
+    try {
+      write(path, json);
+    } catch (IOException e) {
+      err.println("warning: cannot write the termination log " + path + ": " + e.getMessage());
+    }
+  }
+
+  /**
    * Writes the message, replacing the file's content; a no-op without a path. In place, because Kubernetes mounts
    * the termination log as a single file that cannot be renamed over.
    */
-  static void write(Path path, String json) throws IOException {
+  public static void write(Path path, String json) throws IOException {
     if (path != null) {
       Files.writeString(path, json, StandardCharsets.UTF_8);
     }
@@ -155,7 +193,7 @@ final class TerminationMessage {
    * The text cut to at most {@code maxBytes} of UTF-8, whole characters only, ending in "..." when cut. JSON
    * escapes can still make it longer in the result, so callers repeat until the JSON fits.
    */
-  static String cutToBytes(String text, int maxBytes) {
+  public static String cutToBytes(String text, int maxBytes) {
     if (bytes(text) <= maxBytes) {
       return text;
     }
