@@ -351,6 +351,136 @@ class ProjectionPlannerTest {
     assertThat(condition(plan, "Degraded").getMessage()).contains("consumer lag 250000 records");
   }
 
+  @Test
+  void anImageThatCannotBePulledSaysSoInReadyAndDegradedWithOneEventPerCause() {
+    Projection projection = projection();
+    MaterializerFailure pull = new MaterializerFailure(MaterializerFailure.Reason.MaterializerImagePullFailed,
+        "view-materializer-a", "ErrImagePull: not found (image registry.test/nope:1)",
+        "cannot pull image registry.test/nope:1", 2);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(2)).deployment(2, 0).materializerFailure(pull), NOW);
+
+    assertThat(plan.replicas()).isEqualTo(2);
+    String message = "0 of 2 materializers ready, 2 failing; pod view-materializer-a: ErrImagePull: not found "
+        + "(image registry.test/nope:1)";
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerImagePullFailed");
+    assertThat(condition(plan, "Ready").getMessage()).isEqualTo(message);
+    assertThat(condition(plan, "Degraded").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("MaterializerImagePullFailed");
+    assertThat(condition(plan, "Degraded").getMessage()).isEqualTo(message);
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(plan.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
+        "cannot pull image registry.test/nope:1"));
+
+    // Seen again: nothing new. The same cause from another pod: the same Event again, which the recorder counts.
+    projection.setStatus(plan.status());
+    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+        .materializerFailure(pull), NOW.plusSeconds(15)).events()).isEmpty();
+    MaterializerFailure otherPod = new MaterializerFailure(pull.reason(), "view-materializer-b",
+        "ImagePullBackOff: Back-off pulling image \"registry.test/nope:1\"", pull.cause(), 2);
+    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+        .materializerFailure(otherPod), NOW.plusSeconds(30)).events()).containsExactlyElementsOf(plan.events());
+  }
+
+  @Test
+  void aMissingSecretGivesKubeletsMessage() {
+    MaterializerFailure config = new MaterializerFailure(MaterializerFailure.Reason.MaterializerConfigError,
+        "view-materializer-a", "CreateContainerConfigError: secret \"pg\" not found",
+        "CreateContainerConfigError: secret \"pg\" not found", 1);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(config), NOW);
+
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerConfigError");
+    assertThat(condition(plan, "Ready").getMessage()).endsWith("secret \"pg\" not found");
+    assertThat(plan.events()).extracting(PlannedEvent::message)
+        .containsExactly("CreateContainerConfigError: secret \"pg\" not found");
+  }
+
+  @Test
+  void twoOfThreeReadyWithOneCrashLoopingSaysSo() {
+    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
+        "view-materializer-c", "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad",
+        "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad", 1);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 2).materializerFailure(crash), NOW);
+
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
+    assertThat(condition(plan, "Ready").getMessage()).isEqualTo("2 of 3 materializers ready, 1 failing; pod "
+        + "view-materializer-c: CrashLoopBackOff, last exit code 2: materialize: configuration error: bad");
+    assertThat(plan.events()).extracting(PlannedEvent::type, PlannedEvent::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", EventReason.MaterializersFailing));
+  }
+
+  @Test
+  void podsTheDeploymentCannotCreateShowItsMessage() {
+    MaterializerFailure quota = new MaterializerFailure(MaterializerFailure.Reason.MaterializerPodsNotCreated, null,
+        "FailedCreate: exceeded quota: compute", "FailedCreate: exceeded quota: compute", 0);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(3)).deployment(3, 0).materializerFailure(quota), NOW);
+
+    assertThat(condition(plan, "Ready").getMessage())
+        .isEqualTo("0 of 3 materializers ready; FailedCreate: exceeded quota: compute");
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("MaterializerPodsNotCreated");
+  }
+
+  @Test
+  void recoveredPodsClearTheFailureWithANormalEvent() {
+    Projection projection = projection();
+    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
+        "view-materializer-a", "CrashLoopBackOff, last exit code 1", "CrashLoopBackOff, last exit code 1", 1);
+    projection.setStatus(ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(crash), NOW).status());
+
+    // A new image: its pod starts, nothing fails any more, and it is not ready yet.
+    ProjectionPlan starting = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 0), NOW.plusSeconds(10));
+    assertThat(condition(starting, "Ready").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(starting, "Reconciling").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(starting, "Degraded").getReason()).isEqualTo("Healthy");
+    assertThat(starting.events()).containsExactly(PlannedEvent.normal(EventReason.MaterializersRecovered,
+        "Materializer pods no longer fail (was MaterializerCrashLooping): 0 of 1 ready"));
+
+    projection.setStatus(starting.status());
+    ProjectionPlan ready = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 1), NOW.plusSeconds(20));
+    assertThat(condition(ready, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(ready.events()).isEmpty();
+  }
+
+  @Test
+  void aFailingPodIsNotShownWhileEnoughAreReadyOrWhileThePodsAreStopped() {
+    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
+        "view-materializer-old", "CrashLoopBackOff, last exit code 1", "CrashLoopBackOff, last exit code 1", 1);
+    ProjectionPlan enough = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(2)).deployment(2, 2).materializerFailure(crash), NOW);
+    assertThat(condition(enough, "Ready").getReason()).isEqualTo("MaterializersReady");
+    assertThat(enough.events()).isEmpty();
+
+    Projection paused = projection();
+    paused.getSpec().setPaused(true);
+    ProjectionPlan stopping = ProjectionPlanner.plan(paused,
+        new ProjectionObservation().probe(healthy(2)).deployment(2, 0).materializerFailure(crash), NOW);
+    assertThat(condition(stopping, "Ready").getReason()).isEqualTo("Paused");
+    assertThat(stopping.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
+  }
+
+  @Test
+  void crashingPodsAreShownInReadyWhileTheUnreachableDatabaseStaysInDegraded() {
+    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
+        "view-materializer-a", "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL",
+        "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL", 1);
+    ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(1, 0).materializerFailure(crash), NOW);
+
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(plan.events()).extracting(PlannedEvent::reason)
+        .containsExactly(EventReason.ConnectionFailed, EventReason.MaterializersFailing);
+  }
+
   private static ProjectionProbe healthy(int partitions) {
     return new ProjectionProbe(partitions, measurement(partitions, 0L), 0L, 0, null, null, NOW);
   }
