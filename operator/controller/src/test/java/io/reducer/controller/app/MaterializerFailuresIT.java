@@ -8,11 +8,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
-import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
-import io.reducer.testsupport.cluster.LocalKubelet;
-import io.reducer.testsupport.cluster.LocalKubeletOptions;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,25 +28,16 @@ class MaterializerFailuresIT {
   private static final String MISSING_IMAGE = "registry.test/missing-materializer:1";
 
   private static OperatorFixture fixture;
-  private static LocalKubelet kubelet;
 
   @BeforeAll
   static void start() throws Exception {
     fixture = new OperatorFixture();
-    fixture.databaseSecret("pg");
-    kubelet = LocalKubelet.start(fixture.client, ImageCatalog.of(
-        ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main").withPortEnv("http", "MATERIALIZER_HTTP_PORT"),
-        ImageEntry.of("exiting-materializer", ExitingMaterializer.class.getName())),
-        Files.createTempDirectory("materializer-failures-it"), LocalKubeletOptions.defaults());
-    fixture.startOperator("--allowed-registries", "registry.test");
-    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+    fixture.startLocalCluster(ImageEntry.of("exiting-materializer", ExitingMaterializer.class.getName()));
+    fixture.startOperatorReady("--allowed-registries", "registry.test");
   }
 
   @AfterAll
   static void stop() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
     if (fixture != null) {
       fixture.close();
     }

@@ -357,21 +357,9 @@ class ProjectionPlannerTest {
     MaterializerFailure pull = new MaterializerFailure(MaterializerFailure.Reason.MaterializerImagePullFailed,
         "view-materializer-a", "ErrImagePull: not found (image registry.test/nope:1)",
         "cannot pull image registry.test/nope:1", 2);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection,
-        new ProjectionObservation().probe(healthy(2)).deployment(2, 0).materializerFailure(pull), NOW);
-
+    ProjectionPlan plan = assertExplained(projection, pull, 2, 0, "0 of 2 materializers ready, 2 failing; pod "
+        + "view-materializer-a: ErrImagePull: not found (image registry.test/nope:1)");
     assertThat(plan.replicas()).isEqualTo(2);
-    String message = "0 of 2 materializers ready, 2 failing; pod view-materializer-a: ErrImagePull: not found "
-        + "(image registry.test/nope:1)";
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerImagePullFailed");
-    assertThat(condition(plan, "Ready").getMessage()).isEqualTo(message);
-    assertThat(condition(plan, "Degraded").getStatus()).isEqualTo(ConditionStatus.True);
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("MaterializerImagePullFailed");
-    assertThat(condition(plan, "Degraded").getMessage()).isEqualTo(message);
-    assertThat(plan.status().condition("Reconciling")).isEmpty();
-    assertThat(plan.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
-        "cannot pull image registry.test/nope:1"));
 
     // Seen again: nothing new. The same cause from another pod: the same Event again, which the recorder counts.
     projection.setStatus(plan.status());
@@ -384,51 +372,30 @@ class ProjectionPlannerTest {
   }
 
   @Test
-  void aMissingSecretGivesKubeletsMessage() {
-    MaterializerFailure config = new MaterializerFailure(MaterializerFailure.Reason.MaterializerConfigError,
-        "view-materializer-a", "CreateContainerConfigError: secret \"pg\" not found",
-        "CreateContainerConfigError: secret \"pg\" not found", 1);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
-        new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(config), NOW);
-
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerConfigError");
-    assertThat(condition(plan, "Ready").getMessage()).endsWith("secret \"pg\" not found");
-    assertThat(plan.events()).extracting(PlannedEvent::message)
-        .containsExactly("CreateContainerConfigError: secret \"pg\" not found");
-  }
-
-  @Test
-  void twoOfThreeReadyWithOneCrashLoopingSaysSo() {
-    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
-        "view-materializer-c", "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad",
-        "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad", 1);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
-        new ProjectionObservation().probe(healthy(3)).deployment(3, 2).materializerFailure(crash), NOW);
-
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
-    assertThat(condition(plan, "Ready").getMessage()).isEqualTo("2 of 3 materializers ready, 1 failing; pod "
-        + "view-materializer-c: CrashLoopBackOff, last exit code 2: materialize: configuration error: bad");
-    assertThat(plan.events()).extracting(PlannedEvent::type, PlannedEvent::reason)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", EventReason.MaterializersFailing));
-  }
-
-  @Test
-  void podsTheDeploymentCannotCreateShowItsMessage() {
-    MaterializerFailure quota = new MaterializerFailure(MaterializerFailure.Reason.MaterializerPodsNotCreated, null,
-        "FailedCreate: exceeded quota: compute", "FailedCreate: exceeded quota: compute", 0);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
-        new ProjectionObservation().probe(healthy(3)).deployment(3, 0).materializerFailure(quota), NOW);
-
-    assertThat(condition(plan, "Ready").getMessage())
-        .isEqualTo("0 of 3 materializers ready; FailedCreate: exceeded quota: compute");
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("MaterializerPodsNotCreated");
+  void eachOtherCauseIsExplainedWithItsOwnReasonAndMessage() {
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerConfigError, "view-materializer-a",
+        "CreateContainerConfigError: secret \"pg\" not found", 1), 1, 0, "0 of 1 materializers ready, 1 failing; "
+        + "pod view-materializer-a: CreateContainerConfigError: secret \"pg\" not found");
+    // Two of three ready, one crash looping: the counts say so, the pod is named.
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-c",
+        "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad", 1), 3, 2, "2 of 3 materializers "
+        + "ready, 1 failing; pod view-materializer-c: CrashLoopBackOff, last exit code 2: materialize: configuration "
+        + "error: bad");
+    // Pods the Deployment cannot create: no pod to name.
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerPodsNotCreated, null,
+        "FailedCreate: exceeded quota: compute", 0), 3, 0, "0 of 3 materializers ready; FailedCreate: exceeded quota: "
+        + "compute");
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerProgressDeadlineExceeded, null,
+        "ProgressDeadlineExceeded: ReplicaSet \"view-materializer-5d9\" has timed out progressing.", 0), 1, 0,
+        "0 of 1 materializers ready; ProgressDeadlineExceeded: ReplicaSet \"view-materializer-5d9\" has timed out "
+        + "progressing.");
   }
 
   @Test
   void recoveredPodsClearTheFailureWithANormalEvent() {
     Projection projection = projection();
-    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
-        "view-materializer-a", "CrashLoopBackOff, last exit code 1", "CrashLoopBackOff, last exit code 1", 1);
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
+        "CrashLoopBackOff, last exit code 1", 1);
     projection.setStatus(ProjectionPlanner.plan(projection,
         new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(crash), NOW).status());
 
@@ -450,8 +417,8 @@ class ProjectionPlannerTest {
 
   @Test
   void aFailingPodIsNotShownWhileEnoughAreReadyOrWhileThePodsAreStopped() {
-    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
-        "view-materializer-old", "CrashLoopBackOff, last exit code 1", "CrashLoopBackOff, last exit code 1", 1);
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-old",
+        "CrashLoopBackOff, last exit code 1", 1);
     ProjectionPlan enough = ProjectionPlanner.plan(projection(),
         new ProjectionObservation().probe(healthy(2)).deployment(2, 2).materializerFailure(crash), NOW);
     assertThat(condition(enough, "Ready").getReason()).isEqualTo("MaterializersReady");
@@ -467,8 +434,7 @@ class ProjectionPlannerTest {
 
   @Test
   void crashingPodsAreShownInReadyWhileTheUnreachableDatabaseStaysInDegraded() {
-    MaterializerFailure crash = new MaterializerFailure(MaterializerFailure.Reason.MaterializerCrashLooping,
-        "view-materializer-a", "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL",
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
         "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL", 1);
     ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
         NOW);
@@ -479,6 +445,31 @@ class ProjectionPlannerTest {
     assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
     assertThat(plan.events()).extracting(PlannedEvent::reason)
         .containsExactly(EventReason.ConnectionFailed, EventReason.MaterializersFailing);
+  }
+
+  /**
+   * Plans with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
+   * message, no Reconciling, one Warning Event with the cause.
+   */
+  private static ProjectionPlan assertExplained(Projection projection, MaterializerFailure failure, int replicas,
+      int ready, String message) {
+    ProjectionPlan plan = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(replicas))
+        .deployment(replicas, ready).materializerFailure(failure), NOW);
+    for (String type : List.of("Ready", "Degraded")) {
+      assertThat(condition(plan, type).getStatus()).isEqualTo("Ready".equals(type) ? ConditionStatus.False
+          : ConditionStatus.True);
+      assertThat(condition(plan, type).getReason()).isEqualTo(failure.reason().name());
+      assertThat(condition(plan, type).getMessage()).isEqualTo(message);
+    }
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(plan.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
+        failure.cause()));
+    return plan;
+  }
+
+  /** A failure whose detail is its cause, as for everything but an image pull. */
+  private static MaterializerFailure failure(MaterializerFailure.Reason reason, String pod, String text, int failing) {
+    return new MaterializerFailure(reason, pod, text, text, failing);
   }
 
   private static ProjectionProbe healthy(int partitions) {
