@@ -106,10 +106,11 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "delete"]
-# A Job's pods are listed for their termination message or why they cannot start.
+# A Job's pods are listed for their termination message or why they cannot start; materializer pods (only those,
+# by label) are watched to say on the Projection why they do not become ready.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list"]
+  verbs: ["list", "watch"]
 # Kafka and PostgreSQL credentials are read by name from the Secrets a pipeline references (no list, no watch).
 - apiGroups: [""]
   resources: ["secrets"]

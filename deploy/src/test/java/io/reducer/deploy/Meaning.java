@@ -24,6 +24,8 @@ record Meaning(String argoCd, Status kstatus) {
       row("Projection/ready", "Healthy", Status.Current),
       row("Projection/progressing-materializers-not-ready", "Progressing", Status.InProgress),
       row("Projection/stalled-image-not-allowed", "Degraded", Status.Failed),
+      // Pods that keep failing are Degraded in Argo CD; kstatus has no degraded, so a Flux wait runs into its timeout.
+      row("Projection/degraded-materializers-crash-looping", "Degraded", Status.InProgress),
       // Stalled wins over paused: the spec is refused whether or not the projection runs.
       row("Projection/stalled-and-paused", "Degraded", Status.Failed),
       row("Projection/stalled-and-paused-by-pipeline", "Degraded", Status.Failed),

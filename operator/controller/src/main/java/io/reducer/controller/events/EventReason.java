@@ -24,6 +24,13 @@ public enum EventReason {
   ConnectionFailed,
   /** A connection works again after a failure. */
   ConnectionRestored,
+  /**
+   * A projection's materializer pods cannot start or keep crashing, or its Deployment cannot create them (Warning
+   * event; the message is the cause: the image that cannot be pulled, kubelet's message, the last exit code).
+   */
+  MaterializersFailing,
+  /** The failure of a projection's materializer pods is gone (Normal event). */
+  MaterializersRecovered,
   /** A one-shot operation waits its turn (another reset holds the projection) or for something outside it. */
   Waiting,
   /** A reset scaled the projection's materializers to zero and waits for its consumer group to empty. */

@@ -5,7 +5,7 @@ import io.reducer.controller.workload.EmergencyStop;
 
 /**
  * What the Projection reconciler observed before deciding: a refusal found in the spec, pause sources, the
- * latest probe and the Deployment. Built by the reconciler, read by {@link ProjectionPlanner}.
+ * latest probe, the Deployment and why its pods fail, if they do. Built by the reconciler, read by {@link ProjectionPlanner}.
  */
 public final class ProjectionObservation {
 
@@ -16,6 +16,7 @@ public final class ProjectionObservation {
   private ProjectionProbe probe;
   private Integer deploymentReplicas;
   private int readyReplicas;
+  private MaterializerFailure materializerFailure;
 
   /**
    * The spec cannot be acted on (reason for the Stalled condition). The Deployment is then neither created nor
@@ -51,6 +52,12 @@ public final class ProjectionObservation {
     return this;
   }
 
+  /** Why materializer pods fail to become ready (see {@link MaterializerPods}); null when none fails. */
+  public ProjectionObservation materializerFailure(MaterializerFailure failure) {
+    this.materializerFailure = failure;
+    return this;
+  }
+
   public String refusalReason() {
     return refusalReason;
   }
@@ -77,5 +84,9 @@ public final class ProjectionObservation {
 
   public int readyReplicas() {
     return readyReplicas;
+  }
+
+  public MaterializerFailure materializerFailure() {
+    return materializerFailure;
   }
 }

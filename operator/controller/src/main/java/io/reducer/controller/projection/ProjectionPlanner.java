@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,7 +27,8 @@ import java.util.Set;
  *
  * <p>Conditions: {@code Ready} (materializers running as wanted and measured), {@code Reconciling} (only while
  * converging), {@code Stalled} (only while a spec problem blocks progress), {@code Degraded} (health is Warning or
- * Critical, or could not be measured) and {@code Paused}.
+ * Critical, could not be measured, or materializer pods fail) and {@code Paused}. Materializer pods that cannot start
+ * or keep crashing ({@link MaterializerFailure}) set {@code Ready=False} with a reason of their own.
  */
 public final class ProjectionPlanner {
 
@@ -90,7 +92,7 @@ public final class ProjectionPlanner {
       Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, refusalReason, refusalMessage,
           generation, now);
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
-      degraded(conditions, status, probe, generation, now);
+      degraded(conditions, status, probe, null, null, generation, now);
       boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
       pausedCondition(conditions, pauseReason, observed, generation, now);
       if (!isTrueWithReason(previous, ConditionTypes.STALLED, refusalReason)) {
@@ -132,11 +134,19 @@ public final class ProjectionPlanner {
     boolean measuring = probe == null || probe.partitions() == null || probe.measurement() == null;
     boolean podsReady = observed.deploymentReplicas() != null && observed.readyReplicas() >= replicas
         && current == replicas;
+    // Pods that cannot start or keep crashing say why, whatever the probe found; ready pods have nothing to say.
+    MaterializerFailure failure = pauseReason == null && !podsReady ? observed.materializerFailure() : null;
+    String failureMessage = failure == null ? null : failureMessage(failure, observed.readyReplicas(), replicas);
     if (pauseReason != null) {
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Paused",
           pauseMessage(pauseReason, observed), generation, now);
       reconciling(conditions, current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop",
           generation, now);
+    } else if (failure != null) {
+      // Not converging: Kubernetes retries, but only a change (image, Secret, quota, configuration) ends it.
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failure.reason().name(),
+          failureMessage, generation, now);
+      Conditions.remove(conditions, ConditionTypes.RECONCILING);
     } else if (probe == null) {
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, "ProbePending",
           "The first health probe has not finished yet", generation, now);
@@ -145,9 +155,6 @@ public final class ProjectionPlanner {
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason(),
           probe.failureMessage(), generation, now);
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
-      if (!isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason())) {
-        events.add(PlannedEvent.warning(EventReason.ConnectionFailed, probe.failureMessage()));
-      }
     } else if (!podsReady) {
       String message = observed.readyReplicas() + " of " + replicas + " materializers ready";
       Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, "MaterializersNotReady", message,
@@ -158,7 +165,12 @@ public final class ProjectionPlanner {
           replicas + " materializers ready for " + probe.partitions() + " partitions", generation, now);
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
     }
-    degraded(conditions, status, probe, generation, now);
+    if (pauseReason == null && probe != null && measuring
+        && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason())) {
+      events.add(PlannedEvent.warning(EventReason.ConnectionFailed, probe.failureMessage()));
+    }
+    materializerEvents(events, previous, failure, failureMessage, pauseReason, observed.readyReplicas(), replicas);
+    degraded(conditions, status, probe, failure, failureMessage, generation, now);
     return new ProjectionPlan(replicas, decision, status, events);
   }
 
@@ -206,14 +218,49 @@ public final class ProjectionPlanner {
         + "schema)";
   }
 
+  /**
+   * "2 of 3 materializers ready, 1 failing; pod P: CrashLoopBackOff, last exit code 2: ...": the counts, then the
+   * worst failure and the pod that shows it.
+   */
+  private static String failureMessage(MaterializerFailure failure, int ready, int replicas) {
+    return ready + " of " + replicas + " materializers ready"
+        + (failure.failingPods() > 0 ? ", " + failure.failingPods() + " failing" : "") + "; " + failure.describe();
+  }
+
+  /**
+   * A Warning when the pods' failure first shows or changes; its message is the cause alone, so the same cause seen
+   * again (another pod, other counts) raises the count of one Event. A Normal Event when the failure is gone.
+   */
+  private static void materializerEvents(List<PlannedEvent> events, ProjectionStatus previous,
+      MaterializerFailure failure, String failureMessage, String pauseReason, int ready, int replicas) {
+    Condition before = previous.condition(ConditionTypes.READY).orElse(null);
+    if (failure != null) {
+      if (before == null || !failure.reason().name().equals(before.getReason())
+          || !failureMessage.equals(before.getMessage())) {
+        events.add(PlannedEvent.warning(EventReason.MaterializersFailing, failure.cause()));
+      }
+      return;
+    }
+    Optional<MaterializerFailure.Reason> was = before == null ? Optional.empty()
+        : MaterializerFailure.Reason.of(before.getReason());
+    if (was.isPresent() && pauseReason == null) {
+      events.add(PlannedEvent.normal(EventReason.MaterializersRecovered, "Materializer pods no longer fail (was "
+          + was.get() + "): " + ready + " of " + replicas + " ready"));
+    }
+  }
+
   private static void degraded(List<Condition> conditions, ProjectionStatus status, ProjectionProbe probe,
-      long generation, Instant now) {
-    if (probe == null) {
-      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.Unknown, "ProbePending",
-          "Not measured yet", generation, now);
-    } else if (probe.failed()) {
+      MaterializerFailure failure, String failureMessage, long generation, Instant now) {
+    if (probe != null && probe.failed()) {
+      // The broker or the database is the likelier root cause; Ready still says what the pods do.
       Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason(),
           probe.failureMessage(), generation, now);
+    } else if (failure != null) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, failure.reason().name(),
+          failureMessage, generation, now);
+    } else if (probe == null) {
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.Unknown, "ProbePending",
+          "Not measured yet", generation, now);
     } else if (status.getHealth() == HealthLevel.Critical || status.getHealth() == HealthLevel.Warning) {
       Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, "Health" + status.getHealth(),
           healthMessage(status), generation, now);

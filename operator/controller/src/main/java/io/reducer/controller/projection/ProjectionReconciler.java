@@ -1,5 +1,6 @@
 package io.reducer.controller.projection;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +44,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles a Projection: observes its pipeline, the latest probe and its Deployment, lets
+ * Reconciles a Projection: observes its pipeline, the latest probe, its Deployment and the Deployment's pods, lets
  * {@link ProjectionPlanner} decide, then applies the Deployment (or, for a refused spec that must stop, only scales
  * it), records Events and writes status when it changed. Probes run on the operator's probe interval for all
  * projections of a pipeline at once; a probe that finds new figures triggers a reconciliation.
@@ -52,6 +54,9 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   /** Set on a Projection by a WatermarkReset while it holds it quiesced; the value is the reset's name. */
   public static final String HELD_BY_RESET = ResetHold.ANNOTATION;
   private static final String PIPELINE_INDEX = "pipeline";
+  /** The labels of every materializer Deployment and pod the operator made. */
+  private static final String MATERIALIZER_LABELS = "app.kubernetes.io/component=" + MaterializerDeployment.COMPONENT
+      + ",app.kubernetes.io/managed-by=reducer-operator";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
@@ -64,6 +69,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   private final Clock clock;
   private volatile InformerEventSource<ReducerPipeline, Projection> pipelines;
   private volatile InformerEventSource<WatermarkReset, Projection> resets;
+  private volatile InformerEventSource<Pod, Projection> pods;
   private volatile ProbeCache probes;
   private volatile Supplier<List<Projection>> projections = List::of;
 
@@ -85,8 +91,18 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   public List<EventSource<?, Projection>> prepareEventSources(EventSourceContext<Projection> context) {
     context.getPrimaryCache().addIndexer(PIPELINE_INDEX, p -> List.of(pipelineKey(p)));
     var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-        Projection.class).withLabelSelector("app.kubernetes.io/component=" + MaterializerDeployment.COMPONENT
-        + ",app.kubernetes.io/managed-by=reducer-operator").build(), context);
+        Projection.class).withLabelSelector(MATERIALIZER_LABELS).build(), context);
+    // Only the materializers' pods, to say why they do not become ready: a pod's change starts a reconciliation only
+    // when the failure it shows changes (readiness reaches the projection through its Deployment's status).
+    pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Projection.class)
+        .withLabelSelector(MATERIALIZER_LABELS)
+        .withSecondaryToPrimaryMapper(pod -> {
+          String owner = pod.getMetadata().getLabels() == null ? null
+              : pod.getMetadata().getLabels().get(MaterializerDeployment.PROJECTION_LABEL);
+          return owner == null ? Set.of() : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+        })
+        .withOnUpdateFilter((updated, old) -> !Objects.equals(MaterializerPods.of(updated), MaterializerPods.of(old)))
+        .build(), context);
     pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(ReducerPipeline.class,
         Projection.class)
         .withSecondaryToPrimaryMapper(pipeline -> context.getPrimaryCache()
@@ -110,7 +126,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     var probeSource = new PollingEventSource<ProjectionProbe, Projection, String>(ProjectionProbe.class,
         new PollingConfigurationBuilder<ProjectionProbe, String>(this::probeRound, probeInterval)
             .withResourceIDMapper(ResourceIDMapper.resourceIdProviderMapper()).withName("probes").build());
-    return List.of(deployments, pipelines, resets, probeSource);
+    return List.of(deployments, pods, pipelines, resets, probeSource);
   }
 
   @Override
@@ -150,6 +166,9 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     observed.deployment(deployment == null ? null : deployment.getSpec().getReplicas(),
         deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
             ? 0 : deployment.getStatus().getReadyReplicas());
+    if (deployment != null) {
+      observed.materializerFailure(MaterializerPods.condense(deployment, materializerPods(projection)));
+    }
 
     ProjectionPlan plan = ProjectionPlanner.plan(projection, observed, now);
 
@@ -164,6 +183,13 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     gauges.update(namespace, projection.getMetadata().getName(), plan.status());
     return UpdateControl.<Projection>noUpdate()
         .rescheduleAfter(Duration.ofSeconds(projection.getSpec().getHealth().getProbeIntervalSeconds()));
+  }
+
+  /** The projection's materializer pods, from the informer's cache. */
+  private List<Pod> materializerPods(Projection projection) {
+    String name = projection.getMetadata().getName();
+    return pods.list(projection.getMetadata().getNamespace(), pod -> pod.getMetadata().getLabels() != null
+        && name.equals(pod.getMetadata().getLabels().get(MaterializerDeployment.PROJECTION_LABEL))).toList();
   }
 
   /** The reset holding the projection, or null; a stale hold is released (see {@link ResetHold#liveHolder}). */

@@ -22,6 +22,8 @@ public final class MaterializerDeployment {
 
   public static final String COMPONENT = "materializer";
   public static final int HTTP_PORT = WorkloadDeployment.HTTP_PORT;
+  /** The label that names a materializer pod's projection. */
+  public static final String PROJECTION_LABEL = "reducer.io/projection";
 
   private MaterializerDeployment() {
   }
@@ -31,7 +33,7 @@ public final class MaterializerDeployment {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/name", "reducer-materializer");
     labels.put("app.kubernetes.io/instance", projection.getMetadata().getName());
-    labels.put("reducer.io/projection", projection.getMetadata().getName());
+    labels.put(PROJECTION_LABEL, projection.getMetadata().getName());
     return labels;
   }
 

@@ -1,5 +1,7 @@
 package io.reducer.controller.app;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -9,11 +11,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.testsupport.cluster.ImageCatalog;
+import io.reducer.testsupport.cluster.ImageEntry;
+import io.reducer.testsupport.cluster.LocalKubelet;
+import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.testsupport.kubernetes.Edits;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +43,7 @@ public final class OperatorFixture implements AutoCloseable {
   public final KubernetesClient client;
   public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private ReducerOperator operator;
+  private LocalKubelet cluster;
 
   public OperatorFixture() {
     kafka = KafkaBroker.start();
@@ -51,6 +61,29 @@ public final class OperatorFixture implements AutoCloseable {
     OperatorConfig config = OperatorConfig.parse(args, Map.of(), null);
     operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
     operator.start();
+  }
+
+  /**
+   * Runs the pods of the mock API server as local processes (the local cluster): the workloads image, as materializer
+   * and reducer, and {@code more} images. Closed with the fixture, before the operator's broker and database.
+   */
+  public LocalKubelet startLocalCluster(ImageEntry... more) throws IOException {
+    List<ImageEntry> images = new ArrayList<>(List.of(ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
+        .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")));
+    images.addAll(List.of(more));
+    cluster = LocalKubelet.start(client, ImageCatalog.of(images.toArray(ImageEntry[]::new)),
+        Files.createTempDirectory("local-cluster"), LocalKubeletOptions.defaults());
+    return cluster;
+  }
+
+  /**
+   * Creates the database Secret {@code pg} that the tests' pipelines name, starts the operator and waits until it is
+   * ready.
+   */
+  public void startOperatorReady(String... extraArgs) throws OperatorConfigException {
+    databaseSecret("pg");
+    startOperator(extraArgs);
+    await().atMost(Duration.ofSeconds(30)).until(this::operatorReady);
   }
 
   public boolean operatorReady() {
@@ -137,6 +170,9 @@ public final class OperatorFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
     stopOperator();
     kubernetes.close();
     postgres.close();

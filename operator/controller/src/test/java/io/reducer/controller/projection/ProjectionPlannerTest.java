@@ -351,6 +351,127 @@ class ProjectionPlannerTest {
     assertThat(condition(plan, "Degraded").getMessage()).contains("consumer lag 250000 records");
   }
 
+  @Test
+  void anImageThatCannotBePulledSaysSoInReadyAndDegradedWithOneEventPerCause() {
+    Projection projection = projection();
+    MaterializerFailure pull = new MaterializerFailure(MaterializerFailure.Reason.MaterializerImagePullFailed,
+        "view-materializer-a", "ErrImagePull: not found (image registry.test/nope:1)",
+        "cannot pull image registry.test/nope:1", 2);
+    ProjectionPlan plan = assertExplained(projection, pull, 2, 0, "0 of 2 materializers ready, 2 failing; pod "
+        + "view-materializer-a: ErrImagePull: not found (image registry.test/nope:1)");
+    assertThat(plan.replicas()).isEqualTo(2);
+
+    // Seen again: nothing new. The same cause from another pod: the same Event again, which the recorder counts.
+    projection.setStatus(plan.status());
+    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+        .materializerFailure(pull), NOW.plusSeconds(15)).events()).isEmpty();
+    MaterializerFailure otherPod = new MaterializerFailure(pull.reason(), "view-materializer-b",
+        "ImagePullBackOff: Back-off pulling image \"registry.test/nope:1\"", pull.cause(), 2);
+    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+        .materializerFailure(otherPod), NOW.plusSeconds(30)).events()).containsExactlyElementsOf(plan.events());
+  }
+
+  @Test
+  void eachOtherCauseIsExplainedWithItsOwnReasonAndMessage() {
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerConfigError, "view-materializer-a",
+        "CreateContainerConfigError: secret \"pg\" not found", 1), 1, 0, "0 of 1 materializers ready, 1 failing; "
+        + "pod view-materializer-a: CreateContainerConfigError: secret \"pg\" not found");
+    // Two of three ready, one crash looping: the counts say so, the pod is named.
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-c",
+        "CrashLoopBackOff, last exit code 2: materialize: configuration error: bad", 1), 3, 2, "2 of 3 materializers "
+        + "ready, 1 failing; pod view-materializer-c: CrashLoopBackOff, last exit code 2: materialize: configuration "
+        + "error: bad");
+    // Pods the Deployment cannot create: no pod to name.
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerPodsNotCreated, null,
+        "FailedCreate: exceeded quota: compute", 0), 3, 0, "0 of 3 materializers ready; FailedCreate: exceeded quota: "
+        + "compute");
+    assertExplained(projection(), failure(MaterializerFailure.Reason.MaterializerProgressDeadlineExceeded, null,
+        "ProgressDeadlineExceeded: ReplicaSet \"view-materializer-5d9\" has timed out progressing.", 0), 1, 0,
+        "0 of 1 materializers ready; ProgressDeadlineExceeded: ReplicaSet \"view-materializer-5d9\" has timed out "
+        + "progressing.");
+  }
+
+  @Test
+  void recoveredPodsClearTheFailureWithANormalEvent() {
+    Projection projection = projection();
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
+        "CrashLoopBackOff, last exit code 1", 1);
+    projection.setStatus(ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(crash), NOW).status());
+
+    // A new image: its pod starts, nothing fails any more, and it is not ready yet.
+    ProjectionPlan starting = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 0), NOW.plusSeconds(10));
+    assertThat(condition(starting, "Ready").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(starting, "Reconciling").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(starting, "Degraded").getReason()).isEqualTo("Healthy");
+    assertThat(starting.events()).containsExactly(PlannedEvent.normal(EventReason.MaterializersRecovered,
+        "Materializer pods no longer fail (was MaterializerCrashLooping): 0 of 1 ready"));
+
+    projection.setStatus(starting.status());
+    ProjectionPlan ready = ProjectionPlanner.plan(projection,
+        new ProjectionObservation().probe(healthy(1)).deployment(1, 1), NOW.plusSeconds(20));
+    assertThat(condition(ready, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
+    assertThat(ready.events()).isEmpty();
+  }
+
+  @Test
+  void aFailingPodIsNotShownWhileEnoughAreReadyOrWhileThePodsAreStopped() {
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-old",
+        "CrashLoopBackOff, last exit code 1", 1);
+    ProjectionPlan enough = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(healthy(2)).deployment(2, 2).materializerFailure(crash), NOW);
+    assertThat(condition(enough, "Ready").getReason()).isEqualTo("MaterializersReady");
+    assertThat(enough.events()).isEmpty();
+
+    Projection paused = projection();
+    paused.getSpec().setPaused(true);
+    ProjectionPlan stopping = ProjectionPlanner.plan(paused,
+        new ProjectionObservation().probe(healthy(2)).deployment(2, 0).materializerFailure(crash), NOW);
+    assertThat(condition(stopping, "Ready").getReason()).isEqualTo("Paused");
+    assertThat(stopping.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
+  }
+
+  @Test
+  void crashingPodsAreShownInReadyWhileTheUnreachableDatabaseStaysInDegraded() {
+    MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
+        "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL", 1);
+    ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+        NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(1, 0).materializerFailure(crash), NOW);
+
+    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
+    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(plan.events()).extracting(PlannedEvent::reason)
+        .containsExactly(EventReason.ConnectionFailed, EventReason.MaterializersFailing);
+  }
+
+  /**
+   * Plans with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
+   * message, no Reconciling, one Warning Event with the cause.
+   */
+  private static ProjectionPlan assertExplained(Projection projection, MaterializerFailure failure, int replicas,
+      int ready, String message) {
+    ProjectionPlan plan = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(replicas))
+        .deployment(replicas, ready).materializerFailure(failure), NOW);
+    for (String type : List.of("Ready", "Degraded")) {
+      assertThat(condition(plan, type).getStatus()).isEqualTo("Ready".equals(type) ? ConditionStatus.False
+          : ConditionStatus.True);
+      assertThat(condition(plan, type).getReason()).isEqualTo(failure.reason().name());
+      assertThat(condition(plan, type).getMessage()).isEqualTo(message);
+    }
+    assertThat(plan.status().condition("Reconciling")).isEmpty();
+    assertThat(plan.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
+        failure.cause()));
+    return plan;
+  }
+
+  /** A failure whose detail is its cause, as for everything but an image pull. */
+  private static MaterializerFailure failure(MaterializerFailure.Reason reason, String pod, String text, int failing) {
+    return new MaterializerFailure(reason, pod, text, text, failing);
+  }
+
   private static ProjectionProbe healthy(int partitions) {
     return new ProjectionProbe(partitions, measurement(partitions, 0L), 0L, 0, null, null, NOW);
   }
