@@ -21,10 +21,9 @@ final class Kube {
   }
 
   static KubernetesClient connect(String kubeconfig, String context) {
-    if (kubeconfig != null) {
-      System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
-    }
-    return new KubernetesClientBuilder().withConfig(Config.autoConfigure(context)).build();
+    Config config = kubeconfig == null ? Config.autoConfigure(context)
+        : Config.fromKubeconfig(context, new java.io.File(kubeconfig));
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** Runs one request; {@code verb} and {@code resource} (e.g. "list", "dlqreplays") name it in errors. */
