@@ -21,8 +21,19 @@ final class Kube {
   }
 
   static KubernetesClient connect(String kubeconfig, String context) {
-    Config config = kubeconfig == null ? Config.autoConfigure(context)
-        : Config.fromKubeconfig(context, new java.io.File(kubeconfig));
+    Config config;
+    if (kubeconfig == null) {
+      config = Config.autoConfigure(context);
+    } else {
+      if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(kubeconfig))) {
+        throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig);
+      }
+      try {
+        config = Config.fromKubeconfig(context, new java.io.File(kubeconfig));
+      } catch (KubernetesClientException e) {
+        throw new IllegalArgumentException("the kubeconfig " + kubeconfig + " cannot be used: " + rootMessage(e));
+      }
+    }
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -46,7 +57,7 @@ final class Kube {
     String where = namespace == null ? "at cluster scope" : "in namespace " + namespace;
     String server = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
         : e.getMessage();
-    switch (e.getCode()) {
+    switch (Math.max(0, e.getCode())) {
       case 401:
         return new PluginException(ExitCode.FORBIDDEN, "the API server does not accept your credentials (401): log in "
             + "again or check the kubeconfig context");

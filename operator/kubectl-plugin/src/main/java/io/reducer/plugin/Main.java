@@ -59,6 +59,9 @@ public final class Main {
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    // fabric8 warns on every use of a v1alpha1 kind; the API's version is no news to the user.
+    System.setProperty("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
   }
 
