@@ -108,7 +108,7 @@ class KubectlPluginIT {
     assertThat(flat(waiting.out()))
         .contains("approval: kubectl reducer approve dlqr/plugin-replay (matched 20)")
         .contains("approval: kubectl reducer approve wmr/plugin-reset")
-        .containsPattern(PIPELINE + "-view .* plugin-reset");
+        .contains("held by WatermarkReset plugin-reset");
 
     Result replayApproved = kubectlReducer("", "approve", "dlqr/plugin-replay", "--yes");
     assertThat(replayApproved.code()).as(replayApproved.err()).isZero();

@@ -67,17 +67,22 @@ final class Status {
     section(text, "HEALTH (thresholds from spec.health)", health(pipeline, status.getMetrics()));
 
     List<Projection> projections = snapshot.projectionsOf(name);
-    Table views = new Table("PROJECTION", "PARTITIONS", "READY", "LAG", "WM-LAG-MS", "STALLED", "HEALTH", "HELD-BY");
+    Table views = new Table("PROJECTION", "PARTITIONS", "READY", "LAG", "WM-LAG-MS", "STALLED", "HEALTH");
     for (Projection projection : projections) {
       ProjectionStatus p = projection.getStatus() == null ? new ProjectionStatus() : projection.getStatus();
-      String holder = ResetHold.holder(projection);
+      String holder = ResetHold.holder(projection) != null ? ResetHold.holder(projection) : p.getActiveReset();
+      EmergencyStop.Reason stopped = EmergencyStop.of(projection, projection.getSpec() != null
+          && projection.getSpec().isPaused());
       views.row(projection.getMetadata().getName(), p.getPartitions(),
           orUnknown(p.getReadyReplicas()) + "/" + orUnknown(p.getReplicas()), p.getConsumerLag(), p.getWatermarkLagMs(),
-          p.getStalledPartitions().isEmpty() ? NONE : p.getStalledPartitions().toString(), level(p.getHealth()),
-          holder != null ? holder : p.getActiveReset() != null ? p.getActiveReset() : NONE);
+          p.getStalledPartitions().isEmpty() ? NONE : p.getStalledPartitions().toString(), level(p.getHealth()));
+      if (holder != null) {
+        views.note("held by WatermarkReset " + holder + " (materializers at zero until it resumes them)");
+      } else if (stopped != null) {
+        views.note("paused: " + stopped.message());
+      }
     }
-    section(text, "PROJECTIONS (healthy " + (status.getProjectionsHealthy() == null ? "-"
-        : status.getProjectionsHealthy()) + ")", views);
+    section(text, "PROJECTIONS (healthy " + orUnknown(status.getProjectionsHealthy()) + ")", views);
 
     Table replays = new Table("DLQ REPLAY", "PHASE", "AGE", "WAITING FOR");
     for (DlqReplay replay : snapshot.replaysOf(name)) {

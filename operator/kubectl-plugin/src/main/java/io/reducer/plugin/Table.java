@@ -20,6 +20,7 @@ final class Table {
   private static final int MAX_LINES = 4;
 
   private final List<String[]> rows = new ArrayList<>();
+  private final java.util.Map<Integer, String> notes = new java.util.HashMap<>();
 
   Table(String... headers) {
     rows.add(headers);
@@ -27,6 +28,12 @@ final class Table {
 
   Table row(Object... cells) {
     rows.add(Arrays.stream(cells).map(c -> c == null ? Status.UNKNOWN : String.valueOf(c)).toArray(String[]::new));
+    return this;
+  }
+
+  /** A line of text under the last row, indented, e.g. "held by reset X". */
+  Table note(String text) {
+    notes.put(rows.size() - 1, text);
     return this;
   }
 
@@ -59,14 +66,18 @@ final class Table {
       }
     }
     StringBuilder text = new StringBuilder();
-    for (String[] row : rows) {
+    for (int index = 0; index < rows.size(); index++) {
+      String[] row = rows.get(index);
       StringBuilder line = new StringBuilder(INDENT);
       for (int i = 0; i < columns - 1; i++) {
         line.append(String.format("%-" + widths[i] + "s  ", row[i]));
       }
       String last = row[columns - 1].replace('\n', ' ').strip();
       int room = WIDTH - line.length();
-      if (room >= MIN_ROOM || last.length() <= room) {
+      if (row == rows.get(0) && last.length() > room) {
+        // The header of a column whose texts go below the rows: they need no title.
+        text.append(line.toString().stripTrailing()).append('\n');
+      } else if (room >= MIN_ROOM || last.length() <= room) {
         List<String> parts = wrap(last, Math.max(room, MIN_ROOM));
         text.append((line + parts.get(0)).stripTrailing()).append('\n');
         String pad = " ".repeat(line.length());
@@ -75,6 +86,11 @@ final class Table {
         // Too little room beside the other columns: the text goes on the lines below, indented.
         text.append(line.toString().stripTrailing()).append('\n');
         wrap(last, WIDTH - CONTINUATION.length()).forEach(part -> text.append(CONTINUATION).append(part)
+            .append('\n'));
+      }
+      String note = notes.get(index);
+      if (note != null) {
+        wrap(note, WIDTH - CONTINUATION.length()).forEach(part -> text.append(CONTINUATION).append(part)
             .append('\n'));
       }
     }

@@ -52,7 +52,7 @@ class StatusCommandTest {
         .containsPattern("commit p95 ms\\s+4.50\\s+10\\s+50\\s+Healthy")
         .containsPattern("outbox sequence gaps\\s+0\\s+-\\s+> 0\\s+Healthy")
         .containsPattern("DLQ depth\\s+2\\s+10\\s+1000\\s+Healthy")
-        .containsPattern("healthy-view\\s+4\\s+4/4\\s+0\\s+3\\s+-\\s+Healthy\\s+-")
+        .containsPattern("healthy-view\\s+4\\s+4/4\\s+0\\s+3\\s+-\\s+Healthy")
         .containsPattern("operator: running: Lease reducer-system/reducer-operator-lease held by "
             + "reducer-operator-7d4b9-x2k9q,\\s+renewed 3s ago")
         .doesNotContain("unknown").doesNotContain("WARNING:");
@@ -110,7 +110,8 @@ class StatusCommandTest {
 
     assertThat(result.code()).isEqualTo(ExitCode.OK);
     assertThat(flat(result.out()))
-        .containsPattern("sick-view\\s+4\\s+0/0\\s+unknown\\s+unknown\\s+\\[1, 3\\]\\s+unknown\\s+rebuild-sick")
+        .containsPattern("sick-view\\s+4\\s+0/0\\s+unknown\\s+unknown\\s+\\[1, 3\\]\\s+unknown\\s+held by WatermarkReset "
+            + "rebuild-sick")
         .containsPattern("rebuild-sick\\s+proj/sick-view\\s+2026-03-01T12:00:00Z\\s+AwaitingApproval\\s+approval: kubectl "
                + "reducer approve wmr/rebuild-sick")
         .containsPattern("second\\s+proj/sick-view .*\\s+Pending\\s+its turn: WatermarkReset rebuild-sick holds")
