@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.Config;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -17,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,7 +47,9 @@ class KubectlPluginIT {
 
   @BeforeAll
   static void pipelines() throws Exception {
-    kubeconfig = kubeconfig(directory);
+    // The local cluster's API server as a kubeconfig names it, with the scenarios' namespace as the default.
+    kubeconfig = LoopbackSettings.kubeconfig(directory.resolve("kubeconfig"),
+        cluster.client().getConfiguration().getMasterUrl(), NAMESPACE);
     cluster.pipelineWithProjection(PIPELINE, 1);
     // Credentials from a Secret that does not exist: the database cannot be reached, nothing can be measured.
     cluster.resources().pipeline(SICK, 1, "no-such-secret");
@@ -170,27 +170,6 @@ class KubectlPluginIT {
     int code = new Main().run(all, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  /** A kubeconfig for the API server the test's client talks to, with the scenarios' namespace as its default. */
-  private static Path kubeconfig(Path directory) throws Exception {
-    Config config = cluster.client().getConfiguration();
-    Path file = directory.resolve("kubeconfig");
-    Files.writeString(file, String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: e2e",
-        "  cluster: {server: '" + config.getMasterUrl() + "', insecure-skip-tls-verify: true}",
-        "users:",
-        "- name: e2e",
-        "  user: {token: '" + (config.getOauthToken() == null ? "e2e" : config.getOauthToken()) + "'}",
-        "contexts:",
-        "- name: e2e",
-        "  context: {cluster: e2e, user: e2e, namespace: " + NAMESPACE + "}",
-        "current-context: e2e",
-        ""));
-    return file;
   }
 
   private static String flat(String text) {

@@ -1,9 +1,13 @@
 package io.reducer.plugin;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.plugin.Options.Option;
 import java.time.Clock;
 import java.time.LocalDateTime;
@@ -11,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** What replay and reset share: the resource's name and namespace, and printing it (-o) or creating it. */
@@ -32,13 +37,13 @@ final class Manifests {
   }
 
   /** --name, or PREFIX-SUBJECT-yyyyMMdd-HHmmss (UTC). */
-  static String name(Options options, String prefix, String subject, Clock clock) {
+  private static String name(Options options, String prefix, String subject, Clock clock) {
     return options.value(NAME, prefix + "-" + subject + "-"
         + STAMP.format(LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)));
   }
 
   /** Prints the resource (-o yaml|json) or creates it after checking that what it names exists. */
-  static int emit(Invocation invocation, HasMetadata resource, String plural, String shortName, String next)
+  private static int emit(Invocation invocation, HasMetadata resource, String plural, String shortName, String next)
       throws PluginException {
     String format = invocation.options().value(OUTPUT);
     if ("yaml".equals(format)) {
@@ -63,7 +68,7 @@ final class Manifests {
   }
 
   /** Refuses to create a resource for a pipeline or projection that does not exist (not when only printing). */
-  static void requireTarget(Invocation invocation, String namespace, boolean pipeline, String name)
+  private static void requireTarget(Invocation invocation, String namespace, boolean pipeline, String name)
       throws PluginException {
     if (invocation.options().has(OUTPUT)) {
       return;
@@ -96,11 +101,45 @@ final class Manifests {
     }
   }
 
-  /** Exactly one of --pipeline and --projection. */
-  static boolean pipelineNotProjection(Options options) throws PluginException {
+  /** What a replay or a reset is of: the pipeline (--pipeline) or a projection (--projection). */
+  record Subject(boolean pipeline, String name) {
+
+    LocalReference reference() {
+      return new LocalReference(name);
+    }
+  }
+
+  /** Exactly one of --pipeline and --projection, and no arguments besides the flags. */
+  static Subject subject(Options options, String command) throws PluginException {
+    if (!options.positional().isEmpty()) {
+      throw PluginException.usage(command + " takes no arguments, only flags: " + options.positional());
+    }
     if (options.has(PIPELINE) == options.has(PROJECTION)) {
       throw PluginException.usage("give exactly one of --pipeline and --projection");
     }
-    return options.has(PIPELINE);
+    return options.has(PIPELINE) ? new Subject(true, options.value(PIPELINE))
+        : new Subject(false, options.value(PROJECTION));
+  }
+
+  /** Automatic with {@code automatic}, else Manual; both at once is refused. */
+  static Approval approval(Options options, String automatic, String... manual) throws PluginException {
+    if (options.has(automatic) && Arrays.stream(manual).anyMatch(options::has)) {
+      throw PluginException.usage(automatic + " goes on without approval, " + String.join(" and ", manual)
+          + " wait for it: give one");
+    }
+    return options.has(automatic) ? Approval.Automatic : Approval.Manual;
+  }
+
+  /**
+   * Names the resource (--name or generated) in the namespace, then prints it (-o) or creates it once what it is of
+   * exists; {@code next} says what to do then (NAME and NAMESPACE are filled in).
+   */
+  static int createOrPrint(Invocation invocation, CustomResource<?, ?> resource, String prefix, Subject subject,
+      String plural, String shortName, String next) throws PluginException {
+    String namespace = invocation.namespace();
+    resource.setMetadata(new ObjectMetaBuilder().withNamespace(namespace)
+        .withName(name(invocation.options(), prefix, subject.name(), invocation.clock())).build());
+    requireTarget(invocation, namespace, subject.pipeline(), subject.name());
+    return emit(invocation, resource, plural, shortName, next);
   }
 }

@@ -57,6 +57,17 @@ record NamespaceSnapshot(String namespace, List<ReducerPipeline> pipelines, List
         .toList();
   }
 
+  /** The pipeline and everything of it: its projections, replays and resets. */
+  List<HasMetadata> objectsOf(ReducerPipeline pipeline) {
+    String name = pipeline.getMetadata().getName();
+    List<HasMetadata> objects = new java.util.ArrayList<>();
+    objects.add(pipeline);
+    objects.addAll(projectionsOf(name));
+    objects.addAll(replaysOf(name));
+    objects.addAll(resetsOf(name));
+    return objects;
+  }
+
   /** Warning Events of these objects, newest first, at most {@code limit}. */
   List<Event> warningsOf(List<? extends HasMetadata> objects, int limit) {
     Set<String> keys = new HashSet<>();

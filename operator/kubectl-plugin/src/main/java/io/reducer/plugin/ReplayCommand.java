@@ -1,14 +1,10 @@
 package io.reducer.plugin;
 
 import static io.reducer.plugin.Manifests.DRY_RUN;
-import static io.reducer.plugin.Manifests.PIPELINE;
-import static io.reducer.plugin.Manifests.PROJECTION;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplaySpec;
 import io.reducer.api.v1alpha1.common.Approval;
-import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.dlq.DlqFilter;
 import io.reducer.api.v1alpha1.dlq.ErrorTypeFilter;
 import io.reducer.api.v1alpha1.dlq.ReplayTarget;
@@ -56,8 +52,8 @@ final class ReplayCommand implements Command {
   @Override
   public List<Option> options() {
     return List.of(
-        Option.value(PIPELINE, "PIPELINE", "the ReducerPipeline whose DLQ is replayed"),
-        Option.value(PROJECTION, "PROJECTION", "or a Projection: its pipeline's DLQ"),
+        Option.value(Manifests.PIPELINE, "PIPELINE", "the ReducerPipeline whose DLQ is replayed"),
+        Option.value(Manifests.PROJECTION, "PROJECTION", "or a Projection: its pipeline's DLQ"),
         Option.value(DLQ_TOPIC, "TOPIC", "the dead-letter topic (default: the pipeline's spec.topics.dlq)"),
         Option.repeatable(CORRELATION_ID, "ID", "only records with this correlation id"),
         Option.repeatable(ERROR_TYPE, "TYPE", "only records with this error type, e.g. VALIDATION_ERROR"),
@@ -100,19 +96,12 @@ final class ReplayCommand implements Command {
   @Override
   public int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
-    if (!options.positional().isEmpty()) {
-      throw PluginException.usage("replay takes no arguments, only flags: " + options.positional());
-    }
-    boolean byPipeline = Manifests.pipelineNotProjection(options);
-    if (options.has(CONFIRM) && (options.has(DRY_RUN) || options.has(PREVIEW))) {
-      throw PluginException.usage("--confirm replays without approval, --dry-run waits for it: give one");
-    }
+    Manifests.Subject subject = Manifests.subject(options, name());
     DlqReplaySpec spec = new DlqReplaySpec();
-    String subject = byPipeline ? options.value(PIPELINE) : options.value(PROJECTION);
-    if (byPipeline) {
-      spec.setPipelineRef(new LocalReference(subject));
+    if (subject.pipeline()) {
+      spec.setPipelineRef(subject.reference());
     } else {
-      spec.setProjectionRef(new LocalReference(subject));
+      spec.setProjectionRef(subject.reference());
     }
     spec.setDlqTopic(options.value(DLQ_TOPIC));
     spec.setFilter(filter(options));
@@ -135,17 +124,13 @@ final class ReplayCommand implements Command {
     }
     spec.setReplayAgain(options.has(REPLAY_AGAIN));
     spec.setPreviewOnly(options.has(PREVIEW_ONLY));
-    spec.setApproval(options.has(CONFIRM) ? Approval.Automatic : Approval.Manual);
+    spec.setApproval(Manifests.approval(options, CONFIRM, DRY_RUN, PREVIEW));
 
-    String namespace = invocation.namespace();
     DlqReplay replay = new DlqReplay();
-    replay.setMetadata(new ObjectMetaBuilder().withName(Manifests.name(options, "replay", subject, invocation.clock()))
-        .withNamespace(namespace).build());
     replay.setSpec(spec);
-    Manifests.requireTarget(invocation, namespace, byPipeline, subject);
-    return Manifests.emit(invocation, replay, "dlqreplays", "dlqr", spec.getApproval() == Approval.Manual
-        ? "the preview comes first; then: kubectl reducer approve NAME -n NAMESPACE"
-        : "follow it with: kubectl reducer status -n NAMESPACE");
+    return Manifests.createOrPrint(invocation, replay, "replay", subject, "dlqreplays", "dlqr",
+        spec.getApproval() == Approval.Manual ? "the preview comes first; then: kubectl reducer approve NAME -n NAMESPACE"
+            : "follow it with: kubectl reducer status -n NAMESPACE");
   }
 
   private static DlqFilter filter(Options options) throws PluginException {

@@ -1,14 +1,10 @@
 package io.reducer.plugin;
 
 import static io.reducer.plugin.Manifests.DRY_RUN;
-import static io.reducer.plugin.Manifests.PIPELINE;
-import static io.reducer.plugin.Manifests.PROJECTION;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.common.Approval;
-import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
@@ -55,8 +51,10 @@ final class ResetCommand implements Command {
   @Override
   public List<Option> options() {
     return List.of(
-        Option.value(PROJECTION, "PROJECTION", "reset this Projection: watermarks, epoch and group offsets together"),
-        Option.value(PIPELINE, "PIPELINE", "or reset the pipeline's reducers (their group on the actions topic)"),
+        Option.value(Manifests.PROJECTION, "PROJECTION",
+            "reset this Projection: watermarks, epoch and group offsets together"),
+        Option.value(Manifests.PIPELINE, "PIPELINE",
+            "or reset the pipeline's reducers (their group on the actions topic)"),
         Option.flag(TO_EARLIEST, "to the log start of each partition"),
         Option.flag(TO_LATEST, "to the log end of each partition"),
         Option.value(TO_DATETIME, "TIME", "to the first record at or after TIME (RFC 3339; no zone: UTC)"),
@@ -98,22 +96,15 @@ final class ResetCommand implements Command {
   @Override
   public int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
-    if (!options.positional().isEmpty()) {
-      throw PluginException.usage("reset takes no arguments, only flags: " + options.positional());
-    }
-    boolean byPipeline = Manifests.pipelineNotProjection(options);
-    if (options.has(EXECUTE) && options.has(DRY_RUN)) {
-      throw PluginException.usage("--execute applies without approval, --dry-run waits for it: give one");
-    }
-    if (options.has(REBUILD) && byPipeline) {
+    Manifests.Subject subject = Manifests.subject(options, name());
+    if (options.has(REBUILD) && subject.pipeline()) {
       throw PluginException.usage("--rebuild truncates a projection table, so it needs --projection");
     }
     WatermarkResetSpec spec = new WatermarkResetSpec();
-    String subject = byPipeline ? options.value(PIPELINE) : options.value(PROJECTION);
-    if (byPipeline) {
-      spec.setPipelineRef(new LocalReference(subject));
+    if (subject.pipeline()) {
+      spec.setPipelineRef(subject.reference());
     } else {
-      spec.setProjectionRef(new LocalReference(subject));
+      spec.setProjectionRef(subject.reference());
     }
     List<Integer> partitions = partitions(options);
     spec.setTarget(target(options, partitions));
@@ -125,22 +116,19 @@ final class ResetCommand implements Command {
       spec.setPartitions(partitions);
     }
     spec.setRebuild(options.has(REBUILD));
-    spec.setApproval(options.has(EXECUTE) ? Approval.Automatic : Approval.Manual);
+    spec.setApproval(Manifests.approval(options, EXECUTE, DRY_RUN));
     spec.setDryRun(options.has(PLAN_ONLY));
     if (options.has(APPROVAL_TIMEOUT)) {
       spec.setApprovalTimeout(iso(options.value(APPROVAL_TIMEOUT), APPROVAL_TIMEOUT));
     }
     spec.setRunAgain(options.has(RUN_AGAIN));
 
-    String namespace = invocation.namespace();
     WatermarkReset reset = new WatermarkReset();
-    reset.setMetadata(new ObjectMetaBuilder().withName(Manifests.name(options, "reset", subject, invocation.clock()))
-        .withNamespace(namespace).build());
     reset.setSpec(spec);
-    Manifests.requireTarget(invocation, namespace, byPipeline, subject);
-    return Manifests.emit(invocation, reset, "watermarkresets", "wmr", spec.getApproval() == Approval.Manual
-        && !spec.isDryRun() ? "the plan comes first; then: kubectl reducer approve NAME -n NAMESPACE"
-        : "follow it with: kubectl reducer status -n NAMESPACE");
+    return Manifests.createOrPrint(invocation, reset, "reset", subject, "watermarkresets", "wmr",
+        spec.getApproval() == Approval.Manual && !spec.isDryRun()
+            ? "the plan comes first; then: kubectl reducer approve NAME -n NAMESPACE"
+            : "follow it with: kubectl reducer status -n NAMESPACE");
   }
 
   private static ResetTarget target(Options options, List<Integer> partitions) throws PluginException {

@@ -1,7 +1,6 @@
 package io.reducer.plugin;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.Projection;
@@ -26,7 +25,6 @@ import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.status.HealthClassifier;
 import io.reducer.controller.workload.EmergencyStop;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -104,13 +102,8 @@ final class Status {
     }
     section(text, "WATERMARK RESETS IN FLIGHT", resets);
 
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(pipeline);
-    objects.addAll(projections);
-    objects.addAll(snapshot.replaysOf(name));
-    objects.addAll(snapshot.resetsOf(name));
     Table warnings = new Table("AGE", "OBJECT", "REASON", "MESSAGE");
-    for (Event event : snapshot.warningsOf(objects, events)) {
+    for (Event event : snapshot.warningsOf(snapshot.objectsOf(pipeline), events)) {
       warnings.row(Ages.age(NamespaceSnapshot.time(event), clock),
           shortKind(event.getInvolvedObject().getKind()) + "/" + event.getInvolvedObject().getName(),
           event.getReason(), event.getMessage());

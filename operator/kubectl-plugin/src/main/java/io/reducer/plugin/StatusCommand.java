@@ -109,12 +109,7 @@ final class StatusCommand implements Command {
       entry.put("projections", snapshot.projectionsOf(name));
       entry.put("dlqReplays", snapshot.replaysOf(name));
       entry.put("watermarkResets", snapshot.resetsOf(name));
-      List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new ArrayList<>();
-      objects.add(pipeline);
-      objects.addAll(snapshot.projectionsOf(name));
-      objects.addAll(snapshot.replaysOf(name));
-      objects.addAll(snapshot.resetsOf(name));
-      entry.put("warningEvents", snapshot.warningsOf(objects, events));
+      entry.put("warningEvents", snapshot.warningsOf(snapshot.objectsOf(pipeline), events));
       pipelines.add(entry);
     }
     Map<String, Object> lease = new LinkedHashMap<>();

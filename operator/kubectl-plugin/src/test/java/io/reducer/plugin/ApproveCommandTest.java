@@ -6,33 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import io.reducer.testsupport.kubernetes.MockKubernetes;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApproveCommandTest {
 
-  private MockKubernetes kubernetes;
+  @RegisterExtension
+  final MockApi api = new MockApi();
 
   @BeforeEach
   void start() {
-    kubernetes = MockKubernetes.withCommittedCrds();
-    Fixtures.freshLease(kubernetes.client());
-  }
-
-  @AfterEach
-  void stop() {
-    kubernetes.close();
+    Fixtures.freshLease(api.client());
   }
 
   @Test
   void approvingAResetPrintsThePlanAsksAndSetsTheAnnotationOnYes() {
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));
 
-    Plugin.Result result = Plugin.run(kubernetes, "yes\n", "approve", "wmr/rebuild-sick", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "yes\n", "approve", "wmr/rebuild-sick", "-n", NS);
 
     assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
     String out = result.out();
@@ -49,23 +43,23 @@ class ApproveCommandTest {
 
   @Test
   void anyOtherAnswerLeavesItWaiting() {
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));
 
-    Plugin.Result result = Plugin.run(kubernetes, "no\n", "approve", "watermarkreset", "rebuild-sick", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "no\n", "approve", "watermarkreset", "rebuild-sick", "-n", NS);
 
     assertThat(result.code()).isEqualTo(ExitCode.DECLINED);
     assertThat(result.err()).contains("not approved: wmr/rebuild-sick keeps waiting");
     assertThat(annotations(WatermarkReset.class, "rebuild-sick")).doesNotContainKey("reducer.io/approve");
-    assertThat(Plugin.run(kubernetes, "", "approve", "wmr/rebuild-sick", "-n", NS).code())
+    assertThat(Plugin.run(api.kubernetes(), "", "approve", "wmr/rebuild-sick", "-n", NS).code())
         .as("end of input is no answer").isEqualTo(ExitCode.DECLINED);
   }
 
   @Test
   void approvingAReplayWithYesPrintsThePreviewAndAsksNothing() {
-    Fixtures.applyReplay(kubernetes.client(), Fixtures.replay("replay-sick", "AwaitingApproval", Fixtures.PREVIEW));
+    Fixtures.applyReplay(api.client(), Fixtures.replay("replay-sick", "AwaitingApproval", Fixtures.PREVIEW));
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "approve", "dlqr/replay-sick", "--yes", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "approve", "dlqr/replay-sick", "--yes", "-n", NS);
 
     assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
     assertThat(flat(result.out()))
@@ -80,12 +74,12 @@ class ApproveCommandTest {
 
   @Test
   void refusesWhatDoesNotWaitForApprovalAndSaysWhy() {
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("automatic", "Automatic", "Quiescing", ""));
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("quiescing", "Manual", "Quiescing", ""));
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("completed", "Manual", "Completed", Fixtures.PLAN));
-    Fixtures.applyReplay(kubernetes.client(), Fixtures.replay("previewing", "Previewing", ""));
-    Fixtures.applyReplay(kubernetes.client(), Fixtures.replay("approved", "AwaitingApproval", Fixtures.PREVIEW));
-    io.reducer.testsupport.kubernetes.Annotations.annotate(kubernetes.client(), DlqReplay.class, NS, "approved",
+    Fixtures.applyReset(api.client(), Fixtures.reset("automatic", "Automatic", "Quiescing", ""));
+    Fixtures.applyReset(api.client(), Fixtures.reset("quiescing", "Manual", "Quiescing", ""));
+    Fixtures.applyReset(api.client(), Fixtures.reset("completed", "Manual", "Completed", Fixtures.PLAN));
+    Fixtures.applyReplay(api.client(), Fixtures.replay("previewing", "Previewing", ""));
+    Fixtures.applyReplay(api.client(), Fixtures.replay("approved", "AwaitingApproval", Fixtures.PREVIEW));
+    io.reducer.testsupport.kubernetes.Annotations.annotate(api.client(), DlqReplay.class, NS, "approved",
         "reducer.io/approve", "true");
 
     assertRefused("wmr/automatic", "spec.approval is Automatic");
@@ -97,22 +91,22 @@ class ApproveCommandTest {
 
   @Test
   void aMissingResourceIsNotFoundAndAWrongKindIsAUsageError() {
-    Plugin.Result missing = Plugin.run(kubernetes, "", "approve", "dlqr/nope", "-n", NS);
+    Plugin.Result missing = Plugin.run(api.kubernetes(), "", "approve", "dlqr/nope", "-n", NS);
     assertThat(missing.code()).isEqualTo(ExitCode.NOT_FOUND);
     assertThat(missing.err()).contains("DlqReplay nope not found in namespace orders; list them with: kubectl get "
         + "dlqr -n orders");
 
-    Plugin.Result wrongKind = Plugin.run(kubernetes, "", "approve", "rp/workflows", "-n", NS);
+    Plugin.Result wrongKind = Plugin.run(api.kubernetes(), "", "approve", "rp/workflows", "-n", NS);
     assertThat(wrongKind.code()).isEqualTo(ExitCode.USAGE);
   }
 
   @Test
   void approvedWhileTheOperatorIsNotRunningSaysSo() {
-    kubernetes.client().leases().inNamespace("reducer-system").withName("reducer-operator-lease").delete();
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
+    api.client().leases().inNamespace("reducer-system").withName("reducer-operator-lease").delete();
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "approve", "wmr/rebuild-sick", "-y", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "approve", "wmr/rebuild-sick", "-y", "-n", NS);
 
     assertThat(result.code()).isEqualTo(ExitCode.OPERATOR_NOT_RUNNING);
     assertThat(result.err()).contains("NOT RUNNING").contains("the approval takes effect once it runs");
@@ -120,14 +114,14 @@ class ApproveCommandTest {
   }
 
   private void assertRefused(String resource, String why) {
-    Plugin.Result result = Plugin.run(kubernetes, "yes\n", "approve", resource, "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "yes\n", "approve", resource, "-n", NS);
     assertThat(result.code()).as(resource).isEqualTo(ExitCode.NOTHING_TO_APPROVE);
     assertThat(result.err()).as(resource).contains(resource + " in namespace orders does not wait for approval: " + why);
   }
 
   private Map<String, String> annotations(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind,
       String name) {
-    Map<String, String> annotations = kubernetes.client().resources(kind).inNamespace(NS).withName(name).get()
+    Map<String, String> annotations = api.client().resources(kind).inNamespace(NS).withName(name).get()
         .getMetadata().getAnnotations();
     return annotations == null ? Map.of() : annotations;
   }

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.testsupport.ProjectLayout;
-import io.reducer.testsupport.kubernetes.MockKubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** replay and reset: the flags of the runbooks' commands make the resources of manifests/examples. */
 class CreateCommandsTest {
@@ -22,21 +20,13 @@ class CreateCommandsTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private MockKubernetes kubernetes;
+  @RegisterExtension
+  final MockApi api = new MockApi();
 
-  @BeforeEach
-  void start() {
-    kubernetes = MockKubernetes.withCommittedCrds();
-  }
-
-  @AfterEach
-  void stop() {
-    kubernetes.close();
-  }
 
   @Test
   void replayFlagsExpressTheDlqReplayExample() throws Exception {
-    Plugin.Result result = Plugin.run(kubernetes, "", "replay", "-n", "orders", "--pipeline", "workflows",
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "replay", "-n", "orders", "--pipeline", "workflows",
         "--error-type", "VALIDATION_ERROR", "--error-type", "DESERIALIZATION_ERROR",
         "--from", "2025-10-21T12:00:00Z", "--to", "2025-10-21T14:00:00Z", "--limit", "10000", "--rate", "5000",
         "--max-replays", "3", "--dry-run", "--name", "replay-validation-errors-2025-10-21", "-o", "yaml");
@@ -47,7 +37,7 @@ class CreateCommandsTest {
 
   @Test
   void resetFlagsExpressTheWatermarkResetExample() throws Exception {
-    Plugin.Result result = Plugin.run(kubernetes, "", "reset", "-n", "orders", "--projection",
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "reset", "-n", "orders", "--projection",
         "workflow-projection", "--to-datetime", "2025-10-21T12:00:00Z", "--rebuild", "--dry-run",
         "--name", "rebuild-workflow-projection-2025-10-21", "-o", "json");
 
@@ -81,29 +71,29 @@ class CreateCommandsTest {
     assertUsage("give exactly one of --pipeline and --projection", "replay", "--limit", "5");
     assertUsage("--limit must be a whole number", "replay", "--pipeline", "p", "--limit", "lots");
     assertUsage("--from must be a time", "replay", "--pipeline", "p", "--from", "yesterday");
-    assertUsage("--confirm replays without approval", "replay", "--pipeline", "p", "--confirm", "--dry-run");
+    assertUsage("--confirm goes on without approval, --dry-run and --preview wait for it", "replay", "--pipeline", "p", "--confirm", "--dry-run");
   }
 
   @Test
   void createsTheResourceWhenItsPipelineExistsAndRefusesAMissingOne() {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
+    Fixtures.apply(api.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
 
-    Plugin.Result created = Plugin.run(kubernetes, "", "replay", "-n", NS, "--pipeline", "sick",
+    Plugin.Result created = Plugin.run(api.kubernetes(), "", "replay", "-n", NS, "--pipeline", "sick",
         "--correlation-id", "wf-1", "--correlation-id", "wf-2", "--limit", "100", "--preview");
     assertThat(created.code()).as(created.err()).isEqualTo(ExitCode.OK);
     assertThat(created.out()).startsWith("dlqreplay.reducer.io/replay-sick-20260302-100000 created")
         .contains("kubectl reducer approve dlqr/replay-sick-20260302-100000 -n orders");
-    DlqReplay replay = kubernetes.client().resources(DlqReplay.class).inNamespace(NS)
+    DlqReplay replay = api.client().resources(DlqReplay.class).inNamespace(NS)
         .withName("replay-sick-20260302-100000").get();
     assertThat(replay.getSpec().getFilter().getCorrelationIds()).containsExactly("wf-1", "wf-2");
     assertThat(replay.getSpec().getApproval().name()).isEqualTo("Manual");
 
-    Plugin.Result missing = Plugin.run(kubernetes, "", "reset", "-n", NS, "--projection", "nope", "--to-latest");
+    Plugin.Result missing = Plugin.run(api.kubernetes(), "", "reset", "-n", NS, "--projection", "nope", "--to-latest");
     assertThat(missing.code()).isEqualTo(ExitCode.NOT_FOUND);
     assertThat(missing.err()).contains("Projection nope not found in namespace orders; list them with: kubectl get "
         + "proj -n orders");
 
-    Plugin.Result again = Plugin.run(kubernetes, "", "replay", "-n", NS, "--pipeline", "sick", "--name",
+    Plugin.Result again = Plugin.run(api.kubernetes(), "", "replay", "-n", NS, "--pipeline", "sick", "--name",
         "replay-sick-20260302-100000");
     assertThat(again.code()).isEqualTo(ExitCode.FAILED);
     assertThat(again.err()).contains("exists already");
@@ -114,13 +104,13 @@ class CreateCommandsTest {
     System.arraycopy(new String[] {"reset", "-n", NS, "--projection", "p", "-ojson"}, 0, args, 0, 6);
     System.arraycopy(targetFlags, 0, args, 6, targetFlags.length);
     args[5] = "-o=json";
-    Plugin.Result result = Plugin.run(kubernetes, "", args);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", args);
     assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
     return JSON.readTree(result.out()).get("spec");
   }
 
   private void assertUsage(String message, String... args) {
-    Plugin.Result result = Plugin.run(kubernetes, "", args);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", args);
     assertThat(result.code()).as(String.join(" ", args)).isEqualTo(ExitCode.USAGE);
     assertThat(result.err()).as(String.join(" ", args)).contains(message);
   }

@@ -13,31 +13,22 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StatusCommandTest {
 
-  private MockKubernetes kubernetes;
+  @RegisterExtension
+  final MockApi api = new MockApi();
 
-  @BeforeEach
-  void start() {
-    kubernetes = MockKubernetes.withCommittedCrds();
-  }
-
-  @AfterEach
-  void stop() {
-    kubernetes.close();
-  }
 
   @Test
   void aHealthyPipelineShowsEveryFigureAgainstItsThresholdsAndTheRunningOperator() {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
-    Fixtures.applyProjection(kubernetes.client(), Fixtures.HEALTHY_PROJECTION);
-    Fixtures.freshLease(kubernetes.client());
+    Fixtures.apply(api.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
+    Fixtures.applyProjection(api.client(), Fixtures.HEALTHY_PROJECTION);
+    Fixtures.freshLease(api.client());
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "healthy", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "healthy", "-n", NS);
 
     assertThat(result.err()).isEmpty();
     assertThat(result.code()).isEqualTo(ExitCode.OK);
@@ -61,14 +52,14 @@ class StatusCommandTest {
 
   @Test
   void anUnhealthyPipelineShowsUnknownNeverZeroItsWarningEventsAndThatTheOperatorIsNotRunning() {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
-    Fixtures.warningEvent(kubernetes.client(), "ReducerPipeline", "sick", "DatabaseUnreachable",
+    Fixtures.apply(api.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
+    Fixtures.warningEvent(api.client(), "ReducerPipeline", "sick", "DatabaseUnreachable",
         "connection refused: postgres.orders.svc:5432");
-    Fixtures.warningEvent(kubernetes.client(), "ReducerPipeline", "other", "Unrelated", "not this pipeline's");
+    Fixtures.warningEvent(api.client(), "ReducerPipeline", "other", "Unrelated", "not this pipeline's");
     // Renewed two minutes ago with a 15 s duration: the operator is gone.
-    Fixtures.lease(kubernetes.client(), ZonedDateTime.ofInstant(Plugin.NOW.minusSeconds(120), ZoneOffset.UTC));
+    Fixtures.lease(api.client(), ZonedDateTime.ofInstant(Plugin.NOW.minusSeconds(120), ZoneOffset.UTC));
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "-n", NS);
 
     assertThat(result.code()).isEqualTo(ExitCode.OPERATOR_NOT_RUNNING);
     assertThat(flat(result.out()))
@@ -96,17 +87,17 @@ class StatusCommandTest {
 
   @Test
   void aHeldProjectionNamesItsResetAndAResetWaitingForApprovalSaysHowToApproveIt() {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
-    Fixtures.applyProjection(kubernetes.client(), Fixtures.HELD_PROJECTION);
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
+    Fixtures.apply(api.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
+    Fixtures.applyProjection(api.client(), Fixtures.HELD_PROJECTION);
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("second", "Manual", "Pending",
+    Fixtures.applyReset(api.client(), Fixtures.reset("second", "Manual", "Pending",
         "message: WatermarkReset rebuild-sick holds projection sick-view; this one waits for its turn"));
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("done", "Manual", "Completed", ""));
-    Fixtures.applyReplay(kubernetes.client(), Fixtures.replay("replay-sick", "AwaitingApproval", Fixtures.PREVIEW));
-    Fixtures.freshLease(kubernetes.client());
+    Fixtures.applyReset(api.client(), Fixtures.reset("done", "Manual", "Completed", ""));
+    Fixtures.applyReplay(api.client(), Fixtures.replay("replay-sick", "AwaitingApproval", Fixtures.PREVIEW));
+    Fixtures.freshLease(api.client());
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "sick", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "sick", "-n", NS);
 
     assertThat(result.code()).isEqualTo(ExitCode.OK);
     assertThat(flat(result.out()))
@@ -124,12 +115,12 @@ class StatusCommandTest {
 
   @Test
   void aResetWaitingForAnEmptyGroupNamesTheMember() {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
-    Fixtures.applyProjection(kubernetes.client(), Fixtures.HELD_PROJECTION);
-    Fixtures.applyReset(kubernetes.client(), Fixtures.reset("rebuild-sick", "Manual", "Quiescing",
+    Fixtures.apply(api.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
+    Fixtures.applyProjection(api.client(), Fixtures.HELD_PROJECTION);
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "Quiescing",
         "message: consumer group reducer-orders-sick-view still has member hand-started-1 on 10.0.0.7"));
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "sick", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "sick", "-n", NS);
 
     assertThat(flat(result.out())).containsPattern("Quiescing\\s+the consumer group to be empty: consumer group "
            + "reducer-orders-sick-view still has member hand-started-1");
@@ -137,10 +128,10 @@ class StatusCommandTest {
 
   @Test
   void jsonIsOneDocumentWithThePipelineItsProjectionsAndTheOperator() throws Exception {
-    Fixtures.apply(kubernetes.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
-    Fixtures.applyProjection(kubernetes.client(), Fixtures.HEALTHY_PROJECTION);
+    Fixtures.apply(api.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
+    Fixtures.applyProjection(api.client(), Fixtures.HEALTHY_PROJECTION);
 
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "-o", "json", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "-o", "json", "-n", NS);
 
     JsonNode document = new ObjectMapper().readTree(result.out());
     assertThat(document.at("/operator/state").asText()).isEqualTo("ABSENT");
@@ -151,7 +142,7 @@ class StatusCommandTest {
 
   @Test
   void aMissingPipelineIsNotFoundWithTheCommandThatListsThem() {
-    Plugin.Result result = Plugin.run(kubernetes, "", "status", "nope", "-n", NS);
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "status", "nope", "-n", NS);
 
     assertThat(result.code()).isEqualTo(ExitCode.NOT_FOUND);
     assertThat(result.err()).isEqualTo("error: ReducerPipeline nope not found in namespace orders; list them with: "
@@ -173,17 +164,17 @@ class StatusCommandTest {
 
   @Test
   void helpAndUsageErrors() {
-    Plugin.Result help = Plugin.run(kubernetes, "", "status", "--help");
+    Plugin.Result help = Plugin.run(api.kubernetes(), "", "status", "--help");
     assertThat(help.code()).isEqualTo(ExitCode.OK);
     assertThat(help.out()).contains("usage: kubectl reducer status [PIPELINE]").contains("exit codes:");
 
-    Plugin.Result wrong = Plugin.run(kubernetes, "", "status", "--bogus");
+    Plugin.Result wrong = Plugin.run(api.kubernetes(), "", "status", "--bogus");
     assertThat(wrong.code()).isEqualTo(ExitCode.USAGE);
     assertThat(wrong.err()).contains("unknown option --bogus").contains("kubectl reducer status --help");
 
-    Plugin.Result top = Plugin.run(kubernetes, "", "--help");
+    Plugin.Result top = Plugin.run(api.kubernetes(), "", "--help");
     assertThat(top.out()).contains("status", "approve", "replay", "reset", "trace", "exit codes:");
-    assertThat(Plugin.run(kubernetes, "", "frobnicate").code()).isEqualTo(ExitCode.USAGE);
+    assertThat(Plugin.run(api.kubernetes(), "", "frobnicate").code()).isEqualTo(ExitCode.USAGE);
   }
 
   /** The text with every run of white space made one space: what a person reads, whatever the line breaks. */

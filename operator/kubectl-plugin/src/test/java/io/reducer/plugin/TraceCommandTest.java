@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.kubernetes.PodEndpoints;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +18,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The trace Job against the mock API, which runs no pod: the test plays the pod (its end and its log). The real
@@ -31,18 +30,13 @@ class TraceCommandTest {
 
   private static final String IMAGE = "registry.example/reducer-workloads:1.2.3";
 
-  private MockKubernetes kubernetes;
+  @RegisterExtension
+  final MockApi api = new MockApi();
   private ReducerPipeline pipeline;
 
   @BeforeEach
   void start() {
-    kubernetes = MockKubernetes.withCommittedCrds();
-    pipeline = Fixtures.apply(kubernetes.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
-  }
-
-  @AfterEach
-  void stop() {
-    kubernetes.close();
+    pipeline = Fixtures.apply(api.client(), Fixtures.pipeline("sick", Fixtures.UNHEALTHY_STATUS));
   }
 
   @Test
@@ -82,13 +76,13 @@ class TraceCommandTest {
   @Test
   void printsTheTracesJsonExitsWithItsCodeAndDeletesTheJob() {
     Interrupts interrupts = new Interrupts();
-    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(kubernetes, interrupts, "",
+    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(api.kubernetes(), interrupts, "",
         "trace", "wf-7", "--pipeline", "sick", "-n", NS, "--image", IMAGE, "-o", "json", "--since", "30m"));
 
     Job job = awaitJob(run);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("wf-7", "30m");
     String pod = job.getMetadata().getName() + "-x7k2p";
-    kubernetes.servePods(new OneLog(pod, "trace: searching 3 topics\n{\n  \"correlationId\": \"wf-7\",\n"
+    api.kubernetes().servePods(new OneLog(pod, "trace: searching 3 topics\n{\n  \"correlationId\": \"wf-7\",\n"
         + "  \"found\": false\n}\n"));
     endPod(job, pod, 5);
 
@@ -101,13 +95,13 @@ class TraceCommandTest {
 
   @Test
   void textOutputIsTheTracesOwn() {
-    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(kubernetes, "",
+    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(api.kubernetes(), "",
         "trace", "wf-7", "--pipeline", "sick", "-n", NS, "--image", IMAGE));
     Job job = awaitJob(run);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("-o")
         .containsSequence("--since", "1h");
     String pod = job.getMetadata().getName() + "-x7k2p";
-    kubernetes.servePods(new OneLog(pod, "wf-7: 3 actions, 3 versions, 0 in the DLQ"));
+    api.kubernetes().servePods(new OneLog(pod, "wf-7: 3 actions, 3 versions, 0 in the DLQ"));
     endPod(job, pod, 0);
 
     Plugin.Result result = run.join();
@@ -117,7 +111,7 @@ class TraceCommandTest {
 
   @Test
   void aTraceThatDoesNotEndInTimeIsDeletedAndFails() {
-    Plugin.Result result = Plugin.run(kubernetes, "", "trace", "wf-7", "--pipeline", "sick", "-n", NS, "--image",
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "trace", "wf-7", "--pipeline", "sick", "-n", NS, "--image",
         IMAGE, "--timeout", "1s");
 
     assertThat(result.code()).isEqualTo(ExitCode.FAILED);
@@ -129,7 +123,7 @@ class TraceCommandTest {
   @Test
   void aJobInterruptedByCtrlCIsDeleted() {
     Interrupts interrupts = new Interrupts();
-    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(kubernetes, interrupts, "",
+    CompletableFuture<Plugin.Result> run = CompletableFuture.supplyAsync(() -> Plugin.run(api.kubernetes(), interrupts, "",
         "trace", "wf-7", "--pipeline", "sick", "-n", NS, "--image", IMAGE, "--timeout", "5s"));
     awaitJob(run);
 
@@ -141,11 +135,11 @@ class TraceCommandTest {
 
   @Test
   void theImageComesFromTheOperatorDeploymentOrMustBeGiven() {
-    Plugin.Result none = Plugin.run(kubernetes, "", "trace", "wf-7", "--pipeline", "sick", "-n", NS);
+    Plugin.Result none = Plugin.run(api.kubernetes(), "", "trace", "wf-7", "--pipeline", "sick", "-n", NS);
     assertThat(none.code()).isEqualTo(ExitCode.USAGE);
     assertThat(none.err()).contains("the workloads image is unknown").contains("pass --image");
 
-    kubernetes.client().apps().deployments().inNamespace("reducer-system").resource(new DeploymentBuilder()
+    api.client().apps().deployments().inNamespace("reducer-system").resource(new DeploymentBuilder()
         .withNewMetadata().withName("reducer-operator").withNamespace("reducer-system")
         .addToLabels("app.kubernetes.io/name", "reducer-operator").endMetadata()
         .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("operator")
@@ -156,7 +150,7 @@ class TraceCommandTest {
         .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
         .endContainer().endSpec().endTemplate().endSpec().build()).create();
 
-    OperatorLookup.Found found = OperatorLookup.find(kubernetes.client(), Plugin.CLOCK, NS);
+    OperatorLookup.Found found = OperatorLookup.find(api.client(), Plugin.CLOCK, NS);
     assertThat(found.workloadsImage()).contains(IMAGE);
     assertThat(found.lease().name()).as("the operator's own --lease-name").isEqualTo("custom-lease");
     assertThat(found.lease().liveness()).isEqualTo(OperatorLookup.Liveness.ABSENT);
@@ -164,11 +158,11 @@ class TraceCommandTest {
 
   @Test
   void aMissingPipelineIsNotFound() {
-    Plugin.Result result = Plugin.run(kubernetes, "", "trace", "wf-7", "--pipeline", "nope", "-n", NS, "--image",
+    Plugin.Result result = Plugin.run(api.kubernetes(), "", "trace", "wf-7", "--pipeline", "nope", "-n", NS, "--image",
         IMAGE);
     assertThat(result.code()).isEqualTo(ExitCode.NOT_FOUND);
     assertThat(result.err()).contains("ReducerPipeline nope not found in namespace orders");
-    Plugin.Result noPipeline = Plugin.run(kubernetes, "", "trace", "wf-7", "-n", NS);
+    Plugin.Result noPipeline = Plugin.run(api.kubernetes(), "", "trace", "wf-7", "-n", NS);
     assertThat(noPipeline.code()).isEqualTo(ExitCode.USAGE);
   }
 
@@ -179,7 +173,7 @@ class TraceCommandTest {
   }
 
   private List<Job> jobs() {
-    return kubernetes.client().batch().v1().jobs().inNamespace(NS).withLabel("app.kubernetes.io/component", "trace")
+    return api.client().batch().v1().jobs().inNamespace(NS).withLabel("app.kubernetes.io/component", "trace")
         .list().getItems();
   }
 
@@ -193,7 +187,7 @@ class TraceCommandTest {
 
   /** The pod the Job controller would have made, ended with {@code exitCode}. */
   private void endPod(Job job, String pod, int exitCode) {
-    kubernetes.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
+    api.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
         .withNamespace(NS).addToLabels("job-name", job.getMetadata().getName())
         .withCreationTimestamp("2026-03-02T10:00:01Z").endMetadata()
         .withNewSpec().addNewContainer().withName("trace").withImage(IMAGE).endContainer().endSpec()
