@@ -26,7 +26,7 @@ import java.util.Objects;
  * kubectl reducer approve dlqr/NAME | wmr/NAME: shows the preview or the plan from status, asks, and sets the
  * approval annotation the operator waits for; refuses what does not wait for an approval.
  */
-final class ApproveCommand implements Command {
+final class ApproveCommand extends Command {
 
   static final String YES = "--yes";
 
@@ -61,42 +61,28 @@ final class ApproveCommand implements Command {
     }
   }
 
-  @Override
-  public String name() {
-    return "approve";
+  ApproveCommand() {
+    super("approve", "show a replay's preview or a reset's plan, ask, then approve it",
+        "kubectl reducer approve dlqr/NAME | wmr/NAME [--yes] [-n NAMESPACE]",
+        """
+            The kinds may also be written dlqreplay/NAME, watermarkreset/NAME, or as two words (dlqr NAME).
+            Approving sets the annotation reducer.io/approve: "true", as kubectl annotate would; the operator then
+            replays the previewed snapshot or applies the plan shown. Only a resource with spec.approval Manual in
+            phase AwaitingApproval, not approved yet, waits for it.
+
+            exit codes: 0 approved; 3 not found; 4 forbidden; 6 nothing to approve (the message says why);
+            7 approved, but the operator is not running, so nothing happens until it does; 8 not approved (the
+            answer was not yes); 2 usage; 1 other failures.
+            """);
   }
 
   @Override
-  public String summary() {
-    return "show a replay's preview or a reset's plan, ask, then approve it";
-  }
-
-  @Override
-  public String usage() {
-    return "kubectl reducer approve dlqr/NAME | wmr/NAME [--yes] [-n NAMESPACE]";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.flag(YES, "approve without asking (the preview or plan is still printed)").withAlias("-y"));
   }
 
   @Override
-  public String details() {
-    return """
-        The kinds may also be written dlqreplay/NAME, watermarkreset/NAME, or as two words (dlqr NAME).
-        Approving sets the annotation reducer.io/approve: "true", as kubectl annotate would; the operator then
-        replays the previewed snapshot or applies the plan shown. Only a resource with spec.approval Manual in
-        phase AwaitingApproval, not approved yet, waits for it.
-
-        exit codes: 0 approved; 3 not found; 4 forbidden; 6 nothing to approve (the message says why);
-        7 approved, but the operator is not running, so nothing happens until it does; 8 not approved (the
-        answer was not yes); 2 usage; 1 other failures.
-        """;
-  }
-
-  @Override
-  public int run(Invocation invocation) throws PluginException {
+  int run(Invocation invocation) throws PluginException {
     List<String> args = invocation.options().positional();
     String kindName;
     String name;

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.Locale;
 
 /** What replay and reset share: the resource's name and namespace, and printing it (-o) or creating it. */
@@ -104,8 +105,9 @@ final class Manifests {
   /** What a replay or a reset is of: the pipeline (--pipeline) or a projection (--projection). */
   record Subject(boolean pipeline, String name) {
 
-    LocalReference reference() {
-      return new LocalReference(name);
+    /** Hands the reference to the spec's pipelineRef or projectionRef setter. */
+    void refer(Consumer<LocalReference> pipelineRef, Consumer<LocalReference> projectionRef) {
+      (pipeline ? pipelineRef : projectionRef).accept(new LocalReference(name));
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** kubectl reducer replay: a DlqReplay from the flags of the runbooks' reprocess_dlq.py. */
-final class ReplayCommand implements Command {
+final class ReplayCommand extends Command {
 
   static final String DLQ_TOPIC = "--dlq-topic";
   static final String CORRELATION_ID = "--correlation-id";
@@ -33,24 +33,28 @@ final class ReplayCommand implements Command {
   static final String PREVIEW_ONLY = "--preview-only";
   static final String CONFIRM = "--confirm";
 
-  @Override
-  public String name() {
-    return "replay";
+  ReplayCommand() {
+    super("replay", "create a DlqReplay from reprocess_dlq.py's flags (or print it with -o yaml)",
+        "kubectl reducer replay --pipeline P | --projection P [filters] [--limit N] [--dry-run | --confirm] "
+        + "[--name NAME] [-o yaml|json]",
+        """
+            reprocess_dlq.py --dlq-topic T --dry-run           kubectl reducer replay --pipeline P --dry-run
+            reprocess_dlq.py --correlation-id ID --republish   kubectl reducer replay --pipeline P --correlation-id ID
+            reprocess_dlq.py --limit 100 --republish --confirm kubectl reducer replay --pipeline P --limit 100 --confirm
+
+            With approval Manual the replay stops after the preview: kubectl reducer approve dlqr/NAME shows it and
+            approves. Example (manifests/examples/dlqreplay.yaml):
+              kubectl reducer replay -n orders --pipeline workflows --error-type VALIDATION_ERROR \\
+                --error-type DESERIALIZATION_ERROR --from 2025-10-21T12:00:00Z --to 2025-10-21T14:00:00Z \\
+                --limit 10000 --rate 5000 --dry-run --name replay-validation-errors-2025-10-21 -o yaml
+
+            exit codes: 0 created (or printed); 2 wrong flags; 3 the pipeline or projection does not exist;
+            4 forbidden; 1 other failures (e.g. the name exists already).
+            """);
   }
 
   @Override
-  public String summary() {
-    return "create a DlqReplay from reprocess_dlq.py's flags (or print it with -o yaml)";
-  }
-
-  @Override
-  public String usage() {
-    return "kubectl reducer replay --pipeline P | --projection P [filters] [--limit N] [--dry-run | --confirm] "
-        + "[--name NAME] [-o yaml|json]";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(
         Option.value(Manifests.PIPELINE, "PIPELINE", "the ReducerPipeline whose DLQ is replayed"),
         Option.value(Manifests.PROJECTION, "PROJECTION", "or a Projection: its pipeline's DLQ"),
@@ -76,33 +80,11 @@ final class ReplayCommand implements Command {
   }
 
   @Override
-  public String details() {
-    return """
-        reprocess_dlq.py --dlq-topic T --dry-run           kubectl reducer replay --pipeline P --dry-run
-        reprocess_dlq.py --correlation-id ID --republish   kubectl reducer replay --pipeline P --correlation-id ID
-        reprocess_dlq.py --limit 100 --republish --confirm kubectl reducer replay --pipeline P --limit 100 --confirm
-
-        With approval Manual the replay stops after the preview: kubectl reducer approve dlqr/NAME shows it and
-        approves. Example (manifests/examples/dlqreplay.yaml):
-          kubectl reducer replay -n orders --pipeline workflows --error-type VALIDATION_ERROR \\
-            --error-type DESERIALIZATION_ERROR --from 2025-10-21T12:00:00Z --to 2025-10-21T14:00:00Z \\
-            --limit 10000 --rate 5000 --dry-run --name replay-validation-errors-2025-10-21 -o yaml
-
-        exit codes: 0 created (or printed); 2 wrong flags; 3 the pipeline or projection does not exist;
-        4 forbidden; 1 other failures (e.g. the name exists already).
-        """;
-  }
-
-  @Override
-  public int run(Invocation invocation) throws PluginException {
+  int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
     Manifests.Subject subject = Manifests.subject(options, name());
     DlqReplaySpec spec = new DlqReplaySpec();
-    if (subject.pipeline()) {
-      spec.setPipelineRef(subject.reference());
-    } else {
-      spec.setProjectionRef(subject.reference());
-    }
+    subject.refer(spec::setPipelineRef, spec::setProjectionRef);
     spec.setDlqTopic(options.value(DLQ_TOPIC));
     spec.setFilter(filter(options));
     if (options.has(LIMIT)) {
@@ -129,7 +111,8 @@ final class ReplayCommand implements Command {
     DlqReplay replay = new DlqReplay();
     replay.setSpec(spec);
     return Manifests.createOrPrint(invocation, replay, "replay", subject, "dlqreplays", "dlqr",
-        spec.getApproval() == Approval.Manual ? "the preview comes first; then: kubectl reducer approve NAME -n NAMESPACE"
+        spec.getApproval() == Approval.Manual
+            ? "the preview comes first; then: kubectl reducer approve NAME -n NAMESPACE"
             : "follow it with: kubectl reducer status -n NAMESPACE");
   }
 

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** kubectl reducer reset: a WatermarkReset from the flags of kafka-consumer-groups --reset-offsets. */
-final class ResetCommand implements Command {
+final class ResetCommand extends Command {
 
   static final String TO_EARLIEST = "--to-earliest";
   static final String TO_LATEST = "--to-latest";
@@ -32,24 +32,32 @@ final class ResetCommand implements Command {
   private static final List<String> TARGETS = List.of(TO_EARLIEST, TO_LATEST, TO_DATETIME, TO_OFFSET, SHIFT_BY,
       BY_DURATION);
 
-  @Override
-  public String name() {
-    return "reset";
+  ResetCommand() {
+    super("reset",
+        "create a WatermarkReset from kafka-consumer-groups --reset-offsets flags (or print it with -o yaml)",
+        "kubectl reducer reset --projection P | --pipeline P --to-earliest | --to-latest | --to-datetime T | "
+        + "--to-offset N | --shift-by N | --by-duration D [--rebuild] [--dry-run | --execute] [-o yaml|json]",
+        """
+            kafka-consumer-groups --group G --reset-offsets --to-datetime 2025-10-21T12:00:00.000 --execute
+              kubectl reducer reset --projection P --to-datetime 2025-10-21T12:00:00.000 --execute
+            kafka-consumer-groups --group reducer-service --reset-offsets --to-latest --all-topics --execute
+              kubectl reducer reset --pipeline P --to-latest --execute
+            Rebuild projection (full resync) from the earliest offsets, after looking at the plan:
+              kubectl reducer reset --projection P --to-earliest --rebuild --dry-run
+              kubectl reducer approve wmr/NAME
+
+            The operator quiesces the consumers first and refuses to touch a live group. Example
+            (manifests/examples/watermarkreset.yaml):
+              kubectl reducer reset -n orders --projection workflow-projection --to-datetime 2025-10-21T12:00:00Z \\
+                --rebuild --dry-run --name rebuild-workflow-projection-2025-10-21 -o yaml
+
+            exit codes: 0 created (or printed); 2 wrong flags; 3 the projection or pipeline does not exist;
+            4 forbidden; 1 other failures (e.g. the name exists already).
+            """);
   }
 
   @Override
-  public String summary() {
-    return "create a WatermarkReset from kafka-consumer-groups --reset-offsets flags (or print it with -o yaml)";
-  }
-
-  @Override
-  public String usage() {
-    return "kubectl reducer reset --projection P | --pipeline P --to-earliest | --to-latest | --to-datetime T | "
-        + "--to-offset N | --shift-by N | --by-duration D [--rebuild] [--dry-run | --execute] [-o yaml|json]";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(
         Option.value(Manifests.PROJECTION, "PROJECTION",
             "reset this Projection: watermarks, epoch and group offsets together"),
@@ -73,39 +81,14 @@ final class ResetCommand implements Command {
   }
 
   @Override
-  public String details() {
-    return """
-        kafka-consumer-groups --group G --reset-offsets --to-datetime 2025-10-21T12:00:00.000 --execute
-          kubectl reducer reset --projection P --to-datetime 2025-10-21T12:00:00.000 --execute
-        kafka-consumer-groups --group reducer-service --reset-offsets --to-latest --all-topics --execute
-          kubectl reducer reset --pipeline P --to-latest --execute
-        Rebuild projection (full resync) from the earliest offsets, after looking at the plan:
-          kubectl reducer reset --projection P --to-earliest --rebuild --dry-run
-          kubectl reducer approve wmr/NAME
-
-        The operator quiesces the consumers first and refuses to touch a live group. Example
-        (manifests/examples/watermarkreset.yaml):
-          kubectl reducer reset -n orders --projection workflow-projection --to-datetime 2025-10-21T12:00:00Z \\
-            --rebuild --dry-run --name rebuild-workflow-projection-2025-10-21 -o yaml
-
-        exit codes: 0 created (or printed); 2 wrong flags; 3 the projection or pipeline does not exist;
-        4 forbidden; 1 other failures (e.g. the name exists already).
-        """;
-  }
-
-  @Override
-  public int run(Invocation invocation) throws PluginException {
+  int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
     Manifests.Subject subject = Manifests.subject(options, name());
     if (options.has(REBUILD) && subject.pipeline()) {
       throw PluginException.usage("--rebuild truncates a projection table, so it needs --projection");
     }
     WatermarkResetSpec spec = new WatermarkResetSpec();
-    if (subject.pipeline()) {
-      spec.setPipelineRef(subject.reference());
-    } else {
-      spec.setProjectionRef(subject.reference());
-    }
+    subject.refer(spec::setPipelineRef, spec::setProjectionRef);
     List<Integer> partitions = partitions(options);
     spec.setTarget(target(options, partitions));
     if (partitions != null) {

@@ -41,7 +41,8 @@ final class Status {
     String name = pipeline.getMetadata().getName();
     ReducerPipelineStatus status = pipeline.getStatus() == null ? new ReducerPipelineStatus() : pipeline.getStatus();
     StringBuilder text = new StringBuilder();
-    EmergencyStop.Reason paused = EmergencyStop.of(pipeline, pipeline.getSpec() != null && pipeline.getSpec().isPaused());
+    EmergencyStop.Reason paused = EmergencyStop.of(pipeline,
+        pipeline.getSpec() != null && pipeline.getSpec().isPaused());
     text.append("PIPELINE ").append(snapshot.namespace()).append('/').append(name)
         .append("   health ").append(level(status.getHealth()))
         .append("   probed ").append(Ages.ago(Ages.parse(status.getLastProbeTime()), clock))
@@ -135,7 +136,8 @@ final class Status {
     upper(table, "outbox backlog", m.getOutboxBacklog(), t.getOutboxBacklog());
     upper(table, "outbox lag ms", m.getOutboxLagMs(), t.getOutboxLagMs());
     table.row("outbox sequence gaps", number(m.getOutboxSequenceGaps()), NONE, "> 0",
-        m.getOutboxSequenceGaps() == null ? HealthLevel.Unknown.name() : m.getOutboxSequenceGaps() > 0 ? HealthLevel.Critical.name()
+        m.getOutboxSequenceGaps() == null ? HealthLevel.Unknown.name()
+            : m.getOutboxSequenceGaps() > 0 ? HealthLevel.Critical.name()
             : HealthLevel.Healthy.name());
     upper(table, "DLQ depth", m.getDlqDepth(), t.getDlqDepth());
     table.row("dedup entries", number(m.getDedupEntries()), NONE, NONE, "");

@@ -9,47 +9,33 @@ import java.util.List;
 import java.util.Map;
 
 /** kubectl reducer status [PIPELINE]: one screen per pipeline. */
-final class StatusCommand implements Command {
+final class StatusCommand extends Command {
 
   static final String OUTPUT = "--output";
   static final String EVENTS = "--events";
 
-  @Override
-  public String name() {
-    return "status";
+  StatusCommand() {
+    super("status", "show pipelines: conditions, topics, reducers, health, projections, replays and resets, warnings",
+        "kubectl reducer status [PIPELINE] [-n NAMESPACE] [-o text|json] [--events N]",
+        """
+            Without PIPELINE, every ReducerPipeline of the namespace. A figure that could not be measured shows as
+            unknown, never 0. The operator's leader-election Lease says whether it runs; when it is stale or absent
+            the screen starts with a warning.
+
+            exit codes: 0 shown; 3 the pipeline does not exist; 4 forbidden; 7 shown, but the operator is not
+            running (its Lease is stale or absent); 1 other failures.
+            """);
   }
 
   @Override
-  public String summary() {
-    return "show pipelines: conditions, topics, reducers, health, projections, replays and resets, warnings";
-  }
-
-  @Override
-  public String usage() {
-    return "kubectl reducer status [PIPELINE] [-n NAMESPACE] [-o text|json] [--events N]";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.value(OUTPUT, "FORMAT", "text (default) or json: the resources as the API returns them")
             .withAlias("-o"),
         Option.value(EVENTS, "N", "recent warning Events shown per pipeline (default 5)"));
   }
 
   @Override
-  public String details() {
-    return """
-        Without PIPELINE, every ReducerPipeline of the namespace. A figure that could not be measured shows as
-        unknown, never 0. The operator's leader-election Lease says whether it runs; when it is stale or absent
-        the screen starts with a warning.
-
-        exit codes: 0 shown; 3 the pipeline does not exist; 4 forbidden; 7 shown, but the operator is not
-        running (its Lease is stale or absent); 1 other failures.
-        """;
-  }
-
-  @Override
-  public int run(Invocation invocation) throws PluginException {
+  int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
     String format = options.value(OUTPUT, "text");
     if (!format.equals("text") && !format.equals("json")) {

@@ -22,7 +22,7 @@ import java.util.Set;
  * kubectl reducer trace CORRELATION_ID --pipeline P: runs {@code workloads trace} as a Job with the pipeline's
  * connections, prints its output, deletes the Job, and exits with the trace's exit code.
  */
-final class TraceCommand implements Command {
+final class TraceCommand extends Command {
 
   static final String PIPELINE = "--pipeline";
   static final String SINCE = "--since";
@@ -35,23 +35,23 @@ final class TraceCommand implements Command {
       "CreateContainerConfigError", "CreateContainerError");
   private static final Duration POLL = Duration.ofMillis(300);
 
-  @Override
-  public String name() {
-    return "trace";
+  TraceCommand() {
+    super("trace", "follow one correlation id through actions, state, state-committed and the DLQ (runs a Job)",
+        "kubectl reducer trace CORRELATION_ID --pipeline P [--since 1h] [-o json] [--image IMAGE] [--timeout 5m]",
+        """
+            The runbooks' trace_event_flow.py --correlation-id ID, run inside the cluster: a Job in the pipeline's
+            namespace, owned by the pipeline, with its Kafka settings (including SASL and TLS from its Secrets), its
+            database login and its topics. The Job is deleted when the trace ends, on a timeout and on Ctrl-C.
+            Needs create, get and delete on jobs, list on pods and get on pods/log in the namespace.
+
+            exit codes: the trace's own: 0 records found, 5 no record of the correlation id; and 2 wrong flags or
+            no workloads image known (pass --image); 3 the pipeline does not exist; 4 forbidden; 1 the Job failed
+            to run or timed out.
+            """);
   }
 
   @Override
-  public String summary() {
-    return "follow one correlation id through actions, state, state-committed and the DLQ (runs a Job)";
-  }
-
-  @Override
-  public String usage() {
-    return "kubectl reducer trace CORRELATION_ID --pipeline P [--since 1h] [-o json] [--image IMAGE] [--timeout 5m]";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(
         Option.value(PIPELINE, "PIPELINE", "the ReducerPipeline whose topics and database are searched (required)"),
         Option.value(SINCE, "DURATION", "how far back to search the topics, e.g. 30m, 1h, 2d (default 1h)"),
@@ -61,21 +61,7 @@ final class TraceCommand implements Command {
   }
 
   @Override
-  public String details() {
-    return """
-        The runbooks' trace_event_flow.py --correlation-id ID, run inside the cluster: a Job in the pipeline's
-        namespace, owned by the pipeline, with its Kafka settings (including SASL and TLS from its Secrets), its
-        database login and its topics. The Job is deleted when the trace ends, on a timeout and on Ctrl-C.
-        Needs create, get and delete on jobs, list on pods and get on pods/log in the namespace.
-
-        exit codes: the trace's own: 0 records found, 5 no record of the correlation id; and 2 wrong flags or
-        no workloads image known (pass --image); 3 the pipeline does not exist; 4 forbidden; 1 the Job failed
-        to run or timed out.
-        """;
-  }
-
-  @Override
-  public int run(Invocation invocation) throws PluginException {
+  int run(Invocation invocation) throws PluginException {
     Options options = invocation.options();
     if (options.positional().size() != 1) {
       throw PluginException.usage("trace takes one CORRELATION_ID");
