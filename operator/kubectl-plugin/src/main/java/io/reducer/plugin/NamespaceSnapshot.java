@@ -17,15 +17,23 @@ import java.util.function.Function;
 
 /** The reducer.io resources and Events of one namespace, read once (one list per kind), grouped per pipeline. */
 record NamespaceSnapshot(String namespace, List<ReducerPipeline> pipelines, List<Projection> projections,
-    List<DlqReplay> replays, List<WatermarkReset> resets, List<Event> events) {
+    List<DlqReplay> replays, List<WatermarkReset> resets, List<Event> events, String eventsUnavailable) {
 
   static NamespaceSnapshot read(KubernetesClient client, String namespace, List<ReducerPipeline> pipelines)
       throws PluginException {
+    List<Event> events = List.of();
+    String eventsUnavailable = null;
+    try {
+      events = Kube.call("list", "events", namespace, () -> client.v1().events().inNamespace(namespace).list()
+          .getItems());
+    } catch (PluginException e) {
+      // Events are the least of the screen: without them the rest is still worth showing.
+      eventsUnavailable = e.getMessage();
+    }
     return new NamespaceSnapshot(namespace, pipelines,
         list(client, Projection.class, "projections", namespace),
         list(client, DlqReplay.class, "dlqreplays", namespace),
-        list(client, WatermarkReset.class, "watermarkresets", namespace),
-        Kube.call("list", "events", namespace, () -> client.v1().events().inNamespace(namespace).list().getItems()));
+        list(client, WatermarkReset.class, "watermarkresets", namespace), events, eventsUnavailable);
   }
 
   static <T extends HasMetadata> List<T> list(KubernetesClient client, Class<T> kind, String plural, String namespace)

@@ -109,7 +109,13 @@ final class Status {
           shortKind(event.getInvolvedObject().getKind()) + "/" + event.getInvolvedObject().getName(),
           event.getReason(), event.getMessage());
     }
-    section(text, "RECENT WARNING EVENTS", warnings);
+    if (snapshot.eventsUnavailable() != null) {
+      text.append("\nRECENT WARNING EVENTS\n").append(Table.wrap("not shown: " + snapshot.eventsUnavailable()
+          .lines().findFirst().orElse(""), Table.WIDTH - 2).stream().map(line -> "  " + line + "\n")
+          .collect(java.util.stream.Collectors.joining()));
+    } else {
+      section(text, "RECENT WARNING EVENTS", warnings);
+    }
     return text.toString();
   }
 

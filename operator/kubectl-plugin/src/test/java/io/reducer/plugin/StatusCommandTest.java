@@ -163,6 +163,20 @@ class StatusCommandTest {
   }
 
   @Test
+  void withoutTheRightToListEventsTheRestIsShown() {
+    try (MockKubernetes forbidding = MockKubernetes.withCommittedCrds(new Forbidding("/events"))) {
+      Fixtures.apply(forbidding.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
+
+      Plugin.Result result = Plugin.run(forbidding, "", "status", "-n", NS);
+
+      assertThat(result.code()).isEqualTo(ExitCode.OPERATOR_NOT_RUNNING);
+      assertThat(flat(result.out())).contains("PIPELINE orders/healthy health Healthy")
+          .contains("RECENT WARNING EVENTS not shown: forbidden: you may not list events in namespace orders (RBAC)");
+      assertFitsIn100Columns(result.out());
+    }
+  }
+
+  @Test
   void helpAndUsageErrors() {
     Plugin.Result help = Plugin.run(api.kubernetes(), "", "status", "--help");
     assertThat(help.code()).isEqualTo(ExitCode.OK);
