@@ -61,6 +61,12 @@ public final class Options {
         onlyPositional = true;
         continue;
       }
+      Optional<Option> attached = attachedShort(known, arg);
+      if (attached.isPresent()) {
+        // -ojson, -norders: kubectl's short options with the value attached.
+        parsed.add(attached.get(), arg.substring(2));
+        continue;
+      }
       int equals = arg.indexOf('=');
       String name = equals < 0 ? arg : arg.substring(0, equals);
       Option option = find(known, name).orElseThrow(() -> PluginException.usage("unknown option " + name));
@@ -76,13 +82,24 @@ public final class Options {
       } else if (equals >= 0) {
         throw PluginException.usage(option.name() + " takes no value");
       }
-      List<String> list = parsed.values.computeIfAbsent(option.name(), n -> new ArrayList<>());
-      if (!option.repeatable() && !list.isEmpty()) {
-        throw PluginException.usage(option.name() + " is given twice");
-      }
-      list.add(value);
+      parsed.add(option, value);
     }
     return parsed;
+  }
+
+  private void add(Option option, String value) throws PluginException {
+    List<String> list = values.computeIfAbsent(option.name(), n -> new ArrayList<>());
+    if (!option.repeatable() && !list.isEmpty()) {
+      throw PluginException.usage(option.name() + " is given twice");
+    }
+    list.add(value);
+  }
+
+  private static Optional<Option> attachedShort(List<Option> known, String arg) {
+    if (arg.startsWith("--") || arg.length() <= 2 || arg.charAt(2) == '=') {
+      return Optional.empty();
+    }
+    return find(known, arg.substring(0, 2)).filter(Option::takesValue);
   }
 
   /**
