@@ -19,23 +19,29 @@ final class LoopbackSettings {
   private LoopbackSettings() {
   }
 
-  /** Writes {@code kubeconfig} and {@code target.properties} into {@code directory}; returns the settings file. */
-  static Path write(LocalCluster cluster, Path directory) throws IOException {
-    Path kubeconfig = directory.resolve("kubeconfig");
-    Files.writeString(kubeconfig, String.join("\n",
+  /** Writes a kubeconfig whose one context, {@value #CONTEXT}, is the API server {@code server} and {@code namespace}. */
+  static Path kubeconfig(Path file, String server, String namespace) throws IOException {
+    Files.writeString(file, String.join("\n",
         "apiVersion: v1",
         "kind: Config",
         "clusters:",
         "- name: loopback",
-        "  cluster: {server: '" + cluster.client().getMasterUrl() + "'}",
+        "  cluster: {server: '" + server + "'}",
         "users:",
         "- name: loopback",
         "  user: {token: loopback}",
         "contexts:",
         "- name: " + CONTEXT,
-        "  context: {cluster: loopback, user: loopback, namespace: " + cluster.namespace() + "}",
+        "  context: {cluster: loopback, user: loopback, namespace: " + namespace + "}",
         "current-context: " + CONTEXT,
         ""));
+    return file;
+  }
+
+  /** Writes {@code kubeconfig} and {@code target.properties} into {@code directory}; returns the settings file. */
+  static Path write(LocalCluster cluster, Path directory) throws IOException {
+    Path kubeconfig = kubeconfig(directory.resolve("kubeconfig"), cluster.client().getMasterUrl().toString(),
+        cluster.namespace());
     Properties settings = new Properties();
     settings.setProperty("kubeconfig", kubeconfig.toString());
     settings.setProperty("kafka.bootstrapServers", cluster.kafka().bootstrapServers());

@@ -40,11 +40,22 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
   /** Short probe interval: status follows faults within seconds instead of the default 5 s rounds. */
   private static final String[] LOCAL_OPERATOR_ARGS = {"--probe-interval", "1s", "--client-timeout", "3s"};
 
+  private final String[] operatorArgs;
   private ScenarioTarget target;
+
+  public ScenarioCluster() {
+    this.operatorArgs = LOCAL_OPERATOR_ARGS;
+  }
+
+  /** A cluster whose local operator also gets {@code extraOperatorArgs}, e.g. --leader-election true. */
+  public ScenarioCluster(String... extraOperatorArgs) {
+    this.operatorArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(LOCAL_OPERATOR_ARGS),
+        java.util.Arrays.stream(extraOperatorArgs)).toArray(String[]::new);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    target = startTarget(System.getProperty(TARGET_PROPERTY, "local"));
+    target = startTarget(System.getProperty(TARGET_PROPERTY, "local"), operatorArgs);
     awaitOperatorReady();
     databaseSecret(ScenarioResources.DATABASE_SECRET);
   }
@@ -54,11 +65,15 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
    * (see {@link LoopbackSettings}); or the path of a kubeconfig target's settings file.
    */
   static ScenarioTarget startTarget(String setting) throws Exception {
+    return startTarget(setting, LOCAL_OPERATOR_ARGS);
+  }
+
+  static ScenarioTarget startTarget(String setting, String... operatorArgs) throws Exception {
     if (setting.isBlank() || setting.equals("local")) {
-      return LocalTarget.start(NAMESPACE, LOCAL_OPERATOR_ARGS);
+      return LocalTarget.start(NAMESPACE, operatorArgs);
     }
     if (setting.equals("loopback")) {
-      LocalCluster local = LocalCluster.start(NAMESPACE, LOCAL_OPERATOR_ARGS);
+      LocalCluster local = LocalCluster.start(NAMESPACE, operatorArgs);
       Path directory = TempDirs.create("loopback-target");
       try {
         return KubeconfigTarget.load(LoopbackSettings.write(local, directory), NAMESPACE).closing(() -> {
