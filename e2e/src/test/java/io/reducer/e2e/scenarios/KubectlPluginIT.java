@@ -4,10 +4,10 @@ import static io.reducer.e2e.scenarios.ScenarioCluster.NAMESPACE;
 import static io.reducer.e2e.scenarios.ScenarioCluster.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -17,6 +17,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,6 +39,7 @@ class KubectlPluginIT {
 
   private static final String PIPELINE = "plugin";
   private static final String SICK = "plugin-sick";
+  private static final String TRACED = "tracing";
   private static final String CORRELATION_ID = "c-plugin-wf-1";
 
   @TempDir
@@ -53,10 +57,23 @@ class KubectlPluginIT {
     cluster.pipelineWithProjection(PIPELINE, 1);
     // Credentials from a Secret that does not exist: the database cannot be reached, nothing can be measured.
     cluster.resources().pipeline(SICK, 1, "no-such-secret");
+    // A pipeline with a running reducer for the trace: its actions go through the reducer, the outbox, the
+    // materializer, and one of them (PENDING after PROCESSING) to the DLQ.
+    cluster.pipelineWithProjection(TRACED, 1);
+    cluster.client().resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(TRACED)
+        .edit(p -> {
+          p.getSpec().getReducer().setReplicas(1);
+          return p;
+        });
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafkaClientProperties(),
         new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(PIPELINE + ".actions", "wf-1", "{\"action_id\":\"a-1\",\"workflow_key\":"
-          + "\"wf-1\",\"action\":\"PENDING\",\"payload\":{},\"correlation_id\":\"" + CORRELATION_ID + "\"}")).get();
+      int n = 0;
+      for (String action : List.of("PENDING", "PROCESSING", "PENDING")) {
+        n++;
+        producer.send(new ProducerRecord<>(TRACED + ".actions", "wf-1", "{\"action_id\":\"a-" + n
+            + "\",\"workflow_key\":\"wf-1\",\"action\":\"" + action + "\",\"payload\":{},\"correlation_id\":\""
+            + CORRELATION_ID + "\"}")).get();
+      }
     }
   }
 
@@ -129,34 +146,37 @@ class KubectlPluginIT {
     assertThat(again.err()).contains("it has finished (phase Completed)");
   }
 
-  /**
-   * Runs the real {@code workloads trace} in a Job. Skipped (not passed) while the workloads CLI has no trace
-   * command; it runs as soon as io.reducer.workloads.trace.TraceOptions exists.
-   */
+  /** Runs the real {@code workloads trace} in a Job with the pipeline's connections. */
   @Test
   void traceACorrelationIdAndOneThatDoesNotExist() throws Exception {
-    assumeTrue(traceCommandExists(), "the workloads CLI has no trace command yet (io.reducer.workloads.trace)");
+    await("wf-1 reduced twice and materialized at version 2").atMost(PATIENCE).ignoreExceptions().until(() ->
+        "2:PROCESSING".equals(cluster.database().table(TRACED + "_view").get("wf-1")));
 
-    Result found = kubectlReducer("", "trace", CORRELATION_ID, "--pipeline", PIPELINE, "--since", "1h", "-o", "json",
+    Result found = kubectlReducer("", "trace", CORRELATION_ID, "--pipeline", TRACED, "--since", "1h", "-o", "json",
         "--image", io.reducer.e2e.LocalCluster.WORKLOADS_IMAGE, "--timeout", "90s");
     assertThat(found.code()).as(found.err()).isZero();
     JsonNode trace = new ObjectMapper().readTree(found.out());
-    assertThat(trace.toString()).contains(CORRELATION_ID).contains(PIPELINE + ".actions");
+    assertThat(trace.path("correlationId").asText()).isEqualTo(CORRELATION_ID);
+    Map<String, String> stages = new HashMap<>();
+    trace.path("verdict").path("stages").forEach(stage ->
+        stages.put(stage.path("name").asText(), stage.path("status").asText()));
+    assertThat(stages).as(trace.path("verdict").toString())
+        .containsEntry("received", "REACHED").containsEntry("reduced", "REACHED")
+        .containsEntry("rejected", "REACHED").containsEntry("published", "REACHED")
+        .containsEntry("materialized", "REACHED");
+    assertThat(trace.path("counts").path("topics").path(TRACED + ".actions").path("matched").asInt()).isEqualTo(3);
+    assertThat(trace.path("counts").path("topics").path(TRACED + ".dlq").path("matched").asInt()).isEqualTo(1);
 
-    Result missing = kubectlReducer("", "trace", "c-never-sent", "--pipeline", PIPELINE,
+    Result text = kubectlReducer("", "trace", CORRELATION_ID, "--pipeline", TRACED,
+        "--image", io.reducer.e2e.LocalCluster.WORKLOADS_IMAGE, "--timeout", "90s");
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("INVALID_TRANSITION").contains(TRACED + ".state-committed");
+
+    Result missing = kubectlReducer("", "trace", "c-never-sent", "--pipeline", TRACED,
         "--image", io.reducer.e2e.LocalCluster.WORKLOADS_IMAGE, "--timeout", "90s");
     assertThat(missing.code()).as(missing.out() + missing.err()).isEqualTo(5);
     assertThat(cluster.client().batch().v1().jobs().inNamespace(NAMESPACE)
         .withLabel("app.kubernetes.io/component", "trace").list().getItems()).as("trace Jobs left").isEmpty();
-  }
-
-  private static boolean traceCommandExists() {
-    try {
-      Class.forName("io.reducer.workloads.trace.TraceOptions");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   /** kubectl reducer ARGS with the test's kubeconfig, whose context's namespace is the scenarios'. */

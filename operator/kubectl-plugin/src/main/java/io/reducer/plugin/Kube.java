@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -23,9 +26,10 @@ final class Kube {
   static KubernetesClient connect(String kubeconfig, String context) {
     Config config;
     if (kubeconfig == null) {
+      noKubeconfigAtAll();
       config = Config.autoConfigure(context);
     } else {
-      if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(kubeconfig))) {
+      if (!Files.isReadable(Path.of(kubeconfig))) {
         throw new IllegalArgumentException("cannot read the kubeconfig " + kubeconfig);
       }
       try {
@@ -35,6 +39,25 @@ final class Kube {
       }
     }
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * Outside a pod, with neither $KUBECONFIG nor ~/.kube/config readable, the client would try the in-cluster address
+   * and fail with a DNS error; say what kubectl says instead.
+   */
+  private static void noKubeconfigAtAll() {
+    if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+      return;
+    }
+    String variable = System.getenv("KUBECONFIG");
+    List<String> files = variable != null && !variable.isBlank()
+        ? List.of(variable.split(java.io.File.pathSeparator))
+        : List.of(Path.of(System.getProperty("user.home"), ".kube", "config").toString());
+    if (files.stream().noneMatch(file -> Files.isReadable(Path.of(file)))) {
+      throw new IllegalArgumentException("no kubeconfig: cannot read " + String.join(", ", files)
+          + "; set KUBECONFIG, pass --kubeconfig FILE, or create ~/.kube/config (e.g. with your cloud's "
+          + "'get-credentials' command)");
+    }
   }
 
   /** Runs one request; {@code verb} and {@code resource} (e.g. "list", "dlqreplays") name it in errors. */

@@ -52,6 +52,9 @@ final class OperatorLookup {
 
     /** One line for status: who leads and when it renewed, or why the operator seems not to run. */
     String describe(Clock clock) {
+      if (name == null) {
+        return (liveness == Liveness.RUNNING ? "running: " : "NOT RUNNING: ") + detail;
+      }
       switch (liveness) {
         case RUNNING:
           return "running: Lease " + namespace + "/" + name + " held by " + holder + ", renewed "
@@ -80,6 +83,9 @@ final class OperatorLookup {
     candidates.add(DEFAULT_NAMESPACE);
     Optional<Deployment> deployment = deployment(client, candidates);
     Optional<OperatorConfig> config = deployment.flatMap(OperatorLookup::config);
+    if (deployment.isPresent() && config.isPresent() && !config.get().leaderElection()) {
+      return new Found(deployment, config, readiness(deployment.get()));
+    }
     String leaseName = config.map(OperatorConfig::leaseName).orElse(defaults().leaseName());
     List<String> leaseNamespaces = new ArrayList<>();
     deployment.ifPresent(d -> leaseNamespaces.add(d.getMetadata().getNamespace()));
@@ -135,6 +141,17 @@ final class OperatorLookup {
     } catch (OperatorConfigException e) {
       return Optional.empty();
     }
+  }
+
+  /** Without leader election there is no Lease: the Deployment's ready pods say whether the operator runs. */
+  private static LeaseState readiness(Deployment deployment) {
+    int ready = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null ? 0
+        : deployment.getStatus().getReadyReplicas();
+    int wanted = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    String where = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+    return new LeaseState(ready > 0 ? Liveness.RUNNING : Liveness.STALE, null, deployment.getMetadata().getNamespace(),
+        null, null, null, ready + " of " + wanted + " pods of Deployment " + where
+        + " ready (it runs without leader election, so no Lease says more)");
   }
 
   private static LeaseState lease(KubernetesClient client, Clock clock, String name, List<String> namespaces) {

@@ -9,8 +9,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.plugin.Options.Option;
+import io.reducer.workloads.ExitCodes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,6 +31,7 @@ final class TraceCommand extends Command {
   static final String OUTPUT = "--output";
   static final String IMAGE = "--image";
   static final String TIMEOUT = "--timeout";
+  static final String PROJECTION = "--projection";
 
   /** Pod states that do not get better by waiting. */
   private static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
@@ -37,7 +40,8 @@ final class TraceCommand extends Command {
 
   TraceCommand() {
     super("trace", "follow one correlation id through actions, state, state-committed and the DLQ (runs a Job)",
-        "kubectl reducer trace CORRELATION_ID --pipeline P [--since 1h] [-o json] [--image IMAGE] [--timeout 5m]",
+        "kubectl reducer trace CORRELATION_ID --pipeline P [--since 1h] [-o json] [--projection PROJ] [--image IMAGE]"
+            + " [--timeout 5m]",
         """
             The runbooks' trace_event_flow.py --correlation-id ID, run inside the cluster: a Job in the pipeline's
             namespace, owned by the pipeline, with its Kafka settings (including SASL and TLS from its Secrets), its
@@ -57,7 +61,9 @@ final class TraceCommand extends Command {
         Option.value(SINCE, "DURATION", "how far back to search the topics, e.g. 30m, 1h, 2d (default 1h)"),
         Option.value(OUTPUT, "FORMAT", "text (default) or json: one JSON document on stdout").withAlias("-o"),
         Option.value(IMAGE, "IMAGE", "the workloads image (default: the operator Deployment's WORKLOADS_IMAGE)"),
-        Option.value(TIMEOUT, "DURATION", "give up (and delete the Job) after this long (default 5m)"));
+        Option.value(TIMEOUT, "DURATION", "give up (and delete the Job) after this long (default 5m)"),
+        Option.value(PROJECTION, "PROJECTION", "the Projection whose table says whether a version was materialized "
+            + "(default: the pipeline's first Projection by name)"));
   }
 
   @Override
@@ -89,7 +95,9 @@ final class TraceCommand extends Command {
     }
     String image = image(invocation, client, namespace);
     String name = TraceJob.name(pipeline);
-    Job job = TraceJob.build(pipeline, name, image, TraceJob.args(pipeline, correlationId, since, json), timeout);
+    String table = projectionTable(client, namespace, pipelineName, options.value(PROJECTION, null));
+    Job job = TraceJob.build(pipeline, name, image, TraceJob.args(pipeline, correlationId, since, table, json),
+        timeout);
     Runnable cleanup = invocation.interrupts().register(() -> delete(client, namespace, name, invocation.err()));
     Kube.run("create", "jobs", namespace, () -> client.batch().v1().jobs().inNamespace(namespace).resource(job)
         .create());
@@ -100,7 +108,7 @@ final class TraceCommand extends Command {
           () -> client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).getLog());
       print(invocation, log == null ? "" : log, json);
       int code = end.getExitCode() == null ? ExitCode.FAILED : end.getExitCode();
-      if (code != TraceCli.FOUND && code != TraceCli.NOT_FOUND) {
+      if (code != ExitCodes.OK && code != ExitCodes.NOT_FOUND) {
         invocation.err().println("error: the trace Job " + name + " ended with exit code " + code
             + (end.getReason() == null ? "" : " (" + end.getReason() + ")"));
       }
@@ -108,6 +116,25 @@ final class TraceCommand extends Command {
     } finally {
       cleanup.run();
     }
+  }
+
+  /**
+   * The table of the named Projection, else of the pipeline's first Projection by name; null when the pipeline has
+   * none (the trace then checks its default table and says when that table does not exist).
+   */
+  private static String projectionTable(KubernetesClient client, String namespace, String pipeline, String named)
+      throws PluginException {
+    List<Projection> projections = Kube.call("list", "projections.reducer.io", namespace,
+        () -> client.resources(Projection.class).inNamespace(namespace).list().getItems());
+    if (named != null) {
+      Projection projection = projections.stream().filter(p -> p.getMetadata().getName().equals(named)).findFirst()
+          .orElseThrow(() -> Kube.notFound("Projection", named, namespace, "kubectl get proj"));
+      return projection.getSpec().getTable();
+    }
+    return projections.stream()
+        .filter(p -> p.getSpec().getPipelineRef() != null && pipeline.equals(p.getSpec().getPipelineRef().getName()))
+        .min(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(p -> p.getSpec().getTable()).orElse(null);
   }
 
   private static String image(Invocation invocation, KubernetesClient client, String namespace)

@@ -6,6 +6,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
+import io.reducer.workloads.trace.TraceOptions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,18 +39,27 @@ final class TraceJob {
     return WorkloadJob.name(pipeline, suffix.toString());
   }
 
-  static List<String> args(ReducerPipeline pipeline, String correlationId, String since, boolean json) {
+  /**
+   * @param projectionTable the table whose rows say whether a version was materialized, or null for the trace's
+   *     default
+   */
+  static List<String> args(ReducerPipeline pipeline, String correlationId, String since, String projectionTable,
+      boolean json) {
     PipelineTopics topics = pipeline.getSpec().getTopics();
-    List<String> args = new ArrayList<>(List.of(TraceCli.COMMAND,
+    List<String> args = new ArrayList<>(List.of(TraceOptions.COMMAND,
         // Kubernetes expands $(VAR) in args; $$ keeps a dollar of the id literal.
-        TraceCli.CORRELATION_ID, correlationId.replace("$", "$$"),
-        TraceCli.SINCE, since,
-        TraceCli.ACTIONS_TOPIC, topics.getActions().getName(),
-        TraceCli.STATE_COMMITTED_TOPIC, topics.getStateCommitted().getName(),
-        TraceCli.DLQ_TOPIC, topics.getDlq().getName(),
-        TraceCli.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
+        TraceOptions.CORRELATION_ID_FLAG, correlationId.replace("$", "$$"),
+        TraceOptions.SINCE_FLAG, since,
+        TraceOptions.ACTIONS_TOPIC_FLAG, topics.getActions().getName(),
+        TraceOptions.STATE_COMMITTED_TOPIC_FLAG, topics.getStateCommitted().getName(),
+        TraceOptions.DLQ_TOPIC_FLAG, topics.getDlq().getName(),
+        TraceOptions.JDBC_URL_FLAG, WorkloadEnv.jdbcUrl(pipeline),
+        TraceOptions.SCHEMA_FLAG, pipeline.getSpec().getPostgres().getSchema()));
+    if (projectionTable != null) {
+      args.addAll(List.of(TraceOptions.PROJECTION_TABLE_FLAG, projectionTable));
+    }
     if (json) {
-      args.addAll(List.of(TraceCli.OUTPUT, TraceCli.JSON));
+      args.addAll(List.of(TraceOptions.OUTPUT_SHORT_FLAG, "json"));
     }
     return args;
   }

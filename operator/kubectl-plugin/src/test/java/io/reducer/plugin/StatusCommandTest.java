@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -83,6 +84,31 @@ class StatusCommandTest {
     assertThat(Arrays.stream(result.out().split("\n")).filter(l -> l.contains("outbox")))
         .as("the value column of the outbox figures").noneMatch(line -> line.matches("\\s*outbox [a-z ]+?\\s{2,}0\\s.*"));
     assertFitsIn100Columns(result.out());
+  }
+
+  @Test
+  void anOperatorWithoutLeaderElectionIsJudgedByItsReadyPods() {
+    Fixtures.apply(api.client(), Fixtures.pipeline("healthy", Fixtures.HEALTHY_STATUS));
+    api.client().apps().deployments().inNamespace("reducer-system").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("reducer-operator").withNamespace("reducer-system")
+        .addToLabels("app.kubernetes.io/name", "reducer-operator").endMetadata()
+        .withNewSpec().withReplicas(1).withNewTemplate().withNewSpec().addNewContainer().withName("operator")
+        .withImage("ghcr.io/reducer-io/reducer-operator:0.1.0")
+        .addNewEnv().withName("LEADER_ELECTION").withValue("false").endEnv()
+        .addNewEnv().withName("OPERATOR_NAMESPACE").withValue("reducer-system").endEnv()
+        .endContainer().endSpec().endTemplate().endSpec()
+        .withNewStatus().withReadyReplicas(1).endStatus().build()).create();
+
+    Plugin.Result running = Plugin.run(api.kubernetes(), "", "status", "healthy", "-n", NS);
+    assertThat(running.code()).as(running.err()).isEqualTo(ExitCode.OK);
+    assertThat(flat(running.out())).contains("operator: running: 1 of 1 pods of Deployment "
+        + "reducer-system/reducer-operator ready").doesNotContain("WARNING:");
+
+    api.client().apps().deployments().inNamespace("reducer-system").withName("reducer-operator")
+        .edit(d -> new DeploymentBuilder(d).editStatus().withReadyReplicas(0).endStatus().build());
+    Plugin.Result down = Plugin.run(api.kubernetes(), "", "status", "healthy", "-n", NS);
+    assertThat(down.code()).isEqualTo(ExitCode.OPERATOR_NOT_RUNNING);
+    assertThat(flat(down.out())).startsWith("WARNING: operator NOT RUNNING: 0 of 1 pods of Deployment");
   }
 
   @Test

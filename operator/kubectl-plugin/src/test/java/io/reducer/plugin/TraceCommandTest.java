@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.testsupport.kubernetes.PodEndpoints;
+import io.reducer.workloads.ExitCodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ class TraceCommandTest {
   @Test
   void theJobRunsTraceWithThePipelinesTopicsAndConnectionsOnTheOperatorsPodShape() {
     Job job = TraceJob.build(pipeline, "sick-trace-abcde", IMAGE,
-        TraceJob.args(pipeline, "wf-$(HOME)-7", "2h", true), Duration.ofMinutes(5));
+        TraceJob.args(pipeline, "wf-$(HOME)-7", "2h", "orders_view", true), Duration.ofMinutes(5));
 
     assertThat(job.getMetadata().getNamespace()).isEqualTo(NS);
     assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
@@ -64,7 +65,8 @@ class TraceCommandTest {
     assertThat(container.getArgs()).containsExactly("trace", "--correlation-id", "wf-$$(HOME)-7", "--since", "2h",
         "--actions-topic", "sick.actions", "--state-committed-topic", "sick.state-committed",
         "--dlq-topic", "sick.dlq", "--jdbc-url", "jdbc:postgresql://postgres.orders.svc:5432/workflows"
-            + jdbcParameters(container.getArgs()), "-o", "json");
+            + jdbcParameters(container.getArgs()), "--schema", "public", "--projection-table", "orders_view",
+        "-o", "json");
     Map<String, EnvVar> env = container.getEnv().stream()
         .collect(Collectors.toMap(EnvVar::getName, e -> e));
     assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS").getValue()).isEqualTo("kafka:9092");
@@ -87,7 +89,7 @@ class TraceCommandTest {
     endPod(job, pod, 5);
 
     Plugin.Result result = run.join();
-    assertThat(result.code()).as(result.err()).isEqualTo(TraceCli.NOT_FOUND);
+    assertThat(result.code()).as(result.err()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(result.out()).isEqualTo("{\n  \"correlationId\": \"wf-7\",\n  \"found\": false\n}\n");
     assertThat(result.err()).isEqualTo("trace: searching 3 topics\n");
     assertThat(jobs()).as("the Job is deleted").isEmpty();
