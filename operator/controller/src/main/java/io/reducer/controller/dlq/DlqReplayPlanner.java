@@ -111,16 +111,37 @@ public final class DlqReplayPlanner {
   private static DlqReplayPlan previewed(Decision decision, DlqReplayObservation observed, JobOutcome job,
       String name) {
     DlqInspectResult result = ReplayResults.inspect(job.terminationMessage());
-    if (result == null || result.snapshot() == null || result.preview() == null) {
+    if (result == null || (result.snapshot() == null && result.resultGroup() == null) || result.preview() == null) {
       String message = "Preview Job " + name + " succeeded, but its result has no snapshot and preview: "
           + ReplayResults.failureText(job.terminationMessage(), result == null ? null : result.message());
       decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
       return decision.fail("PreviewUnreadable", message);
     }
+    ReplayResults.PartitionFigures figures = null;
+    if (result.resultGroup() != null) {
+      String group = result.resultGroup().group();
+      if (observed.inspectPartitions() == null) {
+        return decision.working(DlqReplayPhase.Previewing.name(), "Preview Job " + name + " succeeded; reading its "
+            + "snapshot and per-partition counts from consumer group " + group
+            + (observed.inspectPartitionsFailure() == null ? "" : ": " + observed.inspectPartitionsFailure()
+                + "; trying again"), JOB_POLL);
+      }
+      try {
+        figures = ReplayResults.partitions(result, observed.inspectPartitions());
+      } catch (IllegalArgumentException e) {
+        String message = "Preview Job " + name + " succeeded, but its per-partition result is not complete: "
+            + e.getMessage();
+        decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+        return decision.fail("PreviewUnreadable", message);
+      }
+    }
     DlqReplayStatus status = decision.status;
     boolean first = decision.previous.getPreview() == null;
-    status.setSnapshot(ReplayResults.snapshot(result.snapshot()));
+    status.setSnapshot(figures != null ? figures.snapshot() : ReplayResults.snapshot(result.snapshot()));
     status.setPreview(ReplayResults.preview(result.preview()));
+    if (figures != null) {
+      status.getPreview().setByPartition(figures.byPartition());
+    }
     status.setProgress(ReplayResults.selected(result.preview().matched()));
     String summary = "snapshot " + ReplayResults.snapshotText(status.getSnapshot()) + ": " + result.message()
         + overlap(decision.replay, status.getPreview());
