@@ -5,6 +5,7 @@ import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.dlq.DlqPreview;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
 import io.reducer.api.v1alpha1.dlq.ReplayedRange;
 import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
@@ -217,7 +218,8 @@ public final class DlqReplayPlanner {
         if (result != null) {
           decision.status.setProgress(ReplayResults.progress(result.progress()));
           message = "Replayed " + result.progress().replayed() + " of " + result.progress().matched()
-              + " selected records, skipped " + result.progress().skipped() + ": " + result.message();
+              + " selected records, skipped " + result.progress().skipped() + accounted(decision, observed) + ": "
+              + result.message();
         } else {
           liveProgress(decision, observed);
           message = "Replay Job " + name + " succeeded; its result could not be read, progress shows the last "
@@ -239,6 +241,21 @@ public final class DlqReplayPlanner {
         return decision.fail(job.reason(), message);
       }
     }
+  }
+
+  /**
+   * "; all 200 DLQ partitions of the snapshot committed at their end (consumer group ...)" from the replay's own
+   * committed offsets, which account for every partition whatever the size of the DLQ; empty when they were not read.
+   */
+  private static String accounted(Decision decision, DlqReplayObservation observed) {
+    List<PartitionRange> snapshot = decision.status.getSnapshot();
+    if (observed.committed() == null || snapshot == null || snapshot.isEmpty()) {
+      return "";
+    }
+    long atEnd = ReplayCheckpoints.partitionsAtEnd(observed.committed(), snapshot);
+    return "; " + (atEnd == snapshot.size() ? "all " + atEnd : atEnd + " of " + snapshot.size())
+        + " DLQ partitions of the snapshot committed at their end (consumer group "
+        + ReplayIdentity.consumerGroup(decision.replay) + ")";
   }
 
   private static DlqReplayPlan startPreview(Decision decision, boolean recreated) {
