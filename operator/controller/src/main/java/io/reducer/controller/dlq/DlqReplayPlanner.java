@@ -144,7 +144,7 @@ public final class DlqReplayPlanner {
       status.getPreview().setByPartition(figures.byPartition());
     }
     status.setProgress(ReplayResults.selected(result.preview().matched()));
-    String summary = "snapshot " + ReplayResults.snapshotText(status.getSnapshot()) + ": " + result.message()
+    String summary = "snapshot " + ReplayResults.snapshotSummary(status.getSnapshot()) + ": " + result.message()
         + overlap(decision.replay, status.getPreview());
     if (first) {
       decision.event(PlannedEvent.normal(EventReason.PreviewReady, "Preview ready, " + summary));
@@ -276,7 +276,7 @@ public final class DlqReplayPlanner {
     String name = DlqJobs.replayJobName(decision.replay);
     return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
         "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
-            + " selected records of snapshot " + ReplayResults.snapshotText(decision.status.getSnapshot())
+            + " selected records of snapshot " + ReplayResults.snapshotSummary(decision.status.getSnapshot())
             + " exactly once");
   }
 

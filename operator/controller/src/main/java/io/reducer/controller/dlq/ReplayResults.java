@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class ReplayResults {
 
+  /** Snapshots of up to this many partitions are spelled out in messages. */
+  static final int SNAPSHOT_TEXT_PARTITIONS = 12;
+
   private ReplayResults() {
   }
 
@@ -134,6 +137,19 @@ public final class ReplayResults {
   /** The snapshot in the replay command's form, {@code 0=120,1=88}. */
   public static String snapshotText(List<PartitionRange> snapshot) {
     return snapshot.stream().map(r -> r.getPartition() + "=" + r.getEndOffset()).collect(Collectors.joining(","));
+  }
+
+  /**
+   * The snapshot for messages and Events: its command form for a few partitions, else how many partitions and
+   * records it has and where the whole of it is ({@code "200 partitions, 400 records (status.snapshot)"}), so a
+   * message about a large DLQ stays short enough to keep its end (the approval command).
+   */
+  public static String snapshotSummary(List<PartitionRange> snapshot) {
+    if (snapshot.size() <= SNAPSHOT_TEXT_PARTITIONS) {
+      return snapshotText(snapshot);
+    }
+    long records = snapshot.stream().mapToLong(r -> Math.max(0, r.getEndOffset() - r.getStartOffset())).sum();
+    return snapshot.size() + " partitions, " + records + " records (status.snapshot)";
   }
 
   /** The workloads' parsers throw IllegalArgumentException on text that is not their result. */

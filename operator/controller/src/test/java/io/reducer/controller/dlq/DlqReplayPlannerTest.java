@@ -507,6 +507,9 @@ class DlqReplayPlannerTest {
     assertThat(plan.status().getPreview().getByPartition()).hasSize(200).containsEntry("199", 2L);
     assertThat(plan.status().getPreview().getMatched()).isEqualTo(400);
     assertThat(plan.status().getPreview().getByErrorType()).containsEntry("E", 400L);
+    // The message stays short enough to end with the approval command.
+    assertThat(plan.status().getMessage()).contains("snapshot 200 partitions, 200000 records (status.snapshot)")
+        .endsWith("kubectl annotate dlqr fix reducer.io/approve=true");
   }
 
   @Test
