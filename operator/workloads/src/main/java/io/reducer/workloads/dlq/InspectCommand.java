@@ -146,8 +146,9 @@ final class InspectCommand {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while committing the result to consumer group " + group, e);
     } catch (ExecutionException | TimeoutException e) {
+      // Without the cause: the command reports a failure's root message, and this one names the group.
       throw new IllegalStateException("cannot commit the per-partition result to consumer group " + group + ": "
-          + KafkaFailures.rootMessage(e), e);
+          + KafkaFailures.rootMessage(e));
     }
     return new DlqInspectResult.ResultGroup(group, topic, run);
   }
