@@ -57,6 +57,8 @@ public final class DlqJobs {
   public static Job inspect(DlqReplay replay, ReplaySource source, String image) {
     List<String> args = new ArrayList<>(List.of("dlq", "inspect"));
     args.addAll(selection(replay.getSpec(), source));
+    // The snapshot and per-partition counts of a DLQ of any size go to this group; the message is a summary.
+    args.addAll(List.of("--result-group", ReplayIdentity.inspectGroup(replay)));
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, inspectJobName(replay), INSPECT, image, args,
         WorkloadEnv.kafka(source.pipeline()), INSPECT_BACKOFF_LIMIT), INSPECT);
   }

@@ -17,13 +17,17 @@ import java.util.Map;
  * @param progressFailure why {@code committed} could not be read; null when it was or was not tried
  * @param replaysAhead other DlqReplays of the same DLQ this one must wait for before it starts replaying
  *     ({@link ReplayQueue}); empty when none
+ * @param inspectPartitions for a succeeded preview Job whose result names a result group: that group's committed
+ *     offsets on the DLQ, which carry the snapshot and per-partition counts; null when not read or unreadable
+ * @param inspectPartitionsFailure why {@code inspectPartitions} could not be read; null otherwise
  */
 public record DlqReplayObservation(ReplaySource.Resolution source, JobOutcome inspectJob, JobOutcome replayJob,
-    Map<Integer, CommittedOffset> committed, String progressFailure, List<String> replaysAhead) {
+    Map<Integer, CommittedOffset> committed, String progressFailure, List<String> replaysAhead,
+    Map<Integer, CommittedOffset> inspectPartitions, String inspectPartitionsFailure) {
 
   public DlqReplayObservation(ReplaySource.Resolution source, JobOutcome inspectJob, JobOutcome replayJob,
       Map<Integer, CommittedOffset> committed, String progressFailure) {
-    this(source, inspectJob, replayJob, committed, progressFailure, List.of());
+    this(source, inspectJob, replayJob, committed, progressFailure, List.of(), null, null);
   }
 
   public DlqReplayObservation {
@@ -32,7 +36,14 @@ public record DlqReplayObservation(ReplaySource.Resolution source, JobOutcome in
 
   /** The same observation with the replays to wait for. */
   public DlqReplayObservation withReplaysAhead(List<String> ahead) {
-    return new DlqReplayObservation(source, inspectJob, replayJob, committed, progressFailure, ahead);
+    return new DlqReplayObservation(source, inspectJob, replayJob, committed, progressFailure, ahead,
+        inspectPartitions, inspectPartitionsFailure);
+  }
+
+  /** The same observation with the preview's per-partition figures, or why they could not be read. */
+  public DlqReplayObservation withInspectPartitions(Map<Integer, CommittedOffset> partitions, String failure) {
+    return new DlqReplayObservation(source, inspectJob, replayJob, committed, progressFailure, replaysAhead,
+        partitions, failure);
   }
 
   public ReplaySource.Refusal refusal() {

@@ -5,6 +5,7 @@ import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.dlq.DlqPreview;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
 import io.reducer.api.v1alpha1.dlq.ReplayedRange;
 import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
@@ -111,18 +112,39 @@ public final class DlqReplayPlanner {
   private static DlqReplayPlan previewed(Decision decision, DlqReplayObservation observed, JobOutcome job,
       String name) {
     DlqInspectResult result = ReplayResults.inspect(job.terminationMessage());
-    if (result == null || result.snapshot() == null || result.preview() == null) {
+    if (result == null || (result.snapshot() == null && result.resultGroup() == null) || result.preview() == null) {
       String message = "Preview Job " + name + " succeeded, but its result has no snapshot and preview: "
           + ReplayResults.failureText(job.terminationMessage(), result == null ? null : result.message());
       decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
       return decision.fail("PreviewUnreadable", message);
     }
+    ReplayResults.PartitionFigures figures = null;
+    if (result.resultGroup() != null) {
+      String group = result.resultGroup().group();
+      if (observed.inspectPartitions() == null) {
+        return decision.working(DlqReplayPhase.Previewing.name(), "Preview Job " + name + " succeeded; reading its "
+            + "snapshot and per-partition counts from consumer group " + group
+            + (observed.inspectPartitionsFailure() == null ? "" : ": " + observed.inspectPartitionsFailure()
+                + "; trying again"), JOB_POLL);
+      }
+      try {
+        figures = ReplayResults.partitions(result, observed.inspectPartitions());
+      } catch (IllegalArgumentException e) {
+        String message = "Preview Job " + name + " succeeded, but its per-partition result is not complete: "
+            + e.getMessage();
+        decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+        return decision.fail("PreviewUnreadable", message);
+      }
+    }
     DlqReplayStatus status = decision.status;
     boolean first = decision.previous.getPreview() == null;
-    status.setSnapshot(ReplayResults.snapshot(result.snapshot()));
+    status.setSnapshot(figures != null ? figures.snapshot() : ReplayResults.snapshot(result.snapshot()));
     status.setPreview(ReplayResults.preview(result.preview()));
+    if (figures != null) {
+      status.getPreview().setByPartition(figures.byPartition());
+    }
     status.setProgress(ReplayResults.selected(result.preview().matched()));
-    String summary = "snapshot " + ReplayResults.snapshotText(status.getSnapshot()) + ": " + result.message()
+    String summary = "snapshot " + ReplayResults.snapshotSummary(status.getSnapshot()) + ": " + result.message()
         + overlap(decision.replay, status.getPreview());
     if (first) {
       decision.event(PlannedEvent.normal(EventReason.PreviewReady, "Preview ready, " + summary));
@@ -196,7 +218,8 @@ public final class DlqReplayPlanner {
         if (result != null) {
           decision.status.setProgress(ReplayResults.progress(result.progress()));
           message = "Replayed " + result.progress().replayed() + " of " + result.progress().matched()
-              + " selected records, skipped " + result.progress().skipped() + ": " + result.message();
+              + " selected records, skipped " + result.progress().skipped() + accounted(decision, observed) + ": "
+              + result.message();
         } else {
           liveProgress(decision, observed);
           message = "Replay Job " + name + " succeeded; its result could not be read, progress shows the last "
@@ -220,6 +243,21 @@ public final class DlqReplayPlanner {
     }
   }
 
+  /**
+   * "; all 200 DLQ partitions of the snapshot committed at their end (consumer group ...)" from the replay's own
+   * committed offsets, which account for every partition whatever the size of the DLQ; empty when they were not read.
+   */
+  private static String accounted(Decision decision, DlqReplayObservation observed) {
+    List<PartitionRange> snapshot = decision.status.getSnapshot();
+    if (observed.committed() == null || snapshot == null || snapshot.isEmpty()) {
+      return "";
+    }
+    long atEnd = ReplayCheckpoints.partitionsAtEnd(observed.committed(), snapshot);
+    return "; " + (atEnd == snapshot.size() ? "all " + atEnd : atEnd + " of " + snapshot.size())
+        + " DLQ partitions of the snapshot committed at their end (consumer group "
+        + ReplayIdentity.consumerGroup(decision.replay) + ")";
+  }
+
   private static DlqReplayPlan startPreview(Decision decision, boolean recreated) {
     String name = DlqJobs.inspectJobName(decision.replay);
     return decision.startJob(JobToStart.INSPECT, name, DlqReplayPhase.Previewing, EventReason.PreviewStarted,
@@ -238,7 +276,7 @@ public final class DlqReplayPlanner {
     String name = DlqJobs.replayJobName(decision.replay);
     return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
         "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
-            + " selected records of snapshot " + ReplayResults.snapshotText(decision.status.getSnapshot())
+            + " selected records of snapshot " + ReplayResults.snapshotSummary(decision.status.getSnapshot())
             + " exactly once");
   }
 

@@ -28,6 +28,7 @@ import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.OwnedJobs;
+import io.reducer.workloads.dlq.DlqInspectResult;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -155,7 +156,7 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     }
     JobOutcome job = found.owned() == null ? null : new JobLauncher(context.getClient()).outcome(found.owned());
     if (phase == DlqReplayPhase.Previewing) {
-      return new DlqReplayObservation(resolution, job, null, null, null);
+      return inspectPartitions(new DlqReplayObservation(resolution, job, null, null, null), resolution, job);
     }
     Map<Integer, CommittedOffset> committed = null;
     String progressFailure = null;
@@ -169,6 +170,31 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
       }
     }
     return new DlqReplayObservation(resolution, null, job, committed, progressFailure);
+  }
+
+  /**
+   * A succeeded preview Job whose result is a summary: the committed offsets of its result group, which carry the
+   * snapshot and per-partition counts (read with the client that reads replay checkpoints).
+   */
+  private DlqReplayObservation inspectPartitions(DlqReplayObservation observed, ReplaySource.Resolution resolution,
+      JobOutcome job) {
+    DlqInspectResult result = job == null || job.state() != JobOutcome.State.SUCCEEDED ? null
+        : ReplayResults.inspect(job.terminationMessage());
+    if (result == null || result.resultGroup() == null) {
+      return observed;
+    }
+    if (resolution.source() == null) {
+      return observed.withInspectPartitions(null, resolution.refusal() == null ? "the pipeline is not known"
+          : resolution.refusal().message());
+    }
+    try {
+      ReplaySource source = resolution.source();
+      return observed.withInspectPartitions(clients.kafka(source.pipelineKey(),
+          ConnectionResolver.kafka(source.pipeline(), secrets)).committedOffsetsWithMetadata(
+              result.resultGroup().group(), result.resultGroup().topic()), null);
+    } catch (KafkaFailure | ResolutionFailure e) {
+      return observed.withInspectPartitions(null, e.getMessage());
+    }
   }
 
   /**

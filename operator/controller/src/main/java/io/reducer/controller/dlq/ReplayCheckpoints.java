@@ -49,6 +49,17 @@ public final class ReplayCheckpoints {
     return read;
   }
 
+  /**
+   * Snapshot partitions whose committed position is their snapshot end: all of them once a replay finished (it
+   * commits every partition's end at the end, past what it filtered out). The replay's account of every partition.
+   */
+  public static long partitionsAtEnd(Map<Integer, CommittedOffset> committed, List<PartitionRange> snapshot) {
+    return snapshot.stream().filter(range -> {
+      CommittedOffset offset = committed == null ? null : committed.get(range.getPartition());
+      return offset != null && offset.offset() >= range.getEndOffset();
+    }).count();
+  }
+
   /** DLQ records in the snapshot. */
   public static long total(List<PartitionRange> snapshot) {
     return snapshot.stream().mapToLong(r -> Math.max(0, r.getEndOffset() - r.getStartOffset())).sum();

@@ -19,6 +19,7 @@ public final class ReplayIdentity {
   /** The replay command accepts names of at most this many characters. */
   static final int MAX_NAME = 200;
   private static final String GROUP_PREFIX = "reducer-dlq-replay.";
+  private static final String INSPECT_GROUP_PREFIX = "reducer-dlq-inspect.";
 
   private ReplayIdentity() {
   }
@@ -36,5 +37,14 @@ public final class ReplayIdentity {
   /** The group in which the replay Job commits its DLQ position (the replay command's default). */
   public static String consumerGroup(DlqReplay replay) {
     return GROUP_PREFIX + replayName(replay);
+  }
+
+  /**
+   * The group for which the inspect Job commits the snapshot and per-partition counts ({@code --result-group}):
+   * {@code reducer-dlq-inspect.<replay name>.<uid>}. The uid, unlike the replay's own group: a DlqReplay created again
+   * under the same name must never read its predecessor's preview.
+   */
+  public static String inspectGroup(DlqReplay replay) {
+    return INSPECT_GROUP_PREFIX + replayName(replay) + "." + replay.getMetadata().getUid();
   }
 }

@@ -5,8 +5,12 @@ import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.RecordSample;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
 import io.reducer.api.v1alpha1.dlq.ReplayedRange;
+import io.reducer.controller.kafka.CommittedOffset;
 import io.reducer.workloads.dlq.DlqInspectResult;
 import io.reducer.workloads.dlq.DlqReplayResult;
+import io.reducer.workloads.dlq.InspectPartition;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,9 +19,13 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the results the dlq Jobs leave in their termination message, with the workloads' own parsers, and turns
- * them into status fields.
+ * them into status fields. The preview Job's message is a summary; its snapshot and per-partition counts are in the
+ * committed offsets of its result group ({@link #partitions}), so a DLQ of any number of partitions is complete.
  */
 public final class ReplayResults {
+
+  /** Snapshots of up to this many partitions are spelled out in messages. */
+  static final int SNAPSHOT_TEXT_PARTITIONS = 12;
 
   private ReplayResults() {
   }
@@ -38,6 +46,48 @@ public final class ReplayResults {
       return resultMessage;
     }
     return terminationMessage == null || terminationMessage.isBlank() ? "no message" : terminationMessage.strip();
+  }
+
+  /**
+   * The per-partition part of a preview, as the inspect Job committed it for its result group: the snapshot, every
+   * partition, and the matching records per partition (those with any, as the histogram has them).
+   */
+  public record PartitionFigures(List<PartitionRange> snapshot, Map<String, Long> byPartition) {
+  }
+
+  /**
+   * Reads the snapshot and per-partition counts of a summary from its result group's committed offsets, and checks
+   * that they are complete: every partition of the snapshot, all of the summary's run, adding up to its matched
+   * count. Throws IllegalArgumentException saying what is missing otherwise.
+   */
+  public static PartitionFigures partitions(DlqInspectResult summary, Map<Integer, CommittedOffset> committed) {
+    DlqInspectResult.ResultGroup where = summary.resultGroup();
+    List<PartitionRange> snapshot = new ArrayList<>();
+    Map<String, Long> byPartition = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
+    long matched = 0;
+    int other = 0;
+    for (Map.Entry<Integer, CommittedOffset> entry : new TreeMap<>(committed).entrySet()) {
+      InspectPartition figures = InspectPartition.fromMetadata(entry.getValue().metadata());
+      if (figures == null || !figures.run().equals(where.run())) {
+        other++;
+        continue;
+      }
+      snapshot.add(new PartitionRange(entry.getKey(), figures.startOffset(), entry.getValue().offset()));
+      if (figures.matched() > 0) {
+        byPartition.put(String.valueOf(entry.getKey()), figures.matched());
+      }
+      matched += figures.matched();
+    }
+    int expected = summary.partitions() == null ? -1 : summary.partitions();
+    long expectedMatched = summary.preview() == null ? -1 : summary.preview().matched();
+    if (snapshot.size() != expected || matched != expectedMatched) {
+      throw new IllegalArgumentException("consumer group " + where.group() + " has the figures of run " + where.run()
+          + " for " + snapshot.size() + " of " + expected + " DLQ partitions of " + where.topic() + ", with " + matched
+          + " of " + expectedMatched + " matching records" + (other > 0 ? " (" + other + " partition(s) hold other "
+              + "figures)" : "") + ": the preview is incomplete (the group expires offsets.retention.minutes after the "
+          + "Job); create the DlqReplay again for a new preview");
+    }
+    return new PartitionFigures(snapshot, byPartition);
   }
 
   public static List<PartitionRange> snapshot(List<DlqInspectResult.Range> ranges) {
@@ -87,6 +137,19 @@ public final class ReplayResults {
   /** The snapshot in the replay command's form, {@code 0=120,1=88}. */
   public static String snapshotText(List<PartitionRange> snapshot) {
     return snapshot.stream().map(r -> r.getPartition() + "=" + r.getEndOffset()).collect(Collectors.joining(","));
+  }
+
+  /**
+   * The snapshot for messages and Events: its command form for a few partitions, else how many partitions and
+   * records it has and where the whole of it is ({@code "200 partitions, 400 records (status.snapshot)"}), so a
+   * message about a large DLQ stays short enough to keep its end (the approval command).
+   */
+  public static String snapshotSummary(List<PartitionRange> snapshot) {
+    if (snapshot.size() <= SNAPSHOT_TEXT_PARTITIONS) {
+      return snapshotText(snapshot);
+    }
+    long records = snapshot.stream().mapToLong(r -> Math.max(0, r.getEndOffset() - r.getStartOffset())).sum();
+    return snapshot.size() + " partitions, " + records + " records (status.snapshot)";
   }
 
   /** The workloads' parsers throw IllegalArgumentException on text that is not their result. */

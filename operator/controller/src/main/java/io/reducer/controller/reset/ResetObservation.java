@@ -2,6 +2,7 @@ package io.reducer.controller.reset;
 
 import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.controller.kafka.ConsumerGroupState;
+import io.reducer.controller.postgres.Watermark;
 import io.reducer.controller.workload.JobOutcome;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class ResetObservation {
   private PlanAttempt plan;
   private JobOutcome job;
   private Map<Integer, Long> committed;
+  private Map<Integer, Watermark> watermarks;
+  private String appliedUnreadable;
   private String moveReason;
   private String moveMessage;
   private boolean approved;
@@ -117,6 +120,22 @@ public final class ResetObservation {
     return this;
   }
 
+  /**
+   * Projection, after its Job succeeded: the watermark rows and the group's committed offsets the Job wrote, which
+   * hold the whole result however many partitions the plan has (the Job's termination message is a summary).
+   */
+  public ResetObservation applied(Map<Integer, Watermark> watermarks, Map<Integer, Long> committed) {
+    this.watermarks = Map.copyOf(watermarks);
+    this.committed = Map.copyOf(committed);
+    return this;
+  }
+
+  /** Projection, after its Job succeeded: the watermarks or group offsets could not be read (why). */
+  public ResetObservation appliedUnreadable(String message) {
+    this.appliedUnreadable = message;
+    return this;
+  }
+
   /** Reducers: the last attempt to move the group's offsets failed. */
   public ResetObservation moveFailed(String reason, String message) {
     this.moveReason = reason;
@@ -193,6 +212,14 @@ public final class ResetObservation {
 
   Map<Integer, Long> committed() {
     return committed;
+  }
+
+  Map<Integer, Watermark> watermarks() {
+    return watermarks;
+  }
+
+  String appliedUnreadable() {
+    return appliedUnreadable;
   }
 
   String moveReason() {

@@ -3,12 +3,14 @@ package io.reducer.controller.reset;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.controller.postgres.Watermark;
 import io.reducer.workloads.offsets.PlannedPartition;
 import io.reducer.workloads.offsets.ResetTarget;
 import io.reducer.workloads.offsets.ResetTargetType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,6 +85,30 @@ public final class ResetPlans {
     Map<Integer, Long> offsets = new TreeMap<>();
     plan.getPartitions().forEach(p -> offsets.put(p.getPartition(), p.getNewOffset()));
     return offsets;
+  }
+
+  /**
+   * The planned partitions whose watermark row (next offset, epoch) or committed group offset is not the plan's, each
+   * in words ("partition 7: watermark 12 at epoch 3, group offset none; planned 0 at epoch 4"); empty when the reset
+   * shows on every one. This is how the operator reads a reset Job's whole result, whose termination message only
+   * summarizes a plan of more than about 25 partitions.
+   */
+  public static List<String> notApplied(ResetPlan plan, Map<Integer, Watermark> watermarks,
+      Map<Integer, Long> committed) {
+    List<String> wrong = new ArrayList<>();
+    for (PartitionPlan partition : plan.getPartitions()) {
+      Watermark row = watermarks.get(partition.getPartition());
+      Long offset = committed == null ? null : committed.get(partition.getPartition());
+      boolean rowApplied = row != null && row.nextOffset() == partition.getNewOffset()
+          && (plan.getNewEpoch() == null || row.epoch() == plan.getNewEpoch());
+      if (!rowApplied || offset == null || offset != partition.getNewOffset()) {
+        wrong.add("partition " + partition.getPartition() + ": watermark "
+            + (row == null ? "none" : row.nextOffset() + " at epoch " + row.epoch()) + ", group offset "
+            + (offset == null ? "none" : offset) + "; planned " + partition.getNewOffset()
+            + (plan.getNewEpoch() == null ? "" : " at epoch " + plan.getNewEpoch()));
+      }
+    }
+    return wrong;
   }
 
   /** Whether the group's committed offsets are those of the plan on every planned partition. */

@@ -276,7 +276,24 @@ public final class WatermarkResetPlanner {
             return fail("ResetNotApplied", "Job " + status.getJobName() + " ended without reporting a completed reset"
                 + (result == null ? "" : ": " + result.message()), Action.RELEASE);
           }
-          enter(WatermarkResetPhase.Resuming, result.message());
+          String applied = result.message();
+          if (seen.appliedUnreadable() != null) {
+            return waiting("ResultUnreadable", "Job " + status.getJobName() + " reports a completed reset; reading "
+                + "the watermarks and group offsets it wrote, to check every planned partition, failed: "
+                + seen.appliedUnreadable() + "; trying again", POLL);
+          }
+          if (seen.watermarks() != null) {
+            List<String> missing = ResetPlans.notApplied(status.getPlan(), seen.watermarks(), seen.committed());
+            if (!missing.isEmpty()) {
+              return fail("ResetNotApplied", "Job " + status.getJobName() + " reports a completed reset, but "
+                  + missing.size() + " of " + status.getPlan().getPartitions().size() + " planned partitions do not "
+                  + "show it: " + String.join("; ", missing.subList(0, Math.min(10, missing.size())))
+                  + (missing.size() > 10 ? "; ..." : ""), Action.RELEASE);
+            }
+            applied = applied + "; checked all " + status.getPlan().getPartitions().size() + " planned partitions: "
+                + "watermarks at epoch " + status.getPlan().getNewEpoch() + " and the group's committed offsets";
+          }
+          enter(WatermarkResetPhase.Resuming, applied);
           return done(Action.RELEASE, true, null);
         case FAILED:
           return fail("ResetJobFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "

@@ -32,10 +32,12 @@ import io.reducer.controller.pipeline.ConnectionResolver;
 import io.reducer.controller.pipeline.DatabaseLogin;
 import io.reducer.controller.pipeline.ResolutionFailure;
 import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.ProjectionDatabase;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
+import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.controller.workload.ReducerDeployment;
@@ -208,7 +210,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         return observeGroup(reset, target, seen, context);
       case Resetting:
         return target instanceof ReducerPipeline pipeline ? observeOffsets(reset, pipeline, seen)
-            : observeJob(reset, seen, context);
+            : observeJob(reset, (Projection) target, seen, context);
       default:
         return seen;
     }
@@ -285,7 +287,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return seen;
   }
 
-  private ResetObservation observeJob(WatermarkReset reset, ResetObservation seen, Context<WatermarkReset> context) {
+  private ResetObservation observeJob(WatermarkReset reset, Projection projection, ResetObservation seen,
+      Context<WatermarkReset> context) {
     String name = reset.getStatus().getJobName();
     OwnedJobs.Lookup found = OwnedJobs.find(reset, name, context.getSecondaryResources(Job.class),
         () -> context.getClient().batch().v1().jobs().inNamespace(reset.getMetadata().getNamespace()).withName(name)
@@ -295,8 +298,34 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
     if (found.owned() != null) {
       seen.job(new JobLauncher(context.getClient()).outcome(found.owned()));
+      if (seen.job().state() == JobOutcome.State.SUCCEEDED) {
+        observeApplied(reset, projection, seen, context);
+      }
     }
     return seen;
+  }
+
+  /**
+   * After the Job: the projection's watermark rows and its group's committed offsets, where the Job wrote the whole
+   * plan. The projection is still held, so nothing else moves them; the planner checks every planned partition.
+   */
+  private void observeApplied(WatermarkReset reset, Projection projection, ResetObservation seen,
+      Context<WatermarkReset> context) {
+    try {
+      ReducerPipeline pipeline = pipeline(projection, context);
+      String key = pipelineKey(pipeline);
+      DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+          projection.getMetadata().getNamespace(), login.target());
+      String name = projection.getMetadata().getName();
+      var watermarks = clients.database(key, login).run("reading watermarks",
+          c -> database.watermarks(c, List.of(name))).get(name);
+      var committed = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets))
+          .committedOffsets(reset.getStatus().getPlan().getConsumerGroup(), reset.getStatus().getPlan().getTopic());
+      seen.applied(watermarks, committed);
+    } catch (ResolutionFailure | KafkaFailure | DatabaseFailure e) {
+      seen.appliedUnreadable(e.getMessage());
+    }
   }
 
   private Acted act(WatermarkReset reset, HasMetadata target, ResetStep step, Context<WatermarkReset> context) {

@@ -17,6 +17,7 @@ import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import io.reducer.workloads.offsets.ResetResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -377,6 +378,50 @@ class WatermarkResetOperatorIT {
     });
     assertThat(phase("history-2")).isEqualTo(WatermarkResetPhase.Completed);
     assertThat(phase("history-3")).isEqualTo(WatermarkResetPhase.Completed);
+  }
+
+  @Test
+  void aResetOfATwoHundredPartitionProjectionIsCheckedOnEveryPartition() throws Exception {
+    int partitions = 200;
+    fixture.kafka.createTopic("wide.state-committed", partitions);
+    fixture.kafka.createTopic("wide.actions", 1);
+    fixture.kafka.createTopic("wide.dlq", 1);
+    fixture.pipeline("wide", fixture.kafka.bootstrapServers(), "pg", "wide");
+    // Paused: no materializer runs, the reset alone writes the 200 watermark rows.
+    fixture.projection("wide-view", "wide", "  table: wide_view\n  paused: true");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        "bootstrap.servers", fixture.kafka.bootstrapServers(), "acks", "all"),
+        new StringSerializer(), new StringSerializer())) {
+      for (int p = 0; p < partitions; p++) {
+        producer.send(new ProducerRecord<>("wide.state-committed", p, "k", "{}"));
+        producer.send(new ProducerRecord<>("wide.state-committed", p, "k", "{}"));
+      }
+      producer.flush();
+    }
+    String yaml = String.join("\n", "apiVersion: reducer.io/v1alpha1", "kind: WatermarkReset", "metadata:",
+        "  name: wide-latest", "  namespace: " + NAMESPACE, "spec:", "  projectionRef: {name: wide-view}",
+        "  target: {type: latest}", "  approval: Automatic");
+    fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE)
+        .resource(YAML.unmarshal(yaml, WatermarkReset.class)).create();
+
+    awaitPhase("wide-latest", WatermarkResetPhase.Completed);
+    WatermarkResetStatus done = status("wide-latest");
+    assertThat(done.getPlan().getPartitions()).hasSize(partitions).extracting(PartitionPlan::getNewOffset)
+        .containsOnly(2L);
+    long newEpoch = done.getPlan().getNewEpoch();
+    assertThat(done.getHistory()).extracting(h -> h.getMessage()).anySatisfy(m -> assertThat(m)
+        .contains("checked all 200 planned partitions: watermarks at epoch " + newEpoch));
+    assertThat(query("SELECT COUNT(*) FROM projection_watermarks WHERE projection = 'wide-view' AND next_offset = 2"
+        + " AND epoch = " + newEpoch)).isEqualTo(partitions);
+
+    // The Job's termination message is a summary that says where the whole plan is.
+    String message = fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", "wide-latest-reset").list()
+        .getItems().get(0).getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage();
+    ResetResult summary = ResetResult.parse(message);
+    assertThat(summary.partitions()).isEmpty();
+    assertThat(summary.partitionCount()).isEqualTo(partitions);
+    assertThat(summary.appliedTo()).isEqualTo(new ResetResult.AppliedTo("public.projection_watermarks", NAMESPACE,
+        "wide-view", "reducer." + NAMESPACE + ".wide-view", "wide.state-committed"));
   }
 
   private static void reset(String name, String target, String extraSpec) {

@@ -38,7 +38,8 @@ class DlqJobsTest {
         "--partitions", "0,2", "--correlation-id", "c-1", "--correlation-id", "c-2", "--include-error-types", "VALIDATION_ERROR",
         "--exclude-error-types", "TIMEOUT", "--from", "2026-01-01T00:00:00Z", "--to", "2026-02-01T00:00:00Z",
         "--limit", "500", "--max-replays", "2", "--target-topic", "shop.retry",
-        "--allowed-targets", "shop.actions,shop.retry,shop.state-committed");
+        "--allowed-targets", "shop.actions,shop.retry,shop.state-committed",
+        "--result-group", "reducer-dlq-inspect.orders.fix.uid-fix");
     assertThat(container.getEnv()).singleElement().satisfies(e -> {
       assertThat(e.getName()).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
       assertThat(e.getValue()).isEqualTo("kafka:9092");

@@ -25,6 +25,7 @@ import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.testsupport.kubernetes.PrinterTable;
+import io.reducer.workloads.dlq.DlqInspectResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -441,6 +442,60 @@ class DlqReplayOperatorIT {
     assertThat(second.getProgress().getReplayed()).isZero();
     assertThat(second.getProgress().getSkippedByReason()).containsEntry("alreadyReplayed", 40L);
     assertThat(readCommitted("q.actions")).hasSize(40);
+  }
+
+  @Test
+  void aReplayOfATwoHundredPartitionDlqEndsWithEveryPartitionAccountedFor() throws Exception {
+    int partitions = 200;
+    pipelineWithTopics("wide", partitions);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(fixture.kafka.clientProperties(),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int partition = 0; partition < partitions; partition++) {
+        for (int i = 0; i < 2; i++) {
+          ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("wide.dlq", partition,
+              bytes("wf-" + partition + "-" + i), bytes("{}"));
+          record.headers().add("x-error-type", bytes(partition % 2 == 0 ? "DESERIALIZATION_ERROR" : "TIMEOUT"));
+          record.headers().add("x-original-topic", bytes("wide.actions"));
+          producer.send(record);
+        }
+      }
+      producer.flush();
+    }
+    create("fix-wide", "  pipelineRef: {name: wide}", "  approval: Automatic");
+
+    await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(200))
+        .until(() -> status("fix-wide") != null && status("fix-wide").getPhase() != null
+            && status("fix-wide").getPhase().isTerminal());
+    DlqReplayStatus done = status("fix-wide");
+    assertThat(done.getPhase()).withFailMessage(() -> done.getMessage() + "\n" + cluster.dump())
+        .isEqualTo(DlqReplayPhase.Succeeded);
+    // The snapshot and the per-partition counts came from the inspect Job's result group, not its message.
+    assertThat(done.getSnapshot()).hasSize(partitions).allSatisfy(r -> {
+      assertThat(r.getStartOffset()).isZero();
+      assertThat(r.getEndOffset()).isEqualTo(2);
+    });
+    assertThat(done.getSnapshot()).extracting(r -> r.getPartition()).containsExactlyElementsOf(
+        IntStream.range(0, partitions).boxed().toList());
+    assertThat(done.getPreview().getMatched()).isEqualTo(400);
+    assertThat(done.getPreview().getByPartition()).hasSize(partitions).allSatisfy((p, n) -> assertThat(n)
+        .isEqualTo(2L));
+    assertThat(done.getPreview().getByErrorType()).containsOnly(Map.entry("DESERIALIZATION_ERROR", 200L),
+        Map.entry("TIMEOUT", 200L));
+    assertThat(done.getProgress().getMatched()).isEqualTo(400);
+    assertThat(done.getProgress().getReplayed()).isEqualTo(400);
+    assertThat(done.getMessage()).contains("all 200 DLQ partitions of the snapshot committed at their end");
+    assertThat(readCommitted("wide.actions")).hasSize(400);
+
+    String inspectMessage = fixture.client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith("fix-wide-inspect"))
+        .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+        .map(c -> c.getState().getTerminated() == null ? null : c.getState().getTerminated().getMessage())
+        .filter(m -> m != null).findFirst().orElseThrow();
+    DlqInspectResult summary = DlqInspectResult.parse(inspectMessage);
+    assertThat(summary.snapshot()).isNull();
+    assertThat(summary.partitions()).isEqualTo(partitions);
+    assertThat(summary.resultGroup().group()).isEqualTo("reducer-dlq-inspect.orders.fix-wide."
+        + replay("fix-wide").getMetadata().getUid());
   }
 
   private static void pipelineWithTopics(String name, int dlqPartitions) {

@@ -483,6 +483,75 @@ class DlqReplayPlannerTest {
   }
 
   /** A replay whose preview Job was started. */
+  @Test
+  void aSummaryPreviewTakesItsSnapshotAndPartitionCountsFromTheResultGroupForTwoHundredPartitions() {
+    DlqReplay replay = previewing();
+    JobOutcome done = previewSummary(200, "run-1");
+    DlqReplayPlan reading = DlqReplayPlanner.plan(replay, inspect(done), NOW);
+    assertThat(reading.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(reading.status().getMessage()).contains("reading its snapshot and per-partition counts from "
+        + "consumer group g");
+    assertThat(reading.reschedule()).isEqualTo(DlqReplayPlanner.JOB_POLL);
+
+    DlqReplayPlan unreadable = DlqReplayPlanner.plan(replay, inspect(done).withInspectPartitions(null,
+        "broker down"), NOW);
+    assertThat(unreadable.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(unreadable.status().getMessage()).contains("broker down; trying again");
+
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(done).withInspectPartitions(group(200, "run-1"),
+        null), NOW);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.AwaitingApproval);
+    assertThat(plan.status().getSnapshot()).hasSize(200);
+    assertThat(plan.status().getSnapshot().get(199).getStartOffset()).isEqualTo(199);
+    assertThat(plan.status().getSnapshot().get(199).getEndOffset()).isEqualTo(1199);
+    assertThat(plan.status().getPreview().getByPartition()).hasSize(200).containsEntry("199", 2L);
+    assertThat(plan.status().getPreview().getMatched()).isEqualTo(400);
+    assertThat(plan.status().getPreview().getByErrorType()).containsEntry("E", 400L);
+    // The message stays short enough to end with the approval command.
+    assertThat(plan.status().getMessage()).contains("snapshot 200 partitions, 200000 records (status.snapshot)")
+        .endsWith("kubectl annotate dlqr fix reducer.io/approve=true");
+  }
+
+  @Test
+  void aSummaryPreviewWhoseResultGroupIsIncompleteFailsUnreadable() {
+    DlqReplay replay = previewing();
+    Map<Integer, CommittedOffset> partial = new TreeMap<>(group(200, "run-1"));
+    partial.remove(7);
+    partial.put(8, new CommittedOffset(1008, "{\"v\":1,\"run\":\"run-0\",\"start\":8,\"matched\":2}"));
+    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, inspect(previewSummary(200, "run-1"))
+        .withInspectPartitions(partial, null), NOW);
+    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Failed);
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("PreviewUnreadable");
+    assertThat(plan.status().getMessage()).contains("198 of 200 DLQ partitions", "396 of 400 matching records",
+        "1 partition(s) hold other figures");
+  }
+
+  /** The summary an inspect Job with a result group writes: 2 matching records per partition. */
+  private static JobOutcome previewSummary(int partitions, String run) {
+    Map<String, Long> byPartition = new TreeMap<>();
+    List<DlqInspectResult.Range> snapshot = new java.util.ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      snapshot.add(new DlqInspectResult.Range(p, p, 1000 + p));
+      byPartition.put(String.valueOf(p), 2L);
+    }
+    DlqInspectResult full = new DlqInspectResult(snapshot, new DlqInspectResult.Preview(2L * partitions,
+        Map.of("E", 2L * partitions), Map.of("shop.actions", 2L * partitions), byPartition, 0, null, null,
+        List.of()), "all match");
+    String json = full.summary(new DlqInspectResult.ResultGroup("g", "shop.dlq", run)).toJson();
+    assertThat(json).doesNotContain("snapshot", "byPartition");
+    return new JobOutcome(State.SUCCEEDED, null, json, 0);
+  }
+
+  /** The result group's committed offsets as the inspect Job commits them. */
+  private static Map<Integer, CommittedOffset> group(int partitions, String run) {
+    Map<Integer, CommittedOffset> committed = new TreeMap<>();
+    for (int p = 0; p < partitions; p++) {
+      committed.put(p, new CommittedOffset(1000 + p, new io.reducer.workloads.dlq.InspectPartition(run, p, 2)
+          .toMetadata()));
+    }
+    return committed;
+  }
+
   private static DlqReplay previewing() {
     DlqReplay replay = replay("fix", "shop");
     replay.setStatus(DlqReplayPlanner.plan(replay, observed(FOUND), NOW.minusSeconds(10)).status());

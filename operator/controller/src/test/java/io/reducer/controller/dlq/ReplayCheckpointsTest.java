@@ -43,4 +43,19 @@ class ReplayCheckpointsTest {
     assertThat(ReplayCheckpoints.read(committed, snapshot)).isEqualTo(50);
     assertThat(ReplayCheckpoints.total(snapshot)).isEqualTo(90);
   }
+
+  @Test
+  void everyPartitionOfATwoHundredPartitionSnapshotIsAccountedForOnceCommittedAtItsEnd() {
+    List<PartitionRange> snapshot = new java.util.ArrayList<>();
+    Map<Integer, CommittedOffset> committed = new java.util.HashMap<>();
+    for (int p = 0; p < 200; p++) {
+      snapshot.add(new PartitionRange(p, 0, p == 7 ? 0 : 2));
+      committed.put(p, new CommittedOffset(p == 7 ? 0 : 2, ""));
+    }
+    assertThat(ReplayCheckpoints.partitionsAtEnd(committed, snapshot)).isEqualTo(200);
+    committed.put(150, new CommittedOffset(1, ""));
+    committed.remove(199);
+    assertThat(ReplayCheckpoints.partitionsAtEnd(committed, snapshot)).isEqualTo(198);
+    assertThat(ReplayCheckpoints.partitionsAtEnd(null, snapshot)).isZero();
+  }
 }

@@ -12,6 +12,9 @@ class ReplayIdentityTest {
     assertThat(ReplayIdentity.replayName(replay("fix-orders", "shop"))).isEqualTo("orders.fix-orders");
     assertThat(ReplayIdentity.consumerGroup(replay("fix-orders", "shop")))
         .isEqualTo("reducer-dlq-replay.orders.fix-orders");
+    // The preview's result group carries the uid: a replay created again never reads its predecessor's preview.
+    assertThat(ReplayIdentity.inspectGroup(replay("fix-orders", "shop")))
+        .isEqualTo("reducer-dlq-inspect.orders.fix-orders.uid-fix-orders");
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.ConsumerGroupState;
+import io.reducer.controller.postgres.Watermark;
 import io.reducer.controller.reset.ResetStep.Action;
 import io.reducer.controller.workload.JobOutcome;
 import io.reducer.workloads.offsets.PlannedPartition;
@@ -496,6 +497,60 @@ class WatermarkResetPlannerTest {
         .isEqualTo(WatermarkResetPhase.AwaitingApproval);
     assertThat(WatermarkResetPlanner.step(reset, new ResetObservation(), NOW.plusSeconds(3600)).status().getPhase())
         .isEqualTo(WatermarkResetPhase.Failed);
+  }
+
+  @Test
+  void aCompletedJobsSummaryIsCheckedAgainstTheWatermarksAndGroupOffsetsOfEveryPlannedPartition() {
+    WatermarkReset reset = resetting(reset(Approval.Automatic, false));
+    // The Job's termination message is a summary: no partitions, a count and where the whole plan is.
+    String summary = "{\"result\":\"Completed\",\"currentEpoch\":3,\"newEpoch\":4,\"truncated\":true,"
+        + "\"partitionCount\":2,\"appliedTo\":{\"watermarkTable\":\"public.projection_watermarks\"},"
+        + "\"message\":\"moved 2 partition(s)\"}";
+    JobOutcome job = new JobOutcome(JobOutcome.State.SUCCEEDED, null, summary, 0);
+    Map<Integer, Watermark> rows = Map.of(0, watermark(0, 0, 4), 1, watermark(1, 0, 4));
+
+    ResetStep unreadable = WatermarkResetPlanner.step(reset, new ResetObservation().job(job)
+        .appliedUnreadable("database down"), NOW);
+    assertThat(unreadable.status().getPhase()).isEqualTo(WatermarkResetPhase.Resetting);
+    assertThat(unreadable.status().getMessage()).contains("database down; trying again");
+    assertThat(unreadable.action()).isEqualTo(Action.NONE);
+
+    ResetStep applied = WatermarkResetPlanner.step(reset, new ResetObservation().job(job)
+        .applied(rows, Map.of(0, 0L, 1, 0L)), NOW);
+    assertThat(applied.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(applied.status().getMessage()).contains("moved 2 partition(s); checked all 2 planned partitions: "
+        + "watermarks at epoch 4 and the group's committed offsets");
+
+    ResetStep notApplied = WatermarkResetPlanner.step(reset, new ResetObservation().job(job)
+        .applied(Map.of(0, watermark(0, 0, 4), 1, watermark(1, 80, 3)), Map.of(0, 0L)), NOW);
+    assertThat(notApplied.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(notApplied.action()).isEqualTo(Action.RELEASE);
+    assertThat(notApplied.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("ResetNotApplied");
+    assertThat(notApplied.status().getMessage()).contains("1 of 2 planned partitions do not show it: partition 1: "
+        + "watermark 80 at epoch 3, group offset none; planned 0 at epoch 4");
+  }
+
+  @Test
+  void notAppliedNamesEveryPartitionOfATwoHundredPartitionPlanThatDiffers() {
+    List<PlannedPartition> planned = new java.util.ArrayList<>();
+    Map<Integer, Watermark> rows = new java.util.HashMap<>();
+    Map<Integer, Long> committed = new java.util.HashMap<>();
+    for (int p = 0; p < 200; p++) {
+      planned.add(new PlannedPartition(p, 100L, 10L + p, 0, 100));
+      rows.put(p, watermark(p, 10L + p, 8));
+      committed.put(p, 10L + p);
+    }
+    ResetPlan plan = ResetPlans.toStatus("t", "g", 7, false, planned);
+    assertThat(ResetPlans.notApplied(plan, rows, committed)).isEmpty();
+    rows.remove(17);
+    committed.put(199, 5L);
+    rows.put(3, watermark(3, 13, 7));
+    assertThat(ResetPlans.notApplied(plan, rows, committed)).extracting(s -> s.substring(0, s.indexOf(':')))
+        .containsExactly("partition 3", "partition 17", "partition 199");
+  }
+
+  private static Watermark watermark(int partition, long nextOffset, long epoch) {
+    return new Watermark(partition, nextOffset, epoch, null, NOW);
   }
 
   private static WatermarkReset reducersReset(Approval approval, boolean dryRun) {

@@ -21,8 +21,43 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  * On a failure before the preview, {@code snapshot} and {@code preview} are absent and {@code message} says why.
  * The histograms may hold only the largest entries to stay under Kubernetes' 4096-byte termination message; the
  * message then says so (see {@link TerminationMessage}).
+ *
+ * <p>With {@code --result-group} (the operator's inspect Jobs) the termination message is a summary: no
+ * {@code snapshot} and no {@code byPartition}, but {@code partitions} (how many the snapshot has) and
+ * {@code resultGroup}, the consumer group whose committed offsets carry them, one {@link InspectPartition} per
+ * snapshot partition. So a DLQ of any number of partitions has its whole result somewhere.
+ *
+ * @param partitions number of snapshot partitions; null on a failure
+ * @param resultGroup where the per-partition figures were committed; null when they were not (no
+ *     {@code --result-group}), then {@code snapshot} and {@code byPartition} are in the result itself
  */
-public record DlqInspectResult(List<Range> snapshot, Preview preview, String message) {
+public record DlqInspectResult(List<Range> snapshot, Preview preview, String message, Integer partitions,
+    ResultGroup resultGroup) {
+
+  public DlqInspectResult(List<Range> snapshot, Preview preview, String message) {
+    this(snapshot, preview, message, snapshot == null ? null : snapshot.size(), null);
+  }
+
+  /**
+   * Where the per-partition figures are: the committed offsets of {@code group} on {@code topic} (the DLQ), each
+   * with an {@link InspectPartition} of run {@code run} as metadata.
+   */
+  public record ResultGroup(String group, String topic, String run) {
+  }
+
+  /** The same result as a summary whose per-partition figures are in {@code where}. */
+  public DlqInspectResult summary(ResultGroup where) {
+    Preview cut = preview == null ? null : new Preview(preview.matched(), preview.byErrorType(),
+        preview.byOriginalTopic(), null, preview.unroutable(), preview.oldestRecordTime(),
+        preview.newestRecordTime(), preview.samples(), preview.targetNotAllowed(), preview.alreadyReplayed(),
+        preview.alreadyReplayedRanges());
+    return new DlqInspectResult(null, cut, message, partitions, where);
+  }
+
+  /** This result with another message and preview, the rest kept. */
+  DlqInspectResult with(Preview newPreview, String newMessage) {
+    return new DlqInspectResult(snapshot, newPreview, newMessage, partitions, resultGroup);
+  }
 
   /** [startOffset, endOffset) of one DLQ partition. */
   public record Range(int partition, long startOffset, long endOffset) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +38,9 @@ final class DlqOptions {
     }
   }
 
+  /** Options of {@code dlq inspect} that {@code dlq replay} does not take. */
+  static final Set<String> INSPECT_ONLY = Set.of("--result-group");
+
   static final List<Option> OPTIONS = List.of(
       new Option("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", null, false, false, "Kafka bootstrap servers"),
       new Option("--dlq-topic", "DLQ_TOPIC", null, false, false, "dead-letter topic to read"),
@@ -64,6 +68,9 @@ final class DlqOptions {
           "topic recording which DLQ records were replayed (default <dlq topic>.replayed)"),
       new Option("--termination-log", "TERMINATION_LOG", "", false, false,
           "file for the JSON result (default /dev/termination-log if it exists and is writable)"),
+      new Option("--result-group", "DLQ_RESULT_GROUP", "", false, false,
+          "inspect only: commit the snapshot and per-partition counts for this consumer group (offset metadata) "
+              + "and keep the termination message a summary"),
       new Option("--replay-name", "DLQ_REPLAY_NAME", null, true, false,
           "name of this replay: transactional.id reducer-dlq-replay.<name>, header x-replay-name"),
       new Option("--group", "DLQ_GROUP", "", true, false,
@@ -88,7 +95,7 @@ final class DlqOptions {
             : "Counts the records of a dead-letter topic a replay would select; changes nothing.\n")
         + "\noptions (flag, or environment variable):\n");
     for (Option option : OPTIONS) {
-      if (option.replayOnly() && !replay) {
+      if (!applies(option, command)) {
         continue;
       }
       text.append(String.format("  %-24s %-26s %s%s%n", option.flag(), option.variable(), option.description(),
@@ -101,6 +108,11 @@ final class DlqOptions {
         .append("), 2 configuration error").append(replay ? ", 3 fenced by another process of the same replay" : "")
         .append('\n');
     return text.toString();
+  }
+
+  private static boolean applies(Option option, String command) {
+    boolean replay = command.equals("replay");
+    return replay ? !INSPECT_ONLY.contains(option.flag()) : !option.replayOnly();
   }
 
   /** Kafka security from the {@code KAFKA_*} variables (environment only, so no secret is in a process listing). */
@@ -119,7 +131,7 @@ final class DlqOptions {
       String arg = args.get(i);
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       Option option = OPTIONS.stream().filter(o -> o.flag().equals(name)).findFirst().orElse(null);
-      if (option == null || (option.replayOnly() && !command.equals("replay"))) {
+      if (option == null || !applies(option, command)) {
         throw new ConfigException("unknown option for dlq " + command + ": " + name + " (see --help)");
       }
       String value;
@@ -137,7 +149,7 @@ final class DlqOptions {
     }
     Map<String, List<String>> values = new HashMap<>();
     for (Option option : OPTIONS) {
-      if (option.replayOnly() && !command.equals("replay")) {
+      if (!applies(option, command)) {
         continue;
       }
       boolean fromFlags = flags.containsKey(option.flag());

@@ -1,12 +1,19 @@
 package io.reducer.workloads.dlq;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.dlq.format.DlqFormats;
@@ -15,7 +22,8 @@ import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
  * {@code workloads dlq inspect}: reads the snapshot, counts what a replay with the same flags would select, prints
- * a summary and writes {@link DlqInspectResult} to the termination log. Reads only; commits nothing.
+ * a summary and writes {@link DlqInspectResult} to the termination log. Reads only; with {@code --result-group} it
+ * commits the per-partition figures for that group (never for a replay's), which changes nothing a replay reads.
  */
 final class InspectCommand {
 
@@ -24,8 +32,11 @@ final class InspectCommand {
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     SelectionConfig config;
+    String resultGroup;
     try {
-      config = SelectionConfig.parse(DlqOptions.parse("inspect", args, env), DlqOptions.kafkaSecurity(env));
+      Map<String, List<String>> values = DlqOptions.parse("inspect", args, env);
+      config = SelectionConfig.parse(values, DlqOptions.kafkaSecurity(env));
+      resultGroup = values.get("--result-group").isEmpty() ? null : values.get("--result-group").get(0);
     } catch (ConfigException e) {
       err.println("dlq inspect: configuration error: " + e.getMessage());
       DlqCommand.writeQuietly(DlqCommand.terminationLogFromEnv(args, env),
@@ -35,7 +46,7 @@ final class InspectCommand {
     int code;
     DlqInspectResult result;
     try {
-      result = inspect(config, out);
+      result = inspect(config, resultGroup, out);
       code = ExitCodes.OK;
     } catch (ConfigException e) {
       err.println("dlq inspect: configuration error: " + e.getMessage());
@@ -46,11 +57,21 @@ final class InspectCommand {
       result = DlqInspectResult.failed("failed: " + KafkaFailures.rootMessage(e));
       code = ExitCodes.FAILURE;
     }
-    DlqCommand.writeQuietly(config.terminationLog(), TerminationMessage.fit(result), err);
+    DlqCommand.writeQuietly(config.terminationLog(), TerminationMessage.fit(result.resultGroup() == null ? result
+        : result.summary(result.resultGroup())), err);
     return code;
   }
 
   static DlqInspectResult inspect(SelectionConfig config, PrintStream out) throws ConfigException {
+    return inspect(config, null, out);
+  }
+
+  /**
+   * @param resultGroup when not null, the snapshot and the per-partition counts are also committed for this consumer
+   *     group ({@link InspectPartition}), and the result names it
+   */
+  static DlqInspectResult inspect(SelectionConfig config, String resultGroup, PrintStream out)
+      throws ConfigException {
     try (Admin admin = DlqClients.admin(config);
         KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null,
             "reducer-dlq-inspect")) {
@@ -96,8 +117,40 @@ final class InspectCommand {
           + alreadyReplayedText(config, preview) + "; formats " + preview.byFormat();
       DlqInspectResult result = new DlqInspectResult(snapshot, built, message);
       printSummary(result, out);
+      if (resultGroup != null) {
+        result = new DlqInspectResult(snapshot, built, message, snapshot.size(),
+            commitPartitions(admin, config.dlqTopic(), resultGroup, snapshot, built));
+        out.println("per-partition result: committed offsets of consumer group " + resultGroup + " on "
+            + config.dlqTopic() + " (run " + result.resultGroup().run() + ")");
+      }
       return result;
     }
+  }
+
+  /**
+   * Commits every snapshot partition's end offset for {@code group}, with its start and matching count as metadata,
+   * in one request. The group never has members, so the commit needs no generation; it needs Read on the group.
+   */
+  private static DlqInspectResult.ResultGroup commitPartitions(Admin admin, String topic, String group,
+      List<DlqInspectResult.Range> snapshot, DlqInspectResult.Preview preview) {
+    String run = UUID.randomUUID().toString();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+    for (DlqInspectResult.Range range : snapshot) {
+      long matched = preview.byPartition().getOrDefault(String.valueOf(range.partition()), 0L);
+      offsets.put(new TopicPartition(topic, range.partition()), new OffsetAndMetadata(range.endOffset(),
+          new InspectPartition(run, range.startOffset(), matched).toMetadata()));
+    }
+    try {
+      admin.alterConsumerGroupOffsets(group, offsets).all().get(DlqClients.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while committing the result to consumer group " + group, e);
+    } catch (ExecutionException | TimeoutException e) {
+      // Without the cause: the command reports a failure's root message, and this one names the group.
+      throw new IllegalStateException("cannot commit the per-partition result to consumer group " + group + ": "
+          + KafkaFailures.rootMessage(e));
+    }
+    return new DlqInspectResult.ResultGroup(group, topic, run);
   }
 
   private static String alreadyReplayedText(SelectionConfig config, PreviewBuilder preview) {

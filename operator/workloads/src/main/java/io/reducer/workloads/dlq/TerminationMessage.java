@@ -23,7 +23,9 @@ import io.reducer.workloads.cli.CommandOptions;
  * 32 characters; 1 entry and no sample; no histograms. The already-replayed ranges are cut like a histogram. Histogram keys are never shortened (they are filter
  * values); dropped entries are named in the message, so sums below {@code matched} are explained. If even the
  * snapshot alone is too large (about 65 partitions and more), it is left out too and the message says to take it
- * from the printed summary. A replay result only ever needs its message shortened.
+ * from the printed summary. With a result group ({@code --result-group}) the snapshot and the per-partition counts
+ * are not in the message at all but in that group's committed offsets ({@link InspectPartition}), so only the
+ * histograms over the whole DLQ are ever cut. A replay result only ever needs its message shortened.
  *
  * <p>Public for the other commands that write a termination log ({@code workloads trace}): the file's default and
  * the writing and cutting of a message.
@@ -41,7 +43,7 @@ public final class TerminationMessage {
   static String fit(DlqInspectResult result) {
     String json = result.toJson();
     if (bytes(json) <= MAX_BYTES || result.preview() == null) {
-      return bytes(json) <= MAX_BYTES ? json : fitMessage(result.snapshot(), null, result.message());
+      return bytes(json) <= MAX_BYTES ? json : fitMessage(result);
     }
     for (int[] level : INSPECT_LEVELS) {
       DlqInspectResult.Preview preview = result.preview();
@@ -55,12 +57,12 @@ public final class TerminationMessage {
           ranges(preview.alreadyReplayedRanges(), level[0], level[2], cuts));
       String message = cuts.isEmpty() ? result.message()
           : result.message() + " (cut to fit the termination message: " + String.join(", ", cuts) + ")";
-      json = new DlqInspectResult(result.snapshot(), capped, message).toJson();
+      json = result.with(capped, message).toJson();
       if (bytes(json) <= MAX_BYTES) {
         return json;
       }
     }
-    return fitMessage(result.snapshot(), null, result.message());
+    return fitMessage(result);
   }
 
   static String fit(DlqReplayResult result) {
@@ -121,18 +123,23 @@ public final class TerminationMessage {
     Files.move(partial, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** The snapshot and a shortened message without the preview; without the snapshot if that is still too large. */
-  private static String fitMessage(List<DlqInspectResult.Range> snapshot, DlqInspectResult.Preview preview,
-      String message) {
-    String json = new DlqInspectResult(snapshot, preview, message).toJson();
-    if (bytes(json) > MAX_BYTES && snapshot != null) {
-      message = "the snapshot of " + snapshot.size() + " partitions does not fit in the " + MAX_BYTES
+  /**
+   * Without the preview and with a shortened message; without the snapshot too if that is still too large (a
+   * summary whose per-partition figures are in a result group has none to begin with).
+   */
+  private static String fitMessage(DlqInspectResult result) {
+    String message = result.message() == null ? "" : result.message();
+    DlqInspectResult shortened = result.with(null, message);
+    String json = shortened.toJson();
+    if (bytes(json) > MAX_BYTES && result.snapshot() != null) {
+      message = "the snapshot of " + result.snapshot().size() + " partitions does not fit in the " + MAX_BYTES
           + "-byte termination message: take it from the printed summary and pass it with --snapshot; " + message;
-      json = new DlqInspectResult(null, null, message).toJson();
+      shortened = new DlqInspectResult(null, null, message, result.partitions(), result.resultGroup());
+      json = shortened.toJson();
     }
     while (bytes(json) > MAX_BYTES && !message.isEmpty()) {
       message = cutToBytes(message, bytes(message) - (bytes(json) - MAX_BYTES));
-      json = new DlqInspectResult(null, null, message).toJson();
+      json = shortened.with(null, message).toJson();
     }
     return json;
   }

@@ -77,13 +77,14 @@ final class OffsetsReset {
         } catch (ResetFailedException e) {
           return new ResetReport(ExitCodes.FAILURE, plan.failed("the database is reset (epoch " + plan.newEpoch()
               + ", materializers start from the new offsets), but moving the group's offsets failed: "
-              + e.getMessage() + ". To finish, run again with " + rerunFlags(plan.partitions(), plan.currentEpoch())));
+              + e.getMessage() + ". To finish, run again with " + rerunFlags(plan.partitions(), plan.currentEpoch()))
+              .appliedTo(appliedTo()));
         }
         return new ResetReport(ExitCodes.OK, plan.result(plan.alreadyApplied()
             ? "the database already showed this reset (epoch " + plan.newEpoch() + "): only the group's offsets "
                 + "were moved"
             : "moved " + plan.partitions().size() + " partition(s), epoch " + plan.currentEpoch() + " -> "
-                + plan.newEpoch() + (config.rebuild() ? ", projection table truncated" : "")));
+                + plan.newEpoch() + (config.rebuild() ? ", projection table truncated" : "")).appliedTo(appliedTo()));
       } catch (SQLException e) {
         throw new ResetFailedException("PostgreSQL failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
             + "); the transaction rolled back, nothing changed", e);
@@ -91,6 +92,12 @@ final class OffsetsReset {
     } catch (ResetFailedException e) {
       return new ResetReport(ExitCodes.FAILURE, ResetResult.failed(e.getMessage()));
     }
+  }
+
+  /** Where this run writes the whole plan: the watermark rows of the projection and the group's offsets. */
+  private ResetResult.AppliedTo appliedTo() {
+    return new ResetResult.AppliedTo(config.schema() + "." + ProjectionSchema.WATERMARKS, config.namespace(),
+        config.projection(), config.group(), config.topic());
   }
 
   /** Step 3. Returns the plan it applied (or found applied, or only printed on a dry run). */

@@ -25,10 +25,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param newEpoch the epoch after the reset (planned, for a dry run); null if there is no plan
  * @param truncated the plan truncates the projection table (rebuild)
  * @param partitions the plan; empty when there is none, or when it would not fit (the message then says so)
+ * @param partitionCount how many partitions the plan has, also when {@code partitions} is left out; null without a
+ *     plan
+ * @param appliedTo where the whole plan was written, for a reader to check it there: the projection's watermark
+ *     rows and the group's committed offsets; null when nothing was written (a failure before the database
+ *     transaction, a dry run)
  */
-@JsonPropertyOrder({"result", "currentEpoch", "newEpoch", "truncated", "partitions", "message"})
+@JsonPropertyOrder({"result", "currentEpoch", "newEpoch", "truncated", "partitionCount", "partitions", "appliedTo",
+    "message"})
 public record ResetResult(ResetOutcome result, Long currentEpoch, Long newEpoch,
-    @JsonAlias("truncate") boolean truncated, List<PlannedPartition> partitions, String message) {
+    @JsonAlias("truncate") boolean truncated, Integer partitionCount, List<PlannedPartition> partitions,
+    AppliedTo appliedTo, String message) {
+
+  /**
+   * Where a reset keeps its whole result: the rows of {@code watermarkTable} (schema-qualified) with this namespace
+   * and projection (their next_offset and epoch), and the committed offsets of {@code group} on {@code topic}.
+   */
+  public record AppliedTo(String watermarkTable, String namespace, String projection, String group, String topic) {
+
+    @Override
+    public String toString() {
+      return "the rows of " + watermarkTable + " with namespace '" + namespace + "' and projection '" + projection
+          + "', and the committed offsets of consumer group " + group + " on " + topic;
+    }
+  }
+
+  public ResetResult(ResetOutcome result, Long currentEpoch, Long newEpoch, boolean truncated,
+      List<PlannedPartition> partitions, String message) {
+    this(result, currentEpoch, newEpoch, truncated, null, partitions, null, message);
+  }
 
   /** Kubernetes keeps at most 4096 bytes of a termination message; stay well below. */
   public static final int MAX_MESSAGE_BYTES = 3000;
@@ -40,6 +65,14 @@ public record ResetResult(ResetOutcome result, Long currentEpoch, Long newEpoch,
   public ResetResult {
     partitions = partitions == null ? List.of() : List.copyOf(partitions);
     message = message == null ? "" : message;
+    if (partitionCount == null && !partitions.isEmpty()) {
+      partitionCount = partitions.size();
+    }
+  }
+
+  /** This result with where it was applied. */
+  public ResetResult appliedTo(AppliedTo where) {
+    return new ResetResult(result, currentEpoch, newEpoch, truncated, partitionCount, partitions, where, message);
   }
 
   /** A failure before anything was planned, e.g. a configuration error or a group that is not empty. */
@@ -61,19 +94,21 @@ public record ResetResult(ResetOutcome result, Long currentEpoch, Long newEpoch,
   }
 
   /**
-   * The JSON, at most {@link #MAX_MESSAGE_BYTES} bytes: a long message is cut, and a plan too long to fit is left
-   * out with a note in the message (the command's output always has the whole plan).
+   * The JSON, at most {@link #MAX_MESSAGE_BYTES} bytes: a long message is cut, and a plan too long to fit (about 25
+   * partitions and more) is left out: the summary keeps {@code partitionCount} and {@code appliedTo}, and the message
+   * says where the whole plan is (the watermark rows and group offsets it was written to, and the command's output).
    */
   public String toJson() {
-    ResetResult shortened = new ResetResult(result, currentEpoch, newEpoch, truncated, partitions,
-        abbreviate(message));
+    ResetResult shortened = new ResetResult(result, currentEpoch, newEpoch, truncated, partitionCount, partitions,
+        appliedTo, abbreviate(message));
     String json = write(shortened);
     if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_MESSAGE_BYTES) {
       return json;
     }
-    return write(new ResetResult(result, currentEpoch, newEpoch, truncated, List.of(),
-        abbreviate("(the plan of " + partitions.size() + " partitions is too long for this message; the reset's "
-            + "log has it) " + message)));
+    String where = appliedTo == null ? "the reset's log has it" : "it is in " + appliedTo + ", and in the reset's log";
+    return write(new ResetResult(result, currentEpoch, newEpoch, truncated, partitionCount, List.of(), appliedTo,
+        abbreviate("(the plan of " + partitions.size() + " partitions is too long for this message; " + where + ") "
+            + message)));
   }
 
   private static String write(ResetResult result) {

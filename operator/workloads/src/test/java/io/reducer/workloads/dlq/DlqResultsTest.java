@@ -153,4 +153,65 @@ class DlqResultsTest {
     assertThat(ReplayCheckpoint.decode("committed by kafka-consumer-groups")).isNull();
     assertThat(ReplayCheckpoint.decode("{\"v\":2,\"fingerprint\":\"x\"}")).isNull();
   }
+
+  @Test
+  void withAResultGroupTheMessageIsASummaryAndThePartitionsGoToTheGroup() {
+    List<DlqInspectResult.Range> snapshot = new ArrayList<>();
+    Map<String, Long> byPartition = new TreeMap<>();
+    for (int p = 0; p < 200; p++) {
+      snapshot.add(new DlqInspectResult.Range(p, 1_000_000L + p, 2_000_000L + p));
+      byPartition.put(String.valueOf(p), 3L);
+    }
+    DlqInspectResult full = new DlqInspectResult(snapshot, new DlqInspectResult.Preview(600,
+        Map.of("E", 600L), Map.of("orders", 600L), byPartition, 0, "2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z",
+        List.of(new DlqInspectResult.Sample(0, 7, "wf-1", "c-1", "E", "orders"))), "600 of 600 records read match");
+    assertThat(full.partitions()).isEqualTo(200);
+    // Without a result group the snapshot does not fit: the operator could not use this.
+    assertThat(DlqInspectResult.parse(TerminationMessage.fit(full)).snapshot()).isNull();
+
+    DlqInspectResult.ResultGroup group = new DlqInspectResult.ResultGroup("reducer-dlq-inspect.ns.fix.uid", "dlq",
+        "run-1");
+    String json = TerminationMessage.fit(full.summary(group));
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThan(1000);
+    DlqInspectResult summary = DlqInspectResult.parse(json);
+    assertThat(summary.snapshot()).isNull();
+    assertThat(summary.partitions()).isEqualTo(200);
+    assertThat(summary.resultGroup()).isEqualTo(group);
+    assertThat(summary.preview().matched()).isEqualTo(600);
+    assertThat(summary.preview().byPartition()).isNull();
+    assertThat(summary.preview().byErrorType()).isEqualTo(Map.of("E", 600L));
+    assertThat(summary.preview().samples()).hasSize(1);
+    assertThat(summary.message()).isEqualTo("600 of 600 records read match");
+  }
+
+  @Test
+  void aSummaryWhoseHistogramsAreTooLargeIsCutLikeAFullResult() {
+    Map<String, Long> errorTypes = new TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      errorTypes.put("ERROR_TYPE_NUMBER_" + i, 300L - i);
+    }
+    DlqInspectResult full = new DlqInspectResult(List.of(new DlqInspectResult.Range(0, 0, 45150)),
+        new DlqInspectResult.Preview(45150, errorTypes, Map.of(), Map.of("0", 45150L), 0, null, null, List.of()),
+        "many");
+    DlqInspectResult.ResultGroup group = new DlqInspectResult.ResultGroup("g", "dlq", "run");
+    String json = TerminationMessage.fit(full.summary(group));
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(TerminationMessage.MAX_BYTES);
+    DlqInspectResult summary = DlqInspectResult.parse(json);
+    assertThat(summary.resultGroup()).isEqualTo(group);
+    assertThat(summary.partitions()).isEqualTo(1);
+    assertThat(summary.message()).contains("byErrorType shows the");
+  }
+
+  @Test
+  void partitionFiguresRoundTripThroughOffsetMetadataAndIgnoreForeignMetadata() {
+    InspectPartition figures = new InspectPartition("run-1", 1_000_000_000L, 123_456_789L);
+    String metadata = figures.toMetadata();
+    assertThat(metadata).isEqualTo("{\"v\":1,\"run\":\"run-1\",\"start\":1000000000,\"matched\":123456789}");
+    assertThat(InspectPartition.fromMetadata(metadata)).isEqualTo(figures);
+    assertThat(InspectPartition.fromMetadata(null)).isNull();
+    assertThat(InspectPartition.fromMetadata("")).isNull();
+    assertThat(InspectPartition.fromMetadata("committed by kafka-consumer-groups")).isNull();
+    assertThat(InspectPartition.fromMetadata("{\"v\":2,\"run\":\"r\"}")).isNull();
+    assertThat(InspectPartition.fromMetadata("{\"v\":1,\"start\":3}")).isNull();
+  }
 }

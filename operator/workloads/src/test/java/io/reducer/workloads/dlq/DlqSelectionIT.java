@@ -14,9 +14,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,37 @@ class DlqSelectionIT {
     assertThat(replay.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(4, 2, 2,
         Map.of("maxReplays", 2L), 0));
     assertThat(sources("filters-target")).containsExactlyInAnyOrder("filters.dlq:0:12", "filters.dlq:2:12");
+  }
+
+  /** The operator's inspect: per-partition figures in the result group's offsets, a summary in the message. */
+  @Test
+  void inspectWithAResultGroupCommitsEveryPartitionsFiguresAndWritesASummary() throws Exception {
+    fill("grouped.dlq", "grouped-target");
+    DlqCli inspect = DlqCli.run(dir, Map.of(), "inspect", "--bootstrap-servers", broker.bootstrapServers(),
+        "--dlq-topic", "grouped.dlq", "--include-error-types", "E0", "--result-group", "reducer-dlq-inspect.t.uid");
+
+    assertThat(inspect.exitCode()).as(inspect.toString()).isEqualTo(ExitCodes.OK);
+    DlqInspectResult summary = inspect.inspectResult();
+    assertThat(summary.snapshot()).isNull();
+    assertThat(summary.preview().byPartition()).isNull();
+    assertThat(summary.preview().matched()).isEqualTo(21);
+    assertThat(summary.partitions()).isEqualTo(3);
+    assertThat(summary.resultGroup().group()).isEqualTo("reducer-dlq-inspect.t.uid");
+    assertThat(summary.resultGroup().topic()).isEqualTo("grouped.dlq");
+    assertThat(inspect.out()).contains("per-partition result: committed offsets of consumer group "
+        + "reducer-dlq-inspect.t.uid");
+    try (Admin admin = broker.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("reducer-dlq-inspect.t.uid")
+          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      assertThat(committed).hasSize(3);
+      for (int p = 0; p < 3; p++) {
+        OffsetAndMetadata offset = committed.get(new TopicPartition("grouped.dlq", p));
+        assertThat(offset.offset()).isEqualTo(20);
+        // i % 3 == 0 for i in [0, 20): 7 records per partition.
+        assertThat(InspectPartition.fromMetadata(offset.metadata()))
+            .isEqualTo(new InspectPartition(summary.resultGroup().run(), 0, 7));
+      }
+    }
   }
 
   /** The operator passes every id as its own --correlation-id: an id with a comma is not split into two. */
