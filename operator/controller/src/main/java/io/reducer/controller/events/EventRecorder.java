@@ -96,7 +96,9 @@ public final class EventRecorder {
     recent.values().removeIf(r -> !r.last.isAfter(expired));
     int excess = recent.size() - maxRemembered * 3 / 4;
     if (excess > 0) {
-      recent.entrySet().stream().sorted(Comparator.comparing(e -> e.getValue().last)).limit(excess)
+      // Never the entry just recorded: it is the one most likely to repeat.
+      recent.entrySet().stream().filter(e -> !e.getKey().equals(key))
+          .sorted(Comparator.comparing(e -> e.getValue().last)).limit(excess)
           .map(Map.Entry::getKey).toList().forEach(recent::remove);
     }
   }
