@@ -106,7 +106,8 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "delete"]
-# A Job's pods are listed for their termination message or why they cannot start.
+# A Job's pods are listed for their termination message or why they cannot start; a reset lists a workload's pods
+# to tell the consumer group members of pods that are gone.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list"]
