@@ -106,8 +106,9 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "delete"]
-# A Job's pods are listed for their termination message or why they cannot start; materializer pods (only those,
-# by label) are watched to say on the Projection why they do not become ready.
+# A Job's pods are listed for their termination message or why they cannot start; a reset lists a workload's pods
+# to tell the consumer group members of pods that are gone; materializer pods (only those, by label) are watched to
+# say on the Projection why they do not become ready.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]

@@ -51,6 +51,9 @@ final class HandStartedMaterializer implements AutoCloseable {
     Deployment template = client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get();
     Map<String, String> env = new HashMap<>();
     for (EnvVar variable : template.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+      if (variable.getValueFrom() != null && variable.getValueFrom().getFieldRef() != null) {
+        continue; // the pod's own fields (its name as group instance id): a process started by hand is no pod
+      }
       env.put(variable.getName(), variable.getValueFrom() == null ? variable.getValue()
           : secretValue(client, variable.getValueFrom().getSecretKeyRef()));
     }

@@ -44,6 +44,21 @@ public final class ReadModel {
     }
   }
 
+  /** The projection's watermarks: next offset by partition. */
+  public Map<Integer, Long> watermarks(String projection) throws SQLException {
+    Map<Integer, Long> watermarks = new java.util.TreeMap<>();
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(
+        "SELECT partition, next_offset FROM projection_watermarks WHERE projection = ?")) {
+      s.setString(1, projection);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          watermarks.put(r.getInt(1), r.getLong(2));
+        }
+      }
+    }
+    return watermarks;
+  }
+
   /** The projection's fencing epoch (0 before any reset). */
   public long epoch(String projection) throws SQLException {
     return single("SELECT COALESCE(MAX(epoch), 0) FROM projection_watermarks WHERE projection = ?", projection);

@@ -22,9 +22,11 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
@@ -33,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 /**
  * The operator's one home for Kafka's Admin API on one cluster connection. One client is reused for every probe
@@ -109,15 +112,42 @@ public final class KafkaAdminGateway implements AutoCloseable {
       ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       List<String> members = new ArrayList<>();
+      List<String> staticMembers = new ArrayList<>();
       for (MemberDescription member : description.members()) {
-        members.add(member.consumerId() + " (client " + member.clientId() + ", host " + member.host() + ")");
+        Optional<String> instance = member.groupInstanceId();
+        members.add(member.consumerId() + " (client " + member.clientId() + ", host " + member.host()
+            + instance.map(id -> ", instance " + id).orElse("") + ")");
+        instance.ifPresent(staticMembers::add);
       }
-      return new ConsumerGroupState(group, description.groupState().toString(), members);
+      return new ConsumerGroupState(group, description.groupState().toString(), members, staticMembers);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return new ConsumerGroupState(group, GroupState.DEAD.toString(), List.of());
       }
       throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    }
+  }
+
+  /**
+   * Removes static members from the group by their group.instance.id in one Admin call, as a member that leaves does.
+   * Only for members whose process is known to be gone: a live one is fenced, and rejoins at its next poll.
+   */
+  public void removeStaticMembers(String group, Collection<String> instanceIds) throws KafkaFailure {
+    String what = "removing static members " + instanceIds + " from consumer group " + group;
+    try {
+      List<MemberToRemove> members = instanceIds.stream().map(MemberToRemove::new).toList();
+      admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members)).all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      // Gone already (its session expired, or it left between the describe and now): what was asked for.
+      if (!(e.getCause() instanceof UnknownMemberIdException) && !(e.getCause() instanceof GroupIdNotFoundException)) {
+        throw KafkaFailure.of(e, bootstrapServers, what);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw KafkaFailure.of(e, bootstrapServers, what);

@@ -22,6 +22,7 @@ import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.kafka.ConsumerGroupState;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.metrics.PhaseGauges;
@@ -44,9 +45,12 @@ import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a WatermarkReset through its phases: observe what the current phase needs, let
@@ -60,6 +64,7 @@ import java.util.stream.Collectors;
  */
 public final class WatermarkResetReconciler implements Reconciler<WatermarkReset> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(WatermarkResetReconciler.class);
   private static final String TARGET_INDEX = "target";
   /** Steps per reconciliation; the longest run without waiting is Pending to Resetting. */
   private static final int MAX_STEPS = 8;
@@ -248,7 +253,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
       if (target instanceof Projection projection) {
         String group = MaterializerDeployment.consumerGroup(projection);
-        seen.group(kafka.consumerGroup(group));
+        seen.group(withoutGonePods(kafka, group, MaterializerDeployment.name(projection),
+            MaterializerDeployment.selector(projection), projection.getMetadata().getNamespace(), context));
         if (seen.group().quiet()) {
           DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
           seen.plan(planning.plan(reset.getSpec(), MaterializerDeployment.sourceTopic(projection, pipeline), group,
@@ -258,7 +264,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         }
       } else {
         String group = ReducerDeployment.consumerGroup(pipeline);
-        seen.group(kafka.consumerGroup(group));
+        seen.group(withoutGonePods(kafka, group, ReducerDeployment.name(pipeline), ReducerDeployment.selector(pipeline),
+            pipeline.getMetadata().getNamespace(), context));
         if (seen.group().quiet()) {
           seen.plan(planning.planReducers(reset.getSpec(), pipeline.getSpec().getTopics().getActions().getName(),
               group, kafka));
@@ -270,6 +277,28 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       seen.groupUnknown(e.reason().name(), e.getMessage());
     }
     return seen;
+  }
+
+  /**
+   * The group, after removing the static members of the workload's pods that are gone ({@link StaticMembers}): a
+   * pod killed with -9 and then deleted keeps its member until the session times out. The pods are listed after the
+   * group is described, so the pod of every member seen is in the list unless it was deleted.
+   */
+  private static ConsumerGroupState withoutGonePods(KafkaAdminGateway kafka, String group, String deployment,
+      Map<String, String> selector, String namespace, Context<WatermarkReset> context) throws KafkaFailure {
+    ConsumerGroupState state = kafka.consumerGroup(group);
+    if (state.staticMembers().isEmpty()) {
+      return state;
+    }
+    List<String> pods = context.getClient().pods().inNamespace(namespace).withLabels(selector).list().getItems()
+        .stream().map(pod -> pod.getMetadata().getName()).toList();
+    List<String> gone = StaticMembers.ofGonePods(state, deployment, pods);
+    if (gone.isEmpty()) {
+      return state;
+    }
+    LOG.info("removing static members {} of pods that no longer exist from consumer group {}", gone, group);
+    kafka.removeStaticMembers(group, gone);
+    return kafka.consumerGroup(group);
   }
 
   /** Reducers in Resetting: whether the group is still empty, and where its offsets are. */

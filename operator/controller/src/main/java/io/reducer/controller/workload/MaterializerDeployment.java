@@ -64,6 +64,9 @@ public final class MaterializerDeployment {
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
     env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
     env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));
+    // Static membership under the pod's name: a container restarted in place (kill -9, OOM) rejoins with its
+    // partitions at once instead of waiting for the dead process's session to expire (docs/materializer.md).
+    env.add(WorkloadEnv.podName("MATERIALIZER_GROUP_INSTANCE_ID"));
     // Namespace and name key the watermarks and own the table; the uid is recorded with the owner. Adding these two
     // changed the pod template once, so upgrading the operator rolled every materializer.
     env.add(plain("MATERIALIZER_NAMESPACE", projection.getMetadata().getNamespace()));

@@ -61,6 +61,8 @@ public final class ReducerDeployment {
     env.add(WorkloadEnv.plain("REDUCER_STATE_COMMITTED_TOPIC", topics.getStateCommitted().getName()));
     env.add(WorkloadEnv.plain("REDUCER_DLQ_TOPIC", topics.getDlq().getName()));
     env.add(WorkloadEnv.plain("REDUCER_GROUP", consumerGroup(pipeline)));
+    // Static membership under the pod's name: a container restarted in place rejoins with its partitions at once.
+    env.add(WorkloadEnv.podName("REDUCER_GROUP_INSTANCE_ID"));
     env.add(WorkloadEnv.plain("REDUCER_PIPELINE", pipeline.getMetadata().getName()));
     env.add(WorkloadEnv.plain("REDUCER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));

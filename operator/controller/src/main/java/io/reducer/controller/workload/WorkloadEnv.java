@@ -26,6 +26,12 @@ public final class WorkloadEnv {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
+  /** The pod's own name, through the downward API. */
+  public static EnvVar podName(String name) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
+        .endFieldRef().endValueFrom().build();
+  }
+
   public static EnvVar fromSecret(String name, String secret, String key) {
     return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key)
         .withOptional(false).endSecretKeyRef().endValueFrom().build();

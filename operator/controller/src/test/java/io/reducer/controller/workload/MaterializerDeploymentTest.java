@@ -69,6 +69,14 @@ class MaterializerDeploymentTest {
         .containsEntry("MATERIALIZER_PROJECTION_UID", "6f1c2d9e-0000-4000-8000-000000000001");
   }
 
+  /** A container restarted in place rejoins the group under the same id and gets its partitions back at once. */
+  @Test
+  void eachPodIsAStaticGroupMemberUnderItsOwnName() {
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("MATERIALIZER_GROUP_INSTANCE_ID"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
+  }
+
   @Test
   void theSessionTimeoutReachesThePodsOnlyWhenTheProjectionSetsIt() {
     assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("MATERIALIZER_SESSION_TIMEOUT_MS");

@@ -52,6 +52,9 @@ class ReducerDeploymentTest {
         .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
     // What the pod receives parses back to the machine the operator checked.
     assertThat(StateMachine.parse(env.get("REDUCER_STATE_MACHINE"))).isEqualTo(machine);
+    // Each reducer is a static group member under its pod's name (downward API).
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("REDUCER_GROUP_INSTANCE_ID")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
   }
 
   @Test

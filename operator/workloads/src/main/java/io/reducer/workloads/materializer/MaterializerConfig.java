@@ -31,6 +31,7 @@ public record MaterializerConfig(
     int maxRecords,
     int pollTimeoutMs,
     int sessionTimeoutMs,
+    String groupInstanceId,
     int httpPort) {
 
   /** Flag, environment variable, default (null = required), description; the order of the usage text. */
@@ -50,8 +51,11 @@ public record MaterializerConfig(
       new String[] {"--group", "MATERIALIZER_GROUP", "", "consumer group (default: reducer-materializer-<projection>)"},
       new String[] {"--max-records", "MATERIALIZER_MAX_RECORDS", "500", "max records per poll"},
       new String[] {"--poll-timeout-ms", "MATERIALIZER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"},
-      new String[] {"--session-timeout-ms", "MATERIALIZER_SESSION_TIMEOUT_MS", "45000",
+      new String[] {"--session-timeout-ms", "MATERIALIZER_SESSION_TIMEOUT_MS", "10000",
           "consumer group session timeout in ms (how fast a crashed instance's partitions move)"},
+      new String[] {"--group-instance-id", "MATERIALIZER_GROUP_INSTANCE_ID", "",
+          "static group member id (Kafka group.instance.id; the operator passes the pod's name): a process restarted"
+              + " under the same id takes its partitions back at once (default: a dynamic member)"},
       new String[] {"--http-port", "MATERIALIZER_HTTP_PORT", "8080", "HTTP port; 0 = any free port (printed), -1 = off"});
 
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
@@ -118,6 +122,7 @@ public record MaterializerConfig(
         integer(values, "--max-records", 1, 100_000),
         integer(values, "--poll-timeout-ms", 1, 60_000),
         integer(values, "--session-timeout-ms", 1000, 1_800_000),
+        groupInstanceId(values.get("--group-instance-id")),
         integer(values, "--http-port", -1, 65_535));
   }
 
@@ -126,7 +131,8 @@ public record MaterializerConfig(
     return "topic=" + topic + " group=" + group + " namespace=" + namespace + " projection=" + projection + " dlq=" + dlqTopic
         + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
-        + " httpPort=" + httpPort;
+        + " sessionTimeoutMs=" + sessionTimeoutMs
+        + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId) + " httpPort=" + httpPort;
   }
 
   private static Map<String, String> flags(List<String> args) throws ConfigException {
@@ -162,6 +168,16 @@ public record MaterializerConfig(
     if (!TOPIC.matcher(value).matches()) {
       throw new ConfigException("invalid " + flag + " '" + value + "': Kafka topic names use [a-zA-Z0-9._-], 1-249 characters");
     }
+  }
+
+  /** Kafka accepts 1 to 249 characters of [a-zA-Z0-9._-] as a group.instance.id; a pod name always fits. */
+  static String groupInstanceId(String value) throws ConfigException {
+    if (!value.isEmpty() && !TOPIC.matcher(value).matches()) {
+      throw new ConfigException("invalid --group-instance-id '" + value
+          + "': Kafka group instance ids use [a-zA-Z0-9._-], 1-249 characters; fix --group-instance-id or"
+          + " MATERIALIZER_GROUP_INSTANCE_ID");
+    }
+    return value;
   }
 
   private static int integer(Map<String, String> values, String flag, int min, int max) throws ConfigException {

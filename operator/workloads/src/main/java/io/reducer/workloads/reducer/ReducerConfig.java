@@ -39,6 +39,7 @@ public record ReducerConfig(
     int transactionActions,
     int pollTimeoutMs,
     int sessionTimeoutMs,
+    String groupInstanceId,
     boolean outboxRelay,
     int outboxPollMs,
     Duration outboxRetention,
@@ -70,7 +71,10 @@ public record ReducerConfig(
           new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "250",
               "max actions per canonical store transaction (bounds the commit latency)"),
           new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"),
-          new Option("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS", "45000", "consumer group session timeout in ms"),
+          new Option("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS", "10000", "consumer group session timeout in ms"),
+          new Option("--group-instance-id", "REDUCER_GROUP_INSTANCE_ID", "",
+              "static group member id (Kafka group.instance.id; the operator passes the pod's name): a process"
+                  + " restarted under the same id takes its partitions back at once (default: a dynamic member)"),
           new Option("--outbox-relay", "REDUCER_OUTBOX_RELAY", "true",
               "run the outbox relay in this process (one process of a pipeline publishes at a time)"),
           new Option("--outbox-poll-ms", "REDUCER_OUTBOX_POLL_MS", "50",
@@ -158,10 +162,21 @@ public record ReducerConfig(
         values.integer("--transaction-actions", 1, 50_000),
         values.integer("--poll-timeout-ms", 1, 60_000),
         values.integer("--session-timeout-ms", 1000, 1_800_000),
+        groupInstanceId(values.text("--group-instance-id")),
         values.bool("--outbox-relay"),
         values.integer("--outbox-poll-ms", 1, 60_000),
         Duration.ofSeconds(values.longValue("--outbox-retention-seconds", 0, 365L * 24 * 3600)),
         values.integer("--http-port", -1, 65_535));
+  }
+
+  /** Kafka accepts 1 to 249 characters of [a-zA-Z0-9._-] as a group.instance.id; a pod name always fits. */
+  private static String groupInstanceId(String value) throws ReducerConfigException {
+    if (!value.isEmpty() && !value.matches("^[a-zA-Z0-9._-]{1,249}$")) {
+      throw new ReducerConfigException("invalid --group-instance-id '" + value
+          + "': Kafka group instance ids use [a-zA-Z0-9._-], 1-249 characters; fix --group-instance-id or"
+          + " REDUCER_GROUP_INSTANCE_ID");
+    }
+    return value;
   }
 
   @Override
@@ -171,7 +186,8 @@ public record ReducerConfig(
         + " jdbc=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + " user=" + dbUser + " schema=" + schema
         + " retry=" + retry
         + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " transactionActions=" + transactionActions
-        + " outboxRelay=" + outboxRelay
+        + " outboxRelay=" + outboxRelay + " sessionTimeoutMs=" + sessionTimeoutMs
+        + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
         + " httpPort=" + httpPort;
   }
 }

@@ -246,7 +246,10 @@ final class ReducerLoop {
 
   private void closeQuietly() {
     try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      // A static member stays in the group after a plain close until its session times out; leaving explicitly
+      // hands its partitions over at once and lets a reset find the group empty after a scale to zero.
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       LOG.debug("closing the consumer: {}", e.toString());
     }
@@ -268,6 +271,11 @@ final class ReducerLoop {
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxRecords());
     properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
     properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.sessionTimeoutMs() / 3));
+    if (!config.groupInstanceId().isEmpty()) {
+      // Static membership: a container restarted in place rejoins under the same id and gets its partitions back
+      // without waiting for the dead process's session to expire.
+      properties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupInstanceId());
+    }
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return properties;
   }

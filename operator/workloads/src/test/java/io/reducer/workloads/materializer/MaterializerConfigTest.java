@@ -29,6 +29,8 @@ class MaterializerConfigTest {
     assertThat(config.group()).isEqualTo("reducer-materializer-workflow_projection");
     assertThat(config.maxRecords()).isEqualTo(500);
     assertThat(config.pollTimeoutMs()).isEqualTo(100);
+    assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);
+    assertThat(config.groupInstanceId()).isEmpty();
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.dbPassword()).isEqualTo("secret");
     assertThat(config.toString()).doesNotContain("secret");
@@ -39,6 +41,20 @@ class MaterializerConfigTest {
   void consumerReadsCommittedRecordsOnly() throws Exception {
     Map<String, Object> properties = Materializer.consumerProperties(MaterializerConfig.parse(List.of(), ENV));
     assertThat(properties).containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  /** A pod's name makes the materializer a static member, so a container restarted in place keeps its partitions. */
+  @Test
+  void aGroupInstanceIdMakesAStaticMember() throws Exception {
+    assertThat(Materializer.consumerProperties(MaterializerConfig.parse(List.of(), ENV)))
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("MATERIALIZER_GROUP_INSTANCE_ID", "orders-materializer-5f7c9-x2kq");
+    Map<String, Object> properties = Materializer.consumerProperties(MaterializerConfig.parse(List.of(), env));
+    assertThat(properties).containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "orders-materializer-5f7c9-x2kq")
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--group-instance-id", "a b"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("MATERIALIZER_GROUP_INSTANCE_ID");
   }
 
   @Test

@@ -53,6 +53,7 @@ class ReducerConfigTest {
       Map.entry("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS"),
       Map.entry("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS"),
       Map.entry("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS"),
+      Map.entry("--group-instance-id", "REDUCER_GROUP_INSTANCE_ID"),
       Map.entry("--outbox-relay", "REDUCER_OUTBOX_RELAY"),
       Map.entry("--outbox-poll-ms", "REDUCER_OUTBOX_POLL_MS"),
       Map.entry("--outbox-retention-seconds", "REDUCER_OUTBOX_RETENTION_SECONDS"),
@@ -63,6 +64,18 @@ class ReducerConfigTest {
   void consumerReadsCommittedRecordsOnly() throws Exception {
     assertThat(ReducerLoop.consumerProperties(parse()))
         .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  /** A pod's name makes the reducer a static member, so a container restarted in place keeps its partitions. */
+  @Test
+  void aGroupInstanceIdMakesAStaticMember() throws Exception {
+    assertThat(ReducerLoop.consumerProperties(parse())).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    ReducerConfig config = ReducerConfig.parse(List.of(), envWith("REDUCER_GROUP_INSTANCE_ID", "orders-reducer-5f7-x2"));
+    assertThat(ReducerLoop.consumerProperties(config))
+        .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "orders-reducer-5f7-x2")
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    assertThatThrownBy(() -> parse("--group-instance-id", "a b"))
+        .isInstanceOf(ReducerConfigException.class).hasMessageContaining("REDUCER_GROUP_INSTANCE_ID");
   }
 
   private static ReducerConfig parse(String... args) throws ReducerConfigException {
@@ -99,7 +112,8 @@ class ReducerConfigTest {
     assertThat(config.maxRecords()).isEqualTo(1000);
     assertThat(config.transactionActions()).isEqualTo(250);
     assertThat(config.pollTimeoutMs()).isEqualTo(100);
-    assertThat(config.sessionTimeoutMs()).isEqualTo(45_000);
+    assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);
+    assertThat(config.groupInstanceId()).isEmpty();
     assertThat(config.outboxRelay()).isTrue();
     assertThat(config.outboxPollMs()).isEqualTo(50);
     assertThat(config.outboxRetention()).isEqualTo(Duration.ofSeconds(3600));

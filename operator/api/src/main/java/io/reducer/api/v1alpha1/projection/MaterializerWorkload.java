@@ -28,8 +28,10 @@ public class MaterializerWorkload {
   @Min(6000)
   @Max(1800000)
   @JsonPropertyDescription("Consumer group session timeout in milliseconds (Kafka session.timeout.ms): how long "
-      + "the group waits for a materializer that died without leaving (kill -9, a lost node) before its partitions "
-      + "move; the projection stalls meanwhile. Omit for Kafka's default, 45000. Lower shortens that stall, but a long "
+      + "the group waits for a materializer pod that died without leaving and was replaced under a new name (a "
+      + "lost node, a forced delete) before its partitions move; the projection stalls meanwhile. A container "
+      + "restarted in place (kill -9, out of memory) rejoins under its pod's name and takes its partitions back at "
+      + "once, whatever this is. Omit for the materializer's default, 10000. Lower shortens that stall, but a long "
       + "GC pause or a slow broker then causes needless rebalances. Must lie within the broker's "
       + "group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by default).")
   private Integer sessionTimeoutMs;
