@@ -2,15 +2,21 @@ package io.reducer.controller.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one place that writes status. It writes only when the new status differs from the one the resource
- * carries, as a JSON Patch of the differences (so concurrent writers of other fields are not overwritten),
- * with optimistic locking: a 409 re-reads the resource and retries. The written resource is cached so the
- * next reconciliation does not see the old status and write again.
+ * carries, as a JSON Patch of the differences, with optimistic locking: a 409 re-reads the resource and retries.
+ * The retry carries over only the top-level status fields this reconciliation changed ({@link #changedFields}), so
+ * a field another reconciler wrote meanwhile (a WatermarkReset recording {@code completedResets} on its
+ * Projection) is kept, not reverted to what this one read. The written resource is cached so the next
+ * reconciliation does not see the old status and write again.
  */
 public final class StatusWriter {
 
@@ -24,8 +30,9 @@ public final class StatusWriter {
     if (same(resource.getStatus(), desired)) {
       return false;
     }
+    S observed = resource.getStatus();
     PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, fresh -> {
-      fresh.setStatus(desired);
+      fresh.setStatus(changedFields(observed, desired, fresh.getStatus()));
       return fresh;
     });
     return true;
@@ -39,10 +46,40 @@ public final class StatusWriter {
     if (same(resource.getStatus(), desired)) {
       return resource;
     }
+    S observed = resource.getStatus();
     return PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(resource, context, fresh -> {
-      fresh.setStatus(desired);
+      fresh.setStatus(changedFields(observed, desired, fresh.getStatus()));
       return fresh;
     });
+  }
+
+  /**
+   * {@code current} with the top-level fields that differ between {@code observed} and {@code desired} taken from
+   * {@code desired}: what a reconciliation that read {@code observed} and decided {@code desired} means to change,
+   * applied to the status as it is now. When {@code current} is {@code observed} (no one else wrote), the result is
+   * {@code desired}.
+   */
+  @SuppressWarnings("unchecked")
+  static <S> S changedFields(S observed, S desired, S current) {
+    if (desired == null || current == null || current == observed) {
+      return desired;
+    }
+    ObjectNode before = observed == null ? JSON.createObjectNode() : JSON.valueToTree(observed);
+    ObjectNode after = JSON.valueToTree(desired);
+    ObjectNode result = JSON.valueToTree(current);
+    Set<String> fields = new TreeSet<>();
+    before.fieldNames().forEachRemaining(fields::add);
+    after.fieldNames().forEachRemaining(fields::add);
+    for (String field : fields) {
+      if (!Objects.equals(before.get(field), after.get(field))) {
+        if (after.has(field)) {
+          result.set(field, after.get(field));
+        } else {
+          result.remove(field);
+        }
+      }
+    }
+    return (S) JSON.convertValue(result, desired.getClass());
   }
 
   /** A deep copy of a status, to change without touching the observed resource. */
