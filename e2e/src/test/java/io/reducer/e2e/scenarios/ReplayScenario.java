@@ -40,18 +40,20 @@ final class ReplayScenario {
   private final ScenarioCluster cluster;
   private final String pipeline;
   private final String name;
+  private final String topics;
   private final int records;
 
-  private ReplayScenario(ScenarioCluster cluster, String pipeline, String name, int records) {
+  private ReplayScenario(ScenarioCluster cluster, String pipeline, String name, String topics, int records) {
     this.cluster = cluster;
     this.pipeline = pipeline;
     this.name = name;
+    this.topics = topics;
     this.records = records;
   }
 
   /** Creates the DLQ and the target and writes {@code records} envelopes to the DLQ; the DlqReplay comes later. */
   static ReplayScenario seed(ScenarioCluster cluster, String pipeline, String name, int records) {
-    ReplayScenario scenario = new ReplayScenario(cluster, pipeline, name, records);
+    ReplayScenario scenario = new ReplayScenario(cluster, pipeline, name, name, records);
     cluster.createTopic(scenario.dlqTopic(), PARTITIONS);
     cluster.createTopic(scenario.targetTopic(), PARTITIONS);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafkaClientProperties(),
@@ -69,16 +71,21 @@ final class ReplayScenario {
     return name;
   }
 
+  /** Another DlqReplay, named {@code other}, of the same DLQ and target (created with {@link #create}). */
+  ReplayScenario another(String other) {
+    return new ReplayScenario(cluster, pipeline, other, topics, records);
+  }
+
   int records() {
     return records;
   }
 
   String dlqTopic() {
-    return name + ".dlq";
+    return topics + ".dlq";
   }
 
   String targetTopic() {
-    return name + ".repaired";
+    return topics + ".repaired";
   }
 
   /** kubectl apply of the DlqReplay of this DLQ, with {@code specLines} (approval, ratePerSecond) under spec. */
