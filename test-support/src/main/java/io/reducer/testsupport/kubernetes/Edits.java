@@ -19,17 +19,18 @@ public final class Edits {
   /**
    * Changes a resource. A write that meets a newer version (the operator has just written status) is tried again on
    * that version, as a person would, for up to ten seconds.
+   *
+   * @return the resource as the API server wrote it
    */
-  public static <T extends HasMetadata> void edit(KubernetesClient client, Class<T> type, String namespace,
+  public static <T extends HasMetadata> T edit(KubernetesClient client, Class<T> type, String namespace,
       String name, Consumer<T> change) {
     long deadline = System.nanoTime() + GIVE_UP_AFTER.toNanos();
     while (true) {
       try {
-        client.resources(type).inNamespace(namespace).withName(name).edit(resource -> {
+        return client.resources(type).inNamespace(namespace).withName(name).edit(resource -> {
           change.accept(resource);
           return resource;
         });
-        return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || System.nanoTime() > deadline) {
           throw e;

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -88,6 +89,11 @@ public final class OperatorFixture implements AutoCloseable {
 
   public boolean operatorReady() {
     return operator != null && operator.ready();
+  }
+
+  /** Why the running operator can no longer work (an informer stopped on an error), if it cannot. */
+  public Optional<String> fatalFailure() {
+    return operator == null ? Optional.empty() : operator.fatalFailure();
   }
 
   public void stopOperator() {
@@ -163,9 +169,13 @@ public final class OperatorFixture implements AutoCloseable {
     return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
-  /** Changes a resource as {@code kubectl edit} would, again on a conflict with the operator's status write. */
-  public <T extends HasMetadata> void edit(Class<T> type, String name, Consumer<T> change) {
-    Edits.edit(client, type, NAMESPACE, name, change);
+  /**
+   * Changes a resource as {@code kubectl edit} would, again on a conflict with the operator's status write.
+   *
+   * @return the resource as the API server wrote it
+   */
+  public <T extends HasMetadata> T edit(Class<T> type, String name, Consumer<T> change) {
+    return Edits.edit(client, type, NAMESPACE, name, change);
   }
 
   @Override
