@@ -84,20 +84,24 @@ class MaterializerStallIT {
               && !assigned(admin, "stall-a").isEmpty() && !assigned(admin, "stall-b").isEmpty()
               && history.applied() >= 1000);
 
-      // Frozen while records stream: between or inside its batches. A process frozen inside a transaction holds
-      // row locks that make the other member wait until it resumes (nothing can take over then), so freeze it
-      // again until it froze outside one: what it holds in memory is then a batch of an assignment it loses.
+      // Frozen while records stream: between its batches, or inside one before it wrote a row (the transaction is
+      // open, so a stale batch would go on with its upsert when it resumes). A process frozen after it wrote rows
+      // holds their locks, and the other member waits for them until it resumes, so nothing can take over then:
+      // that one is resumed and frozen again.
       Set<Integer> lost = Set.of();
       int attempts = 0;
+      boolean inTransaction = false;
       while (lost.isEmpty()) {
-        assertThat(attempts++).as("froze outside a transaction within 20 attempts").isLessThan(20);
+        assertThat(attempts++).as("froze without row locks within 20 attempts").isLessThan(20);
         lost = assigned(admin, "stall-a");
         stalled.suspend();
         Thread.sleep(800);
-        if (openTransactionsOlderThan(Duration.ofMillis(600)) > 0) {
+        if (frozenTransactions("backend_xid IS NOT NULL") > 0) {
           stalled.resume();
           lost = Set.of();
           Thread.sleep(200 + 100L * attempts);
+        } else {
+          inTransaction = frozenTransactions("backend_xid IS NULL") > 0;
         }
       }
       assertThat(producer.isDone()).as("still producing when stalled").isFalse();
@@ -139,8 +143,8 @@ class MaterializerStallIT {
         assertThat(counter(metrics, "projection_materializer_wm_regressions_total")).isZero();
         assertThat(counter(metrics, "epoch_mismatch_dropped_total")).isZero();
       }
-      System.out.printf("stalled after %d attempt(s), holding %s; its stale batches rejected by the guard: %d%n",
-          attempts, taken, count(stalled.log(), "another instance took over"));
+      System.out.printf("stalled after %d attempt(s) %s a transaction, holding %s; stale batches rejected: %d%n",
+          attempts, inTransaction ? "inside" : "outside", taken, count(stalled.log(), "another instance took over"));
       assertThat(stalled.terminate(Duration.ofSeconds(30))).as(stalled.log()).isEqualTo(ExitCodes.OK);
       assertThat(survivor.terminate(Duration.ofSeconds(30))).as(survivor.log()).isEqualTo(ExitCodes.OK);
     }
@@ -159,11 +163,14 @@ class MaterializerStallIT {
     return partitions;
   }
 
-  /** Materializer sessions inside a transaction for longer than {@code age}: only a frozen process has one. */
-  private static int openTransactionsOlderThan(Duration age) {
+  /**
+   * Materializer sessions inside a transaction for more than 600 ms (only a frozen process has one) that match
+   * {@code condition}: {@code backend_xid IS NOT NULL} once the transaction wrote a row.
+   */
+  private static int frozenTransactions(String condition) {
     int[] count = new int[1];
     cluster.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reducer-materializer'"
-        + " AND xact_start IS NOT NULL AND now() - xact_start > interval '" + age.toMillis() + " milliseconds'",
+        + " AND xact_start IS NOT NULL AND now() - xact_start > interval '600 milliseconds' AND " + condition,
         rows -> count[0] = rows.getInt(1));
     return count[0];
   }
