@@ -93,6 +93,24 @@ public class ChildWorkload implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the process freezes where it is, sockets and database transaction open, like a stalled pod. */
+  public void suspend() throws Exception {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #suspend()}: the process carries on from where it froze. */
+  public void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill " + signal + " " + process.pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes()));
+    }
+  }
+
   /** SIGTERM, then the exit code. */
   public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

@@ -1,0 +1,245 @@
+package io.reducer.workloads.materializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.reducer.workloads.ExitCodes;
+
+/**
+ * A materializer frozen by SIGSTOP under load while the group hands its partitions to the other member, then
+ * resumed: what it still held in memory (records polled, positions) is rejected by the watermark guard, so it
+ * writes nothing for the partitions it lost; every record is applied once and no watermark moves backwards.
+ */
+class MaterializerStallIT {
+
+  private static final int PARTITIONS = 3;
+  private static final int KEYS = 30;
+  private static final int RECORDS = 50000;
+  private static final String PROJECTION = "stall";
+  private static final String GROUP = "stall-group";
+  private static TestCluster cluster;
+
+  @TempDir
+  Path logs;
+
+  @BeforeAll
+  static void start() {
+    cluster = new TestCluster();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aStalledMaterializerWritesNothingForThePartitionsTakenOverMeanwhile() throws Exception {
+    String topic = "stall";
+    cluster.createTopics(topic, PARTITIONS);
+    Map<String, String> env = cluster.env(topic, PROJECTION, "stall_projection");
+    env.put("MATERIALIZER_HTTP_PORT", "0");
+    env.put("MATERIALIZER_MAX_RECORDS", "50");
+    env.put("MATERIALIZER_GROUP", GROUP);
+    Map<String, String> stalledEnv = new HashMap<>(env);
+    stalledEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", "stall-a");
+    Map<String, String> survivorEnv = new HashMap<>(env);
+    survivorEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", "stall-b");
+
+    try (ChildMaterializer stalled = new ChildMaterializer(logs, "stall-a", stalledEnv);
+        ChildMaterializer survivor = new ChildMaterializer(logs, "stall-b", survivorEnv);
+        Admin admin = cluster.broker.admin()) {
+      stalled.httpPort(); // started: the watermark table exists
+      survivor.httpPort();
+      WatermarkHistory history = new WatermarkHistory(cluster.postgres.connect());
+      PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .until(() -> assigned(admin, "stall-a").size() + assigned(admin, "stall-b").size() == PARTITIONS
+              && !assigned(admin, "stall-a").isEmpty() && !assigned(admin, "stall-b").isEmpty()
+              && history.applied() >= 1000);
+
+      // Frozen while records stream: between its batches, or inside one before it wrote a row (the transaction is
+      // open, so a stale batch would go on with its upsert when it resumes). A process frozen after it wrote rows
+      // holds their locks, and the other member waits for them until it resumes, so nothing can take over then:
+      // that one is resumed and frozen again.
+      Set<Integer> lost = Set.of();
+      int attempts = 0;
+      boolean inTransaction = false;
+      while (lost.isEmpty()) {
+        assertThat(attempts++).as("froze without row locks within 20 attempts").isLessThan(20);
+        lost = assigned(admin, "stall-a");
+        stalled.suspend();
+        Thread.sleep(800);
+        if (frozenTransactions("backend_xid IS NOT NULL") > 0) {
+          stalled.resume();
+          lost = Set.of();
+          Thread.sleep(200 + 100L * attempts);
+        } else {
+          inTransaction = frozenTransactions("backend_xid IS NULL") > 0;
+        }
+      }
+      assertThat(producer.isDone()).as("still producing when stalled").isFalse();
+      Map<Integer, Long> atStall = cluster.watermarks(PROJECTION);
+
+      // The session (6 s) expires, the survivor gets every partition and moves the stalled member's ones on.
+      Set<Integer> taken = lost;
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .untilAsserted(() -> {
+            assertThat(assigned(admin, "stall-b")).hasSize(PARTITIONS);
+            Map<Integer, Long> now = cluster.watermarks(PROJECTION);
+            for (int partition : taken) {
+              assertThat(now.get(partition)).isGreaterThan(atStall.get(partition) + 100);
+            }
+          });
+      assertThat(producer.isDone()).as("still producing when resumed").isFalse();
+      stalled.resume();
+
+      Map<String, String> model = producer.awaitModel();
+      Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+          .untilAsserted(() -> assertThat(cluster.watermarks(PROJECTION)).isEqualTo(end));
+
+      assertThat(cluster.projection("stall_projection")).isEqualTo(model);
+      Thread.sleep(100); // a poll that started after the last commit
+      history.close();
+      assertThat(history.regressions()).as("watermarks moving backwards").isEmpty();
+      assertThat(history.last()).isEqualTo(end);
+
+      String stalledMetrics = stalled.get("/metrics").body();
+      String survivorMetrics = survivor.get("/metrics").body();
+      String batchSizeSum = "projection_materializer_batch_size_sum";
+      // Each committed batch moves its partition's watermark over exactly its records: the two processes together
+      // committed every offset of the topic once, so nothing of the stalled process's old batches was written.
+      assertThat(counter(stalledMetrics, batchSizeSum) + counter(survivorMetrics, batchSizeSum))
+          .as("records committed by both processes").isEqualTo(RECORDS);
+      for (String metrics : List.of(stalledMetrics, survivorMetrics)) {
+        assertThat(counter(metrics, "projection_materializer_duplicate_events_skipped_total")).isZero();
+        assertThat(counter(metrics, "projection_materializer_wm_regressions_total")).isZero();
+        assertThat(counter(metrics, "epoch_mismatch_dropped_total")).isZero();
+      }
+      System.out.printf("stalled after %d attempt(s) %s a transaction, holding %s; stale batches rejected: %d%n",
+          attempts, inTransaction ? "inside" : "outside", taken, count(stalled.log(), "another instance took over"));
+      assertThat(stalled.terminate(Duration.ofSeconds(30))).as(stalled.log()).isEqualTo(ExitCodes.OK);
+      assertThat(survivor.terminate(Duration.ofSeconds(30))).as(survivor.log()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /** Partitions the group assigns to the member with this instance id. */
+  private static Set<Integer> assigned(Admin admin, String instanceId) throws Exception {
+    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
+        .get(10, TimeUnit.SECONDS);
+    Set<Integer> partitions = new TreeSet<>();
+    for (MemberDescription member : group.members()) {
+      if (member.groupInstanceId().filter(instanceId::equals).isPresent()) {
+        member.assignment().topicPartitions().forEach(tp -> partitions.add(tp.partition()));
+      }
+    }
+    return partitions;
+  }
+
+  /**
+   * Materializer sessions inside a transaction for more than 600 ms (only a frozen process has one) that match
+   * {@code condition}: {@code backend_xid IS NOT NULL} once the transaction wrote a row.
+   */
+  private static int frozenTransactions(String condition) {
+    int[] count = new int[1];
+    cluster.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'reducer-materializer'"
+        + " AND xact_start IS NOT NULL AND now() - xact_start > interval '600 milliseconds' AND " + condition,
+        rows -> count[0] = rows.getInt(1));
+    return count[0];
+  }
+
+  private static int count(String text, String needle) {
+    int count = 0;
+    for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  private static double counter(String metrics, String name) {
+    Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*\\} (\\S+)$").matcher(metrics);
+    assertThat(matcher.find()).as(name + " in\n" + metrics).isTrue();
+    return Double.parseDouble(matcher.group(1));
+  }
+
+  /** Reads the watermarks every few milliseconds and keeps every step a partition took, backwards ones apart. */
+  private static final class WatermarkHistory implements AutoCloseable {
+
+    private final Map<Integer, Long> last = new HashMap<>();
+    private final List<String> regressions = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CompletableFuture<Void> loop;
+
+    WatermarkHistory(Connection connection) {
+      loop = CompletableFuture.runAsync(() -> {
+        try (connection; PreparedStatement query = connection.prepareStatement(
+            "SELECT partition, next_offset FROM projection_watermarks WHERE projection = ?")) {
+          connection.setAutoCommit(true);
+          query.setString(1, PROJECTION);
+          while (running.get()) {
+            try (ResultSet rows = query.executeQuery()) {
+              while (rows.next()) {
+                record(rows.getInt(1), rows.getLong(2));
+              }
+            }
+            Thread.sleep(5);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
+
+    private synchronized void record(int partition, long next) {
+      Long before = last.put(partition, next);
+      if (before != null && next < before) {
+        regressions.add("partition " + partition + ": " + before + " -> " + next);
+      }
+    }
+
+    synchronized long applied() {
+      return last.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    synchronized List<String> regressions() {
+      return new ArrayList<>(regressions);
+    }
+
+    synchronized Map<Integer, Long> last() {
+      return new HashMap<>(last);
+    }
+
+    @Override
+    public void close() throws Exception {
+      running.set(false);
+      loop.get(10, TimeUnit.SECONDS);
+    }
+  }
+}
