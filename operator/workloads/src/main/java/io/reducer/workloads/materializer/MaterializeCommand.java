@@ -63,7 +63,8 @@ public final class MaterializeCommand {
    */
   public static Materializer prepare(MaterializerConfig config) throws ConfigException {
     StartupChecks.kafka(config);
-    Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-materializer");
+    Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-materializer",
+        Duration.ofMillis(config.idleTransactionTimeoutMs()));
     try {
       StartupChecks.database(config, database);
     } catch (ConfigException e) {

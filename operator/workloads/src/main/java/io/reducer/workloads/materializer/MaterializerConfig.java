@@ -32,6 +32,7 @@ public record MaterializerConfig(
     int pollTimeoutMs,
     int sessionTimeoutMs,
     String groupInstanceId,
+    int idleTransactionTimeoutMs,
     int httpPort) {
 
   /** Flag, environment variable, default (null = required), description; the order of the usage text. */
@@ -56,6 +57,9 @@ public record MaterializerConfig(
       new String[] {"--group-instance-id", "MATERIALIZER_GROUP_INSTANCE_ID", "",
           "static group member id (Kafka group.instance.id; the operator passes the pod's name): a process restarted"
               + " under the same id takes its partitions back at once (default: a dynamic member)"},
+      new String[] {"--idle-transaction-timeout-ms", "MATERIALIZER_IDLE_TRANSACTION_TIMEOUT_MS", "45000",
+          "PostgreSQL ends a session of this process idle inside a transaction this long (a frozen process or a lost"
+              + " node), releasing its row locks; above the DLQ's 30 s delivery timeout"},
       new String[] {"--http-port", "MATERIALIZER_HTTP_PORT", "8080", "HTTP port; 0 = any free port (printed), -1 = off"});
 
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
@@ -123,6 +127,7 @@ public record MaterializerConfig(
         integer(values, "--poll-timeout-ms", 1, 60_000),
         integer(values, "--session-timeout-ms", 1000, 1_800_000),
         groupInstanceId(values.get("--group-instance-id")),
+        integer(values, "--idle-transaction-timeout-ms", 1000, 3_600_000),
         integer(values, "--http-port", -1, 65_535));
   }
 
@@ -132,7 +137,8 @@ public record MaterializerConfig(
         + " bootstrap=" + bootstrapServers + " kafkaSecurity=" + kafkaSecurity + " jdbc=" + jdbcUrl + " user=" + dbUser
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
         + " sessionTimeoutMs=" + sessionTimeoutMs
-        + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId) + " httpPort=" + httpPort;
+        + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
+        + " idleTransactionTimeoutMs=" + idleTransactionTimeoutMs + " httpPort=" + httpPort;
   }
 
   private static Map<String, String> flags(List<String> args) throws ConfigException {

@@ -3,6 +3,7 @@ package io.reducer.workloads.postgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -12,13 +13,29 @@ import java.util.Properties;
  */
 public final class Database implements AutoCloseable {
 
+  /**
+   * How long PostgreSQL lets a session of ours sit idle inside a transaction before it ends the session. A process
+   * frozen mid-transaction (a stopped container, a lost node whose TCP connection the server still believes in)
+   * otherwise holds its row locks until it resumes, and whoever takes its partitions over blocks on them. Above
+   * the DLQ producer's 30 s delivery timeout, the longest a transaction of ours legitimately waits between
+   * statements.
+   */
+  public static final Duration DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(45);
+
   private final String url;
+  private final Duration idleInTransactionTimeout;
   private final Properties properties = new Properties();
   private Connection connection;
   private volatile long lastAnswerNanos;
 
   public Database(String url, String user, String password, String applicationName) {
+    this(url, user, password, applicationName, DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT);
+  }
+
+  public Database(String url, String user, String password, String applicationName,
+      Duration idleInTransactionTimeout) {
     this.url = url;
+    this.idleInTransactionTimeout = idleInTransactionTimeout;
     properties.setProperty("user", user);
     properties.setProperty("password", password);
     properties.setProperty("ApplicationName", applicationName);
@@ -32,6 +49,13 @@ public final class Database implements AutoCloseable {
   public Connection connection() throws SQLException {
     if (connection == null) {
       Connection opened = DriverManager.getConnection(url, properties);
+      // A session setting (not the JDBC URL's options), so a URL that sets its own options keeps them.
+      try (Statement statement = opened.createStatement()) {
+        statement.execute("SET idle_in_transaction_session_timeout = " + idleInTransactionTimeout.toMillis());
+      } catch (SQLException e) {
+        opened.close();
+        throw e;
+      }
       opened.setAutoCommit(false);
       connection = opened;
     }

@@ -33,15 +33,14 @@ import io.reducer.workloads.ExitCodes;
 /**
  * A materializer frozen by SIGSTOP under load while the group hands its partitions to the other member, then
  * resumed: what it still held in memory (records polled, positions) is rejected by the watermark guard, so it
- * writes nothing for the partitions it lost; every record is applied once and no watermark moves backwards.
+ * writes nothing for the partitions it lost; every record is applied once and no watermark moves backwards. Frozen
+ * while holding row locks, it loses them to PostgreSQL's idle-in-transaction timeout, so the takeover is not blocked.
  */
 class MaterializerStallIT {
 
   private static final int PARTITIONS = 3;
   private static final int KEYS = 30;
   private static final int RECORDS = 50000;
-  private static final String PROJECTION = "stall";
-  private static final String GROUP = "stall-group";
   private static TestCluster cluster;
 
   @TempDir
@@ -61,71 +60,97 @@ class MaterializerStallIT {
 
   @Test
   void aStalledMaterializerWritesNothingForThePartitionsTakenOverMeanwhile() throws Exception {
-    String topic = "stall";
+    stallUnderLoad("stall", Freeze.WITHOUT_ROW_LOCKS, Map.of());
+  }
+
+  /**
+   * Frozen after it wrote rows, the process holds their locks: PostgreSQL ends its idle transaction after the
+   * configured timeout, so the other member takes its partitions over while it is still frozen.
+   */
+  @Test
+  void aMaterializerFrozenHoldingRowLocksLosesThemAndTheOtherMemberGoesOn() throws Exception {
+    stallUnderLoad("stall_locks", Freeze.HOLDING_ROW_LOCKS, Map.of("MATERIALIZER_IDLE_TRANSACTION_TIMEOUT_MS", "3000"));
+  }
+
+  /** Where in its loop the process is frozen. */
+  private enum Freeze {
+    /** Between batches, or inside one before it wrote a row. */
+    WITHOUT_ROW_LOCKS,
+    /** Inside a transaction that wrote rows. */
+    HOLDING_ROW_LOCKS
+  }
+
+  private void stallUnderLoad(String name, Freeze freeze, Map<String, String> extraEnv) throws Exception {
+    String topic = name;
+    String projection = name;
+    String group = name + "-group";
     cluster.createTopics(topic, PARTITIONS);
-    Map<String, String> env = cluster.env(topic, PROJECTION, "stall_projection");
+    Map<String, String> env = cluster.env(topic, projection, name + "_projection");
     env.put("MATERIALIZER_HTTP_PORT", "0");
     env.put("MATERIALIZER_MAX_RECORDS", "50");
-    env.put("MATERIALIZER_GROUP", GROUP);
+    env.put("MATERIALIZER_GROUP", group);
+    env.putAll(extraEnv);
     Map<String, String> stalledEnv = new HashMap<>(env);
-    stalledEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", "stall-a");
+    stalledEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", name + "-a");
     Map<String, String> survivorEnv = new HashMap<>(env);
-    survivorEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", "stall-b");
+    survivorEnv.put("MATERIALIZER_GROUP_INSTANCE_ID", name + "-b");
 
-    try (ChildMaterializer stalled = new ChildMaterializer(logs, "stall-a", stalledEnv);
-        ChildMaterializer survivor = new ChildMaterializer(logs, "stall-b", survivorEnv);
+    try (ChildMaterializer stalled = new ChildMaterializer(logs, name + "-a", stalledEnv);
+        ChildMaterializer survivor = new ChildMaterializer(logs, name + "-b", survivorEnv);
         Admin admin = cluster.broker.admin()) {
       stalled.httpPort(); // started: the watermark table exists
       survivor.httpPort();
-      WatermarkHistory history = new WatermarkHistory(cluster.postgres.connect());
+      WatermarkHistory history = new WatermarkHistory(cluster.postgres.connect(), projection);
       PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-          .until(() -> assigned(admin, "stall-a").size() + assigned(admin, "stall-b").size() == PARTITIONS
-              && !assigned(admin, "stall-a").isEmpty() && !assigned(admin, "stall-b").isEmpty()
-              && history.applied() >= 1000);
+          .until(() -> assigned(admin, group, name + "-a").size() + assigned(admin, group, name + "-b").size()
+              == PARTITIONS && !assigned(admin, group, name + "-a").isEmpty()
+              && !assigned(admin, group, name + "-b").isEmpty() && history.applied() >= 1000);
 
-      // Frozen while records stream: between its batches, or inside one before it wrote a row (the transaction is
-      // open, so a stale batch would go on with its upsert when it resumes). A process frozen after it wrote rows
-      // holds their locks, and the other member waits for them until it resumes, so nothing can take over then:
-      // that one is resumed and frozen again.
+      // Frozen while records stream, at the point the case asks for; a freeze that landed elsewhere is resumed
+      // and tried again. (A transaction that has not written a row yet would go on with its upsert on resume.)
       Set<Integer> lost = Set.of();
       int attempts = 0;
       boolean inTransaction = false;
       while (lost.isEmpty()) {
-        assertThat(attempts++).as("froze without row locks within 20 attempts").isLessThan(20);
-        lost = assigned(admin, "stall-a");
+        assertThat(attempts++).as("froze " + freeze + " within 20 attempts").isLessThan(20);
+        lost = assigned(admin, group, name + "-a");
         stalled.suspend();
         Thread.sleep(800);
-        if (frozenTransactions("backend_xid IS NOT NULL") > 0) {
+        boolean holdsLocks = frozenTransactions("backend_xid IS NOT NULL") > 0;
+        if (holdsLocks != (freeze == Freeze.HOLDING_ROW_LOCKS)) {
           stalled.resume();
           lost = Set.of();
-          Thread.sleep(200 + 100L * attempts);
+          Thread.sleep(freeze == Freeze.HOLDING_ROW_LOCKS ? 37L * attempts % 200 : 200 + 100L * attempts);
         } else {
-          inTransaction = frozenTransactions("backend_xid IS NULL") > 0;
+          inTransaction = holdsLocks || frozenTransactions("backend_xid IS NULL") > 0;
         }
       }
       assertThat(producer.isDone()).as("still producing when stalled").isFalse();
-      Map<Integer, Long> atStall = cluster.watermarks(PROJECTION);
+      Map<Integer, Long> atStall = cluster.watermarks(projection);
 
       // The session (6 s) expires, the survivor gets every partition and moves the stalled member's ones on.
       Set<Integer> taken = lost;
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
           .untilAsserted(() -> {
-            assertThat(assigned(admin, "stall-b")).hasSize(PARTITIONS);
-            Map<Integer, Long> now = cluster.watermarks(PROJECTION);
+            assertThat(assigned(admin, group, name + "-b")).hasSize(PARTITIONS);
+            Map<Integer, Long> now = cluster.watermarks(projection);
             for (int partition : taken) {
               assertThat(now.get(partition)).isGreaterThan(atStall.get(partition) + 100);
             }
           });
       assertThat(producer.isDone()).as("still producing when resumed").isFalse();
+      if (freeze == Freeze.HOLDING_ROW_LOCKS) {
+        assertThat(frozenTransactions("TRUE")).as("the frozen transaction was ended by the server").isZero();
+      }
       stalled.resume();
 
       Map<String, String> model = producer.awaitModel();
       Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-          .untilAsserted(() -> assertThat(cluster.watermarks(PROJECTION)).isEqualTo(end));
+          .untilAsserted(() -> assertThat(cluster.watermarks(projection)).isEqualTo(end));
 
-      assertThat(cluster.projection("stall_projection")).isEqualTo(model);
+      assertThat(cluster.projection(name + "_projection")).isEqualTo(model);
       Thread.sleep(100); // a poll that started after the last commit
       history.close();
       assertThat(history.regressions()).as("watermarks moving backwards").isEmpty();
@@ -143,16 +168,17 @@ class MaterializerStallIT {
         assertThat(counter(metrics, "projection_materializer_wm_regressions_total")).isZero();
         assertThat(counter(metrics, "epoch_mismatch_dropped_total")).isZero();
       }
-      System.out.printf("stalled after %d attempt(s) %s a transaction, holding %s; stale batches rejected: %d%n",
-          attempts, inTransaction ? "inside" : "outside", taken, count(stalled.log(), "another instance took over"));
+      System.out.printf("%s: stalled after %d attempt(s) %s a transaction, holding %s; stale batches rejected: %d%n",
+          freeze, attempts, inTransaction ? "inside" : "outside", taken,
+          count(stalled.log(), "another instance took over"));
       assertThat(stalled.terminate(Duration.ofSeconds(30))).as(stalled.log()).isEqualTo(ExitCodes.OK);
       assertThat(survivor.terminate(Duration.ofSeconds(30))).as(survivor.log()).isEqualTo(ExitCodes.OK);
     }
   }
 
   /** Partitions the group assigns to the member with this instance id. */
-  private static Set<Integer> assigned(Admin admin, String instanceId) throws Exception {
-    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
+  private static Set<Integer> assigned(Admin admin, String groupId, String instanceId) throws Exception {
+    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
         .get(10, TimeUnit.SECONDS);
     Set<Integer> partitions = new TreeSet<>();
     for (MemberDescription member : group.members()) {
@@ -197,12 +223,12 @@ class MaterializerStallIT {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CompletableFuture<Void> loop;
 
-    WatermarkHistory(Connection connection) {
+    WatermarkHistory(Connection connection, String projection) {
       loop = CompletableFuture.runAsync(() -> {
         try (connection; PreparedStatement query = connection.prepareStatement(
             "SELECT partition, next_offset FROM projection_watermarks WHERE projection = ?")) {
           connection.setAutoCommit(true);
-          query.setString(1, PROJECTION);
+          query.setString(1, projection);
           while (running.get()) {
             try (ResultSet rows = query.executeQuery()) {
               while (rows.next()) {
