@@ -1,5 +1,6 @@
 package io.reducer.e2e.scenarios;
 
+import io.reducer.e2e.Kubeconfig;
 import io.reducer.e2e.LocalCluster;
 import java.io.IOException;
 import java.io.Writer;
@@ -21,21 +22,7 @@ final class LoopbackSettings {
 
   /** Writes a kubeconfig whose one context, {@value #CONTEXT}, is the API server {@code server} and {@code namespace}. */
   static Path kubeconfig(Path file, String server, String namespace) throws IOException {
-    Files.writeString(file, String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: loopback",
-        "  cluster: {server: '" + server + "'}",
-        "users:",
-        "- name: loopback",
-        "  user: {token: loopback}",
-        "contexts:",
-        "- name: " + CONTEXT,
-        "  context: {cluster: loopback, user: loopback, namespace: " + namespace + "}",
-        "current-context: " + CONTEXT,
-        ""));
-    return file;
+    return Kubeconfig.write(file, server, namespace, CONTEXT);
   }
 
   /** Writes {@code kubeconfig} and {@code target.properties} into {@code directory}; returns the settings file. */

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 /** Entry point of the operator image: reads the configuration, starts the operator and its HTTP endpoints. */
 public final class OperatorMain {
 
+  private static final String VERSION_WARNINGS =
+      "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils";
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
   private static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
@@ -26,6 +28,9 @@ public final class OperatorMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    // fabric8 warns once per kind that v1alpha1 is unstable: the operator's own API version is no news in its log.
+    // Set before that logger exists; an explicit -D setting wins.
+    System.setProperty(VERSION_WARNINGS, System.getProperty(VERSION_WARNINGS, "error"));
     List<String> arguments = Arrays.asList(args);
     if (arguments.contains("--help") || arguments.contains("-h")) {
       System.out.println(OperatorConfig.usage());

@@ -13,6 +13,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.dlq.DlqReplayReconciler;
 import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.metrics.ExternalCallMetrics;
 import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -75,6 +76,7 @@ public final class ReducerOperator implements AutoCloseable {
     this.config = config;
     this.processMetrics = ProcessMetrics.bindTo(registry);
     this.clients = new PipelineClients(config.clientTimeout());
+    ExternalCallMetrics.bindTo(registry, clients);
     this.probeExecutor = Executors.newFixedThreadPool(4, runnable -> {
       Thread thread = new Thread(runnable, "pipeline-probe");
       thread.setDaemon(true);

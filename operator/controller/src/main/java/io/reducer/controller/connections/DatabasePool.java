@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small pool of connections to one pipeline database. The operator only reads a few rows per probe, so a
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * restarted server costs one failed probe at most.
  */
 public final class DatabasePool implements AutoCloseable {
+
+  private final LongAdder runs = new LongAdder();
 
   /** One SQL step against a pooled connection. */
   @FunctionalInterface
@@ -41,8 +44,14 @@ public final class DatabasePool implements AutoCloseable {
     return login.target();
   }
 
+  /** Units of work run so far, each on one connection: the database's share of the operator's load. */
+  public long runs() {
+    return runs.sum();
+  }
+
   /** Runs {@code work} on a connection; SQL failures become a {@link DatabaseFailure} with its reason. */
   public <T> T run(String what, Work<T> work) throws DatabaseFailure {
+    runs.increment();
     try {
       if (!permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DatabaseFailure(DatabaseFailure.Reason.DatabaseUnreachable, what + ": every connection to "

@@ -24,6 +24,9 @@ public final class PipelineClients implements AutoCloseable {
   /** Which settings each pipeline (namespace/name) uses now, so stale clients can be closed. */
   private final Map<String, Map<String, Object>> kafkaInUse = new ConcurrentHashMap<>();
   private final Map<String, DatabaseKey> databaseInUse = new ConcurrentHashMap<>();
+  /** What closed clients had counted, so the totals never go backwards when a pipeline's clients are replaced. */
+  private long retiredKafkaRequests;
+  private long retiredDatabaseRuns;
 
   public PipelineClients(Duration timeout) {
     this.timeout = timeout;
@@ -38,10 +41,7 @@ public final class PipelineClients implements AutoCloseable {
     Map<String, Object> key = new TreeMap<>(properties);
     Map<String, Object> previous = kafkaInUse.put(pipeline, key);
     if (previous != null && !previous.equals(key) && !kafkaInUse.containsValue(previous)) {
-      KafkaAdminGateway stale = kafka.remove(previous);
-      if (stale != null) {
-        stale.close();
-      }
+      retire(kafka.remove(previous));
     }
     return kafka.computeIfAbsent(key, k -> new KafkaAdminGateway(k, timeout));
   }
@@ -51,10 +51,7 @@ public final class PipelineClients implements AutoCloseable {
     DatabaseKey key = new DatabaseKey(login.jdbcUrl(), login.user(), login.password());
     DatabaseKey previous = databaseInUse.put(pipeline, key);
     if (previous != null && !previous.equals(key) && !databaseInUse.containsValue(previous)) {
-      DatabasePool stale = databases.remove(previous);
-      if (stale != null) {
-        stale.close();
-      }
+      retire(databases.remove(previous));
     }
     return databases.computeIfAbsent(key, k -> new DatabasePool(login, POOL_SIZE, timeout));
   }
@@ -63,17 +60,11 @@ public final class PipelineClients implements AutoCloseable {
   public synchronized void forget(String pipeline) {
     Map<String, Object> kafkaKey = kafkaInUse.remove(pipeline);
     if (kafkaKey != null && !kafkaInUse.containsValue(kafkaKey)) {
-      KafkaAdminGateway gateway = kafka.remove(kafkaKey);
-      if (gateway != null) {
-        gateway.close();
-      }
+      retire(kafka.remove(kafkaKey));
     }
     DatabaseKey databaseKey = databaseInUse.remove(pipeline);
     if (databaseKey != null && !databaseInUse.containsValue(databaseKey)) {
-      DatabasePool pool = databases.remove(databaseKey);
-      if (pool != null) {
-        pool.close();
-      }
+      retire(databases.remove(databaseKey));
     }
   }
 
@@ -90,6 +81,30 @@ public final class PipelineClients implements AutoCloseable {
 
   public int kafkaClients() {
     return kafka.size();
+  }
+
+  /** Requests sent by every Kafka admin client so far, closed ones included. */
+  public synchronized long kafkaAdminRequests() {
+    return retiredKafkaRequests + kafka.values().stream().mapToLong(KafkaAdminGateway::requestsSent).sum();
+  }
+
+  /** Units of database work (each one connection's round trips) run so far, closed pools included. */
+  public synchronized long databaseRuns() {
+    return retiredDatabaseRuns + databases.values().stream().mapToLong(DatabasePool::runs).sum();
+  }
+
+  private void retire(KafkaAdminGateway gateway) {
+    if (gateway != null) {
+      retiredKafkaRequests += gateway.requestsSent();
+      gateway.close();
+    }
+  }
+
+  private void retire(DatabasePool pool) {
+    if (pool != null) {
+      retiredDatabaseRuns += pool.runs();
+      pool.close();
+    }
   }
 
   @Override

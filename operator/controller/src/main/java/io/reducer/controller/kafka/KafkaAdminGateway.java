@@ -416,6 +416,13 @@ public final class KafkaAdminGateway implements AutoCloseable {
     return admin.listOffsets(request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Requests this client has sent to the brokers so far (the client's own count, metadata requests included). */
+  public long requestsSent() {
+    return admin.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("request-total") && e.getKey().group().equals("admin-client-metrics"))
+        .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum();
+  }
+
   @Override
   public void close() {
     admin.close(Duration.ofSeconds(5));

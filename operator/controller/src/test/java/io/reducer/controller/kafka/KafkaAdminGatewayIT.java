@@ -53,6 +53,21 @@ class KafkaAdminGatewayIT {
   }
 
   @Test
+  void countsTheRequestsItSendsSoTheOperatorCanExportItsLoadOnTheBroker() throws Exception {
+    broker.createTopic("counted.state", 4);
+    try (KafkaAdminGateway gateway = new KafkaAdminGateway(broker.clientProperties(), Duration.ofSeconds(10))) {
+      gateway.topicOffsets(List.of("counted.state"));
+      long afterFirst = gateway.requestsSent();
+      gateway.topicOffsets(List.of("counted.state"));
+      long afterSecond = gateway.requestsSent();
+
+      assertThat(afterFirst).as("the first probe's requests, connection set-up included").isPositive();
+      // describe, earliest and latest offsets: the same few requests per probe, once the client is connected.
+      assertThat(afterSecond - afterFirst).isBetween(3L, 6L);
+    }
+  }
+
+  @Test
   void readsAGroupsCommittedOffsetsOfOneTopicWithTheirMetadata() throws Exception {
     broker.createTopic("committed.dlq", 2);
     broker.createTopic("committed.other", 1);

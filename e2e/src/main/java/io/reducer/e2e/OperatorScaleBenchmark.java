@@ -1,0 +1,364 @@
+package io.reducer.e2e;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.testsupport.BenchmarkDoc;
+import io.reducer.testsupport.internal.ChildJvm;
+import io.reducer.testsupport.internal.FreePorts;
+import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.MockKubernetes;
+import io.reducer.testsupport.postgres.PostgresServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's own cost at scale: Projections over 10 pipelines on the mock API server, a real broker and
+ * database, the operator in its own JVM with the heap the chart gives it, and no materializer pods (their
+ * Deployments are created, nothing runs them), so every figure is the operator's. For each size it starts a fresh
+ * operator and reports how long until every Projection has a status from it, what it does at rest (status writes,
+ * API requests, Kafka admin requests and database work per probe interval), how long a spec change takes to show
+ * in status, and the process's RSS and heap. Writes its figures to docs/benchmarks.md unless given --no-doc.
+ *
+ * <p>Usage: {@code OperatorScaleBenchmark [size ...] [--rest SECONDS] [--no-doc]} (default sizes 100 1000 3000,
+ * rest 60 s).
+ */
+public final class OperatorScaleBenchmark {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final String NAMESPACE = "scale";
+  private static final int PIPELINES = 10;
+  private static final int PARTITIONS = 12;
+  private static final int SPEC_CHANGES = 100;
+  /** The operator's default probe interval. */
+  private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+  /** As in the operator image on a pod with the chart's 512 MiB limit: 75 % of it, and the collector a JVM picks there. */
+  private static final List<String> OPERATOR_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC",
+      "-XX:+ExitOnOutOfMemoryError", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn");
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private OperatorScaleBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    Duration rest = Duration.ofSeconds(60);
+    boolean doc = true;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--no-doc")) {
+        doc = false;
+      } else if (args[i].equals("--rest")) {
+        rest = Duration.ofSeconds(Long.parseLong(args[++i]));
+      } else if (!args[i].isBlank()) {
+        sizes.add(Integer.parseInt(args[i]));
+      }
+    }
+    if (sizes.isEmpty()) {
+      sizes = List.of(100, 1000, 3000);
+    }
+    Collections.sort(sizes);
+    StringBuilder report = new StringBuilder();
+    report.append(String.format("machine: %d cores, Java %s; load average at start: %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage()));
+    report.append(String.format("settings: %d pipelines (%d partitions each), Projections spread evenly over them; "
+        + "operator JVM %s; probe interval %d s; at rest measured over %d s; %d spec changes, 10 a second%n",
+        PIPELINES, PARTITIONS, String.join(" ", OPERATOR_JVM.subList(0, 2)), PROBE_INTERVAL.toSeconds(),
+        rest.toSeconds(), SPEC_CHANGES));
+    report.append(String.format("%-11s %12s %26s %14s %13s %16s %14s %9s %9s %5s%n", "projections", "all fresh",
+        "spec change p50/p95/p99", "status wr/min", "API req/min", "Kafka req/p/int", "DB runs/p/int", "RSS",
+        "heap", "warns"));
+    Path directory = Files.createTempDirectory("operator-scale");
+    ApiRequestCounter api = new ApiRequestCounter();
+    List<String> routes = new ArrayList<>();
+    try (KafkaBroker kafka = KafkaBroker.start(); PostgresServer postgres = PostgresServer.start();
+        MockKubernetes kubernetes = MockKubernetes.withCommittedCrds(api)) {
+      KubernetesClient client = kubernetes.client();
+      createPipelines(client, kafka, postgres);
+      Path kubeconfig = Kubeconfig.write(directory.resolve("kubeconfig"), client.getMasterUrl().toString(),
+          NAMESPACE, "scale-benchmark");
+      int created = 0;
+      for (int size : sizes) {
+        for (; created < size; created++) {
+          createProjection(client, created);
+        }
+        Figures figures = measure(client, api, kubeconfig, directory, size, rest);
+        routes.add(figures.routes());
+        report.append(figures.row()).append('\n');
+        System.out.print(figures.row() + "\n");
+      }
+    }
+    routes.forEach(line -> report.append(line).append('\n'));
+    report.append(String.format("columns: all fresh = operator start until every Projection's status has its "
+        + "generation and a probe after the start; spec change = a spec edit until status.observedGeneration shows "
+        + "it; at rest = nothing changes; Kafka req/p/int and DB runs/p/int = the operator's Kafka admin requests "
+        + "and database runs per pipeline per probe interval (its own counters); RSS and heap used at the end; warns = WARN and ERROR lines in the operator's "
+        + "log%n"));
+    report.append("bars at 1,000: RSS <= 256 MiB, spec change p95 < 1 s, 0 status writes at rest, Kafka requests "
+        + "per pipeline per interval constant in the number of projections\n");
+    report.append(String.format("load average at end: %s%n", loadAverage()));
+    System.out.print(report);
+    if (doc) {
+      BenchmarkDoc.writeResults(Path.of("docs/benchmarks.md"), "operator-scale-benchmark",
+          "scripts/benchmark-operator-scale.sh", "Operator at scale", report.toString());
+      System.out.println("results written to docs/benchmarks.md");
+    }
+    System.exit(0);
+  }
+
+  private static void createPipelines(KubernetesClient client, KafkaBroker kafka, PostgresServer postgres) {
+    client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("pg")
+        .endMetadata().withStringData(Map.of("username", postgres.user(), "password", postgres.password())).build())
+        .create();
+    LocalPipeline.Endpoints endpoints = new LocalPipeline.Endpoints(kafka.bootstrapServers(), "127.0.0.1",
+        postgres.port(), "postgres");
+    for (int i = 0; i < PIPELINES; i++) {
+      LocalPipeline.topics(pipeline(i), PARTITIONS).forEach(kafka::createTopic);
+      client.resources(ReducerPipeline.class).inNamespace(NAMESPACE)
+          .resource(LocalPipeline.manifest(NAMESPACE, pipeline(i), PARTITIONS, "pg", endpoints)).create();
+    }
+  }
+
+  private static void createProjection(KubernetesClient client, int index) {
+    client.resources(Projection.class).inNamespace(NAMESPACE).resource(YAML.unmarshal(String.join("\n",
+        "apiVersion: reducer.io/v1alpha1",
+        "kind: Projection",
+        "metadata: {name: " + projection(index) + ", namespace: " + NAMESPACE + "}",
+        "spec:",
+        "  pipelineRef: {name: " + pipeline(index % PIPELINES) + "}",
+        "  table: " + projection(index).replace('-', '_')), Projection.class)).create();
+  }
+
+  private static Figures measure(KubernetesClient client, ApiRequestCounter api, Path kubeconfig, Path directory,
+      int size, Duration rest) throws Exception {
+    int port = FreePorts.pick();
+    Path log = directory.resolve("operator-" + size + ".log");
+    ProcessBuilder builder = new ChildJvm(directory.resolve("operator.args"), OPERATOR_JVM).builder(List.of(),
+        "io.reducer.controller.app.OperatorMain", List.of("--namespaces", NAMESPACE, "--namespace", "ops",
+            "--leader-election", "false", "--workloads-image", "registry.test/reducer-workloads:1",
+            "--http-port", Integer.toString(port)), log);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    Instant started = Instant.now();
+    long start = System.nanoTime();
+    Process operator = builder.start();
+    try {
+      awaitAllFresh(client, operator, log, started, Duration.ofMinutes(10));
+      double fresh = seconds(System.nanoTime() - start);
+
+      // At rest: let the first rounds settle, then count what nothing asked for.
+      Thread.sleep(2 * PROBE_INTERVAL.toMillis());
+      Map<String, Double> before = metrics(port);
+      long statusBefore = api.statusWrites();
+      long requestsBefore = api.requests();
+      Map<String, Long> routesBefore = api.byRoute();
+      long restStart = System.nanoTime();
+      Thread.sleep(rest.toMillis());
+      double restMinutes = (System.nanoTime() - restStart) / 60e9;
+      long statusWrites = api.statusWrites() - statusBefore;
+      long requests = api.requests() - requestsBefore;
+      String busiest = busiestRoutes(routesBefore, api.byRoute(), restMinutes);
+      Map<String, Double> after = metrics(port);
+      double intervals = restMinutes * 60 / PROBE_INTERVAL.toSeconds();
+      double kafkaPerPipeline = delta(before, after, "reducer_operator_kafka_admin_requests_total")
+          / intervals / PIPELINES;
+      double databasePerPipeline = delta(before, after, "reducer_operator_database_runs_total")
+          / intervals / PIPELINES;
+
+      List<Double> latencies = specChanges(client, size);
+      Map<String, Double> end = metrics(port);
+      return new Figures(size, fresh, percentile(latencies, 50), percentile(latencies, 95),
+          percentile(latencies, 99), statusWrites / restMinutes, requests / restMinutes, kafkaPerPipeline,
+          databasePerPipeline, rssMiB(operator.pid()), end.getOrDefault("heap", Double.NaN) / (1 << 20),
+          busiest, logWarnings(log));
+    } finally {
+      operator.destroy();
+      if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+        operator.destroyForcibly();
+      }
+    }
+  }
+
+  /** Until every Projection's status is of its generation and has a probe made after {@code started}. */
+  private static void awaitAllFresh(KubernetesClient client, Process operator, Path log, Instant started,
+      Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!operator.isAlive()) {
+        throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; its log: " + log);
+      }
+      List<Projection> all = client.resources(Projection.class).inNamespace(NAMESPACE).list().getItems();
+      if (all.stream().allMatch(p -> fresh(p, started))) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("not every Projection had a fresh status within " + timeout + "; log: " + log);
+  }
+
+  private static boolean fresh(Projection projection, Instant started) {
+    if (projection.getStatus() == null || projection.getStatus().getLastProbeTime() == null) {
+      return false;
+    }
+    return projection.getMetadata().getGeneration().equals(projection.getStatus().getObservedGeneration())
+        && !Instant.parse(projection.getStatus().getLastProbeTime()).isBefore(started.minusSeconds(1));
+  }
+
+  /**
+   * Edits {@value #SPEC_CHANGES} Projections spread over all, ten a second, and returns for each the seconds from
+   * the edit until a watch shows its new generation observed in status.
+   */
+  private static List<Double> specChanges(KubernetesClient client, int size) throws Exception {
+    Map<String, long[]> pending = new ConcurrentHashMap<>(); // name -> {generation, sent nanos}
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    try (Watch watch = client.resources(Projection.class).inNamespace(NAMESPACE).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Projection projection) {
+        long[] change = pending.get(projection.getMetadata().getName());
+        Long observed = projection.getStatus() == null ? null : projection.getStatus().getObservedGeneration();
+        if (change != null && observed != null && observed >= change[0]
+            && pending.remove(projection.getMetadata().getName(), change)) {
+          latencies.add(seconds(System.nanoTime() - change[1]));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })) {
+      int changes = Math.min(SPEC_CHANGES, size);
+      for (int i = 0; i < changes; i++) {
+        String name = projection(i * (size / changes));
+        int seconds = 100 + size + i; // differs from every earlier edit, so each bumps the generation
+        long generation = client.resources(Projection.class).inNamespace(NAMESPACE).withName(name).get()
+            .getMetadata().getGeneration();
+        // Registered before the edit: the operator may write the new status before the edit call returns here.
+        pending.put(name, new long[] {generation + 1, System.nanoTime()});
+        client.resources(Projection.class).inNamespace(NAMESPACE).withName(name).edit(p -> {
+          p.getSpec().getHealth().setStalledAfterSeconds(seconds);
+          return p;
+        });
+        Thread.sleep(100);
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (!pending.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      if (!pending.isEmpty()) {
+        throw new IllegalStateException(pending.size() + " spec changes never showed in status");
+      }
+    }
+    return latencies;
+  }
+
+  private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(\\{[^}]*\\})? (\\S+)$");
+
+  /** The operator's counters this benchmark reads, and its heap in use (sum over heap pools) as "heap". */
+  private static Map<String, Double> metrics(int port) throws IOException, InterruptedException {
+    String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Map<String, Double> values = new ConcurrentHashMap<>();
+    Matcher matcher = SAMPLE.matcher(text);
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      double value = Double.parseDouble(matcher.group(3));
+      if (name.equals("jvm_memory_used_bytes") && matcher.group(2) != null
+          && matcher.group(2).contains("area=\"heap\"")) {
+        values.merge("heap", value, Double::sum);
+      } else if (name.startsWith("reducer_operator_")) {
+        values.merge(name, value, Double::sum);
+      }
+    }
+    return values;
+  }
+
+  /** The three routes with the most requests at rest, per minute. */
+  private static String busiestRoutes(Map<String, Long> before, Map<String, Long> after, double minutes) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+        .map(e -> String.format("%.0f/min %s", e.getValue() / minutes, e.getKey()))
+        .collect(java.util.stream.Collectors.joining("; "));
+  }
+
+  /** Lines of the operator's log at WARN or ERROR: normal operation should have none. */
+  private static long logWarnings(Path log) throws IOException {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).count();
+    }
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
+    if (!before.containsKey(name) || !after.containsKey(name)) {
+      return Double.NaN;
+    }
+    return after.get(name) - before.get(name);
+  }
+
+  private static double rssMiB(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static double percentile(List<Double> values, int percentile) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1));
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static String loadAverage() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  private static String pipeline(int index) {
+    return "p" + index;
+  }
+
+  private static String projection(int index) {
+    return String.format("view-%04d", index);
+  }
+
+  private record Figures(int size, double freshSeconds, double p50, double p95, double p99,
+      double statusWritesPerMinute, double requestsPerMinute, double kafkaPerPipelineInterval,
+      double databasePerPipelineInterval, double rssMiB, double heapMiB, String busiestRoutes,
+      long logWarnings) {
+
+    String row() {
+      return String.format("%-11d %10.1f s %9.0f/%.0f/%.0f ms %14.1f %13.1f %16.1f %14.1f %5.0f MiB %5.0f MiB %5d",
+          size, freshSeconds, p50 * 1000, p95 * 1000, p99 * 1000, statusWritesPerMinute, requestsPerMinute,
+          kafkaPerPipelineInterval, databasePerPipelineInterval, rssMiB, heapMiB, logWarnings);
+    }
+
+    String routes() {
+      return String.format("  at rest with %d projections, busiest API routes: %s", size, busiestRoutes);
+    }
+  }
+}
