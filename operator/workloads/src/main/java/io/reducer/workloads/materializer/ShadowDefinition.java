@@ -1,0 +1,272 @@
+package io.reducer.workloads.materializer;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Gives the shadow table the live table's definition, inside the caller's transaction. {@code LIKE ... INCLUDING ALL}
+ * carries columns, defaults, NOT NULL and CHECK constraints, identity and generated columns, storage, compression,
+ * extended statistics and column comments. The rest is read from the catalog and applied here: indexes and
+ * primary-key, unique and exclusion constraints (under names derived for the shadow, so the cutover can give them the
+ * live names back), table grants, reloptions (fillfactor, autovacuum, toast.*), the table comment, row-level
+ * security and its policies, and the owner when the current role may give it. What stays behind is listed by
+ * {@link #notCarried}.
+ */
+final class ShadowDefinition {
+
+  private static final Pattern RELOPTION_NAME = Pattern.compile("^[a-z_][a-z0-9_]*$");
+
+  private ShadowDefinition() {
+  }
+
+  /** Creates the shadow from the live table; fails if it exists. */
+  static void create(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    String shadow = rebuild.qualifiedShadow();
+    try (Statement ddl = connection.createStatement()) {
+      // Indexes separately, to name them: LIKE's generated names are neither derived nor stable.
+      ddl.execute("CREATE TABLE " + shadow + " (LIKE " + rebuild.qualifiedLive() + " INCLUDING ALL EXCLUDING INDEXES)");
+      for (String statement : indexStatements(connection, rebuild)) {
+        ddl.execute(statement);
+      }
+      for (String statement : grantStatements(connection, rebuild)) {
+        ddl.execute(statement);
+      }
+      String reloptions = reloptions(connection, rebuild);
+      if (!reloptions.isEmpty()) {
+        ddl.execute("ALTER TABLE " + shadow + " SET (" + reloptions + ")");
+      }
+      for (String statement : tableStatements(connection, rebuild)) {
+        ddl.execute(statement);
+      }
+      for (String statement : policyStatements(connection, rebuild)) {
+        ddl.execute(statement);
+      }
+    }
+  }
+
+  /**
+   * Gives the shadow the live table's owner when the current role may (it is a member of that role); otherwise the
+   * shadow keeps the current role and the returned note says so.
+   */
+  static List<String> takeOwner(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    String owner = single(connection, "SELECT pg_get_userbyid(relowner) FROM pg_catalog.pg_class WHERE oid = "
+        + "to_regclass(?)", rebuild.qualifiedLive());
+    String current = single(connection, "SELECT current_user::text || ?", "");
+    if (owner.equals(current)) {
+      return List.of();
+    }
+    Savepoint before = connection.setSavepoint();
+    try (Statement ddl = connection.createStatement()) {
+      ddl.execute("ALTER TABLE " + rebuild.qualifiedShadow() + " OWNER TO " + Identifiers.quoteAny(owner));
+      connection.releaseSavepoint(before);
+      return List.of();
+    } catch (SQLException e) {
+      connection.rollback(before);
+      return List.of("owner: the live table belongs to " + owner + ", the shadow to " + current + " ("
+          + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+  }
+
+  /** What the shadow does not carry over from the live table, one line each; empty when nothing is left behind. */
+  static List<String> notCarried(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> notes = new ArrayList<>();
+    String live = rebuild.qualifiedLive();
+    addAll(notes, "trigger ", connection, "SELECT tgname FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) "
+        + "AND NOT tgisinternal ORDER BY 1", live);
+    addAll(notes, "rule ", connection, "SELECT rulename FROM pg_catalog.pg_rewrite WHERE ev_class = to_regclass(?) "
+        + "AND rulename <> '_RETURN' ORDER BY 1", live);
+    addAll(notes, "column grants on ", connection, "SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = "
+        + "to_regclass(?) AND attacl IS NOT NULL AND NOT attisdropped ORDER BY attnum", live);
+    addAll(notes, "foreign key ", connection, "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = "
+        + "to_regclass(?) AND contype = 'f' ORDER BY 1", live);
+    addAll(notes, "foreign key referencing it (stays on the old table): ", connection, "SELECT conrelid::regclass || '.'"
+        + " || conname FROM pg_catalog.pg_constraint WHERE confrelid = to_regclass(?) AND contype = 'f' ORDER BY 1",
+        live);
+    addAll(notes, "publication ", connection, "SELECT p.pubname FROM pg_catalog.pg_publication_rel r JOIN "
+        + "pg_catalog.pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = to_regclass(?) ORDER BY 1", live);
+    addAll(notes, "dependent view (a cutover refuses while it exists): ", connection, dependentViewsQuery(), live);
+    return notes;
+  }
+
+  /** Views and materialized views that read the table: they hold its OID, so a rename would leave them behind. */
+  static String dependentViewsQuery() {
+    return "SELECT DISTINCT v.oid::regclass::text FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w "
+        + "ON w.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = w.ev_class WHERE d.classid = "
+        + "'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+        + "AND d.refobjid = to_regclass(?) AND v.oid <> d.refobjid ORDER BY 1";
+  }
+
+  /** Column names and types, in order: a shadow found from an earlier run must match the live table. */
+  static String columns(Connection connection, String qualifiedTable) throws SQLException {
+    return single(connection, "SELECT coalesce(string_agg(quote_ident(attname) || ' ' || format_type(atttypid, "
+        + "atttypmod) || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY attnum), '') FROM "
+        + "pg_catalog.pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped",
+        qualifiedTable);
+  }
+
+  /** The names of a table's indexes, sorted. */
+  static List<String> indexes(Connection connection, String qualifiedTable) throws SQLException {
+    List<String> names = new ArrayList<>();
+    addAll(names, "", connection, "SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+        + "ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass(?) ORDER BY 1", qualifiedTable);
+    return names;
+  }
+
+  /** A constraint for each index backing a primary key, unique or exclusion constraint, an index for the others. */
+  private static List<String> indexStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    String shadow = rebuild.qualifiedShadow();
+    try (PreparedStatement query = connection.prepareStatement("SELECT c.relname, i.indisunique, "
+        + "pg_get_indexdef(i.indexrelid), pg_get_constraintdef(k.oid) FROM pg_catalog.pg_index i "
+        + "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_catalog.pg_constraint k "
+        + "ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x') "
+        + "WHERE i.indrelid = to_regclass(?) ORDER BY 1")) {
+      query.setString(1, rebuild.qualifiedLive());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          String name = Identifiers.quoteAny(ShadowNames.shadowIndex(rows.getString(1), rebuild.rebuildId()));
+          String constraint = rows.getString(4);
+          if (constraint != null) {
+            statements.add("ALTER TABLE " + shadow + " ADD CONSTRAINT " + name + " " + constraint);
+          } else {
+            // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [INCLUDE] [WITH] [WHERE]
+            String definition = rows.getString(3);
+            String method = definition.substring(definition.indexOf(" USING ", definition.indexOf(" ON ")));
+            statements.add("CREATE " + (rows.getBoolean(2) ? "UNIQUE " : "") + "INDEX " + name + " ON " + shadow
+                + method);
+          }
+        }
+      }
+    }
+    return statements;
+  }
+
+  private static List<String> grantStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT a.privilege_type, CASE WHEN a.grantee = 0 "
+        + "THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_class c, "
+        + "aclexplode(c.relacl) a WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner ORDER BY 2, 1")) {
+      query.setString(1, rebuild.qualifiedLive());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          String grantee = rows.getString(2) == null ? "PUBLIC" : Identifiers.quoteAny(rows.getString(2));
+          statements.add("GRANT " + rows.getString(1) + " ON " + rebuild.qualifiedShadow() + " TO " + grantee
+              + (rows.getBoolean(3) ? " WITH GRANT OPTION" : ""));
+        }
+      }
+    }
+    return statements;
+  }
+
+  /** {@code fillfactor = '50', toast.autovacuum_enabled = 'false'}: the table's and its TOAST table's options. */
+  private static String reloptions(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> options = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT '', unnest(c.reloptions) FROM "
+        + "pg_catalog.pg_class c WHERE c.oid = to_regclass(?) UNION ALL SELECT 'toast.', unnest(t.reloptions) "
+        + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid "
+        + "WHERE c.oid = to_regclass(?)")) {
+      query.setString(1, rebuild.qualifiedLive());
+      query.setString(2, rebuild.qualifiedLive());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          String option = rows.getString(2);
+          String name = option.substring(0, option.indexOf('='));
+          if (!RELOPTION_NAME.matcher(name).matches()) {
+            throw new SQLException("unexpected reloption name '" + name + "' on " + rebuild.qualifiedLive());
+          }
+          options.add(rows.getString(1) + name + " = " + literal(option.substring(option.indexOf('=') + 1)));
+        }
+      }
+    }
+    return String.join(", ", options);
+  }
+
+  /** The table comment and row-level security switches. */
+  private static List<String> tableStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    String shadow = rebuild.qualifiedShadow();
+    try (PreparedStatement query = connection.prepareStatement("SELECT obj_description(oid, 'pg_class'), "
+        + "relrowsecurity, relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass(?)")) {
+      query.setString(1, rebuild.qualifiedLive());
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        if (rows.getString(1) != null) {
+          statements.add("COMMENT ON TABLE " + shadow + " IS " + literal(rows.getString(1)));
+        }
+        if (rows.getBoolean(2)) {
+          statements.add("ALTER TABLE " + shadow + " ENABLE ROW LEVEL SECURITY");
+        }
+        if (rows.getBoolean(3)) {
+          statements.add("ALTER TABLE " + shadow + " FORCE ROW LEVEL SECURITY");
+        }
+      }
+    }
+    return statements;
+  }
+
+  private static List<String> policyStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    try (PreparedStatement query = connection.prepareStatement("SELECT p.polname, p.polpermissive, p.polcmd, "
+        + "ARRAY(SELECT CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END FROM unnest(p.polroles) r), "
+        + "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) FROM pg_catalog.pg_policy p "
+        + "WHERE p.polrelid = to_regclass(?) ORDER BY 1")) {
+      query.setString(1, rebuild.qualifiedLive());
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          List<String> roles = new ArrayList<>();
+          Array array = rows.getArray(4);
+          for (Object role : (Object[]) array.getArray()) {
+            roles.add(role == null ? "PUBLIC" : Identifiers.quoteAny((String) role));
+          }
+          String command = switch (rows.getString(3)) {
+            case "r" -> "SELECT";
+            case "a" -> "INSERT";
+            case "w" -> "UPDATE";
+            case "d" -> "DELETE";
+            default -> "ALL";
+          };
+          statements.add("CREATE POLICY " + Identifiers.quoteAny(rows.getString(1)) + " ON "
+              + rebuild.qualifiedShadow() + " AS " + (rows.getBoolean(2) ? "PERMISSIVE" : "RESTRICTIVE") + " FOR "
+              + command + " TO " + String.join(", ", roles)
+              + (rows.getString(5) == null ? "" : " USING (" + rows.getString(5) + ")")
+              + (rows.getString(6) == null ? "" : " WITH CHECK (" + rows.getString(6) + ")"));
+        }
+      }
+    }
+    return statements;
+  }
+
+  /** A string literal for DDL, which takes no parameters; standard_conforming_strings is on since PostgreSQL 9.1. */
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static String single(Connection connection, String sql, String parameter) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  private static void addAll(List<String> into, String prefix, Connection connection, String sql, String parameter)
+      throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          into.add(prefix + rows.getString(1));
+        }
+      }
+    }
+  }
+}
