@@ -37,6 +37,11 @@ public record ShadowRebuild(String schema, String table, String namespace, Strin
     return ShadowNames.shadowGroup(projection, rebuildId);
   }
 
+  /** {@code schema.shadow_table}, for messages. */
+  public String qualifiedShadowName() {
+    return schema + "." + shadowTable();
+  }
+
   String qualifiedLive() {
     return Identifiers.qualified(schema, table);
   }
