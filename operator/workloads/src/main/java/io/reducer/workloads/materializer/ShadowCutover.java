@@ -134,6 +134,9 @@ public final class ShadowCutover {
       throws SQLException {
     List<String> liveIndexes = ShadowDefinition.indexes(connection, rebuild.qualifiedLive());
     try (Statement ddl = connection.createStatement()) {
+      for (String statement : ShadowDefinition.reownSequences(connection, rebuild)) {
+        ddl.execute(statement);
+      }
       if (keepPrevious) {
         ddl.execute("ALTER TABLE " + rebuild.qualifiedLive() + " RENAME TO " + Identifiers.quote(rebuild.previousTable()));
         for (String index : liveIndexes) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * carries columns, defaults, NOT NULL and CHECK constraints, identity and generated columns, storage, compression,
  * extended statistics and column comments. The rest is read from the catalog and applied here: indexes and
  * primary-key, unique and exclusion constraints (under names derived for the shadow, so the cutover can give them the
- * live names back), table grants, reloptions (fillfactor, autovacuum, toast.*), the table comment, row-level
+ * live names back), table and column grants, reloptions (fillfactor, autovacuum, toast.*), the table comment, row-level
  * security and its policies, and the owner when the current role may give it. What stays behind is listed by
  * {@link #notCarried}.
  */
@@ -83,8 +83,6 @@ final class ShadowDefinition {
         + "AND NOT tgisinternal ORDER BY 1", live);
     addAll(notes, "rule ", connection, "SELECT rulename FROM pg_catalog.pg_rewrite WHERE ev_class = to_regclass(?) "
         + "AND rulename <> '_RETURN' ORDER BY 1", live);
-    addAll(notes, "column grants on ", connection, "SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = "
-        + "to_regclass(?) AND attacl IS NOT NULL AND NOT attisdropped ORDER BY attnum", live);
     addAll(notes, "foreign key ", connection, "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = "
         + "to_regclass(?) AND contype = 'f' ORDER BY 1", live);
     addAll(notes, "foreign key referencing it (stays on the old table): ", connection, "SELECT conrelid::regclass || '.'"
@@ -102,6 +100,21 @@ final class ShadowDefinition {
         + "ON w.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = w.ev_class WHERE d.classid = "
         + "'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
         + "AND d.refobjid = to_regclass(?) AND v.oid <> d.refobjid ORDER BY 1";
+  }
+
+  /**
+   * {@code ALTER SEQUENCE ... OWNED BY shadow.column} for each sequence a live column owns (serial columns): LIKE
+   * copies their defaults, so both tables draw from one sequence, and it must not go when the live table is dropped.
+   */
+  static List<String> reownSequences(Connection connection, ShadowRebuild rebuild) throws SQLException {
+    List<String> statements = new ArrayList<>();
+    addAll(statements, "", connection, "SELECT 'ALTER SEQUENCE ' || d.objid::regclass || ' OWNED BY ' || ? || '.' || "
+        + "quote_ident(a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid "
+        + "AND s.relkind = 'S' JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+        + "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+        + "AND d.deptype = 'a' AND d.refobjid = to_regclass(?) ORDER BY 1", rebuild.qualifiedShadow(),
+        rebuild.qualifiedLive());
+    return statements;
   }
 
   /** Column names and types, in order: a shadow found from an earlier run must match the live table. */
@@ -151,10 +164,16 @@ final class ShadowDefinition {
 
   private static List<String> grantStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
     List<String> statements = new ArrayList<>();
+    // Table privileges, then column privileges (SELECT (state)); the owner's own are implied.
     try (PreparedStatement query = connection.prepareStatement("SELECT a.privilege_type, CASE WHEN a.grantee = 0 "
         + "THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_class c, "
-        + "aclexplode(c.relacl) a WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner ORDER BY 2, 1")) {
+        + "aclexplode(c.relacl) a WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner UNION ALL "
+        + "SELECT a.privilege_type || ' (' || quote_ident(t.attname) || ')', CASE WHEN a.grantee = 0 THEN NULL "
+        + "ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_attribute t JOIN "
+        + "pg_catalog.pg_class c ON c.oid = t.attrelid, aclexplode(t.attacl) a WHERE t.attrelid = to_regclass(?) "
+        + "AND NOT t.attisdropped AND a.grantee <> c.relowner ORDER BY 2, 1")) {
       query.setString(1, rebuild.qualifiedLive());
+      query.setString(2, rebuild.qualifiedLive());
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           String grantee = rows.getString(2) == null ? "PUBLIC" : Identifiers.quoteAny(rows.getString(2));
@@ -258,10 +277,12 @@ final class ShadowDefinition {
     }
   }
 
-  private static void addAll(List<String> into, String prefix, Connection connection, String sql, String parameter)
-      throws SQLException {
+  private static void addAll(List<String> into, String prefix, Connection connection, String sql,
+      String... parameters) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(sql)) {
-      query.setString(1, parameter);
+      for (int i = 0; i < parameters.length; i++) {
+        query.setString(i + 1, parameters[i]);
+      }
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           into.add(prefix + rows.getString(1));

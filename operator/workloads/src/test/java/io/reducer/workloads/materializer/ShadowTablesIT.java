@@ -75,6 +75,7 @@ class ShadowTablesIT {
     execute("ALTER TABLE " + live + " SET (autovacuum_vacuum_scale_factor = 0.01)");
     execute("DO $$ BEGIN CREATE ROLE dashboard; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
     execute("GRANT SELECT ON " + live + " TO dashboard");
+    execute("GRANT UPDATE (state) ON " + live + " TO dashboard");
     execute("COMMENT ON TABLE " + live + " IS 'workflow projection, don''t edit'");
     execute("CREATE FUNCTION " + live + "_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$");
     execute("CREATE TRIGGER touch BEFORE UPDATE ON " + live + " FOR EACH ROW EXECUTE FUNCTION " + live + "_touch()");
@@ -90,6 +91,10 @@ class ShadowTablesIT {
     assertThat(text("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = '" + shadow + "'"))
         .isEqualTo("fillfactor=50,autovacuum_vacuum_scale_factor=0.01");
     assertThat(text("SELECT has_table_privilege('dashboard', '" + shadow + "', 'SELECT')::text")).isEqualTo("true");
+    assertThat(text("SELECT has_column_privilege('dashboard', '" + shadow + "', 'state', 'UPDATE')::text"))
+        .isEqualTo("true");
+    assertThat(text("SELECT has_column_privilege('dashboard', '" + shadow + "', 'tag', 'UPDATE')::text"))
+        .isEqualTo("false");
     assertThat(text("SELECT obj_description('" + shadow + "'::regclass, 'pg_class')"))
         .isEqualTo("workflow projection, don't edit");
     execute("INSERT INTO " + shadow + " (workflow_key, version) VALUES ('k', 1)");
@@ -291,6 +296,21 @@ class ShadowTablesIT {
     assertThat(ShadowTables.dropPrevious(connection, rebuild)).isTrue();
     assertThat(ProjectionSchema.exists(connection, rebuild.qualifiedPrevious())).isFalse();
     assertThat(ShadowTables.dropPrevious(connection, rebuild)).isFalse();
+  }
+
+  @Test
+  void aSerialColumnsSequenceMovesToTheNewTableSoDroppingTheOldOneKeepsItsDefault() throws Exception {
+    execute("ALTER TABLE " + rebuild.table() + " ADD COLUMN seq bigserial");
+    connection.commit();
+    ShadowTables.create(connection, rebuild);
+    setWatermarks(rebuild.shadowProjection(), Map.of(0, 100L, 1, 100L), 0);
+
+    ShadowCutover.cutover(connection, rebuild, true, LOCK_TIMEOUT);
+    ShadowTables.dropPrevious(connection, rebuild);
+
+    execute("INSERT INTO " + rebuild.table() + " (workflow_key, version) VALUES ('new', 1)");
+    assertThat(text("SELECT seq::text FROM " + rebuild.table() + " WHERE workflow_key = 'new'"))
+        .isEqualTo(String.valueOf(ROWS + 1));
   }
 
   private void fill(String table, long version) throws SQLException {
