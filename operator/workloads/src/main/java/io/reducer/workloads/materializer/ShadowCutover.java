@@ -2,11 +2,9 @@ package io.reducer.workloads.materializer;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,15 +97,7 @@ public final class ShadowCutover {
   /** Views hold the live table's OID: after the rename they would go on reading the old table, or block its drop. */
   private static void refuseDependentViews(Connection connection, ShadowRebuild rebuild)
       throws SQLException, ShadowRefusedException {
-    List<String> views = new ArrayList<>();
-    try (PreparedStatement query = connection.prepareStatement(ShadowDefinition.dependentViewsQuery())) {
-      query.setString(1, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          views.add(rows.getString(1));
-        }
-      }
-    }
+    List<String> views = ShadowDefinition.dependentViews(connection, rebuild.qualifiedLive());
     if (!views.isEmpty()) {
       throw new ShadowRefusedException("view(s) " + String.join(", ", views) + " read " + rebuild.qualifiedLive()
           + ": after the swap they would go on reading the old table, so nothing was swapped; drop them and create "
@@ -183,15 +173,11 @@ public final class ShadowCutover {
     if (!ProjectionSchema.exists(connection, rebuild.qualifiedWatermarks())) {
       return rows;
     }
-    try (PreparedStatement query = connection.prepareStatement("SELECT partition, next_offset, epoch FROM "
-        + rebuild.qualifiedWatermarks() + " WHERE namespace = ? AND projection = ?" + (lock ? " FOR UPDATE" : ""))) {
-      query.setString(1, rebuild.namespace());
-      query.setString(2, projection);
-      try (ResultSet result = query.executeQuery()) {
-        while (result.next()) {
-          rows.put(result.getInt(1), new long[] {result.getLong(2), result.getLong(3)});
-        }
-      }
+    for (long[] row : CatalogQuery.rows(connection, "SELECT partition, next_offset, epoch FROM "
+        + rebuild.qualifiedWatermarks() + " WHERE namespace = ? AND projection = ?" + (lock ? " FOR UPDATE" : ""),
+        result -> new long[] {result.getInt(1), result.getLong(2), result.getLong(3)}, rebuild.namespace(),
+        projection)) {
+      rows.put((int) row[0], new long[] {row[1], row[2]});
     }
     return rows;
   }

@@ -2,8 +2,6 @@ package io.reducer.workloads.materializer;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -23,6 +21,10 @@ import java.util.regex.Pattern;
 final class ShadowDefinition {
 
   private static final Pattern RELOPTION_NAME = Pattern.compile("^[a-z_][a-z0-9_]*$");
+  private static final String DEPENDENT_VIEWS = "SELECT DISTINCT v.oid::regclass::text AS view FROM "
+      + "pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid JOIN pg_catalog.pg_class v "
+      + "ON v.oid = w.ev_class WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass "
+      + "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = to_regclass(?) AND v.oid <> d.refobjid";
 
   private ShadowDefinition() {
   }
@@ -30,23 +32,20 @@ final class ShadowDefinition {
   /** Creates the shadow from the live table; fails if it exists. */
   static void create(Connection connection, ShadowRebuild rebuild) throws SQLException {
     String shadow = rebuild.qualifiedShadow();
+    List<String> statements = new ArrayList<>();
+    // Indexes separately, to name them: LIKE's generated names are neither derived nor stable.
+    statements.add("CREATE TABLE " + shadow + " (LIKE " + rebuild.qualifiedLive()
+        + " INCLUDING ALL EXCLUDING INDEXES)");
+    statements.addAll(indexStatements(connection, rebuild));
+    statements.addAll(grantStatements(connection, rebuild));
+    String reloptions = reloptions(connection, rebuild);
+    if (!reloptions.isEmpty()) {
+      statements.add("ALTER TABLE " + shadow + " SET (" + reloptions + ")");
+    }
+    statements.addAll(tableStatements(connection, rebuild));
+    statements.addAll(policyStatements(connection, rebuild));
     try (Statement ddl = connection.createStatement()) {
-      // Indexes separately, to name them: LIKE's generated names are neither derived nor stable.
-      ddl.execute("CREATE TABLE " + shadow + " (LIKE " + rebuild.qualifiedLive() + " INCLUDING ALL EXCLUDING INDEXES)");
-      for (String statement : indexStatements(connection, rebuild)) {
-        ddl.execute(statement);
-      }
-      for (String statement : grantStatements(connection, rebuild)) {
-        ddl.execute(statement);
-      }
-      String reloptions = reloptions(connection, rebuild);
-      if (!reloptions.isEmpty()) {
-        ddl.execute("ALTER TABLE " + shadow + " SET (" + reloptions + ")");
-      }
-      for (String statement : tableStatements(connection, rebuild)) {
-        ddl.execute(statement);
-      }
-      for (String statement : policyStatements(connection, rebuild)) {
+      for (String statement : statements) {
         ddl.execute(statement);
       }
     }
@@ -57,9 +56,9 @@ final class ShadowDefinition {
    * shadow keeps the current role and the returned note says so.
    */
   static List<String> takeOwner(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    String owner = single(connection, "SELECT pg_get_userbyid(relowner) FROM pg_catalog.pg_class WHERE oid = "
-        + "to_regclass(?)", rebuild.qualifiedLive());
-    String current = single(connection, "SELECT current_user::text || ?", "");
+    String owner = CatalogQuery.texts(connection, "SELECT pg_get_userbyid(relowner) FROM pg_catalog.pg_class "
+        + "WHERE oid = to_regclass(?)", rebuild.qualifiedLive()).get(0);
+    String current = CatalogQuery.texts(connection, "SELECT current_user::text").get(0);
     if (owner.equals(current)) {
       return List.of();
     }
@@ -77,29 +76,24 @@ final class ShadowDefinition {
 
   /** What the shadow does not carry over from the live table, one line each; empty when nothing is left behind. */
   static List<String> notCarried(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> notes = new ArrayList<>();
     String live = rebuild.qualifiedLive();
-    addAll(notes, "trigger ", connection, "SELECT tgname FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) "
-        + "AND NOT tgisinternal ORDER BY 1", live);
-    addAll(notes, "rule ", connection, "SELECT rulename FROM pg_catalog.pg_rewrite WHERE ev_class = to_regclass(?) "
-        + "AND rulename <> '_RETURN' ORDER BY 1", live);
-    addAll(notes, "foreign key ", connection, "SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = "
-        + "to_regclass(?) AND contype = 'f' ORDER BY 1", live);
-    addAll(notes, "foreign key referencing it (stays on the old table): ", connection, "SELECT conrelid::regclass || '.'"
-        + " || conname FROM pg_catalog.pg_constraint WHERE confrelid = to_regclass(?) AND contype = 'f' ORDER BY 1",
-        live);
-    addAll(notes, "publication ", connection, "SELECT p.pubname FROM pg_catalog.pg_publication_rel r JOIN "
-        + "pg_catalog.pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = to_regclass(?) ORDER BY 1", live);
-    addAll(notes, "dependent view (a cutover refuses while it exists): ", connection, dependentViewsQuery(), live);
-    return notes;
+    return CatalogQuery.texts(connection, "SELECT 'trigger ' || tgname FROM pg_catalog.pg_trigger "
+        + "WHERE tgrelid = to_regclass(?) AND NOT tgisinternal "
+        + "UNION ALL SELECT 'rule ' || rulename FROM pg_catalog.pg_rewrite WHERE ev_class = to_regclass(?) "
+        + "AND rulename <> '_RETURN' "
+        + "UNION ALL SELECT 'foreign key ' || conname FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(?) "
+        + "AND contype = 'f' "
+        + "UNION ALL SELECT 'foreign key referencing it (stays on the old table): ' || conrelid::regclass || '.' "
+        + "|| conname FROM pg_catalog.pg_constraint WHERE confrelid = to_regclass(?) AND contype = 'f' "
+        + "UNION ALL SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication_rel r JOIN "
+        + "pg_catalog.pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = to_regclass(?) "
+        + "UNION ALL SELECT 'dependent view (a cutover refuses while it exists): ' || view FROM ("
+        + DEPENDENT_VIEWS + ") views ORDER BY 1", live, live, live, live, live, live);
   }
 
   /** Views and materialized views that read the table: they hold its OID, so a rename would leave them behind. */
-  static String dependentViewsQuery() {
-    return "SELECT DISTINCT v.oid::regclass::text FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w "
-        + "ON w.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = w.ev_class WHERE d.classid = "
-        + "'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
-        + "AND d.refobjid = to_regclass(?) AND v.oid <> d.refobjid ORDER BY 1";
+  static List<String> dependentViews(Connection connection, String qualifiedTable) throws SQLException {
+    return CatalogQuery.texts(connection, DEPENDENT_VIEWS + " ORDER BY 1", qualifiedTable);
   }
 
   /**
@@ -107,187 +101,125 @@ final class ShadowDefinition {
    * copies their defaults, so both tables draw from one sequence, and it must not go when the live table is dropped.
    */
   static List<String> reownSequences(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> statements = new ArrayList<>();
-    addAll(statements, "", connection, "SELECT 'ALTER SEQUENCE ' || d.objid::regclass || ' OWNED BY ' || ? || '.' || "
-        + "quote_ident(a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid "
-        + "AND s.relkind = 'S' JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
-        + "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
-        + "AND d.deptype = 'a' AND d.refobjid = to_regclass(?) ORDER BY 1", rebuild.qualifiedShadow(),
-        rebuild.qualifiedLive());
-    return statements;
+    return CatalogQuery.texts(connection, "SELECT 'ALTER SEQUENCE ' || d.objid::regclass || ' OWNED BY ' || ? "
+        + "|| '.' || quote_ident(a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s "
+        + "ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
+        + "AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::regclass "
+        + "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'a' AND d.refobjid = to_regclass(?) "
+        + "ORDER BY 1", rebuild.qualifiedShadow(), rebuild.qualifiedLive());
   }
 
   /** Column names and types, in order: a shadow found from an earlier run must match the live table. */
   static String columns(Connection connection, String qualifiedTable) throws SQLException {
-    return single(connection, "SELECT coalesce(string_agg(quote_ident(attname) || ' ' || format_type(atttypid, "
-        + "atttypmod) || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY attnum), '') FROM "
-        + "pg_catalog.pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped",
-        qualifiedTable);
+    return CatalogQuery.texts(connection, "SELECT coalesce(string_agg(quote_ident(attname) || ' ' || "
+        + "format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END, ', ' "
+        + "ORDER BY attnum), '') FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 "
+        + "AND NOT attisdropped", qualifiedTable).get(0);
   }
 
   /** The names of a table's indexes, sorted. */
   static List<String> indexes(Connection connection, String qualifiedTable) throws SQLException {
-    List<String> names = new ArrayList<>();
-    addAll(names, "", connection, "SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+    return CatalogQuery.texts(connection, "SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
         + "ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass(?) ORDER BY 1", qualifiedTable);
-    return names;
   }
 
   /** A constraint for each index backing a primary key, unique or exclusion constraint, an index for the others. */
   private static List<String> indexStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> statements = new ArrayList<>();
     String shadow = rebuild.qualifiedShadow();
-    try (PreparedStatement query = connection.prepareStatement("SELECT c.relname, i.indisunique, "
-        + "pg_get_indexdef(i.indexrelid), pg_get_constraintdef(k.oid) FROM pg_catalog.pg_index i "
-        + "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid LEFT JOIN pg_catalog.pg_constraint k "
-        + "ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x') "
-        + "WHERE i.indrelid = to_regclass(?) ORDER BY 1")) {
-      query.setString(1, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          String name = Identifiers.quoteAny(ShadowNames.shadowIndex(rows.getString(1), rebuild.rebuildId()));
-          String constraint = rows.getString(4);
+    return CatalogQuery.rows(connection, "SELECT c.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
+        + "pg_get_constraintdef(k.oid) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+        + "ON c.oid = i.indexrelid LEFT JOIN pg_catalog.pg_constraint k ON k.conindid = i.indexrelid "
+        + "AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x') WHERE i.indrelid = to_regclass(?) "
+        + "ORDER BY 1", row -> {
+          String name = Identifiers.quoteAny(ShadowNames.shadowIndex(row.getString(1), rebuild.rebuildId()));
+          String constraint = row.getString(4);
           if (constraint != null) {
-            statements.add("ALTER TABLE " + shadow + " ADD CONSTRAINT " + name + " " + constraint);
-          } else {
-            // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [INCLUDE] [WITH] [WHERE]
-            String definition = rows.getString(3);
-            String method = definition.substring(definition.indexOf(" USING ", definition.indexOf(" ON ")));
-            statements.add("CREATE " + (rows.getBoolean(2) ? "UNIQUE " : "") + "INDEX " + name + " ON " + shadow
-                + method);
+            return "ALTER TABLE " + shadow + " ADD CONSTRAINT " + name + " " + constraint;
           }
-        }
-      }
-    }
-    return statements;
+          // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON table USING method (...) [INCLUDE] [WITH] [WHERE]
+          String definition = row.getString(3);
+          String method = definition.substring(definition.indexOf(" USING ", definition.indexOf(" ON ")));
+          return "CREATE " + (row.getBoolean(2) ? "UNIQUE " : "") + "INDEX " + name + " ON " + shadow + method;
+        }, rebuild.qualifiedLive());
   }
 
+  /** Table privileges, then column privileges ({@code UPDATE (state)}); the owner's own are implied. */
   private static List<String> grantStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> statements = new ArrayList<>();
-    // Table privileges, then column privileges (SELECT (state)); the owner's own are implied.
-    try (PreparedStatement query = connection.prepareStatement("SELECT a.privilege_type, CASE WHEN a.grantee = 0 "
-        + "THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_class c, "
-        + "aclexplode(c.relacl) a WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner UNION ALL "
+    String live = rebuild.qualifiedLive();
+    return CatalogQuery.rows(connection, "SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN NULL "
+        + "ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_class c, aclexplode(c.relacl) a "
+        + "WHERE c.oid = to_regclass(?) AND a.grantee <> c.relowner UNION ALL "
         + "SELECT a.privilege_type || ' (' || quote_ident(t.attname) || ')', CASE WHEN a.grantee = 0 THEN NULL "
         + "ELSE pg_get_userbyid(a.grantee) END, a.is_grantable FROM pg_catalog.pg_attribute t JOIN "
         + "pg_catalog.pg_class c ON c.oid = t.attrelid, aclexplode(t.attacl) a WHERE t.attrelid = to_regclass(?) "
-        + "AND NOT t.attisdropped AND a.grantee <> c.relowner ORDER BY 2, 1")) {
-      query.setString(1, rebuild.qualifiedLive());
-      query.setString(2, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          String grantee = rows.getString(2) == null ? "PUBLIC" : Identifiers.quoteAny(rows.getString(2));
-          statements.add("GRANT " + rows.getString(1) + " ON " + rebuild.qualifiedShadow() + " TO " + grantee
-              + (rows.getBoolean(3) ? " WITH GRANT OPTION" : ""));
-        }
-      }
-    }
-    return statements;
+        + "AND NOT t.attisdropped AND a.grantee <> c.relowner ORDER BY 2, 1",
+        row -> "GRANT " + row.getString(1) + " ON " + rebuild.qualifiedShadow() + " TO "
+            + (row.getString(2) == null ? "PUBLIC" : Identifiers.quoteAny(row.getString(2)))
+            + (row.getBoolean(3) ? " WITH GRANT OPTION" : ""), live, live);
   }
 
   /** {@code fillfactor = '50', toast.autovacuum_enabled = 'false'}: the table's and its TOAST table's options. */
   private static String reloptions(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> options = new ArrayList<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT '', unnest(c.reloptions) FROM "
-        + "pg_catalog.pg_class c WHERE c.oid = to_regclass(?) UNION ALL SELECT 'toast.', unnest(t.reloptions) "
-        + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid "
-        + "WHERE c.oid = to_regclass(?)")) {
-      query.setString(1, rebuild.qualifiedLive());
-      query.setString(2, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          String option = rows.getString(2);
+    String live = rebuild.qualifiedLive();
+    List<String> options = CatalogQuery.rows(connection, "SELECT '', unnest(c.reloptions) FROM pg_catalog.pg_class c "
+        + "WHERE c.oid = to_regclass(?) UNION ALL SELECT 'toast.', unnest(t.reloptions) FROM pg_catalog.pg_class c "
+        + "JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid WHERE c.oid = to_regclass(?)", row -> {
+          String option = row.getString(2);
           String name = option.substring(0, option.indexOf('='));
           if (!RELOPTION_NAME.matcher(name).matches()) {
-            throw new SQLException("unexpected reloption name '" + name + "' on " + rebuild.qualifiedLive());
+            throw new SQLException("unexpected reloption name '" + name + "' on " + live);
           }
-          options.add(rows.getString(1) + name + " = " + literal(option.substring(option.indexOf('=') + 1)));
-        }
-      }
-    }
+          return row.getString(1) + name + " = " + literal(option.substring(option.indexOf('=') + 1));
+        }, live, live);
     return String.join(", ", options);
   }
 
   /** The table comment and row-level security switches. */
   private static List<String> tableStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> statements = new ArrayList<>();
     String shadow = rebuild.qualifiedShadow();
-    try (PreparedStatement query = connection.prepareStatement("SELECT obj_description(oid, 'pg_class'), "
-        + "relrowsecurity, relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass(?)")) {
-      query.setString(1, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        if (rows.getString(1) != null) {
-          statements.add("COMMENT ON TABLE " + shadow + " IS " + literal(rows.getString(1)));
-        }
-        if (rows.getBoolean(2)) {
-          statements.add("ALTER TABLE " + shadow + " ENABLE ROW LEVEL SECURITY");
-        }
-        if (rows.getBoolean(3)) {
-          statements.add("ALTER TABLE " + shadow + " FORCE ROW LEVEL SECURITY");
-        }
-      }
-    }
-    return statements;
+    return CatalogQuery.rows(connection, "SELECT obj_description(oid, 'pg_class'), relrowsecurity, "
+        + "relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass(?)", row -> {
+          List<String> statements = new ArrayList<>();
+          if (row.getString(1) != null) {
+            statements.add("COMMENT ON TABLE " + shadow + " IS " + literal(row.getString(1)));
+          }
+          if (row.getBoolean(2)) {
+            statements.add("ALTER TABLE " + shadow + " ENABLE ROW LEVEL SECURITY");
+          }
+          if (row.getBoolean(3)) {
+            statements.add("ALTER TABLE " + shadow + " FORCE ROW LEVEL SECURITY");
+          }
+          return statements;
+        }, rebuild.qualifiedLive()).get(0);
   }
 
   private static List<String> policyStatements(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    List<String> statements = new ArrayList<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT p.polname, p.polpermissive, p.polcmd, "
+    return CatalogQuery.rows(connection, "SELECT p.polname, p.polpermissive, p.polcmd, "
         + "ARRAY(SELECT CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END FROM unnest(p.polroles) r), "
         + "pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid) FROM pg_catalog.pg_policy p "
-        + "WHERE p.polrelid = to_regclass(?) ORDER BY 1")) {
-      query.setString(1, rebuild.qualifiedLive());
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
+        + "WHERE p.polrelid = to_regclass(?) ORDER BY 1", row -> {
           List<String> roles = new ArrayList<>();
-          Array array = rows.getArray(4);
+          Array array = row.getArray(4);
           for (Object role : (Object[]) array.getArray()) {
             roles.add(role == null ? "PUBLIC" : Identifiers.quoteAny((String) role));
           }
-          String command = switch (rows.getString(3)) {
+          String command = switch (row.getString(3)) {
             case "r" -> "SELECT";
             case "a" -> "INSERT";
             case "w" -> "UPDATE";
             case "d" -> "DELETE";
             default -> "ALL";
           };
-          statements.add("CREATE POLICY " + Identifiers.quoteAny(rows.getString(1)) + " ON "
-              + rebuild.qualifiedShadow() + " AS " + (rows.getBoolean(2) ? "PERMISSIVE" : "RESTRICTIVE") + " FOR "
-              + command + " TO " + String.join(", ", roles)
-              + (rows.getString(5) == null ? "" : " USING (" + rows.getString(5) + ")")
-              + (rows.getString(6) == null ? "" : " WITH CHECK (" + rows.getString(6) + ")"));
-        }
-      }
-    }
-    return statements;
+          return "CREATE POLICY " + Identifiers.quoteAny(row.getString(1)) + " ON " + rebuild.qualifiedShadow()
+              + " AS " + (row.getBoolean(2) ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + command + " TO "
+              + String.join(", ", roles)
+              + (row.getString(5) == null ? "" : " USING (" + row.getString(5) + ")")
+              + (row.getString(6) == null ? "" : " WITH CHECK (" + row.getString(6) + ")");
+        }, rebuild.qualifiedLive());
   }
 
   /** A string literal for DDL, which takes no parameters; standard_conforming_strings is on since PostgreSQL 9.1. */
   private static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
-  }
-
-  private static String single(Connection connection, String sql, String parameter) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
-      query.setString(1, parameter);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? rows.getString(1) : null;
-      }
-    }
-  }
-
-  private static void addAll(List<String> into, String prefix, Connection connection, String sql,
-      String... parameters) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        query.setString(i + 1, parameters[i]);
-      }
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          into.add(prefix + rows.getString(1));
-        }
-      }
-    }
   }
 }

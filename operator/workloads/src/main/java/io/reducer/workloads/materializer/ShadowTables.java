@@ -74,10 +74,7 @@ public final class ShadowTables {
    */
   public static boolean discard(Connection connection, ShadowRebuild rebuild) throws SQLException {
     try {
-      boolean existed = ProjectionSchema.exists(connection, rebuild.qualifiedShadow());
-      try (Statement ddl = connection.createStatement()) {
-        ddl.execute("DROP TABLE IF EXISTS " + rebuild.qualifiedShadow());
-      }
+      boolean existed = dropClaimed(connection, rebuild, rebuild.shadowTable(), rebuild.shadowProjection());
       int rows = 0;
       if (ProjectionSchema.exists(connection, rebuild.qualifiedWatermarks())) {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + rebuild.qualifiedWatermarks()
@@ -87,7 +84,6 @@ public final class ShadowTables {
           rows = delete.executeUpdate();
         }
       }
-      release(connection, rebuild, rebuild.shadowTable(), rebuild.shadowProjection());
       connection.commit();
       return existed || rows > 0;
     } catch (SQLException | RuntimeException e) {
@@ -99,17 +95,25 @@ public final class ShadowTables {
   /** Drops the previous table a cutover kept, and its claim. Commits; true when it existed. */
   public static boolean dropPrevious(Connection connection, ShadowRebuild rebuild) throws SQLException {
     try {
-      boolean existed = ProjectionSchema.exists(connection, rebuild.qualifiedPrevious());
-      try (Statement ddl = connection.createStatement()) {
-        ddl.execute("DROP TABLE IF EXISTS " + rebuild.qualifiedPrevious());
-      }
-      release(connection, rebuild, rebuild.previousTable(), rebuild.projection());
+      boolean existed = dropClaimed(connection, rebuild, rebuild.previousTable(), rebuild.projection());
       connection.commit();
       return existed;
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
     }
+  }
+
+  /** Drops {@code table} if it exists and releases its claim by {@code projection}; true when it existed. */
+  private static boolean dropClaimed(Connection connection, ShadowRebuild rebuild, String table, String projection)
+      throws SQLException {
+    String qualified = Identifiers.qualified(rebuild.schema(), table);
+    boolean existed = ProjectionSchema.exists(connection, qualified);
+    try (Statement ddl = connection.createStatement()) {
+      ddl.execute("DROP TABLE IF EXISTS " + qualified);
+    }
+    release(connection, rebuild, table, projection);
+    return existed;
   }
 
   /** Deletes the registry row of {@code table} if {@code projection} owns it; inside the caller's transaction. */
