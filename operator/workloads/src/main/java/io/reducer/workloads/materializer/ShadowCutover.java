@@ -65,7 +65,7 @@ public final class ShadowCutover {
         ddl.execute("LOCK TABLE " + rebuild.qualifiedLive() + ", " + rebuild.qualifiedShadow()
             + " IN ACCESS EXCLUSIVE MODE");
       }
-      refuseDependentViews(connection, rebuild);
+      refuseDependents(connection, rebuild, keepPrevious);
       Map<Integer, long[]> live = watermarks(connection, rebuild, rebuild.projection(), true);
       Map<Integer, long[]> shadow = watermarks(connection, rebuild, rebuild.shadowProjection(), true);
       refuseBehind(live, shadow);
@@ -94,14 +94,23 @@ public final class ShadowCutover {
     }
   }
 
-  /** Views hold the live table's OID: after the rename they would go on reading the old table, or block its drop. */
-  private static void refuseDependentViews(Connection connection, ShadowRebuild rebuild)
+  /**
+   * Views hold the live table's OID: after the rename they would go on reading the old table, or block its drop.
+   * Foreign keys of other tables to it block dropping it too.
+   */
+  private static void refuseDependents(Connection connection, ShadowRebuild rebuild, boolean keepPrevious)
       throws SQLException, ShadowRefusedException {
     List<String> views = ShadowDefinition.dependentViews(connection, rebuild.qualifiedLive());
     if (!views.isEmpty()) {
       throw new ShadowRefusedException("view(s) " + String.join(", ", views) + " read " + rebuild.qualifiedLive()
           + ": after the swap they would go on reading the old table, so nothing was swapped; drop them and create "
           + "them again after the cutover (or rebuild in place)", false);
+    }
+    List<String> references = ShadowDefinition.referencingForeignKeys(connection, rebuild.qualifiedLive());
+    if (!keepPrevious && !references.isEmpty()) {
+      throw new ShadowRefusedException("foreign key(s) " + String.join(", ", references) + " reference "
+          + rebuild.qualifiedLive() + ", so it cannot be dropped and nothing was swapped; cut over with "
+          + "keep-previous (they then reference the kept table) or drop them first", false);
     }
   }
 

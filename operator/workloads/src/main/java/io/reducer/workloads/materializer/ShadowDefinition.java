@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 final class ShadowDefinition {
 
   private static final Pattern RELOPTION_NAME = Pattern.compile("^[a-z_][a-z0-9_]*$");
+  private static final String REFERENCING_FOREIGN_KEYS = "SELECT conrelid::regclass || '.' || conname AS fk "
+      + "FROM pg_catalog.pg_constraint WHERE confrelid = to_regclass(?) AND contype = 'f'";
   private static final String DEPENDENT_VIEWS = "SELECT DISTINCT v.oid::regclass::text AS view FROM "
       + "pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid JOIN pg_catalog.pg_class v "
       + "ON v.oid = w.ev_class WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass "
@@ -83,8 +85,8 @@ final class ShadowDefinition {
         + "AND rulename <> '_RETURN' "
         + "UNION ALL SELECT 'foreign key ' || conname FROM pg_catalog.pg_constraint WHERE conrelid = to_regclass(?) "
         + "AND contype = 'f' "
-        + "UNION ALL SELECT 'foreign key referencing it (stays on the old table): ' || conrelid::regclass || '.' "
-        + "|| conname FROM pg_catalog.pg_constraint WHERE confrelid = to_regclass(?) AND contype = 'f' "
+        + "UNION ALL SELECT 'foreign key referencing it (stays on the old table): ' || fk FROM ("
+        + REFERENCING_FOREIGN_KEYS + ") fks "
         + "UNION ALL SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication_rel r JOIN "
         + "pg_catalog.pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = to_regclass(?) "
         + "UNION ALL SELECT 'dependent view (a cutover refuses while it exists): ' || view FROM ("
@@ -94,6 +96,11 @@ final class ShadowDefinition {
   /** Views and materialized views that read the table: they hold its OID, so a rename would leave them behind. */
   static List<String> dependentViews(Connection connection, String qualifiedTable) throws SQLException {
     return CatalogQuery.texts(connection, DEPENDENT_VIEWS + " ORDER BY 1", qualifiedTable);
+  }
+
+  /** Foreign keys of other tables to the table, as {@code table.constraint}. */
+  static List<String> referencingForeignKeys(Connection connection, String qualifiedTable) throws SQLException {
+    return CatalogQuery.texts(connection, REFERENCING_FOREIGN_KEYS + " ORDER BY 1", qualifiedTable);
   }
 
   /**

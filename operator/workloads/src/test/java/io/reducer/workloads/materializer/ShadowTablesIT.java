@@ -262,6 +262,23 @@ class ShadowTablesIT {
   }
 
   @Test
+  void aForeignKeyToTheLiveTableRefusesADropButStaysWithTheKeptTable() throws Exception {
+    String child = rebuild.table() + "_notes";
+    execute("CREATE TABLE " + child + " (workflow_key text REFERENCES " + rebuild.table() + " (workflow_key))");
+    connection.commit();
+    ShadowTables.Created created = ShadowTables.create(connection, rebuild);
+    setWatermarks(rebuild.shadowProjection(), Map.of(0, 100L, 1, 100L), 0);
+
+    assertThat(created.notCarried()).anyMatch(note -> note.contains(child + "." + child + "_workflow_key_fkey"));
+    assertThatThrownBy(() -> ShadowCutover.cutover(connection, rebuild, false, LOCK_TIMEOUT))
+        .isInstanceOfSatisfying(ShadowRefusedException.class, e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("cannot be dropped");
+    assertThat(ShadowCutover.cutover(connection, rebuild, true, LOCK_TIMEOUT).done()).isTrue();
+    assertThat(text("SELECT confrelid::regclass::text FROM pg_constraint WHERE conrelid = '" + child
+        + "'::regclass")).isEqualTo(rebuild.previousTable());
+  }
+
+  @Test
   void discardDropsTheShadowAndItsWatermarksAndLeavesTheLiveProjectionAsItWas() throws Exception {
     ShadowTables.create(connection, rebuild);
     fill(rebuild.shadowTable(), 2);
