@@ -41,12 +41,11 @@ public final class ShadowCutover {
    * live epoch + 1, so a live materializer still running on the old epoch writes nothing more. Commits.
    *
    * @throws ShadowBehindException a shadow watermark is behind or missing; nothing changed
-   * @throws ShadowRefusedException the locks were not granted in time (retryable), or views read the live table;
-   *     nothing changed
+   * @throws ShadowRefusedException the locks were not granted in time (retryable); the live table belongs to another
+   *     projection, views read it, or (without keepPrevious) foreign keys reference it; nothing changed
    */
   public static Result cutover(Connection connection, ShadowRebuild rebuild, boolean keepPrevious,
       Duration lockTimeout) throws SQLException, ShadowRefusedException {
-    long started = 0;
     try {
       if (!ProjectionSchema.exists(connection, rebuild.qualifiedShadow())) {
         if (watermarks(connection, rebuild, rebuild.shadowProjection(), false).isEmpty()) {
@@ -60,11 +59,12 @@ public final class ShadowCutover {
         timeout.setString(1, lockTimeout.toMillis() + "ms");
         timeout.execute();
       }
-      started = System.nanoTime();
+      long started = System.nanoTime();
       try (Statement ddl = connection.createStatement()) {
         ddl.execute("LOCK TABLE " + rebuild.qualifiedLive() + ", " + rebuild.qualifiedShadow()
             + " IN ACCESS EXCLUSIVE MODE");
       }
+      refuseOtherOwner(connection, rebuild);
       refuseDependents(connection, rebuild, keepPrevious);
       Map<Integer, long[]> live = watermarks(connection, rebuild, rebuild.projection(), true);
       Map<Integer, long[]> shadow = watermarks(connection, rebuild, rebuild.shadowProjection(), true);
@@ -91,6 +91,17 @@ public final class ShadowCutover {
     } catch (ShadowRefusedException | RuntimeException e) {
       connection.rollback();
       throw e;
+    }
+  }
+
+  /** A misconfigured rebuild must not swap out, let alone drop, a table another projection owns. */
+  private static void refuseOtherOwner(Connection connection, ShadowRebuild rebuild)
+      throws SQLException, ShadowRefusedException {
+    TableOwner owner = ProjectionTables.owner(connection, rebuild.schema(), rebuild.table(), true).orElse(null);
+    if (owner != null && !owner.sameProjection(rebuild.namespace(), rebuild.projection())) {
+      throw new ShadowRefusedException(ProjectionTables.refusal(rebuild.schema(), rebuild.table(), owner,
+          rebuild.namespace(), rebuild.projection(), "the cutover would replace its table",
+          "check --table, --namespace and --projection"), false);
     }
   }
 

@@ -279,6 +279,19 @@ class ShadowTablesIT {
   }
 
   @Test
+  void aCutoverForAnotherProjectionThanTheLiveTablesOwnerIsRefused() throws Exception {
+    execute("INSERT INTO projection_tables (table_name, namespace, projection) VALUES ('" + rebuild.table()
+        + "', '" + NS + "', 'someone-else')");
+    connection.commit();
+    ShadowTables.create(connection, rebuild);
+    setWatermarks(rebuild.shadowProjection(), Map.of(0, 100L, 1, 100L), 0);
+
+    assertThatThrownBy(() -> ShadowCutover.cutover(connection, rebuild, false, LOCK_TIMEOUT))
+        .isInstanceOf(ShadowRefusedException.class).hasMessageContaining("belongs to Projection orders/someone-else");
+    assertThat(text("SELECT count(*) || '/' || min(version) FROM " + rebuild.table())).isEqualTo(ROWS + "/1");
+  }
+
+  @Test
   void discardDropsTheShadowAndItsWatermarksAndLeavesTheLiveProjectionAsItWas() throws Exception {
     ShadowTables.create(connection, rebuild);
     fill(rebuild.shadowTable(), 2);
