@@ -20,6 +20,11 @@ public final class ExitCodes {
    * script or the kubectl plugin tells "nothing there" from "looked and found" by it.
    */
   public static final int NOT_FOUND = 5;
+  /**
+   * offsets shadow cutover: not yet, nothing changed; the shadow is still behind the live watermarks or the cutover's
+   * locks were not granted within the lock timeout. Run it again later.
+   */
+  public static final int NOT_READY = 6;
 
   private ExitCodes() {
   }

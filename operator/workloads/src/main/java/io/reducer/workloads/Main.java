@@ -22,6 +22,7 @@ public final class Main {
       "  reduce        fold actions into workflow_state exactly once and publish state-committed through an outbox",
       "  materialize   apply a state-committed topic to a PostgreSQL projection table, exactly once",
       "  offsets reset move a projection's watermarks and group offsets together and bump its epoch",
+      "  offsets shadow create, cut over or discard a shadow table: a rebuild readers do not notice",
       "  dlq           inspect a dead-letter topic, or replay its records exactly once (dlq inspect|replay)",
       "  trace         find every record and row carrying a correlation id in a time window: timeline and verdict",
       "",

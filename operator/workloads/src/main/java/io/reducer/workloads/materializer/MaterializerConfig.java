@@ -105,8 +105,10 @@ public record MaterializerConfig(
     ReservedTables.check("--table", "MATERIALIZER_TABLE", table);
     checkIdentifier("--schema", "MATERIALIZER_SCHEMA", schema);
     String projection = values.get("--projection").isEmpty() ? table : values.get("--projection");
-    if (projection.length() > 253) {
-      throw new ConfigException("--projection is longer than 253 characters: use the Projection's name");
+    if (projection.length() > ShadowNames.maxProjectionLength(projection)) {
+      throw new ConfigException("--projection is longer than " + ShadowNames.MAX_PROJECTION_LENGTH
+          + " characters: use the Projection's name (a shadow rebuild's may add " + ShadowNames.IDENTITY_MARKER
+          + "<rebuild id>)");
     }
     String namespace = Namespaces.check("--namespace", "MATERIALIZER_NAMESPACE", values.get("--namespace"));
     String group = values.get("--group").isEmpty() ? "reducer-materializer-" + projection : values.get("--group");

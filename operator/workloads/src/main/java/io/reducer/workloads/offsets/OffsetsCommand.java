@@ -7,7 +7,7 @@ import java.util.Map;
 
 import io.reducer.workloads.ExitCodes;
 
-/** {@code workloads offsets <subcommand>}: today only {@code reset}. */
+/** {@code workloads offsets <subcommand>}: {@code reset} and {@code shadow}. */
 public final class OffsetsCommand {
 
   private static final String USAGE = String.join("\n",
@@ -15,8 +15,9 @@ public final class OffsetsCommand {
       "",
       "subcommands:",
       "  reset   move a projection's watermarks and its consumer group's offsets together and bump the epoch",
+      "  shadow  create|cutover|discard|drop-previous: the database steps of a zero-downtime rebuild",
       "",
-      "Run 'workloads offsets reset --help' for its options.");
+      "Run 'workloads offsets <subcommand> --help' for its options.");
 
   private OffsetsCommand() {
   }
@@ -33,6 +34,9 @@ public final class OffsetsCommand {
     }
     if (args.get(0).equals("reset")) {
       return OffsetsResetCommand.run(args.subList(1, args.size()), env, out, err, clock);
+    }
+    if (args.get(0).equals("shadow")) {
+      return ShadowCommand.run(args.subList(1, args.size()), env, out, err);
     }
     err.println("unknown subcommand: offsets " + args.get(0));
     err.println(USAGE);

@@ -21,6 +21,7 @@ import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.ReservedTables;
+import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.TableOwner;
@@ -143,8 +144,10 @@ public record ResetConfig(
     ReservedTables.check("--table", "RESET_TABLE", table);
     String schema = identifier(values, "--schema", "RESET_SCHEMA");
     String projection = values.get("--projection").isEmpty() ? table : values.get("--projection");
-    if (projection.length() > 253) {
-      throw new ConfigException("--projection is longer than 253 characters: use the Projection's name");
+    if (projection.length() > ShadowNames.maxProjectionLength(projection)) {
+      throw new ConfigException("--projection is longer than " + ShadowNames.MAX_PROJECTION_LENGTH
+          + " characters: use the Projection's name (a shadow rebuild's may add " + ShadowNames.IDENTITY_MARKER
+          + "<rebuild id>)");
     }
     String namespace = Namespaces.check("--namespace", "RESET_NAMESPACE", values.get("--namespace"));
     String group = values.get("--group").isEmpty() ? "reducer-materializer-" + projection : values.get("--group");

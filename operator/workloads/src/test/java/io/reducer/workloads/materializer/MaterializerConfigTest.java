@@ -36,6 +36,21 @@ class MaterializerConfigTest {
     assertThat(config.toString()).doesNotContain("secret");
   }
 
+  /** A shadow rebuild runs an ordinary materializer on the shadow table, under the shadow identity and group. */
+  @Test
+  void aShadowMaterializerTakesTheShadowTableIdentityAndGroup() throws Exception {
+    String projection = "p".repeat(ShadowNames.MAX_PROJECTION_LENGTH);
+    MaterializerConfig config = MaterializerConfig.parse(List.of(
+        "--table", ShadowNames.shadowTable("workflow_projection", "r1"),
+        "--projection", ShadowNames.shadowProjection(projection, "r1"),
+        "--group", ShadowNames.shadowGroup(projection, "r1")), ENV);
+    assertThat(config.table()).isEqualTo("workflow_projection_shadow_r1");
+    assertThat(config.projection()).isEqualTo(projection + "#shadow-r1");
+    assertThat(config.group()).isEqualTo("reducer-materializer-" + projection + "-shadow-r1");
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--projection", projection + "pp"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("longer than 253");
+  }
+
   /** Exactly once ends at the reader: a read_uncommitted consumer would also see aborted replay transactions. */
   @Test
   void consumerReadsCommittedRecordsOnly() throws Exception {
