@@ -163,10 +163,14 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
   public WatchedProjection pipelineWithProjection(String name, int partitions, String... extraSpec) {
     resources().pipeline(name, partitions, ScenarioResources.DATABASE_SECRET);
     resources().projection(name + "-view", name, name + "_view", extraSpec);
-    return new WatchedProjection(this, name + "-view", name + "_view", ScenarioResources.stateCommittedTopic(name));
+    return new WatchedProjection(this, name + "-view", name + "_view", ScenarioResources.stateCommittedTopic(name),
+        ScenarioResources.dlqTopic(name));
   }
 
-  /** A producer of state-committed events on 200 keys, one record in 40 poison; the caller closes it. */
+  /**
+   * A producer of state-committed events on 200 keys with a sentinel between each two, one record in 40 poison; the
+   * caller closes it.
+   */
   public StateCommittedProducer producer(String topic) {
     return new StateCommittedProducer(kafkaBootstrapServers(), topic, 200, 40);
   }
