@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.reducer.testsupport.internal.Hold;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -205,6 +206,30 @@ final class KubeconfigTarget implements ScenarioTarget {
           container == null ? null : container.getRestartCount(), container == null ? null : container.getState()));
     }
     return out.toString();
+  }
+
+  @Override
+  public long operatorReconciliations(String kind) throws IOException {
+    Deployment deployment = operatorDeployment();
+    long total = 0;
+    for (Pod pod : client.pods().inNamespace(deployment.getMetadata().getNamespace())
+        .withLabels(deployment.getSpec().getSelector().getMatchLabels()).list().getItems()) {
+      total += ScenarioTarget.reconciliations(podMetrics(deployment.getMetadata().getNamespace(),
+          pod.getMetadata().getName()), kind);
+    }
+    return total;
+  }
+
+  @Override
+  public Hold holdJobPods(String namespace, String job) {
+    return Assumptions.abort("only the local cluster can keep a Job's pods from starting; on a kubeconfig target"
+        + " this scenario is not run");
+  }
+
+  @Override
+  public Hold refuseWrites(String apiPath) {
+    return Assumptions.abort("only the local cluster can make the API server refuse writes; on a kubeconfig target"
+        + " this scenario is not run");
   }
 
   /** Closes {@code resource} after the client, e.g. the local cluster behind a loopback target. */

@@ -2,6 +2,7 @@ package io.reducer.e2e.scenarios;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reducer.e2e.LocalCluster;
+import io.reducer.testsupport.internal.Hold;
 
 /** The scenarios on the local cluster: everything runs on this machine and the test controls all of it. */
 final class LocalTarget implements ScenarioTarget {
@@ -85,6 +86,21 @@ final class LocalTarget implements ScenarioTarget {
   @Override
   public boolean operatorReady() {
     return cluster.operatorReady();
+  }
+
+  @Override
+  public long operatorReconciliations(String kind) {
+    return ScenarioTarget.reconciliations(cluster.registry().scrape(), kind);
+  }
+
+  @Override
+  public Hold holdJobPods(String namespace, String job) {
+    return cluster.kubelet().holdJobPods(namespace, job);
+  }
+
+  @Override
+  public Hold refuseWrites(String apiPath) {
+    return cluster.kubernetes().refuseWrites(apiPath);
   }
 
   @Override

@@ -53,14 +53,15 @@ final class RestartUnderLoad {
       assertThat(projection.status().getConsumerLag()).as("lag cannot be measured: unknown, not zero").isNull();
 
       dependency.start();
-      Thread.sleep(2_000);
+      await("the pipeline is connected again").atMost(PATIENCE).untilAsserted(() -> {
+        assertThat(condition(resources.pipelineStatus(pipeline), reachable)).isEqualTo("True/Connected");
+        assertThat(condition(resources.pipelineStatus(pipeline), "Ready")).isEqualTo("True/Connected");
+      });
+      // Traffic goes on until the materializers have applied some of it again: the recovery is under load.
+      projection.awaitApplying(300);
       producer.stop();
     }
 
-    await("the pipeline is connected again").atMost(PATIENCE).untilAsserted(() -> {
-      assertThat(condition(resources.pipelineStatus(pipeline), reachable)).isEqualTo("True/Connected");
-      assertThat(condition(resources.pipelineStatus(pipeline), "Ready")).isEqualTo("True/Connected");
-    });
     projection.awaitCaughtUp();
     projection.awaitReadyAndHealthy();
     projection.assertEqualsModel();

@@ -2,6 +2,7 @@ package io.reducer.e2e.scenarios;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reducer.e2e.LocalCluster;
@@ -163,10 +164,14 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
   public WatchedProjection pipelineWithProjection(String name, int partitions, String... extraSpec) {
     resources().pipeline(name, partitions, ScenarioResources.DATABASE_SECRET);
     resources().projection(name + "-view", name, name + "_view", extraSpec);
-    return new WatchedProjection(this, name + "-view", name + "_view", ScenarioResources.stateCommittedTopic(name));
+    return new WatchedProjection(this, name + "-view", name + "_view", ScenarioResources.stateCommittedTopic(name),
+        ScenarioResources.dlqTopic(name));
   }
 
-  /** A producer of state-committed events on 200 keys, one record in 40 poison; the caller closes it. */
+  /**
+   * A producer of state-committed events on 200 keys with a sentinel between each two, one record in 40 poison; the
+   * caller closes it.
+   */
   public StateCommittedProducer producer(String topic) {
     return new StateCommittedProducer(kafkaBootstrapServers(), topic, 200, 40);
   }
@@ -180,6 +185,17 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
   public void startOperator() throws Exception {
     target.startOperator();
     awaitOperatorReady();
+  }
+
+  /**
+   * Waits until the operator started last has finished a reconciliation of every resource of {@code kind} in the
+   * namespace: it reconciles each once as it starts, so what it has not done by then it does not do unprompted.
+   */
+  public void awaitEveryReconciled(Class<? extends HasMetadata> kind) {
+    int resources = client().resources(kind).inNamespace(NAMESPACE).list().getItems().size();
+    String name = HasMetadata.getKind(kind);
+    await("the operator has reconciled every " + name).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        .until(() -> target.operatorReconciliations(name) >= resources);
   }
 
   /** Stops the operator and starts a new one on the same API, as a crashed and rescheduled operator pod would. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.reducer.testsupport.internal.Hold;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -102,6 +103,32 @@ interface ScenarioTarget extends AutoCloseable {
   void startOperator() throws Exception;
 
   boolean operatorReady();
+
+  /**
+   * Reconciliations of resources of {@code kind} (e.g. WatermarkReset) the running operator has finished since it
+   * started, by its metric reducer_operator_reconciliation_seconds.
+   */
+  long operatorReconciliations(String kind) throws IOException;
+
+  /** Finished reconciliations by the controller of {@code kind} in a Prometheus scrape. */
+  static long reconciliations(String scrape, String kind) {
+    String controller = "controller=\"" + kind.toLowerCase(java.util.Locale.ROOT);
+    return scrape.lines().filter(line -> line.startsWith("reducer_operator_reconciliation_seconds_count{")
+        && line.contains(controller)).mapToLong(line -> (long) Double.parseDouble(line.substring(
+            line.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /**
+   * Keeps the pods of Job {@code job} from starting until the handle is closed, so the phase that waits for the Job
+   * cannot end before the test is ready; a target that cannot aborts the calling scenario.
+   */
+  Hold holdJobPods(String namespace, String job);
+
+  /**
+   * Makes the API server refuse writes to {@code apiPath} (e.g. a resource's /status) until the handle is closed; a
+   * target that cannot aborts the calling scenario.
+   */
+  Hold refuseWrites(String apiPath);
 
   /** The Kafka broker; a target that does not control it aborts the calling scenario. */
   Dependency broker();

@@ -12,10 +12,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes state-committed events as the reducer's outbox relay would: event n is version {@code n / keys + 1} of key
- * {@code wf-(n % keys)}, so versions of a key only grow, with {@code committed_at} now (the watermark lag stays
- * small). Every {@code poisonEvery}-th record is poison instead, alternately not JSON and without a version, the
- * two kinds a materializer must send to the DLQ without blocking its partition.
+ * Writes state-committed events as the reducer's outbox relay would, with {@code committed_at} now (the watermark lag
+ * stays small). Even event n is the next version of one of {@code keys} workflows: event {@code 2m} is version
+ * {@code m / keys + 1} of key {@code wf-(m % keys)}, so versions of a key only grow and the table holds upserts. Odd
+ * event n is a sentinel, key {@code once-n} at version 1, the only event of its key: a later version cannot hide it,
+ * so a skipped record anywhere shows as a missing row (see {@link TopicModel}). Every {@code poisonEvery}-th record
+ * is poison instead, alternately not JSON and without a version, the two kinds a materializer must send to the DLQ
+ * without blocking its partition.
  *
  * <p>It can produce a fixed number synchronously, or keep producing at a paced rate in the background while a
  * fault is injected. Sends outlast a broker restart (two minutes of delivery timeout).
@@ -23,6 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class StateCommittedProducer implements AutoCloseable {
 
   public static final String POISON_NOT_JSON = "{\"workflow_key\": this is not json";
+  /** Prefix of the sentinels' keys. */
+  public static final String SENTINEL = "once-";
 
   private final KafkaProducer<String, String> producer;
   private final String topic;
@@ -103,8 +108,8 @@ public final class StateCommittedProducer implements AutoCloseable {
 
   private void sendNext() {
     long n = next.getAndIncrement();
-    String key = "wf-" + (n % keys);
-    long version = n / keys + 1;
+    String key = n % 2 == 1 ? SENTINEL + n : "wf-" + (n / 2 % keys);
+    long version = n % 2 == 1 ? 1 : n / 2 / keys + 1;
     String value;
     if (n % poisonEvery == poisonEvery - 1) {
       long kind = poison.getAndIncrement();

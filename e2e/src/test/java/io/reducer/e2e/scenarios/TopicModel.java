@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The oracle of every scenario: what a projection must hold, rebuilt from the topic alone. For each key, the newest
  * version among the valid events (a JSON object with an integral version) at or after the given start offsets,
- * as {@code version:state}, the shape {@link ReadModel#table} reads.
+ * as {@code version:state}, the shape {@link ReadModel#table} reads. The sentinels of {@link StateCommittedProducer}
+ * are keys of one event each, so the model names every one of them and a table without one fails the comparison.
  */
 public final class TopicModel {
 

@@ -48,6 +48,8 @@ final class Kubelet implements ProbeRunner.Results {
    * thread, and waiting there for the worker, which may itself wait for that API server, could deadlock.
    */
   private final Map<String, PodRuntime> byName = new ConcurrentHashMap<>();
+  /** namespace/name of Jobs whose pods a test keeps from starting (see {@link LocalKubelet#holdJobPods}). */
+  private final Set<String> heldJobs = new HashSet<>();
   private long sequence;
   private long runSerial;
 
@@ -144,6 +146,15 @@ final class Kubelet implements ProbeRunner.Results {
     return runtime.run.process.destroyForcibly();
   }
 
+  void holdJobPods(String namespace, String job, boolean held) {
+    if (held) {
+      heldJobs.add(namespace + "/" + job);
+    } else {
+      heldJobs.remove(namespace + "/" + job);
+    }
+    worker.requestPass();
+  }
+
   void setUnready(String namespace, String name, boolean unready) {
     PodRuntime runtime = find(namespace, name)
         .orElseThrow(() -> new IllegalStateException("no pod " + namespace + "/" + name + " on the local cluster"));
@@ -232,6 +243,10 @@ final class Kubelet implements ProbeRunner.Results {
     if (runtime.backoffUntil != null && now.isBefore(runtime.backoffUntil)) {
       worker.passAfter(Duration.between(now, runtime.backoffUntil));
       return;
+    }
+    Map<String, String> labels = runtime.pod.getMetadata().getLabels();
+    if (labels != null && heldJobs.contains(runtime.namespace + "/" + labels.get("job-name"))) {
+      return; // ContainerCreating until the test lets it start
     }
     String image = runtime.container().getImage();
     Optional<ImageEntry> entry = images.find(image);

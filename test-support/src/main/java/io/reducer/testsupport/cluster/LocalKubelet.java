@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.reducer.testsupport.internal.Hold;
 import io.reducer.testsupport.kubernetes.PodEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -137,6 +138,21 @@ public final class LocalKubelet implements PodEndpoints, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * Keeps the pods of Job {@code namespace/job} (label job-name), existing or yet to be created, in ContainerCreating
+   * until the returned handle is closed: a phase that waits for the Job stays open for as long as a test needs.
+   */
+  public Hold holdJobPods(String namespace, String job) {
+    worker.call(() -> {
+      kubelet.holdJobPods(namespace, job, true);
+      return null;
+    }, CALL_TIMEOUT);
+    return () -> worker.call(() -> {
+      kubelet.holdJobPods(namespace, job, false);
+      return null;
+    }, CALL_TIMEOUT);
   }
 
   /** Forces the pod's readiness to false (or lets its probe decide again), as a failing readiness probe would. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.reducer.testsupport.ProjectLayout;
+import io.reducer.testsupport.internal.Hold;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -97,6 +98,18 @@ public final class MockKubernetes implements AutoCloseable {
       throw new IllegalStateException("this server answers through its own dispatcher, which serves no pods");
     }
     pods.serve(endpoints);
+  }
+
+  /**
+   * Answers writes (anything but GET) to {@code path}, e.g. {@code /apis/reducer.io/v1alpha1/namespaces/e2e/
+   * projections/p/status}, with 503 until the returned handle is closed.
+   */
+  public Hold refuseWrites(String path) {
+    if (!(dispatcher instanceof PodSubresourceDispatcher pods)) {
+      throw new IllegalStateException("this server answers through its own dispatcher");
+    }
+    pods.refused.refuse(path);
+    return () -> pods.refused.allow(path);
   }
 
   /** The CRDs installed at start. */

@@ -29,6 +29,7 @@ final class PodSubresourceDispatcher extends KubernetesCrudDispatcher {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private volatile PodEndpoints endpoints;
+  final RefusedWrites refused = new RefusedWrites();
 
   PodSubresourceDispatcher() {
     super(new ArrayList<>());
@@ -41,6 +42,10 @@ final class PodSubresourceDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getPath();
+    MockResponse refusal = refused.answer(request);
+    if (refusal != null) {
+      return refusal;
+    }
     if (SelfSubjectRulesReviews.isReview(request)) {
       return SelfSubjectRulesReviews.answer(request, SelfSubjectRulesReviews::everything);
     }

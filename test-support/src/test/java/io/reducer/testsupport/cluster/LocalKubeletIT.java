@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.reducer.testsupport.internal.Hold;
 import io.reducer.testsupport.internal.TempDirs;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,24 @@ class LocalKubeletIT {
     assertThat(terminated.getReason()).isEqualTo("Completed");
     assertThat(terminated.getMessage()).isEqualTo("{\"result\":\"done\"}");
     assertThat(cluster.logs(ns, pod.getMetadata().getName())).contains("working");
+  }
+
+  @Test
+  void heldJobPodWaitsInContainerCreatingUntilReleased() {
+    String ns = namespace();
+    Hold hold = cluster.holdJobPods(ns, "held");
+    client.resource(job(ns, "held", null, "exit=0")).create();
+    client.resource(job(ns, "free", null, "exit=0")).create();
+    // The Job created with it has run to the end meanwhile: the held pod had every chance to start.
+    awaitComplete(ns, "free");
+    Pod held = single(client.pods().inNamespace(ns).withLabel("job-name", "held").list().getItems());
+    assertThat(held.getStatus().getPhase()).isEqualTo("Pending");
+    assertThat(container(held).getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+    assertThat(cluster.pid(ns, held.getMetadata().getName())).isEmpty();
+
+    hold.close();
+    awaitComplete(ns, "held");
+    assertThat(job(ns, "held").getStatus().getSucceeded()).isEqualTo(1);
   }
 
   @Test
