@@ -8,8 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.reducer.testsupport.postgres.PostgresServer;
@@ -17,21 +15,10 @@ import io.reducer.testsupport.postgres.PostgresServer;
 /** Preparing the tables on a connection the server ended (a crash, a failover) reports the server's reason. */
 class ProjectionSchemaIT {
 
-  private static PostgresServer postgres;
-
-  @BeforeAll
-  static void start() {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    postgres.close();
-  }
-
   @Test
   void aSessionTheServerEndedFailsWithTheServersReasonNotWithAClosedConnection() throws Exception {
-    try (Connection ended = postgres.connect(); Connection admin = postgres.connect()) {
+    try (PostgresServer postgres = PostgresServer.start(); Connection ended = postgres.connect();
+        Connection admin = postgres.connect()) {
       ended.setAutoCommit(false);
       int pid = single(ended, "SELECT pg_backend_pid()");
       ended.rollback();
