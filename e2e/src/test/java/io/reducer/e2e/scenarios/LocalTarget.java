@@ -105,19 +105,24 @@ final class LocalTarget implements ScenarioTarget {
 
   @Override
   public Dependency broker() {
-    return dependency(cluster.kafka()::stop, cluster.kafka()::restart);
+    return dependency(cluster.kafka()::stop, cluster.kafka()::kill, cluster.kafka()::restart);
   }
 
   @Override
   public Dependency database() {
-    return dependency(cluster.postgres()::stop, cluster.postgres()::restart);
+    return dependency(cluster.postgres()::stop, cluster.postgres()::kill, cluster.postgres()::restart);
   }
 
-  private static Dependency dependency(Runnable stop, Runnable start) {
+  private static Dependency dependency(Runnable stop, Runnable kill, Runnable start) {
     return new Dependency() {
       @Override
       public void stop() {
         stop.run();
+      }
+
+      @Override
+      public void kill() {
+        kill.run();
       }
 
       @Override

@@ -17,9 +17,12 @@ import java.sql.SQLException;
  */
 interface ScenarioTarget extends AutoCloseable {
 
-  /** A dependency a scenario stops and starts again (the broker, the database). */
+  /** A dependency a scenario stops (or kills) and starts again (the broker, the database). */
   interface Dependency {
     void stop() throws Exception;
+
+    /** SIGKILL of the server's processes, as a lost node or container; the next start recovers from its log. */
+    void kill() throws Exception;
 
     void start() throws Exception;
   }

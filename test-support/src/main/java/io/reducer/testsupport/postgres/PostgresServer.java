@@ -2,11 +2,17 @@ package io.reducer.testsupport.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.reducer.testsupport.internal.FreePorts;
 import io.reducer.testsupport.internal.LogTail;
@@ -35,6 +41,8 @@ public final class PostgresServer implements AutoCloseable {
   private static final String DATABASE = "postgres";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final int LOG_TAIL_LINES = 40;
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+  private static final String ZONKY_LOCK_FILE = "epg-lock";
 
   private final Path directory;
   private final Path dataDirectory;
@@ -118,6 +126,9 @@ public final class PostgresServer implements AutoCloseable {
         .setLocaleConfig("locale", "C")
         // Tests do not survive power loss; a stopped or killed server still keeps what it wrote.
         .setServerConfig("fsync", "off")
+        // zonky turns it off; a killed server would then lose commits it had acknowledged, which no production
+        // server does, and a crash scenario would blame the client for it.
+        .setServerConfig("synchronous_commit", "on")
         // TCP only: no socket or lock files outside the data directory.
         .setServerConfig("unix_socket_directories", "''")
         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -139,6 +150,39 @@ public final class PostgresServer implements AutoCloseable {
     postgres = null;
     if (running != null) {
       shutDown(running);
+    }
+  }
+
+  /**
+   * Crash: SIGKILL of the postmaster and every process it started, as when the node or container dies; no
+   * checkpoint, no shutdown record. The next {@link #restart()} runs crash recovery from the write-ahead log. The
+   * postmaster is stopped first so it forks nothing new while its children are collected; the children are killed
+   * too, since a survivor still attached to the shared memory would keep a new postmaster from starting. Returns
+   * when every one of them is gone and the port is free.
+   */
+  public synchronized void kill() {
+    EmbeddedPostgres running = postgres;
+    if (running == null) {
+      return;
+    }
+    postgres = null;
+    ProcessHandle postmaster = ProcessHandle.of(postmasterPid()).orElse(null);
+    if (postmaster != null) {
+      signal("STOP", postmaster);
+      List<ProcessHandle> all = new ArrayList<>();
+      all.add(postmaster);
+      postmaster.descendants().forEach(all::add);
+      all.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle process : all) {
+        awaitExit(process);
+      }
+    }
+    // zonky locks a file in the data directory for the life of its instance, and only its close() (which would try
+    // to stop the dead server and log the failure) releases it: a new lock file lets the next start lock again.
+    try {
+      Files.deleteIfExists(dataDirectory.resolve(ZONKY_LOCK_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove zonky's lock file of the killed server", e);
     }
   }
 
@@ -173,6 +217,38 @@ public final class PostgresServer implements AutoCloseable {
     } finally {
       TempDirs.deleteQuietly(directory);
       orphanGuard.dismiss();
+    }
+  }
+
+  /** The postmaster's pid, the first line of postmaster.pid in the data directory. */
+  private long postmasterPid() {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the postmaster's pid in " + dataDirectory, e);
+    }
+  }
+
+  private static void awaitExit(ProcessHandle process) {
+    try {
+      process.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("PostgreSQL process " + process.pid() + " survived SIGKILL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing PostgreSQL", e);
+    }
+  }
+
+  private static void signal(String signal, ProcessHandle process) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not send SIG" + signal + " to PostgreSQL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling PostgreSQL", e);
     }
   }
 

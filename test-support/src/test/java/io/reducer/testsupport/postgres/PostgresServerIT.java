@@ -88,6 +88,32 @@ class PostgresServerIT {
   }
 
   @Test
+  void aKilledServerRecoversWhatWasCommittedAndNothingElse() throws Exception {
+    try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE crash (v TEXT)");
+      statement.execute("INSERT INTO crash VALUES ('committed')");
+    }
+    Connection open = server.connect();
+    open.setAutoCommit(false);
+    try (Statement statement = open.createStatement()) {
+      statement.execute("INSERT INTO crash VALUES ('open')");
+    }
+
+    server.kill();
+    assertThat(server.isRunning()).isFalse();
+    assertThatThrownBy(open::commit).isInstanceOf(SQLException.class);
+    assertThatThrownBy(server::connect).as("nothing listens on the port").isInstanceOf(SQLException.class);
+    open.close();
+
+    server.restart();
+    try (Connection connection = server.connect();
+      PreparedStatement select = connection.prepareStatement("SELECT v, ? FROM crash")) {
+      select.setString(1, "recovered");
+      assertThat(rows(select)).containsExactly("committed=recovered");
+    }
+  }
+
+  @Test
   void keepsPortAndUrlAcrossRestarts() {
     int port = server.port();
     String url = server.jdbcUrl();

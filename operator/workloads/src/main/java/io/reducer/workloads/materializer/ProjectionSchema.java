@@ -51,7 +51,7 @@ public final class ProjectionSchema {
       createLocked(connection, ddl, schema, table);
       connection.commit();
     } catch (SQLException e) {
-      connection.rollback();
+      rollbackKeeping(connection, e);
       throw e;
     }
   }
@@ -77,8 +77,20 @@ public final class ProjectionSchema {
       connection.commit();
       return owner;
     } catch (SQLException e) {
-      connection.rollback();
+      rollbackKeeping(connection, e);
       throw e;
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}. On a connection the failure closed (the server ended the session or died) the
+   * rollback fails too; that is kept as suppressed, so the caller still sees why the connection closed.
+   */
+  private static void rollbackKeeping(Connection connection, SQLException failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollback) {
+      failure.addSuppressed(rollback);
     }
   }
 
