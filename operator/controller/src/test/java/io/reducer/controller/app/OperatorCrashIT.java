@@ -15,9 +15,6 @@ import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.controller.dlq.Cancellation;
 import io.reducer.controller.reset.ResetHold;
-import io.reducer.testsupport.cluster.ImageCatalog;
-import io.reducer.testsupport.cluster.ImageEntry;
-import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.testsupport.kubernetes.Annotations;
 import io.reducer.testsupport.kubernetes.DyingClient;
@@ -28,7 +25,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +69,6 @@ class OperatorCrashIT {
       "Succeeded");
 
   private static OperatorFixture fixture;
-  private static LocalKubelet kubelet;
   private static DyingClient dying;
 
   /** Where the operator dies: the {@code after}-th write following the first one that enters {@code phase}. */
@@ -90,9 +85,8 @@ class OperatorCrashIT {
     fixture = new OperatorFixture();
     fixture.databaseSecret("pg");
     Duration quick = Duration.ofMillis(200);
-    kubelet = LocalKubelet.start(fixture.client, ImageCatalog.of(ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
-        .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")), Files.createTempDirectory("crash-it"),
-        LocalKubeletOptions.defaults().withResyncPeriod(quick).withGcPeriod(quick).withJobBackoff(quick));
+    fixture.startLocalCluster(LocalKubeletOptions.defaults().withResyncPeriod(quick).withGcPeriod(quick)
+        .withJobBackoff(quick));
     fixture.startOperator();
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
     fixture.kafka.createTopic(TOPIC, 1);
@@ -114,9 +108,6 @@ class OperatorCrashIT {
 
   @AfterAll
   static void stop() {
-    if (kubelet != null) {
-      kubelet.close();
-    }
     if (fixture != null) {
       fixture.close();
     }

@@ -74,11 +74,16 @@ public final class OperatorFixture implements AutoCloseable {
    * and reducer, and {@code more} images. Closed with the fixture, before the operator's broker and database.
    */
   public LocalKubelet startLocalCluster(ImageEntry... more) throws IOException {
+    return startLocalCluster(LocalKubeletOptions.defaults(), more);
+  }
+
+  /** {@link #startLocalCluster(ImageEntry...)} with the local cluster's periods and backoffs. */
+  public LocalKubelet startLocalCluster(LocalKubeletOptions options, ImageEntry... more) throws IOException {
     List<ImageEntry> images = new ArrayList<>(List.of(ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
         .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")));
     images.addAll(List.of(more));
     cluster = LocalKubelet.start(client, ImageCatalog.of(images.toArray(ImageEntry[]::new)),
-        Files.createTempDirectory("local-cluster"), LocalKubeletOptions.defaults());
+        Files.createTempDirectory("local-cluster"), options);
     return cluster;
   }
 
