@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * raises the count of the existing Event instead of adding one, as kubelet does. The memory of recent Events is
  * bounded: an entry older than that window can no longer raise a count and is dropped, and past
  * {@link #MAX_REMEMBERED} entries the oldest go first (a later repeat then starts a new Event, nothing worse).
+ *
+ * <p>An Event's name is derived from its object's uid, reason and message, so recording it is idempotent across
+ * processes: an operator that died after recording a transition's Event but before writing the status that ends the
+ * step redoes the step after its restart, and finds the Event there instead of adding a second one.
  */
 public final class EventRecorder {
 
@@ -64,9 +69,9 @@ public final class EventRecorder {
           return;
         }
       }
+      String name = EventNames.of(object, planned);
       Event event = new EventBuilder()
-          .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace)
-          .endMetadata()
+          .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
           .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(object.getApiVersion())
               .withKind(object.getKind()).withName(object.getMetadata().getName()).withNamespace(namespace)
               .withUid(object.getMetadata().getUid()).build())
@@ -79,11 +84,47 @@ public final class EventRecorder {
           .withNewSource().withComponent(COMPONENT).endSource()
           .withReportingComponent(COMPONENT)
           .build();
-      Event created = client.v1().events().inNamespace(namespace).resource(event).create();
-      remember(key, new Recorded(created.getMetadata().getName(), 1, now));
+      try {
+        client.v1().events().inNamespace(namespace).resource(event).create();
+        remember(key, new Recorded(name, 1, now));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+          throw e;
+        }
+        adoptRecorded(namespace, name, key, now);
+      }
     } catch (KubernetesClientException e) {
       LOG.warn("could not record event {} on {}/{}: {}", planned, namespace, object.getMetadata().getName(),
           e.getMessage());
+    }
+  }
+
+  /**
+   * The Event exists but this process does not remember it: a previous process recorded it. Within the window that
+   * is the same occurrence (the step was redone after a restart), so it is only remembered; an older one is a repeat
+   * and raises the count.
+   */
+  private void adoptRecorded(String namespace, String name, Key key, Instant now) {
+    var resource = client.v1().events().inNamespace(namespace).withName(name);
+    Event existing = resource.get();
+    if (existing == null) {
+      return;
+    }
+    int count = existing.getCount() == null ? 1 : existing.getCount();
+    Instant last = lastTimestamp(existing, now);
+    if (Duration.between(last, now).compareTo(SERIES_WINDOW) < 0) {
+      remember(key, new Recorded(name, count, last));
+      return;
+    }
+    resource.edit(e -> new EventBuilder(e).withCount(count + 1).withLastTimestamp(now.toString()).build());
+    remember(key, new Recorded(name, count + 1, now));
+  }
+
+  private static Instant lastTimestamp(Event event, Instant fallback) {
+    try {
+      return event.getLastTimestamp() == null ? fallback : Instant.parse(event.getLastTimestamp());
+    } catch (java.time.format.DateTimeParseException e) {
+      return fallback;
     }
   }
 

@@ -55,12 +55,17 @@ public final class OperatorFixture implements AutoCloseable {
 
   /** @param extraArgs further operator flags, e.g. --finished-history-limit 2 */
   public void startOperator(String... extraArgs) throws OperatorConfigException {
+    startOperator(client, extraArgs);
+  }
+
+  /** {@link #startOperator(String...)} with the operator talking to the API server through {@code operatorClient}. */
+  public void startOperator(KubernetesClient operatorClient, String... extraArgs) throws OperatorConfigException {
     List<String> args = new ArrayList<>(List.of("--namespaces", NAMESPACE, "--namespace", NAMESPACE,
         "--leader-election", "false", "--probe-interval", "1s", "--client-timeout", "3s",
         "--workloads-image", "registry.test/reducer-workloads:1"));
     args.addAll(List.of(extraArgs));
     OperatorConfig config = OperatorConfig.parse(args, Map.of(), null);
-    operator = new ReducerOperator(client, config, registry, Clock.systemUTC());
+    operator = new ReducerOperator(operatorClient, config, registry, Clock.systemUTC());
     operator.start();
   }
 
@@ -69,11 +74,16 @@ public final class OperatorFixture implements AutoCloseable {
    * and reducer, and {@code more} images. Closed with the fixture, before the operator's broker and database.
    */
   public LocalKubelet startLocalCluster(ImageEntry... more) throws IOException {
+    return startLocalCluster(LocalKubeletOptions.defaults(), more);
+  }
+
+  /** {@link #startLocalCluster(ImageEntry...)} with the local cluster's periods and backoffs. */
+  public LocalKubelet startLocalCluster(LocalKubeletOptions options, ImageEntry... more) throws IOException {
     List<ImageEntry> images = new ArrayList<>(List.of(ImageEntry.of("reducer-workloads", "io.reducer.workloads.Main")
         .withPortEnv("http", "MATERIALIZER_HTTP_PORT", "REDUCER_HTTP_PORT")));
     images.addAll(List.of(more));
     cluster = LocalKubelet.start(client, ImageCatalog.of(images.toArray(ImageEntry[]::new)),
-        Files.createTempDirectory("local-cluster"), LocalKubeletOptions.defaults());
+        Files.createTempDirectory("local-cluster"), options);
     return cluster;
   }
 

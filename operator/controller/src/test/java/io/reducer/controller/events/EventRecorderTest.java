@@ -45,6 +45,36 @@ class EventRecorderTest {
   }
 
   @Test
+  void aTransitionRecordedAgainByARestartedOperatorStaysOneEvent() {
+    SteppingClock clock = new SteppingClock();
+    ConfigMap object = object("redo", "uid-redo");
+    // The first operator recorded the Event and died before the status write that ends the step.
+    new EventRecorder(kubernetes.client(), clock).record(object, PlannedEvent.normal(EventReason.Planned, "plan"));
+    clock.advance(Duration.ofSeconds(5));
+    EventRecorder restarted = new EventRecorder(kubernetes.client(), clock);
+    restarted.record(object, PlannedEvent.normal(EventReason.Planned, "plan"));
+
+    assertThat(eventsOf("uid-redo")).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    // What the restarted operator itself repeats still counts.
+    restarted.record(object, PlannedEvent.normal(EventReason.Planned, "plan"));
+    assertThat(eventsOf("uid-redo")).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
+  }
+
+  @Test
+  void anEventOlderThanTheWindowFromAnotherProcessIsARepeat() {
+    SteppingClock clock = new SteppingClock();
+    ConfigMap object = object("later", "uid-later");
+    new EventRecorder(kubernetes.client(), clock).record(object, PlannedEvent.warning(EventReason.Waiting, "wait"));
+    clock.advance(Duration.ofMinutes(11));
+    new EventRecorder(kubernetes.client(), clock).record(object, PlannedEvent.warning(EventReason.Waiting, "wait"));
+
+    assertThat(eventsOf("uid-later")).singleElement().satisfies(e -> {
+      assertThat(e.getCount()).isEqualTo(2);
+      assertThat(e.getLastTimestamp()).isEqualTo("2026-01-01T00:11:00Z");
+    });
+  }
+
+  @Test
   void memoryStaysBoundedAndExpiredEntriesAreDropped() {
     SteppingClock clock = new SteppingClock();
     EventRecorder recorder = new EventRecorder(kubernetes.client(), clock, LIMIT);
