@@ -51,14 +51,22 @@ public final class ShadowRebuilds {
     return annotations != null && "true".equalsIgnoreCase(annotations.get(RebuildStrategy.CUTOVER_ANNOTATION));
   }
 
-  /** The rebuild id: the first 8 hex characters of the reset's uid ([a-z0-9]{1,12}, see ShadowNames). */
+  /**
+   * The rebuild id: 8 hex characters of a SHA-256 of the reset's uid ([a-z0-9]{1,12}, see ShadowNames). Hashed rather
+   * than cut, so uids that share a prefix still get their own shadow.
+   */
   public static String rebuildId(WatermarkReset reset) {
     String uid = reset.getMetadata().getUid();
-    String hex = uid == null ? "" : uid.replace("-", "").toLowerCase(java.util.Locale.ROOT);
-    if (hex.isEmpty()) {
+    if (uid == null || uid.isEmpty()) {
       throw new IllegalStateException("WatermarkReset " + reset.getMetadata().getName() + " has no uid");
     }
-    return hex.substring(0, Math.min(8, hex.length()));
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(uid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static String deploymentName(WatermarkReset reset) {

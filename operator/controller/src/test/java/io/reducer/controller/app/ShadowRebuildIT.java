@@ -150,6 +150,16 @@ class ShadowRebuildIT {
     assertThat(liveReplicas()).isEqualTo(1);
     assertThat(query("SELECT COUNT(*) FROM " + status.getShadow().getTable())).isEqualTo(KEYS);
 
+    // An operator restart while the cutover waits for approval changes nothing about it.
+    fixture.stopOperator();
+    fixture.startOperator();
+    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+    Thread.sleep(2000);
+    assertThat(phase("shadow-2")).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
+    assertThat(fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(status.getShadow().getDeployment())
+        .get().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(liveReplicas()).isEqualTo(1);
+
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("shadow-2").delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("shadow-2").get())

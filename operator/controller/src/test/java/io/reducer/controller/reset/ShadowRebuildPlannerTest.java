@@ -33,7 +33,7 @@ class ShadowRebuildPlannerTest {
       "{\"action\":\"create\",\"result\":\"Completed\",\"message\":\"created\"}", 0);
   private static final JobOutcome CUT_OVER = new JobOutcome(JobOutcome.State.SUCCEEDED, null,
       "{\"action\":\"cutover\",\"result\":\"Completed\",\"newEpoch\":4,\"lockMillis\":12,"
-          + "\"previousTable\":\"p_view_prev_1a2b3c4d\",\"message\":\"swapped\"}", 0);
+          + "\"previousTable\":\"p_view_prev_3d68c345\",\"message\":\"swapped\"}", 0);
   private static final Map<Integer, Watermark> LIVE = Map.of(0, w(0, 5000), 1, w(1, 5000));
 
   @Test
@@ -43,9 +43,9 @@ class ShadowRebuildPlannerTest {
 
     assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
     assertThat(step.action()).isEqualTo(Action.CREATE_SHADOW);
-    assertThat(step.status().getShadow().getTable()).isEqualTo("p_view_shadow_1a2b3c4d");
-    assertThat(step.status().getShadow().getProjection()).isEqualTo("p#shadow-1a2b3c4d");
-    assertThat(step.status().getShadow().getConsumerGroup()).isEqualTo("reducer-materializer-p-shadow-1a2b3c4d");
+    assertThat(step.status().getShadow().getTable()).isEqualTo("p_view_shadow_3d68c345");
+    assertThat(step.status().getShadow().getProjection()).isEqualTo("p#shadow-3d68c345");
+    assertThat(step.status().getShadow().getConsumerGroup()).isEqualTo("reducer-materializer-p-shadow-3d68c345");
     assertThat(step.status().getJobName()).isEqualTo("r1-shadow-create");
     assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(3);
     reset.setStatus(step.status());
@@ -118,7 +118,7 @@ class ShadowRebuildPlannerTest {
 
     assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
     assertThat(waiting.action()).isEqualTo(Action.RUN_SHADOW);
-    assertThat(waiting.status().getMessage()).contains("reducer.io/approve-cutover=true", "p_view_shadow_1a2b3c4d");
+    assertThat(waiting.status().getMessage()).contains("reducer.io/approve-cutover=true", "p_view_shadow_3d68c345");
 
     reset.setStatus(waiting.status());
     ResetStep still = WatermarkResetPlanner.step(reset, seen().shadowWatermarks(LIVE, LIVE).approved(true), NOW);
@@ -173,7 +173,7 @@ class ShadowRebuildPlannerTest {
     ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
     assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
     assertThat(completed.action()).isEqualTo(Action.REMEMBER);
-    assertThat(completed.status().getMessage()).contains("epoch 4", "p_view_prev_1a2b3c4d");
+    assertThat(completed.status().getMessage()).contains("epoch 4", "p_view_prev_3d68c345");
   }
 
   @Test
