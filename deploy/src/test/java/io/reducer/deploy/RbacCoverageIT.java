@@ -16,6 +16,7 @@ import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.controller.app.OperatorConfig;
 import io.reducer.controller.app.ReducerOperator;
@@ -192,6 +193,18 @@ class RbacCoverageIT {
     await("rb-held holds the projection").atMost(STEP).until(() -> "rb-held".equals(holder()));
     client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-held").delete();
     await("the hold released").atMost(STEP).until(() -> holder() == null);
+
+    // A Shadow rebuild deleted before its cutover: a finalizer (a patch), the shadow materializers' Deployment
+    // created and deleted, the shadow create and discard Jobs.
+    create(WatermarkReset.class, "WatermarkReset", "rb-shadow", "  projectionRef: {name: rb-view}",
+        "  target: {type: earliest}", "  rebuild: true", "  rebuildStrategy: Shadow", "  approval: Automatic",
+        "  cutoverApproval: Manual");
+    await("rb-shadow awaiting its cutover").atMost(STEP).until(() -> {
+      WatermarkReset reset = client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-shadow").get();
+      return reset.getStatus() != null && reset.getStatus().getPhase() == WatermarkResetPhase.AwaitingCutoverApproval;
+    });
+    client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-shadow").delete();
+    awaitPruned(WatermarkReset.class, "rb-shadow", cluster);
 
     create(WatermarkReset.class, "WatermarkReset", "rb-dry", "  projectionRef: {name: rb-view}",
         "  target: {type: earliest}", "  approval: Automatic", "  dryRun: true");

@@ -328,7 +328,7 @@ public final class WatermarkResetPlanner {
         return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
             Duration.ofSeconds(2), Action.RUN_SHADOW);
       }
-      if (lag.lag() > ShadowRebuilds.CLOSE_LAG || seen.liveWatermarks().isEmpty()) {
+      if (lag.lag() > ShadowRebuilds.CLOSE_LAG) {
         return waiting("Filling", "shadow materializers fill " + status.getShadow().getTable() + ": " + lagText(lag),
             POLL, Action.RUN_SHADOW);
       }
@@ -452,14 +452,7 @@ public final class WatermarkResetPlanner {
     }
 
     private static ShadowResult shadowResult(String terminationMessage) {
-      if (terminationMessage == null || !terminationMessage.trim().startsWith("{")) {
-        return null;
-      }
-      try {
-        return ShadowResult.parse(terminationMessage);
-      } catch (RuntimeException e) {
-        return null;
-      }
+      return parsed(terminationMessage, ShadowResult::parse);
     }
 
     private String approvalTimeoutText() {
@@ -629,11 +622,16 @@ public final class WatermarkResetPlanner {
     }
 
     private static ResetResult result(String terminationMessage) {
+      return parsed(terminationMessage, ResetResult::parse);
+    }
+
+    /** A Job's result JSON, or null when its termination message is something else (a crash's last words). */
+    private static <T> T parsed(String terminationMessage, java.util.function.Function<String, T> parse) {
       if (terminationMessage == null || !terminationMessage.trim().startsWith("{")) {
         return null;
       }
       try {
-        return ResetResult.parse(terminationMessage);
+        return parse.apply(terminationMessage);
       } catch (RuntimeException e) {
         return null;
       }

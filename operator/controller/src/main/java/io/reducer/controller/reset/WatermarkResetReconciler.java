@@ -328,12 +328,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     try {
       ReducerPipeline pipeline = pipeline(projection, context);
       String key = pipelineKey(pipeline);
-      DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
-      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
-          projection.getMetadata().getNamespace(), login.target());
       String live = projection.getMetadata().getName();
-      var rows = clients.database(key, login).run("reading watermarks",
-          c -> database.watermarks(c, List.of(live, shadow.getProjection())));
+      var rows = watermarks(projection, pipeline, List.of(live, shadow.getProjection()));
       seen.shadowWatermarks(rows.getOrDefault(live, Map.of()), rows.getOrDefault(shadow.getProjection(), Map.of()));
       if (phase == WatermarkResetPhase.CuttingOver) {
         KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
@@ -349,6 +345,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       seen.groupUnknown(e instanceof KafkaFailure k ? k.reason().name() : "ShadowProgressUnknown", e.getMessage());
     }
     return seen;
+  }
+
+  /** The watermark rows of these identities in the projection's namespace, by identity and partition. */
+  private Map<String, Map<Integer, io.reducer.controller.postgres.Watermark>> watermarks(Projection projection,
+      ReducerPipeline pipeline, List<String> identities) throws ResolutionFailure, DatabaseFailure {
+    DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+    ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+        projection.getMetadata().getNamespace(), login.target());
+    return clients.database(pipelineKey(pipeline), login).run("reading watermarks",
+        c -> database.watermarks(c, identities));
   }
 
   private static JobOutcome ownedJob(WatermarkReset reset, String name, Context<WatermarkReset> context) {
@@ -461,12 +467,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     try {
       ReducerPipeline pipeline = pipeline(projection, context);
       String key = pipelineKey(pipeline);
-      DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
-      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
-          projection.getMetadata().getNamespace(), login.target());
       String name = projection.getMetadata().getName();
-      var watermarks = clients.database(key, login).run("reading watermarks",
-          c -> database.watermarks(c, List.of(name))).get(name);
+      var watermarks = watermarks(projection, pipeline, List.of(name)).getOrDefault(name, Map.of());
       var committed = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets))
           .committedOffsets(reset.getStatus().getPlan().getConsumerGroup(), reset.getStatus().getPlan().getTopic());
       seen.applied(watermarks, committed);

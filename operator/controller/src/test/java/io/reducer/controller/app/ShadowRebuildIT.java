@@ -17,7 +17,6 @@ import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -199,7 +198,7 @@ class ShadowRebuildIT {
 
     @Override
     public void run() {
-      try (Connection c = connect()) {
+      try (Connection c = new ProjectionSql(fixture).connect()) {
         while (running.get()) {
           long rows = 0;
           try (Statement s = c.createStatement();
@@ -320,24 +319,11 @@ class ShadowRebuildIT {
   }
 
   private static long query(String sql) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
+    return new ProjectionSql(fixture).query(sql);
   }
 
   private static Map<String, String> table() throws Exception {
-    Map<String, String> rows = new HashMap<>();
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT workflow_key, version, state FROM " + TABLE)) {
-      while (r.next()) {
-        rows.put(r.getString(1), r.getLong(2) + ":" + r.getString(3));
-      }
-    }
-    return rows;
+    return new ProjectionSql(fixture).table(TABLE);
   }
 
-  private static Connection connect() throws Exception {
-    return DriverManager.getConnection(fixture.postgres.jdbcUrl(), fixture.postgres.user(), fixture.postgres.password());
-  }
 }
