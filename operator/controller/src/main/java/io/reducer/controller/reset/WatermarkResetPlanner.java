@@ -46,6 +46,8 @@ public final class WatermarkResetPlanner {
   /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration SLOW_POLL = Duration.ofSeconds(5);
+  /** How often a filling shadow's progress is read. */
+  static final Duration FILL_POLL = Duration.ofSeconds(2);
   /** How long a Manual reset waits for approval when its spec does not say (spec.approvalTimeout). */
   static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
@@ -329,8 +331,9 @@ public final class WatermarkResetPlanner {
             Duration.ofSeconds(2), Action.RUN_SHADOW);
       }
       if (lag.lag() > ShadowRebuilds.CLOSE_LAG) {
+        // Slower than POLL: nothing is held while the shadow fills, and each look writes the progress to status.
         return waiting("Filling", "shadow materializers fill " + status.getShadow().getTable() + ": " + lagText(lag),
-            POLL, Action.RUN_SHADOW);
+            FILL_POLL, Action.RUN_SHADOW);
       }
       if (spec.getCutoverApproval() == Approval.Manual && !seen.cutoverApproved()) {
         String message = "the shadow " + status.getShadow().getTable() + " has caught up (" + lagText(lag) + ") and "
