@@ -99,8 +99,8 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
   verbs: ["delete"]
 # A WatermarkReset carries a finalizer, so deleting a Shadow rebuild before its cutover discards the shadow first.
 - apiGroups: ["reducer.io"]
-  resources: ["watermarkresets", "watermarkresets/finalizers"]
-  verbs: ["patch", "update"]
+  resources: ["watermarkresets"]
+  verbs: ["patch"]
 # Each Projection owns its materializer Deployment, each pipeline its reducer Deployment: created, then scaled and
 # updated by patch; a reset of the reducers reads theirs by name. A Shadow rebuild owns its shadow materializers'
 # Deployment and deletes it after the cutover or when discarding.
