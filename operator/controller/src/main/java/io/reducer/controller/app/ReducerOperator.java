@@ -18,6 +18,7 @@ import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.metrics.ProjectionGauges;
 import io.reducer.controller.metrics.ReconcileMetrics;
+import io.reducer.controller.pipeline.CachedSecrets;
 import io.reducer.controller.pipeline.KubernetesSecrets;
 import io.reducer.controller.pipeline.ReducerPipelineReconciler;
 import io.reducer.controller.pipeline.SecretSource;
@@ -82,7 +83,7 @@ public final class ReducerOperator implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    SecretSource secrets = new KubernetesSecrets(client);
+    SecretSource secrets = new CachedSecrets(new KubernetesSecrets(client));
     EventRecorder events = new EventRecorder(client, clock);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)

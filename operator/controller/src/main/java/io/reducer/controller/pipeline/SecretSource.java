@@ -3,7 +3,7 @@ package io.reducer.controller.pipeline;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Optional;
 
-/** Reads Secrets; an informer cache in the operator, a map in tests. */
+/** Reads Secrets: from the API server through a short-lived cache in the operator, from a map in tests. */
 @FunctionalInterface
 public interface SecretSource {
 
