@@ -67,7 +67,7 @@ if status.phase ~= nil then
   if phase == "Failed" or phase == "Cancelled" then
     return result("Degraded", withPhase(message))
   end
-  if phase == "AwaitingApproval" then
+  if phase == "AwaitingApproval" or phase == "AwaitingCutoverApproval" then
     return result("Suspended", message)
   end
   -- Still running, but waiting for something only a user can change (a missing pipeline, a pod that cannot start).

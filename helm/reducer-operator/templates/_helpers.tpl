@@ -97,11 +97,16 @@ rules form the Role of each watched namespace or, with watchNamespaces ["*"], th
 - apiGroups: ["reducer.io"]
   resources: ["watermarkresets", "dlqreplays"]
   verbs: ["delete"]
+# A WatermarkReset carries a finalizer, so deleting a Shadow rebuild before its cutover discards the shadow first.
+- apiGroups: ["reducer.io"]
+  resources: ["watermarkresets"]
+  verbs: ["patch"]
 # Each Projection owns its materializer Deployment, each pipeline its reducer Deployment: created, then scaled and
-# updated by patch; a reset of the reducers reads theirs by name.
+# updated by patch; a reset of the reducers reads theirs by name. A Shadow rebuild owns its shadow materializers'
+# Deployment and deletes it after the cutover or when discarding.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # Replays and resets run as Jobs; a cancelled replay's Jobs are deleted.
 - apiGroups: ["batch"]
   resources: ["jobs"]

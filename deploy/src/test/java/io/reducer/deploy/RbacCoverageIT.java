@@ -17,6 +17,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.app.OperatorConfig;
 import io.reducer.controller.app.ReducerOperator;
 import io.reducer.controller.reset.ResetHold;
@@ -30,6 +31,10 @@ import io.reducer.testsupport.kubernetes.MockKubernetes;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,6 +197,28 @@ class RbacCoverageIT {
     await("rb-held holds the projection").atMost(STEP).until(() -> "rb-held".equals(holder()));
     client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-held").delete();
     await("the hold released").atMost(STEP).until(() -> holder() == null);
+
+    // A Shadow rebuild deleted before its cutover: a finalizer (a patch), the shadow materializers' Deployment
+    // created and deleted, the shadow create and discard Jobs. Its shadow copies the live table, which the running
+    // materializer creates.
+    edit(Projection.class, "rb-view", p -> p.getSpec().setPaused(false));
+    await("the live table rb_view").atMost(STEP).ignoreExceptions().until(() -> {
+      try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+          Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT to_regclass('public.rb_view')")) {
+        return r.next() && r.getString(1) != null;
+      }
+    });
+    create(WatermarkReset.class, "WatermarkReset", "rb-shadow", "  projectionRef: {name: rb-view}",
+        "  target: {type: earliest}", "  rebuild: true", "  rebuildStrategy: Shadow", "  approval: Automatic",
+        "  cutoverApproval: Manual");
+    await("rb-shadow awaiting its cutover").atMost(STEP).until(() -> {
+      WatermarkReset reset = client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-shadow").get();
+      assertThat(reset).as("rb-shadow (failed and pruned?)\n" + cluster.dump()).isNotNull();
+      return reset.getStatus() != null && reset.getStatus().getPhase() == WatermarkResetPhase.AwaitingCutoverApproval;
+    });
+    client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-shadow").delete();
+    awaitPruned(WatermarkReset.class, "rb-shadow", cluster);
+    edit(Projection.class, "rb-view", p -> p.getSpec().setPaused(true));
 
     create(WatermarkReset.class, "WatermarkReset", "rb-dry", "  projectionRef: {name: rb-view}",
         "  target: {type: earliest}", "  approval: Automatic", "  dryRun: true");

@@ -18,6 +18,7 @@ import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.pipeline.PipelineHealthThresholds;
 import io.reducer.api.v1alpha1.pipeline.PipelineMetrics;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.oneshot.Approvals;
@@ -192,6 +193,10 @@ final class Status {
           : "approval: kubectl reducer approve wmr/" + name;
       case Resetting -> what = status.getJobName() == null ? "the operator moving the offsets"
           : "the reset" + job(status.getJobName());
+      case Filling -> what = "the shadow to catch up";
+      case AwaitingCutoverApproval -> what = "cutover approval: kubectl annotate wmr/" + name + " "
+          + RebuildStrategy.CUTOVER_ANNOTATION + "=true";
+      case CuttingOver -> what = "the cutover" + job(status.getJobName());
       case Resuming -> what = "the replicas to come back";
       default -> what = "its turn";
     }

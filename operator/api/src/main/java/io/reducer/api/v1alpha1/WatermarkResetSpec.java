@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.Patterns;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import java.util.List;
 
@@ -30,6 +31,13 @@ import java.util.List;
 @ValidationRule(value = "!has(self.partitions) || !has(self.target.offsets) "
     + "|| self.target.offsets.all(o, o.partition in self.partitions)",
     message = "every partition in target.offsets must be listed in partitions")
+@ValidationRule(value = "!has(self.rebuildStrategy) || self.rebuildStrategy == 'InPlace' || self.rebuild",
+    message = "rebuildStrategy Shadow rebuilds the projection table, so it needs rebuild: true")
+@ValidationRule(value = "!has(self.rebuildStrategy) || self.rebuildStrategy == 'InPlace' || self.target.type == 'earliest'",
+    message = "rebuildStrategy Shadow supports only target type earliest for now; use InPlace for other targets")
+@ValidationRule(value = "!has(self.rebuildStrategy) || self.rebuildStrategy == 'InPlace' || !self.dryRun",
+    message = "rebuildStrategy Shadow has no dry run; the shadow is filled beside the live table and can be discarded "
+        + "by deleting the reset before its cutover")
 public class WatermarkResetSpec {
 
   @JsonPropertyDescription("The Projection (same namespace) to reset: its watermarks, fencing epoch and consumer "
@@ -56,6 +64,30 @@ public class WatermarkResetSpec {
   @JsonPropertyDescription("Truncate the projection table in the same transaction and rebuild it from the new "
       + "positions. Only with projectionRef.")
   private boolean rebuild;
+
+  @Default("InPlace")
+  @JsonPropertyDescription("With rebuild: true, how the table is rebuilt. InPlace (default): the materializers are "
+      + "held at zero, the table is truncated with the new watermarks in one transaction and rebuilt from them; "
+      + "readers see missing rows until the materializers catch up. Shadow: the live projection keeps serving and "
+      + "materializing while a shadow table <table>_shadow_<id> is filled by shadow materializers (owned by this "
+      + "reset) from the target; once the shadow is close to the live watermarks the live materializers are held "
+      + "briefly, the shadow reaches the live positions and the two tables and their watermarks are swapped in one "
+      + "PostgreSQL transaction; the live materializers resume on the new table with epoch + 1. Shadow supports "
+      + "target type earliest only. Deleting a Shadow reset before its cutover discards the shadow.")
+  private RebuildStrategy rebuildStrategy = RebuildStrategy.InPlace;
+
+  @Default("false")
+  @JsonPropertyDescription("With rebuildStrategy Shadow: keep the old live table after the cutover, renamed to "
+      + "<table>_prev_<id> (with its indexes), to compare or roll back by hand; drop it with "
+      + "workloads offsets shadow drop-previous. false (default): the cutover drops it.")
+  private boolean keepPrevious;
+
+  @Default("Automatic")
+  @JsonPropertyDescription("With rebuildStrategy Shadow: Manual waits, once the shadow has caught up with the live "
+      + "projection, for the annotation reducer.io/approve-cutover: \"true\" before the cutover (phase "
+      + "AwaitingCutoverApproval; the shadow keeps being materialized, so the two can be compared). Automatic "
+      + "(default): cut over as soon as the shadow has caught up. No timeout: delete the reset to discard the shadow.")
+  private Approval cutoverApproval = Approval.Automatic;
 
   @Default("Manual")
   @JsonPropertyDescription("Manual: wait after planning for the annotation reducer.io/approve: \"true\". "
@@ -143,6 +175,30 @@ public class WatermarkResetSpec {
 
   public void setApprovalTimeout(String approvalTimeout) {
     this.approvalTimeout = approvalTimeout;
+  }
+
+  public RebuildStrategy getRebuildStrategy() {
+    return rebuildStrategy;
+  }
+
+  public void setRebuildStrategy(RebuildStrategy rebuildStrategy) {
+    this.rebuildStrategy = rebuildStrategy;
+  }
+
+  public boolean isKeepPrevious() {
+    return keepPrevious;
+  }
+
+  public void setKeepPrevious(boolean keepPrevious) {
+    this.keepPrevious = keepPrevious;
+  }
+
+  public Approval getCutoverApproval() {
+    return cutoverApproval;
+  }
+
+  public void setCutoverApproval(Approval cutoverApproval) {
+    this.cutoverApproval = cutoverApproval;
   }
 
   public boolean isRunAgain() {

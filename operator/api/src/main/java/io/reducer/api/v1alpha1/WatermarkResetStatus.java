@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
 public class WatermarkResetStatus extends ConditionedStatus {
 
   @JsonPropertyDescription("Current phase: Pending, Quiescing, Planned, AwaitingApproval, Resetting, Resuming, "
-      + "Completed or Failed.")
+      + "Completed or Failed; a Shadow rebuild also Filling, AwaitingCutoverApproval and CuttingOver.")
   private WatermarkResetPhase phase;
 
   @Size(max = Bounds.PHASES)
@@ -33,6 +34,10 @@ public class WatermarkResetStatus extends ConditionedStatus {
   @Size(max = Bounds.OBJECT_NAME)
   @JsonPropertyDescription("Name of the reset Job (projections only: the operator moves the reducers' offsets itself).")
   private String jobName;
+
+  @JsonPropertyDescription("A Shadow rebuild: the shadow's table, watermark identity, consumer group and Deployment, "
+      + "and how far it is behind the live projection.")
+  private ShadowProgress shadow;
 
   @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection or the reducers).")
@@ -76,6 +81,14 @@ public class WatermarkResetStatus extends ConditionedStatus {
 
   public void setJobName(String jobName) {
     this.jobName = jobName;
+  }
+
+  public ShadowProgress getShadow() {
+    return shadow;
+  }
+
+  public void setShadow(ShadowProgress shadow) {
+    this.shadow = shadow;
   }
 
   public String getMessage() {

@@ -14,11 +14,15 @@ public final class ChangeFilters {
   private ChangeFilters() {
   }
 
-  /** Accepts a new generation, changed annotations or labels, and the start of a deletion. */
+  /**
+   * Accepts a new generation, changed annotations, labels or finalizers, and the start of a deletion. Finalizers:
+   * the framework adds a reconciler's finalizer first and reconciles on the update that follows.
+   */
   public static <R extends HasMetadata> OnUpdateFilter<R> specOrMetadata() {
     return (updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(), old.getMetadata().getGeneration())
         || !Objects.equals(updated.getMetadata().getAnnotations(), old.getMetadata().getAnnotations())
         || !Objects.equals(updated.getMetadata().getLabels(), old.getMetadata().getLabels())
+        || !Objects.equals(updated.getMetadata().getFinalizers(), old.getMetadata().getFinalizers())
         || updated.isMarkedForDeletion() != old.isMarkedForDeletion();
   }
 }

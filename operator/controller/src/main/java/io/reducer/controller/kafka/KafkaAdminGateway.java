@@ -156,6 +156,26 @@ public final class KafkaAdminGateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes a consumer group that has no members (a shadow rebuild's, once its materializers are gone); a group
+   * Kafka does not know is gone already. A group that still has members is refused by Kafka (GroupNotEmpty).
+   */
+  public void deleteConsumerGroup(String group) throws KafkaFailure {
+    String what = "deleting consumer group " + group;
+    try {
+      admin.deleteConsumerGroups(List.of(group)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        throw KafkaFailure.of(e, bootstrapServers, what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+      throw KafkaFailure.of(e, bootstrapServers, what);
+    }
+  }
+
   /** The group's committed offsets on one topic, by partition. */
   public Map<Integer, Long> committedOffsets(String group, String topic) throws KafkaFailure {
     Map<Integer, Long> offsets = new TreeMap<>();

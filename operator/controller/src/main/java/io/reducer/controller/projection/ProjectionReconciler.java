@@ -26,6 +26,7 @@ import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.reset.ResetHold;
+import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -195,8 +196,12 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   /** The reset holding the projection, or null; a stale hold is released (see {@link ResetHold#liveHolder}). */
   private String liveHolder(Projection projection, Context<Projection> context) {
     String namespace = projection.getMetadata().getNamespace();
-    return holds.liveHolder(projection, holder -> resets.get(new ResourceID(holder, namespace)).orElseGet(() ->
-        context.getClient().resources(WatermarkReset.class).inNamespace(namespace).withName(holder).get()));
+    java.util.function.Function<String, WatermarkReset> lookup = holder -> resets.get(new ResourceID(holder,
+        namespace)).orElseGet(() -> context.getClient().resources(WatermarkReset.class).inNamespace(namespace)
+            .withName(holder).get());
+    String holder = holds.liveHolder(projection, lookup);
+    // A Shadow rebuild holds the projection (one reset at a time) but lets it run until its cutover.
+    return holder != null && ShadowRebuilds.quiesces(lookup.apply(holder)) ? holder : null;
   }
 
   /** One probe round over every pipeline; also drops what belongs to deleted resources. */

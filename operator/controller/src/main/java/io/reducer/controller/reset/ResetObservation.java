@@ -35,6 +35,15 @@ public final class ResetObservation {
   private String moveMessage;
   private boolean approved;
   private boolean released;
+  private boolean cutoverApproved;
+  private JobOutcome shadowJob;
+  private Map<Integer, Watermark> liveWatermarks;
+  private Map<Integer, Watermark> shadowWatermarks;
+  private String shadowUnreadable;
+  private ConsumerGroupState shadowGroup;
+  private Integer shadowReplicas;
+  private String table;
+  private JobOutcome cutoverJob;
 
   /** The target (projection or pipeline) does not exist (any more). */
   public ResetObservation targetMissing() {
@@ -152,6 +161,91 @@ public final class ResetObservation {
   public ResetObservation released(boolean released) {
     this.released = released;
     return this;
+  }
+
+  /** Shadow rebuild: the annotation reducer.io/approve-cutover: "true" is on the reset. */
+  public ResetObservation cutoverApproved(boolean approved) {
+    this.cutoverApproved = approved;
+    return this;
+  }
+
+  /** Shadow rebuild: the outcome of the current phase's Job (create, cutover); leave unset when it does not exist. */
+  public ResetObservation shadowJob(JobOutcome job) {
+    this.shadowJob = job;
+    return this;
+  }
+
+  /** Shadow rebuild: the live projection's and the shadow's watermark rows, by partition. */
+  public ResetObservation shadowWatermarks(Map<Integer, Watermark> live, Map<Integer, Watermark> shadow) {
+    this.liveWatermarks = Map.copyOf(live);
+    this.shadowWatermarks = Map.copyOf(shadow);
+    return this;
+  }
+
+  /** Shadow rebuild: the watermarks, a consumer group or the shadow Deployment could not be read (why). */
+  public ResetObservation shadowUnreadable(String message) {
+    this.shadowUnreadable = message;
+    return this;
+  }
+
+  /** Shadow rebuild: the shadow materializers' consumer group. */
+  public ResetObservation shadowGroup(ConsumerGroupState group) {
+    this.shadowGroup = group;
+    return this;
+  }
+
+  /** Shadow rebuild: the replicas the shadow Deployment asks for; null when it does not exist. */
+  public ResetObservation shadowReplicas(Integer replicas) {
+    this.shadowReplicas = replicas;
+    return this;
+  }
+
+  /** The projection's table (spec.table). */
+  public ResetObservation table(String table) {
+    this.table = table;
+    return this;
+  }
+
+  /** Deleting a Shadow rebuild: the cutover Job's outcome; unset when it does not exist. */
+  public ResetObservation cutoverJob(JobOutcome job) {
+    this.cutoverJob = job;
+    return this;
+  }
+
+  JobOutcome cutoverJob() {
+    return cutoverJob;
+  }
+
+  String table() {
+    return table;
+  }
+
+  boolean cutoverApproved() {
+    return cutoverApproved;
+  }
+
+  JobOutcome shadowJob() {
+    return shadowJob;
+  }
+
+  Map<Integer, Watermark> liveWatermarks() {
+    return liveWatermarks;
+  }
+
+  Map<Integer, Watermark> shadowWatermarks() {
+    return shadowWatermarks;
+  }
+
+  String shadowUnreadable() {
+    return shadowUnreadable;
+  }
+
+  ConsumerGroupState shadowGroup() {
+    return shadowGroup;
+  }
+
+  Integer shadowReplicas() {
+    return shadowReplicas;
   }
 
   boolean targetFound() {

@@ -6,6 +6,8 @@ import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.reset.CompletedReset;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
+import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
@@ -18,6 +20,7 @@ import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.offsets.ResetOutcome;
 import io.reducer.workloads.offsets.ResetResult;
+import io.reducer.workloads.offsets.ShadowResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +46,8 @@ public final class WatermarkResetPlanner {
   /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
   static final Duration POLL = Duration.ofMillis(500);
   static final Duration SLOW_POLL = Duration.ofSeconds(5);
+  /** How often a filling shadow's progress is read. */
+  static final Duration FILL_POLL = Duration.ofSeconds(2);
   /** How long a Manual reset waits for approval when its spec does not say (spec.approvalTimeout). */
   static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofHours(1);
 
@@ -62,6 +67,52 @@ public final class WatermarkResetPlanner {
     WatermarkResetStatus status = reset.getStatus() == null ? new WatermarkResetStatus()
         : StatusWriter.copy(reset.getStatus(), WatermarkResetStatus.class);
     return new Step(reset, status, seen, now).decide();
+  }
+
+  /** What deleting a reset must still do before its finalizer goes; see {@link #cleanup}. */
+  public enum Cleanup {
+    /** Nothing of a shadow is left to remove (not a Shadow rebuild, not started, or completed). */
+    DONE,
+    /** A cutover Job is running: it is one transaction; wait for its end rather than race it. */
+    WAIT_FOR_CUTOVER,
+    /** The cutover happened: remove the shadow Deployment and group, release the hold. */
+    FINISH,
+    /** Remove the shadow materializers and wait until their group is empty (before dropping their table). */
+    STOP_MATERIALIZERS,
+    /** Run the Job offsets shadow discard and wait for it. */
+    DISCARD,
+    /** The discard ended (or failed for good): delete the shadow group, release the hold. */
+    DISCARDED
+  }
+
+  /**
+   * A Shadow rebuild deleted before it completed discards its shadow: the live table and watermarks stay as they
+   * are. The shadow materializers stop first, because a materializer creates its table when it is missing.
+   *
+   * @param seen the cutover and discard Jobs ({@link ResetObservation#cutoverJob}, {@link ResetObservation#shadowJob}
+   *     for the discard), the shadow group and Deployment
+   */
+  public static Cleanup cleanup(WatermarkReset reset, ResetObservation seen) {
+    WatermarkResetStatus status = reset.getStatus();
+    if (!ShadowRebuilds.applies(reset) || status == null || status.getShadow() == null
+        || status.getPhase() == WatermarkResetPhase.Completed) {
+      return Cleanup.DONE;
+    }
+    JobOutcome cutover = seen.cutoverJob();
+    if (cutover != null && cutover.state() == JobOutcome.State.RUNNING) {
+      return Cleanup.WAIT_FOR_CUTOVER;
+    }
+    if (cutover != null && cutover.state() == JobOutcome.State.SUCCEEDED) {
+      return Cleanup.FINISH;
+    }
+    if (seen.shadowReplicas() != null || seen.shadowGroup() == null || !seen.shadowGroup().quiet()) {
+      return Cleanup.STOP_MATERIALIZERS;
+    }
+    JobOutcome discard = seen.shadowJob();
+    if (discard == null || discard.state() == JobOutcome.State.RUNNING) {
+      return Cleanup.DISCARD;
+    }
+    return Cleanup.DISCARDED;
   }
 
   /** The state of one decision. */
@@ -101,6 +152,12 @@ public final class WatermarkResetPlanner {
           return awaitingApproval();
         case Resetting:
           return resetting();
+        case Filling:
+          return filling();
+        case AwaitingCutoverApproval:
+          return awaitingCutoverApproval();
+        case CuttingOver:
+          return cuttingOver();
         case Resuming:
           return resuming();
         default:
@@ -142,6 +199,20 @@ public final class WatermarkResetPlanner {
         status.setMessage("taking the hold on " + held());
         conditions(TAKING_HOLD);
         return finish(Action.HOLD, true, POLL);
+      }
+      if (ShadowRebuilds.applies(spec)) {
+        status.setReplicasBeforeQuiesce(seen.replicas());
+        // The hold keeps other resets off the projection; its materializers run on until the cutover.
+        if (spec.getApproval() == Approval.Manual && !seen.approved()) {
+          String message = "approve the shadow rebuild with: kubectl annotate watermarkreset "
+              + reset.getMetadata().getName() + " -n " + reset.getMetadata().getNamespace() + " "
+              + Approval.ANNOTATION + "=true (within " + approvalTimeoutText() + ", spec.approvalTimeout); the "
+              + "projection keeps running meanwhile";
+          enter(WatermarkResetPhase.AwaitingApproval, message);
+          events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
+          return done(Action.NONE, false, minute(approvalTimeout()));
+        }
+        return startFilling();
       }
       status.setReplicasBeforeQuiesce(seen.replicas());
       String message = workers() + " held at 0 replicas; waiting for consumer group to empty";
@@ -216,9 +287,175 @@ public final class WatermarkResetPlanner {
               + "Create a new WatermarkReset to plan again", Action.RELEASE);
         }
         Duration left = Duration.between(now, deadline);
-        return done(Action.NONE, false, left.compareTo(Duration.ofMinutes(1)) < 0 ? left : Duration.ofMinutes(1));
+        return done(Action.NONE, false, minute(left));
       }
-      return startResetting();
+      return ShadowRebuilds.applies(spec) ? startFilling() : startResetting();
+    }
+
+    private static Duration minute(Duration wait) {
+      return wait.compareTo(Duration.ofMinutes(1)) < 0 ? wait : Duration.ofMinutes(1);
+    }
+
+    // ---- Shadow rebuild: the live projection keeps running until CuttingOver.
+
+    private ResetStep startFilling() {
+      status.setShadow(ShadowRebuilds.names(reset, seen.table()));
+      status.setJobName(ShadowJob.name(reset, ShadowJob.CREATE));
+      String message = "Job " + status.getJobName() + " creates the shadow table " + status.getShadow().getTable()
+          + "; then shadow materializers fill it from the log start while the projection keeps serving";
+      enter(WatermarkResetPhase.Filling, message);
+      events.add(PlannedEvent.normal(EventReason.ResetStarted, message));
+      return done(Action.CREATE_SHADOW, false, POLL);
+    }
+
+    private ResetStep filling() {
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while the shadow was filling; "
+            + "the shadow is discarded", Action.DISCARD_SHADOW);
+      }
+      JobOutcome job = seen.shadowJob();
+      if (job == null || job.state() == JobOutcome.State.RUNNING) {
+        if (job != null && job.podNotStarting() != null) {
+          return podNotStarting(job.podNotStarting());
+        }
+        return waiting("CreatingShadow", "Job " + status.getJobName() + " creates the shadow table "
+            + status.getShadow().getTable(), POLL, Action.CREATE_SHADOW);
+      }
+      if (job.state() == JobOutcome.State.FAILED) {
+        return fail("ShadowCreateFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "
+            + shadowMessage(job) + "; the live projection is unchanged", Action.DISCARD_SHADOW);
+      }
+      ShadowRebuilds.Lag lag = progress();
+      if (lag == null) {
+        return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
+            Duration.ofSeconds(2), Action.RUN_SHADOW);
+      }
+      if (lag.lag() > ShadowRebuilds.CLOSE_LAG) {
+        // Slower than POLL: nothing is held while the shadow fills, and each look writes the progress to status.
+        return waiting("Filling", "shadow materializers fill " + status.getShadow().getTable() + ": " + lagText(lag),
+            FILL_POLL, Action.RUN_SHADOW);
+      }
+      if (spec.getCutoverApproval() == Approval.Manual && !seen.cutoverApproved()) {
+        String message = "the shadow " + status.getShadow().getTable() + " has caught up (" + lagText(lag) + ") and "
+            + "keeps being materialized; compare it with the live table, then approve the cutover with: kubectl "
+            + "annotate watermarkreset " + reset.getMetadata().getName() + " -n " + reset.getMetadata().getNamespace()
+            + " " + RebuildStrategy.CUTOVER_ANNOTATION + "=true (or delete the reset to discard the shadow)";
+        enter(WatermarkResetPhase.AwaitingCutoverApproval, message);
+        events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
+        return done(Action.RUN_SHADOW, false, Duration.ofSeconds(5));
+      }
+      return startCuttingOver(lag);
+    }
+
+    private ResetStep awaitingCutoverApproval() {
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before the cutover; the "
+            + "shadow is discarded", Action.DISCARD_SHADOW);
+      }
+      ShadowRebuilds.Lag lag = progress();
+      if (!seen.cutoverApproved() || lag == null) {
+        return done(Action.RUN_SHADOW, false, Duration.ofSeconds(5));
+      }
+      return startCuttingOver(lag);
+    }
+
+    private ResetStep startCuttingOver(ShadowRebuilds.Lag lag) {
+      String message = "the shadow is " + lagText(lag) + "; holding " + workers() + " at 0 replicas so the shadow "
+          + "reaches the live positions, then the tables are swapped";
+      enter(WatermarkResetPhase.CuttingOver, message);
+      events.add(PlannedEvent.normal(EventReason.Quiescing, message));
+      return done(Action.RUN_SHADOW, false, POLL);
+    }
+
+    /**
+     * The live materializers are held (the projection reconciler sees this phase); each look finds how far the
+     * cutover got: the shadow reaches the live positions, its materializers stop, the cutover Job swaps the tables.
+     */
+    private ResetStep cuttingOver() {
+      String cutoverJob = ShadowJob.name(reset, ShadowJob.CUTOVER);
+      JobOutcome job = seen.shadowJob();
+      if (job != null) {
+        status.setJobName(cutoverJob);
+        if (job.state() == JobOutcome.State.SUCCEEDED) {
+          ShadowResult result = shadowResult(job.terminationMessage());
+          if (result != null) {
+            status.getShadow().setNewEpoch(result.newEpoch());
+            status.getShadow().setLockMillis(result.lockMillis());
+            status.getShadow().setPreviousTable(result.previousTable());
+          }
+          enter(WatermarkResetPhase.Resuming, "cut over: " + (result == null ? "" : result.message()));
+          return done(Action.FINISH_SHADOW, true, null);
+        }
+        if (job.state() == JobOutcome.State.FAILED) {
+          return fail("CutoverFailed", "Job " + cutoverJob + " failed (" + job.reason() + "): " + shadowMessage(job)
+              + "; nothing was swapped, the shadow is discarded and the live projection runs on", Action.DISCARD_SHADOW);
+        }
+        if (job.podNotStarting() != null) {
+          return podNotStarting(job.podNotStarting());
+        }
+        return waiting("CuttingOver", "Job " + cutoverJob + " swaps the tables" + (job.failedPods() > 0
+            ? " (attempt " + (job.failedPods() + 1) + "; the last one: " + shadowMessage(job) + ")" : ""), POLL);
+      }
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before the cutover; the "
+            + "shadow is discarded", Action.DISCARD_SHADOW);
+      }
+      if (seen.group() == null) {
+        return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
+            "cannot see whether the live consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
+            Action.RUN_SHADOW);
+      }
+      if (!seen.group().quiet()) {
+        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, Action.RUN_SHADOW);
+      }
+      ShadowRebuilds.Lag lag = progress();
+      if (lag == null) {
+        return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
+            Duration.ofSeconds(2), Action.RUN_SHADOW);
+      }
+      if (!lag.caughtUp()) {
+        return waiting("ShadowBehind", "the live materializers are stopped; the shadow reaches their positions: "
+            + lagText(lag), POLL, Action.RUN_SHADOW);
+      }
+      boolean shadowStopped = (seen.shadowReplicas() == null || seen.shadowReplicas() == 0)
+          && seen.shadowGroup() != null && seen.shadowGroup().quiet();
+      if (!shadowStopped) {
+        return waiting("StoppingShadow", "the shadow has reached the live positions on every partition; stopping the "
+            + "shadow materializers", POLL, Action.STOP_SHADOW);
+      }
+      status.setJobName(cutoverJob);
+      return waiting("CuttingOver", "Job " + cutoverJob + " swaps " + status.getShadow().getTable() + " in", POLL,
+          Action.CUTOVER);
+    }
+
+    /** Reads the lag into status.shadow; null when the watermarks could not be read. */
+    private ShadowRebuilds.Lag progress() {
+      if (seen.liveWatermarks() == null || seen.shadowWatermarks() == null) {
+        return null;
+      }
+      ShadowRebuilds.Lag lag = ShadowRebuilds.lag(seen.liveWatermarks(), seen.shadowWatermarks());
+      ShadowProgress shadow = status.getShadow();
+      shadow.setLiveOffsets(lag.liveOffsets());
+      shadow.setShadowOffsets(lag.shadowOffsets());
+      shadow.setLag(lag.lag());
+      shadow.setPartitionsBehind(lag.partitionsBehind());
+      Instant since = PhaseHistory.entered(status.getHistory(), WatermarkResetPhase.Filling.name());
+      shadow.setSecondsToCatchUp(ShadowRebuilds.secondsToCatchUp(lag,
+          since == null ? 0 : Duration.between(since, now).toSeconds()));
+      return lag;
+    }
+
+    private static String lagText(ShadowRebuilds.Lag lag) {
+      return lag.lag() + " record(s) behind the live projection on " + lag.partitionsBehind() + " partition(s)";
+    }
+
+    private static String shadowMessage(JobOutcome job) {
+      ShadowResult result = shadowResult(job.terminationMessage());
+      return result != null ? result.message() : String.valueOf(job.terminationMessage());
+    }
+
+    private static ShadowResult shadowResult(String terminationMessage) {
+      return parsed(terminationMessage, ShadowResult::parse);
     }
 
     private String approvalTimeoutText() {
@@ -365,11 +602,16 @@ public final class WatermarkResetPlanner {
     }
 
     private ResetStep resuming() {
+      boolean shadow = ShadowRebuilds.applies(spec);
       if (seen.targetFound() && !seen.released()) {
-        return done(Action.RELEASE, false, POLL);
+        return done(shadow ? Action.FINISH_SHADOW : Action.RELEASE, false, POLL);
       }
       String message;
-      if (subject == ResetSubject.REDUCERS) {
+      if (shadow) {
+        message = "cut over to the rebuilt table; epoch " + status.getShadow().getNewEpoch() + " in force and the "
+            + "projection runs on the new table" + (status.getShadow().getPreviousTable() == null ? ""
+                : "; the old table is kept as " + status.getShadow().getPreviousTable());
+      } else if (subject == ResetSubject.REDUCERS) {
         message = spec.isDryRun() ? "dry run finished; the reducers run again"
             : "the reducers run again from the new offsets of consumer group " + status.getPlan().getConsumerGroup();
       } else {
@@ -383,11 +625,16 @@ public final class WatermarkResetPlanner {
     }
 
     private static ResetResult result(String terminationMessage) {
+      return parsed(terminationMessage, ResetResult::parse);
+    }
+
+    /** A Job's result JSON, or null when its termination message is something else (a crash's last words). */
+    private static <T> T parsed(String terminationMessage, java.util.function.Function<String, T> parse) {
       if (terminationMessage == null || !terminationMessage.trim().startsWith("{")) {
         return null;
       }
       try {
-        return ResetResult.parse(terminationMessage);
+        return parse.apply(terminationMessage);
       } catch (RuntimeException e) {
         return null;
       }

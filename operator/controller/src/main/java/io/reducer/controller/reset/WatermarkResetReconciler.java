@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -17,6 +19,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventReason;
@@ -42,6 +45,7 @@ import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.controller.workload.ReducerDeployment;
+import io.reducer.controller.workload.WorkloadApplier;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
 import java.util.List;
@@ -62,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * <p>The target is a Projection (spec.projectionRef) or a ReducerPipeline whose reducers are reset
  * (spec.pipelineRef); see {@link ResetSubject}.
  */
-public final class WatermarkResetReconciler implements Reconciler<WatermarkReset> {
+public final class WatermarkResetReconciler implements Reconciler<WatermarkReset>, Cleaner<WatermarkReset> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WatermarkResetReconciler.class);
   private static final String TARGET_INDEX = "target";
@@ -164,6 +168,65 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   }
 
   /**
+   * A Shadow rebuild deleted before it completed discards its shadow ({@link WatermarkResetPlanner#cleanup}); any
+   * other reset goes at once (a hold it leaves is released by the projection's reconciler).
+   */
+  @Override
+  public DeleteControl cleanup(WatermarkReset reset, Context<WatermarkReset> context) {
+    if (!ShadowRebuilds.applies(reset) || reset.getStatus() == null || reset.getStatus().getShadow() == null) {
+      return DeleteControl.defaultDelete();
+    }
+    ResetObservation seen = new ResetObservation()
+        .cutoverJob(ownedJob(reset, ShadowJob.name(reset, ShadowJob.CUTOVER), context))
+        .shadowJob(ownedJob(reset, ShadowJob.name(reset, ShadowJob.DISCARD), context));
+    Deployment deployment = shadowDeployment(reset, context);
+    seen.shadowReplicas(deployment == null ? null : deployment.getSpec().getReplicas());
+    Projection projection = target(reset) instanceof Projection p ? p : null;
+    ReducerPipeline pipeline = null;
+    try {
+      pipeline = projection == null ? null : pipeline(projection, context);
+      if (pipeline != null) {
+        seen.shadowGroup(clients.kafka(pipelineKey(pipeline), ConnectionResolver.kafka(pipeline, secrets))
+            .consumerGroup(reset.getStatus().getShadow().getConsumerGroup()));
+      }
+    } catch (ResolutionFailure | KafkaFailure e) {
+      LOG.info("discarding the shadow of WatermarkReset {}: {}", reset.getMetadata().getName(), e.getMessage());
+    }
+    String namespace = reset.getMetadata().getNamespace();
+    WatermarkResetPlanner.Cleanup decision = WatermarkResetPlanner.cleanup(reset, seen);
+    if (pipeline == null && decision != WatermarkResetPlanner.Cleanup.DONE) {
+      // Without the projection or its pipeline there is no database to discard in: nothing can be done.
+      decision = WatermarkResetPlanner.Cleanup.DISCARDED;
+    }
+    switch (decision) {
+      case DONE:
+        return DeleteControl.defaultDelete();
+      case WAIT_FOR_CUTOVER:
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+      case STOP_MATERIALIZERS:
+        if (deployment != null) {
+          context.getClient().apps().deployments().inNamespace(namespace)
+              .withName(deployment.getMetadata().getName()).delete();
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+      case DISCARD:
+        new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection, pipeline, ShadowJob.DISCARD,
+            images.workloadsImage()));
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+      default:
+        if (pipeline != null) {
+          deleteShadowGroup(pipeline, reset.getStatus().getShadow().getConsumerGroup());
+        }
+        if (decision == WatermarkResetPlanner.Cleanup.FINISH && deployment != null) {
+          context.getClient().apps().deployments().inNamespace(namespace)
+              .withName(deployment.getMetadata().getName()).delete();
+        }
+        projectionHolds.release(namespace, ResetSubject.targetName(reset), reset.getMetadata().getName());
+        return DeleteControl.defaultDelete();
+    }
+  }
+
+  /**
    * What acting found out, for the next look.
    *
    * @param moveFailure why moving the reducers' offsets failed; null otherwise
@@ -178,7 +241,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   /** @param taken who holds the target according to the hold just attempted; null to go by the cached target */
   private ResetObservation observe(WatermarkReset reset, HasMetadata target, String taken,
       Context<WatermarkReset> context) {
-    ResetObservation seen = new ResetObservation().approved(Approvals.approved(reset));
+    ResetObservation seen = new ResetObservation().approved(Approvals.approved(reset))
+        .cutoverApproved(ShadowRebuilds.cutoverApproved(reset));
     WatermarkResetPhase phase = reset.getStatus() == null ? null : reset.getStatus().getPhase();
     ResetSubject subject = ResetSubject.of(reset);
     try {
@@ -193,6 +257,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     String name = reset.getMetadata().getName();
     String activeReset;
     if (target instanceof Projection projection) {
+      seen.table(projection.getSpec().getTable());
       seen.replicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
       activeReset = projection.getStatus() == null ? null : projection.getStatus().getActiveReset();
       seen.completed(projection.getStatus() == null ? null : projection.getStatus().getCompletedResets());
@@ -216,6 +281,10 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       case Resetting:
         return target instanceof ReducerPipeline pipeline ? observeOffsets(reset, pipeline, seen)
             : observeJob(reset, (Projection) target, seen, context);
+      case Filling:
+      case AwaitingCutoverApproval:
+      case CuttingOver:
+        return observeShadow(reset, (Projection) target, phase, seen, context);
       default:
         return seen;
     }
@@ -243,6 +312,61 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       seen.heldBy(holder);
     }
     return seen;
+  }
+
+  /**
+   * Shadow rebuild: the phase's Job (create while Filling, cutover while CuttingOver), the live and shadow watermark
+   * rows, and while cutting over the live and shadow consumer groups and the shadow Deployment.
+   */
+  private ResetObservation observeShadow(WatermarkReset reset, Projection projection, WatermarkResetPhase phase,
+      ResetObservation seen, Context<WatermarkReset> context) {
+    String job = ShadowJob.name(reset, phase == WatermarkResetPhase.CuttingOver ? ShadowJob.CUTOVER : ShadowJob.CREATE);
+    if (phase != WatermarkResetPhase.AwaitingCutoverApproval) {
+      seen.shadowJob(ownedJob(reset, job, context));
+    }
+    ShadowProgress shadow = reset.getStatus().getShadow();
+    try {
+      ReducerPipeline pipeline = pipeline(projection, context);
+      String key = pipelineKey(pipeline);
+      String live = projection.getMetadata().getName();
+      var rows = watermarks(projection, pipeline, List.of(live, shadow.getProjection()));
+      seen.shadowWatermarks(rows.getOrDefault(live, Map.of()), rows.getOrDefault(shadow.getProjection(), Map.of()));
+      if (phase == WatermarkResetPhase.CuttingOver) {
+        KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
+        seen.group(withoutGonePods(kafka, MaterializerDeployment.consumerGroup(projection),
+            MaterializerDeployment.name(projection), MaterializerDeployment.selector(projection),
+            projection.getMetadata().getNamespace(), context));
+        seen.shadowGroup(kafka.consumerGroup(shadow.getConsumerGroup()));
+        Deployment deployment = shadowDeployment(reset, context);
+        seen.shadowReplicas(deployment == null ? null : deployment.getSpec().getReplicas());
+      }
+    } catch (ResolutionFailure | KafkaFailure | DatabaseFailure e) {
+      seen.shadowUnreadable(e.getMessage());
+      seen.groupUnknown(e instanceof KafkaFailure k ? k.reason().name() : "ShadowProgressUnknown", e.getMessage());
+    }
+    return seen;
+  }
+
+  /** The watermark rows of these identities in the projection's namespace, by identity and partition. */
+  private Map<String, Map<Integer, io.reducer.controller.postgres.Watermark>> watermarks(Projection projection,
+      ReducerPipeline pipeline, List<String> identities) throws ResolutionFailure, DatabaseFailure {
+    DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+    ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+        projection.getMetadata().getNamespace(), login.target());
+    return clients.database(pipelineKey(pipeline), login).run("reading watermarks",
+        c -> database.watermarks(c, identities));
+  }
+
+  private static JobOutcome ownedJob(WatermarkReset reset, String name, Context<WatermarkReset> context) {
+    Job job = OwnedJobs.find(reset, name, context.getSecondaryResources(Job.class),
+        () -> context.getClient().batch().v1().jobs().inNamespace(reset.getMetadata().getNamespace()).withName(name)
+            .get()).owned();
+    return job == null ? null : new JobLauncher(context.getClient()).outcome(job);
+  }
+
+  private static Deployment shadowDeployment(WatermarkReset reset, Context<WatermarkReset> context) {
+    return context.getClient().apps().deployments().inNamespace(reset.getMetadata().getNamespace())
+        .withName(ShadowRebuilds.deploymentName(reset)).get();
   }
 
   private ResetObservation observeGroup(WatermarkReset reset, HasMetadata target, ResetObservation seen,
@@ -343,12 +467,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     try {
       ReducerPipeline pipeline = pipeline(projection, context);
       String key = pipelineKey(pipeline);
-      DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
-      ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
-          projection.getMetadata().getNamespace(), login.target());
       String name = projection.getMetadata().getName();
-      var watermarks = clients.database(key, login).run("reading watermarks",
-          c -> database.watermarks(c, List.of(name))).get(name);
+      var watermarks = watermarks(projection, pipeline, List.of(name)).getOrDefault(name, Map.of());
       var committed = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets))
           .committedOffsets(reset.getStatus().getPlan().getConsumerGroup(), reset.getStatus().getPlan().getTopic());
       seen.applied(watermarks, committed);
@@ -387,6 +507,14 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
           events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
         }
         break;
+      case CREATE_SHADOW:
+      case CUTOVER:
+      case RUN_SHADOW:
+      case STOP_SHADOW:
+      case FINISH_SHADOW:
+      case DISCARD_SHADOW:
+        actOnShadow(reset, (Projection) target, step, context);
+        break;
       case MOVE_OFFSETS:
         try {
           ReducerPipeline pipeline = (ReducerPipeline) target;
@@ -403,6 +531,67 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         break;
     }
     return Acted.NOTHING;
+  }
+
+  /** The actions of a Shadow rebuild; see {@link ResetStep.Action}. */
+  private void actOnShadow(WatermarkReset reset, Projection projection, ResetStep step,
+      Context<WatermarkReset> context) {
+    String namespace = reset.getMetadata().getNamespace();
+    ShadowProgress shadow = step.status().getShadow();
+    Deployment existing = shadowDeployment(reset, context);
+    try {
+      ReducerPipeline pipeline = projection == null ? null : pipeline(projection, context);
+      switch (step.action()) {
+        case CREATE_SHADOW, CUTOVER -> new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection,
+            pipeline, step.action() == ResetStep.Action.CREATE_SHADOW ? ShadowJob.CREATE : ShadowJob.CUTOVER,
+            images.workloadsImage()));
+        case RUN_SHADOW -> {
+          String image = images.resolve(projection.getSpec().getMaterializer().getImage())
+              .orElse(images.workloadsImage());
+          int replicas = Math.max(1, Objects.requireNonNullElse(
+              reset.getStatus() == null ? null : reset.getStatus().getReplicasBeforeQuiesce(), 1));
+          new WorkloadApplier(context.getClient()).apply(reset, MaterializerDeployment.buildShadow(projection,
+              pipeline, image, replicas, secrets, new MaterializerDeployment.Target(shadow.getDeployment(),
+                  ShadowRebuilds.selector(reset), shadow.getTable(), shadow.getProjection(),
+                  shadow.getConsumerGroup())), existing);
+        }
+        case STOP_SHADOW -> {
+          if (existing != null) {
+            new WorkloadApplier(context.getClient()).scale(existing, 0);
+          }
+        }
+        case FINISH_SHADOW, DISCARD_SHADOW -> {
+          if (existing != null) {
+            context.getClient().apps().deployments().inNamespace(namespace).withName(existing.getMetadata().getName())
+                .delete();
+          }
+          if (step.action() == ResetStep.Action.DISCARD_SHADOW && pipeline != null) {
+            new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection, pipeline,
+                ShadowJob.DISCARD, images.workloadsImage()));
+          }
+          if (pipeline != null) {
+            deleteShadowGroup(pipeline, shadow.getConsumerGroup());
+          }
+          projectionHolds.release(namespace, ResetSubject.targetName(reset), reset.getMetadata().getName());
+        }
+        default -> {
+        }
+      }
+    } catch (ResolutionFailure e) {
+      events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
+      if (step.action() == ResetStep.Action.FINISH_SHADOW || step.action() == ResetStep.Action.DISCARD_SHADOW) {
+        projectionHolds.release(namespace, ResetSubject.targetName(reset), reset.getMetadata().getName());
+      }
+    }
+  }
+
+  /** Best effort: a group that still has members (materializers stopping) is deleted at a later look. */
+  private void deleteShadowGroup(ReducerPipeline pipeline, String group) {
+    try {
+      clients.kafka(pipelineKey(pipeline), ConnectionResolver.kafka(pipeline, secrets)).deleteConsumerGroup(group);
+    } catch (ResolutionFailure | KafkaFailure e) {
+      LOG.info("shadow consumer group {} not deleted yet: {}", group, e.getMessage());
+    }
   }
 
   /**

@@ -57,23 +57,43 @@ public final class MaterializerDeployment {
   /** @param secrets where the versions of the Secrets the pods read come from ({@link SecretVersions}) */
   public static Deployment build(Projection projection, ReducerPipeline pipeline, String image, int replicas,
       SecretSource secrets) {
+    return build(projection, pipeline, image, replicas, secrets, new Target(name(projection), selector(projection),
+        projection.getSpec().getTable(), projection.getMetadata().getName(), consumerGroup(projection)));
+  }
+
+  /**
+   * Where a materializer Deployment writes: the live projection's, or a shadow rebuild's (its own Deployment, pod
+   * labels, table, watermark identity and group; everything else as the live materializers).
+   */
+  public record Target(String deployment, Map<String, String> selector, String table, String projection,
+      String group) {
+  }
+
+  /** The materializers of a shadow rebuild: the live ones' image, environment and resources, the shadow's target. */
+  public static Deployment buildShadow(Projection projection, ReducerPipeline pipeline, String image, int replicas,
+      SecretSource secrets, Target shadow) {
+    return build(projection, pipeline, image, replicas, secrets, shadow);
+  }
+
+  private static Deployment build(Projection projection, ReducerPipeline pipeline, String image, int replicas,
+      SecretSource secrets, Target target) {
     ProjectionSpec spec = projection.getSpec();
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
     List<EnvVar> env = new ArrayList<>();
     env.addAll(WorkloadEnv.kafka(pipeline));
     env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
     env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
-    env.add(plain("MATERIALIZER_GROUP", consumerGroup(projection)));
+    env.add(plain("MATERIALIZER_GROUP", target.group()));
     // Static membership under the pod's name: a container restarted in place (kill -9, OOM) rejoins with its
     // partitions at once instead of waiting for the dead process's session to expire (docs/materializer.md).
     env.add(WorkloadEnv.podName("MATERIALIZER_GROUP_INSTANCE_ID"));
     // Namespace and name key the watermarks and own the table; the uid is recorded with the owner. Adding these two
     // changed the pod template once, so upgrading the operator rolled every materializer.
     env.add(plain("MATERIALIZER_NAMESPACE", projection.getMetadata().getNamespace()));
-    env.add(plain("MATERIALIZER_PROJECTION", projection.getMetadata().getName()));
+    env.add(plain("MATERIALIZER_PROJECTION", target.projection()));
     String uid = projection.getMetadata().getUid();
     env.add(plain("MATERIALIZER_PROJECTION_UID", uid == null ? "" : uid));
-    env.add(plain("MATERIALIZER_TABLE", spec.getTable()));
+    env.add(plain("MATERIALIZER_TABLE", target.table()));
     env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
     env.add(plain("MATERIALIZER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
@@ -87,7 +107,7 @@ public final class MaterializerDeployment {
     env.add(plain("MATERIALIZER_HTTP_PORT", String.valueOf(HTTP_PORT)));
     // One consumer leaves before its replacement joins: no window with two owners per partition.
     DeploymentStrategy recreate = new DeploymentStrategyBuilder().withType("Recreate").build();
-    return new WorkloadDeployment(name(projection), projection.getMetadata().getNamespace(), selector(projection),
+    return new WorkloadDeployment(target.deployment(), projection.getMetadata().getNamespace(), target.selector(),
         COMPONENT, image, "materialize", env, spec.getMaterializer().getResources(), recreate,
         SecretVersions.annotation(projection.getMetadata().getNamespace(), env, secrets)).build(replicas);
   }

@@ -20,10 +20,6 @@ import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import io.reducer.workloads.offsets.ResetResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -534,21 +530,11 @@ class WatermarkResetOperatorIT {
   }
 
   private static long query(String sql) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
+    return new ProjectionSql(fixture).query(sql);
   }
 
   private static Map<String, String> table() throws Exception {
-    Map<String, String> rows = new HashMap<>();
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT workflow_key, version, state FROM " + TABLE)) {
-      while (r.next()) {
-        rows.put(r.getString(1), r.getLong(2) + ":" + r.getString(3));
-      }
-    }
-    return rows;
+    return new ProjectionSql(fixture).table(TABLE);
   }
 
   /** Newest version per key among the records at or after {@code from} of each partition. */
@@ -593,7 +579,4 @@ class WatermarkResetOperatorIT {
     return new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
   }
 
-  private static Connection connect() throws Exception {
-    return DriverManager.getConnection(fixture.postgres.jdbcUrl(), fixture.postgres.user(), fixture.postgres.password());
-  }
 }

@@ -10,6 +10,9 @@ import java.util.Set;
  * Pending -> Quiescing -> Planned -> AwaitingApproval -> Resetting -> Resuming -> Completed
  *                            |  \------------------------^
  *                            \-> Resuming (dry run: plan only, then resume)
+ *
+ * Shadow rebuild (spec.rebuildStrategy Shadow; the live projection is not held until CuttingOver):
+ * Pending -> [AwaitingApproval ->] Filling -> [AwaitingCutoverApproval ->] CuttingOver -> Resuming -> Completed
  * </pre>
  *
  * Any non-terminal phase may go to Failed; a reset that fails after quiescing still resumes the projection (or the
@@ -31,6 +34,22 @@ public enum WatermarkResetPhase {
    * moves the group's offsets on the actions topic.
    */
   Resetting,
+  /**
+   * Shadow rebuild: the Job {@code offsets shadow create} makes the shadow table, then the shadow materializers fill
+   * it from the target while the live projection keeps serving and materializing; status.shadow shows the lag.
+   */
+  Filling,
+  /**
+   * Shadow rebuild with spec.cutoverApproval Manual: the shadow has caught up (and keeps being materialized); waiting
+   * for the annotation reducer.io/approve-cutover: "true".
+   */
+  AwaitingCutoverApproval,
+  /**
+   * Shadow rebuild: the live materializers are held at zero, the shadow reaches the live positions on every
+   * partition, the shadow materializers stop and the Job {@code offsets shadow cutover} swaps the tables and
+   * watermarks (epoch + 1) in one transaction.
+   */
+  CuttingOver,
   /** Restoring the materializers' (or reducers') replicas. */
   Resuming,
   /** Positions moved (and, for a projection, epoch bumped), running again (or the dry run finished). */
@@ -42,13 +61,19 @@ public enum WatermarkResetPhase {
   public Set<WatermarkResetPhase> next() {
     switch (this) {
       case Pending:
-        return EnumSet.of(Quiescing, Failed);
+        return EnumSet.of(Quiescing, AwaitingApproval, Filling, Failed);
       case Quiescing:
         return EnumSet.of(Planned, Failed);
       case Planned:
         return EnumSet.of(AwaitingApproval, Resetting, Resuming, Failed);
       case AwaitingApproval:
-        return EnumSet.of(Resetting, Resuming, Failed);
+        return EnumSet.of(Resetting, Resuming, Filling, Failed);
+      case Filling:
+        return EnumSet.of(AwaitingCutoverApproval, CuttingOver, Failed);
+      case AwaitingCutoverApproval:
+        return EnumSet.of(CuttingOver, Failed);
+      case CuttingOver:
+        return EnumSet.of(Resuming, Failed);
       case Resetting:
         return EnumSet.of(Resuming, Failed);
       case Resuming:

@@ -1,0 +1,273 @@
+package io.reducer.controller.reset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetSpec;
+import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
+import io.reducer.api.v1alpha1.reset.ResetTarget;
+import io.reducer.api.v1alpha1.reset.ResetTargetType;
+import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.kafka.ConsumerGroupState;
+import io.reducer.controller.postgres.Watermark;
+import io.reducer.controller.reset.ResetStep.Action;
+import io.reducer.controller.reset.WatermarkResetPlanner.Cleanup;
+import io.reducer.controller.workload.JobOutcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Shadow strategy's decisions: the live projection runs until the cutover, and nothing is left behind. */
+class ShadowRebuildPlannerTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final ConsumerGroupState EMPTY = new ConsumerGroupState("reducer.orders.p", "Empty", List.of());
+  private static final ConsumerGroupState BUSY = new ConsumerGroupState("reducer.orders.p", "Stable",
+      List.of("m-1 (client c, host h)"));
+  private static final JobOutcome RUNNING = new JobOutcome(JobOutcome.State.RUNNING, null, null, 0);
+  private static final JobOutcome CREATED = new JobOutcome(JobOutcome.State.SUCCEEDED, null,
+      "{\"action\":\"create\",\"result\":\"Completed\",\"message\":\"created\"}", 0);
+  private static final JobOutcome CUT_OVER = new JobOutcome(JobOutcome.State.SUCCEEDED, null,
+      "{\"action\":\"cutover\",\"result\":\"Completed\",\"newEpoch\":4,\"lockMillis\":12,"
+          + "\"previousTable\":\"p_view_prev_3d68c345\",\"message\":\"swapped\"}", 0);
+  private static final Map<Integer, Watermark> LIVE = Map.of(0, w(0, 5000), 1, w(1, 5000));
+
+  @Test
+  void aShadowRebuildFillsBesideTheRunningProjectionInsteadOfQuiescingIt() {
+    WatermarkReset reset = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
+    ResetStep step = WatermarkResetPlanner.step(reset, seen().holding(true).replicas(3), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(step.action()).isEqualTo(Action.CREATE_SHADOW);
+    assertThat(step.status().getShadow().getTable()).isEqualTo("p_view_shadow_3d68c345");
+    assertThat(step.status().getShadow().getProjection()).isEqualTo("p#shadow-3d68c345");
+    assertThat(step.status().getShadow().getConsumerGroup()).isEqualTo("reducer-materializer-p-shadow-3d68c345");
+    assertThat(step.status().getJobName()).isEqualTo("r1-shadow-create");
+    assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(3);
+    reset.setStatus(step.status());
+    assertThat(ShadowRebuilds.quiesces(reset)).isFalse();
+  }
+
+  @Test
+  void aManualShadowRebuildWaitsForApprovalBeforeCreatingAnything() {
+    WatermarkReset reset = at(shadowReset(Approval.Manual, Approval.Automatic), WatermarkResetPhase.Pending);
+    ResetStep waiting = WatermarkResetPlanner.step(reset, seen().holding(true), NOW);
+
+    assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
+    assertThat(waiting.action()).isEqualTo(Action.NONE);
+    assertThat(waiting.status().getMessage()).contains("reducer.io/approve=true", "keeps running");
+
+    reset.setStatus(waiting.status());
+    ResetStep approved = WatermarkResetPlanner.step(reset, seen().approved(true), NOW);
+    assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(approved.action()).isEqualTo(Action.CREATE_SHADOW);
+  }
+
+  @Test
+  void fillingWaitsForTheCreateJobAndAFailedCreateDiscardsAndReleases() {
+    WatermarkReset reset = filling(Approval.Automatic);
+    ResetStep creating = WatermarkResetPlanner.step(reset, seen().shadowJob(RUNNING), NOW);
+    assertThat(creating.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(creating.action()).isEqualTo(Action.CREATE_SHADOW);
+
+    ResetStep failed = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.FAILED,
+        "BackoffLimitExceeded", "{\"action\":\"create\",\"result\":\"Refused\",\"message\":\"views\"}", 3)), NOW);
+    assertThat(failed.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(failed.action()).isEqualTo(Action.DISCARD_SHADOW);
+    assertThat(failed.status().getMessage()).contains("views", "live projection is unchanged");
+  }
+
+  @Test
+  void fillingRunsTheShadowMaterializersAndShowsTheLag() {
+    WatermarkReset reset = filling(Approval.Automatic);
+    ResetStep step = WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED)
+        .shadowWatermarks(LIVE, Map.of(0, w(0, 1000))), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(step.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(step.status().getShadow().getLag()).isEqualTo(9000);
+    assertThat(step.status().getShadow().getPartitionsBehind()).isEqualTo(2);
+    assertThat(step.status().getShadow().getLiveOffsets()).isEqualTo(10000);
+    assertThat(step.status().getShadow().getShadowOffsets()).isEqualTo(1000);
+    // 1000 records in the 60 s since Filling began: 9000 more take 540 s.
+    assertThat(step.status().getShadow().getSecondsToCatchUp()).isEqualTo(540);
+    assertThat(step.status().getMessage()).contains("9000 record(s) behind");
+  }
+
+  @Test
+  void aShadowCloseToTheLiveProjectionStartsTheCutoverWhichHoldsTheProjection() {
+    WatermarkReset reset = filling(Approval.Automatic);
+    ResetStep step = WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED)
+        .shadowWatermarks(LIVE, Map.of(0, w(0, 4950), 1, w(1, 4990))), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+    assertThat(step.action()).isEqualTo(Action.RUN_SHADOW);
+    reset.setStatus(step.status());
+    assertThat(ShadowRebuilds.quiesces(reset)).isTrue();
+  }
+
+  @Test
+  void aManualCutoverWaitsForItsOwnAnnotationWhileTheShadowKeepsUp() {
+    WatermarkReset reset = filling(Approval.Manual);
+    ResetObservation close = seen().shadowJob(CREATED).shadowWatermarks(LIVE, LIVE).approved(true);
+    ResetStep waiting = WatermarkResetPlanner.step(reset, close, NOW);
+
+    assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
+    assertThat(waiting.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(waiting.status().getMessage()).contains("reducer.io/approve-cutover=true", "p_view_shadow_3d68c345");
+
+    reset.setStatus(waiting.status());
+    ResetStep still = WatermarkResetPlanner.step(reset, seen().shadowWatermarks(LIVE, LIVE).approved(true), NOW);
+    assertThat(still.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
+    ResetStep approved = WatermarkResetPlanner.step(reset, seen().shadowWatermarks(LIVE, LIVE).cutoverApproved(true),
+        NOW);
+    assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+  }
+
+  @Test
+  void theCutoverWaitsForTheLiveGroupThenTheShadowThenStopsTheShadowThenSwaps() {
+    WatermarkReset reset = cuttingOver();
+    ResetStep liveRunning = WatermarkResetPlanner.step(reset, seen().group(BUSY).shadowGroup(BUSY)
+        .shadowWatermarks(LIVE, LIVE).shadowReplicas(1), NOW);
+    assertThat(liveRunning.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(liveRunning.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("GroupNotEmpty");
+
+    ResetStep behind = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+        .shadowWatermarks(LIVE, Map.of(0, w(0, 5000), 1, w(1, 4999))).shadowReplicas(1), NOW);
+    assertThat(behind.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(behind.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ShadowBehind");
+
+    ResetStep stop = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+        .shadowWatermarks(LIVE, Map.of(0, w(0, 5000), 1, w(1, 5001))).shadowReplicas(1), NOW);
+    assertThat(stop.action()).isEqualTo(Action.STOP_SHADOW);
+
+    ResetStep stillLeaving = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+        .shadowWatermarks(LIVE, LIVE).shadowReplicas(0), NOW);
+    assertThat(stillLeaving.action()).isEqualTo(Action.STOP_SHADOW);
+
+    ResetStep swap = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+        .shadowWatermarks(LIVE, LIVE).shadowReplicas(0), NOW);
+    assertThat(swap.action()).isEqualTo(Action.CUTOVER);
+    assertThat(swap.status().getJobName()).isEqualTo("r1-shadow-cutover");
+    assertThat(swap.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+  }
+
+  @Test
+  void aSucceededCutoverFinishesTheShadowAndCompletesWithTheNewEpoch() {
+    WatermarkReset reset = cuttingOver();
+    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(CUT_OVER), NOW);
+
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+    assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
+    assertThat(done.status().getShadow().getLockMillis()).isEqualTo(12);
+
+    reset.setStatus(done.status());
+    ResetStep notYet = WatermarkResetPlanner.step(reset, seen(), NOW);
+    assertThat(notYet.action()).isEqualTo(Action.FINISH_SHADOW);
+    assertThat(notYet.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(completed.action()).isEqualTo(Action.REMEMBER);
+    assertThat(completed.status().getMessage()).contains("epoch 4", "p_view_prev_3d68c345");
+  }
+
+  @Test
+  void aFailedCutoverDiscardsTheShadowAndTheLiveProjectionRunsOn() {
+    ResetStep failed = WatermarkResetPlanner.step(cuttingOver(), seen().shadowJob(new JobOutcome(
+        JobOutcome.State.FAILED, "BackoffLimitExceeded", "{\"action\":\"cutover\",\"result\":\"Failed\","
+            + "\"message\":\"locks not granted\"}", 5)), NOW);
+
+    assertThat(failed.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(failed.action()).isEqualTo(Action.DISCARD_SHADOW);
+    assertThat(failed.status().getMessage()).contains("locks not granted", "nothing was swapped");
+  }
+
+  @Test
+  void aDeletedProjectionFailsTheFillAndDiscards() {
+    ResetStep step = WatermarkResetPlanner.step(filling(Approval.Automatic), seen().targetMissing(), NOW);
+
+    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(step.action()).isEqualTo(Action.DISCARD_SHADOW);
+  }
+
+  @Test
+  void deletingAShadowRebuildStopsItsMaterializersThenDiscardsUnlessItCutOver() {
+    WatermarkReset reset = filling(Approval.Automatic);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowReplicas(1).shadowGroup(BUSY)))
+        .isEqualTo(Cleanup.STOP_MATERIALIZERS);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(BUSY))).isEqualTo(Cleanup.STOP_MATERIALIZERS);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY))).isEqualTo(Cleanup.DISCARD);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(RUNNING)))
+        .isEqualTo(Cleanup.DISCARD);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(CREATED)))
+        .isEqualTo(Cleanup.DISCARDED);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().cutoverJob(RUNNING))).isEqualTo(Cleanup.WAIT_FOR_CUTOVER);
+    assertThat(WatermarkResetPlanner.cleanup(reset, seen().cutoverJob(CUT_OVER))).isEqualTo(Cleanup.FINISH);
+
+    WatermarkReset inPlace = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
+    inPlace.getSpec().setRebuildStrategy(RebuildStrategy.InPlace);
+    assertThat(WatermarkResetPlanner.cleanup(inPlace, seen())).isEqualTo(Cleanup.DONE);
+    WatermarkReset notStarted = at(shadowReset(Approval.Manual, Approval.Automatic), WatermarkResetPhase.Pending);
+    assertThat(WatermarkResetPlanner.cleanup(notStarted, seen())).isEqualTo(Cleanup.DONE);
+  }
+
+  @Test
+  void aPartitionTheShadowHasNotReachedCountsAsBehind() {
+    ShadowRebuilds.Lag lag = ShadowRebuilds.lag(LIVE, Map.of(0, w(0, 6000)));
+
+    assertThat(lag.partitionsBehind()).isEqualTo(1);
+    assertThat(lag.lag()).isEqualTo(5000);
+    assertThat(lag.caughtUp()).isFalse();
+    assertThat(ShadowRebuilds.lag(LIVE, Map.of(0, w(0, 5000), 1, w(1, 5000))).caughtUp()).isTrue();
+  }
+
+  private static ResetObservation seen() {
+    return new ResetObservation().table("p_view");
+  }
+
+  private static Watermark w(int partition, long nextOffset) {
+    return new Watermark(partition, nextOffset, 0, null, NOW);
+  }
+
+  private static WatermarkReset filling(Approval cutover) {
+    WatermarkReset reset = at(shadowReset(Approval.Automatic, cutover), WatermarkResetPhase.Pending);
+    reset.setStatus(WatermarkResetPlanner.step(reset, seen().holding(true), NOW.minusSeconds(60)).status());
+    return reset;
+  }
+
+  private static WatermarkReset cuttingOver() {
+    WatermarkReset reset = filling(Approval.Automatic);
+    reset.setStatus(WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED).shadowWatermarks(LIVE, LIVE),
+        NOW.minusSeconds(30)).status());
+    assertThat(reset.getStatus().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+    return reset;
+  }
+
+  private static WatermarkReset at(WatermarkReset reset, WatermarkResetPhase phase) {
+    reset.setStatus(WatermarkResetPlanner.step(reset, seen(), NOW.minusSeconds(90)).status());
+    assertThat(reset.getStatus().getPhase()).isEqualTo(phase);
+    return reset;
+  }
+
+  private static WatermarkReset shadowReset(Approval approval, Approval cutover) {
+    WatermarkResetSpec spec = new WatermarkResetSpec();
+    spec.setProjectionRef(new LocalReference("p"));
+    ResetTarget target = new ResetTarget();
+    target.setType(ResetTargetType.EARLIEST);
+    spec.setTarget(target);
+    spec.setRebuild(true);
+    spec.setRebuildStrategy(RebuildStrategy.Shadow);
+    spec.setApproval(approval);
+    spec.setCutoverApproval(cutover);
+    WatermarkReset reset = new WatermarkReset();
+    reset.setMetadata(new ObjectMetaBuilder().withName("r1").withNamespace("orders").withGeneration(1L)
+        .withUid("1a2b3c4d-0000-4000-8000-000000000000").build());
+    reset.setSpec(spec);
+    return reset;
+  }
+}
