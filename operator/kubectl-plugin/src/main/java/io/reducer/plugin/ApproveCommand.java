@@ -13,9 +13,12 @@ import io.reducer.api.v1alpha1.dlq.DlqPreview;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.dlq.RecordSample;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.oneshot.Approvals;
+import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.plugin.Options.Option;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +27,8 @@ import java.util.Objects;
 
 /**
  * kubectl reducer approve dlqr/NAME | wmr/NAME: shows the preview or the plan from status, asks, and sets the
- * approval annotation the operator waits for; refuses what does not wait for an approval.
+ * approval annotation the operator waits for; refuses what does not wait for an approval. A Shadow rebuild waiting
+ * for its cutover gets the cutover annotation instead, after its shadow's progress and a query to compare the tables.
  */
 final class ApproveCommand extends Command {
 
@@ -69,6 +73,9 @@ final class ApproveCommand extends Command {
             Approving sets the annotation reducer.io/approve: "true", as kubectl annotate would; the operator then
             replays the previewed snapshot or applies the plan shown. Only a resource with spec.approval Manual in
             phase AwaitingApproval, not approved yet, waits for it.
+            A WatermarkReset with rebuildStrategy Shadow and cutoverApproval Manual in phase
+            AwaitingCutoverApproval waits for its cutover instead: approve prints how far the shadow is and a
+            query comparing it with the live table, and sets reducer.io/approve-cutover: "true".
 
             exit codes: 0 approved; 3 not found; 4 forbidden; 6 nothing to approve (the message says why);
             7 approved, but the operator is not running, so nothing happens until it does; 8 not approved (the
@@ -105,9 +112,12 @@ final class ApproveCommand extends Command {
       throw new PluginException(ExitCode.NOTHING_TO_APPROVE, ref + " in namespace " + namespace
           + " does not wait for approval: " + refusal);
     }
-    invocation.out().print(resource instanceof DlqReplay replay ? preview(replay) : plan((WatermarkReset) resource));
+    boolean cutover = awaitsCutover(resource);
+    invocation.out().print(resource instanceof DlqReplay replay ? preview(replay)
+        : cutover ? cutover((WatermarkReset) resource) : plan((WatermarkReset) resource));
     if (!invocation.options().has(YES)) {
-      invocation.out().print("\nApprove " + ref + " in namespace " + namespace + "? Type yes to approve: ");
+      invocation.out().print("\nApprove " + (cutover ? "the cutover of " : "") + ref + " in namespace " + namespace
+          + "? Type yes to approve: ");
       invocation.out().flush();
       String answer = invocation.readLine();
       if (answer == null || !List.of("yes", "y").contains(answer.trim().toLowerCase(Locale.ROOT))) {
@@ -125,14 +135,14 @@ final class ApproveCommand extends Command {
     if (!Objects.equals(current.getMetadata().getUid(), resource.getMetadata().getUid())
         || !Objects.equals(Json.SERIALIZATION.asJson(shown(current)), Json.SERIALIZATION.asJson(shown(resource)))) {
       throw new PluginException(ExitCode.FAILED, ref + " changed while you read it (a new "
-          + (resource instanceof DlqReplay ? "preview" : "plan") + "); run approve again to see it");
+          + (resource instanceof DlqReplay ? "preview" : cutover ? "shadow" : "plan") + "); run approve again to see it");
     }
     String patch = Json.SERIALIZATION.asJson(Map.of("metadata", Map.of("annotations",
-        Map.of(Approval.ANNOTATION, "true"))));
+        Map.of(cutover ? RebuildStrategy.CUTOVER_ANNOTATION : Approval.ANNOTATION, "true"))));
     Kube.run("patch", kind.plural + ".reducer.io", namespace, () -> client.resources(kind.type)
         .inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     invocation.out().println(kind.plural.substring(0, kind.plural.length() - 1) + ".reducer.io/" + name
-        + " approved");
+        + (cutover ? " cutover approved" : " approved"));
     OperatorLookup.Found operator = OperatorLookup.find(client, invocation.clock(), namespace);
     if (operator.lease().notRunning()) {
       invocation.err().println("warning: the operator is " + operator.lease().describe(invocation.clock())
@@ -152,12 +162,22 @@ final class ApproveCommand extends Command {
     return resource;
   }
 
+  /** What approving stands for. A shadow's progress moves every few seconds, so only its table must be the same. */
   private static Object shown(HasMetadata resource) {
     if (resource instanceof DlqReplay replay) {
       return replay.getStatus() == null ? null : replay.getStatus().getPreview();
     }
     WatermarkReset reset = (WatermarkReset) resource;
+    if (awaitsCutover(reset)) {
+      return reset.getStatus().getShadow() == null ? null : reset.getStatus().getShadow().getTable();
+    }
     return reset.getStatus() == null ? null : reset.getStatus().getPlan();
+  }
+
+  /** A Shadow rebuild whose shadow has caught up and waits for its cutover to be approved. */
+  static boolean awaitsCutover(HasMetadata resource) {
+    return resource instanceof WatermarkReset reset && reset.getStatus() != null
+        && reset.getStatus().getPhase() == WatermarkResetPhase.AwaitingCutoverApproval;
   }
 
   /** Why the resource does not wait for an approval now, or null when it does. */
@@ -179,6 +199,10 @@ final class ApproveCommand extends Command {
       }
     } else {
       WatermarkReset reset = (WatermarkReset) resource;
+      if (awaitsCutover(reset)) {
+        return ShadowRebuilds.cutoverApproved(reset) ? "its cutover is approved already (annotation "
+            + RebuildStrategy.CUTOVER_ANNOTATION + ": \"true\"; phase AwaitingCutoverApproval)" : null;
+      }
       WatermarkResetPhase p = reset.getStatus() == null ? null : reset.getStatus().getPhase();
       approval = reset.getSpec().getApproval();
       phase = p == null ? "Pending" : p.name();
@@ -269,6 +293,40 @@ final class ApproveCommand extends Command {
           partition.getLogStartOffset(), partition.getLogEndOffset(), move);
     }
     text.append(partitions.isEmpty() ? "  no partitions\n" : partitions.render());
+    return text.toString();
+  }
+
+  /**
+   * A shadow waiting for its cutover: how far it is behind, what the cutover does, and a query diffing the two tables
+   * (the live table and identity are the shadow's names without their {@code _shadow_<id>} and {@code #shadow-<id>}).
+   */
+  static String cutover(WatermarkReset reset) {
+    ShadowProgress shadow = reset.getStatus().getShadow() == null ? new ShadowProgress() : reset.getStatus().getShadow();
+    String table = Status.orUnknown(shadow.getTable());
+    int marker = table.lastIndexOf("_shadow_");
+    String live = marker > 0 ? table.substring(0, marker) : "<live table>";
+    String rebuildId = marker > 0 ? table.substring(marker + "_shadow_".length()) : "<id>";
+    StringBuilder text = new StringBuilder();
+    text.append("WatermarkReset ").append(reset.getMetadata().getNamespace()).append('/')
+        .append(reset.getMetadata().getName()).append("   phase ").append(reset.getStatus().getPhase())
+        .append("   of ").append(Status.subject(reset)).append("   target ")
+        .append(Status.target(reset.getSpec().getTarget()))
+        .append("\n\nSHADOW: table ").append(table).append(", consumer group ")
+        .append(Status.orUnknown(shadow.getConsumerGroup())).append(", Deployment ")
+        .append(Status.orUnknown(shadow.getDeployment()))
+        .append("\n  behind the live projection: ").append(Status.orUnknown(shadow.getLag())).append(" records on ")
+        .append(Status.orUnknown(shadow.getPartitionsBehind())).append(" partitions (next offsets summed: live ")
+        .append(Status.orUnknown(shadow.getLiveOffsets())).append(", shadow ")
+        .append(Status.orUnknown(shadow.getShadowOffsets())).append(")\n")
+        .append("\nCUTOVER: the live materializers stop, the shadow reaches their positions, then ").append(live)
+        .append(" and ").append(table).append(" swap in one transaction (readers wait for it, never see a partial ")
+        .append("table); the old table is ")
+        .append(reset.getSpec().isKeepPrevious() ? "kept as " + live + "_prev_" + rebuildId : "dropped")
+        .append("\n\nCOMPARE first (rows that differ; a few may differ only because one side is a little ahead):\n")
+        .append("  SELECT workflow_key, l.version AS live_version, s.version AS shadow_version\n")
+        .append("  FROM ").append(live).append(" l FULL JOIN ").append(table).append(" s USING (workflow_key)\n")
+        .append("  WHERE l.version IS DISTINCT FROM s.version OR l.state IS DISTINCT FROM s.state\n")
+        .append("  ORDER BY workflow_key LIMIT 100;\n");
     return text.toString();
   }
 }

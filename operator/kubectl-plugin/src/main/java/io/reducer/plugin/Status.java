@@ -18,11 +18,11 @@ import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.pipeline.PipelineHealthThresholds;
 import io.reducer.api.v1alpha1.pipeline.PipelineMetrics;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
-import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.oneshot.Approvals;
 import io.reducer.controller.reset.ResetHold;
+import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.controller.status.HealthClassifier;
 import io.reducer.controller.workload.EmergencyStop;
 import java.time.Clock;
@@ -194,8 +194,8 @@ final class Status {
       case Resetting -> what = status.getJobName() == null ? "the operator moving the offsets"
           : "the reset" + job(status.getJobName());
       case Filling -> what = "the shadow to catch up";
-      case AwaitingCutoverApproval -> what = "cutover approval: kubectl annotate wmr/" + name + " "
-          + RebuildStrategy.CUTOVER_ANNOTATION + "=true";
+      case AwaitingCutoverApproval -> what = ShadowRebuilds.cutoverApproved(reset)
+          ? "the operator to act on the cutover approval" : "cutover approval: kubectl reducer approve wmr/" + name;
       case CuttingOver -> what = "the cutover" + job(status.getJobName());
       case Resuming -> what = "the replicas to come back";
       default -> what = "its turn";

@@ -42,6 +42,30 @@ class ApproveCommandTest {
   }
 
   @Test
+  void approvingAShadowCutoverPrintsHowFarTheShadowIsAndAQueryComparingTheTablesThenSetsTheCutoverAnnotation() {
+    Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-shadow", "Automatic", "AwaitingCutoverApproval",
+        Fixtures.SHADOW));
+
+    Plugin.Result result = Plugin.run(api.kubernetes(), "yes\n", "approve", "wmr/rebuild-shadow", "-n", NS);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
+    String out = result.out();
+    assertThat(out.indexOf("SHADOW: table sick_view_shadow_a1b2c3d4")).isNotNegative()
+        .isLessThan(out.indexOf("Approve the cutover of wmr/rebuild-shadow in namespace orders? Type yes to approve:"));
+    assertThat(flat(out))
+        .contains("behind the live projection: 12 records on 1 partitions (next offsets summed: live 2300, shadow 2288)")
+        .contains("sick_view and sick_view_shadow_a1b2c3d4 swap in one transaction")
+        .contains("the old table is dropped")
+        .contains("FROM sick_view l FULL JOIN sick_view_shadow_a1b2c3d4 s USING (workflow_key)")
+        .contains("watermarkreset.reducer.io/rebuild-shadow cutover approved");
+    assertThat(annotations(WatermarkReset.class, "rebuild-shadow"))
+        .containsEntry("reducer.io/approve-cutover", "true")
+        .doesNotContainKey("reducer.io/approve");
+
+    assertRefused("wmr/rebuild-shadow", "its cutover is approved already");
+  }
+
+  @Test
   void anyOtherAnswerLeavesItWaiting() {
     Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));

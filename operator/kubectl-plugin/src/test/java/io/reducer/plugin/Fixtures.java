@@ -135,6 +135,19 @@ final class Fixtures {
         - {partition: 1, newOffset: 0, logStartOffset: 0, logEndOffset: 800}
       """;
 
+  /** A Shadow rebuild's shadow, 12 records behind the live projection on one partition. */
+  static final String SHADOW = """
+      shadow:
+        table: sick_view_shadow_a1b2c3d4
+        projection: "sick-view#shadow-a1b2c3d4"
+        consumerGroup: reducer-materializer-sick-view-shadow-a1b2c3d4
+        deployment: rebuild-shadow-shadow
+        liveOffsets: 2300
+        shadowOffsets: 2288
+        lag: 12
+        partitionsBehind: 1
+      """;
+
   static String replay(String name, String phase, String extraStatus) {
     return """
         apiVersion: reducer.io/v1alpha1
