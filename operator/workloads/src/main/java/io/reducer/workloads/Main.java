@@ -9,6 +9,7 @@ import io.reducer.workloads.dlq.DlqCommand;
 import io.reducer.workloads.materializer.MaterializeCommand;
 import io.reducer.workloads.offsets.OffsetsCommand;
 import io.reducer.workloads.reducer.ReduceCommand;
+import io.reducer.workloads.repair.RepairCommand;
 import io.reducer.workloads.trace.TraceCommand;
 import io.reducer.workloads.trace.TraceOptions;
 
@@ -25,6 +26,7 @@ public final class Main {
       "  offsets shadow create, cut over or discard a shadow table: a rebuild readers do not notice",
       "  dlq           inspect a dead-letter topic, or replay its records exactly once (dlq inspect|replay)",
       "  trace         find every record and row carrying a correlation id in a time window: timeline and verdict",
+      "  repair        bring projection rows up to workflow_state (stale rows, one key or all), never moving one back",
       "",
       "Run 'workloads <command> --help' for the options of a command.");
 
@@ -54,6 +56,9 @@ public final class Main {
     }
     if (command.equals("dlq")) {
       return DlqCommand.run(rest, env, out, err);
+    }
+    if (command.equals(RepairCommand.COMMAND)) {
+      return RepairCommand.run(rest, env, out, err);
     }
     if (command.equals(TraceOptions.COMMAND)) {
       return TraceCommand.run(rest, env, out, err);

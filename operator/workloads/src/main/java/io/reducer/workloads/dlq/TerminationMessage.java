@@ -97,6 +97,20 @@ public final class TerminationMessage {
     return path(value == null || value.isBlank() ? null : value.trim());
   }
 
+  /**
+   * How a one-shot command ends: its summary line (on {@code err} when it failed), the result JSON printed and written
+   * to the termination log, both streams flushed. Returns {@code exitCode}.
+   */
+  public static int report(int exitCode, String summary, boolean failed, String json, Path path, PrintStream out,
+      PrintStream err) {
+    (failed ? err : out).println(summary);
+    out.println("result: " + json);
+    writeQuietly(path, json, err);
+    out.flush();
+    err.flush();
+    return exitCode;
+  }
+
   /** {@link #write}, with a failure reported as a warning on {@code err}: the result was printed already. */
   public static void writeQuietly(Path path, String json, PrintStream err) {
     try {

@@ -18,6 +18,15 @@ public final class Identifiers {
     return name != null && PATTERN.matcher(name).matches();
   }
 
+  /** The value of an option naming a schema or table; a message naming the fix when it is not an identifier. */
+  public static String checked(String flag, String variable, String value) throws ConfigException {
+    if (!isValid(value)) {
+      throw new ConfigException("invalid " + flag + " '" + value + "': it must match " + PATTERN_TEXT
+          + " (lower-case letters, digits and _, at most 63 characters); fix " + flag + " or " + variable);
+    }
+    return value;
+  }
+
   /** Quotes a validated identifier; throws for anything else so no unchecked name reaches SQL text. */
   public static String quote(String name) {
     if (!isValid(name)) {

@@ -335,12 +335,7 @@ public record ResetConfig(
   }
 
   private static String identifier(Map<String, String> values, String flag, String variable) throws ConfigException {
-    String value = values.get(flag);
-    if (!Identifiers.isValid(value)) {
-      throw new ConfigException("invalid " + flag + " '" + value + "': it must match " + Identifiers.PATTERN_TEXT
-          + " (lower-case letters, digits and _, at most 63 characters); fix " + flag + " or " + variable);
-    }
-    return value;
+    return Identifiers.checked(flag, variable, values.get(flag));
   }
 
   private static void kafkaName(String what, String value) throws ConfigException {

@@ -103,13 +103,8 @@ public final class ShadowCommand {
   private static int finish(int exitCode, ShadowResult result, Path terminationLog, PrintStream out,
       PrintStream err) {
     String action = result.action() == null ? "" : " " + result.action();
-    (result.result() == Outcome.Failed || result.result() == Outcome.Refused ? err : out)
-        .println("offsets shadow" + action + ": " + result.result() + ": " + result.message());
-    String json = result.toJson();
-    out.println("result: " + json);
-    TerminationMessage.writeQuietly(terminationLog, json, err);
-    out.flush();
-    err.flush();
-    return exitCode;
+    return TerminationMessage.report(exitCode, "offsets shadow" + action + ": " + result.result() + ": "
+        + result.message(), result.result() == Outcome.Failed || result.result() == Outcome.Refused, result.toJson(),
+        terminationLog, out, err);
   }
 }

@@ -107,12 +107,6 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
 
   private static String identifier(CommandOptions<ConfigException>.Values values, String flag, String variable)
       throws ConfigException {
-    String value = values.text(flag);
-    if (!Identifiers.isValid(value)) {
-      throw new ConfigException("invalid " + flag + " '" + value + "': it must match "
-          + Identifiers.PATTERN_TEXT + " (lower-case letters, digits and _, at most 63 characters); fix " + flag
-          + " or " + variable);
-    }
-    return value;
+    return Identifiers.checked(flag, variable, values.text(flag));
   }
 }
