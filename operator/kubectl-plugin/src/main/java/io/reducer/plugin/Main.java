@@ -39,7 +39,7 @@ public final class Main {
     this.clock = clock;
     this.interrupts = interrupts;
     for (Command command : List.of(new StatusCommand(), new ApproveCommand(), new ReplayCommand(), new ResetCommand(),
-        new TraceCommand())) {
+        new TraceCommand(), new RepairCommand())) {
       commands.put(command.name(), command);
     }
   }

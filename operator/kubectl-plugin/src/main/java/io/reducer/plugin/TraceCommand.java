@@ -1,24 +1,14 @@
 package io.reducer.plugin;
 
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.plugin.Options.Option;
 import io.reducer.workloads.ExitCodes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * kubectl reducer trace CORRELATION_ID --pipeline P: runs {@code workloads trace} as a Job with the pipeline's
@@ -33,10 +23,6 @@ final class TraceCommand extends Command {
   static final String TIMEOUT = "--timeout";
   static final String PROJECTION = "--projection";
 
-  /** Pod states that do not get better by waiting. */
-  private static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
-      "CreateContainerConfigError", "CreateContainerError");
-  private static final Duration POLL = Duration.ofMillis(300);
 
   TraceCommand() {
     super("trace", "follow one correlation id through actions, state, state-committed and the DLQ (runs a Job)",
@@ -93,29 +79,19 @@ final class TraceCommand extends Command {
     if (pipeline == null) {
       throw Kube.notFound("ReducerPipeline", pipelineName, namespace, "kubectl get rp");
     }
-    String image = image(invocation, client, namespace);
+    String image = PluginJob.image(invocation, client, namespace, IMAGE);
     String name = TraceJob.name(pipeline);
     String table = projectionTable(client, namespace, pipelineName, options.value(PROJECTION, null));
     Job job = TraceJob.build(pipeline, name, image, TraceJob.args(pipeline, correlationId, since, table, json),
         timeout);
-    Runnable cleanup = invocation.interrupts().register(() -> delete(client, namespace, name, invocation.err()));
-    Kube.run("create", "jobs", namespace, () -> client.batch().v1().jobs().inNamespace(namespace).resource(job)
-        .create());
-    try {
-      Pod pod = awaitEnd(client, namespace, name, Instant.now().plus(timeout), timeout);
-      ContainerStateTerminated end = terminated(pod).orElseThrow();
-      String log = Kube.call("get", "pods/log", namespace,
-          () -> client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).getLog());
-      print(invocation, log == null ? "" : log, json);
-      int code = end.getExitCode() == null ? ExitCode.FAILED : end.getExitCode();
-      if (code != ExitCodes.OK && code != ExitCodes.NOT_FOUND) {
-        invocation.err().println("error: the trace Job " + name + " ended with exit code " + code
-            + (end.getReason() == null ? "" : " (" + end.getReason() + ")"));
-      }
-      return code;
-    } finally {
-      cleanup.run();
+    PluginJob.Ended end = PluginJob.run(invocation, client, namespace, job, timeout, "trace",
+        "Try a longer --timeout or a shorter --since");
+    print(invocation, end.log(), json);
+    if (end.exitCode() != ExitCodes.OK && end.exitCode() != ExitCodes.NOT_FOUND) {
+      invocation.err().println("error: the trace Job " + name + " ended with exit code " + end.exitCode()
+          + (end.reason() == null ? "" : " (" + end.reason() + ")"));
     }
+    return end.exitCode();
   }
 
   /**
@@ -135,75 +111,6 @@ final class TraceCommand extends Command {
         .filter(p -> p.getSpec().getPipelineRef() != null && pipeline.equals(p.getSpec().getPipelineRef().getName()))
         .min(Comparator.comparing(p -> p.getMetadata().getName()))
         .map(p -> p.getSpec().getTable()).orElse(null);
-  }
-
-  private static String image(Invocation invocation, KubernetesClient client, String namespace)
-      throws PluginException {
-    String image = invocation.options().value(IMAGE);
-    if (image != null) {
-      return image;
-    }
-    return OperatorLookup.find(client, invocation.clock(), namespace).workloadsImage().orElseThrow(() ->
-        PluginException.usage("the workloads image is unknown: no operator Deployment (label "
-            + OperatorLookup.DEPLOYMENT_LABEL + "=" + OperatorLookup.DEPLOYMENT_LABEL_VALUE + ") found in the "
-            + "namespaces you may list; pass --image REGISTRY/reducer-workloads:TAG"));
-  }
-
-  /** Waits until the Job's pod has ended; fails on a pod that cannot start, a failed Job, or the deadline. */
-  private static Pod awaitEnd(KubernetesClient client, String namespace, String job, Instant deadline,
-      Duration timeout) throws PluginException {
-    String lastState = "no pod yet";
-    while (Instant.now().isBefore(deadline)) {
-      List<Pod> pods = Kube.call("list", "pods", namespace, () -> client.pods().inNamespace(namespace)
-          .withLabel("job-name", job).list().getItems());
-      Optional<Pod> ended = pods.stream().filter(p -> terminated(p).isPresent())
-          .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
-              : p.getMetadata().getCreationTimestamp()));
-      if (ended.isPresent()) {
-        return ended.get();
-      }
-      for (Pod pod : pods) {
-        Optional<ContainerStateWaiting> waiting = container(pod).map(c -> c.getState() == null ? null
-            : c.getState().getWaiting());
-        if (waiting.isPresent()) {
-          lastState = "pod " + pod.getMetadata().getName() + " waiting: " + waiting.get().getReason()
-              + (waiting.get().getMessage() == null ? "" : ": " + waiting.get().getMessage());
-          if (HOPELESS.contains(waiting.get().getReason())) {
-            throw new PluginException(ExitCode.FAILED, "the trace Job " + job + " cannot start: " + lastState);
-          }
-        } else if (pod.getStatus() != null && pod.getStatus().getPhase() != null) {
-          lastState = "pod " + pod.getMetadata().getName() + " " + pod.getStatus().getPhase();
-        }
-      }
-      Job current = Kube.call("get", "jobs", namespace, () -> client.batch().v1().jobs().inNamespace(namespace)
-          .withName(job).get());
-      if (current == null) {
-        throw new PluginException(ExitCode.FAILED, "the trace Job " + job + " was deleted before it ended");
-      }
-      Optional<JobCondition> failed = current.getStatus() == null ? Optional.empty() : current.getStatus()
-          .getConditions().stream().filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
-          .findFirst();
-      if (failed.isPresent() && pods.isEmpty()) {
-        throw new PluginException(ExitCode.FAILED, "the trace Job " + job + " failed: " + failed.get().getReason()
-            + (failed.get().getMessage() == null ? "" : ": " + failed.get().getMessage()));
-      }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new PluginException(ExitCode.FAILED, "interrupted; the trace Job " + job + " is deleted");
-      }
-    }
-    throw new PluginException(ExitCode.FAILED, "the trace did not end within " + timeout + " (" + lastState
-        + "); the Job " + job + " is deleted. Try a longer --timeout or a shorter --since");
-  }
-
-  private static Optional<ContainerStatus> container(Pod pod) {
-    return pod.getStatus() == null ? Optional.empty() : pod.getStatus().getContainerStatuses().stream().findFirst();
-  }
-
-  private static Optional<ContainerStateTerminated> terminated(Pod pod) {
-    return container(pod).map(c -> c.getState() == null ? null : c.getState().getTerminated());
   }
 
   /** Text as the trace printed it; with -o json the JSON document on stdout and anything around it on stderr. */
@@ -235,15 +142,5 @@ final class TraceCommand extends Command {
     }
     invocation.err().print(log);
     invocation.err().println("error: the trace printed no JSON document");
-  }
-
-  private static void delete(KubernetesClient client, String namespace, String job, java.io.PrintStream err) {
-    try {
-      client.batch().v1().jobs().inNamespace(namespace).withName(job)
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-    } catch (KubernetesClientException e) {
-      err.println("warning: could not delete the trace Job " + job + " (" + e.getCode() + "); delete it "
-          + "with: kubectl delete job " + job + " -n " + namespace);
-    }
   }
 }

@@ -1,44 +1,29 @@
 package io.reducer.plugin;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.controller.workload.WorkloadEnv;
-import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.trace.TraceOptions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Job that runs {@code workloads trace} for one correlation id with a pipeline's connections: the operator's own
- * Job shape (restricted pod, owned by the pipeline so it goes with it), its Kafka and database environment, and the
- * pipeline's three topics.
+ * The Job that runs {@code workloads trace} for one correlation id ({@link PluginJob}) with the pipeline's three
+ * topics.
  */
 final class TraceJob {
 
   static final String COMPONENT = "trace";
-  static final String MANAGED_BY = "kubectl-reducer";
-  private static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
-  /** A finished trace Job the plugin could not delete (it was killed) is removed by Kubernetes after this. */
-  static final int TTL_SECONDS_AFTER_FINISHED = 600;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private TraceJob() {
   }
 
-  /** A fresh name per trace: {@code <pipeline>-trace-<5 random>}, shortened as the operator's Job names are. */
+  /** A fresh name per trace: {@code <pipeline>-trace-<5 random>}. */
   static String name(ReducerPipeline pipeline) {
-    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-    StringBuilder suffix = new StringBuilder("trace-");
-    for (int i = 0; i < 5; i++) {
-      suffix.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-    }
-    return WorkloadJob.name(pipeline, suffix.toString());
+    return PluginJob.name(pipeline, COMPONENT);
   }
-
   /**
    * @param projectionTable the table whose rows say whether a version was materialized, or null for the trace's
    *     default
@@ -65,14 +50,6 @@ final class TraceJob {
   }
 
   static Job build(ReducerPipeline pipeline, String name, String image, List<String> args, Duration deadline) {
-    List<EnvVar> env = new ArrayList<>(WorkloadEnv.kafka(pipeline));
-    env.addAll(WorkloadEnv.databaseLogin(pipeline));
-    Job job = WorkloadJob.build(pipeline, name, COMPONENT, image, args, env, 0);
-    job.getMetadata().getLabels().put(LABEL_MANAGED_BY, MANAGED_BY);
-    job.getSpec().getTemplate().getMetadata().getLabels().put(LABEL_MANAGED_BY, MANAGED_BY);
-    // The cluster ends the trace even if this process dies before it deletes the Job.
-    job.getSpec().setActiveDeadlineSeconds(Math.max(1, deadline.getSeconds()));
-    job.getSpec().setTtlSecondsAfterFinished(TTL_SECONDS_AFTER_FINISHED);
-    return job;
+    return PluginJob.build(pipeline, name, COMPONENT, image, args, deadline);
   }
 }

@@ -2,21 +2,16 @@ package io.reducer.plugin;
 
 import static io.reducer.plugin.Fixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.testsupport.kubernetes.PodEndpoints;
 import io.reducer.workloads.ExitCodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,10 +78,8 @@ class TraceCommandTest {
 
     Job job = awaitJob(run);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("wf-7", "30m");
-    String pod = job.getMetadata().getName() + "-x7k2p";
-    api.kubernetes().servePods(new OneLog(pod, "trace: searching 3 topics\n{\n  \"correlationId\": \"wf-7\",\n"
-        + "  \"found\": false\n}\n"));
-    endPod(job, pod, 5);
+    PlayedJob.end(api, job, "trace", "trace: searching 3 topics\n{\n  \"correlationId\": \"wf-7\",\n"
+        + "  \"found\": false\n}\n", 5);
 
     Plugin.Result result = run.join();
     assertThat(result.code()).as(result.err()).isEqualTo(ExitCodes.NOT_FOUND);
@@ -102,9 +95,7 @@ class TraceCommandTest {
     Job job = awaitJob(run);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).doesNotContain("-o")
         .containsSequence("--since", "1h");
-    String pod = job.getMetadata().getName() + "-x7k2p";
-    api.kubernetes().servePods(new OneLog(pod, "wf-7: 3 actions, 3 versions, 0 in the DLQ"));
-    endPod(job, pod, 0);
+    PlayedJob.end(api, job, "trace", "wf-7: 3 actions, 3 versions, 0 in the DLQ", 0);
 
     Plugin.Result result = run.join();
     assertThat(result.code()).as(result.err()).isZero();
@@ -175,40 +166,10 @@ class TraceCommandTest {
   }
 
   private List<Job> jobs() {
-    return api.client().batch().v1().jobs().inNamespace(NS).withLabel("app.kubernetes.io/component", "trace")
-        .list().getItems();
+    return PlayedJob.jobs(api, "trace");
   }
 
   private Job awaitJob(CompletableFuture<Plugin.Result> run) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> !jobs().isEmpty() || run.isDone());
-    if (run.isDone()) {
-      throw new AssertionError("the trace ended before its Job ran: " + run.join());
-    }
-    return jobs().get(0);
-  }
-
-  /** The pod the Job controller would have made, ended with {@code exitCode}. */
-  private void endPod(Job job, String pod, int exitCode) {
-    api.client().pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
-        .withNamespace(NS).addToLabels("job-name", job.getMetadata().getName())
-        .withCreationTimestamp("2026-03-02T10:00:01Z").endMetadata()
-        .withNewSpec().addNewContainer().withName("trace").withImage(IMAGE).endContainer().endSpec()
-        .withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed").addNewContainerStatus().withName("trace")
-        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
-        .endTerminated().endState().endContainerStatus().endStatus().build()).create();
-  }
-
-  /** The log of one pod, as the kubelet would serve it through the API server. */
-  private record OneLog(String pod, String log) implements PodEndpoints {
-
-    @Override
-    public Optional<String> log(String namespace, String name) {
-      return name.equals(pod) ? Optional.of(log) : Optional.empty();
-    }
-
-    @Override
-    public OptionalInt localPort(String namespace, String name, int containerPort) {
-      return OptionalInt.empty();
-    }
+    return PlayedJob.awaitJob(api, "trace", run);
   }
 }
