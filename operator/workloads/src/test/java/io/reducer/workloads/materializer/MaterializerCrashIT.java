@@ -59,7 +59,7 @@ class MaterializerCrashIT {
     ChildMaterializer first = new ChildMaterializer(logs, "first", env);
     first.httpPort(); // started: configuration checked, tables created
     // Each key's versions go up by one per record, so a record applied twice shows as a skipped duplicate.
-    PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
+    PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS, RECORDS / 2);
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
           .until(() -> applied("crash") >= RECORDS / 8);
@@ -67,6 +67,7 @@ class MaterializerCrashIT {
       first.kill();
     } finally {
       first.close();
+      producer.release();
     }
     long appliedAtKill = applied("crash");
     Map<String, String> model = producer.awaitModel();
@@ -102,7 +103,7 @@ class MaterializerCrashIT {
 
     ChildMaterializer first = new ChildMaterializer(logs, "rewind-first", env);
     first.httpPort();
-    PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
+    PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS, RECORDS / 2);
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
           .until(() -> applied("rewind") >= RECORDS / 8);
@@ -110,6 +111,7 @@ class MaterializerCrashIT {
       first.kill();
     } finally {
       first.close();
+      producer.release();
     }
     long appliedAtKill = applied("rewind");
     Map<String, String> model = producer.awaitModel();

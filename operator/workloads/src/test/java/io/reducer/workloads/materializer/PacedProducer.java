@@ -3,6 +3,7 @@ package io.reducer.workloads.materializer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,12 +16,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 final class PacedProducer {
 
   private final Map<String, Long> lastVersion = new HashMap<>();
+  private final CountDownLatch released = new CountDownLatch(1);
   private final CompletableFuture<Void> done;
 
   PacedProducer(TestCluster cluster, String topic, int keys, int records) {
+    this(cluster, topic, keys, records, records);
+  }
+
+  /**
+   * Stops after {@code holdAt} records until {@link #release}: a test that acts "while producing" then does not
+   * depend on how fast the machine is.
+   */
+  PacedProducer(TestCluster cluster, String topic, int keys, int records, int holdAt) {
     done = CompletableFuture.runAsync(() -> {
       try (KafkaProducer<String, String> producer = cluster.producer()) {
         for (int i = 0; i < records; i++) {
+          if (i == holdAt) {
+            producer.flush();
+            released.await();
+          }
           String key = "wf-" + (i % keys);
           producer.send(TestEvents.event(topic, key, lastVersion.merge(key, 1L, Long::sum)));
           if (i % 20 == 19) {
@@ -33,6 +47,11 @@ final class PacedProducer {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  /** Lets a holding producer go on. */
+  void release() {
+    released.countDown();
   }
 
   boolean isDone() {
