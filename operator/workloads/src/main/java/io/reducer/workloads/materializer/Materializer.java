@@ -74,6 +74,7 @@ public final class Materializer {
   /** Highest watermark this process saw per partition, to notice regressions. */
   private final Map<TopicPartition, Long> highestSeen = new HashMap<>();
   private long nextLoadAttemptNanos;
+  private volatile BatchTrace trace;
   private volatile boolean stopping;
   private volatile int exitCode = -1;
 
@@ -131,9 +132,10 @@ public final class Materializer {
           loadPending();
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
+        long polled = System.nanoTime();
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
-        apply(records);
+        apply(records, polled);
       }
       return ExitCodes.OK;
     } catch (WakeupException e) {
@@ -162,7 +164,11 @@ public final class Materializer {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void apply(ConsumerRecords<byte[], byte[]> records) throws FencedException {
+  void traceBatches(BatchTrace trace) {
+    this.trace = trace;
+  }
+
+  private void apply(ConsumerRecords<byte[], byte[]> records, long polled) throws FencedException {
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
     // Decoding needs only the record bytes: while the database writes one partition's batch, the next ones are
     // decoded on the decoding thread. Writes and commits stay on this thread, in the same order as before.
@@ -176,7 +182,7 @@ public final class Materializer {
     long done = 0;
     for (TopicPartition partition : records.partitions()) {
       try {
-        applyPartition(partition, decoded.get(partition), fresh.get(partition), commits);
+        applyPartition(partition, decoded.get(partition), fresh.get(partition), commits, polled);
       } catch (FencedException e) {
         throw new FencedException(e.getMessage(), records.count() - done);
       }
@@ -186,7 +192,7 @@ public final class Materializer {
     for (TopicPartition partition : new ArrayList<>(owned.keySet())) {
       if (!records.partitions().contains(partition)) {
         applyPartition(partition, CompletableFuture.completedFuture(DecodedBatch.of(decoder, List.of())), List.of(),
-            commits);
+            commits, polled);
       }
     }
     if (!commits.isEmpty()) {
@@ -216,7 +222,7 @@ public final class Materializer {
   }
 
   private void applyPartition(TopicPartition partition, Future<DecodedBatch> decoded,
-      List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> commits)
+      List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> commits, long polled)
       throws FencedException {
     Watermark expected = owned.get(partition);
     if (expected == null) {
@@ -235,7 +241,11 @@ public final class Materializer {
       owned.put(partition, new Watermark(newNext, expected.epoch()));
       highestSeen.merge(partition, newNext, Math::max);
       if (!fresh.isEmpty()) {
-        metrics.batchCommitted(outcome, Duration.ofNanos(System.nanoTime() - started));
+        metrics.batchCommitted(outcome, Duration.ofNanos(outcome.committedNanos() - started));
+        BatchTrace tracing = trace;
+        if (tracing != null) {
+          tracing.committed(partition.partition(), fresh, polled, batch.decodedNanos(), started, outcome);
+        }
       }
       commits.put(partition, new OffsetAndMetadata(newNext));
     } catch (WatermarkMovedException e) {
