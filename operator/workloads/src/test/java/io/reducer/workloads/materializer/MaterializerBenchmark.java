@@ -11,12 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,12 +90,13 @@ public final class MaterializerBenchmark {
         cold.events(), cold.seconds());
     System.out.println("warm-up drain CPU: " + cold.cpu());
     Drain drain = drain("drain", records);
-    System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records; "
-        + "duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(), drain.meanBatch(),
-        drain.duplicates());
+    System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records, mean "
+        + "transaction %.0f records; duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(),
+        drain.meanBatch(), drain.meanTransaction(), drain.duplicates());
     System.out.println("drain CPU: " + drain.cpu());
 
-    int batch = (int) Math.max(1, Math.round(drain.meanBatch()));
+    // As many rows per transaction as the materializer wrote: the raw side commits as often as it did.
+    int batch = (int) Math.max(1, Math.round(drain.meanTransaction()));
     double raw = raw(batch);
     System.out.printf("raw upsert: %,.0f rows/s (batches of %d, one transaction each)%n", raw, batch);
     System.out.printf("ratio materializer/raw: %.0f %%%n", 100 * drain.rate() / raw);
@@ -111,7 +115,8 @@ public final class MaterializerBenchmark {
         lag[5]);
   }
 
-  private record Drain(long events, double seconds, double meanBatch, double duplicates, String cpu) {
+  private record Drain(long events, double seconds, double meanBatch, double meanTransaction, double duplicates,
+      String cpu) {
     double rate() {
       return events / seconds;
     }
@@ -141,6 +146,8 @@ public final class MaterializerBenchmark {
     Map<String, String> env = cluster.env(topic, projection, table);
     try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), projection);
         InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
+      TransactionCount transactions = new TransactionCount();
+      materializer.materializer.traceBatches(transactions);
       long first = 0;
       long firstCount = 0;
       List<long[]> progress = new ArrayList<>();
@@ -167,7 +174,7 @@ public final class MaterializerBenchmark {
           double mean = metrics.get("projection_materializer_batch_size_sum") / batches;
           checkProjection(table, count);
           System.out.println(name + " rate by 0.5 s since the first commit: " + rates(progress, first));
-          return new Drain(count - firstCount, (now - first) / 1e9, mean,
+          return new Drain(count - firstCount, (now - first) / 1e9, mean, transactions.meanRecords(),
               metrics.get("projection_materializer_duplicate_events_skipped_total"), cpuPerEvent);
         }
         if (now > deadline || materializer.exitCode.isDone()) {
@@ -175,6 +182,23 @@ public final class MaterializerBenchmark {
         }
         Thread.sleep(10);
       }
+    }
+  }
+
+  /** Records per transaction: the batches of one transaction share its commit stamp. */
+  private static final class TransactionCount implements BatchTrace {
+    private final Set<Long> commits = new HashSet<>();
+    private long records;
+
+    @Override
+    public synchronized void committed(int partition, List<ConsumerRecord<byte[], byte[]>> batch, long polledNanos,
+        long decodedNanos, long startedNanos, BatchOutcome outcome) {
+      commits.add(outcome.committedNanos());
+      records += batch.size();
+    }
+
+    synchronized double meanRecords() {
+      return commits.isEmpty() ? 0 : (double) records / commits.size();
     }
   }
 
