@@ -53,6 +53,11 @@ public final class Materializer {
   private static final Duration IDLE_PING = Duration.ofSeconds(5);
   private static final Duration KAFKA_CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LAG_MEASURE_INTERVAL = Duration.ofMillis(50);
+  /**
+   * Partitions' batches go into one transaction up to this many records (a partition's batch is never split). About
+   * 6 ms of PostgreSQL time per transaction; more would make the first partitions of a large poll wait longer.
+   */
+  private static final int TRANSACTION_RECORDS = 1000;
 
   private final MaterializerConfig config;
   private final Database database;
@@ -223,7 +228,15 @@ public final class Materializer {
     }
     moving.sort(Comparator.comparingInt(part -> part.partition().partition()));
     Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    commitTogether(moving, polled, commits);
+    // A large poll (catching up) goes in several transactions: the first partitions' rows become visible without
+    // waiting for the whole poll's statement, and the decoding thread decodes the next ones meanwhile.
+    for (int from = 0, to; from < moving.size(); from = to) {
+      long size = moving.get(from).records().size();
+      for (to = from + 1; to < moving.size() && size + moving.get(to).records().size() <= TRANSACTION_RECORDS; to++) {
+        size += moving.get(to).records().size();
+      }
+      commitTogether(moving.subList(from, to), moving.subList(from, moving.size()), polled, commits);
+    }
     if (!commits.isEmpty()) {
       consumer.commitAsync(commits, (offsets, error) -> {
         if (error != null) {
@@ -249,7 +262,8 @@ public final class Materializer {
   }
 
   /**
-   * One transaction for the batches of every partition of a poll: one statement moves each partition's watermark
+   * One transaction for the batches of several partitions of a poll (up to {@link #TRANSACTION_RECORDS} records;
+   * {@code unfinished}: these and the poll's partitions after them): one statement moves each partition's watermark
    * (guarded by epoch and expected position, the row locked until commit) and upserts the newest row per key of
    * all of them, then the DLQ records are sent and acknowledged, then one commit. Two round trips for the whole poll
    * instead of five per partition: with many partitions, a partition's events no longer wait behind the other
@@ -258,8 +272,8 @@ public final class Materializer {
    * process stops; moved: it is sought again) and the others are written again at once. A row the database rejects
    * sends the poll down the old way, a transaction per partition that isolates the row under savepoints.
    */
-  private void commitTogether(List<Part> parts, long polled, Map<TopicPartition, OffsetAndMetadata> commits)
-      throws FencedException {
+  private void commitTogether(List<Part> parts, List<Part> unfinished, long polled,
+      Map<TopicPartition, OffsetAndMetadata> commits) throws FencedException {
     List<Part> remaining = new ArrayList<>(parts);
     Map<TopicPartition, DecodedBatch> batches = new HashMap<>();
     for (Part part : parts) {
@@ -297,7 +311,7 @@ public final class Materializer {
         if (written.moved().size() < remaining.size()) {
           connection.rollback();
           database.answered();
-          remaining = leaveOutMoved(connection, remaining, written.moved(), parts);
+          remaining = leaveOutMoved(connection, remaining, written.moved(), unfinished);
           continue;
         }
         // The watermark rows are locked until commit, so no one can take over between this ack and the commit.
