@@ -11,11 +11,11 @@ import io.reducer.workloads.deadletter.PoisonRecordException;
 
 /**
  * One partition's records of one poll, decoded: the newest event per key, the poison records, the newest event
- * time. Computed from the record bytes alone, so it can be prepared on another thread while the database
+ * time, and when decoding finished ({@code System.nanoTime}, for {@link BatchTrace}). Computed from the record bytes alone, so it can be prepared on another thread while the database
  * writes the previous partition's batch.
  */
 record DecodedBatch(List<ConsumerRecord<byte[], byte[]>> records, LatestPerKey.Result latest,
-    List<DeadLetter> letters, Instant newest) {
+    List<DeadLetter> letters, Instant newest, long decodedNanos) {
 
   static DecodedBatch of(StateCommittedDecoder decoder, List<ConsumerRecord<byte[], byte[]>> records) {
     List<StateCommitted> events = new ArrayList<>(records.size());
@@ -32,6 +32,6 @@ record DecodedBatch(List<ConsumerRecord<byte[], byte[]>> records, LatestPerKey.R
         letters.add(new DeadLetter(record, e, DeadLetter.correlationHeader(record)));
       }
     }
-    return new DecodedBatch(records, LatestPerKey.of(events), letters, newest);
+    return new DecodedBatch(records, LatestPerKey.of(events), letters, newest, System.nanoTime());
   }
 }

@@ -47,6 +47,7 @@ final class PartitionBatchProcessor {
     Set<String> rejected = new HashSet<>();
     Set<String> applied = latest.latest().isEmpty()
         ? Set.of() : applyIsolatingRejects(connection, latest.latest(), records, letters, rejected);
+    long statementDone = System.nanoTime();
     int duplicates = 0;
     for (Map.Entry<String, Integer> rows : latest.rowsPerKey().entrySet()) {
       String key = rows.getKey();
@@ -68,8 +69,10 @@ final class PartitionBatchProcessor {
     }
     // The watermark row is locked until commit, so no one can take over between this ack and the commit.
     deadLetters.publish(letters);
+    long watermarkDone = System.nanoTime();
     connection.commit();
-    return new BatchOutcome(records.size(), applied.size(), duplicates, letters.size(), newest);
+    return new BatchOutcome(records.size(), applied.size(), duplicates, letters.size(), newest, statementDone,
+        watermarkDone, System.nanoTime());
   }
 
   /** One statement for the batch; only if the database rejects it, row by row to find the bad rows. */

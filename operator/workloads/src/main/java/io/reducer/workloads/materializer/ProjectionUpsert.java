@@ -1,6 +1,5 @@
 package io.reducer.workloads.materializer;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,9 +27,10 @@ final class ProjectionUpsert {
   private static final long EXACT_MICROS = 1L << 53;
 
   private final String sql;
+  private final String guardedSql;
 
   ProjectionUpsert(String schema, String table) {
-    sql = "INSERT INTO " + Identifiers.qualified(schema, table) + " AS t "
+    String insert = "INSERT INTO " + Identifiers.qualified(schema, table) + " AS t "
         + "(workflow_key, version, state, namespace, tag, last_action, correlation_id, committed_at, updated_at) "
         + "SELECT u.workflow_key, u.version, u.state, u.namespace, u.tag, u.last_action, u.correlation_id, "
         + "COALESCE(" + PG_EPOCH + " + u.committed_us * interval '1 microsecond', u.committed_text::timestamptz), "
@@ -38,13 +38,34 @@ final class ProjectionUpsert {
         + "FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], "
         + "?::text[]) "
         + "AS u(workflow_key, version, state, namespace, tag, last_action, correlation_id, committed_us, "
-        + "committed_text) "
-        + "ON CONFLICT (workflow_key) DO UPDATE SET "
+        + "committed_text) ";
+    String onConflict = "ON CONFLICT (workflow_key) DO UPDATE SET "
         + "version = EXCLUDED.version, state = EXCLUDED.state, namespace = EXCLUDED.namespace, tag = EXCLUDED.tag, "
         + "last_action = EXCLUDED.last_action, correlation_id = EXCLUDED.correlation_id, "
         + "committed_at = EXCLUDED.committed_at, updated_at = now() "
         + "WHERE t.version < EXCLUDED.version "
         + "RETURNING t.workflow_key";
+    sql = insert + onConflict;
+    // The watermarks of every partition of the transaction move first, each guarded by epoch and expected position
+    // (and locked until commit); the rows are written only when every guard held. One round trip: the caller then
+    // commits, or rolls back when a partition is missing from the second column.
+    guardedSql = "WITH wm AS (UPDATE " + Identifiers.qualified(schema, ProjectionSchema.WATERMARKS) + " AS w "
+        + "SET next_offset = m.next_offset, last_event_time = COALESCE(m.last_event_time::timestamptz, "
+        + "w.last_event_time), updated_at = now() "
+        + "FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) "
+        + "AS m(partition, epoch, expected, next_offset, last_event_time) "
+        + "WHERE w.namespace = ? AND w.projection = ? AND w.partition = m.partition AND w.epoch = m.epoch "
+        + "AND w.next_offset = m.expected RETURNING w.partition), "
+        + "up AS (" + insert + "WHERE (SELECT count(*) FROM wm) = ? " + onConflict + ") "
+        + "SELECT workflow_key, NULL::int FROM up UNION ALL SELECT NULL, partition FROM wm";
+  }
+
+  /** A partition's watermark move inside a guarded upsert: from {@code expected} to {@code nextOffset}. */
+  record Move(int partition, Watermark expected, long nextOffset, Instant lastEventTime) {
+  }
+
+  /** What a guarded upsert did: the keys inserted or updated, and the partitions whose guard held. */
+  record Guarded(Set<String> applied, Set<Integer> moved) {
   }
 
   /**
@@ -61,6 +82,69 @@ final class ProjectionUpsert {
 
   /** Returns the keys actually inserted or updated; the others already had this version or a newer one. */
   Set<String> apply(Connection connection, List<StateCommitted> rows) throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement(sql)) {
+      bindRows(connection, upsert, 1, rows);
+      Set<String> applied = new HashSet<>();
+      try (ResultSet result = upsert.executeQuery()) {
+        while (result.next()) {
+          applied.add(result.getString(1));
+        }
+      }
+      return applied;
+    }
+  }
+
+  /**
+   * Moves the watermarks of several partitions and upserts their rows in one statement, inside the caller's
+   * transaction. The rows are written only if every move's guard held (epoch and expected position); the caller
+   * commits when {@link Guarded#moved} holds every partition, and rolls back otherwise. {@code rows} must not
+   * hold a key twice.
+   */
+  Guarded applyGuarded(Connection connection, String namespace, String projection, List<Move> moves,
+      List<StateCommitted> rows) throws SQLException {
+    int m = moves.size();
+    Integer[] partitions = new Integer[m];
+    Long[] epochs = new Long[m];
+    Long[] expected = new Long[m];
+    Long[] next = new Long[m];
+    String[] lastEventTimes = new String[m];
+    for (int i = 0; i < m; i++) {
+      Move move = moves.get(i);
+      partitions[i] = move.partition();
+      epochs[i] = move.expected().epoch();
+      expected[i] = move.expected().nextOffset();
+      next[i] = move.nextOffset();
+      lastEventTimes[i] = move.lastEventTime() == null ? null : move.lastEventTime().toString();
+    }
+    try (PreparedStatement upsert = connection.prepareStatement(guardedSql)) {
+      upsert.setArray(1, connection.createArrayOf("int4", partitions));
+      upsert.setArray(2, connection.createArrayOf("bigint", epochs));
+      upsert.setArray(3, connection.createArrayOf("bigint", expected));
+      upsert.setArray(4, connection.createArrayOf("bigint", next));
+      upsert.setArray(5, connection.createArrayOf("text", lastEventTimes));
+      upsert.setString(6, namespace);
+      upsert.setString(7, projection);
+      int index = bindRows(connection, upsert, 8, rows);
+      upsert.setLong(index, m);
+      Set<String> applied = new HashSet<>();
+      Set<Integer> moved = new HashSet<>();
+      try (ResultSet result = upsert.executeQuery()) {
+        while (result.next()) {
+          String key = result.getString(1);
+          if (key != null) {
+            applied.add(key);
+          } else {
+            moved.add(result.getInt(2));
+          }
+        }
+      }
+      return new Guarded(applied, moved);
+    }
+  }
+
+  /** Binds the nine column arrays of {@code rows} from parameter {@code first} on; returns the next index. */
+  private static int bindRows(Connection connection, PreparedStatement statement, int first,
+      List<StateCommitted> rows) throws SQLException {
     int n = rows.size();
     String[] keys = new String[n];
     Long[] versions = new Long[n];
@@ -85,23 +169,14 @@ final class ProjectionUpsert {
         committedText[i] = row.committedAt().toString();
       }
     }
-    try (PreparedStatement upsert = connection.prepareStatement(sql)) {
-      Object[][] columns = {keys, states, namespaces, tags, actions, correlations};
-      upsert.setArray(1, connection.createArrayOf("text", keys));
-      upsert.setArray(2, connection.createArrayOf("bigint", versions));
-      for (int c = 1; c < columns.length; c++) {
-        Array array = connection.createArrayOf("text", columns[c]);
-        upsert.setArray(c + 2, array);
-      }
-      upsert.setArray(8, connection.createArrayOf("bigint", committedMicros));
-      upsert.setArray(9, connection.createArrayOf("text", committedText));
-      Set<String> applied = new HashSet<>();
-      try (ResultSet result = upsert.executeQuery()) {
-        while (result.next()) {
-          applied.add(result.getString(1));
-        }
-      }
-      return applied;
+    Object[][] columns = {keys, states, namespaces, tags, actions, correlations};
+    statement.setArray(first, connection.createArrayOf("text", keys));
+    statement.setArray(first + 1, connection.createArrayOf("bigint", versions));
+    for (int c = 1; c < columns.length; c++) {
+      statement.setArray(first + c + 1, connection.createArrayOf("text", columns[c]));
     }
+    statement.setArray(first + 7, connection.createArrayOf("bigint", committedMicros));
+    statement.setArray(first + 8, connection.createArrayOf("text", committedText));
+    return first + 9;
   }
 }

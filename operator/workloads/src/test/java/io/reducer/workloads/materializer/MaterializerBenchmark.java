@@ -11,12 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,12 +90,13 @@ public final class MaterializerBenchmark {
         cold.events(), cold.seconds());
     System.out.println("warm-up drain CPU: " + cold.cpu());
     Drain drain = drain("drain", records);
-    System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records; "
-        + "duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(), drain.meanBatch(),
-        drain.duplicates());
+    System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records, mean "
+        + "transaction %.0f records; duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(),
+        drain.meanBatch(), drain.meanTransaction(), drain.duplicates());
     System.out.println("drain CPU: " + drain.cpu());
 
-    int batch = (int) Math.max(1, Math.round(drain.meanBatch()));
+    // As many rows per transaction as the materializer wrote: the raw side commits as often as it did.
+    int batch = (int) Math.max(1, Math.round(drain.meanTransaction()));
     double raw = raw(batch);
     System.out.printf("raw upsert: %,.0f rows/s (batches of %d, one transaction each)%n", raw, batch);
     System.out.printf("ratio materializer/raw: %.0f %%%n", 100 * drain.rate() / raw);
@@ -111,7 +115,8 @@ public final class MaterializerBenchmark {
         lag[5]);
   }
 
-  private record Drain(long events, double seconds, double meanBatch, double duplicates, String cpu) {
+  private record Drain(long events, double seconds, double meanBatch, double meanTransaction, double duplicates,
+      String cpu) {
     double rate() {
       return events / seconds;
     }
@@ -141,14 +146,18 @@ public final class MaterializerBenchmark {
     Map<String, String> env = cluster.env(topic, projection, table);
     try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), projection);
         InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
+      TransactionCount transactions = new TransactionCount();
+      materializer.materializer.traceBatches(transactions);
       long first = 0;
       long firstCount = 0;
+      List<long[]> progress = new ArrayList<>();
       Map<String, Map<Long, Long>> cpuAtFirst = null;
       long pollerAtFirst = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (true) {
         long now = System.nanoTime();
         long done = poller.poll();
+        progress.add(new long[] {now, done});
         if (first == 0 && done > 0) {
           first = now;
           firstCount = done;
@@ -164,7 +173,8 @@ public final class MaterializerBenchmark {
           double batches = metrics.get("projection_materializer_batch_size_count");
           double mean = metrics.get("projection_materializer_batch_size_sum") / batches;
           checkProjection(table, count);
-          return new Drain(count - firstCount, (now - first) / 1e9, mean,
+          System.out.println(name + " rate by 0.5 s since the first commit: " + rates(progress, first));
+          return new Drain(count - firstCount, (now - first) / 1e9, mean, transactions.meanRecords(),
               metrics.get("projection_materializer_duplicate_events_skipped_total"), cpuPerEvent);
         }
         if (now > deadline || materializer.exitCode.isDone()) {
@@ -172,6 +182,23 @@ public final class MaterializerBenchmark {
         }
         Thread.sleep(10);
       }
+    }
+  }
+
+  /** Records per transaction: the batches of one transaction share its commit stamp. */
+  private static final class TransactionCount implements BatchTrace {
+    private final Set<Long> commits = new HashSet<>();
+    private long records;
+
+    @Override
+    public synchronized void committed(int partition, List<ConsumerRecord<byte[], byte[]>> batch, long polledNanos,
+        long decodedNanos, long startedNanos, BatchOutcome outcome) {
+      commits.add(outcome.committedNanos());
+      records += batch.size();
+    }
+
+    synchronized double meanRecords() {
+      return commits.isEmpty() ? 0 : (double) records / commits.size();
     }
   }
 
@@ -232,12 +259,16 @@ public final class MaterializerBenchmark {
    */
   private double[] lag() throws Exception {
     String topic = "bench-lag";
-    cluster.createTopics(topic, PARTITIONS);
+    // The broker stamps each record with its append time: the breakdown's split between send and poll.
+    cluster.broker.createTopic(topic, PARTITIONS, Map.of("message.timestamp.type", "LogAppendTime"));
+    cluster.broker.createTopic(topic + ".dlq", 1);
     int total = lagRate * (LAG_WARMUP_SECONDS + lagSeconds);
     long[][] sentAt = new long[PARTITIONS][total];
     Map<String, String> env = cluster.env(topic, "bench_lag", "bench_lag_projection");
+    LagBreakdown breakdown = new LagBreakdown();
     try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), "bench_lag");
         InProcessMaterializer materializer = new InProcessMaterializer(env, List.of("--max-records", MAX_RECORDS))) {
+      materializer.materializer.traceBatches(breakdown);
       while (poller.partitions() < PARTITIONS) {
         poller.poll();
         Thread.sleep(20);
@@ -275,6 +306,8 @@ public final class MaterializerBenchmark {
         windowed.append(String.format(" %.0f ms", sorted.length == 0 ? 0 : millis(sorted, sorted.length, 0.95)));
       }
       System.out.println(windowed);
+      System.out.print(breakdown.report(sentAt, producing[0] + LAG_WARMUP_SECONDS * 1_000_000_000L,
+          poller.visible()));
       Arrays.sort(lags, 0, n);
       double offered = total / ((producing[1] - producing[0]) / 1e9);
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
@@ -367,6 +400,29 @@ public final class MaterializerBenchmark {
       result.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
     }
     return result;
+  }
+
+  /** Events/s in each half second since {@code first}, from the watermark poller's (time, events done) samples. */
+  private static String rates(List<long[]> progress, long first) {
+    StringBuilder out = new StringBuilder();
+    long window = 500_000_000L;
+    long previous = 0;
+    long end = first + window;
+    for (long[] sample : progress) {
+      if (sample[0] <= first) {
+        previous = sample[1];
+        continue;
+      }
+      while (sample[0] >= end) {
+        out.append(String.format(" %,.0f", (sample[1] - previous) * 2.0)).append(';');
+        previous = sample[1];
+        end += window;
+      }
+    }
+    long[] last = progress.get(progress.size() - 1);
+    out.append(String.format(" %,.0f (last %.2f s)", (last[1] - previous) / ((last[0] - (end - window)) / 1e9),
+        (last[0] - (end - window)) / 1e9));
+    return out.toString();
   }
 
   private static double millis(long[] sorted, int n, double quantile) {

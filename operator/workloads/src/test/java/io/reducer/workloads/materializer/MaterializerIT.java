@@ -74,6 +74,18 @@ class MaterializerIT {
           .contains("epoch_mismatch_dropped_total")
           .contains("projection_materializer_batch_size_count")
           .contains("projection_materializer_batch_duration_seconds_count");
+      // Caught up: each partition's watermark gauge is its log end, and no partition lags in time.
+      Map<Integer, Long> end = cluster.logEnd(topic, 3);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        String scrape = metrics.scrape();
+        for (int partition = 0; partition < 3; partition++) {
+          assertThat(scrape).contains("projection_materializer_watermark_offset{partition=\"" + partition
+              + "\",projection=\"normal\"} " + end.get(partition) + ".0");
+          assertThat(scrape).contains("projection_materializer_consumer_lag_ms{partition=\"" + partition
+              + "\",projection=\"normal\"} 0.0");
+        }
+        assertThat(scrape).contains("projection_materializer_max_lag_ms{projection=\"normal\"} 0.0");
+      });
     }
     cluster.query("SELECT count(*) FROM pg_indexes WHERE tablename = 'projection_watermarks' "
         + "AND indexdef LIKE '%(updated_at)%'", rows -> assertThat(rows.getInt(1)).isEqualTo(1));
