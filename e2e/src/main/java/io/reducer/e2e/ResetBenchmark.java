@@ -1,6 +1,5 @@
 package io.reducer.e2e;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.api.v1alpha1.Projection;
@@ -8,10 +7,6 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.testsupport.BenchmarkDoc;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,15 +116,7 @@ public final class ResetBenchmark {
   private static Map<WatermarkResetPhase, Long> timeReset(LocalCluster cluster, String name) throws Exception {
     Map<WatermarkResetPhase, Long> seen = new EnumMap<>(WatermarkResetPhase.class);
     long start = System.nanoTime();
-    cluster.client().resources(WatermarkReset.class).inNamespace(NAMESPACE).resource(YAML.unmarshal(String.join("\n",
-        "apiVersion: reducer.io/v1alpha1",
-        "kind: WatermarkReset",
-        "metadata: {name: " + name + ", namespace: " + NAMESPACE + "}",
-        "spec:",
-        "  projectionRef: {name: " + PROJECTION + "}",
-        "  target: {type: earliest}",
-        "  rebuild: true",
-        "  approval: Automatic"), WatermarkReset.class)).create();
+    new BenchmarkProjection(cluster, PROJECTION).applyRebuild(name, "InPlace");
     long deadline = start + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       WatermarkReset reset = cluster.client().resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(name)
@@ -155,31 +142,7 @@ public final class ResetBenchmark {
 
   /** Waits until all 12 materializers are ready and have applied every event; returns how long that took. */
   private static long awaitRunning(LocalCluster cluster) throws Exception {
-    long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(4).toNanos();
-    while (System.nanoTime() < deadline) {
-      Deployment deployment = cluster.client().apps().deployments().inNamespace(NAMESPACE)
-          .withName(PROJECTION + "-materializer").get();
-      Integer ready = deployment == null || deployment.getStatus() == null ? null
-          : deployment.getStatus().getReadyReplicas();
-      if (ready != null && ready == PARTITIONS && applied(cluster) == EVENTS) {
-        return (System.nanoTime() - start) / 1_000_000;
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the materializers did not catch up in 4 minutes:\n" + cluster.kubelet().dump());
-  }
-
-  private static long applied(LocalCluster cluster) throws Exception {
-    try (Connection c = DriverManager.getConnection(cluster.postgres().jdbcUrl(), cluster.postgres().user(),
-        cluster.postgres().password()); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT COALESCE(SUM(next_offset), 0) FROM projection_watermarks "
-            + "WHERE projection = '" + PROJECTION + "'")) {
-      r.next();
-      return r.getLong(1);
-    } catch (java.sql.SQLException e) {
-      return -1;
-    }
+    return new BenchmarkProjection(cluster, PROJECTION).awaitRunning(PARTITIONS, EVENTS, Duration.ofMinutes(4));
   }
 
   private static long median(List<Long> values) {

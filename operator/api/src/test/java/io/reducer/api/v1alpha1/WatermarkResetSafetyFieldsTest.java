@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** spec.approvalTimeout and spec.runAgain of a WatermarkReset, as the API server admits them. */
+/**
+ * spec.approvalTimeout, spec.runAgain and the target of a Shadow rebuild of a WatermarkReset, as the API server admits
+ * them.
+ */
 class WatermarkResetSafetyFieldsTest {
 
   @Test
@@ -30,6 +33,32 @@ class WatermarkResetSafetyFieldsTest {
 
     assertThat(Admission.validateCreate(again).errors()).isEmpty();
     assertThat(Admission.validateUpdate(reset, again).errors()).anyMatch(e -> e.contains("spec is immutable"));
+  }
+
+  @Test
+  void aShadowRebuildIsAdmittedOnlyWithTargetEarliestAndSaysWhy() throws Exception {
+    ObjectNode earliest = shadowRebuild("{\"type\": \"earliest\"}");
+    assertThat(Admission.validateCreate(earliest).errors()).isEmpty();
+    for (String target : new String[] {"{\"type\": \"latest\"}",
+        "{\"type\": \"timestamp\", \"timestamp\": \"2025-10-21T12:00:00Z\"}",
+        "{\"type\": \"offset\", \"offsets\": [{\"partition\": 0, \"offset\": 5}]}",
+        "{\"type\": \"shiftBy\", \"shiftBy\": -100}", "{\"type\": \"byDuration\", \"duration\": \"PT1H\"}"}) {
+      ObjectNode reset = shadowRebuild(target);
+      assertThat(Admission.validateCreate(reset).errors()).as(target)
+          .anyMatch(e -> e.contains("rebuildStrategy Shadow supports only target type earliest"));
+      ((ObjectNode) reset.path("spec")).put("rebuildStrategy", "InPlace");
+      assertThat(Admission.validateCreate(reset).errors()).as("InPlace, " + target).isEmpty();
+    }
+  }
+
+  private static ObjectNode shadowRebuild(String target) throws Exception {
+    ObjectNode reset = example().deepCopy();
+    ObjectNode spec = (ObjectNode) reset.path("spec");
+    spec.set("target", new com.fasterxml.jackson.databind.ObjectMapper().readTree(target));
+    spec.put("rebuild", true);
+    spec.put("rebuildStrategy", "Shadow");
+    spec.put("approval", "Automatic");
+    return reset;
   }
 
   private static ObjectNode withSpec(String field, String value) throws Exception {

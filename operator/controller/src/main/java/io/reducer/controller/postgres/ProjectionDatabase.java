@@ -120,6 +120,15 @@ public final class ProjectionDatabase {
     }
   }
 
+  /** Whether the table exists in the schema. */
+  public boolean exists(Connection connection, String table) throws DatabaseFailure {
+    try {
+      return tableExists(connection, table);
+    } catch (SQLException e) {
+      throw DatabaseFailure.of(e, target, "looking for table " + table);
+    }
+  }
+
   private boolean tableExists(Connection connection, String table) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
       statement.setString(1, SqlIdentifiers.qualified(schema, table));

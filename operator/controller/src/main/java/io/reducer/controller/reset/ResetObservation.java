@@ -44,6 +44,7 @@ public final class ResetObservation {
   private Integer shadowReplicas;
   private String table;
   private JobOutcome cutoverJob;
+  private Boolean shadowTableExists;
 
   /** The target (projection or pipeline) does not exist (any more). */
   public ResetObservation targetMissing() {
@@ -204,6 +205,16 @@ public final class ResetObservation {
   public ResetObservation table(String table) {
     this.table = table;
     return this;
+  }
+
+  /** Shadow rebuild, while cutting over: whether the shadow table exists (unset: not looked at). */
+  public ResetObservation shadowTableExists(boolean exists) {
+    this.shadowTableExists = exists;
+    return this;
+  }
+
+  Boolean shadowTableExists() {
+    return shadowTableExists;
   }
 
   /** Deleting a Shadow rebuild: the cutover Job's outcome; unset when it does not exist. */

@@ -4,6 +4,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
+import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.postgres.Watermark;
@@ -32,6 +33,27 @@ public final class ShadowRebuilds {
 
   public static boolean applies(WatermarkReset reset) {
     return applies(reset.getSpec());
+  }
+
+  /**
+   * Whether a Shadow rebuild can honour the spec's target: the shadow materializers start at the log start, so only
+   * earliest. The CRD refuses the others at admission; the planner refuses one that got past it.
+   */
+  public static boolean supportsTarget(WatermarkResetSpec spec) {
+    return spec.getTarget() != null && spec.getTarget().getType() == ResetTargetType.EARLIEST;
+  }
+
+  /** The target type as written in the spec (e.g. latest), for messages. */
+  static String targetType(WatermarkResetSpec spec) {
+    if (spec.getTarget() == null || spec.getTarget().getType() == null) {
+      return "(none)";
+    }
+    try {
+      return ResetTargetType.class.getField(spec.getTarget().getType().name())
+          .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value();
+    } catch (NoSuchFieldException e) {
+      return spec.getTarget().getType().name();
+    }
   }
 
   /**

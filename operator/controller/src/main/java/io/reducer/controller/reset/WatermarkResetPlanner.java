@@ -59,6 +59,12 @@ public final class WatermarkResetPlanner {
   public static final String WAITING_FOR_OTHER_RESET = "WaitingForOtherReset";
   /** Pending: this reset is writing its hold; it goes on once the target names it. */
   public static final String TAKING_HOLD = "TakingHold";
+  /**
+   * Failed: rebuildStrategy Shadow with a target other than earliest. The API server refuses such a spec (a CEL rule
+   * of the CRD); this catches one that got past it (a CRD installed without the rule), which would otherwise be
+   * rebuilt from the log start whatever its target says.
+   */
+  public static final String SHADOW_TARGET_UNSUPPORTED = "ShadowTargetUnsupported";
 
   private WatermarkResetPlanner() {
   }
@@ -184,6 +190,13 @@ public final class WatermarkResetPlanner {
             + "and is not run a second time. To run it again on purpose, " + (spec.isRunAgain()
                 ? "create it under a new name (it already ran again with spec.runAgain: true)"
                 : "delete this copy and create it with spec.runAgain: true, or under a new name"), Action.NONE);
+      }
+      if (ShadowRebuilds.applies(spec) && !ShadowRebuilds.supportsTarget(spec)) {
+        return fail(SHADOW_TARGET_UNSUPPORTED, "rebuildStrategy Shadow fills the shadow table from the log start, so "
+            + "it supports only target type earliest; this reset asks for target type "
+            + ShadowRebuilds.targetType(spec) + ". Nothing was changed. Delete it and create a reset with "
+            + "rebuildStrategy InPlace for this target, or with target type earliest", seen.holding()
+                ? Action.RELEASE : Action.NONE);
       }
       if (seen.heldByOther() != null) {
         String message = "WatermarkReset " + seen.heldByOther() + " holds " + held()
@@ -378,12 +391,20 @@ public final class WatermarkResetPlanner {
         status.setJobName(cutoverJob);
         if (job.state() == JobOutcome.State.SUCCEEDED) {
           ShadowResult result = shadowResult(job.terminationMessage());
+          String message = "cut over: " + (result == null ? "" : result.message());
           if (result != null) {
             status.getShadow().setNewEpoch(result.newEpoch());
-            status.getShadow().setLockMillis(result.lockMillis());
             status.getShadow().setPreviousTable(result.previousTable());
+            if (result.result() != ShadowResult.Outcome.Unchanged) {
+              status.getShadow().setLockMillis(result.lockMillis());
+            } else if (job.failedPods() > 0) {
+              // The pod that swapped failed before it could answer (its COMMIT went through); the retry found
+              // nothing left to swap and reports the epoch in force. How long that swap held its locks is lost.
+              message = "cut over by an earlier attempt of Job " + cutoverJob + " whose answer was lost ("
+                  + job.failedPods() + " failed pod(s)); the retry found the swap done: " + result.message();
+            }
           }
-          enter(WatermarkResetPhase.Resuming, "cut over: " + (result == null ? "" : result.message()));
+          enter(WatermarkResetPhase.Resuming, message);
           return done(Action.FINISH_SHADOW, true, null);
         }
         if (job.state() == JobOutcome.State.FAILED) {
@@ -399,6 +420,18 @@ public final class WatermarkResetPlanner {
       if (!seen.targetFound()) {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before the cutover; the "
             + "shadow is discarded", Action.DISCARD_SHADOW);
+      }
+      if (Boolean.FALSE.equals(seen.shadowTableExists()) && seen.shadowWatermarks() != null
+          && seen.shadowWatermarks().isEmpty()) {
+        // The create Job made the table before Filling ended, so with no cutover Job nothing of the shadow is left
+        // only because a cutover Job swapped it in and was deleted (by hand) before this reset saw it end, or the
+        // rebuild was discarded by hand. Never start the shadow materializers again: they would create an empty
+        // table of the default definition and fill it, to be swapped in. Run the cutover again: it finds nothing to
+        // swap and reports the epoch in force.
+        status.setJobName(cutoverJob);
+        return waiting("CuttingOver", "no shadow table and no shadow watermarks are left and no Job " + cutoverJob
+            + " exists (an earlier one swapped them in and was deleted); running it again to read the epoch in "
+            + "force", POLL, Action.CUTOVER);
       }
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),

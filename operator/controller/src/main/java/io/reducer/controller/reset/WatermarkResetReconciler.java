@@ -332,6 +332,11 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       var rows = watermarks(projection, pipeline, List.of(live, shadow.getProjection()));
       seen.shadowWatermarks(rows.getOrDefault(live, Map.of()), rows.getOrDefault(shadow.getProjection(), Map.of()));
       if (phase == WatermarkResetPhase.CuttingOver) {
+        DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
+        ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),
+            projection.getMetadata().getNamespace(), login.target());
+        seen.shadowTableExists(clients.database(key, login).run("looking for the shadow table",
+            c -> database.exists(c, shadow.getTable())));
         KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
         seen.group(withoutGonePods(kafka, MaterializerDeployment.consumerGroup(projection),
             MaterializerDeployment.name(projection), MaterializerDeployment.selector(projection),

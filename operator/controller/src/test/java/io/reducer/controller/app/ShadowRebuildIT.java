@@ -4,19 +4,29 @@ import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.reset.ResetHold;
+import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import io.reducer.testsupport.internal.ChildJvm;
+import io.reducer.testsupport.internal.Hold;
+import io.reducer.testsupport.internal.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
@@ -96,20 +107,8 @@ class ShadowRebuildIT {
     long epochBefore = epoch();
     long rowsBefore = rowCount();
     Reader reader = new Reader();
-    AtomicBoolean producing = new AtomicBoolean(true);
-    Thread traffic = new Thread(() -> {
-      try (KafkaProducer<String, String> producer = producer()) {
-        while (producing.get()) {
-          produce(producer, 3);
-          Thread.sleep(20);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    traffic.start();
-    reader.start();
-    try {
+    try (Traffic traffic = new Traffic()) {
+      reader.start();
       reset("shadow-1", "approval: Automatic");
       await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
           assertThat(phase("shadow-1")).isIn(WatermarkResetPhase.Filling, WatermarkResetPhase.CuttingOver,
@@ -117,25 +116,11 @@ class ShadowRebuildIT {
       awaitPhase("shadow-1", WatermarkResetPhase.Completed, Duration.ofSeconds(90));
       Thread.sleep(1000);
     } finally {
-      producing.set(false);
-      traffic.join();
       reader.stop();
     }
 
-    WatermarkResetStatus status = status("shadow-1");
-    assertThat(status.getHistory()).extracting(PhaseTransition::getPhase)
-        .containsExactly("Pending", "Filling", "CuttingOver", "Resuming", "Completed");
-    assertThat(status.getShadow().getNewEpoch()).isEqualTo(epochBefore + 1);
-    assertThat(reader.failures).isEmpty();
-    assertThat(reader.fewestRows).isGreaterThanOrEqualTo(rowsBefore);
     assertThat(reader.reads.get()).isGreaterThan(10);
-
-    awaitCaughtUp();
-    assertThat(epoch()).isEqualTo(epochBefore + 1);
-    assertThat(table()).isEqualTo(model());
-    assertShadowGone(status.getShadow().getTable(), status.getShadow().getProjection(),
-        status.getShadow().getConsumerGroup(), status.getShadow().getDeployment());
-    assertThat(liveReplicas()).isEqualTo(1);
+    assertRebuiltOnceEqualToTheTopic(status("shadow-1"), epochBefore, rowsBefore, reader);
   }
 
   @Test
@@ -176,6 +161,144 @@ class ShadowRebuildIT {
     assertThat(table()).isEqualTo(model());
   }
 
+  /**
+   * The operator is stopped three times under traffic, each time in a phase held open: in Filling before the create
+   * Job ran (its pod held; the Job runs while no operator watches), in Filling while the shadow materializer has a
+   * batch in flight (its INSERT waits on a lock the test holds on the shadow table), where that materializer is also
+   * killed with SIGKILL, and in CuttingOver with the cutover Job's pod held (it runs while no operator watches). The
+   * rebuild completes once: each Job ran one pod, one ResetStarted Event, epoch + 1, the table equals the topic.
+   */
+  @Test
+  void anOperatorStoppedInFillingAndInCuttingOverAndAShadowMaterializerKilledMidBatchStillRebuildOnce()
+      throws Exception {
+    String name = "shadow-3";
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    long rowsBefore = rowCount();
+    Reader reader = new Reader();
+    String shadowPod;
+    try (Traffic traffic = new Traffic(); Hold create = kubelet.holdJobPods(NAMESPACE, name + "-shadow-create");
+        Hold cutover = kubelet.holdJobPods(NAMESPACE, name + "-shadow-cutover")) {
+      reader.start();
+      reset(name, "approval: Automatic");
+
+      // 1. Filling, the create Job created and its pod held back.
+      await().atMost(Duration.ofSeconds(30)).until(() -> job(name + "-shadow-create") != null
+          && phase(name) == WatermarkResetPhase.Filling);
+      fixture.stopOperator();
+      assertThat(phase(name)).isEqualTo(WatermarkResetPhase.Filling);
+      create.close();
+      awaitSucceeded(name + "-shadow-create");
+      String table = status(name).getShadow().getTable();
+      assertThat(query("SELECT COUNT(*) FROM pg_class WHERE relname = '" + table + "'")).isOne();
+
+      // 2. Filling, the shadow materializer's first batch waiting on the shadow table: stop, kill -9, start.
+      try (ShadowTableLock lock = new ShadowTableLock(table)) {
+        startOperator();
+        await().atMost(Duration.ofSeconds(60)).until(() -> lock.insertsWaiting() == 1);
+        fixture.stopOperator();
+        assertThat(phase(name)).isEqualTo(WatermarkResetPhase.Filling);
+        assertThat(query("SELECT COUNT(*) FROM " + table)).as("nothing of the shadow committed").isZero();
+        shadowPod = shadowPod(name).getMetadata().getName();
+        kubelet.kill(NAMESPACE, shadowPod);
+        // Restarted in place, it reads its watermarks again and waits at the same INSERT. The killed process's
+        // backend waits too: PostgreSQL notices the closed connection only once it has the lock, then rolls back.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          assertThat(restartCount(shadowPod(name))).isEqualTo(1);
+          assertThat(lock.insertsWaiting()).isEqualTo(2);
+        });
+        startOperator();
+      }
+
+      // 3. CuttingOver, the cutover Job created and its pod held back.
+      await().atMost(Duration.ofSeconds(60)).until(() -> job(name + "-shadow-cutover") != null);
+      fixture.stopOperator();
+      assertThat(phase(name)).isEqualTo(WatermarkResetPhase.CuttingOver);
+      assertThat(liveReplicas()).as("the live materializers are held for the cutover").isZero();
+      cutover.close();
+      awaitSucceeded(name + "-shadow-cutover");
+      startOperator();
+      awaitPhase(name, WatermarkResetPhase.Completed, Duration.ofSeconds(60));
+    } finally {
+      reader.stop();
+    }
+
+    for (String job : List.of(name + "-shadow-create", name + "-shadow-cutover")) {
+      assertThat(fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", job).list().getItems())
+          .as("pods of Job %s", job).extracting(p -> p.getStatus().getPhase()).containsExactly("Succeeded");
+    }
+    assertThat(fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getName().equals(name) && e.getReason().equals("ResetStarted"))
+        .singleElement().extracting(e -> e.getCount()).isEqualTo(1);
+    assertRebuiltOnceEqualToTheTopic(status(name), epochBefore, rowsBefore, reader);
+  }
+
+  /**
+   * The rebuild went through each phase once and left nothing of its shadow; the reader never saw fewer rows or an
+   * older version; caught up, the live table is the topic's model at epoch + 1 and the live materializer runs.
+   */
+  private static void assertRebuiltOnceEqualToTheTopic(WatermarkResetStatus status, long epochBefore, long rowsBefore,
+      Reader reader) throws Exception {
+    assertThat(status.getHistory()).extracting(PhaseTransition::getPhase)
+        .containsExactly("Pending", "Filling", "CuttingOver", "Resuming", "Completed");
+    assertThat(status.getShadow().getNewEpoch()).isEqualTo(epochBefore + 1);
+    assertThat(reader.failures).isEmpty();
+    assertThat(reader.fewestRows).isGreaterThanOrEqualTo(rowsBefore);
+
+    awaitCaughtUp();
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
+    assertThat(table()).isEqualTo(model());
+    assertShadowGone(status.getShadow().getTable(), status.getShadow().getProjection(),
+        status.getShadow().getConsumerGroup(), status.getShadow().getDeployment());
+    assertThat(liveReplicas()).isEqualTo(1);
+  }
+
+  /**
+   * A live materializer outside the live group (started by hand) is frozen with SIGSTOP before a Shadow rebuild and
+   * thawed after its cutover, with the projection paused so that nothing else writes: it still holds the old epoch,
+   * its batch is refused (exit code 3, FENCED), and the new live table and its watermarks stay as they were.
+   */
+  @Test
+  void aLiveMaterializerFrozenBeforeTheCutoverWritesNothingAfterItAndExitsFenced() throws Exception {
+    String name = "shadow-4";
+    awaitCaughtUp();
+    long epochBefore = epoch();
+    try (HandStartedMaterializer zombie = HandStartedMaterializer.likeLive(Map.of(
+        "MATERIALIZER_GROUP", "escaped-from-the-rebuild", "MATERIALIZER_HTTP_PORT", "0",
+        // longer than the freeze: thawed, it is still a member with its partitions and its epoch in memory
+        "MATERIALIZER_SESSION_TIMEOUT_MS", "180000"))) {
+      await("the zombie has its partitions").atMost(Duration.ofSeconds(60))
+          .until(() -> zombie.log().split("resuming at offset", -1).length - 1 == PARTITIONS);
+      zombie.signal("STOP");
+      try {
+        reset(name, "approval: Automatic");
+        awaitPhase(name, WatermarkResetPhase.Completed, Duration.ofSeconds(90));
+        assertThat(status(name).getShadow().getNewEpoch()).isEqualTo(epochBefore + 1);
+        awaitCaughtUp();
+        paused(true);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(livePods()).isEmpty());
+        Map<String, String> table = table();
+        String watermarks = watermarks();
+        try (KafkaProducer<String, String> producer = producer()) {
+          produce(producer, 60);
+        }
+
+        zombie.signal("CONT");
+        assertThat(zombie.awaitExit(Duration.ofSeconds(60))).as("exit code of the zombie:\n%s", zombie.log())
+            .isEqualTo(3);
+        assertThat(zombie.log()).contains("FENCED", "this process holds epoch " + epochBefore + " (a reset happened)");
+        assertThat(table()).as("the new live table").isEqualTo(table);
+        assertThat(watermarks()).isEqualTo(watermarks);
+      } finally {
+        zombie.signal("CONT");
+        paused(false);
+      }
+    }
+    awaitCaughtUp();
+    assertThat(epoch()).isEqualTo(epochBefore + 1);
+    assertThat(table()).isEqualTo(model());
+  }
+
   /** Polls the live table: its row count must never drop, and no key's version may go back. */
   private static final class Reader implements Runnable {
 
@@ -193,7 +316,9 @@ class ShadowRebuildIT {
 
     void stop() throws InterruptedException {
       running.set(false);
-      thread.join();
+      if (thread != null) {
+        thread.join();
+      }
     }
 
     @Override
@@ -223,6 +348,201 @@ class ShadowRebuildIT {
       } catch (Exception e) {
         failures.add("reader stopped: " + e);
       }
+    }
+  }
+
+  /** Keeps producing 3 records every 20 ms until closed. */
+  private static final class Traffic implements AutoCloseable {
+
+    private final AtomicBoolean producing = new AtomicBoolean(true);
+    private final Thread thread = new Thread(() -> {
+      try (KafkaProducer<String, String> producer = producer()) {
+        while (producing.get()) {
+          produce(producer, 3);
+          Thread.sleep(20);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+
+    Traffic() {
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      producing.set(false);
+      thread.join();
+    }
+  }
+
+  /**
+   * A SHARE lock on the shadow table, held by the test's open transaction until closed: readers pass, a
+   * materializer's INSERT waits with its batch in flight (uncommitted). Releasing it writes nothing.
+   */
+  private static final class ShadowTableLock implements AutoCloseable {
+
+    private final String table;
+    private final Connection connection;
+
+    ShadowTableLock(String table) throws Exception {
+      this.table = table;
+      connection = new ProjectionSql(fixture).connect();
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        s.execute("LOCK TABLE " + table + " IN SHARE MODE");
+      }
+    }
+
+    /** Sessions waiting for a lock with an INSERT into the shadow table. */
+    long insertsWaiting() throws Exception {
+      try (Connection c = new ProjectionSql(fixture).connect(); PreparedStatement s = c.prepareStatement(
+          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO %' "
+              + "AND position(? IN query) > 0")) {
+        s.setString(1, table);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getLong(1);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        connection.rollback();
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  /**
+   * A materializer started by hand (not a pod) with the live Deployment's environment, {@code overrides} replacing
+   * variables: the live table, identity and epoch, in a group of its own.
+   */
+  private static final class HandStartedMaterializer implements AutoCloseable {
+
+    private final Process process;
+    private final Path directory;
+
+    private HandStartedMaterializer(Process process, Path directory) {
+      this.process = process;
+      this.directory = directory;
+    }
+
+    static HandStartedMaterializer likeLive(Map<String, String> overrides) throws Exception {
+      Deployment live = fixture.client.apps().deployments().inNamespace(NAMESPACE)
+          .withName(PROJECTION + "-materializer").get();
+      Map<String, String> env = new HashMap<>();
+      for (EnvVar variable : live.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        if (variable.getValueFrom() == null) {
+          env.put(variable.getName(), variable.getValue());
+        } else if (variable.getValueFrom().getSecretKeyRef() != null) {
+          // The Secret pg holds the fixture's login under username and password.
+          env.put(variable.getName(), "username".equals(variable.getValueFrom().getSecretKeyRef().getKey())
+              ? fixture.postgres.user() : fixture.postgres.password());
+        } // a fieldRef (the pod's name as group instance id): a process started by hand is no pod
+      }
+      env.putAll(overrides);
+      Path directory = TempDirs.create("hand-started-materializer");
+      ProcessBuilder builder = new ChildJvm(directory.resolve("jvm.args"), ImageEntry.DEFAULT_JVM_OPTIONS)
+          .builder(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"), "io.reducer.workloads.Main",
+              List.of("materialize"), directory.resolve("materializer.log"));
+      builder.environment().clear();
+      builder.environment().put("PATH", System.getenv("PATH"));
+      builder.environment().putAll(env);
+      return new HandStartedMaterializer(builder.start(), directory);
+    }
+
+    /** kill -SIGNAL to the process (STOP freezes it, CONT thaws it). */
+    void signal(String signal) throws Exception {
+      if (process.isAlive()) {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+      }
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("the hand-started materializer still runs after " + timeout + ":\n" + log());
+      }
+      return process.exitValue();
+    }
+
+    String log() {
+      try {
+        Path log = directory.resolve("materializer.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+      } catch (java.io.IOException e) {
+        return "(unreadable log: " + e + ")";
+      }
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      TempDirs.deleteQuietly(directory);
+    }
+  }
+
+  private static void startOperator() throws Exception {
+    fixture.startOperator();
+    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+  }
+
+  private static Job job(String name) {
+    return fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** Kubernetes (the local kubelet) runs the Job to its end, with or without an operator. */
+  private static void awaitSucceeded(String name) {
+    await("Job " + name + " succeeds").atMost(Duration.ofSeconds(60)).until(() -> {
+      Job job = job(name);
+      return job != null && job.getStatus() != null && Integer.valueOf(1).equals(job.getStatus().getSucceeded());
+    });
+  }
+
+  private static Pod shadowPod(String reset) {
+    List<Pod> pods = fixture.client.pods().inNamespace(NAMESPACE).withLabel(ShadowRebuilds.RESET_LABEL, reset).list()
+        .getItems();
+    assertThat(pods).as("shadow materializer pods of %s", reset).hasSize(1);
+    return pods.get(0);
+  }
+
+  private static int restartCount(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+        || pod.getStatus().getContainerStatuses().isEmpty()
+        || pod.getStatus().getContainerStatuses().get(0).getRestartCount() == null ? 0
+        : pod.getStatus().getContainerStatuses().get(0).getRestartCount();
+  }
+
+  private static List<Pod> livePods() {
+    Deployment live = fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(PROJECTION + "-materializer")
+        .get();
+    return fixture.client.pods().inNamespace(NAMESPACE).withLabels(live.getSpec().getSelector().getMatchLabels())
+        .list().getItems();
+  }
+
+  private static void paused(boolean paused) {
+    fixture.edit(Projection.class, PROJECTION, p -> p.getSpec().setPaused(paused));
+  }
+
+  /** The live watermark rows: partition, next offset and epoch of each. */
+  private static String watermarks() throws Exception {
+    try (Connection c = new ProjectionSql(fixture).connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT partition, next_offset, epoch FROM projection_watermarks WHERE "
+            + "projection = '" + PROJECTION + "' ORDER BY partition")) {
+      StringBuilder rows = new StringBuilder();
+      while (r.next()) {
+        rows.append(r.getInt(1)).append(':').append(r.getLong(2)).append(" epoch ").append(r.getLong(3)).append('\n');
+      }
+      return rows.toString();
     }
   }
 

@@ -53,6 +53,30 @@ class ShadowRebuildPlannerTest {
   }
 
   @Test
+  void aShadowRebuildOfATargetOtherThanEarliestFailsWithItsOwnReasonAndChangesNothing() {
+    // The CRD refuses these at admission; a spec that got past it (a CRD without the rule) must not be rebuilt
+    // from the log start whatever its target says.
+    Map<ResetTargetType, String> refused = Map.of(ResetTargetType.LATEST, "latest", ResetTargetType.OFFSET, "offset",
+        ResetTargetType.TIMESTAMP, "timestamp", ResetTargetType.SHIFT_BY, "shiftBy", ResetTargetType.BY_DURATION,
+        "byDuration");
+    refused.forEach((type, name) -> {
+      for (boolean holding : new boolean[] {false, true}) {
+        WatermarkReset reset = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
+        reset.getSpec().getTarget().setType(type);
+        ResetStep step = WatermarkResetPlanner.step(reset, seen().holding(holding).replicas(3), NOW);
+
+        assertThat(step.status().getPhase()).as(name).isEqualTo(WatermarkResetPhase.Failed);
+        assertThat(step.action()).as(name).isEqualTo(holding ? Action.RELEASE : Action.NONE);
+        assertThat(step.status().getShadow()).as("no shadow names: nothing was created").isNull();
+        assertThat(step.status().condition("Stalled").orElseThrow().getReason())
+            .isEqualTo(WatermarkResetPlanner.SHADOW_TARGET_UNSUPPORTED);
+        assertThat(step.status().getMessage()).contains("target type " + name, "only target type earliest",
+            "InPlace");
+      }
+    });
+  }
+
+  @Test
   void aManualShadowRebuildWaitsForApprovalBeforeCreatingAnything() {
     WatermarkReset reset = at(shadowReset(Approval.Manual, Approval.Automatic), WatermarkResetPhase.Pending);
     ResetStep waiting = WatermarkResetPlanner.step(reset, seen().holding(true), NOW);
@@ -174,6 +198,54 @@ class ShadowRebuildPlannerTest {
     assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
     assertThat(completed.action()).isEqualTo(Action.REMEMBER);
     assertThat(completed.status().getMessage()).contains("epoch 4", "p_view_prev_3d68c345");
+  }
+
+  @Test
+  void aCutoverWhoseAnswerWasLostCompletesWithTheEpochItsRetryReports() {
+    // The first pod committed the swap and died before answering; the retry found nothing left to swap.
+    WatermarkReset reset = cuttingOver();
+    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+        null, "{\"action\":\"cutover\",\"result\":\"Unchanged\",\"newEpoch\":4,\"partitions\":0,"
+            + "\"previousTable\":\"p_view_prev_3d68c345\",\"message\":\"nothing to cut over: no shadow table and "
+            + "no shadow watermarks (an earlier run cut over, or the rebuild was discarded); the live projection is "
+            + "at epoch 4\"}", 1)), NOW);
+
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+    assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
+    assertThat(done.status().getShadow().getPreviousTable()).isEqualTo("p_view_prev_3d68c345");
+    assertThat(done.status().getShadow().getLockMillis()).as("unknown: the run that swapped did not answer").isNull();
+    assertThat(done.status().getMessage()).contains("earlier attempt of Job r1-shadow-cutover whose answer was lost");
+
+    reset.setStatus(done.status());
+    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    assertThat(completed.status().getMessage()).contains("epoch 4 in force", "p_view_prev_3d68c345");
+  }
+
+  @Test
+  void aCutoverJobDeletedAfterItSwappedIsRunAgainInsteadOfStartingTheShadowMaterializers() {
+    // Before the swap, an empty shadow (no watermark rows yet) waits for its materializers.
+    WatermarkReset reset = cuttingOver();
+    ResetStep before = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+        .shadowWatermarks(LIVE, Map.of()).shadowReplicas(1).shadowTableExists(true), NOW);
+    assertThat(before.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(before.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ShadowBehind");
+
+    // After it: the table and the shadow rows are gone with the Job. Starting the shadow materializers again would
+    // create an empty table of the default definition; the cutover runs again and reports the epoch instead.
+    ResetStep gone = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+        .shadowWatermarks(LIVE, Map.of()).shadowReplicas(0).shadowTableExists(false), NOW);
+    assertThat(gone.action()).isEqualTo(Action.CUTOVER);
+    assertThat(gone.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+    assertThat(gone.status().getJobName()).isEqualTo("r1-shadow-cutover");
+    assertThat(gone.status().getMessage()).contains("no shadow table and no shadow watermarks are left");
+
+    reset.setStatus(gone.status());
+    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+        null, "{\"action\":\"cutover\",\"result\":\"Unchanged\",\"newEpoch\":4,\"partitions\":0,"
+            + "\"message\":\"nothing to cut over\"}", 0)), NOW);
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
   }
 
   @Test

@@ -23,8 +23,10 @@ public final class ShadowCutover {
    * What a cutover did.
    *
    * @param done false when an earlier run had already cut over (no shadow table and no shadow watermarks are left)
-   * @param newEpoch the live projection's epoch now; null when {@code done} is false
-   * @param previousTable where the old live table is kept; null when it was dropped
+   * @param newEpoch the live projection's epoch now; when {@code done} is false, the epoch the earlier run left (null
+   *     without live watermark rows): a retry after a cutover whose answer was lost still reports it
+   * @param previousTable where the old live table is kept; null when it was dropped (or, when {@code done} is false,
+   *     when no kept table of this rebuild exists)
    * @param partitions watermark rows moved to the live identity
    * @param lockHeld from asking for the table locks to the commit: the longest a reader waited on the cutover
    */
@@ -49,8 +51,14 @@ public final class ShadowCutover {
     try {
       if (!ProjectionSchema.exists(connection, rebuild.qualifiedShadow())) {
         if (watermarks(connection, rebuild, rebuild.shadowProjection(), false).isEmpty()) {
+          // Nothing left to swap: an earlier run cut over (perhaps one whose COMMIT went through and whose answer
+          // was lost, so this is its retry) or the rebuild was discarded. Report what is in force now.
+          Map<Integer, long[]> live = watermarks(connection, rebuild, rebuild.projection(), false);
+          Long epoch = live.isEmpty() ? null : live.values().stream().mapToLong(row -> row[1]).max().getAsLong();
+          String previous = ProjectionSchema.exists(connection, rebuild.qualifiedPrevious()) ? rebuild.previousTable()
+              : null;
           connection.rollback();
-          return new Result(false, null, null, 0, Duration.ZERO);
+          return new Result(false, epoch, previous, 0, Duration.ZERO);
         }
         throw new ShadowRefusedException("the shadow table " + rebuild.qualifiedShadow() + " does not exist but "
             + "its watermark rows do: create the shadow again, or discard the rebuild", false);

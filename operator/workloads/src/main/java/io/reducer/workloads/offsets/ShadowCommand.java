@@ -76,13 +76,15 @@ public final class ShadowCommand {
             config.lockTimeout());
         yield new ShadowResult(action, cut.done() ? Outcome.Completed : Outcome.Unchanged, rebuild.shadowTable(),
             rebuild.shadowProjection(), null, cut.previousTable(), cut.newEpoch(), cut.partitions(),
-            cut.lockHeld().toMillis(), null, cut.done()
+            cut.done() ? cut.lockHeld().toMillis() : null, null, cut.done()
                 ? "swapped " + rebuild.qualifiedShadowName() + " in for " + rebuild.schema() + "." + rebuild.table()
                     + " with " + cut.partitions() + " watermark(s) at epoch " + cut.newEpoch() + "; readers waited at "
                     + "most " + cut.lockHeld().toMillis() + " ms" + (cut.previousTable() == null ? ""
                     : "; the old table is kept as " + rebuild.schema() + "." + cut.previousTable())
                 : "nothing to cut over: no shadow table and no shadow watermarks (an earlier run cut over, or the "
-                    + "rebuild was discarded)");
+                    + "rebuild was discarded); the live projection is at epoch " + cut.newEpoch()
+                    + (cut.previousTable() == null ? "" : " and " + rebuild.schema() + "." + cut.previousTable()
+                        + " is kept"));
       }
       case DISCARD -> {
         boolean dropped = ShadowTables.discard(connection, rebuild);

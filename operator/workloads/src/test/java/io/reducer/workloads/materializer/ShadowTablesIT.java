@@ -185,7 +185,12 @@ class ShadowTablesIT {
     assertThat(ProjectionSchema.exists(connection, rebuild.qualifiedShadow())).isFalse();
     assertThat(ProjectionSchema.exists(connection, rebuild.qualifiedPrevious())).isFalse();
     connection.rollback();
-    assertThat(ShadowCutover.cutover(connection, rebuild, false, LOCK_TIMEOUT).done()).isFalse();
+    // A retry (the first run's answer lost) changes nothing and still reports the epoch in force.
+    ShadowCutover.Result again = ShadowCutover.cutover(connection, rebuild, false, LOCK_TIMEOUT);
+    assertThat(again.done()).isFalse();
+    assertThat(again.newEpoch()).isEqualTo(4);
+    assertThat(again.previousTable()).isNull();
+    assertThat(watermarks(rebuild.projection())).isEqualTo(Map.of(0, "150@4", 1, "120@4"));
   }
 
   @Test
@@ -276,6 +281,11 @@ class ShadowTablesIT {
     assertThat(ShadowCutover.cutover(connection, rebuild, true, LOCK_TIMEOUT).done()).isTrue();
     assertThat(text("SELECT confrelid::regclass::text FROM pg_constraint WHERE conrelid = '" + child
         + "'::regclass")).isEqualTo(rebuild.previousTable());
+    // A retry reports the kept table too.
+    ShadowCutover.Result again = ShadowCutover.cutover(connection, rebuild, true, LOCK_TIMEOUT);
+    assertThat(again.done()).isFalse();
+    assertThat(again.previousTable()).isEqualTo(rebuild.previousTable());
+    assertThat(again.newEpoch()).isEqualTo(4);
   }
 
   @Test

@@ -82,7 +82,13 @@ class ShadowCommandIT {
     assertThat(cut.previousTable()).isEqualTo("workflow_projection_prev_a1");
     assertThat(cut.lockMillis()).isNotNull().isLessThan(1000);
     assertThat(retried.exitCode()).isEqualTo(ExitCodes.OK);
-    assertThat(ShadowResult.parse(retried.terminationLog()).result()).isEqualTo(ShadowResult.Outcome.Unchanged);
+    ShadowResult retry = ShadowResult.parse(retried.terminationLog());
+    assertThat(retry.result()).isEqualTo(ShadowResult.Outcome.Unchanged);
+    // A retry whose first run's answer was lost still reports what is in force, and no lock time of its own.
+    assertThat(retry.newEpoch()).isEqualTo(3);
+    assertThat(retry.previousTable()).isEqualTo("workflow_projection_prev_a1");
+    assertThat(retry.lockMillis()).isNull();
+    assertThat(retry.message()).contains("the live projection is at epoch 3", "workflow_projection_prev_a1 is kept");
 
     CliRun dropped = shadow("drop-previous");
     assertThat(ShadowResult.parse(dropped.terminationLog()).result()).isEqualTo(ShadowResult.Outcome.Completed);
