@@ -42,10 +42,15 @@ final class ActionBatchProcessor {
   AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at)
       throws SQLException, OutcomeRaceException {
     Set<String> ids = new HashSet<>();
+    Set<String> keys = new HashSet<>();
     for (PendingAction pending : actions) {
       ids.add(pending.action().actionId());
+      keys.add(pending.action().workflowKey());
     }
-    Map<String, String> known = store.dedupOutcomes(connection, ids);
+    // One statement reads the dedup log and the rows; a key whose actions all turn out to be duplicates was read
+    // for nothing, which costs less than a second round trip.
+    CanonicalStore.Snapshot snapshot = store.read(connection, ids, keys);
+    Map<String, String> known = snapshot.outcomes();
     Set<String> seen = new HashSet<>();
     Map<String, List<PendingAction>> byKey = new LinkedHashMap<>();
     int duplicates = 0;
@@ -60,10 +65,11 @@ final class ActionBatchProcessor {
       }
       byKey.computeIfAbsent(action.workflowKey(), k -> new ArrayList<>()).add(pending);
     }
-    Map<String, WorkflowState> states = byKey.isEmpty() ? Map.of() : store.read(connection, byKey.keySet());
+    Map<String, WorkflowState> states = snapshot.states();
 
     List<KeyCommit> writes = new ArrayList<>();
     Map<String, List<Refusal>> refusalsByKey = new LinkedHashMap<>();
+    List<String[]> refused = new ArrayList<>();
     for (Map.Entry<String, List<PendingAction>> entry : byKey.entrySet()) {
       WorkflowState current = states.get(entry.getKey());
       long expected = current == null ? 0 : current.version();
@@ -81,6 +87,7 @@ final class ActionBatchProcessor {
               applied.tag(), action.action());
         } else {
           refusals.add(new Refusal(pending, (Reduction.Rejected) reduction));
+          refused.add(new String[] {pending.action().actionId(), entry.getKey()});
         }
       }
       if (!versions.isEmpty()) {
@@ -88,25 +95,23 @@ final class ActionBatchProcessor {
       }
       refusalsByKey.put(entry.getKey(), refusals);
     }
+    if (writes.isEmpty() && refused.isEmpty()) {
+      return new AttemptResult(0, duplicates, List.of(), List.of(), 0);
+    }
 
-    Set<String> won = writes.isEmpty() ? Set.of() : store.writeStates(connection, writes, at);
-    List<KeyCommit> lost = new ArrayList<>();
-    List<VersionCommit> committed = new ArrayList<>();
+    CanonicalStore.Written written = store.commit(connection, writes, refused, at, dedupTtl);
+    Set<String> lost = written.lost();
+    int committed = 0;
     for (KeyCommit write : writes) {
-      if (won.contains(write.workflowKey())) {
-        committed.addAll(write.versions());
-      } else {
-        lost.add(write);
+      if (!lost.contains(write.workflowKey())) {
+        committed += write.versions().size();
       }
     }
-    Set<String> lostKeys = new HashSet<>();
-    lost.forEach(write -> lostKeys.add(write.workflowKey()));
-
-    List<String[]> rejectedOutcomes = new ArrayList<>();
+    int outcomes = committed;
     List<DeadLetter> letters = new ArrayList<>();
     List<PendingAction> conflicted = new ArrayList<>();
     for (Map.Entry<String, List<PendingAction>> entry : byKey.entrySet()) {
-      if (lostKeys.contains(entry.getKey())) {
+      if (lost.contains(entry.getKey())) {
         conflicted.addAll(entry.getValue());
         continue;
       }
@@ -114,23 +119,13 @@ final class ActionBatchProcessor {
         Action action = refusal.pending().action();
         letters.add(new DeadLetter(refusal.pending().record(),
             new PoisonRecordException(refusal.why().errorType(), refusal.why().message()), action.correlationId()));
-        rejectedOutcomes.add(new String[] {action.actionId(), action.workflowKey()});
+        outcomes++;
       }
     }
-    if (!lost.isEmpty()) {
-      store.conflicts(connection, lost);
+    if (written.outcomes() != outcomes) {
+      throw new OutcomeRaceException();
     }
-    int outcomes = committed.size() + rejectedOutcomes.size();
-    if (outcomes > 0) {
-      int recorded = committed.isEmpty()
-          ? store.recordOutcomes(connection, rejectedOutcomes.stream()
-              .map(r -> new String[] {r[0], r[1], CanonicalStore.REJECTED}).toList(), at, dedupTtl)
-          : store.recordCommits(connection, committed, rejectedOutcomes, at, dedupTtl);
-      if (recorded != outcomes) {
-        throw new OutcomeRaceException();
-      }
-    }
-    return new AttemptResult(committed.size(), duplicates, letters, conflicted, lost.size());
+    return new AttemptResult(committed, duplicates, letters, conflicted, lost.size());
   }
 
   /** A reducer that throws is a bug: the action is rejected with {@link #REDUCER_ERROR} so the partition flows. */

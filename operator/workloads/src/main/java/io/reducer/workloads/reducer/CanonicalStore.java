@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,184 +30,138 @@ final class CanonicalStore {
   static final String STATE_COMMITTED = "STATE_COMMITTED";
   static final String STATE_CONFLICT = "STATE_CONFLICT";
 
-  private final String dedupOutcomes;
-  private final String readStates;
-  private final String updateStates;
-  private final String insertStates;
-  private final String insertConflicts;
-  private final String recordDedup;
+  private final String read;
+  private final String commit;
   private final String insertGaveUp;
-  private final String recordCommits;
 
   CanonicalStore(String schema) {
     String state = CanonicalSchema.table(schema, CanonicalSchema.STATE);
     String history = CanonicalSchema.table(schema, CanonicalSchema.HISTORY);
     String dedup = CanonicalSchema.table(schema, CanonicalSchema.DEDUP);
-    dedupOutcomes = "SELECT action_id, outcome FROM " + dedup + " WHERE action_id = ANY(?::text[])";
-    readStates = "SELECT workflow_key, version, state, namespace, tag, last_action FROM " + state
-        + " WHERE workflow_key = ANY(?::text[])";
-    String values = "unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], "
-        + "?::text[], ?::text[]) AS u(workflow_key, expected, version, state, namespace, tag, last_action, "
-        + "correlation_id, action_id)";
-    updateStates = "UPDATE " + state + " AS t SET version = u.version, state = u.state, namespace = u.namespace, "
-        + "tag = u.tag, last_action = u.last_action, correlation_id = u.correlation_id, "
-        + "provenance = jsonb_build_object('action_id', u.action_id), updated_at = ?::timestamptz FROM " + values
-        + " WHERE t.workflow_key = u.workflow_key AND t.version = u.expected RETURNING t.workflow_key";
-    insertStates = "INSERT INTO " + state + " (workflow_key, version, state, namespace, tag, last_action, "
-        + "correlation_id, provenance, updated_at) SELECT u.workflow_key, u.version, u.state, u.namespace, u.tag, "
-        + "u.last_action, u.correlation_id, jsonb_build_object('action_id', u.action_id), ?::timestamptz FROM "
-        + values + " ON CONFLICT (workflow_key) DO NOTHING RETURNING workflow_key";
-    insertConflicts = "INSERT INTO " + history + " (workflow_key, version, event_type, provenance) "
-        + "SELECT u.workflow_key, u.version, '" + STATE_CONFLICT + "', jsonb_build_object('action_id', u.action_id) "
-        + "FROM unnest(?::text[], ?::bigint[], ?::text[]) AS u(workflow_key, version, action_id) "
-        + "ON CONFLICT DO NOTHING";
-    // A rejected action that comes back through a DLQ replay is decided again; nothing else overwrites an outcome.
-    recordDedup = "INSERT INTO " + dedup + " AS d (action_id, workflow_key, outcome, processed_at, expires_at) "
-        + "SELECT u.action_id, u.workflow_key, u.outcome, ?::timestamptz, ?::timestamptz "
-        + "FROM unnest(?::text[], ?::text[], ?::text[]) AS u(action_id, workflow_key, outcome) "
-        + "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, processed_at = EXCLUDED.processed_at, "
-        + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING d.action_id";
-    // History, outbox and dedup rows of a batch's versions from one set of arrays in one round trip. The head row is
-    // updated in the same statement, after the state rows: its lock is the last one taken before the commit.
-    recordCommits = "WITH v AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], "
-        + "?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(workflow_key, version, state, previous_state, "
+    // The outcomes the dedup log holds for the batch's action ids and the rows of the batch's keys, in one round trip
+    // and one snapshot. A dedup row has no version (workflow_state.version is NOT NULL).
+    read = "SELECT action_id, outcome, NULL::bigint, NULL::text, NULL::text, NULL::text FROM " + dedup
+        + " WHERE action_id = ANY(?::text[]) UNION ALL SELECT workflow_key, state, version, namespace, tag, last_action "
+        + "FROM " + state + " WHERE workflow_key = ANY(?::text[])";
+    // A whole attempt in one statement, so a transaction is two round trips and the commit whatever its size:
+    //   v     every folded version, in order (a key's versions are consecutive and rising);
+    //   k     each key once, sorted: the version it expects (0 = no row yet) and, by position in v, its last version;
+    //   upd   the existing keys still at their expected version, moved to their last version;
+    //   ins   the new keys, inserted unless another writer created them meanwhile;
+    //   lost  the keys neither wrote: another writer moved them, so nothing else of theirs is written;
+    //   vw    the versions of the keys that won, numbered in order;
+    //   h, c  a STATE_COMMITTED history row per version that won, a STATE_CONFLICT row per key that lost;
+    //   d     the outcomes: APPLIED for the versions that won, REJECTED for refusals of keys that did not lose.
+    //         Only a REJECTED outcome is overwritten (an action decided again after a DLQ replay); a count short
+    //         of the rows given tells the caller that another process recorded one of them meanwhile;
+    //   head  the sequence numbers, taken last: its condition reads h and d, so every other row is written before
+    //         the head's row lock, which serializes writers until they commit, is taken;
+    //   o     the outbox rows, with the sequence numbers in v's order.
+    commit = "WITH v AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], "
+        + "?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(workflow_key, version, state, previous_state, "
         + "namespace, tag, trigger, action_id, correlation_id, n)), "
-        + "head AS (UPDATE " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD)
-        + " SET last_sequence = last_sequence + ? WHERE id = 1 RETURNING last_sequence), "
+        + "k AS (SELECT k.workflow_key, k.expected, v.version, v.state, v.namespace, v.tag, v.trigger, v.action_id, "
+        + "v.correlation_id, k.i FROM unnest(?::text[], ?::bigint[], ?::bigint[]) WITH ORDINALITY "
+        + "AS k(workflow_key, expected, last, i) JOIN v ON v.n = k.last ORDER BY k.i), "
+        + "upd AS (UPDATE " + state + " AS t SET version = k.version, state = k.state, namespace = k.namespace, "
+        + "tag = k.tag, last_action = k.trigger, correlation_id = k.correlation_id, "
+        + "provenance = jsonb_build_object('action_id', k.action_id), updated_at = ?::timestamptz FROM k "
+        + "WHERE k.expected > 0 AND t.workflow_key = k.workflow_key AND t.version = k.expected RETURNING t.workflow_key), "
+        + "ins AS (INSERT INTO " + state + " (workflow_key, version, state, namespace, tag, last_action, correlation_id, "
+        + "provenance, updated_at) SELECT k.workflow_key, k.version, k.state, k.namespace, k.tag, k.trigger, "
+        + "k.correlation_id, jsonb_build_object('action_id', k.action_id), ?::timestamptz FROM k WHERE k.expected = 0 "
+        + "ORDER BY k.i ON CONFLICT (workflow_key) DO NOTHING RETURNING workflow_key), "
+        + "won AS (SELECT workflow_key FROM upd UNION ALL SELECT workflow_key FROM ins), "
+        + "lost AS (SELECT k.workflow_key, k.expected FROM k WHERE k.workflow_key NOT IN (SELECT workflow_key FROM won)), "
+        + "vw AS (SELECT v.*, row_number() OVER (ORDER BY v.n) AS rank FROM v "
+        + "WHERE v.workflow_key IN (SELECT workflow_key FROM won)), "
         + "h AS (INSERT INTO " + history + " (workflow_key, version, event_type, state, previous_state, namespace, tag, "
         + "trigger, action_id, correlation_id, provenance, \"timestamp\", updated_at) SELECT workflow_key, version, '"
         + STATE_COMMITTED + "', state, previous_state, namespace, tag, trigger, action_id, correlation_id, "
         + "jsonb_build_object('action_id', action_id, 'correlation_id', correlation_id), ?::timestamptz, "
-        + "?::timestamptz FROM v), "
-        + "o AS (INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX) + " (sequence, workflow_key, "
-        + "version, state, namespace, tag, last_action, correlation_id, committed_at) SELECT head.last_sequence - ? + v.n, "
-        + "v.workflow_key, v.version, v.state, v.namespace, v.tag, v.trigger, v.correlation_id, ?::timestamptz "
-        + "FROM v, head), "
+        + "?::timestamptz FROM vw RETURNING 1), "
+        + "c AS (INSERT INTO " + history + " (workflow_key, version, event_type, provenance) SELECT v.workflow_key, "
+        + "v.version, '" + STATE_CONFLICT + "', jsonb_build_object('action_id', v.action_id) FROM v JOIN lost "
+        + "ON lost.workflow_key = v.workflow_key AND v.version = lost.expected + 1 ON CONFLICT DO NOTHING), "
         + "d AS (INSERT INTO " + dedup + " AS d (action_id, workflow_key, outcome, processed_at, expires_at) "
-        + "SELECT * FROM (SELECT action_id, workflow_key, '" + APPLIED + "', ?::timestamptz, ?::timestamptz FROM v "
-        + "UNION ALL SELECT r.action_id, r.workflow_key, '" + REJECTED + "', ?::timestamptz, ?::timestamptz "
-        + "FROM unnest(?::text[], ?::text[]) AS r(action_id, workflow_key)) AS u "
+        + "SELECT u.action_id, u.workflow_key, u.outcome, ?::timestamptz, ?::timestamptz FROM (SELECT action_id, "
+        + "workflow_key, '" + APPLIED + "' AS outcome FROM vw UNION ALL SELECT r.action_id, r.workflow_key, '"
+        + REJECTED + "' FROM unnest(?::text[], ?::text[]) AS r(action_id, workflow_key) "
+        + "WHERE r.workflow_key NOT IN (SELECT workflow_key FROM lost)) AS u "
         + "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, processed_at = EXCLUDED.processed_at, "
-        + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING 1) "
-        + "SELECT (SELECT count(*) FROM d), (SELECT last_sequence FROM head)";
+        + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING 1), "
+        + "head AS (UPDATE " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD)
+        + " SET last_sequence = last_sequence + (SELECT count(*) FROM vw) WHERE id = 1 AND EXISTS (SELECT 1 FROM vw) "
+        + "AND (SELECT count(*) FROM h) + (SELECT count(*) FROM d) >= 0 "
+        + "RETURNING last_sequence), "
+        + "o AS (INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX) + " (sequence, workflow_key, "
+        + "version, state, namespace, tag, last_action, correlation_id, committed_at) SELECT head.last_sequence - "
+        + "(SELECT count(*) FROM vw) + vw.rank, vw.workflow_key, vw.version, vw.state, vw.namespace, vw.tag, "
+        + "vw.trigger, vw.correlation_id, ?::timestamptz FROM vw, head) "
+        + "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM vw), "
+        + "(SELECT last_sequence FROM head), (SELECT array_agg(workflow_key) FROM lost)";
     insertGaveUp = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.GAVE_UP) + " (action_id, "
         + "workflow_key, trigger, attempts, last_error, correlation_id) SELECT u.action_id, u.workflow_key, u.trigger, "
         + "?, ?, u.correlation_id FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) "
         + "AS u(action_id, workflow_key, trigger, correlation_id)";
   }
 
-  /** Outcome recorded per action id, for the ids that have one. */
-  Map<String, String> dedupOutcomes(Connection connection, Collection<String> actionIds) throws SQLException {
+  /** What {@link #read} found: the recorded outcome per action id, and the committed row per key. */
+  record Snapshot(Map<String, String> outcomes, Map<String, WorkflowState> states) {
+  }
+
+  /**
+   * The outcomes the dedup log holds for these action ids (ids without one are absent) and the committed rows of
+   * these keys (keys without a row are absent), in one statement.
+   */
+  Snapshot read(Connection connection, Collection<String> actionIds, Collection<String> keys) throws SQLException {
     Map<String, String> outcomes = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement(dedupOutcomes)) {
-      query.setArray(1, connection.createArrayOf("text", actionIds.toArray()));
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          outcomes.put(rows.getString(1), rows.getString(2));
-        }
-      }
-    }
-    return outcomes;
-  }
-
-  /** The committed rows of these keys; keys without a row are absent. */
-  Map<String, WorkflowState> read(Connection connection, Collection<String> keys) throws SQLException {
     Map<String, WorkflowState> states = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement(readStates)) {
-      query.setArray(1, connection.createArrayOf("text", keys.toArray()));
+    try (PreparedStatement query = connection.prepareStatement(read)) {
+      query.setArray(1, connection.createArrayOf("text", actionIds.toArray()));
+      query.setArray(2, connection.createArrayOf("text", keys.toArray()));
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          states.put(rows.getString(1), new WorkflowState(rows.getString(1), rows.getLong(2), rows.getString(3),
-              rows.getString(4), rows.getString(5), rows.getString(6)));
+          long version = rows.getLong(3);
+          if (rows.wasNull()) {
+            outcomes.put(rows.getString(1), rows.getString(2));
+          } else {
+            states.put(rows.getString(1), new WorkflowState(rows.getString(1), version, rows.getString(2),
+                rows.getString(4), rows.getString(5), rows.getString(6)));
+          }
         }
       }
     }
-    return states;
+    return new Snapshot(outcomes, states);
   }
 
   /**
-   * Writes each key's last version if its row is still at the expected version (or, for expected 0, still
-   * absent); returns the keys written. Keys are written in sorted order so that two reducers lock rows in the same
-   * order and do not deadlock.
+   * What {@link #commit} wrote.
+   *
+   * @param lost the keys another writer moved meanwhile: nothing of them was written but a STATE_CONFLICT row
+   * @param outcomes dedup rows written; fewer than the versions of the other keys plus their refusals means another
+   *     process recorded one of these actions meanwhile, and the caller must roll back
    */
-  Set<String> writeStates(Connection connection, List<KeyCommit> commits, Instant at) throws SQLException {
-    Set<String> written = new HashSet<>();
-    List<KeyCommit> sorted = commits.stream().sorted((a, b) -> a.workflowKey().compareTo(b.workflowKey())).toList();
-    List<KeyCommit> existing = sorted.stream().filter(c -> c.expectedVersion() > 0).toList();
-    List<KeyCommit> created = sorted.stream().filter(c -> c.expectedVersion() == 0).toList();
-    if (!existing.isEmpty()) {
-      written.addAll(writeStates(connection, updateStates, existing, at));
-    }
-    if (!created.isEmpty()) {
-      written.addAll(writeStates(connection, insertStates, created, at));
-    }
-    return written;
+  record Written(Set<String> lost, int outcomes) {
   }
 
-  private static Set<String> writeStates(Connection connection, String sql, List<KeyCommit> commits, Instant at)
+  /**
+   * Writes an attempt in one statement: each key's last version if its row is still at the expected version (or,
+   * for expected 0, still absent), and for the keys that won their history rows, outbox rows (the next sequence
+   * numbers, in list order) and APPLIED dedup rows; REJECTED dedup rows for {@code rejected} ({action id, key} pairs)
+   * whose key did not lose; a STATE_CONFLICT history row for each key that lost. Keys are written in sorted order
+   * so that two reducers lock rows in the same order and do not deadlock.
+   */
+  Written commit(Connection connection, List<KeyCommit> commits, List<String[]> rejected, Instant at, Duration ttl)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setObject(1, time(at));
-      int i = 2;
-      statement.setArray(i++, texts(connection, commits, KeyCommit::workflowKey));
-      statement.setArray(i++, longs(connection, commits, KeyCommit::expectedVersion));
-      statement.setArray(i++, longs(connection, commits, c -> c.last().version()));
-      statement.setArray(i++, texts(connection, commits, c -> c.last().state()));
-      statement.setArray(i++, texts(connection, commits, c -> c.last().namespace()));
-      statement.setArray(i++, texts(connection, commits, c -> c.last().tag()));
-      statement.setArray(i++, texts(connection, commits, c -> c.last().trigger()));
-      statement.setArray(i++, texts(connection, commits, c -> c.last().correlationId()));
-      statement.setArray(i, texts(connection, commits, c -> c.last().actionId()));
-      Set<String> written = new HashSet<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          written.add(rows.getString(1));
-        }
-      }
-      return written;
+    List<KeyCommit> sorted = commits.stream().sorted((a, b) -> a.workflowKey().compareTo(b.workflowKey())).toList();
+    List<VersionCommit> versions = new ArrayList<>();
+    Long[] last = new Long[sorted.size()];
+    for (int i = 0; i < last.length; i++) {
+      versions.addAll(sorted.get(i).versions());
+      last[i] = (long) versions.size();
     }
-  }
-
-  /** A STATE_CONFLICT history row for each key that lost the race for a version (one per key and version). */
-  void conflicts(Connection connection, List<KeyCommit> lost) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(insertConflicts)) {
-      insert.setArray(1, texts(connection, lost, KeyCommit::workflowKey));
-      insert.setArray(2, longs(connection, lost, c -> c.expectedVersion() + 1));
-      insert.setArray(3, texts(connection, lost, c -> c.versions().get(0).actionId()));
-      insert.executeUpdate();
-    }
-  }
-
-  /**
-   * Records the outcome of each action; returns how many rows were written. Fewer than given means another
-   * process recorded one of them meanwhile, and the caller must roll back.
-   */
-  int recordOutcomes(Connection connection, List<String[]> outcomes, Instant at, Duration ttl) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(recordDedup)) {
-      insert.setObject(1, time(at));
-      insert.setObject(2, time(at.plus(ttl)));
-      insert.setArray(3, texts(connection, outcomes, o -> o[0]));
-      insert.setArray(4, texts(connection, outcomes, o -> o[1]));
-      insert.setArray(5, texts(connection, outcomes, o -> o[2]));
-      int written = 0;
-      try (ResultSet rows = insert.executeQuery()) {
-        while (rows.next()) {
-          written++;
-        }
-      }
-      return written;
-    }
-  }
-
-  /**
-   * Writes, for the versions of the keys that won, their history rows, outbox rows (with the next sequence numbers,
-   * in list order) and APPLIED dedup rows, and REJECTED dedup rows for {@code rejected} ({action id, key} pairs);
-   * returns how many dedup rows were written. Fewer than given means another process recorded one of them
-   * meanwhile, and the caller must roll back.
-   */
-  int recordCommits(Connection connection, List<VersionCommit> versions, List<String[]> rejected, Instant at,
-      Duration ttl) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(recordCommits)) {
+    try (PreparedStatement statement = connection.prepareStatement(commit)) {
       int i = 1;
       statement.setArray(i++, texts(connection, versions, VersionCommit::workflowKey));
       statement.setArray(i++, longs(connection, versions, VersionCommit::version));
@@ -218,25 +172,31 @@ final class CanonicalStore {
       statement.setArray(i++, texts(connection, versions, VersionCommit::trigger));
       statement.setArray(i++, texts(connection, versions, VersionCommit::actionId));
       statement.setArray(i++, texts(connection, versions, VersionCommit::correlationId));
-      statement.setLong(i++, versions.size());
-      statement.setObject(i++, time(at));
-      statement.setObject(i++, time(at));
-      statement.setLong(i++, versions.size());
-      statement.setObject(i++, time(at));
-      for (int pair = 0; pair < 2; pair++) {
-        statement.setObject(i++, time(at));
-        statement.setObject(i++, time(at.plus(ttl)));
+      statement.setArray(i++, texts(connection, sorted, KeyCommit::workflowKey));
+      statement.setArray(i++, longs(connection, sorted, KeyCommit::expectedVersion));
+      statement.setArray(i++, connection.createArrayOf("bigint", last));
+      OffsetDateTime time = time(at);
+      OffsetDateTime expires = time(at.plus(ttl));
+      for (int t = 0; t < 4; t++) {
+        statement.setObject(i++, time);
       }
+      statement.setObject(i++, time);
+      statement.setObject(i++, expires);
       statement.setArray(i++, texts(connection, rejected, r -> r[0]));
-      statement.setArray(i, texts(connection, rejected, r -> r[1]));
+      statement.setArray(i++, texts(connection, rejected, r -> r[1]));
+      statement.setObject(i, time);
       try (ResultSet row = statement.executeQuery()) {
         row.next();
-        row.getLong(2);
-        if (row.wasNull()) {
+        int outcomes = (int) row.getLong(1);
+        long committed = row.getLong(2);
+        row.getLong(3);
+        if (committed > 0 && row.wasNull()) {
           throw new SQLException("the outbox head row is missing: was " + CanonicalSchema.OUTBOX_HEAD
               + " emptied by hand? Restart the reducer to recreate it", "55000");
         }
-        return (int) row.getLong(1);
+        java.sql.Array lostKeys = row.getArray(4);
+        Set<String> lost = lostKeys == null ? Set.of() : Set.of((String[]) lostKeys.getArray());
+        return new Written(lost, outcomes);
       }
     }
   }

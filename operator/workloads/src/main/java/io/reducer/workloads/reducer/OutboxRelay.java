@@ -48,15 +48,12 @@ final class OutboxRelay implements Runnable {
   private static final String CORRELATION_HEADER = "correlation-id";
 
   private final ReducerConfig config;
-  private final boolean publishing;
   private final Database connections;
   private final ReducerMetrics metrics;
-  private final Housekeeping housekeeping;
-  private final StatsReporter stats;
+  private final ReducerProbe probe;
   private final String process;
   private final long lockKey;
-  private final String readCursor;
-  private final String readRows;
+  private final String read;
   private final String moveCursor;
   private final String recordGap;
   private final Semaphore wake = new Semaphore(0);
@@ -65,25 +62,27 @@ final class OutboxRelay implements Runnable {
   private volatile boolean stopping;
   private long reportedGap = -1;
 
-  /** @param publishing false with --outbox-relay=false: the thread then only writes the stats row */
-  OutboxRelay(ReducerConfig config, boolean publishing, Database connections, ReducerMetrics metrics,
-      Housekeeping housekeeping, StatsReporter stats, String process) {
+  OutboxRelay(ReducerConfig config, Database connections, ReducerMetrics metrics, String process,
+      ReducerProbe probe) {
     this.config = config;
-    this.publishing = publishing;
     this.connections = connections;
     this.metrics = metrics;
-    this.housekeeping = housekeeping;
-    this.stats = stats;
     this.process = process;
+    this.probe = probe;
     String schema = config.schema();
     // One relay per canonical store: the lock is keyed by the schema the outbox lives in.
     this.lockKey = 0x726f7574L << 32 | (schema.hashCode() & 0xffffffffL);
     String outbox = CanonicalSchema.table(schema, CanonicalSchema.OUTBOX);
     String cursor = CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_CURSOR);
-    readCursor = "SELECT c.next_sequence, h.last_sequence FROM " + cursor + " c CROSS JOIN "
-        + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD) + " h WHERE c.id = 1 AND h.id = 1";
-    readRows = "SELECT sequence, workflow_key, version, state, namespace, tag, last_action, correlation_id, "
-        + "committed_at FROM " + outbox + " WHERE sequence >= ? AND sequence <= ? ORDER BY sequence LIMIT ?";
+    // Cursor, head and the rows between them from one statement, so from one snapshot: every sequence up to the
+    // head's is committed in it (the head moves in the transaction that writes the rows). The commit time comes as
+    // microseconds, which costs less to send and to read than timestamp text.
+    read = "SELECT c.next_sequence, h.last_sequence, o.sequence, o.workflow_key, o.version, o.state, o.namespace, "
+        + "o.tag, o.last_action, o.correlation_id, (extract(epoch FROM o.committed_at) * 1000000)::bigint FROM "
+        + cursor + " c CROSS JOIN " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD) + " h "
+        + "LEFT JOIN LATERAL (SELECT * FROM " + outbox + " WHERE sequence >= c.next_sequence "
+        + "AND sequence <= h.last_sequence ORDER BY sequence LIMIT ?) o ON true WHERE c.id = 1 AND h.id = 1 "
+        + "ORDER BY o.sequence";
     moveCursor = "UPDATE " + cursor + " SET next_sequence = ?, published_at = now(), last_committed_at = ?, "
         + "publisher = ?, updated_at = now() WHERE id = 1 AND next_sequence = ?";
     recordGap = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_GAPS)
@@ -108,15 +107,13 @@ final class OutboxRelay implements Runnable {
     while (!stopping) {
       try {
         Connection connection = connections.connection();
-        if (publishing && !leader) {
+        if (!leader) {
           leader = tryLead(connection);
           metrics.leader(leader);
         }
+        // Nothing else runs on this thread (housekeeping has its own, see Maintenance): a publish never waits for a
+        // cleanup or an ANALYZE.
         int published = leader ? publishOnce(connection) : 0;
-        if (leader) {
-          housekeeping.runIfDue(connection);
-        }
-        stats.writeIfDue(connection, leader, housekeeping);
         if (published == 0) {
           wake.tryAcquire(leader ? config.outboxPollMs() : STANDBY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -167,36 +164,32 @@ final class OutboxRelay implements Runnable {
 
   /** Publishes the next contiguous run of rows; returns how many. */
   int publishOnce(Connection connection) throws SQLException, PublishException, InterruptedException {
-    long next;
-    long last;
+    long read = System.nanoTime();
+    long next = -1;
+    long last = -1;
     List<OutboxRow> rows = new ArrayList<>();
-    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-    try {
-      // One snapshot for the head and the rows: every sequence up to the head's is committed in it.
-      try (PreparedStatement query = connection.prepareStatement(readCursor); ResultSet cursor = query.executeQuery()) {
-        if (!cursor.next()) {
-          throw new SQLException("the outbox cursor or head row is missing; restart the reducer to recreate them");
-        }
-        next = cursor.getLong(1);
-        last = cursor.getLong(2);
-      }
-      if (last >= next) {
-        try (PreparedStatement query = connection.prepareStatement(readRows)) {
-          query.setLong(1, next);
-          query.setLong(2, last);
-          query.setInt(3, BATCH);
-          try (ResultSet result = query.executeQuery()) {
-            while (result.next()) {
-              rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getLong(3), result.getString(4),
-                  result.getString(5), result.getString(6), result.getString(7), result.getString(8),
-                  result.getTimestamp(9).toInstant()));
-            }
+    // Reads and the cursor's move are single statements: in autocommit, each is one round trip.
+    connection.setAutoCommit(true);
+    try (PreparedStatement query = connection.prepareStatement(this.read)) {
+      query.setInt(1, BATCH);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          next = result.getLong(1);
+          last = result.getLong(2);
+          long sequence = result.getLong(3);
+          if (!result.wasNull()) {
+            long micros = result.getLong(11);
+            rows.add(new OutboxRow(sequence, result.getString(4), result.getLong(5), result.getString(6),
+                result.getString(7), result.getString(8), result.getString(9), result.getString(10),
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L)));
           }
         }
       }
-      connection.commit();
     } finally {
-      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      connection.setAutoCommit(false);
+    }
+    if (next < 0) {
+      throw new SQLException("the outbox cursor or head row is missing; restart the reducer to recreate them");
     }
     long lagMs = rows.isEmpty() ? 0 : Math.max(0, Duration.between(rows.get(0).committedAt(), Instant.now()).toMillis());
     int contiguous = 0;
@@ -208,19 +201,23 @@ final class OutboxRelay implements Runnable {
     List<OutboxRow> publishable = rows.subList(0, contiguous);
     if (!publishable.isEmpty()) {
       send(publishable);
+      if (probe != null) {
+        probe.published(publishable, read, System.nanoTime());
+      }
       OutboxRow newest = publishable.get(publishable.size() - 1);
+      connection.setAutoCommit(true);
       try (PreparedStatement move = connection.prepareStatement(moveCursor)) {
         move.setLong(1, newest.sequence() + 1);
         move.setObject(2, newest.committedAt().atOffset(ZoneOffset.UTC));
         move.setString(3, process);
         move.setLong(4, next);
         if (move.executeUpdate() != 1) {
-          connection.rollback();
           LOG.warn("the outbox cursor moved under this relay (another publisher?); reading it again");
           return 0;
         }
+      } finally {
+        connection.setAutoCommit(false);
       }
-      connection.commit();
       metrics.outboxPublished(publishable.size(), newest.sequence());
     }
     long newNext = next + contiguous;

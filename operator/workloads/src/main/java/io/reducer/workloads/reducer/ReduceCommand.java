@@ -73,6 +73,12 @@ public final class ReduceCommand {
    * to {@link ReducerProcess#run()}, with its HTTP endpoints started when a port is configured.
    */
   public static ReducerProcess prepare(ReducerConfig config, String processName) throws ReducerConfigException {
+    return prepare(config, processName, null);
+  }
+
+  /** {@link #prepare(ReducerConfig, String)} with a probe that sees where each action's time goes (a benchmark). */
+  static ReducerProcess prepare(ReducerConfig config, String processName, ReducerProbe probe)
+      throws ReducerConfigException {
     Reducer reducer = ReducerFactory.create(config);
     KafkaStartupCheck.requireTopics(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
         config.bootstrapServers(), List.of(
@@ -82,6 +88,8 @@ public final class ReduceCommand {
         ReducerConfigException::new);
     Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer");
     Database relayDatabase = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-outbox");
+    Database maintenanceDatabase = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(),
+        "reducer-maintenance");
     try {
       createSchema(config, database);
     } catch (ReducerConfigException e) {
@@ -92,8 +100,10 @@ public final class ReduceCommand {
     ConsumerLoopStatus status = new ConsumerLoopStatus();
     Housekeeping housekeeping = new Housekeeping(config.schema(), config.outboxRetention(), metrics);
     StatsReporter stats = new StatsReporter(config.schema(), config.pipeline(), processName, metrics);
-    OutboxRelay relay = new OutboxRelay(config, config.outboxRelay(), relayDatabase, metrics, housekeeping, stats,
-        processName);
+    OutboxRelay relay = config.outboxRelay() ? new OutboxRelay(config, relayDatabase, metrics, processName, probe)
+        : null;
+    Maintenance maintenance = new Maintenance(maintenanceDatabase, metrics, housekeeping,
+        new TableStatistics(config.schema()), stats);
     AutoCloseable http = () -> { };
     if (config.httpPort() >= 0) {
       try {
@@ -112,9 +122,10 @@ public final class ReduceCommand {
     }
     CanonicalStore store = new CanonicalStore(config.schema());
     ActionBatchProcessor processor = new ActionBatchProcessor(store, reducer, config.dedupTtl());
-    ReducerLoop loop = new ReducerLoop(config, database, processor, store, metrics, status, relay::wake);
+    ReducerLoop loop = new ReducerLoop(config, database, processor, store, metrics, status,
+        relay == null ? () -> { } : relay::wake, probe);
     LOG.info("reducer {} with {}", processName, ReducerFactory.describe(reducer));
-    return new ReducerProcess(loop, relay, metrics, http);
+    return new ReducerProcess(loop, relay, maintenance, metrics, http);
   }
 
   private static void createSchema(ReducerConfig config, Database database) throws ReducerConfigException {

@@ -54,6 +54,7 @@ final class ReducerLoop {
   private final ReducerMetrics metrics;
   private final ConsumerLoopStatus status;
   private final Runnable committed;
+  private final ReducerProbe probe;
   private final ActionDecoder decoder = new ActionDecoder();
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -61,7 +62,7 @@ final class ReducerLoop {
 
   /** @param committed called after each commit that added outbox rows, to wake the relay */
   ReducerLoop(ReducerConfig config, Database database, ActionBatchProcessor processor, CanonicalStore store,
-      ReducerMetrics metrics, ConsumerLoopStatus status, Runnable committed) {
+      ReducerMetrics metrics, ConsumerLoopStatus status, Runnable committed, ReducerProbe probe) {
     this.config = config;
     this.database = database;
     this.processor = processor;
@@ -69,6 +70,7 @@ final class ReducerLoop {
     this.metrics = metrics;
     this.status = status;
     this.committed = committed;
+    this.probe = probe;
     this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
         config.dlqTopic(), "reducer-dlq-" + config.pipeline());
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
@@ -83,11 +85,13 @@ final class ReducerLoop {
       while (!stopping) {
         status.alive();
         pingIfIdle();
+        long pollStarted = System.nanoTime();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
+        long polled = System.nanoTime();
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
         if (!records.isEmpty()) {
-          process(records);
+          process(records, pollStarted, polled);
         }
       }
       return ExitCodes.OK;
@@ -119,7 +123,8 @@ final class ReducerLoop {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void process(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+  private void process(ConsumerRecords<byte[], byte[]> records, long pollStarted, long polled)
+      throws InterruptedException {
     List<PendingAction> actions = new ArrayList<>();
     List<DeadLetter> poison = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -134,7 +139,8 @@ final class ReducerLoop {
       // size. Chunks run one after the other, so a key's actions still commit in order.
       int chunk = config.transactionActions();
       for (int from = 0; from < Math.max(1, actions.size()); from += chunk) {
-        applyAll(actions.subList(from, Math.min(actions.size(), from + chunk)), from == 0 ? poison : List.of());
+        applyAll(actions.subList(from, Math.min(actions.size(), from + chunk)), from == 0 ? poison : List.of(),
+            pollStarted, polled);
       }
     } catch (SQLException | DeadLetterException | OutcomeRaceException e) {
       database.rollbackQuietly();
@@ -165,7 +171,7 @@ final class ReducerLoop {
   }
 
   /** Attempts until no key conflicts or the attempts are used up; each attempt commits on its own. */
-  private void applyAll(List<PendingAction> actions, List<DeadLetter> poison)
+  private void applyAll(List<PendingAction> actions, List<DeadLetter> poison, long pollStarted, long polled)
       throws SQLException, DeadLetterException, OutcomeRaceException, InterruptedException {
     List<PendingAction> remaining = actions;
     List<DeadLetter> letters = poison;
@@ -180,6 +186,9 @@ final class ReducerLoop {
       all.addAll(result.letters());
       deadLetters.publish(all);
       connection.commit();
+      if (probe != null) {
+        probe.committed(remaining, pollStarted, polled, started, System.nanoTime());
+      }
       database.answered();
       metrics.attempt(result, letters.size(), (System.nanoTime() - started) / 1e6);
       metrics.dedupChecked(remaining.size(), result.duplicates(),

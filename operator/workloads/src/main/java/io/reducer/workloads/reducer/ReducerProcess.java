@@ -9,21 +9,28 @@ import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
 
-/** A running reducer: the poll loop on the calling thread, the outbox relay on its own. */
+/**
+ * A running reducer: the poll loop on the calling thread, the outbox relay and the maintenance (stats row,
+ * housekeeping, statistics) each on its own thread and database connection.
+ */
 public final class ReducerProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReducerProcess.class);
 
   private final ReducerLoop loop;
   private final OutboxRelay relay;
+  private final Maintenance maintenance;
   private final ReducerMetrics metrics;
   private final AutoCloseable http;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile int exitCode = -1;
 
-  ReducerProcess(ReducerLoop loop, OutboxRelay relay, ReducerMetrics metrics, AutoCloseable http) {
+  /** @param relay null with --outbox-relay=false */
+  ReducerProcess(ReducerLoop loop, OutboxRelay relay, Maintenance maintenance, ReducerMetrics metrics,
+      AutoCloseable http) {
     this.loop = loop;
     this.relay = relay;
+    this.maintenance = maintenance;
     this.metrics = metrics;
     this.http = http;
   }
@@ -34,17 +41,28 @@ public final class ReducerProcess {
 
   /** Runs until {@link #stop()}; returns the exit code. */
   public int run() {
-    Thread relayThread = new Thread(relay, "reducer-outbox-relay");
-    relayThread.setDaemon(true);
-    relayThread.start();
+    Thread relayThread = relay == null ? null : new Thread(relay, "reducer-outbox-relay");
+    Thread maintenanceThread = new Thread(maintenance, "reducer-maintenance");
+    for (Thread thread : new Thread[] {relayThread, maintenanceThread}) {
+      if (thread != null) {
+        thread.setDaemon(true);
+        thread.start();
+      }
+    }
     int code = ExitCodes.FAILURE;
     try {
       code = loop.run();
       return code;
     } finally {
-      relay.stop();
+      if (relay != null) {
+        relay.stop();
+      }
+      maintenance.stop();
       try {
-        relayThread.join(Duration.ofSeconds(10).toMillis());
+        if (relayThread != null) {
+          relayThread.join(Duration.ofSeconds(10).toMillis());
+        }
+        maintenanceThread.join(Duration.ofSeconds(10).toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -58,15 +58,19 @@ public final class ReducerBenchmark {
   private final int keys;
   private final int rate;
   private final int latencySeconds;
+  /** --transaction-actions, or empty for the reducer's default. */
+  private final String transactionActions;
   private final StringBuilder report = new StringBuilder();
   private CpuMeter cpu;
 
-  private ReducerBenchmark(TestCluster cluster, int actions, int keys, int rate, int latencySeconds) {
+  private ReducerBenchmark(TestCluster cluster, int actions, int keys, int rate, int latencySeconds,
+      String transactionActions) {
     this.cluster = cluster;
     this.actions = actions;
     this.keys = keys;
     this.rate = rate;
     this.latencySeconds = latencySeconds;
+    this.transactionActions = transactionActions;
   }
 
   /** Optional arguments: actions, keys, offered rate, latency seconds (defaults 300,000 30,000 5,000 15). */
@@ -75,9 +79,10 @@ public final class ReducerBenchmark {
     int keys = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+    String transactionActions = args.length > 4 ? Integer.toString(Integer.parseInt(args[4])) : "";
     long started = System.nanoTime();
     try (TestCluster cluster = new TestCluster()) {
-      ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds);
+      ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds, transactionActions);
       benchmark.run();
       benchmark.line("total run time: %.0f s", (System.nanoTime() - started) / 1e9);
       BenchmarkDoc.writeResults(Path.of("docs/benchmarks.md"), "reducer-benchmark",
@@ -91,21 +96,24 @@ public final class ReducerBenchmark {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), AppInfoParser.getVersion(),
         scalar("SELECT version()").replaceAll(" on .*", ""), loadAverage());
     cpu = new CpuMeter("reducer JVM", CpuMeter.postmaster(scalar("SHOW data_directory")));
-    line("settings: %d partitions, %,d actions over %,d keys, --max-records 2000, state machine OPEN -touch-> OPEN",
-        PARTITIONS, actions, keys);
+    line("settings: %d partitions, %,d actions over %,d keys, --max-records 2000, --transaction-actions %s, state "
+        + "machine OPEN -touch-> OPEN", PARTITIONS, actions, keys,
+        transactionActions.isEmpty() ? ReducerConfig.OPTIONS.options().stream()
+            .filter(o -> o.flag().equals("--transaction-actions")).findFirst().orElseThrow().defaultValue()
+            : transactionActions);
 
     int baselineActions = Math.max(1000, actions / 10);
     double loop = perActionLoop(baselineActions);
     line("per-action loop (one transaction per action: dedup check, read, commit, history, outbox row, dedup row): "
         + "%,.0f actions/s over %,d actions", loop, baselineActions);
 
-    Drain cold = drain("warmup", actions / 5);
+    Drain cold = drain("warmup", actions / Integer.getInteger("benchmark.warmupDivisor", 5));
     line("warm-up, fresh JVM: %,.0f actions/s (%,d actions)", cold.rate(), cold.actions());
     Drain drain = drain("drain", actions);
     line("reduce, produced -> state-committed published: %,.0f actions/s (%,d actions in %.2f s); commit p95 "
         + "%.1f ms, mean %.1f actions per transaction", drain.rate(), drain.actions(), drain.seconds(),
         drain.commitP95Ms(), drain.meanBatch());
-    line("reduce CPU: %s", drain.cpu());
+    line("reduce CPU: %s; the JVM's includes %.1f of its JIT compiler threads", drain.cpu(), drain.jitUs());
     line("ratio reduce / per-action loop: %.1fx", drain.rate() / loop);
 
     if (latencySeconds > 0) {
@@ -118,15 +126,17 @@ public final class ReducerBenchmark {
         }
       }
       cluster.execute("CHECKPOINT");
-      double[] latency = latency();
+      Stamps stamps = new Stamps(rate * (LATENCY_WARMUP_SECONDS + latencySeconds));
+      double[] latency = latency(stamps);
       line("action -> projection row visible at %,.0f actions/s offered, materializer running, after a %d s "
           + "warm-up (%,.0f actions): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", latency[0],
           LATENCY_WARMUP_SECONDS, latency[1], latency[2], latency[3], latency[4], latency[5]);
+      stamps.report();
     }
     line("load average at end: %s", loadAverage());
   }
 
-  private record Drain(long actions, double seconds, double commitP95Ms, double meanBatch, String cpu) {
+  private record Drain(long actions, double seconds, double commitP95Ms, double meanBatch, String cpu, double jitUs) {
     double rate() {
       return actions / seconds;
     }
@@ -139,6 +149,7 @@ public final class ReducerBenchmark {
     Map<String, String> env = kit.env();
     env.put("REDUCER_STATE_MACHINE", LOOPING);
     env.put("REDUCER_MAX_RECORDS", "2000");
+    transactionActions(env);
     cluster.execute("CHECKPOINT");
     try (Connection connection = cluster.postgres.connect();
         PreparedStatement cursor = connection.prepareStatement("SELECT h.last_sequence, c.next_sequence - 1 FROM "
@@ -147,6 +158,7 @@ public final class ReducerBenchmark {
       long first = 0;
       long firstPublished = 0;
       Map<String, Map<Long, Long>> cpuAtFirst = null;
+      Map<String, Long> jitAtFirst = Map.of();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (true) {
         long now = System.nanoTime();
@@ -161,14 +173,16 @@ public final class ReducerBenchmark {
           first = now;
           firstPublished = published;
           cpuAtFirst = cpu.snapshot();
+          jitAtFirst = jitTicks();
         }
         if (published >= count) {
           String perAction = CpuMeter.perEvent(cpuAtFirst, cpu.snapshot(), count - firstPublished);
+          double jit = ticksSince(jitAtFirst, jitTicks()) * 1e6 / 100 / (count - firstPublished);
           ReducerMetrics metrics = reducer.process.metrics();
           double transactions = sample(metrics.scrape(), "canonical_store_commit_latency_ms_count");
           check(kit, count);
           return new Drain(count - firstPublished, (now - first) / 1e9, metrics.commitP95Ms(),
-              count / transactions, perAction);
+              count / transactions, perAction, jit);
         }
         if (now > deadline) {
           throw new IllegalStateException("reducer did not publish " + count + " actions: " + published);
@@ -312,10 +326,11 @@ public final class ReducerBenchmark {
    * is when it became visible. Polling 12 watermark rows costs the database next to nothing; polling the table
    * itself did not. Returns offered rate, measured actions, p50, p95, p99, max ms.
    */
-  private double[] latency() throws Exception {
+  private double[] latency(Stamps stamps) throws Exception {
     ReducerTestKit kit = kit("bench-latency");
     Map<String, String> env = kit.env();
     env.put("REDUCER_STATE_MACHINE", LOOPING);
+    transactionActions(env);
     Map<String, String> materializerEnv = cluster.env(kit.stateCommitted, "bench_latency", "workflow_projection");
     materializerEnv.put("MATERIALIZER_DLQ_TOPIC", kit.dlq);
     materializerEnv.put("MATERIALIZER_SCHEMA", kit.schema);
@@ -327,7 +342,7 @@ public final class ReducerBenchmark {
     watermarks.setSchema(kit.schema);
     Map<String, Object> properties = cluster.broker.clientProperties();
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (InProcessReducer reducer = new InProcessReducer(env, "latency");
+    try (InProcessReducer reducer = new InProcessReducer(env, "latency", stamps);
         InProcessMaterializer materializer = new InProcessMaterializer(materializerEnv, List.of());
         WatermarkPoller poller = new WatermarkPoller(watermarks, "bench_latency");
         KafkaConsumer<byte[], byte[]> events = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
@@ -394,11 +409,153 @@ public final class ReducerBenchmark {
           lags[n++] = visibleAt(byPartition.get(partitionOf[i]), partitionOf[i], offsetOf[i]) - sentAt[i];
         }
       }
+      for (int i = 0; i < total; i++) {
+        stamps.sent[i] = sentAt[i];
+        stamps.visible[i] = visibleAt(byPartition.get(partitionOf[i]), partitionOf[i], offsetOf[i]);
+        stamps.measured[i] = sentAt[i] - window[0] >= LATENCY_WARMUP_SECONDS * 1_000_000_000L;
+      }
       Arrays.sort(lags, 0, n);
       double offered = total / ((window[1] - window[0]) / 1e9);
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
           lags[n - 1] / 1e6};
     }
+  }
+
+  /**
+   * The latency breakdown: the reducer's probe stamps (System.nanoTime, the clock of the producer's stamps) of each
+   * latency-phase action, by its number, and the segments of its time they give. Written by the reducer's threads,
+   * read once the reducer has stopped.
+   */
+  private final class Stamps implements ReducerProbe {
+
+    final long[] sent;
+    final long[] pollStarted;
+    final long[] polled;
+    final long[] started;
+    final long[] committed;
+    final long[] read;
+    final long[] acknowledged;
+    final long[] visible;
+    final boolean[] measured;
+    long transactions;
+    long transactionActions;
+    long publishes;
+    long publishedRows;
+
+    Stamps(int total) {
+      sent = new long[total];
+      pollStarted = new long[total];
+      polled = new long[total];
+      started = new long[total];
+      committed = new long[total];
+      read = new long[total];
+      acknowledged = new long[total];
+      visible = new long[total];
+      measured = new boolean[total];
+    }
+
+    @Override
+    public void committed(List<PendingAction> actions, long pollStart, long poll, long start, long commit) {
+      transactions++;
+      transactionActions += actions.size();
+      for (PendingAction pending : actions) {
+        int i = Integer.parseInt(pending.action().actionId().substring(2));
+        pollStarted[i] = pollStart;
+        polled[i] = poll;
+        started[i] = start;
+        committed[i] = commit;
+      }
+    }
+
+    @Override
+    public void published(List<OutboxRow> rows, long readStart, long acked) {
+      publishes++;
+      publishedRows += rows.size();
+      for (OutboxRow row : rows) {
+        int i = Integer.parseInt(row.workflowKey().substring(4));
+        read[i] = readStart;
+        acknowledged[i] = acked;
+      }
+    }
+
+    /** Per segment: p50, p95, and its mean over the slowest 5 % of the actions (what their time went to). */
+    void report() {
+      String[] names = {"wait for the loop to poll", "in the poll", "behind earlier transactions of the poll",
+          "transaction", "commit to relay read", "relay read, send and acks", "acks to row visible (materializer)"};
+      int n = 0;
+      for (boolean m : measured) {
+        n += m ? 1 : 0;
+      }
+      long[][] segments = new long[names.length][n];
+      long[] totals = new long[n];
+      int k = 0;
+      for (int i = 0; i < sent.length; i++) {
+        if (!measured[i]) {
+          continue;
+        }
+        long[] marks = {sent[i], Math.max(sent[i], pollStarted[i]), polled[i], started[i], committed[i], read[i],
+            acknowledged[i], visible[i]};
+        segments[0][k] = Math.max(0, pollStarted[i] - sent[i]);
+        for (int s = 1; s < names.length; s++) {
+          segments[s][k] = marks[s + 1] - marks[s];
+        }
+        totals[k++] = visible[i] - sent[i];
+      }
+      long[] sortedTotals = totals.clone();
+      Arrays.sort(sortedTotals);
+      long slow = sortedTotals[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
+      StringBuilder text = new StringBuilder("latency breakdown, ms (p50 / p95 / mean of the slowest 5 %):");
+      for (int s = 0; s < names.length; s++) {
+        long sum = 0;
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+          if (totals[j] >= slow) {
+            sum += segments[s][j];
+            count++;
+          }
+        }
+        long[] sorted = segments[s].clone();
+        Arrays.sort(sorted);
+        text.append(String.format(" %s %.1f / %.1f / %.1f;", names[s], millis(sorted, n, 0.50),
+            millis(sorted, n, 0.95), sum / 1e6 / Math.max(1, count)));
+      }
+      text.append(String.format(" %.1f actions per transaction, %.1f rows per publish", (double) transactionActions
+          / Math.max(1, transactions), (double) publishedRows / Math.max(1, publishes)));
+      line("%s", text);
+    }
+  }
+
+  /**
+   * CPU ticks of each of this JVM's JIT compiler threads (C1, C2) so far, by thread id: a share of the JVM's CPU
+   * that a reducer running for hours no longer pays, and that the warm-up is there to take out of the measured run.
+   * A compiler thread that ends in between (the JVM stops idle ones) is missed: the figure is a lower bound.
+   */
+  private static Map<String, Long> jitTicks() {
+    Map<String, Long> ticks = new HashMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.put(task.getFileName().toString(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // a compiler thread that ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      // not Linux
+    }
+    return ticks;
+  }
+
+  private static long ticksSince(Map<String, Long> before, Map<String, Long> after) {
+    long ticks = 0;
+    for (Map.Entry<String, Long> thread : after.entrySet()) {
+      ticks += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+    }
+    return ticks;
   }
 
   private static int producedSoFar(long[] sentAt) {
@@ -484,6 +641,12 @@ public final class ReducerBenchmark {
     if (rows != Math.min(keys, count) || versions != count || history != count) {
       throw new IllegalStateException(kit.schema + ": " + rows + " rows, " + versions + " versions, " + history
           + " history rows for " + count + " actions");
+    }
+  }
+
+  private void transactionActions(Map<String, String> env) {
+    if (!transactionActions.isEmpty()) {
+      env.put("REDUCER_TRANSACTION_ACTIONS", transactionActions);
     }
   }
 

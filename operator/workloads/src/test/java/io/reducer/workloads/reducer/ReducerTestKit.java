@@ -221,8 +221,13 @@ final class ReducerTestKit {
     private final Future<Integer> exit;
 
     InProcessReducer(Map<String, String> env, String name) throws ReducerConfigException {
+      this(env, name, null);
+    }
+
+    /** With a probe that sees where each action's time goes (the benchmark's latency breakdown). */
+    InProcessReducer(Map<String, String> env, String name, ReducerProbe probe) throws ReducerConfigException {
       ReducerConfig config = ReducerConfig.parse(List.of(), env);
-      process = ReduceCommand.prepare(config, config.pipeline() + "/" + name);
+      process = ReduceCommand.prepare(config, config.pipeline() + "/" + name, probe);
       exit = thread.submit(process::run);
     }
 

@@ -1,0 +1,30 @@
+package io.reducer.workloads.reducer;
+
+import java.util.List;
+
+/**
+ * Where an action's time goes inside a reducer process, as {@link System#nanoTime()} stamps, for the benchmark's
+ * latency breakdown (docs/benchmarks.md, "Reducer"). Only a reducer started with a probe calls it; a production
+ * process has none and pays a null check per transaction and per publish.
+ */
+interface ReducerProbe {
+
+  /**
+   * A transaction of the poll loop committed.
+   *
+   * @param actions the actions it attempted (a conflicted one comes again with its next attempt)
+   * @param pollStarted when the poll that returned them was called
+   * @param polled when that poll returned
+   * @param started when the transaction began
+   * @param committed when its commit returned
+   */
+  void committed(List<PendingAction> actions, long pollStarted, long polled, long started, long committed);
+
+  /**
+   * The relay published outbox rows.
+   *
+   * @param read when the relay began reading them
+   * @param acknowledged when the broker had acknowledged all of them
+   */
+  void published(List<OutboxRow> rows, long read, long acknowledged);
+}
