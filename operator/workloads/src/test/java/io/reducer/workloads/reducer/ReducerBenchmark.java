@@ -107,7 +107,7 @@ public final class ReducerBenchmark {
     line("per-action loop (one transaction per action: dedup check, read, commit, history, outbox row, dedup row): "
         + "%,.0f actions/s over %,d actions", loop, baselineActions);
 
-    Drain cold = drain("warmup", actions / Integer.getInteger("benchmark.warmupDivisor", 5));
+    Drain cold = drain("warmup", actions / 5);
     line("warm-up, fresh JVM: %,.0f actions/s (%,d actions)", cold.rate(), cold.actions());
     Drain drain = drain("drain", actions);
     line("reduce, produced -> state-committed published: %,.0f actions/s (%,d actions in %.2f s); commit p95 "
