@@ -76,11 +76,17 @@ class ImageIT {
 
   @Test
   void theEntryPointRunsTheMainClassWithJavaInExecForm() {
+    assertThat(texts(config(Images.WORKLOADS).get("Entrypoint"))).containsExactly("java",
+        "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", "@" + CLASSPATH_FILE,
+        Images.WORKLOADS.mainClass());
+    // The operator's JVM is sized for its memory limit (operator/controller/pom.xml, docs/benchmarks.md).
+    assertThat(texts(config(Images.OPERATOR).get("Entrypoint"))).containsExactly("java",
+        "-XX:MaxRAMPercentage=75.0", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+        "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", "@" + CLASSPATH_FILE,
+        Images.OPERATOR.mainClass());
     for (Images image : Images.ALL) {
-      assertThat(texts(config(image).get("Entrypoint"))).as(image.name()).containsExactly("java",
-          "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
-          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn", "-cp", "@" + CLASSPATH_FILE,
-          image.mainClass());
       assertThat(config(image).path("Cmd").isMissingNode() || config(image).get("Cmd").isNull()
           || config(image).get("Cmd").isEmpty()).as("%s: no default arguments", image.name()).isTrue();
     }
@@ -93,8 +99,10 @@ class ImageIT {
           .doesNotStartWith("0:").doesNotStartWith("root");
       assertThat(texts(config(image).get("ExposedPorts").fieldNames())).as(image.name())
           .containsExactly(image.port() + "/tcp");
-      // The base image's environment (PATH, JAVA_HOME) is all; the pods set the rest.
-      assertThat(config(image).get("Env")).as(image.name()).isEmpty();
+      // The base image's environment (PATH, JAVA_HOME) is all, but for the operator's malloc arenas; the pods set
+      // the rest.
+      assertThat(texts(config(image).get("Env"))).as(image.name())
+          .isEqualTo(image == Images.OPERATOR ? List.of("MALLOC_ARENA_MAX=2") : List.of());
     }
   }
 

@@ -3,22 +3,48 @@ package io.reducer.e2e;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The mock API server's CRUD answers, counting the requests by kind: what the operator costs the API server. */
+/**
+ * The mock API server's CRUD answers, counting the requests by kind: what the operator costs the API server. With a
+ * request log ({@link #logWritesTo}), every write is also appended to a file with its answer's code and its body,
+ * to see what an operator writes and why.
+ */
 public final class ApiRequestCounter extends KubernetesCrudDispatcher {
 
   private final LongAdder requests = new LongAdder();
   private final LongAdder writes = new LongAdder();
   private final LongAdder statusWrites = new LongAdder();
   private final Map<String, LongAdder> byRoute = new ConcurrentHashMap<>();
+  private volatile Writer writeLog;
 
   public ApiRequestCounter() {
     super(new ArrayList<>());
+  }
+
+  /** From now on, appends each write to {@code file}: time, method, path, the answer's code, then the request body. */
+  public synchronized void logWritesTo(Path file) {
+    try {
+      if (writeLog != null) {
+        writeLog.close();
+      }
+      writeLog = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
@@ -34,7 +60,23 @@ public final class ApiRequestCounter extends KubernetesCrudDispatcher {
         statusWrites.increment();
       }
     }
-    return super.dispatch(request);
+    Writer log = writeLog;
+    // Not getUtf8Body(): that consumes the body the dispatcher reads next.
+    String body = log == null || "GET".equals(method) ? null : request.getBody() == null ? ""
+        : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    MockResponse response = super.dispatch(request);
+    if (body != null) {
+      synchronized (this) {
+        try {
+          log.write(Instant.now() + " " + method + " " + request.getPath() + " -> " + response.code() + " "
+              + body.replace('\n', ' ') + "\n");
+          log.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return response;
   }
 
   /** Every request answered so far, watches included (each counts once, when it opens). */

@@ -125,6 +125,7 @@ public final class ReducerOperator implements AutoCloseable {
   private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> Consumer<ControllerConfigurationOverrider<P>>
       namespaces(OperatorConfig config) {
     return o -> {
+      o.withItemStore(LeanStores.withoutManagedFields());
       if (config.watchesAllNamespaces()) {
         o.watchingAllNamespaces();
       } else {

@@ -14,6 +14,7 @@ import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
+import io.reducer.controller.app.LeanStores;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
@@ -88,8 +89,10 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
         : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getProjectionRef().getName())));
     // Jobs map to their DlqReplay through the controller owner reference they carry.
     var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, DlqReplay.class)
+        .withItemStore(LeanStores.withoutManagedFields())
         .withLabelSelector(DlqJobs.labelSelector()).build(), context);
     projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class, DlqReplay.class)
+        .withItemStore(LeanStores.leanProjections())
         .withSecondaryToPrimaryMapper(p -> unfinished(context, PROJECTION_INDEX, key(p)))
         .withPrimaryToSecondaryMapper((DlqReplay r) -> r.getSpec().getProjectionRef() == null ? Set.of()
             : Set.of(new ResourceID(r.getSpec().getProjectionRef().getName(), r.getMetadata().getNamespace())))

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
+import io.reducer.controller.app.LeanStores;
 import io.reducer.controller.connections.DatabasePool;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
@@ -73,6 +74,7 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
   private final Duration probeInterval;
   private final Clock clock;
   private volatile InformerEventSource<WatermarkReset, ReducerPipeline> resets;
+  private volatile InformerEventSource<Deployment, ReducerPipeline> deployments;
 
   /** @param holds the holds WatermarkResets of the reducers (spec.pipelineRef) take on pipelines */
   public ReducerPipelineReconciler(PipelineClients clients, SecretSource secrets, ImagePolicy images,
@@ -90,13 +92,16 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
 
   @Override
   public List<EventSource<?, ReducerPipeline>> prepareEventSources(EventSourceContext<ReducerPipeline> context) {
-    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-        ReducerPipeline.class).withLabelSelector("app.kubernetes.io/component=" + ReducerDeployment.COMPONENT
-        + ",app.kubernetes.io/managed-by=reducer-operator").build(), context);
+    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+        ReducerPipeline.class)
+        .withItemStore(LeanStores.withoutManagedFields())
+        .withLabelSelector("app.kubernetes.io/component=" + ReducerDeployment.COMPONENT
+            + ",app.kubernetes.io/managed-by=reducer-operator").build(), context);
     // A projection's health feeds the pipeline's roll-up; only a change of it (or of the pipeline it names) is worth
     // a reconcile, or every projection probe would probe the pipeline again.
     var projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class,
         ReducerPipeline.class)
+        .withItemStore(LeanStores.leanProjections())
         .withSecondaryToPrimaryMapper(p -> Set.of(new ResourceID(p.getSpec().getPipelineRef().getName(),
             p.getMetadata().getNamespace())))
         .withOnUpdateFilter((updated, old) -> !Objects.equals(health(updated), health(old))
@@ -144,7 +149,8 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
             deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment),
             kafka.check().needsUser() || database.check().needsUser(), liveHolder(pipeline, context)),
         generation, now);
-    WorkloadApplier applier = new WorkloadApplier(context.getClient());
+    WorkloadApplier applier = new WorkloadApplier(context.getClient(),
+        WorkloadApplier.Written.into(deployments, deployment));
     if (reducers.scaleOnly()) {
       applier.scale(deployment, reducers.replicas());
     } else if (reducers.replicas() != null) {

@@ -10,20 +10,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
-import io.reducer.workloads.materializer.ProjectionSchema;
-import io.reducer.workloads.materializer.ProjectionTables;
-import io.reducer.workloads.materializer.TableOwner;
-
 /**
  * The operator's reads of a pipeline database: projection watermarks, the owners of projection tables and stale
- * rows. One query covers every projection of a pipeline, so a probe costs the same however many projections there
- * are. The watermark and owner tables are the workloads' (ProjectionSchema, ProjectionTables), whose rules this
+ * rows. Each covers every projection of a pipeline in one or two statements, so a probe takes the same round trips
+ * however many projections there are. The watermark and owner tables are the workloads' (ProjectionSchema, ProjectionTables), whose rules this
  * reads with.
  */
 public final class ProjectionDatabase {
@@ -103,21 +102,68 @@ public final class ProjectionDatabase {
    * consistency query; empty when either table does not exist (nothing to compare).
    */
   public OptionalLong staleRows(Connection connection, String projectionTable) throws DatabaseFailure {
-    try {
-      if (!tableExists(connection, CANONICAL) || !tableExists(connection, projectionTable)) {
-        return OptionalLong.empty();
-      }
-      String sql = "SELECT count(*) FROM " + SqlIdentifiers.qualified(schema, CANONICAL) + " c LEFT JOIN "
-          + SqlIdentifiers.qualified(schema, projectionTable) + " p ON p.workflow_key = c.workflow_key"
-          + " WHERE c.version > COALESCE(p.version, 0)";
-      try (PreparedStatement statement = connection.prepareStatement(sql);
-          ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return OptionalLong.of(rows.getLong(1));
-      }
-    } catch (SQLException e) {
-      throw DatabaseFailure.of(e, target, "comparing " + projectionTable + " with " + CANONICAL);
+    return staleRows(connection, List.of(projectionTable)).get(projectionTable);
+  }
+
+  /**
+   * {@link #staleRows(Connection, String)} of every given table, in two statements however many there are: which
+   * of them exist, then one count per existing table, all in one {@code UNION ALL}. The database still compares
+   * each table with workflow_state; what no longer grows with the projections is the round trips and connection
+   * checks of a probe.
+   *
+   * @return a value for every given table, empty for those that do not exist (or all, without workflow_state)
+   */
+  public Map<String, OptionalLong> staleRows(Connection connection, Collection<String> projectionTables)
+      throws DatabaseFailure {
+    Map<String, OptionalLong> result = new LinkedHashMap<>();
+    projectionTables.forEach(t -> result.put(t, OptionalLong.empty()));
+    if (result.isEmpty()) {
+      return result;
     }
+    List<String> existing;
+    try {
+      existing = existingTables(connection, result.keySet());
+    } catch (SQLException e) {
+      throw DatabaseFailure.of(e, target, "looking up the projection tables");
+    }
+    if (!existing.remove(CANONICAL) || existing.isEmpty()) {
+      return result;
+    }
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < existing.size(); i++) {
+      sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", count(*) FROM ")
+          .append(SqlIdentifiers.qualified(schema, CANONICAL)).append(" c LEFT JOIN ")
+          .append(SqlIdentifiers.qualified(schema, existing.get(i)))
+          .append(" p ON p.workflow_key = c.workflow_key WHERE c.version > COALESCE(p.version, 0)");
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString());
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        result.put(existing.get(rows.getInt(1)), OptionalLong.of(rows.getLong(2)));
+      }
+      return result;
+    } catch (SQLException e) {
+      throw DatabaseFailure.of(e, target, "comparing " + (existing.size() == 1 ? existing.get(0)
+          : existing.size() + " projection tables") + " with " + CANONICAL);
+    }
+  }
+
+  /** Which of {@code tables} and workflow_state exist in the schema, in one statement. */
+  private List<String> existingTables(Connection connection, Collection<String> tables) throws SQLException {
+    List<String> names = new ArrayList<>(tables);
+    names.add(CANONICAL);
+    String[] qualified = names.stream().map(t -> SqlIdentifiers.qualified(schema, t)).toArray(String[]::new);
+    List<String> existing = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT i FROM unnest(?::text[]) WITH ORDINALITY AS t(name, i) WHERE to_regclass(name) IS NOT NULL")) {
+      statement.setArray(1, connection.createArrayOf("text", qualified));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          existing.add(names.get(rows.getInt(1) - 1));
+        }
+      }
+    }
+    return existing;
   }
 
   /** Whether the table exists in the schema. */

@@ -34,8 +34,9 @@ import java.util.function.Function;
 
 /**
  * Probes every projection of one pipeline at once: one offsets read for all their source topics (three Admin
- * calls) and one watermark query for all of them, plus one stale-rows count per distinct table. The cost per
- * interval is constant per pipeline, however many projections it has.
+ * calls) and one database run for all of them (their watermarks, their tables' owners and the stale-rows counts of
+ * their tables, one statement each). The requests per interval are constant per pipeline, however many projections
+ * it has; the database's work in the stale-rows statement grows with the tables it compares.
  */
 public final class PipelineProber {
 
@@ -92,12 +93,13 @@ public final class PipelineProber {
         names.add(name(p));
         tables.add(p.getSpec().getTable());
       });
-      watermarks = pool.run("reading watermarks", c -> database.watermarks(c, names));
-      owners = pool.run("reading table owners", c -> database.tableOwners(c, tables));
-      for (String table : tables) {
-        OptionalLong stale = pool.run("counting stale rows", c -> database.staleRows(c, table));
-        staleRowsByTable.put(table, stale.isPresent() ? stale.getAsLong() : null);
-      }
+      // One connection for the whole probe: watermarks, owners and stale rows, each in one or two statements.
+      DatabaseRead read = pool.run("probing the projections", c -> new DatabaseRead(database.watermarks(c, names),
+          database.tableOwners(c, tables), database.staleRows(c, tables)));
+      watermarks = read.watermarks();
+      owners = read.owners();
+      read.staleRows().forEach((table, stale) -> staleRowsByTable.put(table,
+          stale.isPresent() ? stale.getAsLong() : null));
     } catch (ResolutionFailure e) {
       databaseReason = e.reason().name();
       databaseMessage = e.getMessage();
@@ -193,5 +195,9 @@ public final class PipelineProber {
 
   private static String name(Projection projection) {
     return projection.getMetadata().getName();
+  }
+
+  private record DatabaseRead(Map<String, Map<Integer, Watermark>> watermarks, Map<String, TableOwner> owners,
+      Map<String, OptionalLong> staleRows) {
   }
 }

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventS
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.controller.app.LeanStores;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -71,6 +72,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   private volatile InformerEventSource<ReducerPipeline, Projection> pipelines;
   private volatile InformerEventSource<WatermarkReset, Projection> resets;
   private volatile InformerEventSource<Pod, Projection> pods;
+  private volatile InformerEventSource<Deployment, Projection> deployments;
   private volatile ProbeCache probes;
   private volatile Supplier<List<Projection>> projections = List::of;
 
@@ -91,11 +93,13 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
   @Override
   public List<EventSource<?, Projection>> prepareEventSources(EventSourceContext<Projection> context) {
     context.getPrimaryCache().addIndexer(PIPELINE_INDEX, p -> List.of(pipelineKey(p)));
-    var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
-        Projection.class).withLabelSelector(MATERIALIZER_LABELS).build(), context);
+    deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(Deployment.class,
+        Projection.class)
+        .withItemStore(LeanStores.withoutManagedFields()).withLabelSelector(MATERIALIZER_LABELS).build(), context);
     // Only the materializers' pods, to say why they do not become ready: a pod's change starts a reconciliation only
     // when the failure it shows changes (readiness reaches the projection through its Deployment's status).
     pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Projection.class)
+        .withItemStore(LeanStores.withoutManagedFields())
         .withLabelSelector(MATERIALIZER_LABELS)
         .withSecondaryToPrimaryMapper(pod -> {
           String owner = pod.getMetadata().getLabels() == null ? null
@@ -173,11 +177,14 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
 
     ProjectionPlan plan = ProjectionPlanner.plan(projection, observed, now);
 
+    // What it writes goes to the informer's cache at once: the next reconciliation must not create it again.
+    WorkloadApplier applier = new WorkloadApplier(context.getClient(),
+        WorkloadApplier.Written.into(deployments, deployment));
     if (plan.scaleOnly()) {
-      new WorkloadApplier(context.getClient()).scale(deployment, plan.replicas());
+      applier.scale(deployment, plan.replicas());
     } else if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
-      new WorkloadApplier(context.getClient()).apply(projection,
-          MaterializerDeployment.build(projection, pipeline, image, plan.replicas(), secrets), deployment);
+      applier.apply(projection, MaterializerDeployment.build(projection, pipeline, image, plan.replicas(), secrets),
+          deployment);
     }
     plan.events().forEach(e -> events.record(projection, e));
     StatusWriter.write(projection, plan.status(), context);

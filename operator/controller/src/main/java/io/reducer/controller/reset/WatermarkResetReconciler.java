@@ -21,6 +21,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.app.LeanStores;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
@@ -108,6 +109,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         .map(r -> r.getStatus() == null ? null : r.getStatus().getPhase()).orElse(null));
     projections = new InformerEventSource<>(InformerEventSourceConfiguration.from(Projection.class,
         WatermarkReset.class)
+        .withItemStore(LeanStores.leanProjections())
         .withSecondaryToPrimaryMapper(p -> resetsOf(context, ResetSubject.PROJECTION, p))
         .withPrimaryToSecondaryMapper((WatermarkReset r) -> target(r, ResetSubject.PROJECTION))
         .build(), context);
@@ -117,6 +119,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         .withPrimaryToSecondaryMapper((WatermarkReset r) -> target(r, ResetSubject.REDUCERS))
         .build(), context);
     var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, WatermarkReset.class)
+        .withItemStore(LeanStores.withoutManagedFields())
         .withLabelSelector("app.kubernetes.io/component=" + ResetJob.COMPONENT
             + ",app.kubernetes.io/managed-by=" + WorkloadJob.MANAGED_BY).build(), context);
     return List.of(projections, pipelines, jobs);

@@ -71,6 +71,32 @@ class ProjectionDatabaseIT {
   }
 
   @Test
+  void countsTheStaleRowsOfEveryTableInOneStatement() throws Exception {
+    try (Connection connection = postgres.connect(); Statement sql = connection.createStatement()) {
+      sql.execute("CREATE SCHEMA batched");
+      ProjectionDatabase database = new ProjectionDatabase("batched", "orders", "test");
+      // No canonical store yet: nothing to compare, for any table.
+      assertThat(database.staleRows(connection, List.of("first_view", "second_view")))
+          .containsOnlyKeys("first_view", "second_view").allSatisfy((table, stale) -> assertThat(stale).isEmpty());
+
+      sql.execute("CREATE TABLE batched.workflow_state (workflow_key text PRIMARY KEY, version bigint)");
+      sql.execute("CREATE TABLE batched.first_view (workflow_key text PRIMARY KEY, version bigint)");
+      sql.execute("CREATE TABLE batched.second_view (workflow_key text PRIMARY KEY, version bigint)");
+      sql.execute("INSERT INTO batched.workflow_state VALUES ('w1', 3), ('w2', 5), ('w3', 1)");
+      sql.execute("INSERT INTO batched.first_view VALUES ('w1', 3), ('w2', 4)");
+      sql.execute("INSERT INTO batched.second_view VALUES ('w1', 3), ('w2', 5), ('w3', 1)");
+
+      Map<String, java.util.OptionalLong> stale = database.staleRows(connection,
+          List.of("first_view", "missing_view", "second_view"));
+
+      assertThat(stale).containsOnlyKeys("first_view", "missing_view", "second_view");
+      assertThat(stale.get("first_view")).hasValue(2);
+      assertThat(stale.get("second_view")).hasValue(0);
+      assertThat(stale.get("missing_view")).isEmpty();
+    }
+  }
+
+  @Test
   void readsOnlyTheWatermarksOfItsNamespaceAndTheRowsNoNamespaceAdoptedYet() throws Exception {
     try (Connection connection = postgres.connect(); Statement sql = connection.createStatement()) {
       connection.setAutoCommit(false);
