@@ -152,10 +152,11 @@ class ReducerCrashIT {
     long appliedAtKill;
     try (ChildReducer first = new ChildReducer(logs, "killed-first", env)) {
       first.httpPort();
-      stream = new ActionStream(kit, "wf", 30, total, 1000);
+      stream = new ActionStream(kit, "wf", 30, total, 1000, total / 2);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
           .until(() -> kit.applied() >= total / 5);
       assertThat(stream.isDone()).as("still producing when killed").isFalse();
+      stream.release();
       first.kill();
       appliedAtKill = kit.applied();
     }

@@ -43,10 +43,11 @@ class ReducerResilienceIT {
   void aPostgresRestartUnderLoadLosesNothingAndAppliesNothingTwice() throws Exception {
     ReducerTestKit kit = new ReducerTestKit(cluster, "db-restart", PARTITIONS);
     try (InProcessReducer reducer = new InProcessReducer(env(kit), "pg")) {
-      ActionStream stream = new ActionStream(kit, "wf", KEYS, TOTAL, PER_SECOND);
+      ActionStream stream = new ActionStream(kit, "wf", KEYS, TOTAL, PER_SECOND, TOTAL / 2);
       awaitApplied(kit, TOTAL / 5);
       assertThat(stream.acknowledged()).as("still producing when PostgreSQL goes down").isLessThan(TOTAL);
       long appliedBefore = kit.applied();
+      stream.release();
       cluster.postgres.restart();
       assertThat(appliedBefore).isLessThan(TOTAL);
 
@@ -59,10 +60,11 @@ class ReducerResilienceIT {
   void aBrokerRestartUnderLoadLosesNothingAndAppliesNothingTwice() throws Exception {
     ReducerTestKit kit = new ReducerTestKit(cluster, "broker-restart", PARTITIONS);
     try (InProcessReducer reducer = new InProcessReducer(env(kit), "broker")) {
-      ActionStream stream = new ActionStream(kit, "wf", KEYS, TOTAL, PER_SECOND);
+      ActionStream stream = new ActionStream(kit, "wf", KEYS, TOTAL, PER_SECOND, TOTAL / 2);
       awaitApplied(kit, TOTAL / 5);
       assertThat(stream.acknowledged()).as("still producing when the broker goes down").isLessThan(TOTAL);
       long appliedBefore = kit.applied();
+      stream.release();
       cluster.broker.restart();
       assertThat(appliedBefore).isLessThan(TOTAL);
 

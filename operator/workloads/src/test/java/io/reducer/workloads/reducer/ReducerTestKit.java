@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -260,12 +261,26 @@ final class ReducerTestKit {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final CountDownLatch released = new CountDownLatch(1);
 
     ActionStream(ReducerTestKit kit, String prefix, int keys, int total, int perSecond) {
+      this(kit, prefix, keys, total, perSecond, total);
+    }
+
+    /**
+     * Stops after {@code holdAt} actions, all acknowledged, until {@link #release}: a test that acts "while
+     * producing" then does not depend on how fast the machine is.
+     */
+    ActionStream(ReducerTestKit kit, String prefix, int keys, int total, int perSecond, int holdAt) {
       Thread thread = new Thread(() -> {
         try (KafkaProducer<String, String> producer = kit.cluster.producer()) {
           long start = System.nanoTime();
           for (int i = 0; i < total; i++) {
+            if (i == holdAt) {
+              producer.flush();
+              released.await();
+              start = System.nanoTime() - i * 1_000_000_000L / perSecond;
+            }
             String key = prefix + "-" + (i % keys);
             String id = key + "-" + counts.merge(key, 1L, Long::sum);
             producer.send(new ProducerRecord<>(kit.actions, key, action(id, key, "touch", id)), (metadata, e) -> {
@@ -295,6 +310,11 @@ final class ReducerTestKit {
 
     boolean isDone() {
       return done.isDone();
+    }
+
+    /** Lets a holding stream go on. */
+    void release() {
+      released.countDown();
     }
 
     /** Actions the broker acknowledged so far. */
