@@ -60,13 +60,14 @@ class MaterializerResilienceIT {
     cluster.createTopics(topic, 3);
     Map<String, String> env = cluster.env(topic, "rebalance", "rebalance_projection");
     InProcessMaterializer first = new InProcessMaterializer(env, List.of("--max-records", "50"));
-    PacedProducer producer = new PacedProducer(cluster, topic, 30, 8000);
+    PacedProducer producer = new PacedProducer(cluster, topic, 30, 8000, 4000);
     InProcessMaterializer second;
     try {
       awaitApplied("rebalance", 1000);
       second = new InProcessMaterializer(env, List.of("--max-records", "50"));
       awaitApplied("rebalance", 2500);
       assertThat(producer.isDone()).as("still producing during the rebalances").isFalse();
+      producer.release();
     } finally {
       first.close();
     }
@@ -86,12 +87,14 @@ class MaterializerResilienceIT {
     cluster.createTopics(topic, 3);
     try (InProcessMaterializer materializer = new InProcessMaterializer(
         cluster.env(topic, "pgrestart", "pgrestart_projection"), List.of("--max-records", "50"))) {
-      PacedProducer producer = new PacedProducer(cluster, topic, 30, 8000);
+      PacedProducer producer = new PacedProducer(cluster, topic, 30, 8000, 4000);
       awaitApplied("pgrestart", 1000);
+      assertThat(producer.isDone()).as("still producing when PostgreSQL goes down").isFalse();
       cluster.postgres.stop();
+      // The second half arrives while the database is down and while it comes back.
+      producer.release();
       Thread.sleep(1000);
       cluster.postgres.restart();
-      assertThat(producer.isDone()).as("still producing across the restart").isFalse();
 
       Map<String, String> model = producer.awaitModel();
       awaitWatermarksAtLogEnd(topic, 3, "pgrestart");
