@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -262,7 +263,7 @@ class ShadowRebuildIT {
       cutover.close();
       String first = await().atMost(Duration.ofSeconds(60)).until(() -> jobPods(cutoverJob).stream()
           .map(p -> p.getMetadata().getName()).filter(p -> kubelet.logs(NAMESPACE, p).contains(PodMain.EXIT_HELD))
-          .findFirst(), java.util.Optional::isPresent).orElseThrow();
+          .findFirst(), Optional::isPresent).orElseThrow();
       assertThat(query("SELECT COUNT(*) FROM pg_class WHERE relname = '" + table + "'")).as("swapped").isZero();
       assertThat(epoch()).isEqualTo(epochBefore + 1);
       long liveTable = query("SELECT '" + TABLE + "'::regclass::oid");
@@ -492,8 +493,8 @@ class ShadowRebuildIT {
     String sessions() throws Exception {
       try (Connection c = new ProjectionSql(fixture).connect(); Statement s = c.createStatement();
           ResultSet r = s.executeQuery("SELECT pid, backend_start, wait_event_type, wait_event, state, "
-              + "application_name || ' ' || client_port || ' ' || left(query, 100) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-              + "AND backend_type = 'client backend' "
+              + "application_name || ' ' || client_port || ' ' || left(query, 100) FROM pg_stat_activity "
+              + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
               + "ORDER BY backend_start")) {
         StringBuilder rows = new StringBuilder();
         while (r.next()) {
