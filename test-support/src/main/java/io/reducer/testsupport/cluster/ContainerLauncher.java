@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,16 @@ final class ContainerLauncher {
     return workDir.resolve(namespace).resolve(pod + ".log");
   }
 
+  /** The pod's termination log, as {@code TERMINATION_LOG} names it. */
+  static Path terminationLog(Path workDir, String namespace, String pod) {
+    return workDir.resolve(namespace).resolve(pod).resolve("termination-log");
+  }
+
+  /** While this file exists, the pods of the Job wait at their exit (see {@link PodMain}). */
+  static Path exitGate(Path workDir, String namespace, String job) {
+    return workDir.resolve(namespace).resolve("exit-gate-" + job);
+  }
+
   ContainerRun launch(PodRuntime runtime, ImageEntry image, long serial) throws ContainerConfigException,
       IOException {
     Pod pod = runtime.pod;
@@ -51,7 +62,7 @@ final class ContainerLauncher {
 
     Path podDir = Files.createDirectories(workDir.resolve(runtime.namespace).resolve(runtime.name));
     Path tmp = Files.createDirectories(podDir.resolve("tmp"));
-    Path terminationLog = podDir.resolve("termination-log");
+    Path terminationLog = terminationLog(workDir, runtime.namespace, runtime.name);
     Files.writeString(terminationLog, "");
     Path log = logFile(workDir, runtime.namespace, runtime.name);
     long logOffset = Files.exists(log) ? Files.size(log) : 0;
@@ -74,9 +85,13 @@ final class ContainerLauncher {
     }
     processEnv.put(TERMINATION_LOG_VARIABLE, terminationLog.toString());
 
-    List<String> jvmOptions = List.of("-Djava.io.tmpdir=" + tmp,
+    List<String> jvmOptions = new ArrayList<>(List.of("-Djava.io.tmpdir=" + tmp,
         "-D" + PodMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
-        "-D" + PodMain.MAIN_CLASS_PROPERTY + "=" + image.mainClass());
+        "-D" + PodMain.MAIN_CLASS_PROPERTY + "=" + image.mainClass()));
+    String job = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("job-name");
+    if (job != null) {
+      jvmOptions.add("-D" + PodMain.EXIT_GATE_PROPERTY + "=" + exitGate(workDir, runtime.namespace, job));
+    }
     ProcessBuilder builder = jvm(image).builder(jvmOptions, PodMain.class.getName(), args, log)
         .directory(podDir.toFile());
     builder.environment().clear();

@@ -155,6 +155,29 @@ public final class LocalKubelet implements PodEndpoints, AutoCloseable {
     }, CALL_TIMEOUT);
   }
 
+  /**
+   * Keeps the pods of Job {@code namespace/job}, existing or yet to be created, from exiting once their work is done
+   * (their result printed and written, their JVM in {@code System.exit}) until the returned handle is closed: a test
+   * can then kill one after it committed and before Kubernetes learns how it ended. A held pod prints
+   * {@link PodMain#EXIT_HELD}.
+   */
+  public Hold holdJobPodExits(String namespace, String job) {
+    Path gate = ContainerLauncher.exitGate(workDir, namespace, job);
+    try {
+      Files.createDirectories(gate.getParent());
+      Files.writeString(gate, "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return () -> {
+      try {
+        Files.deleteIfExists(gate);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
+
   /** Forces the pod's readiness to false (or lets its probe decide again), as a failing readiness probe would. */
   public void setUnready(String namespace, String podName, boolean unready) {
     worker.call(() -> {
@@ -192,6 +215,11 @@ public final class LocalKubelet implements PodEndpoints, AutoCloseable {
   /** Where the pod's output goes: {@code workDir/<namespace>/<pod>.log}. */
   public Path logFile(String namespace, String podName) {
     return ContainerLauncher.logFile(workDir, namespace, podName);
+  }
+
+  /** The pod's termination log (what {@code TERMINATION_LOG} names); the kubelet reads it when the process ends. */
+  public Path terminationLog(String namespace, String podName) {
+    return ContainerLauncher.terminationLog(workDir, namespace, podName);
   }
 
   /** The pid of the pod's running process, if it has one. */

@@ -187,6 +187,34 @@ class LocalKubeletIT {
   }
 
   @Test
+  void heldJobPodExitWaitsAfterItsWorkUntilReleasedOrKilled() {
+    String ns = namespace();
+    try (Hold exits = cluster.holdJobPodExits(ns, "killed"); Hold others = cluster.holdJobPodExits(ns, "released")) {
+      Job killed = job(ns, "killed", null, "message={\"result\":\"done\"}", "exit=0");
+      killed.getSpec().setBackoffLimit(0);
+      client.resource(killed).create();
+      client.resource(job(ns, "released", null, "exit=0")).create();
+      for (String job : List.of("killed", "released")) {
+        await("pod of " + job + " held at its exit", () -> {
+          Pod pod = single(client.pods().inNamespace(ns).withLabel("job-name", job).list().getItems());
+          assertThat(cluster.logs(ns, pod.getMetadata().getName())).contains(PodMain.EXIT_HELD);
+          assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+        });
+      }
+      Pod pod = single(client.pods().inNamespace(ns).withLabel("job-name", "killed").list().getItems());
+      cluster.kill(ns, pod.getMetadata().getName());
+      await("Job killed failed", () -> assertThat(job(ns, "killed").getStatus().getFailed()).isEqualTo(1));
+      ContainerStateTerminated terminated = container(single(client.pods().inNamespace(ns)
+          .withLabel("job-name", "killed").list().getItems())).getState().getTerminated();
+      assertThat(terminated.getExitCode()).isEqualTo(137);
+      assertThat(terminated.getMessage()).as("written before the exit").isEqualTo("{\"result\":\"done\"}");
+
+      others.close();
+      awaitComplete(ns, "released");
+    }
+  }
+
+  @Test
   void jobThatFailsIsRetriedUntilItsBackoffLimitWithTheLogAsMessage() {
     String ns = namespace();
     Job job = job(ns, "broken", null, "say=cannot reach the broker", "exit=1");

@@ -24,7 +24,8 @@ public class WatermarkResetStatus extends ConditionedStatus {
   @JsonPropertyDescription("Every phase entered, with its time and reason, oldest first.")
   private List<PhaseTransition> history = new ArrayList<>();
 
-  @JsonPropertyDescription("The plan: old and new position per partition and, for a projection, the new epoch.")
+  @JsonPropertyDescription("The plan: old and new position per partition and, for a projection, the new epoch. A Shadow "
+      + "rebuild plans no positions: once its cutover ran, only the epochs the cutover set (for the EPOCH column).")
   private ResetPlan plan;
 
   @JsonPropertyDescription("Materializer (or, for pipelineRef, reducer) replicas before quiescing, for reference; resuming gives "

@@ -4,6 +4,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
+import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -118,6 +119,22 @@ public final class ShadowRebuilds {
     shadow.setConsumerGroup(ShadowNames.shadowGroup(projection, id));
     shadow.setDeployment(deploymentName(reset));
     return shadow;
+  }
+
+  /**
+   * The plan with the epochs of a cutover: {@code kubectl get wmr} shows status.plan.newEpoch as EPOCH, and a Shadow
+   * rebuild plans no positions (its shadow starts at the log start), so without this its column stays empty. The
+   * cutover sets the live epoch + 1, so the epoch before it is one less. Null when the cutover reported no epoch (a
+   * projection without watermark rows).
+   */
+  static ResetPlan withCutoverEpoch(ResetPlan plan, Long newEpoch) {
+    if (newEpoch == null) {
+      return plan;
+    }
+    ResetPlan epochs = plan == null ? new ResetPlan() : plan;
+    epochs.setCurrentEpoch(newEpoch - 1);
+    epochs.setNewEpoch(newEpoch);
+    return epochs;
   }
 
   /** How far the shadow is behind the live projection, per partition total. */

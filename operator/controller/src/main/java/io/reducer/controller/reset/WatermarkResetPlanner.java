@@ -394,6 +394,7 @@ public final class WatermarkResetPlanner {
           String message = "cut over: " + (result == null ? "" : result.message());
           if (result != null) {
             status.getShadow().setNewEpoch(result.newEpoch());
+            status.setPlan(ShadowRebuilds.withCutoverEpoch(status.getPlan(), result.newEpoch()));
             status.getShadow().setPreviousTable(result.previousTable());
             if (result.result() != ShadowResult.Outcome.Unchanged) {
               status.getShadow().setLockMillis(result.lockMillis());

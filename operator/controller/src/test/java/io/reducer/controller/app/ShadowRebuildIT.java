@@ -13,6 +13,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.reset.ShadowRebuilds;
@@ -20,9 +21,12 @@ import io.reducer.testsupport.cluster.ImageCatalog;
 import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
+import io.reducer.testsupport.cluster.PodMain;
 import io.reducer.testsupport.internal.ChildJvm;
 import io.reducer.testsupport.internal.Hold;
 import io.reducer.testsupport.internal.TempDirs;
+import io.reducer.testsupport.kubernetes.Annotations;
+import io.reducer.testsupport.kubernetes.DyingClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,16 +139,6 @@ class ShadowRebuildIT {
     assertThat(liveReplicas()).isEqualTo(1);
     assertThat(query("SELECT COUNT(*) FROM " + status.getShadow().getTable())).isEqualTo(KEYS);
 
-    // An operator restart while the cutover waits for approval changes nothing about it.
-    fixture.stopOperator();
-    fixture.startOperator();
-    await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
-    Thread.sleep(2000);
-    assertThat(phase("shadow-2")).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
-    assertThat(fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(status.getShadow().getDeployment())
-        .get().getSpec().getReplicas()).isEqualTo(1);
-    assertThat(liveReplicas()).isEqualTo(1);
-
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("shadow-2").delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("shadow-2").get())
@@ -162,25 +157,39 @@ class ShadowRebuildIT {
   }
 
   /**
-   * The operator is stopped three times under traffic, each time in a phase held open: in Filling before the create
-   * Job ran (its pod held; the Job runs while no operator watches), in Filling while the shadow materializer has a
-   * batch in flight (its INSERT waits on a lock the test holds on the shadow table), where that materializer is also
-   * killed with SIGKILL, and in CuttingOver with the cutover Job's pod held (it runs while no operator watches). The
-   * rebuild completes once: each Job ran one pod, one ResetStarted Event, epoch + 1, the table equals the topic.
+   * One rebuild under traffic with cutoverApproval Manual through every fault the issue names, each phase held open by
+   * a fixture rather than by timing:
+   *
+   * <ol>
+   *   <li>Filling, the create Job's pod held back: the operator stops; the Job runs while no operator watches.
+   *   <li>Filling, the shadow materializer's batch waiting on a lock the test holds on the shadow table: the operator
+   *       stops and the materializer is killed with SIGKILL; it restarts in place and commits nothing meanwhile.
+   *   <li>AwaitingCutoverApproval: the operator restarts; the shadow and the live projection keep running.
+   *   <li>CuttingOver before the cutover Job exists: the shadow kept behind the live positions by the lock
+   *       (ShadowBehind), the operator restarts.
+   *   <li>CuttingOver, the cutover Job's pod held back while the operator is stopped: its first pod commits the swap
+   *       and is killed with SIGKILL at its exit, its answer lost; the retried pod finds nothing left to swap and
+   *       changes nothing.
+   *   <li>Resuming: the operator dies at its first write after it recorded Resuming.
+   * </ol>
+   *
+   * The rebuild completes once: each phase once, the create Job ran one pod and the cutover Job two (the killed one
+   * and its retry), one ResetStarted and one ResetCompleted Event, epoch + 1 (also in the EPOCH column), the table
+   * equals the topic.
    */
   @Test
-  void anOperatorStoppedInFillingAndInCuttingOverAndAShadowMaterializerKilledMidBatchStillRebuildOnce()
-      throws Exception {
+  void aShadowRebuildResumesAfterOperatorRestartsInEveryPhaseAndLosesNothingToKilledPods() throws Exception {
     String name = "shadow-3";
+    String cutoverJob = name + "-shadow-cutover";
     awaitCaughtUp();
     long epochBefore = epoch();
     long rowsBefore = rowCount();
     Reader reader = new Reader();
-    String shadowPod;
     try (Traffic traffic = new Traffic(); Hold create = kubelet.holdJobPods(NAMESPACE, name + "-shadow-create");
-        Hold cutover = kubelet.holdJobPods(NAMESPACE, name + "-shadow-cutover")) {
+        Hold cutover = kubelet.holdJobPods(NAMESPACE, cutoverJob);
+        Hold cutoverExits = kubelet.holdJobPodExits(NAMESPACE, cutoverJob)) {
       reader.start();
-      reset(name, "approval: Automatic");
+      reset(name, "approval: Automatic\n  cutoverApproval: Manual");
 
       // 1. Filling, the create Job created and its pod held back.
       await().atMost(Duration.ofSeconds(30)).until(() -> job(name + "-shadow-create") != null
@@ -189,7 +198,8 @@ class ShadowRebuildIT {
       assertThat(phase(name)).isEqualTo(WatermarkResetPhase.Filling);
       create.close();
       awaitSucceeded(name + "-shadow-create");
-      String table = status(name).getShadow().getTable();
+      WatermarkResetStatus filling = status(name);
+      String table = filling.getShadow().getTable();
       assertThat(query("SELECT COUNT(*) FROM pg_class WHERE relname = '" + table + "'")).isOne();
 
       // 2. Filling, the shadow materializer's first batch waiting on the shadow table: stop, kill -9, start.
@@ -199,39 +209,108 @@ class ShadowRebuildIT {
         fixture.stopOperator();
         assertThat(phase(name)).isEqualTo(WatermarkResetPhase.Filling);
         assertThat(query("SELECT COUNT(*) FROM " + table)).as("nothing of the shadow committed").isZero();
-        shadowPod = shadowPod(name).getMetadata().getName();
+        String shadowPod = shadowPod(name).getMetadata().getName();
         kubelet.kill(NAMESPACE, shadowPod);
-        // Restarted in place, it reads its watermarks again and goes on behind the lock. The killed process's
-        // backend still waits: PostgreSQL notices the closed connection only once it has the lock, then rolls back.
+        // Restarted in place, it prepares its tables again, reads its watermarks and sends its first batch, which
+        // waits at the shadow table like the killed one's. That backend still waits too: PostgreSQL notices the closed
+        // connection only once it has the lock, then rolls back. It holds ROW EXCLUSIVE on projection_watermarks
+        // meanwhile, so a start that asked for a conflicting lock there would wait behind it and hold up the live
+        // materializer's next batch: the live projection keeps being materialized.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           assertThat(restartCount(shadowPod(name))).isEqualTo(1);
-          assertThat(lock.insertsWaiting()).isPositive();
+          assertThat(lock.insertsWaiting()).as("sessions of the database:\n%s", lock.sessions()).isEqualTo(2);
         });
+        long live = liveOffsets();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(liveOffsets())
+            .as("the live watermarks; sessions of the database:\n%s", lock.sessions()).isGreaterThan(live));
         assertThat(query("SELECT COUNT(*) FROM " + table)).as("nothing of the shadow committed").isZero();
         startOperator();
       }
 
-      // 3. CuttingOver, the cutover Job created and its pod held back.
-      await().atMost(Duration.ofSeconds(60)).until(() -> job(name + "-shadow-cutover") != null);
+      // 3. AwaitingCutoverApproval: a restarted operator looks again (the live offsets it shows move with the
+      // traffic) and changes nothing.
+      awaitPhase(name, WatermarkResetPhase.AwaitingCutoverApproval, Duration.ofSeconds(90));
+      fixture.stopOperator();
+      long liveOffsets = status(name).getShadow().getLiveOffsets();
+      startOperator();
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(name).getShadow().getLiveOffsets() != liveOffsets);
+      assertThat(phase(name)).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
+      assertThat(fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(filling.getShadow()
+          .getDeployment()).get().getSpec().getReplicas()).isEqualTo(1);
+      assertThat(liveReplicas()).isEqualTo(1);
+
+      // 4. CuttingOver before the cutover Job exists: the shadow's next batch waits on the lock while the live
+      // materializer passes it; approved, the cutover holds the live materializers and waits for the shadow.
+      try (ShadowTableLock lock = new ShadowTableLock(table)) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> lock.insertsWaiting() >= 1
+            && partitionsAhead(filling.getShadow().getProjection()) > 0);
+        Annotations.annotate(fixture.client, WatermarkReset.class, NAMESPACE, name,
+            RebuildStrategy.CUTOVER_ANNOTATION, "true");
+        awaitReason(name, "ShadowBehind");
+        assertThat(liveReplicas()).as("the live materializers are held for the cutover").isZero();
+        fixture.stopOperator();
+        startOperator();
+        awaitReason(name, "ShadowBehind");
+        assertThat(job(cutoverJob)).isNull();
+      }
+
+      // 5. CuttingOver, the cutover Job created and its pod held back: it runs while no operator watches, commits,
+      // and is killed at its exit with its answer lost. The retry finds the swap done and changes nothing.
+      await().atMost(Duration.ofSeconds(60)).until(() -> job(cutoverJob) != null);
       fixture.stopOperator();
       assertThat(phase(name)).isEqualTo(WatermarkResetPhase.CuttingOver);
       assertThat(liveReplicas()).as("the live materializers are held for the cutover").isZero();
       cutover.close();
-      awaitSucceeded(name + "-shadow-cutover");
+      String first = await().atMost(Duration.ofSeconds(60)).until(() -> jobPods(cutoverJob).stream()
+          .map(p -> p.getMetadata().getName()).filter(p -> kubelet.logs(NAMESPACE, p).contains(PodMain.EXIT_HELD))
+          .findFirst(), Optional::isPresent).orElseThrow();
+      assertThat(query("SELECT COUNT(*) FROM pg_class WHERE relname = '" + table + "'")).as("swapped").isZero();
+      assertThat(epoch()).isEqualTo(epochBefore + 1);
+      long liveTable = query("SELECT '" + TABLE + "'::regclass::oid");
+      String watermarks = watermarks();
+      Files.writeString(kubelet.terminationLog(NAMESPACE, first), "");
+      kubelet.kill(NAMESPACE, first);
+      cutoverExits.close();
+      awaitSucceeded(cutoverJob);
+      assertThat(jobPods(cutoverJob)).extracting(p -> p.getStatus().getPhase())
+          .containsExactlyInAnyOrder("Failed", "Succeeded");
+      assertThat(jobPods(cutoverJob)).filteredOn(p -> "Succeeded".equals(p.getStatus().getPhase())).singleElement()
+          .satisfies(p -> assertThat(kubelet.logs(NAMESPACE, p.getMetadata().getName()))
+              .contains("nothing to cut over"));
+      assertThat(query("SELECT '" + TABLE + "'::regclass::oid")).as("the retry left the table alone")
+          .isEqualTo(liveTable);
+      assertThat(watermarks()).as("the retry bumped no epoch").isEqualTo(watermarks);
+
+      // 6. Resuming: the operator dies at its first write after it recorded Resuming (the shadow is finished then).
+      try (DyingClient dying = DyingClient.dyingAt(fixture.client, DyingClient.Write.entersPhase("watermarkresets",
+          name, List.of(WatermarkResetPhase.Resuming.name())), 1, DyingClient.Fault.NOT_SENT)) {
+        fixture.startOperator(dying.client());
+        await().atMost(Duration.ofSeconds(60)).until(dying::dead);
+        fixture.stopOperator();
+        System.out.println("---- the operator died in Resuming at " + dying.fatalWrite());
+      }
+      assertThat(phase(name)).isEqualTo(WatermarkResetPhase.Resuming);
       startOperator();
       awaitPhase(name, WatermarkResetPhase.Completed, Duration.ofSeconds(60));
     } finally {
       reader.stop();
     }
 
-    for (String job : List.of(name + "-shadow-create", name + "-shadow-cutover")) {
-      assertThat(fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", job).list().getItems())
-          .as("pods of Job %s", job).extracting(p -> p.getStatus().getPhase()).containsExactly("Succeeded");
+    assertThat(jobPods(name + "-shadow-create")).extracting(p -> p.getStatus().getPhase())
+        .containsExactly("Succeeded");
+    for (String reason : List.of("ResetStarted", "ResetCompleted")) {
+      assertThat(fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems())
+          .filteredOn(e -> e.getInvolvedObject().getName().equals(name) && e.getReason().equals(reason))
+          .as(reason).singleElement().extracting(e -> e.getCount()).isEqualTo(1);
     }
-    assertThat(fixture.client.v1().events().inNamespace(NAMESPACE).list().getItems())
-        .filteredOn(e -> e.getInvolvedObject().getName().equals(name) && e.getReason().equals("ResetStarted"))
-        .singleElement().extracting(e -> e.getCount()).isEqualTo(1);
-    assertRebuiltOnceEqualToTheTopic(status(name), epochBefore, rowsBefore, reader);
+    WatermarkResetStatus status = status(name);
+    assertThat(status.getShadow().getLockMillis()).as("the swap's answer was lost").isNull();
+    assertThat(status.getHistory()).filteredOn(t -> t.getPhase().equals("Resuming")).singleElement()
+        .satisfies(t -> assertThat(t.getMessage()).contains("earlier attempt of Job " + cutoverJob));
+    assertThat(fixture.getProjection(PROJECTION).getStatus().getCompletedResets())
+        .filteredOn(r -> r.getName().equals(name)).hasSize(1);
+    assertRebuiltOnceEqualToTheTopic(status, epochBefore, rowsBefore, reader, "Pending", "Filling",
+        "AwaitingCutoverApproval", "CuttingOver", "Resuming", "Completed");
   }
 
   /**
@@ -239,10 +318,11 @@ class ShadowRebuildIT {
    * older version; caught up, the live table is the topic's model at epoch + 1 and the live materializer runs.
    */
   private static void assertRebuiltOnceEqualToTheTopic(WatermarkResetStatus status, long epochBefore, long rowsBefore,
-      Reader reader) throws Exception {
-    assertThat(status.getHistory()).extracting(PhaseTransition::getPhase)
-        .containsExactly("Pending", "Filling", "CuttingOver", "Resuming", "Completed");
+      Reader reader, String... phases) throws Exception {
+    assertThat(status.getHistory()).extracting(PhaseTransition::getPhase).containsExactly(phases.length == 0
+        ? new String[] {"Pending", "Filling", "CuttingOver", "Resuming", "Completed"} : phases);
     assertThat(status.getShadow().getNewEpoch()).isEqualTo(epochBefore + 1);
+    assertThat(status.getPlan().getNewEpoch()).as("the EPOCH column of kubectl get wmr").isEqualTo(epochBefore + 1);
     assertThat(reader.failures).isEmpty();
     assertThat(reader.fewestRows).isGreaterThanOrEqualTo(rowsBefore);
 
@@ -409,6 +489,23 @@ class ShadowRebuildIT {
       }
     }
 
+    /** Every client session of the database: what it waits for and its statement's start, for a failure message. */
+    String sessions() throws Exception {
+      try (Connection c = new ProjectionSql(fixture).connect(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT pid, backend_start, wait_event_type, wait_event, state, "
+              + "application_name || ' ' || client_port || ' ' || left(query, 100) FROM pg_stat_activity "
+              + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+              + "ORDER BY backend_start")) {
+        StringBuilder rows = new StringBuilder();
+        while (r.next()) {
+          rows.append(r.getInt(1)).append(' ').append(r.getString(2)).append(' ').append(r.getString(3)).append('/')
+              .append(r.getString(4)).append(' ').append(r.getString(5)).append(": ").append(r.getString(6))
+              .append('\n');
+        }
+        return rows.toString();
+      }
+    }
+
     @Override
     public void close() throws Exception {
       try {
@@ -495,6 +592,27 @@ class ShadowRebuildIT {
   private static void startOperator() throws Exception {
     fixture.startOperator();
     await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+  }
+
+  private static List<Pod> jobPods(String job) {
+    return fixture.client.pods().inNamespace(NAMESPACE).withLabel("job-name", job).list().getItems();
+  }
+
+  /** Partitions on which the live projection is past the shadow (or the shadow has no row yet). */
+  private static long partitionsAhead(String shadowIdentity) throws Exception {
+    return query("SELECT COUNT(*) FROM projection_watermarks l LEFT JOIN projection_watermarks s ON "
+        + "s.namespace = l.namespace AND s.partition = l.partition AND s.projection = '" + shadowIdentity + "' "
+        + "WHERE l.projection = '" + PROJECTION + "' AND (s.next_offset IS NULL OR s.next_offset < l.next_offset)");
+  }
+
+  /** Waits until the reset's Reconciling condition gives this reason. */
+  private static void awaitReason(String name, String reason) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(name).getConditions())
+        .as("conditions of %s (%s)", name, status(name).getMessage())
+        .anySatisfy(c -> {
+          assertThat(c.getType()).isEqualTo("Reconciling");
+          assertThat(c.getReason()).isEqualTo(reason);
+        }));
   }
 
   private static Job job(String name) {
@@ -614,11 +732,15 @@ class ShadowRebuildIT {
     producer.flush();
   }
 
+  private static long liveOffsets() throws Exception {
+    return query("SELECT COALESCE(SUM(next_offset), 0) FROM projection_watermarks WHERE projection = '" + PROJECTION
+        + "'");
+  }
+
   /** The materializers have applied every record produced: the live watermarks sum to the count. */
   private static void awaitCaughtUp() {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-        assertThat(query("SELECT COALESCE(SUM(next_offset), 0) FROM projection_watermarks WHERE projection = '"
-            + PROJECTION + "'")).isEqualTo(produced.get()));
+        assertThat(liveOffsets()).isEqualTo(produced.get()));
   }
 
   /** The newest version of every key produced (keys are spread over partitions; versions only grow per key). */

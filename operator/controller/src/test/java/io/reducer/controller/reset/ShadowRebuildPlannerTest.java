@@ -189,6 +189,11 @@ class ShadowRebuildPlannerTest {
     assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
     assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
     assertThat(done.status().getShadow().getLockMillis()).isEqualTo(12);
+    // kubectl get wmr shows status.plan.newEpoch as EPOCH, for an InPlace reset and a Shadow rebuild alike.
+    assertThat(reset.getStatus().getPlan()).as("a Shadow rebuild plans no positions").isNull();
+    assertThat(done.status().getPlan().getNewEpoch()).isEqualTo(4);
+    assertThat(done.status().getPlan().getCurrentEpoch()).isEqualTo(3);
+    assertThat(done.status().getPlan().getPartitions()).isEmpty();
 
     reset.setStatus(done.status());
     ResetStep notYet = WatermarkResetPlanner.step(reset, seen(), NOW);
@@ -215,6 +220,7 @@ class ShadowRebuildPlannerTest {
     assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
     assertThat(done.status().getShadow().getPreviousTable()).isEqualTo("p_view_prev_3d68c345");
     assertThat(done.status().getShadow().getLockMillis()).as("unknown: the run that swapped did not answer").isNull();
+    assertThat(done.status().getPlan().getNewEpoch()).as("the EPOCH column").isEqualTo(4);
     assertThat(done.status().getMessage()).contains("earlier attempt of Job r1-shadow-cutover whose answer was lost");
 
     reset.setStatus(done.status());

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class ProjectionSchema {
 
   public static final String WATERMARKS = "projection_watermarks";
+  private static final String UPDATED_AT_INDEX = "projection_watermarks_updated_at_idx";
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionSchema.class);
   /**
    * Every event of a key rewrites its row, and only the primary key is indexed: with half of each page left
@@ -142,8 +143,13 @@ public final class ProjectionSchema {
         + "updated_at timestamptz NOT NULL DEFAULT now(), "
         + "PRIMARY KEY (namespace, projection, partition))");
     upgradeWatermarks(connection, ddl, schema);
-    ddl.execute("CREATE INDEX IF NOT EXISTS " + Identifiers.quote("projection_watermarks_updated_at_idx")
-        + " ON " + watermarks + " (updated_at)");
+    // CREATE INDEX IF NOT EXISTS takes a SHARE lock on the table before it finds the index there. At every start that
+    // waited for every batch in flight on the watermarks (ROW EXCLUSIVE until commit) and held up every next batch of
+    // every projection of the schema behind it; so it runs only when the index is missing.
+    if (!exists(connection, Identifiers.qualified(schema, UPDATED_AT_INDEX))) {
+      ddl.execute("CREATE INDEX IF NOT EXISTS " + Identifiers.quote(UPDATED_AT_INDEX) + " ON " + watermarks
+          + " (updated_at)");
+    }
     ProjectionTables.create(ddl, schema);
   }
 
