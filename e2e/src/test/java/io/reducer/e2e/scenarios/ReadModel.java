@@ -71,6 +71,16 @@ public final class ReadModel {
     }
   }
 
+  /** The runbooks' consistency query: rows of workflow_state that {@code table} misses or holds at an older version. */
+  public long staleRows(String table) throws SQLException {
+    try (Connection c = database.open(); PreparedStatement s = c.prepareStatement("SELECT count(*) FROM "
+        + "workflow_state c LEFT JOIN \"" + table + "\" p ON c.workflow_key = p.workflow_key "
+        + "WHERE c.version > COALESCE(p.version, 0)"); ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
   public boolean tableExists(String table) throws SQLException {
     try (Connection c = database.open(); PreparedStatement s = c.prepareStatement(
         "SELECT to_regclass(?) IS NOT NULL")) {

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WatermarkReset under faults. A materializer that escaped the reset (started by hand, in another consumer group)
- * is fenced by the new epoch and writes nothing after it; and an operator restarted in any phase of a reset
- * finishes it exactly once: one Job, one successful pod, the epoch one higher.
+ * is fenced by the new epoch and writes nothing after it; an operator restarted in any phase of a reset
+ * finishes it exactly once: one Job, one successful pod, the epoch one higher. And a repair from the canonical store
+ * fixes stale rows while the materializers keep running, moving none back.
  */
 class ResetScenariosIT {
 
@@ -159,6 +160,54 @@ class ResetScenariosIT {
 
     cluster.startOperator();
     assertCompletesOnce(reset, epoch);
+  }
+
+  @Test
+  void aRepairFromTheCanonicalStoreFixesTheStaleRowsWhileTheMaterializersKeepRunning() throws Exception {
+    String table = "rs_view";
+    ReadModel database = cluster.database();
+    // The reducers' canonical store (their replicas are 0 here, so every row is the test's), made as they would have
+    // it: every key of the projection at its version, and 15 keys the producer never writes, whose rows the
+    // projection lost: 10 are a version behind and 5 are missing.
+    database.execute("CREATE TABLE IF NOT EXISTS workflow_state (workflow_key text PRIMARY KEY, "
+        + "version bigint NOT NULL, state text NOT NULL, namespace text, tag text, last_action text, "
+        + "correlation_id text, updated_at timestamptz NOT NULL DEFAULT now())");
+    try {
+      database.execute("INSERT INTO workflow_state (workflow_key, version, state) SELECT workflow_key, version, state "
+          + "FROM " + table);
+      database.execute("INSERT INTO workflow_state (workflow_key, version, state, last_action) SELECT 'lost-' || i, "
+          + "3, 'DONE', 'finish' FROM generate_series(1, 15) i");
+      database.execute("INSERT INTO " + table + " (workflow_key, version, state) SELECT 'lost-' || i, 2, 'OPEN' "
+          + "FROM generate_series(1, 10) i");
+      assertThat(database.staleRows(table)).isEqualTo(15);
+      Map<String, Long> before = versions(table);
+      List<String> materializers = projection.pods().list().stream().map(p -> p.getMetadata().getUid()).toList();
+
+      cluster.resources().reset("repair-canonical", PROJECTION, "rebuildSource: Canonical", "approval: Automatic");
+      producer.produce(120); // the materializers apply these meanwhile
+      WatermarkResetStatus done = awaitPhase("repair-canonical", WatermarkResetPhase.Completed);
+
+      assertThat(done.getRepair().getRowsExamined()).isEqualTo(15);
+      assertThat(done.getRepair().getRowsRepaired()).isEqualTo(15);
+      assertThat(done.getHistory()).extracting(t -> t.getPhase())
+          .containsExactly("Pending", "Repairing", "Resuming", "Completed");
+      projection.awaitCaughtUp();
+      assertThat(database.staleRows(table)).as("the runbooks' consistency query").isZero();
+      assertThat(database.table(table)).containsEntry("lost-1", "3:DONE").containsEntry("lost-15", "3:DONE");
+      Map<String, Long> after = versions(table);
+      before.forEach((key, version) -> assertThat(after.get(key)).as("version of %s", key).isGreaterThanOrEqualTo(
+          version));
+      assertThat(projection.pods().list().stream().map(p -> p.getMetadata().getUid()).toList())
+          .as("the same materializer pods, never stopped").containsExactlyInAnyOrderElementsOf(materializers);
+    } finally {
+      database.execute("DELETE FROM " + table + " WHERE workflow_key LIKE 'lost-%'");
+      database.execute("DELETE FROM workflow_state");
+    }
+  }
+
+  private static Map<String, Long> versions(String table) throws Exception {
+    return cluster.database().table(table).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> Long.parseLong(e.getValue().substring(0, e.getValue().indexOf(':')))));
   }
 
   /** Applies a reset of the projection to the latest offsets; returns the epoch before it. */

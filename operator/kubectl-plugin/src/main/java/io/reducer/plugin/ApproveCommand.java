@@ -15,9 +15,12 @@ import io.reducer.api.v1alpha1.dlq.RecordSample;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
+import io.reducer.api.v1alpha1.reset.RepairProgress;
+import io.reducer.api.v1alpha1.reset.RepairScope;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.oneshot.Approvals;
+import io.reducer.controller.reset.CanonicalRepairs;
 import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.plugin.Options.Option;
 import java.util.List;
@@ -266,6 +269,9 @@ final class ApproveCommand extends Command {
   }
 
   static String plan(WatermarkReset reset) {
+    if (CanonicalRepairs.applies(reset)) {
+      return repair(reset);
+    }
     WatermarkResetStatus status = reset.getStatus();
     ResetPlan plan = status.getPlan() == null ? new ResetPlan() : status.getPlan();
     StringBuilder text = new StringBuilder();
@@ -294,6 +300,22 @@ final class ApproveCommand extends Command {
     }
     text.append(partitions.isEmpty() ? "  no partitions\n" : partitions.render());
     return text.toString();
+  }
+
+  /** A repair from the canonical store waiting for approval: what it writes, and that nothing is held. */
+  static String repair(WatermarkReset reset) {
+    RepairProgress repair = reset.getStatus().getRepair() == null ? new RepairProgress()
+        : reset.getStatus().getRepair();
+    String table = repair.getTable() != null ? repair.getTable() : reset.getSpec().getProjectionRef() == null
+        ? Status.UNKNOWN : "of projection " + reset.getSpec().getProjectionRef().getName();
+    return "WatermarkReset " + reset.getMetadata().getNamespace() + "/" + reset.getMetadata().getName() + "   phase "
+        + reset.getStatus().getPhase() + "   of " + Status.subject(reset) + "   source " + Status.target(reset)
+        + "\n\nREPAIR from workflow_state: " + CanonicalRepairs.what(reset.getSpec(), table) + "\n"
+        + "  stale rows at the operator's last probe: " + Status.orUnknown(repair.getStaleRowsBefore()) + "\n"
+        + "  a row is written only where workflow_state holds a newer version"
+        + (CanonicalRepairs.scope(reset.getSpec()) == RepairScope.All ? " or the same one" : "")
+        + ", never an older one; the materializers keep running, nothing is truncated and no position moves\n"
+        + (reset.getSpec().isDryRun() ? "  DRY RUN: counts the rows, writes none\n" : "");
   }
 
   /**

@@ -4,11 +4,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.workload.WorkloadEnv;
+import io.reducer.controller.reset.RepairJob;
 import io.reducer.plugin.Options.Option;
 import io.reducer.workloads.ExitCodes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -120,13 +119,7 @@ final class RepairCommand extends Command {
 
   /** The command line of {@code workloads repair} for the projection's table in the pipeline's database. */
   static List<String> args(ReducerPipeline pipeline, String table, String scope, String key) {
-    List<String> args = new ArrayList<>(List.of(COMPONENT, "--jdbc-url", WorkloadEnv.jdbcUrl(pipeline),
-        "--schema", pipeline.getSpec().getPostgres().getSchema(), "--table", table, "--scope", scope));
-    if (key != null) {
-      // Kubernetes expands $(VAR) in args; $$ keeps a dollar of the key literal.
-      args.addAll(List.of("--key", key.replace("$", "$$")));
-    }
-    return args;
+    return RepairJob.args(pipeline, table, scope, key);
   }
 
   static String summary(Projection projection, String schema, String scope, String key) {

@@ -21,6 +21,7 @@ import io.reducer.api.v1alpha1.pipeline.TopicStatus;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.oneshot.Approvals;
+import io.reducer.controller.reset.CanonicalRepairs;
 import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.reset.ShadowRebuilds;
 import io.reducer.controller.status.HealthClassifier;
@@ -98,7 +99,7 @@ final class Status {
     for (WatermarkReset reset : snapshot.resetsOf(name)) {
       WatermarkResetPhase phase = reset.getStatus() == null ? null : reset.getStatus().getPhase();
       if (phase == null || !phase.isTerminal()) {
-        resets.row(reset.getMetadata().getName(), subject(reset), target(reset.getSpec().getTarget()),
+        resets.row(reset.getMetadata().getName(), subject(reset), target(reset),
             phase == null ? "Pending" : phase, waitingFor(reset));
       }
     }
@@ -197,7 +198,8 @@ final class Status {
       case AwaitingCutoverApproval -> what = ShadowRebuilds.cutoverApproved(reset)
           ? "the operator to act on the cutover approval" : "cutover approval: kubectl reducer approve wmr/" + name;
       case CuttingOver -> what = "the cutover" + job(status.getJobName());
-      case Resuming -> what = "the replicas to come back";
+      case Repairing -> what = "the repair" + job(status.getJobName());
+      case Resuming -> what = CanonicalRepairs.applies(reset) ? "the hold to be released" : "the replicas to come back";
       default -> what = "its turn";
     }
     return status.getMessage() == null || phase == WatermarkResetPhase.AwaitingApproval ? what
@@ -211,6 +213,16 @@ final class Status {
   static String subject(WatermarkReset reset) {
     return reset.getSpec().getProjectionRef() != null ? "proj/" + reset.getSpec().getProjectionRef().getName()
         : reset.getSpec().getPipelineRef() != null ? "rp/" + reset.getSpec().getPipelineRef().getName() : UNKNOWN;
+  }
+
+  /** The reset's target, or for a repair from the canonical store its scope, e.g. "canonical stale". */
+  static String target(WatermarkReset reset) {
+    if (!CanonicalRepairs.applies(reset)) {
+      return target(reset.getSpec().getTarget());
+    }
+    String key = CanonicalRepairs.key(reset.getSpec());
+    return "canonical " + CanonicalRepairs.scope(reset.getSpec()).name().toLowerCase(Locale.ROOT)
+        + (key == null ? "" : " key " + key);
   }
 
   static String target(ResetTarget target) {

@@ -66,6 +66,34 @@ class ApproveCommandTest {
   }
 
   @Test
+  void approvingARepairFromTheCanonicalStoreSaysWhatItWritesAndThatNothingIsHeld() {
+    Fixtures.applyReset(api.client(), """
+        apiVersion: reducer.io/v1alpha1
+        kind: WatermarkReset
+        metadata: {name: repair-sick, namespace: orders}
+        spec:
+          projectionRef: {name: sick-view}
+          rebuildSource: Canonical
+          approval: Manual
+        status:
+          phase: AwaitingApproval
+          repair: {table: sick_view, staleRowsBefore: 17}
+        """);
+
+    Plugin.Result result = Plugin.run(api.kubernetes(), "yes\n", "approve", "wmr/repair-sick", "-n", NS);
+
+    assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
+    assertThat(flat(result.out()))
+        .contains("source canonical stale")
+        .contains("REPAIR from workflow_state: the stale rows of table sick_view")
+        .contains("stale rows at the operator's last probe: 17")
+        .contains("the materializers keep running, nothing is truncated and no position moves")
+        .doesNotContain("PLAN: topic")
+        .contains("watermarkreset.reducer.io/repair-sick approved");
+    assertThat(annotations(WatermarkReset.class, "repair-sick")).containsEntry("reducer.io/approve", "true");
+  }
+
+  @Test
   void anyOtherAnswerLeavesItWaiting() {
     Fixtures.applyReset(api.client(), Fixtures.reset("rebuild-sick", "Manual", "AwaitingApproval",
         Fixtures.PLAN));

@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * One-shot: quiesce a projection, plan new positions, optionally wait for approval, move the consumer-group
  * offsets and the watermarks together, bump the fencing epoch and resume. Or, with spec.pipelineRef, the same for a
- * pipeline's reducers on the actions topic, where only the consumer group's offsets move.
+ * pipeline's reducers on the actions topic, where only the consumer group's offsets move. Or, with
+ * spec.rebuildSource Canonical, repair a projection's stale rows from the canonical store while it keeps running.
  */
 @Group(ReducerPipeline.GROUP)
 @Version(ReducerPipeline.VERSION)
@@ -34,7 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class WatermarkReset extends CustomResource<WatermarkResetSpec, WatermarkResetStatus> implements Namespaced {
 
   /** Root schema description shown by kubectl explain watermarkreset. */
-  static final String SCHEMA_DESCRIPTION = "{\"description\": \"A one-shot reset of a projection's position: the operator quiesces the materializers, plans the new offset per partition, waits for approval if asked, then moves the watermarks, the fencing epoch and the consumer-group offsets together and resumes the projection. With spec.pipelineRef it resets the pipeline's reducers instead: they are held at zero replicas and only their consumer group's offsets on the actions topic move (the dedup log makes re-reading actions safe). The spec is immutable.\"}";
+  static final String SCHEMA_DESCRIPTION = "{\"description\": \"A one-shot reset of a projection's position: the operator quiesces the materializers, plans the new offset per partition, waits for approval if asked, then moves the watermarks, the fencing epoch and the consumer-group offsets together and resumes the projection. With spec.pipelineRef it resets the pipeline's reducers instead: they are held at zero replicas and only their consumer group's offsets on the actions topic move (the dedup log makes re-reading actions safe). With spec.rebuildSource Canonical it repairs the projection's stale rows from the canonical store (workflow_state) instead, under the materializers' version guard while they keep running, moving no position. The spec is immutable.\"}";
 
   @Override
   @JsonPropertyDescription("Where to move the position: projection or pipeline, target, partitions, rebuild, approval mode and dry run. Immutable.")

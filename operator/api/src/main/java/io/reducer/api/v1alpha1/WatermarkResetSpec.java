@@ -5,19 +5,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.common.Patterns;
+import io.reducer.api.v1alpha1.reset.CanonicalRepairSpec;
+import io.reducer.api.v1alpha1.reset.RebuildSource;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import java.util.List;
 
 /**
- * Where to move a projection's position, or the position of a pipeline's reducers on the actions topic. Immutable:
- * create a new WatermarkReset to change anything.
+ * Where to move a projection's position, or the position of a pipeline's reducers on the actions topic; or, with
+ * rebuildSource Canonical, which of a projection's rows to repair from the canonical store. Immutable: create a new
+ * WatermarkReset to change anything.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new WatermarkReset instead")
@@ -38,7 +40,24 @@ import java.util.List;
 @ValidationRule(value = "!has(self.rebuildStrategy) || self.rebuildStrategy == 'InPlace' || !self.dryRun",
     message = "rebuildStrategy Shadow has no dry run; the shadow is filled beside the live table and can be discarded "
         + "by deleting the reset before its cutover")
+@ValidationRule(value = WatermarkResetSpec.CANONICAL + " || has(self.target)",
+    message = "target is required (only rebuildSource Canonical goes without one: it moves no position)")
+@ValidationRule(value = "!" + WatermarkResetSpec.CANONICAL + " || has(self.projectionRef)",
+    message = "rebuildSource Canonical repairs a projection table from workflow_state, so it needs projectionRef")
+@ValidationRule(value = "!" + WatermarkResetSpec.CANONICAL + " || (!has(self.target) && !has(self.partitions))",
+    message = "rebuildSource Canonical moves no position: omit target and partitions")
+@ValidationRule(value = "!" + WatermarkResetSpec.CANONICAL + " || !self.rebuild",
+    message = "rebuildSource Canonical never truncates: it rewrites rows in place, so leave rebuild false")
+@ValidationRule(value = "!" + WatermarkResetSpec.CANONICAL
+    + " || !has(self.rebuildStrategy) || self.rebuildStrategy == 'InPlace'",
+    message = "rebuildStrategy Shadow does not apply to rebuildSource Canonical: the repair writes the live table "
+        + "under the version guard and readers keep every row")
+@ValidationRule(value = "!has(self.repair) || " + WatermarkResetSpec.CANONICAL,
+    message = "repair applies only to rebuildSource Canonical")
 public class WatermarkResetSpec {
+
+  /** CEL: the reset repairs from the canonical store (spec.rebuildSource Canonical). */
+  static final String CANONICAL = "(has(self.rebuildSource) && self.rebuildSource == 'Canonical')";
 
   @JsonPropertyDescription("The Projection (same namespace) to reset: its watermarks, fencing epoch and consumer "
       + "group move together. Exactly one of projectionRef and pipelineRef.")
@@ -50,9 +69,22 @@ public class WatermarkResetSpec {
       + "projectionRef and pipelineRef.")
   private LocalReference pipelineRef;
 
-  @Required
-  @JsonPropertyDescription("Where to move the position.")
+  @JsonPropertyDescription("Where to move the position. Required, except with rebuildSource Canonical, which moves "
+      + "no position and takes none.")
   private ResetTarget target;
+
+  @Default("Topic")
+  @JsonPropertyDescription("Projections only: where the rows come from. Topic (default): from the source topic, at "
+      + "the positions spec.target names (the materializers are held while positions move; see rebuild). Canonical: "
+      + "from workflow_state, the reducers' canonical store in the pipeline's database: a Job reads it in pages and "
+      + "writes the rows that are behind (spec.repair) under the materializers' version guard, so no row moves to an "
+      + "older version. Nothing is truncated, no position, watermark or epoch moves and the materializers keep "
+      + "running: readers see every row throughout. Canonical takes projectionRef and no target, partitions, rebuild "
+      + "or rebuildStrategy; approval, approvalTimeout, dryRun and runAgain apply.")
+  private RebuildSource rebuildSource = RebuildSource.Topic;
+
+  @JsonPropertyDescription("With rebuildSource Canonical: which rows to repair (default: the stale ones, every key).")
+  private CanonicalRepairSpec repair;
 
   // 64 keeps the check of target.offsets (up to 10000) against this list under the API server's per-call limit.
   @Size(min = 1, max = 64)
@@ -95,7 +127,8 @@ public class WatermarkResetSpec {
   private Approval approval = Approval.Manual;
 
   @Default("false")
-  @JsonPropertyDescription("Plan only: quiesce, write the plan to status, change nothing, resume.")
+  @JsonPropertyDescription("Plan only: quiesce, write the plan to status, change nothing, resume. With rebuildSource "
+      + "Canonical: count the rows the repair would write (status.repair.rowsToRepair) and write none.")
   private boolean dryRun;
 
   @Default("PT1H")
@@ -143,6 +176,22 @@ public class WatermarkResetSpec {
 
   public void setPartitions(List<Integer> partitions) {
     this.partitions = partitions;
+  }
+
+  public RebuildSource getRebuildSource() {
+    return rebuildSource;
+  }
+
+  public void setRebuildSource(RebuildSource rebuildSource) {
+    this.rebuildSource = rebuildSource;
+  }
+
+  public CanonicalRepairSpec getRepair() {
+    return repair;
+  }
+
+  public void setRepair(CanonicalRepairSpec repair) {
+    this.repair = repair;
   }
 
   public boolean isRebuild() {

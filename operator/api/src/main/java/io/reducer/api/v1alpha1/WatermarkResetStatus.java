@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Size;
 import io.reducer.api.v1alpha1.common.Bounds;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
+import io.reducer.api.v1alpha1.reset.RepairProgress;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -17,7 +18,8 @@ import java.util.List;
 public class WatermarkResetStatus extends ConditionedStatus {
 
   @JsonPropertyDescription("Current phase: Pending, Quiescing, Planned, AwaitingApproval, Resetting, Resuming, "
-      + "Completed or Failed; a Shadow rebuild also Filling, AwaitingCutoverApproval and CuttingOver.")
+      + "Completed or Failed; a Shadow rebuild also Filling, AwaitingCutoverApproval and CuttingOver; a repair from the "
+      + "canonical store (rebuildSource Canonical) Repairing.")
   private WatermarkResetPhase phase;
 
   @Size(max = Bounds.PHASES)
@@ -39,6 +41,10 @@ public class WatermarkResetStatus extends ConditionedStatus {
   @JsonPropertyDescription("A Shadow rebuild: the shadow's table, watermark identity, consumer group and Deployment, "
       + "and how far it is behind the live projection.")
   private ShadowProgress shadow;
+
+  @JsonPropertyDescription("A repair from the canonical store (rebuildSource Canonical): the stale rows when it was "
+      + "accepted and, once its Job ended, the rows examined and repaired.")
+  private RepairProgress repair;
 
   @Size(max = Bounds.MESSAGE)
   @JsonPropertyDescription("Why the reset is waiting or failed, in words (e.g. another reset holds the projection or the reducers).")
@@ -90,6 +96,14 @@ public class WatermarkResetStatus extends ConditionedStatus {
 
   public void setShadow(ShadowProgress shadow) {
     this.shadow = shadow;
+  }
+
+  public RepairProgress getRepair() {
+    return repair;
+  }
+
+  public void setRepair(RepairProgress repair) {
+    this.repair = repair;
   }
 
   public String getMessage() {

@@ -45,6 +45,11 @@ class PhaseMachineTest {
     assertThat(WatermarkResetPhase.Resuming.canMoveTo(WatermarkResetPhase.Completed)).isTrue();
     // A dry run resumes straight from its plan.
     assertThat(WatermarkResetPhase.Planned.canMoveTo(WatermarkResetPhase.Resuming)).isTrue();
+    // A repair from the canonical store goes to Repairing without quiescing or planning, and on only by Resuming.
+    assertThat(WatermarkResetPhase.Pending.canMoveTo(WatermarkResetPhase.Repairing)).isTrue();
+    assertThat(WatermarkResetPhase.AwaitingApproval.canMoveTo(WatermarkResetPhase.Repairing)).isTrue();
+    assertThat(WatermarkResetPhase.Repairing.next())
+        .containsExactlyInAnyOrder(WatermarkResetPhase.Resuming, WatermarkResetPhase.Failed);
     // Never reset without quiescing and planning first.
     assertThat(WatermarkResetPhase.Pending.canMoveTo(WatermarkResetPhase.Resetting)).isFalse();
     assertThat(WatermarkResetPhase.Quiescing.canMoveTo(WatermarkResetPhase.Resetting)).isFalse();

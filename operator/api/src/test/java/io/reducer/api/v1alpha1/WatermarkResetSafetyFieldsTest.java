@@ -3,15 +3,19 @@ package io.reducer.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * spec.approvalTimeout, spec.runAgain and the target of a Shadow rebuild of a WatermarkReset, as the API server admits
- * them.
+ * spec.approvalTimeout, spec.runAgain, the target of a Shadow rebuild and the fields of a repair from the canonical
+ * store of a WatermarkReset, as the API server admits them.
  */
 class WatermarkResetSafetyFieldsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theApprovalTimeoutIsAnIsoDurationWithAnAmount() throws Exception {
@@ -51,10 +55,61 @@ class WatermarkResetSafetyFieldsTest {
     }
   }
 
+  @Test
+  void aCanonicalRepairNeedsAProjectionAndNoPositionAndSaysWhy() throws Exception {
+    ObjectNode repair = canonicalRepair();
+    assertThat(Admission.validateCreate(repair).errors()).isEmpty();
+    ObjectNode oneKey = canonicalRepair();
+    ((ObjectNode) oneKey.path("spec")).set("repair", JSON.readTree("{\"scope\": \"All\", \"workflowKey\": \"o-1\"}"));
+    assertThat(Admission.validateCreate(oneKey).errors()).isEmpty();
+
+    assertRefused(canonicalRepair(), "target", "{\"type\": \"earliest\"}", "omit target and partitions");
+    assertRefused(canonicalRepair(), "partitions", "[0]", "omit target and partitions");
+    assertRefused(canonicalRepair(), "rebuild", "true", "never truncates");
+    ObjectNode shadow = canonicalRepair();
+    ((ObjectNode) shadow.path("spec")).put("rebuildStrategy", "Shadow");
+    assertThat(Admission.validateCreate(shadow).errors())
+        .anyMatch(e -> e.contains("rebuildStrategy Shadow does not apply to rebuildSource Canonical"));
+    ObjectNode reducers = canonicalRepair();
+    ObjectNode spec = (ObjectNode) reducers.path("spec");
+    spec.set("pipelineRef", spec.remove("projectionRef"));
+    assertThat(Admission.validateCreate(reducers).errors())
+        .anyMatch(e -> e.contains("rebuildSource Canonical repairs a projection table from workflow_state"));
+    ObjectNode badScope = canonicalRepair();
+    ((ObjectNode) badScope.path("spec")).set("repair", JSON.readTree("{\"scope\": \"Everything\"}"));
+    assertThat(Admission.validateCreate(badScope).valid()).isFalse();
+  }
+
+  @Test
+  void onlyACanonicalRepairGoesWithoutTargetOrWithRepair() throws Exception {
+    ObjectNode noTarget = example().deepCopy();
+    ((ObjectNode) noTarget.path("spec")).remove("target");
+    assertThat(Admission.validateCreate(noTarget).errors())
+        .anyMatch(e -> e.contains("target is required (only rebuildSource Canonical goes without one"));
+    ObjectNode topic = example().deepCopy();
+    ((ObjectNode) topic.path("spec")).set("repair", JSON.readTree("{\"scope\": \"Stale\"}"));
+    assertThat(Admission.validateCreate(topic).errors())
+        .anyMatch(e -> e.contains("repair applies only to rebuildSource Canonical"));
+  }
+
+  private static void assertRefused(ObjectNode reset, String field, String value, String because) throws Exception {
+    ((ObjectNode) reset.path("spec")).set(field, JSON.readTree(value));
+    assertThat(Admission.validateCreate(reset).errors()).as(field).anyMatch(e -> e.contains(because));
+  }
+
+  /** The example reset as a repair of its projection's stale rows. */
+  private static ObjectNode canonicalRepair() throws Exception {
+    ObjectNode reset = example().deepCopy();
+    ObjectNode spec = (ObjectNode) reset.path("spec");
+    spec.remove(List.of("target", "rebuild", "dryRun"));
+    spec.put("rebuildSource", "Canonical");
+    return reset;
+  }
+
   private static ObjectNode shadowRebuild(String target) throws Exception {
     ObjectNode reset = example().deepCopy();
     ObjectNode spec = (ObjectNode) reset.path("spec");
-    spec.set("target", new com.fasterxml.jackson.databind.ObjectMapper().readTree(target));
+    spec.set("target", JSON.readTree(target));
     spec.put("rebuild", true);
     spec.put("rebuildStrategy", "Shadow");
     spec.put("approval", "Automatic");

@@ -207,7 +207,8 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         namespace)).orElseGet(() -> context.getClient().resources(WatermarkReset.class).inNamespace(namespace)
             .withName(holder).get());
     String holder = holds.liveHolder(projection, lookup);
-    // A Shadow rebuild holds the projection (one reset at a time) but lets it run until its cutover.
+    // A Shadow rebuild holds the projection (one reset at a time) but lets it run until its cutover; a repair from
+    // the canonical store lets it run throughout.
     return holder != null && ShadowRebuilds.quiesces(lookup.apply(holder)) ? holder : null;
   }
 

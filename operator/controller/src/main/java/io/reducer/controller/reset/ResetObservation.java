@@ -43,6 +43,7 @@ public final class ResetObservation {
   private ConsumerGroupState shadowGroup;
   private Integer shadowReplicas;
   private String table;
+  private Long staleRows;
   private JobOutcome cutoverJob;
   private Boolean shadowTableExists;
 
@@ -229,6 +230,16 @@ public final class ResetObservation {
 
   String table() {
     return table;
+  }
+
+  /** The projection's status.staleRows: rows behind workflow_state as last measured; null when not measured. */
+  public ResetObservation staleRows(Long staleRows) {
+    this.staleRows = staleRows;
+    return this;
+  }
+
+  Long staleRows() {
+    return staleRows;
   }
 
   boolean cutoverApproved() {

@@ -26,6 +26,8 @@ public record ResetStep(WatermarkResetStatus status, Action action, List<Planned
     HOLD,
     /** Projection: create the reset Job (unless it exists). */
     START_JOB,
+    /** Repair from the canonical store: create the Job workloads repair (unless it exists). */
+    START_REPAIR,
     /** Reducers: set the group's committed offsets to the plan's (one Admin call; the same again changes nothing). */
     MOVE_OFFSETS,
     /** Remove the hold from the target so its workers come back. */

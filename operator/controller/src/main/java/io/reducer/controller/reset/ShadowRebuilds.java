@@ -58,10 +58,14 @@ public final class ShadowRebuilds {
   }
 
   /**
-   * Whether the projection's materializers must be held at zero for this reset now: always for other resets, for a
-   * Shadow rebuild only from its cutover on (the live projection serves and materializes while the shadow fills).
+   * Whether the projection's materializers must be held at zero for this reset now: never for a repair from the
+   * canonical store ({@link CanonicalRepairs}), for a Shadow rebuild only from its cutover on (the live projection
+   * serves and materializes while the shadow fills), always for other resets.
    */
   public static boolean quiesces(WatermarkReset reset) {
+    if (CanonicalRepairs.applies(reset)) {
+      return false;
+    }
     if (reset == null || !applies(reset)) {
       return true;
     }

@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
+import io.reducer.api.v1alpha1.reset.RepairProgress;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
@@ -21,6 +22,7 @@ import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.offsets.ResetOutcome;
 import io.reducer.workloads.offsets.ResetResult;
 import io.reducer.workloads.offsets.ShadowResult;
+import io.reducer.workloads.repair.RepairResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +42,11 @@ import java.util.List;
  * ({@link Action#MOVE_OFFSETS}) until it reads them back as planned. Moving them again is harmless, so a crash at any
  * point is repaired by the next look. No watermark is involved: the reducers' dedup log skips actions already
  * applied, so re-reading actions is safe (within the dedup TTL).
+ *
+ * <p>A repair from the canonical store ({@link CanonicalRepairs}) takes the hold and runs one Job while the
+ * materializers keep running: Pending, AwaitingApproval (with approval Manual), Repairing until the Job ends,
+ * Resuming to release the hold. The Job is found by its name after a restart and never started twice; started again
+ * only when it is gone, which is safe because the repair writes only rows still behind.
  */
 public final class WatermarkResetPlanner {
 
@@ -79,6 +86,8 @@ public final class WatermarkResetPlanner {
   public enum Cleanup {
     /** Nothing of a shadow is left to remove (not a Shadow rebuild, not started, or completed). */
     DONE,
+    /** A repair's Job may still run: delete it (each page is one transaction) and release the hold. */
+    STOP_REPAIR,
     /** A cutover Job is running: it is one transaction; wait for its end rather than race it. */
     WAIT_FOR_CUTOVER,
     /** The cutover happened: remove the shadow Deployment and group, release the hold. */
@@ -93,13 +102,18 @@ public final class WatermarkResetPlanner {
 
   /**
    * A Shadow rebuild deleted before it completed discards its shadow: the live table and watermarks stay as they
-   * are. The shadow materializers stop first, because a materializer creates its table when it is missing.
+   * are. The shadow materializers stop first, because a materializer creates its table when it is missing. A repair
+   * deleted while Repairing stops its Job; the rows written so far stay (none was moved back).
    *
    * @param seen the cutover and discard Jobs ({@link ResetObservation#cutoverJob}, {@link ResetObservation#shadowJob}
    *     for the discard), the shadow group and Deployment
    */
   public static Cleanup cleanup(WatermarkReset reset, ResetObservation seen) {
     WatermarkResetStatus status = reset.getStatus();
+    if (CanonicalRepairs.applies(reset)) {
+      return status != null && status.getPhase() == WatermarkResetPhase.Repairing ? Cleanup.STOP_REPAIR
+          : Cleanup.DONE;
+    }
     if (!ShadowRebuilds.applies(reset) || status == null || status.getShadow() == null
         || status.getPhase() == WatermarkResetPhase.Completed) {
       return Cleanup.DONE;
@@ -158,6 +172,8 @@ public final class WatermarkResetPlanner {
           return awaitingApproval();
         case Resetting:
           return resetting();
+        case Repairing:
+          return repairing();
         case Filling:
           return filling();
         case AwaitingCutoverApproval:
@@ -212,6 +228,9 @@ public final class WatermarkResetPlanner {
         status.setMessage("taking the hold on " + held());
         conditions(TAKING_HOLD);
         return finish(Action.HOLD, true, POLL);
+      }
+      if (CanonicalRepairs.applies(spec)) {
+        return acceptRepair();
       }
       if (ShadowRebuilds.applies(spec)) {
         status.setReplicasBeforeQuiesce(seen.replicas());
@@ -296,13 +315,96 @@ public final class WatermarkResetPlanner {
         Instant deadline = (since == null ? now : since).plus(timeout);
         if (!now.isBefore(deadline)) {
           return fail(APPROVAL_TIMED_OUT, "not approved within spec.approvalTimeout " + approvalTimeoutText()
-              + " (since " + deadline.minus(timeout) + "); nothing was changed and " + workers() + " run again. "
+              + " (since " + deadline.minus(timeout) + "); nothing was changed and " + (keepsRunning()
+                  ? "the projection kept running. " : workers() + " run again. ")
               + "Create a new WatermarkReset to plan again", Action.RELEASE);
         }
         Duration left = Duration.between(now, deadline);
         return done(Action.NONE, false, minute(left));
       }
+      if (CanonicalRepairs.applies(spec)) {
+        return startRepairing();
+      }
       return ShadowRebuilds.applies(spec) ? startFilling() : startResetting();
+    }
+
+    /** A Shadow rebuild (until its cutover) and a repair never hold the materializers at zero. */
+    private boolean keepsRunning() {
+      return ShadowRebuilds.applies(spec) || CanonicalRepairs.applies(spec);
+    }
+
+    // ---- Repair from the canonical store: the materializers keep running throughout.
+
+    /** Holding the projection: record what is to be repaired, then wait for approval or start the Job. */
+    private ResetStep acceptRepair() {
+      RepairProgress repair = new RepairProgress();
+      repair.setTable(seen.table());
+      repair.setStaleRowsBefore(seen.staleRows());
+      status.setRepair(repair);
+      if (spec.getApproval() == Approval.Manual && !seen.approved()) {
+        String message = "to repair: " + CanonicalRepairs.what(spec, seen.table()) + " ("
+            + (seen.staleRows() == null ? "stale rows not measured yet" : seen.staleRows() + " stale row(s) last "
+                + "measured") + (spec.isDryRun() ? "; dry run: counts only" : "") + "). Approve with: kubectl "
+            + "annotate watermarkreset " + reset.getMetadata().getName() + " -n " + reset.getMetadata().getNamespace()
+            + " " + Approval.ANNOTATION + "=true (within " + approvalTimeoutText() + ", spec.approvalTimeout); the "
+            + "projection keeps running meanwhile";
+        enter(WatermarkResetPhase.AwaitingApproval, message);
+        events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
+        return done(Action.NONE, false, minute(approvalTimeout()));
+      }
+      return startRepairing();
+    }
+
+    private ResetStep startRepairing() {
+      status.setJobName(RepairJob.name(reset));
+      String message = "Job " + status.getJobName() + (spec.isDryRun() ? " counts, writing nothing, "
+          : " rewrites from workflow_state ") + CanonicalRepairs.what(spec, status.getRepair().getTable())
+          + " while the materializers keep running";
+      enter(WatermarkResetPhase.Repairing, message);
+      events.add(PlannedEvent.normal(EventReason.ResetStarted, message));
+      return done(Action.START_REPAIR, false, POLL);
+    }
+
+    private ResetStep repairing() {
+      if (!seen.targetFound()) {
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while repairing", Action.NONE);
+      }
+      if (seen.foreignJob() != null) {
+        return waiting(OwnedJobs.NOT_OWNED, seen.foreignJob(), SLOW_POLL);
+      }
+      JobOutcome job = seen.job();
+      if (job == null) {
+        // Never created, or deleted by hand: running it (again) writes only what is still behind.
+        return done(Action.START_REPAIR, false, POLL);
+      }
+      RepairResult result = parsed(job.terminationMessage(), RepairResult::parse);
+      String said = result != null ? result.message() : String.valueOf(job.terminationMessage());
+      switch (job.state()) {
+        case SUCCEEDED:
+          if (result == null || result.result() != RepairResult.Outcome.Completed) {
+            return fail("RepairNotApplied", "Job " + status.getJobName() + " ended without reporting a completed "
+                + "repair: " + said, Action.RELEASE);
+          }
+          RepairProgress repair = status.getRepair();
+          repair.setRowsExamined(result.examined());
+          repair.setPages(result.pages());
+          if (Boolean.TRUE.equals(result.dryRun())) {
+            repair.setRowsToRepair(result.written());
+            repair.setRowsRepaired(0L);
+          } else {
+            repair.setRowsRepaired(result.written());
+          }
+          enter(WatermarkResetPhase.Resuming, result.message());
+          return done(Action.RELEASE, true, null);
+        case FAILED:
+          boolean refused = result != null && result.result() == RepairResult.Outcome.Refused;
+          return fail(refused ? "RepairRefused" : "RepairJobFailed", "Job " + status.getJobName() + " failed ("
+              + job.reason() + "): " + said + (refused ? "" : "; the pages written before the failure stay (each "
+                  + "is its own transaction, none moved a row back); create a new reset to repair the rest"),
+              Action.RELEASE);
+        default:
+          return jobRunning(job, result == null ? null : result.message());
+      }
     }
 
     private static Duration minute(Duration wait) {
@@ -571,15 +673,20 @@ public final class WatermarkResetPlanner {
               + (result != null ? result.message() : String.valueOf(job.terminationMessage())),
               Action.RELEASE);
         default:
-          if (job.podNotStarting() != null) {
-            return podNotStarting(job.podNotStarting());
-          }
-          if (job.failedPods() > 0 && result != null) {
-            status.setMessage(PhaseHistory.cap("attempt " + (job.failedPods() + 1) + "; the last one failed: "
-                + result.message()));
-          }
-          return done(Action.NONE, false, POLL);
+          return jobRunning(job, result == null ? null : result.message());
       }
+    }
+
+    /** A reset's or repair's Job still running: wait, saying why when its pod cannot start or an attempt failed. */
+    private ResetStep jobRunning(JobOutcome job, String lastFailure) {
+      if (job.podNotStarting() != null) {
+        return podNotStarting(job.podNotStarting());
+      }
+      if (job.failedPods() > 0 && lastFailure != null) {
+        status.setMessage(PhaseHistory.cap("attempt " + (job.failedPods() + 1) + "; the last one failed: "
+            + lastFailure));
+      }
+      return done(Action.NONE, false, POLL);
     }
 
     /**
@@ -623,7 +730,8 @@ public final class WatermarkResetPlanner {
      */
     private ResetStep podNotStarting(String problem) {
       String message = "Job " + status.getJobName() + " cannot start its " + problem + "; the reset waits, with "
-          + "the projection paused, until the pod starts (fix what Kubernetes names, e.g. the image or a Secret)";
+          + (keepsRunning() ? "the projection running" : "the projection paused") + ", until the pod starts (fix "
+          + "what Kubernetes names, e.g. the image or a Secret)";
       boolean already = status.getConditions().stream().anyMatch(c -> ConditionTypes.STALLED.equals(c.getType())
           && c.getStatus() == ConditionStatus.True && JobOutcome.POD_NOT_STARTING.equals(c.getReason()));
       if (!already) {
@@ -641,7 +749,13 @@ public final class WatermarkResetPlanner {
         return done(shadow ? Action.FINISH_SHADOW : Action.RELEASE, false, POLL);
       }
       String message;
-      if (shadow) {
+      if (CanonicalRepairs.applies(spec)) {
+        RepairProgress repair = status.getRepair();
+        message = spec.isDryRun() ? "dry run: " + repair.getRowsToRepair() + " of " + repair.getRowsExamined()
+            + " canonical row(s) examined would be written to " + repair.getTable() + "; nothing was written"
+            : "repaired " + repair.getRowsRepaired() + " of " + repair.getRowsExamined() + " canonical row(s) examined "
+                + "in " + repair.getTable() + " from workflow_state, the materializers running throughout";
+      } else if (shadow) {
         message = "cut over to the rebuilt table; epoch " + status.getShadow().getNewEpoch() + " in force and the "
             + "projection runs on the new table" + (status.getShadow().getPreviousTable() == null ? ""
                 : "; the old table is kept as " + status.getShadow().getPreviousTable());

@@ -171,11 +171,19 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   }
 
   /**
-   * A Shadow rebuild deleted before it completed discards its shadow ({@link WatermarkResetPlanner#cleanup}); any
-   * other reset goes at once (a hold it leaves is released by the projection's reconciler).
+   * A Shadow rebuild deleted before it completed discards its shadow ({@link WatermarkResetPlanner#cleanup}); a
+   * repair deleted while Repairing stops its Job; any other reset goes at once (a hold it leaves is released by the
+   * projection's reconciler).
    */
   @Override
   public DeleteControl cleanup(WatermarkReset reset, Context<WatermarkReset> context) {
+    if (WatermarkResetPlanner.cleanup(reset, new ResetObservation()) == WatermarkResetPlanner.Cleanup.STOP_REPAIR) {
+      // Its pod is stopped with the Job; the page it was writing rolls back, the pages before it stay.
+      new JobLauncher(context.getClient()).deleteOwned(reset, RepairJob.name(reset));
+      projectionHolds.release(reset.getMetadata().getNamespace(), ResetSubject.targetName(reset),
+          reset.getMetadata().getName());
+      return DeleteControl.defaultDelete();
+    }
     if (!ShadowRebuilds.applies(reset) || reset.getStatus() == null || reset.getStatus().getShadow() == null) {
       return DeleteControl.defaultDelete();
     }
@@ -262,6 +270,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     if (target instanceof Projection projection) {
       seen.table(projection.getSpec().getTable());
       seen.replicas(projection.getStatus() == null ? null : projection.getStatus().getReplicas());
+      seen.staleRows(projection.getStatus() == null ? null : projection.getStatus().getStaleRows());
       activeReset = projection.getStatus() == null ? null : projection.getStatus().getActiveReset();
       seen.completed(projection.getStatus() == null ? null : projection.getStatus().getCompletedResets());
     } else {
@@ -284,6 +293,8 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       case Resetting:
         return target instanceof ReducerPipeline pipeline ? observeOffsets(reset, pipeline, seen)
             : observeJob(reset, (Projection) target, seen, context);
+      case Repairing:
+        return observeOwnedJob(reset, seen, context);
       case Filling:
       case AwaitingCutoverApproval:
       case CuttingOver:
@@ -450,6 +461,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
 
   private ResetObservation observeJob(WatermarkReset reset, Projection projection, ResetObservation seen,
       Context<WatermarkReset> context) {
+    observeOwnedJob(reset, seen, context);
+    if (seen.job() != null && seen.job().state() == JobOutcome.State.SUCCEEDED) {
+      observeApplied(reset, projection, seen, context);
+    }
+    return seen;
+  }
+
+  /** The Job named in status.jobName: adopted when this reset owns it, reported when another object does. */
+  private static ResetObservation observeOwnedJob(WatermarkReset reset, ResetObservation seen,
+      Context<WatermarkReset> context) {
     String name = reset.getStatus().getJobName();
     OwnedJobs.Lookup found = OwnedJobs.find(reset, name, context.getSecondaryResources(Job.class),
         () -> context.getClient().batch().v1().jobs().inNamespace(reset.getMetadata().getNamespace()).withName(name)
@@ -459,9 +480,6 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
     if (found.owned() != null) {
       seen.job(new JobLauncher(context.getClient()).outcome(found.owned()));
-      if (seen.job().state() == JobOutcome.State.SUCCEEDED) {
-        observeApplied(reset, projection, seen, context);
-      }
     }
     return seen;
   }
@@ -512,6 +530,14 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
               step.status().getPlan(), images.workloadsImage()));
         } catch (ResolutionFailure e) {
           // The pipeline vanished after planning; the next look reports the missing Job again and retries.
+          events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
+        }
+        break;
+      case START_REPAIR:
+        try {
+          new JobLauncher(context.getClient()).launch(RepairJob.build(reset, (Projection) target,
+              pipeline(target, context), images.workloadsImage()));
+        } catch (ResolutionFailure e) {
           events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
         }
         break;

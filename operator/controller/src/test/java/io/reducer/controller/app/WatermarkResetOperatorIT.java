@@ -420,7 +420,100 @@ class WatermarkResetOperatorIT {
         "wide-view", "reducer." + NAMESPACE + ".wide-view", "wide.state-committed"));
   }
 
+  @Test
+  void aRepairFromTheCanonicalStoreTakesItsTurnWithTheOtherResetsWithoutHoldingTheMaterializers() throws Exception {
+    try {
+      reset("before-repair", "{type: latest}", "approval: Manual");
+      awaitPhase("before-repair", WatermarkResetPhase.AwaitingApproval);
+      repair("waiting-repair", "approval: Manual");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status("waiting-repair").getMessage())
+          .contains("WatermarkReset before-repair holds projection"));
+      assertThat(phase("waiting-repair")).isEqualTo(WatermarkResetPhase.Pending);
+
+      fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("before-repair").delete();
+      awaitPhase("waiting-repair", WatermarkResetPhase.AwaitingApproval);
+      assertThat(status("waiting-repair").getMessage()).contains("to repair: the stale rows of table " + TABLE);
+      reset("after-repair", "{type: latest}", "approval: Manual");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status("after-repair").getMessage())
+          .contains("WatermarkReset waiting-repair holds projection"));
+      assertThat(phase("after-repair")).isEqualTo(WatermarkResetPhase.Pending);
+      // Held by the repair, yet never scaled down: the materializers run as before.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(deploymentReplicas()).isEqualTo(PARTITIONS));
+      assertThat(runningMaterializers()).isEqualTo(PARTITIONS);
+    } finally {
+      for (String reset : List.of("before-repair", "waiting-repair", "after-repair")) {
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName(reset).delete();
+      }
+    }
+    awaitProjectionReleased();
+  }
+
+  @Test
+  void anOperatorRestartedWhileRepairingAdoptsTheJobAndDeletingARepairStopsItsJob() throws Exception {
+    ProjectionSql sql = new ProjectionSql(fixture);
+    try (var c = sql.connect(); var s = c.createStatement()) {
+      // The reducers' canonical store (made by the pipeline's reducer, which gets no actions here): three keys the
+      // projection lost.
+      s.execute("INSERT INTO workflow_state (workflow_key, version, state) SELECT 'lost-' || i, 2, 'DONE' "
+          + "FROM generate_series(1, 3) i");
+    }
+    try {
+      String job;
+      try (var held = kubelet.holdJobPods(NAMESPACE, "restart-repair-repair")) {
+        repair("restart-repair", "approval: Automatic");
+        awaitPhase("restart-repair", WatermarkResetPhase.Repairing);
+        job = repairJob("restart-repair").getMetadata().getUid();
+
+        fixture.stopOperator();
+        fixture.startOperator(HISTORY_LIMIT);
+        await().atMost(Duration.ofSeconds(30)).until(fixture::operatorReady);
+        assertThat(phase("restart-repair")).isEqualTo(WatermarkResetPhase.Repairing);
+        assertThat(deploymentReplicas()).isEqualTo(PARTITIONS);
+      }
+      awaitPhase("restart-repair", WatermarkResetPhase.Completed);
+      WatermarkResetStatus done = status("restart-repair");
+      assertThat(repairJob("restart-repair").getMetadata().getUid()).as("the same Job, adopted").isEqualTo(job);
+      assertThat(done.getRepair().getRowsRepaired()).isEqualTo(3);
+      assertThat(done.getRepair().getRowsExamined()).isEqualTo(3);
+      assertThat(table()).containsEntry("lost-1", "2:DONE").containsEntry("lost-3", "2:DONE");
+      assertThat(query("SELECT count(*) FROM workflow_state c LEFT JOIN " + TABLE + " p ON p.workflow_key = "
+          + "c.workflow_key WHERE c.version > COALESCE(p.version, 0)")).isZero();
+
+      try (var held = kubelet.holdJobPods(NAMESPACE, "deleted-repair-repair")) {
+        repair("deleted-repair", "approval: Automatic");
+        awaitPhase("deleted-repair", WatermarkResetPhase.Repairing);
+        assertThat(repairJob("deleted-repair")).isNotNull();
+        fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("deleted-repair").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          assertThat(repairJob("deleted-repair")).isNull();
+          assertThat(fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE).withName("deleted-repair")
+              .get()).isNull();
+        });
+      }
+      awaitProjectionReleased();
+    } finally {
+      try (var c = sql.connect(); var s = c.createStatement()) {
+        s.execute("DELETE FROM " + TABLE + " WHERE workflow_key LIKE 'lost-%'");
+        s.execute("DELETE FROM workflow_state WHERE workflow_key LIKE 'lost-%'");
+      }
+    }
+  }
+
+  private static void repair(String name, String extraSpec) {
+    create(name, "rebuildSource: Canonical", extraSpec);
+  }
+
+  private static Job repairJob(String reset) {
+    return fixture.client.batch().v1().jobs().inNamespace(NAMESPACE).withName(reset + "-repair").get();
+  }
+
   private static void reset(String name, String target, String extraSpec) {
+    create(name, "target: " + target, extraSpec);
+  }
+
+  /** A WatermarkReset of the projection with these lines under spec. */
+  private static void create(String name, String... specLines) {
     String yaml = String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
         "kind: WatermarkReset",
@@ -429,8 +522,7 @@ class WatermarkResetOperatorIT {
         "  namespace: " + NAMESPACE,
         "spec:",
         "  projectionRef: {name: " + PROJECTION + "}",
-        "  target: " + target,
-        "  " + extraSpec);
+        "  " + String.join("\n  ", specLines));
     fixture.client.resources(WatermarkReset.class).inNamespace(NAMESPACE)
         .resource(YAML.unmarshal(yaml, WatermarkReset.class)).create();
   }

@@ -24,11 +24,13 @@ final class CanonicalRepair {
   private final String key;
   private final int pageSize;
 
-  CanonicalRepair(String schema, String table, RepairScope scope, String key, int pageSize) {
+  /** @param dryRun count the rows the guard would let through instead of writing them */
+  CanonicalRepair(String schema, String table, RepairScope scope, String key, int pageSize, boolean dryRun) {
     String projection = Identifiers.qualified(schema, table);
     String canonical = Identifiers.qualified(schema, CanonicalSchema.STATE);
     this.key = key;
     this.pageSize = pageSize;
+    String guard = scope == RepairScope.STALE ? "<" : "<=";
     // The page is chosen first (keyset on workflow_key), then written: the outer SELECT reports how far it got even
     // when every row of the page was already current.
     sql = "WITH page AS (SELECT c.workflow_key, c.version, c.state, c.namespace, c.tag, c.last_action, "
@@ -38,14 +40,16 @@ final class CanonicalRepair {
         + (scope == RepairScope.STALE ? "AND c.version > COALESCE(p.version, 0) " : "")
         + (key == null ? "" : "AND c.workflow_key = ? ")
         + "ORDER BY c.workflow_key LIMIT ?), "
-        + "written AS (INSERT INTO " + projection + " AS t "
-        + "(workflow_key, version, state, namespace, tag, last_action, correlation_id, committed_at, updated_at) "
-        + "SELECT workflow_key, version, state, namespace, tag, last_action, correlation_id, updated_at, now() "
-        + "FROM page ON CONFLICT (workflow_key) DO UPDATE SET "
-        + "version = EXCLUDED.version, state = EXCLUDED.state, namespace = EXCLUDED.namespace, tag = EXCLUDED.tag, "
-        + "last_action = EXCLUDED.last_action, correlation_id = EXCLUDED.correlation_id, "
-        + "committed_at = EXCLUDED.committed_at, updated_at = now() "
-        + "WHERE t.version " + (scope == RepairScope.STALE ? "<" : "<=") + " EXCLUDED.version RETURNING 1) "
+        + (dryRun ? "written AS (SELECT 1 FROM page LEFT JOIN " + projection + " t ON t.workflow_key = "
+            + "page.workflow_key WHERE t.version IS NULL OR t.version " + guard + " page.version) "
+            : "written AS (INSERT INTO " + projection + " AS t "
+            + "(workflow_key, version, state, namespace, tag, last_action, correlation_id, committed_at, updated_at) "
+            + "SELECT workflow_key, version, state, namespace, tag, last_action, correlation_id, updated_at, now() "
+            + "FROM page ON CONFLICT (workflow_key) DO UPDATE SET "
+            + "version = EXCLUDED.version, state = EXCLUDED.state, namespace = EXCLUDED.namespace, tag = EXCLUDED.tag, "
+            + "last_action = EXCLUDED.last_action, correlation_id = EXCLUDED.correlation_id, "
+            + "committed_at = EXCLUDED.committed_at, updated_at = now() "
+            + "WHERE t.version " + guard + " EXCLUDED.version RETURNING 1) ")
         + "SELECT (SELECT max(workflow_key) FROM page), (SELECT count(*) FROM page), (SELECT count(*) FROM written)";
   }
 

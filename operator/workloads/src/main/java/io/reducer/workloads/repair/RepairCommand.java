@@ -34,7 +34,7 @@ public final class RepairCommand {
       config = RepairConfig.parse(args, env);
     } catch (ConfigException e) {
       return finish(ExitCodes.BAD_CONFIGURATION, new RepairResult(Outcome.Refused, null, null, null, null, null,
-          null, "configuration error: " + e.getMessage()), TerminationMessage.path(args, env), out, err);
+          null, null, "configuration error: " + e.getMessage()), TerminationMessage.path(args, env), out, err);
     }
     String table = config.schema() + "." + config.table();
     try (Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-repair")) {
@@ -47,14 +47,16 @@ public final class RepairCommand {
             + "; fix --schema or --table, nothing was written"), config.terminationLog(), out, err);
       }
       CanonicalRepair.Outcome done = new CanonicalRepair(config.schema(), config.table(), config.scope(),
-          config.key(), config.pageSize()).run(connection);
-      String message = "wrote " + done.written() + " of " + done.examined() + " canonical row(s) "
+          config.key(), config.pageSize(), config.dryRun()).run(connection);
+      String message = (config.dryRun() ? "dry run, nothing written: would write " : "wrote ") + done.written()
+          + " of " + done.examined() + " canonical row(s) "
           + (config.scope() == RepairScope.STALE ? "behind in " : "into ") + table + " in " + done.pages()
           + " page(s)" + (done.examined() == done.written() ? "" : "; the others were as new already, or newer");
       return finish(ExitCodes.OK, result(config, Outcome.Completed, done, message), config.terminationLog(), out, err);
     } catch (SQLException | RuntimeException e) {
       return finish(ExitCodes.FAILURE, result(config, Outcome.Failed, null, "failed: " + e.getMessage()
-          + "; the pages before the failure stay written (each is its own transaction), run it again"),
+          + (config.dryRun() ? "; a dry run writes nothing, run it again"
+              : "; the pages before the failure stay written (each is its own transaction), run it again")),
           config.terminationLog(), out, err);
     }
   }
@@ -63,7 +65,7 @@ public final class RepairCommand {
       String message) {
     return new RepairResult(outcome, config.schema() + "." + config.table(), config.scope().word(), config.key(),
         done == null ? null : done.examined(), done == null ? null : done.written(),
-        done == null ? null : done.pages(), message);
+        done == null ? null : done.pages(), config.dryRun() ? Boolean.TRUE : null, message);
   }
 
   private static int finish(int exitCode, RepairResult result, Path terminationLog, PrintStream out,

@@ -17,10 +17,11 @@ import io.reducer.workloads.materializer.ReservedTables;
  * variable (the form a Kubernetes Job uses); user and password from {@code PGUSER} and {@code PGPASSWORD} only.
  *
  * @param key the one workflow key to repair; null for every key of the scope
+ * @param dryRun count the rows a repair would write, write none
  * @param terminationLog where to write the result JSON; null for nowhere
  */
 public record RepairConfig(String jdbcUrl, String dbUser, String dbPassword, String schema, String table,
-    RepairScope scope, String key, int pageSize, Path terminationLog) {
+    RepairScope scope, String key, int pageSize, boolean dryRun, Path terminationLog) {
 
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
       "usage: workloads repair [options]\n\n"
@@ -37,6 +38,7 @@ public record RepairConfig(String jdbcUrl, String dbUser, String dbPassword, Str
               "stale: rows behind workflow_state or missing; all: also rows at the same version"),
           new Option("--key", "REPAIR_KEY", "", "repair only this workflow key"),
           new Option("--page-size", "REPAIR_PAGE_SIZE", "1000", "canonical rows read and written per transaction"),
+          new Option("--dry-run", "REPAIR_DRY_RUN", "false", "true: count the rows a repair would write, write none"),
           new Option("--termination-log", "TERMINATION_LOG", "",
               "file for the result JSON (default: /dev/termination-log when writable)")),
       ConfigException::new);
@@ -68,7 +70,7 @@ public record RepairConfig(String jdbcUrl, String dbUser, String dbPassword, Str
     String terminationLog = values.text("--termination-log");
     return new RepairConfig(jdbcUrl, dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema,
         table, RepairScope.parse(values.text("--scope")), key.isEmpty() ? null : key,
-        values.integer("--page-size", 1, 100_000),
+        values.integer("--page-size", 1, 100_000), values.bool("--dry-run"),
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
   }
 

@@ -19,11 +19,12 @@ import io.reducer.workloads.dlq.TerminationMessage;
  * @param result Completed (also when nothing was behind), Refused (a table is missing: nothing was written) or Failed
  * @param examined canonical rows the scope selected
  * @param written projection rows inserted or updated; the others were already as new, or newer (a materializer
- *     wrote them meanwhile)
+ *     wrote them meanwhile); with dryRun, the rows it would insert or update
+ * @param dryRun true when nothing was written (absent otherwise)
  */
-@JsonPropertyOrder({"result", "table", "scope", "key", "examined", "written", "pages", "message"})
+@JsonPropertyOrder({"result", "table", "scope", "key", "examined", "written", "pages", "dryRun", "message"})
 public record RepairResult(Outcome result, String table, String scope, String key, Long examined, Long written,
-    Long pages, String message) {
+    Long pages, Boolean dryRun, String message) {
 
   /** How a run ended. */
   public enum Outcome { Completed, Refused, Failed }
@@ -49,7 +50,7 @@ public record RepairResult(Outcome result, String table, String scope, String ke
   /** The JSON, within Kubernetes' termination message: the message is cut when too long. */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(new RepairResult(result, table, scope, key, examined, written, pages,
+      return JSON.writeValueAsString(new RepairResult(result, table, scope, key, examined, written, pages, dryRun,
           TerminationMessage.cutToBytes(message, MAX_TEXT_BYTES)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a repair result", e);

@@ -117,6 +117,20 @@ class RepairCommandIT {
   }
 
   @Test
+  void aDryRunCountsWhatTheRepairWouldWriteAndWritesNothing() throws Exception {
+    CliRun run = repair("--scope", "all", "--dry-run", "true", "--page-size", "7");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+    RepairResult result = RepairResult.parse(run.terminationLog());
+    assertThat(result.dryRun()).isTrue();
+    assertThat(result.examined()).isEqualTo(25);
+    assertThat(result.written()).as("what a real run writes: all but the four that are newer").isEqualTo(21);
+    assertThat(run.out()).contains("dry run, nothing written: would write 21 of 25 canonical row(s)");
+    assertThat(staleCount()).as("nothing written").isEqualTo(15);
+    assertThat(projection()).containsEntry(key(15), "3 WRONG").doesNotContainKey(key(0));
+  }
+
+  @Test
   void oneKeyRepairsOnlyThatKey() throws Exception {
     RepairResult result = RepairResult.parse(repair("--key", "wf-011").terminationLog());
 

@@ -13,7 +13,15 @@ import java.util.Set;
  *
  * Shadow rebuild (spec.rebuildStrategy Shadow; the live projection is not held until CuttingOver):
  * Pending -> [AwaitingApproval ->] Filling -> [AwaitingCutoverApproval ->] CuttingOver -> Resuming -> Completed
+ *
+ * Repair from the canonical store (spec.rebuildSource Canonical; the materializers are never held):
+ * Pending -> [AwaitingApproval ->] Repairing -> Resuming -> Completed
  * </pre>
+ *
+ * A repair takes the projection's hold only so that one reset runs on a projection at a time; it never quiesces:
+ * it truncates nothing, moves no offset, watermark or epoch, and writes each row under the materializers' version
+ * guard, so whichever of the repair and a materializer writes a row last, the row never moves to an older version.
+ * Its Resuming only releases the hold.
  *
  * Any non-terminal phase may go to Failed; a reset that fails after quiescing still resumes the projection (or the
  * reducers) before it is marked Failed, so nothing is left paused. A reset of a pipeline's reducers (spec.pipelineRef)
@@ -50,7 +58,12 @@ public enum WatermarkResetPhase {
    * watermarks (epoch + 1) in one transaction.
    */
   CuttingOver,
-  /** Restoring the materializers' (or reducers') replicas. */
+  /**
+   * Repair from the canonical store: the Job {@code workloads repair} rewrites the projection's rows that are behind
+   * workflow_state, page by page, while the materializers keep running (with dryRun it only counts them).
+   */
+  Repairing,
+  /** Restoring the materializers' (or reducers') replicas; for a repair, releasing the hold. */
   Resuming,
   /** Positions moved (and, for a projection, epoch bumped), running again (or the dry run finished). */
   Completed,
@@ -61,13 +74,13 @@ public enum WatermarkResetPhase {
   public Set<WatermarkResetPhase> next() {
     switch (this) {
       case Pending:
-        return EnumSet.of(Quiescing, AwaitingApproval, Filling, Failed);
+        return EnumSet.of(Quiescing, AwaitingApproval, Filling, Repairing, Failed);
       case Quiescing:
         return EnumSet.of(Planned, Failed);
       case Planned:
         return EnumSet.of(AwaitingApproval, Resetting, Resuming, Failed);
       case AwaitingApproval:
-        return EnumSet.of(Resetting, Resuming, Filling, Failed);
+        return EnumSet.of(Resetting, Resuming, Filling, Repairing, Failed);
       case Filling:
         return EnumSet.of(AwaitingCutoverApproval, CuttingOver, Failed);
       case AwaitingCutoverApproval:
@@ -75,6 +88,7 @@ public enum WatermarkResetPhase {
       case CuttingOver:
         return EnumSet.of(Resuming, Failed);
       case Resetting:
+      case Repairing:
         return EnumSet.of(Resuming, Failed);
       case Resuming:
         return EnumSet.of(Completed, Failed);
