@@ -59,6 +59,8 @@ public final class DlqReplayBenchmark {
   private static final double BAR_PIPE_RATIO = 2.0;
   private static final double BAR_PERF_SHARE = 0.60;
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
+  /** What the replay Job adds to the image's JVM options (DlqJobs.REPLAY_JVM_OPTIONS in the controller). */
+  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private final KafkaBroker broker;
   private final int records;
@@ -85,7 +87,8 @@ public final class DlqReplayBenchmark {
   /**
    * Optional arguments: records (default 1,000,000), records per transaction (default: the command's default),
    * "--no-doc" to leave docs/benchmarks.md alone. An A/B run instead: "--rounds R" and two or more
-   * "--variant NAME=JVM-OPTION,..." (the replay's process gets the options; "NAME=" for none); each round measures
+   * "--variant NAME=JVM-OPTION,..." (the replay's process gets these options instead of its Job's; "NAME=" for
+   * none, that is the image's defaults); each round measures
    * the producer benchmark, the pipe and every variant, in an order that rotates from round to round.
    */
   public static void main(String[] args) throws Exception {
@@ -136,7 +139,7 @@ public final class DlqReplayBenchmark {
     line(report, "producer-perf, replay's producer settings", perf);
     Measurement perfDefaults = producerPerf(PERF_DEFAULTS_TARGET, List.of("enable.idempotence=true", "acks=all"));
     line(report, "producer-perf, defaults (idempotent)", perfDefaults);
-    Measurement replay = replay(TARGET, "benchmark", List.of(), List.of());
+    Measurement replay = replay(TARGET, "benchmark", REPLAY_JVM, List.of());
     line(report, "dlq replay, exactly once", replay);
     checkReplay();
     report.append(String.format("producer-perf: values sampled from the DLQ's (mean %d bytes), no keys or headers; "
@@ -163,8 +166,9 @@ public final class DlqReplayBenchmark {
     report.append(String.format("DLQ: %,d records in our format on %d partitions, mean %d bytes of key+value+headers, "
         + "%d of value (filled in %.1f s)%n", records, PARTITIONS, fill.bytes() / records, fill.valueBytes() / records,
         (System.nanoTime() - fillStart) / 1e9));
-    report.append(String.format("each side in its own JVM (%s); replay --batch-records %s; pipe keys kept, "
-        + "headers dropped%n", String.join(" ", CHILD_JVM), batchRecords == null ? "default" : batchRecords));
+    report.append(String.format("each side in its own JVM (%s; the replay also %s, as its Job); replay "
+        + "--batch-records %s; pipe keys kept, headers dropped%n", String.join(" ", CHILD_JVM),
+        String.join(" ", REPLAY_JVM), batchRecords == null ? "default" : batchRecords));
     System.out.print(report);
     return fill;
   }
