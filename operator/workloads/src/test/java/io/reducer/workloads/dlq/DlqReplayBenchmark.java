@@ -130,7 +130,6 @@ public final class DlqReplayBenchmark {
     StringBuilder report = new StringBuilder();
     Fill fill = prepare(report);
     Measurement pipe = pipe(PIPE_TARGET, List.of());
-
     line(report, "pipe, console tools' defaults", pipe);
     Measurement tuned = pipe(PIPE_TUNED_TARGET, List.of("--batch-size", Integer.toString(512 * 1024), "--timeout",
         "10"));
@@ -160,6 +159,7 @@ public final class DlqReplayBenchmark {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
         AppInfoParser.getVersion()));
+    report.append(String.format("load average at the start: %s%n", loadAverage()));
     broker.createTopic(DLQ, PARTITIONS);
     long fillStart = System.nanoTime();
     Fill fill = fill();
@@ -188,7 +188,7 @@ public final class DlqReplayBenchmark {
       for (String topic : List.of("perf", "pipe")) {
         broker.createTopic(prefix + topic, PARTITIONS);
       }
-      String load = Files.readString(Path.of("/proc/loadavg")).trim();
+      String load = loadAverage();
       double perf = producerPerf(prefix + "perf", REPLAY_PRODUCER_PROPS).rate();
       double pipe = pipe(prefix + "pipe", List.of()).rate();
       StringBuilder line = new StringBuilder(String.format("round %d (load %s): producer-perf %,.0f, pipe %,.0f",
@@ -210,6 +210,13 @@ public final class DlqReplayBenchmark {
         "median %s: %,.0f records/s, %.2f of producer-perf, %.2fx the pipe%n", name, median(figures, 0),
         median(figures, 1), median(figures, 2))));
     return report.toString();
+  }
+
+  /** Other work on the machine, which the figures depend on: the 1, 5 and 15 minute load averages. */
+  private static String loadAverage() throws IOException {
+    Path loadavg = Path.of("/proc/loadavg");
+    return Files.exists(loadavg) ? String.join(" ", List.of(Files.readString(loadavg).trim().split(" ")).subList(0, 3))
+        : "unknown";
   }
 
   private static double median(List<double[]> figures, int column) {
