@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,6 +58,8 @@ public final class DlqReplayBenchmark {
   private static final List<String> REPLAY_PRODUCER_PROPS = List.of("enable.idempotence=true", "acks=all",
       "compression.type=none", "linger.ms=10", "batch.size=" + 512 * 1024, "max.request.size=" + 8 * 1024 * 1024,
       "buffer.memory=" + 128L * 1024 * 1024, "send.buffer.bytes=" + 1024 * 1024);
+  /** The producer benchmark's summary line: "N records sent, R records/sec (M MB/sec), ...". */
+  private static final Pattern SUMMARY = Pattern.compile(" records sent, ([0-9.]+) records/sec");
   private static final double BAR_RATE = 150_000;
   private static final double BAR_PIPE_RATIO = 2.0;
   private static final double BAR_PERF_SHARE = 0.60;
@@ -88,8 +93,8 @@ public final class DlqReplayBenchmark {
    * Optional arguments: records (default 1,000,000), records per transaction (default: the command's default),
    * "--no-doc" to leave docs/benchmarks.md alone. An A/B run instead: "--rounds R" and two or more
    * "--variant NAME=JVM-OPTION,..." (the replay's process gets these options instead of its Job's; "NAME=" for
-   * none, that is the image's defaults); each round measures
-   * the producer benchmark, the pipe and every variant, in an order that rotates from round to round.
+   * none, that is the image's defaults); each round measures the producer benchmark, the pipe and every variant,
+   * in an order that rotates from round to round.
    */
   public static void main(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(List.of(args));
@@ -181,7 +186,7 @@ public final class DlqReplayBenchmark {
   private String compare(int rounds, List<Variant> variants) throws Exception {
     StringBuilder report = new StringBuilder();
     prepare(report);
-    Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
+    Map<String, List<double[]>> results = new LinkedHashMap<>();
     variants.forEach(variant -> results.put(variant.name(), new ArrayList<>()));
     for (int round = 1; round <= rounds; round++) {
       String prefix = "bench.r" + round + ".";
@@ -336,11 +341,10 @@ public final class DlqReplayBenchmark {
     if (!process.waitFor(1, TimeUnit.MINUTES)) {
       process.destroyForcibly();
     }
-    // Its summary, the last line: "N records sent, R records/sec (M MB/sec), ...".
+    // Its summary is the last line.
     List<String> lines = Files.readAllLines(out);
     String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    java.util.regex.Matcher own = java.util.regex.Pattern.compile(" records sent, ([0-9.]+) records/sec")
-        .matcher(summary);
+    Matcher own = SUMMARY.matcher(summary);
     return new Measurement(measured.records(), measured.windowSeconds(), measured.wallSeconds(),
         own.find() ? Double.parseDouble(own.group(1)) : Double.NaN);
   }
