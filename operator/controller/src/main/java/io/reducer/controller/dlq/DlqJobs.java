@@ -1,5 +1,6 @@
 package io.reducer.controller.dlq;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.reducer.api.v1alpha1.DlqReplay;
@@ -33,6 +34,15 @@ public final class DlqJobs {
   static final int REPLAY_BACKOFF_LIMIT = 3;
   /** The workloads' exit code for a configuration error; retrying cannot help, so the Job fails at once. */
   static final int BAD_CONFIGURATION_EXIT = 2;
+  /**
+   * JVM options of the replay's process, added to the image's own: the serial collector and the C1 compiler only.
+   * A replay is one busy thread over a few hot methods for seconds to minutes; its garbage (the Kafka clients'
+   * buffers and headers of every record) dies young. G1's extra threads and C2's compilations compete for the
+   * cores that thread, the clients' network threads and often the broker need, and C2's faster code does not pay
+   * back its compile time within such a run. Measured in docs/benchmarks.md (DLQ replay);
+   * scripts/benchmark-dlq-replay.sh starts the replay with the same.
+   */
+  static final String REPLAY_JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   private DlqJobs() {
   }
@@ -73,8 +83,11 @@ public final class DlqJobs {
     if (spec.getRatePerSecond() != null) {
       args.addAll(List.of("--rate-per-second", String.valueOf(spec.getRatePerSecond())));
     }
+    List<EnvVar> env = WorkloadEnv.kafka(source.pipeline());
+    // Read by the JVM before the image's own options: the image is shared by every workloads command.
+    env.add(WorkloadEnv.plain("JAVA_TOOL_OPTIONS", REPLAY_JVM_OPTIONS));
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, replayJobName(replay), REPLAY, image, args,
-        WorkloadEnv.kafka(source.pipeline()), REPLAY_BACKOFF_LIMIT), REPLAY);
+        env, REPLAY_BACKOFF_LIMIT), REPLAY);
   }
 
   /**

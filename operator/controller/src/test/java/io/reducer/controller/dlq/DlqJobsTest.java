@@ -54,9 +54,26 @@ class DlqJobsTest {
     for (Job job : List.of(DlqJobs.inspect(filtered(), source, "img:1"),
         DlqJobs.replay(filtered(), source, List.of(new PartitionRange(0, 0, 1)), "img:1"))) {
       assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .filteredOn(e -> !e.getName().equals("JAVA_TOOL_OPTIONS"))
           .isEqualTo(WorkloadEnv.kafka(source.pipeline()))
           .extracting(EnvVar::getName).contains("KAFKA_SASL_PASSWORD");
     }
+  }
+
+  /**
+   * The replay's JVM runs with the serial collector and C1 only (benchmarks.md, DLQ replay); the preview keeps the
+   * image's defaults.
+   */
+  @Test
+  void theReplayJvmRunsWithTheSerialCollectorAndC1AndThePreviewWithTheImagesDefaults() {
+    Job replay = DlqJobs.replay(filtered(), source("shop"), List.of(new PartitionRange(0, 0, 1)), "img:1");
+    Job inspect = DlqJobs.inspect(filtered(), source("shop"), "img:1");
+
+    assertThat(replay.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("-XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    assertThat(inspect.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .extracting(EnvVar::getName).doesNotContain("JAVA_TOOL_OPTIONS");
   }
 
   @Test

@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,9 +32,11 @@ import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.Main;
 
 /**
- * The DLQ replay's performance bar (DESIGN.md section 6) measured in one run against a real broker: a DLQ topic
- * filled with N records in our format is replayed by {@code workloads dlq replay} (exactly once, headers kept), and
- * the same records are piped through Kafka's console consumer into its console producer (neither). A command,
+ * The DLQ replay's performance bars (DESIGN.md section 6 and the performance issue) measured in one run against a
+ * real broker: a DLQ topic filled with N records in our format is replayed by {@code workloads dlq replay} (exactly
+ * once, headers kept); the same records are piped through Kafka's console consumer into its console producer
+ * (neither); and Kafka's own producer benchmark ({@code kafka-producer-perf-test}, idempotent) writes N records of
+ * the DLQ values into a topic of the same partitions, the broker's write limit for a single producer. A command,
  * run by scripts/benchmark-dlq-replay.sh; never part of the build. It rewrites the results block of
  * docs/benchmarks.md unless told not to.
  */
@@ -42,7 +47,25 @@ public final class DlqReplayBenchmark {
   private static final String TARGET = "bench.state-committed";
   private static final String PIPE_TARGET = "bench.pipe";
   private static final String PIPE_TUNED_TARGET = "bench.pipe-tuned";
+  private static final String PERF_TARGET = "bench.perf";
+  private static final String PERF_DEFAULTS_TARGET = "bench.perf-defaults";
+  /** DLQ values the producer benchmark sends, picked at random per record: a sample is enough, they are alike. */
+  private static final int PAYLOAD_SAMPLE = 10_000;
+  /**
+   * The replay's producer settings (DlqClients.transactionalProducer) that are not about transactions, for the
+   * producer benchmark; acks=all and idempotence are required by the replay's transactions.
+   */
+  private static final List<String> REPLAY_PRODUCER_PROPS = List.of("enable.idempotence=true", "acks=all",
+      "compression.type=none", "linger.ms=10", "batch.size=" + 512 * 1024, "max.request.size=" + 8 * 1024 * 1024,
+      "buffer.memory=" + 128L * 1024 * 1024, "send.buffer.bytes=" + 1024 * 1024);
+  /** The producer benchmark's summary line: "N records sent, R records/sec (M MB/sec), ...". */
+  private static final Pattern SUMMARY = Pattern.compile(" records sent, ([0-9.]+) records/sec");
+  private static final double BAR_RATE = 150_000;
+  private static final double BAR_PIPE_RATIO = 2.0;
+  private static final double BAR_PERF_SHARE = 0.60;
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
+  /** What the replay Job adds to the image's JVM options (DlqJobs.REPLAY_JVM_OPTIONS in the controller). */
+  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private final KafkaBroker broker;
   private final int records;
@@ -56,21 +79,46 @@ public final class DlqReplayBenchmark {
     this.work = work;
   }
 
+  /** A replay variant of an A/B run: extra JVM options of the replay's process. */
+  private record Variant(String name, List<String> jvmOptions) {
+    static Variant parse(String spec) {
+      int equals = spec.indexOf('=');
+      String options = equals < 0 ? "" : spec.substring(equals + 1);
+      return new Variant(equals < 0 ? spec : spec.substring(0, equals),
+          options.isEmpty() ? List.of() : List.of(options.split(",")));
+    }
+  }
+
   /**
    * Optional arguments: records (default 1,000,000), records per transaction (default: the command's default),
-   * "--no-doc" to leave docs/benchmarks.md alone.
+   * "--no-doc" to leave docs/benchmarks.md alone. An A/B run instead: "--rounds R" and two or more
+   * "--variant NAME=JVM-OPTION,..." (the replay's process gets these options instead of its Job's; "NAME=" for
+   * none, that is the image's defaults); each round measures the producer benchmark, the pipe and every variant,
+   * in an order that rotates from round to round.
    */
   public static void main(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(List.of(args));
     boolean writeDoc = !rest.remove("--no-doc");
+    int rounds = 0;
+    List<Variant> variants = new ArrayList<>();
+    for (int i = rest.indexOf("--rounds"); i >= 0; i = rest.indexOf("--rounds")) {
+      rounds = Integer.parseInt(rest.remove(i + 1));
+      rest.remove(i);
+    }
+    for (int i = rest.indexOf("--variant"); i >= 0; i = rest.indexOf("--variant")) {
+      variants.add(Variant.parse(rest.remove(i + 1)));
+      rest.remove(i);
+    }
     int records = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 1_000_000;
     String batchRecords = rest.size() > 1 ? rest.get(1) : null;
     long started = System.nanoTime();
     Path work = Files.createTempDirectory("dlq-bench-");
     String report;
     try (KafkaBroker broker = KafkaBroker.start()) {
-      report = new DlqReplayBenchmark(broker, records, batchRecords, work).run();
+      DlqReplayBenchmark benchmark = new DlqReplayBenchmark(broker, records, batchRecords, work);
+      report = rounds > 0 ? benchmark.compare(rounds, variants) : benchmark.run();
     }
+    writeDoc &= rounds == 0;
     report += String.format("%ntotal run time: %.0f s%n", (System.nanoTime() - started) / 1e9);
     System.out.print(report);
     if (writeDoc) {
@@ -81,35 +129,109 @@ public final class DlqReplayBenchmark {
   }
 
   private String run() throws Exception {
-    StringBuilder report = new StringBuilder();
-    report.append(String.format("machine: %d cores, Java %s (%s), %s %s; Kafka %s (broker: test-support KafkaBroker)%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
-        AppInfoParser.getVersion()));
-    for (String topic : List.of(DLQ, TARGET, PIPE_TARGET, PIPE_TUNED_TARGET)) {
+    for (String topic : List.of(TARGET, PIPE_TARGET, PIPE_TUNED_TARGET, PERF_TARGET, PERF_DEFAULTS_TARGET)) {
       broker.createTopic(topic, PARTITIONS);
     }
-    long fillStart = System.nanoTime();
-    long bytes = fill();
-    report.append(String.format("DLQ: %,d records in our format on %d partitions, mean %d bytes of key+value+headers "
-        + "(filled in %.1f s)%n", records, PARTITIONS, bytes / records, (System.nanoTime() - fillStart) / 1e9));
-    report.append(String.format("each side in its own JVM (%s); replay --batch-records %s; pipe keys kept, "
-        + "headers dropped%n", String.join(" ", CHILD_JVM), batchRecords == null ? "default" : batchRecords));
-    System.out.print(report);
-
+    StringBuilder report = new StringBuilder();
+    Fill fill = prepare(report);
     Measurement pipe = pipe(PIPE_TARGET, List.of());
     line(report, "pipe, console tools' defaults", pipe);
     Measurement tuned = pipe(PIPE_TUNED_TARGET, List.of("--batch-size", Integer.toString(512 * 1024), "--timeout",
         "10"));
     line(report, "pipe, producer batch 512 KiB linger 10 ms", tuned);
-    Measurement replay = replay();
+    Measurement perf = producerPerf(PERF_TARGET, REPLAY_PRODUCER_PROPS);
+    line(report, "producer-perf, replay's producer settings", perf);
+    Measurement perfDefaults = producerPerf(PERF_DEFAULTS_TARGET, List.of("enable.idempotence=true", "acks=all"));
+    line(report, "producer-perf, defaults (idempotent)", perfDefaults);
+    Measurement replay = replay(TARGET, "benchmark", REPLAY_JVM, List.of());
     line(report, "dlq replay, exactly once", replay);
     checkReplay();
-    report.append(String.format("ratio replay / pipe (defaults): %.2f; replay / tuned pipe: %.2f%n",
-        replay.rate() / pipe.rate(), replay.rate() / tuned.rate()));
-    report.append(String.format("bars: >= 150,000 records/s exactly once: %s; >= 1.5x the pipe: %s%n",
-        replay.rate() >= 150_000 ? "met" : "NOT met", replay.rate() >= 1.5 * pipe.rate() ? "met" : "NOT met"));
+    report.append(String.format("producer-perf: values sampled from the DLQ's (mean %d bytes), no keys or headers; "
+        + "its own figures: %,.0f and %,.0f records/s%n", fill.valueBytes() / records, perf.ownRate(),
+        perfDefaults.ownRate()));
+    report.append(String.format("ratio replay / pipe (defaults): %.2f; replay / tuned pipe: %.2f; "
+        + "replay / producer-perf: %.2f (defaults: %.2f)%n", replay.rate() / pipe.rate(), replay.rate() / tuned.rate(),
+        replay.rate() / perf.rate(), replay.rate() / perfDefaults.rate()));
+    report.append(String.format("bars: >= 150,000 records/s exactly once: %s; >= 2x the pipe: %s; >= 60 %% of "
+        + "producer-perf: %s%n", met(replay.rate() >= BAR_RATE), met(replay.rate() >= BAR_PIPE_RATIO * pipe.rate()),
+        met(replay.rate() >= BAR_PERF_SHARE * perf.rate())));
     return report.toString();
+  }
+
+  /** Creates and fills the DLQ and describes the run. */
+  private Fill prepare(StringBuilder report) throws IOException {
+    report.append(String.format("machine: %d cores, Java %s (%s), %s %s; Kafka %s (broker: test-support KafkaBroker)%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
+        AppInfoParser.getVersion()));
+    report.append(String.format("load average at the start: %s%n", loadAverage()));
+    broker.createTopic(DLQ, PARTITIONS);
+    long fillStart = System.nanoTime();
+    Fill fill = fill();
+    report.append(String.format("DLQ: %,d records in our format on %d partitions, mean %d bytes of key+value+headers, "
+        + "%d of value (filled in %.1f s)%n", records, PARTITIONS, fill.bytes() / records, fill.valueBytes() / records,
+        (System.nanoTime() - fillStart) / 1e9));
+    report.append(String.format("each side in its own JVM (%s; the replay also %s, as its Job); replay "
+        + "--batch-records %s; pipe keys kept, headers dropped%n", String.join(" ", CHILD_JVM),
+        String.join(" ", REPLAY_JVM), batchRecords == null ? "default" : batchRecords));
+    System.out.print(report);
+    return fill;
+  }
+
+  /**
+   * A/B run: per round the producer benchmark (the replay's producer settings), the pipe (console tools' defaults)
+   * and each variant, into fresh topics; a variant's figure is judged by its ratios to the two baselines of its
+   * own round, which cancel most of what other load on the machine does to all of them.
+   */
+  private String compare(int rounds, List<Variant> variants) throws Exception {
+    StringBuilder report = new StringBuilder();
+    prepare(report);
+    Map<String, List<double[]>> results = new LinkedHashMap<>();
+    variants.forEach(variant -> results.put(variant.name(), new ArrayList<>()));
+    for (int round = 1; round <= rounds; round++) {
+      String prefix = "bench.r" + round + ".";
+      for (String topic : List.of("perf", "pipe")) {
+        broker.createTopic(prefix + topic, PARTITIONS);
+      }
+      String load = loadAverage();
+      double perf = producerPerf(prefix + "perf", REPLAY_PRODUCER_PROPS).rate();
+      double pipe = pipe(prefix + "pipe", List.of()).rate();
+      StringBuilder line = new StringBuilder(String.format("round %d (load %s): producer-perf %,.0f, pipe %,.0f",
+          round, load, perf, pipe));
+      for (int i = 0; i < variants.size(); i++) {
+        Variant variant = variants.get((i + round) % variants.size());
+        String target = prefix + variant.name();
+        broker.createTopic(target, PARTITIONS);
+        double rate = replay(target, "r" + round + "-" + variant.name(), variant.jvmOptions(),
+            List.of("--target-topic", target, "--ledger-topic", target + ".ledger")).rate();
+        results.get(variant.name()).add(new double[] {rate, rate / perf, rate / pipe});
+        line.append(String.format("; %s %,.0f (%.2f of perf, %.2fx pipe)", variant.name(), rate, rate / perf,
+            rate / pipe));
+      }
+      System.out.println(line);
+      report.append(line).append(System.lineSeparator());
+    }
+    results.forEach((name, figures) -> report.append(String.format(
+        "median %s: %,.0f records/s, %.2f of producer-perf, %.2fx the pipe%n", name, median(figures, 0),
+        median(figures, 1), median(figures, 2))));
+    return report.toString();
+  }
+
+  /** Other work on the machine, which the figures depend on: the 1, 5 and 15 minute load averages. */
+  private static String loadAverage() throws IOException {
+    Path loadavg = Path.of("/proc/loadavg");
+    return Files.exists(loadavg) ? String.join(" ", List.of(Files.readString(loadavg).trim().split(" ")).subList(0, 3))
+        : "unknown";
+  }
+
+  private static double median(List<double[]> figures, int column) {
+    double[] values = figures.stream().mapToDouble(f -> f[column]).sorted().toArray();
+    return values.length % 2 == 1 ? values[values.length / 2]
+        : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+  }
+
+  private static String met(boolean met) {
+    return met ? "met" : "NOT met";
   }
 
   /**
@@ -117,7 +239,11 @@ public final class DlqReplayBenchmark {
    * reaching N; for the replay, its process exiting after the final commit (that includes its JVM's exit, so
    * it is counted against the replay). Wall time includes JVM start for both.
    */
-  private record Measurement(long records, double windowSeconds, double wallSeconds) {
+  private record Measurement(long records, double windowSeconds, double wallSeconds, double ownRate) {
+    Measurement(long records, double windowSeconds, double wallSeconds) {
+      this(records, windowSeconds, wallSeconds, Double.NaN);
+    }
+
     double rate() {
       return records / windowSeconds;
     }
@@ -130,14 +256,23 @@ public final class DlqReplayBenchmark {
     System.out.print(text);
   }
 
-  /** Fills the DLQ as the materializer would: the failed state-committed record plus its error headers. */
-  private long fill() {
+  /** Bytes written to the DLQ: key, value and headers, and the values alone. */
+  private record Fill(long bytes, long valueBytes) {
+  }
+
+  /**
+   * Fills the DLQ as the materializer would: the failed state-committed record plus its error headers. The first
+   * values also go to the producer benchmark's payload file, one a line (JSON without line breaks).
+   */
+  private Fill fill() throws IOException {
     Map<String, Object> properties = broker.clientProperties();
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
     long bytes = 0;
+    long valueBytes = 0;
+    List<String> payloads = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
         new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
@@ -150,6 +285,10 @@ public final class DlqReplayBenchmark {
         var record = DlqTestRecords.materializer(DLQ, i % PARTITIONS, null, key, value, TARGET,
             "VALIDATION_ERROR", correlation, Map.of("correlation-id", correlation));
         bytes += key.length() + value.length();
+        valueBytes += value.length();
+        if (payloads.size() < PAYLOAD_SAMPLE) {
+          payloads.add(value);
+        }
         for (var header : record.headers()) {
           bytes += header.key().length() + header.value().length;
         }
@@ -157,7 +296,12 @@ public final class DlqReplayBenchmark {
       }
       producer.flush();
     }
-    return bytes;
+    Files.write(payloadFile(), payloads);
+    return new Fill(bytes, valueBytes);
+  }
+
+  private Path payloadFile() {
+    return work.resolve("payloads.txt");
   }
 
   /** kafka-console-consumer | kafka-console-producer over the DLQ, keys kept (tab-separated), headers not. */
@@ -175,45 +319,85 @@ public final class DlqReplayBenchmark {
         .redirectError(work.resolve(target + "-producer.log").toFile())
         .redirectOutput(work.resolve(target + "-producer.out").toFile());
     long start = System.nanoTime();
-    List<Process> pipeline = ProcessBuilder.startPipeline(List.of(left, right));
+    // The console producer waits for more input until the consumer's end closes its stdin: stopped at N.
+    return watch(target, start, ProcessBuilder.startPipeline(List.of(left, right)), true);
+  }
+
+  /**
+   * Kafka's producer benchmark (what kafka-producer-perf-test runs) in its own JVM: N records as fast as it can,
+   * values from the DLQ's, no keys or headers (it sends none), with the given producer properties.
+   */
+  private Measurement producerPerf(String target, List<String> producerProps) throws Exception {
+    List<String> command = new ArrayList<>(List.of("org.apache.kafka.tools.ProducerPerformance",
+        "--bootstrap-server", broker.bootstrapServers(), "--topic", target, "--num-records", Integer.toString(records),
+        "--payload-file", payloadFile().toString(), "--throughput", "-1", "--producer-props"));
+    command.addAll(producerProps);
+    Path out = work.resolve(target + ".out");
+    ProcessBuilder builder = java(command).redirectError(work.resolve(target + ".log").toFile())
+        .redirectOutput(out.toFile());
+    long start = System.nanoTime();
+    Process process = builder.start();
+    Measurement measured = watch(target, start, List.of(process), false);
+    if (!process.waitFor(1, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+    }
+    // Its summary is the last line.
+    List<String> lines = Files.readAllLines(out);
+    String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    Matcher own = SUMMARY.matcher(summary);
+    return new Measurement(measured.records(), measured.windowSeconds(), measured.wallSeconds(),
+        own.find() ? Double.parseDouble(own.group(1)) : Double.NaN);
+  }
+
+  /**
+   * Polls the target's end offsets until they reach N, from the first record visible, then stops the processes if
+   * told to. The last process is the writer: if it ends before N records are visible, the run fails.
+   */
+  private Measurement watch(String target, long start, List<Process> processes, boolean stop) throws Exception {
     try (KafkaConsumer<byte[], byte[]> watcher = watcher(target)) {
       long first = 0;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      Process writer = processes.get(processes.size() - 1);
       while (true) {
+        boolean writerEnded = !writer.isAlive();
         long visible = endSum(watcher, target);
         long now = System.nanoTime();
         if (first == 0 && visible > 0) {
           first = now;
         }
         if (visible >= records) {
-          pipeline.forEach(Process::destroy);
+          if (stop) {
+            processes.forEach(Process::destroy);
+          }
           return new Measurement(records, (now - first) / 1e9, (now - start) / 1e9);
         }
-        if (now > deadline || !pipeline.get(1).isAlive()) {
-          pipeline.forEach(Process::destroyForcibly);
-          throw new IllegalStateException("the pipe stopped at " + visible + " of " + records + " records; see "
-              + work);
+        if (now > deadline || writerEnded) {
+          processes.forEach(Process::destroyForcibly);
+          throw new IllegalStateException("the writer to " + target + " stopped at " + visible + " of " + records
+              + " records; see " + work);
         }
         Thread.sleep(5);
       }
     }
   }
 
-  /** {@code workloads dlq replay} in its own JVM, like the pipe's tools. */
-  private Measurement replay() throws Exception {
-    List<String> command = new ArrayList<>(List.of(Main.class.getName(), "dlq", "replay",
-        "--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", DLQ, "--replay-name", "benchmark",
-        "--termination-log", work.resolve("replay.json").toString()));
+  /** {@code workloads dlq replay} in its own JVM, like the pipe's tools, writing to {@code target}. */
+  private Measurement replay(String target, String name, List<String> jvmOptions, List<String> options)
+      throws Exception {
+    List<String> command = new ArrayList<>(jvmOptions);
+    command.addAll(List.of(Main.class.getName(), "dlq", "replay", "--bootstrap-servers", broker.bootstrapServers(),
+        "--dlq-topic", DLQ, "--replay-name", name, "--termination-log", work.resolve(name + ".json").toString()));
+    command.addAll(options);
     if (batchRecords != null) {
       command.addAll(List.of("--batch-records", batchRecords));
     }
-    Path log = work.resolve("replay.log");
+    Path log = work.resolve(name + ".log");
     long start = System.nanoTime();
     Process process = java(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try (KafkaConsumer<byte[], byte[]> watcher = watcher(TARGET)) {
+    try (KafkaConsumer<byte[], byte[]> watcher = watcher(target)) {
       long first = 0;
       while (process.isAlive()) {
-        if (first == 0 && endSum(watcher, TARGET) > 0) {
+        if (first == 0 && endSum(watcher, target) > 0) {
           first = System.nanoTime();
         }
         process.waitFor(5, TimeUnit.MILLISECONDS);
@@ -223,17 +407,16 @@ public final class DlqReplayBenchmark {
         throw new IllegalStateException("dlq replay exited with " + process.exitValue() + ":\n"
             + Files.readString(log));
       }
-      System.out.print(Files.readString(log));
+      DlqReplayResult result = DlqReplayResult.parse(Files.readString(work.resolve(name + ".json")));
+      if (!result.succeeded() || result.progress().replayed() != records) {
+        throw new IllegalStateException("replay result: " + result);
+      }
       return new Measurement(records, (end - first) / 1e9, (end - start) / 1e9);
     }
   }
 
   /** The replay's target holds every DLQ record once, with the provenance headers. */
-  private void checkReplay() throws IOException {
-    DlqReplayResult result = DlqReplayResult.parse(Files.readString(work.resolve("replay.json")));
-    if (!result.succeeded() || result.progress().replayed() != records) {
-      throw new IllegalStateException("replay result: " + result);
-    }
+  private void checkReplay() {
     Set<String> sources = new HashSet<>();
     long count = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = reader()) {
