@@ -6,11 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -48,8 +45,6 @@ final class ReducerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ReducerLoop.class);
   private static final Duration FAILURE_BACKOFF = Duration.ofMillis(500);
   private static final Duration IDLE_PING = Duration.ofSeconds(5);
-  /** Long enough for the broker to answer a fetch of records it has; short enough to cost nothing when idle. */
-  private static final Duration FOLLOW_UP_POLL = Duration.ofMillis(2);
 
   private final ReducerConfig config;
   private final Database database;
@@ -92,7 +87,7 @@ final class ReducerLoop {
         status.alive();
         pingIfIdle();
         long pollStarted = System.nanoTime();
-        Batch records = poll();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
         long polled = System.nanoTime();
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
@@ -129,24 +124,8 @@ final class ReducerLoop {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /**
-   * One poll, and when it returned few records a second one with a short timeout. The consumer keeps one fetch in
-   * flight and sends it as a poll returns, so the records a poll returns after a transaction were mostly fetched
-   * right after the previous poll, before the transaction; the actions that arrived during the transaction come
-   * with the fetch the poll sends, a round trip later. Without the second poll they waited for a whole further
-   * transaction. A poll that returned at least half of --max-records (a backlog) is used alone, so a batch holds
-   * at most one and a half times --max-records.
-   */
-  private Batch poll() {
-    Batch batch = new Batch();
-    batch.add(consumer.poll(Duration.ofMillis(config.pollTimeoutMs())));
-    if (!batch.isEmpty() && batch.count() < config.maxRecords() / 2) {
-      batch.add(consumer.poll(FOLLOW_UP_POLL));
-    }
-    return batch;
-  }
-
-  private void process(Batch records, long pollStarted, long polled) throws InterruptedException {
+  private void process(ConsumerRecords<byte[], byte[]> records, long pollStarted, long polled)
+      throws InterruptedException {
     List<PendingAction> actions = new ArrayList<>();
     List<DeadLetter> poison = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -251,7 +230,7 @@ final class ReducerLoop {
   }
 
   /** Seeks each partition of the batch back to its first record, so the next poll reads the batch again. */
-  private void rewind(Batch records) {
+  private void rewind(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
       if (consumer.assignment().contains(partition)) {
         consumer.seek(partition, records.records(partition).get(0).offset());
@@ -290,41 +269,6 @@ final class ReducerLoop {
       LOG.debug("closing the DLQ producer: {}", e.toString());
     }
     database.close();
-  }
-
-  /** The records of one or two polls, each partition's in offset order. */
-  private static final class Batch implements Iterable<ConsumerRecord<byte[], byte[]>> {
-    private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new LinkedHashMap<>();
-    private int count;
-
-    void add(ConsumerRecords<byte[], byte[]> records) {
-      for (TopicPartition partition : records.partitions()) {
-        List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
-        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(list);
-        count += list.size();
-      }
-    }
-
-    boolean isEmpty() {
-      return count == 0;
-    }
-
-    int count() {
-      return count;
-    }
-
-    Set<TopicPartition> partitions() {
-      return byPartition.keySet();
-    }
-
-    List<ConsumerRecord<byte[], byte[]>> records(TopicPartition partition) {
-      return byPartition.get(partition);
-    }
-
-    @Override
-    public Iterator<ConsumerRecord<byte[], byte[]>> iterator() {
-      return byPartition.values().stream().flatMap(List::stream).iterator();
-    }
   }
 
   /** The consumer settings; read_committed, so records of aborted transactions (a replay that failed) are never read. */
