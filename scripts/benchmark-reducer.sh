@@ -5,6 +5,7 @@
 #   scripts/benchmark-reducer.sh                       300,000 actions over 30,000 keys; 5,000 actions/s for 15 s
 #   scripts/benchmark-reducer.sh 60000 6000 5000 5     actions, keys, offered rate, latency seconds (a quick try)
 #   scripts/benchmark-reducer.sh 300000 30000 5000 0   throughput only
+#   scripts/benchmark-reducer.sh 300000 30000 5000 0 50,100,150,250   --transaction-actions sweep, back to back
 # Results: printed, and written into docs/benchmarks.md (section "Reducer").
 set -euo pipefail
 cd "$(dirname "$0")/.."

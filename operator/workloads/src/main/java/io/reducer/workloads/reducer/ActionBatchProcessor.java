@@ -96,7 +96,7 @@ final class ActionBatchProcessor {
       refusalsByKey.put(entry.getKey(), refusals);
     }
     if (writes.isEmpty() && refused.isEmpty()) {
-      return new AttemptResult(0, duplicates, List.of(), List.of(), 0);
+      return new AttemptResult(0, duplicates, List.of(), List.of(), 0, List.of());
     }
 
     CanonicalStore.Written written = store.commit(connection, writes, refused, at, dedupTtl);
@@ -125,7 +125,7 @@ final class ActionBatchProcessor {
     if (written.outcomes() != outcomes) {
       throw new OutcomeRaceException();
     }
-    return new AttemptResult(committed, duplicates, letters, conflicted, lost.size());
+    return new AttemptResult(committed, duplicates, letters, conflicted, lost.size(), written.outbox());
   }
 
   /** A reducer that throws is a bug: the action is rejected with {@link #REDUCER_ERROR} so the partition flows. */

@@ -12,7 +12,8 @@ import io.reducer.workloads.deadletter.DeadLetter;
  * @param letters rejected actions, for the DLQ before the commit
  * @param conflicted actions of keys that another writer moved meanwhile: nothing of them was written
  * @param conflictedKeys how many keys those are
+ * @param outbox the outbox rows it wrote, in sequence order
  */
 record AttemptResult(int applied, int duplicates, List<DeadLetter> letters, List<PendingAction> conflicted,
-    int conflictedKeys) {
+    int conflictedKeys, List<OutboxRow> outbox) {
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -142,7 +143,7 @@ final class CanonicalStore {
    * @param outcomes dedup rows written; fewer than the versions of the other keys plus their refusals means another
    *     process recorded one of these actions meanwhile, and the caller must roll back
    */
-  record Written(Set<String> lost, int outcomes) {
+  record Written(Set<String> lost, int outcomes, List<OutboxRow> outbox) {
   }
 
   /**
@@ -154,6 +155,8 @@ final class CanonicalStore {
    */
   Written commit(Connection connection, List<KeyCommit> commits, List<String[]> rejected, Instant at, Duration ttl)
       throws SQLException {
+    // PostgreSQL keeps microseconds: the outbox rows handed to the relay must say the same time as the table.
+    Instant committedAt = at.truncatedTo(ChronoUnit.MICROS);
     List<KeyCommit> sorted = commits.stream().sorted((a, b) -> a.workflowKey().compareTo(b.workflowKey())).toList();
     List<VersionCommit> versions = new ArrayList<>();
     Long[] last = new Long[sorted.size()];
@@ -175,8 +178,8 @@ final class CanonicalStore {
       statement.setArray(i++, texts(connection, sorted, KeyCommit::workflowKey));
       statement.setArray(i++, longs(connection, sorted, KeyCommit::expectedVersion));
       statement.setArray(i++, connection.createArrayOf("bigint", last));
-      OffsetDateTime time = time(at);
-      OffsetDateTime expires = time(at.plus(ttl));
+      OffsetDateTime time = time(committedAt);
+      OffsetDateTime expires = time(committedAt.plus(ttl));
       for (int t = 0; t < 4; t++) {
         statement.setObject(i++, time);
       }
@@ -189,14 +192,28 @@ final class CanonicalStore {
         row.next();
         int outcomes = (int) row.getLong(1);
         long committed = row.getLong(2);
-        row.getLong(3);
+        long head = row.getLong(3);
         if (committed > 0 && row.wasNull()) {
           throw new SQLException("the outbox head row is missing: was " + CanonicalSchema.OUTBOX_HEAD
               + " emptied by hand? Restart the reducer to recreate it", "55000");
         }
         java.sql.Array lostKeys = row.getArray(4);
         Set<String> lost = lostKeys == null ? Set.of() : Set.of((String[]) lostKeys.getArray());
-        return new Written(lost, outcomes);
+        // The outbox rows as the statement wrote them (vw: the versions of the keys that won, in v's order, numbered
+        // up to the head), so the relay can publish them without reading them back.
+        List<OutboxRow> outbox = new ArrayList<>((int) committed);
+        long sequence = head - committed;
+        for (VersionCommit version : versions) {
+          if (!lost.contains(version.workflowKey())) {
+            outbox.add(new OutboxRow(++sequence, version.workflowKey(), version.version(), version.state(),
+                version.namespace(), version.tag(), version.trigger(), version.correlationId(), committedAt));
+          }
+        }
+        if (outbox.size() != committed) {
+          throw new SQLException("the outbox statement wrote " + committed + " rows where " + outbox.size()
+              + " were expected", "XX000");
+        }
+        return new Written(lost, outcomes, outbox);
       }
     }
   }

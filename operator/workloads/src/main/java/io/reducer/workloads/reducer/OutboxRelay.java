@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ final class OutboxRelay implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 5000;
+  /** Rows handed over and not yet published beyond this are dropped; the relay then reads them from the table. */
+  private static final int HANDED_LIMIT = 4 * BATCH;
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FAILURE_BACKOFF = Duration.ofMillis(500);
   private static final Duration STANDBY_RETRY = Duration.ofSeconds(1);
@@ -58,9 +61,15 @@ final class OutboxRelay implements Runnable {
   private final String recordGap;
   private final Semaphore wake = new Semaphore(0);
   private final StateCommittedEncoder encoder = new StateCommittedEncoder();
+  /** Outbox rows of this process's commits, in sequence order, waiting to be published without a read. */
+  private final ArrayDeque<OutboxRow> handed = new ArrayDeque<>();
   private KafkaProducer<String, byte[]> producer;
   private volatile boolean stopping;
   private long reportedGap = -1;
+  /** The cursor as this leader last read or moved it; -1 when not known (then the next publish reads it). */
+  private long cursor = -1;
+  /** Whether this process holds the relay's lock; only then does it keep rows handed over. */
+  private volatile boolean leader;
 
   OutboxRelay(ReducerConfig config, Database connections, ReducerMetrics metrics, String process,
       ReducerProbe probe) {
@@ -89,8 +98,26 @@ final class OutboxRelay implements Runnable {
         + " (sequence, last_sequence, detected_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
   }
 
-  /** Wakes the relay after a local commit, so it does not wait for its poll interval. */
-  void wake() {
+  /**
+   * Takes the outbox rows a commit of this process wrote (committed, in sequence order) and wakes the relay: when
+   * they follow the cursor, it publishes them without reading them back. Rows of other processes' commits in
+   * between are read from the table as before.
+   */
+  void committed(List<OutboxRow> rows) {
+    if (!leader) {
+      return;
+    }
+    synchronized (handed) {
+      if (handed.size() + rows.size() > HANDED_LIMIT) {
+        handed.clear();
+      }
+      handed.addAll(rows);
+    }
+    wake();
+  }
+
+  /** Wakes the relay, so it does not wait for its poll interval. */
+  private void wake() {
     if (wake.availablePermits() == 0) {
       wake.release();
     }
@@ -103,13 +130,11 @@ final class OutboxRelay implements Runnable {
 
   @Override
   public void run() {
-    boolean leader = false;
     while (!stopping) {
       try {
         Connection connection = connections.connection();
         if (!leader) {
-          leader = tryLead(connection);
-          metrics.leader(leader);
+          lead(tryLead(connection));
         }
         // Nothing else runs on this thread (housekeeping has its own, see Maintenance): a publish never waits for a
         // cleanup or an ANALYZE.
@@ -122,10 +147,10 @@ final class OutboxRelay implements Runnable {
         if (leader) {
           LOG.warn("outbox relay lost its database connection; publishing resumes when it is back: {}", e.toString());
         }
-        leader = false;
-        metrics.leader(false);
+        lead(false);
         pause();
       } catch (KafkaException | PublishException e) {
+        cursor = -1;
         connections.rollbackQuietly();
         LOG.warn("outbox relay could not publish to {}; retrying from the cursor: {}", config.stateCommittedTopic(),
             e.toString());
@@ -137,13 +162,23 @@ final class OutboxRelay implements Runnable {
       } catch (RuntimeException e) {
         LOG.error("outbox relay failed; retrying", e);
         connections.discard();
-        leader = false;
-        metrics.leader(false);
+        lead(false);
         pause();
       }
     }
     closeProducer();
     connections.close();
+  }
+
+  private void lead(boolean won) {
+    leader = won;
+    metrics.leader(won);
+    if (!won) {
+      cursor = -1;
+      synchronized (handed) {
+        handed.clear();
+      }
+    }
   }
 
   private boolean tryLead(Connection connection) throws SQLException {
@@ -162,8 +197,57 @@ final class OutboxRelay implements Runnable {
     }
   }
 
-  /** Publishes the next contiguous run of rows; returns how many. */
+  /**
+   * Publishes the next contiguous run of rows: those handed over by this process's commits when they start at the
+   * cursor, else those read from the table. Returns how many.
+   */
   int publishOnce(Connection connection) throws SQLException, PublishException, InterruptedException {
+    List<OutboxRow> local = takeHanded();
+    if (local.isEmpty()) {
+      return publishRead(connection);
+    }
+    long started = System.nanoTime();
+    send(local);
+    if (probe != null) {
+      probe.published(local, started, System.nanoTime());
+    }
+    if (!moveCursor(connection, cursor, local.get(local.size() - 1))) {
+      return 0;
+    }
+    int waiting;
+    synchronized (handed) {
+      waiting = handed.size();
+    }
+    metrics.outboxState(waiting, lagMs(local), 0);
+    return local.size();
+  }
+
+  /**
+   * The handed-over rows that start at the cursor, up to a batch; none when the cursor is not known or the next
+   * sequence is not among them (another process committed it: it is read from the table).
+   */
+  private List<OutboxRow> takeHanded() {
+    List<OutboxRow> rows = new ArrayList<>();
+    synchronized (handed) {
+      while (!handed.isEmpty() && handed.peekFirst().sequence() < cursor) {
+        handed.pollFirst();
+      }
+      if (cursor < 0 || handed.isEmpty() || handed.peekFirst().sequence() != cursor) {
+        return rows;
+      }
+      while (rows.size() < BATCH && !handed.isEmpty() && handed.peekFirst().sequence() == cursor + rows.size()) {
+        rows.add(handed.pollFirst());
+      }
+    }
+    return rows;
+  }
+
+  private static long lagMs(List<OutboxRow> rows) {
+    return rows.isEmpty() ? 0 : Math.max(0, Duration.between(rows.get(0).committedAt(), Instant.now()).toMillis());
+  }
+
+  /** Reads cursor, head and the rows after the cursor from the table and publishes the contiguous ones. */
+  private int publishRead(Connection connection) throws SQLException, PublishException, InterruptedException {
     long read = System.nanoTime();
     long next = -1;
     long last = -1;
@@ -191,7 +275,7 @@ final class OutboxRelay implements Runnable {
     if (next < 0) {
       throw new SQLException("the outbox cursor or head row is missing; restart the reducer to recreate them");
     }
-    long lagMs = rows.isEmpty() ? 0 : Math.max(0, Duration.between(rows.get(0).committedAt(), Instant.now()).toMillis());
+    long lagMs = lagMs(rows);
     int contiguous = 0;
     while (contiguous < rows.size() && rows.get(contiguous).sequence() == next + contiguous) {
       contiguous++;
@@ -204,23 +288,12 @@ final class OutboxRelay implements Runnable {
       if (probe != null) {
         probe.published(publishable, read, System.nanoTime());
       }
-      OutboxRow newest = publishable.get(publishable.size() - 1);
-      connection.setAutoCommit(true);
-      try (PreparedStatement move = connection.prepareStatement(moveCursor)) {
-        move.setLong(1, newest.sequence() + 1);
-        move.setObject(2, newest.committedAt().atOffset(ZoneOffset.UTC));
-        move.setString(3, process);
-        move.setLong(4, next);
-        if (move.executeUpdate() != 1) {
-          LOG.warn("the outbox cursor moved under this relay (another publisher?); reading it again");
-          return 0;
-        }
-      } finally {
-        connection.setAutoCommit(false);
+      if (!moveCursor(connection, next, publishable.get(publishable.size() - 1))) {
+        return 0;
       }
-      metrics.outboxPublished(publishable.size(), newest.sequence());
     }
     long newNext = next + contiguous;
+    cursor = newNext;
     if (gap) {
       reportGap(connection, newNext, last);
     } else if (reportedGap >= 0) {
@@ -229,6 +302,27 @@ final class OutboxRelay implements Runnable {
     }
     metrics.outboxState(Math.max(0, last - newNext + 1), lagMs, gap ? 1 : 0);
     return publishable.size();
+  }
+
+  /** Moves the cursor from {@code from} past {@code newest}, published; false if it was no longer at {@code from}. */
+  private boolean moveCursor(Connection connection, long from, OutboxRow newest) throws SQLException {
+    connection.setAutoCommit(true);
+    try (PreparedStatement move = connection.prepareStatement(moveCursor)) {
+      move.setLong(1, newest.sequence() + 1);
+      move.setObject(2, newest.committedAt().atOffset(ZoneOffset.UTC));
+      move.setString(3, process);
+      move.setLong(4, from);
+      if (move.executeUpdate() != 1) {
+        LOG.warn("the outbox cursor moved under this relay (another publisher?); reading it again");
+        cursor = -1;
+        return false;
+      }
+    } finally {
+      connection.setAutoCommit(false);
+    }
+    cursor = newest.sequence() + 1;
+    metrics.outboxPublished((int) (newest.sequence() + 1 - from), newest.sequence());
+    return true;
   }
 
   private void send(List<OutboxRow> rows) throws PublishException, InterruptedException {

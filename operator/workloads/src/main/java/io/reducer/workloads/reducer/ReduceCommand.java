@@ -123,7 +123,7 @@ public final class ReduceCommand {
     CanonicalStore store = new CanonicalStore(config.schema());
     ActionBatchProcessor processor = new ActionBatchProcessor(store, reducer, config.dedupTtl());
     ReducerLoop loop = new ReducerLoop(config, database, processor, store, metrics, status,
-        relay == null ? () -> { } : relay::wake, probe);
+        relay == null ? rows -> { } : relay::committed, probe);
     LOG.info("reducer {} with {}", processName, ReducerFactory.describe(reducer));
     return new ReducerProcess(loop, relay, maintenance, metrics, http);
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -53,16 +54,16 @@ final class ReducerLoop {
   private final CanonicalStore store;
   private final ReducerMetrics metrics;
   private final ConsumerLoopStatus status;
-  private final Runnable committed;
+  private final Consumer<List<OutboxRow>> committed;
   private final ReducerProbe probe;
   private final ActionDecoder decoder = new ActionDecoder();
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopping;
 
-  /** @param committed called after each commit that added outbox rows, to wake the relay */
+  /** @param committed given the outbox rows of each commit that added some, to hand them to the relay */
   ReducerLoop(ReducerConfig config, Database database, ActionBatchProcessor processor, CanonicalStore store,
-      ReducerMetrics metrics, ConsumerLoopStatus status, Runnable committed, ReducerProbe probe) {
+      ReducerMetrics metrics, ConsumerLoopStatus status, Consumer<List<OutboxRow>> committed, ReducerProbe probe) {
     this.config = config;
     this.database = database;
     this.processor = processor;
@@ -180,7 +181,7 @@ final class ReducerLoop {
       Instant at = Instant.now();
       Connection connection = database.connection();
       AttemptResult result = remaining.isEmpty()
-          ? new AttemptResult(0, 0, List.of(), List.of(), 0)
+          ? new AttemptResult(0, 0, List.of(), List.of(), 0, List.of())
           : processor.attempt(connection, remaining, at);
       List<DeadLetter> all = new ArrayList<>(letters);
       all.addAll(result.letters());
@@ -194,7 +195,7 @@ final class ReducerLoop {
       metrics.dedupChecked(remaining.size(), result.duplicates(),
           result.applied() + result.letters().size());
       if (result.applied() > 0) {
-        committed.run();
+        committed.accept(result.outbox());
       }
       letters = List.of();
       remaining = result.conflicted();

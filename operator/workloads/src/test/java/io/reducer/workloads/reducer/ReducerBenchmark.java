@@ -58,31 +58,40 @@ public final class ReducerBenchmark {
   private final int keys;
   private final int rate;
   private final int latencySeconds;
-  /** --transaction-actions, or empty for the reducer's default. */
-  private final String transactionActions;
+  /** --transaction-actions values of the reduce phase, in order; empty for the reducer's default. */
+  private final List<String> sizes;
+  /** --transaction-actions of the reducer started next, or empty for the reducer's default. */
+  private String transactionActions;
   private final StringBuilder report = new StringBuilder();
   private CpuMeter cpu;
 
   private ReducerBenchmark(TestCluster cluster, int actions, int keys, int rate, int latencySeconds,
-      String transactionActions) {
+      List<String> sizes) {
     this.cluster = cluster;
     this.actions = actions;
     this.keys = keys;
     this.rate = rate;
     this.latencySeconds = latencySeconds;
-    this.transactionActions = transactionActions;
+    this.sizes = sizes;
+    this.transactionActions = sizes.isEmpty() ? "" : sizes.get(0);
   }
 
-  /** Optional arguments: actions, keys, offered rate, latency seconds (defaults 300,000 30,000 5,000 15). */
+  /**
+   * Optional arguments: actions, keys, offered rate, latency seconds (defaults 300,000 30,000 5,000 15), and
+   * --transaction-actions: one value, or several separated by commas for a sweep (the reduce phase once per value,
+   * back to back; the latency phase with the first).
+   */
   public static void main(String[] args) throws Exception {
     int actions = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
     int keys = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 15;
-    String transactionActions = args.length > 4 ? Integer.toString(Integer.parseInt(args[4])) : "";
+    List<String> sizes = args.length > 4
+        ? Arrays.stream(args[4].split(",")).map(n -> Integer.toString(Integer.parseInt(n.trim()))).toList()
+        : List.of();
     long started = System.nanoTime();
     try (TestCluster cluster = new TestCluster()) {
-      ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds, transactionActions);
+      ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds, sizes);
       benchmark.run();
       benchmark.line("total run time: %.0f s", (System.nanoTime() - started) / 1e9);
       BenchmarkDoc.writeResults(Path.of("docs/benchmarks.md"), "reducer-benchmark",
@@ -100,7 +109,7 @@ public final class ReducerBenchmark {
         + "machine OPEN -touch-> OPEN", PARTITIONS, actions, keys,
         transactionActions.isEmpty() ? ReducerConfig.OPTIONS.options().stream()
             .filter(o -> o.flag().equals("--transaction-actions")).findFirst().orElseThrow().defaultValue()
-            : transactionActions);
+            : String.join(", ", sizes));
 
     int baselineActions = Math.max(1000, actions / 10);
     double loop = perActionLoop(baselineActions);
@@ -115,11 +124,22 @@ public final class ReducerBenchmark {
         drain.commitP95Ms(), drain.meanBatch());
     line("reduce CPU: %s; the JVM's includes %.1f of its JIT compiler threads", drain.cpu(), drain.jitUs());
     line("ratio reduce / per-action loop: %.1fx", drain.rate() / loop);
+    // A sweep: the same phase with each further size, in the same run, so the figures compare.
+    List<String> schemas = new ArrayList<>(List.of("bench_loop", "bench_warmup", "bench_drain"));
+    for (String size : sizes.subList(Math.min(1, sizes.size()), sizes.size())) {
+      transactionActions = size;
+      Drain other = drain("drain-" + size, actions);
+      schemas.add("bench_drain_" + size);
+      line("reduce at --transaction-actions %s: %,.0f actions/s, %.1fx the per-action loop; commit p95 %.1f ms, "
+          + "mean %.1f actions per transaction", size, other.rate(), other.rate() / loop, other.commitP95Ms(),
+          other.meanBatch());
+    }
+    transactionActions = sizes.isEmpty() ? "" : sizes.get(0);
 
     if (latencySeconds > 0) {
       // The earlier phases left hundreds of thousands of rows and dead versions; clean them now, as the
       // materializer benchmark does, so autovacuum does not work through them during this phase.
-      for (String schema : List.of("bench_loop", "bench_warmup", "bench_drain")) {
+      for (String schema : schemas) {
         for (String table : List.of("workflow_state", "workflow_state_history", "action_dedup_log",
             "reducer_outbox")) {
           cluster.execute("VACUUM ANALYZE " + schema + "." + table);

@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -157,6 +160,39 @@ class ReducerIT {
       assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE action_id = 'early' "
           + "AND outcome = 'APPLIED'")).isEqualTo(1);
       assertThat(cluster.readAll(kit.dlq, 1)).hasSize((int) letters);
+    }
+  }
+
+  @Test
+  void eachStateCommittedEventSaysWhatItsOutboxRowSays() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "handover", 3);
+    try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
+      // Actions sent while the process leads the relay: their commits hand the rows over, the relay does not read
+      // them back. What it publishes must still be what the table holds, to the microsecond.
+      await().atMost(Duration.ofSeconds(60)).until(() -> reducer.process.metrics().isLeader());
+      for (String trigger : List.of("pending", "PROCESSING")) {
+        List<String[]> records = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+          String key = "wf-" + k;
+          records.add(new String[] {key, ReducerTestKit.action(key + "-" + trigger, key, trigger, "corr-" + k)});
+        }
+        kit.send(records);
+      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        assertThat(kit.count("SELECT count(*) FROM {schema}.reducer_outbox")).isEqualTo(2 * KEYS);
+        assertThat(kit.backlog()).isZero();
+      });
+      Set<String> rows = kit.strings("SELECT concat_ws('|', workflow_key, version, state, last_action, correlation_id, "
+          + "(extract(epoch FROM committed_at) * 1000000)::bigint) FROM {schema}.reducer_outbox");
+      Set<String> events = new HashSet<>();
+      for (ConsumerRecord<byte[], byte[]> record : cluster.readAll(kit.stateCommitted, 3)) {
+        JsonNode event = JSON.readTree(record.value());
+        Instant at = Instant.parse(event.get("committed_at").asText());
+        events.add(String.join("|", event.get("workflow_key").asText(), event.get("version").asText(),
+            event.get("state").asText(), event.get("last_action").asText(), event.get("correlation_id").asText(),
+            Long.toString(at.getEpochSecond() * 1_000_000L + at.getNano() / 1000)));
+      }
+      assertThat(events).hasSize(2 * KEYS).isEqualTo(rows);
     }
   }
 
