@@ -101,7 +101,8 @@ class MaterializerStallIT {
       stalled.httpPort(); // started: the watermark table exists
       survivor.httpPort();
       WatermarkHistory history = new WatermarkHistory(cluster.postgres.connect(), projection);
-      PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS);
+      // Holds before its last second of records until the stalled member is resumed, so records still arrive then.
+      PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS, RECORDS - 2000);
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
           .until(() -> assigned(admin, group, name + "-a").size() + assigned(admin, group, name + "-b").size()
               == PARTITIONS && !assigned(admin, group, name + "-a").isEmpty()
@@ -144,6 +145,7 @@ class MaterializerStallIT {
         assertThat(frozenTransactions("TRUE")).as("the frozen transaction was ended by the server").isZero();
       }
       stalled.resume();
+      producer.release();
 
       Map<String, String> model = producer.awaitModel();
       Map<Integer, Long> end = cluster.logEnd(topic, PARTITIONS);
