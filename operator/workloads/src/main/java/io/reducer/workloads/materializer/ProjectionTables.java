@@ -58,14 +58,9 @@ public final class ProjectionTables {
   static TableOwner claim(Connection connection, String schema, String table, TableOwner claimant)
       throws SQLException {
     String registry = Identifiers.qualified(schema, TABLE);
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + registry
-        + " (table_name, namespace, projection, uid) VALUES (?, ?, ?, ?) ON CONFLICT (table_name) DO NOTHING")) {
-      insert.setString(1, table);
-      insert.setString(2, claimant.namespace());
-      insert.setString(3, claimant.projection());
-      insert.setString(4, claimant.uid());
-      insert.executeUpdate();
-    }
+    SqlBatch insert = new SqlBatch();
+    claimUnlessClaimed(insert, schema, table, claimant);
+    insert.run(connection);
     TableOwner owner = owner(connection, schema, table, true).orElseThrow();
     if (owner.sameProjection(claimant.namespace(), claimant.projection()) && !claimant.uid().isEmpty()
         && !claimant.uid().equals(owner.uid())) {
@@ -108,12 +103,34 @@ public final class ProjectionTables {
       query.setArray(1, names);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          Timestamp claimed = rows.getTimestamp(5);
-          owners.put(rows.getString(1), new TableOwner(rows.getString(2), rows.getString(3), rows.getString(4),
-              claimed == null ? null : claimed.toInstant()));
+          owners.put(rows.getString(1), owner(rows, 2));
         }
       }
     }
     return owners;
+  }
+
+  /**
+   * Adds to {@code batch} the query for the owner of {@code table}, with {@code lock} held (FOR SHARE) until the
+   * transaction ends; the list has the owner once the batch ran, or nothing when the table is unclaimed. The registry
+   * must exist.
+   */
+  static List<TableOwner> owner(SqlBatch batch, String schema, String table, boolean lock) {
+    return batch.query("SELECT namespace, projection, uid, claimed_at FROM " + Identifiers.qualified(schema, TABLE)
+        + " WHERE table_name = ?" + (lock ? " FOR SHARE" : ""), rows -> owner(rows, 1), table);
+  }
+
+  /** Adds to {@code batch} the claim of {@code table} for {@code claimant}, a no-op when someone has it. */
+  static void claimUnlessClaimed(SqlBatch batch, String schema, String table, TableOwner claimant) {
+    batch.statement("INSERT INTO " + Identifiers.qualified(schema, TABLE) + " (table_name, namespace, projection, uid)"
+        + " VALUES (?, ?, ?, ?) ON CONFLICT (table_name) DO NOTHING", table, claimant.namespace(),
+        claimant.projection(), claimant.uid());
+  }
+
+  /** The owner in columns namespace, projection, uid, claimed_at from {@code first} on. */
+  private static TableOwner owner(ResultSet rows, int first) throws SQLException {
+    Timestamp claimed = rows.getTimestamp(first + 3);
+    return new TableOwner(rows.getString(first), rows.getString(first + 1), rows.getString(first + 2),
+        claimed == null ? null : claimed.toInstant());
   }
 }

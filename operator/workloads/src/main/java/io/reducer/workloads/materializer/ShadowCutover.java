@@ -1,14 +1,14 @@
 package io.reducer.workloads.materializer;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Swaps a filled shadow table and its watermarks in for the live ones, in one transaction: readers of the live table
@@ -28,7 +28,8 @@ public final class ShadowCutover {
    * @param previousTable where the old live table is kept; null when it was dropped (or, when {@code done} is false,
    *     when no kept table of this rebuild exists)
    * @param partitions watermark rows moved to the live identity
-   * @param lockHeld from asking for the table locks to the commit: the longest a reader waited on the cutover
+   * @param lockHeld from the lock request that was granted to the commit: the longest a reader waited on the
+   *     cutover (requests refused without waiting held no reader up)
    */
   public record Result(boolean done, Long newEpoch, String previousTable, int partitions, Duration lockHeld) {
   }
@@ -37,7 +38,8 @@ public final class ShadowCutover {
   }
 
   /**
-   * Locks the live and shadow tables (waiting at most {@code lockTimeout}), checks that the shadow's watermark is at
+   * Checks without locks, then locks the live and shadow tables (within {@code lockTimeout}: tries that do not
+   * wait for its first half, then one that waits for the rest), checks again that the shadow's watermark is at
    * or past the live one on every live partition, then keeps the live table as the previous one or drops it, renames
    * the shadow and its indexes to the live names, and moves the shadow's watermark rows to the live identity with the
    * live epoch + 1, so a live materializer still running on the old epoch writes nothing more. Commits.
@@ -63,31 +65,40 @@ public final class ShadowCutover {
         throw new ShadowRefusedException("the shadow table " + rebuild.qualifiedShadow() + " does not exist but "
             + "its watermark rows do: create the shadow again, or discard the rebuild", false);
       }
-      try (PreparedStatement timeout = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
-        timeout.setString(1, lockTimeout.toMillis() + "ms");
-        timeout.execute();
+      boolean registry = ProjectionSchema.exists(connection,
+          Identifiers.qualified(rebuild.schema(), ProjectionTables.TABLE));
+      boolean watermarkTable = ProjectionSchema.exists(connection, rebuild.qualifiedWatermarks());
+      // A first pass without locks: a refusal then disturbs no reader, and the second pass runs on warm code.
+      swap(observe(connection, rebuild, registry, watermarkTable, null, false), rebuild, keepPrevious, registry,
+          watermarkTable);
+      // Readers that arrive after a waiting lock request queue behind it, so they would wait for the slowest query in
+      // flight as well as for the swap. For the first half of the timeout the request does not wait (NOWAIT) and is
+      // tried again between queries; only then does it queue. From the grant to the commit is three round trips, as
+      // each exchange with the server adds a scheduling wake-up on both sides to the readers' wait.
+      long asked = System.nanoTime();
+      long started;
+      Observed locked;
+      while (true) {
+        started = System.nanoTime();
+        Duration waited = Duration.ofNanos(started - asked);
+        boolean lastTry = waited.compareTo(lockTimeout.dividedBy(2)) >= 0;
+        try {
+          locked = observe(connection, rebuild, registry, watermarkTable, lastTry ? lockTimeout.minus(waited) : null,
+              true);
+          break;
+        } catch (SQLException e) {
+          if (lastTry || !LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            throw e;
+          }
+          connection.rollback();
+          pause();
+        }
       }
-      long started = System.nanoTime();
-      try (Statement ddl = connection.createStatement()) {
-        ddl.execute("LOCK TABLE " + rebuild.qualifiedLive() + ", " + rebuild.qualifiedShadow()
-            + " IN ACCESS EXCLUSIVE MODE");
-      }
-      refuseOtherOwner(connection, rebuild);
-      refuseDependents(connection, rebuild, keepPrevious);
-      Map<Integer, long[]> live = watermarks(connection, rebuild, rebuild.projection(), true);
-      Map<Integer, long[]> shadow = watermarks(connection, rebuild, rebuild.shadowProjection(), true);
-      refuseBehind(live, shadow);
-      swapTables(connection, rebuild, keepPrevious);
-      long epoch = live.values().stream().mapToLong(row -> row[1]).max().orElse(0) + 1;
-      int moved = moveWatermarks(connection, rebuild, epoch);
-      ShadowTables.release(connection, rebuild, rebuild.shadowTable(), rebuild.shadowProjection());
-      if (keepPrevious) {
-        ProjectionTables.claim(connection, rebuild.schema(), rebuild.previousTable(),
-            TableOwner.of(rebuild.namespace(), rebuild.projection(), ""));
-      }
+      Swap swap = swap(locked, rebuild, keepPrevious, registry, watermarkTable);
+      swap.statements().run(connection);
       connection.commit();
       Duration held = Duration.ofNanos(System.nanoTime() - started);
-      return new Result(true, epoch, keepPrevious ? rebuild.previousTable() : null, moved, held);
+      return new Result(true, swap.epoch(), keepPrevious ? rebuild.previousTable() : null, swap.partitions(), held);
     } catch (SQLException e) {
       connection.rollback();
       if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
@@ -102,12 +113,106 @@ public final class ShadowCutover {
     }
   }
 
+  /** What the cutover decides on: the live table's owner (if claimed), catalog facts, both identities' watermarks. */
+  private record Observed(List<TableOwner> owner, List<Map.Entry<ShadowDefinition.Fact, String>> facts,
+      List<long[]> watermarks) {
+
+    List<String> facts(ShadowDefinition.Fact fact) {
+      List<String> texts = new ArrayList<>();
+      for (Map.Entry<ShadowDefinition.Fact, String> entry : facts) {
+        if (entry.getKey() == fact) {
+          texts.add(entry.getValue());
+        }
+      }
+      return texts;
+    }
+
+    /** Partition to {@code [next_offset, epoch]} of the live ({@code shadow} false) or shadow identity's rows. */
+    Map<Integer, long[]> watermarks(boolean shadow) {
+      Map<Integer, long[]> rows = new HashMap<>();
+      for (long[] row : watermarks) {
+        if ((row[0] == 1) == shadow) {
+          rows.put((int) row[1], new long[] {row[2], row[3]});
+        }
+      }
+      return rows;
+    }
+  }
+
+  /** The statements of the swap, the epoch it gives the live projection and the watermark rows it moves. */
+  private record Swap(SqlBatch statements, long epoch, int partitions) {
+  }
+
+  /**
+   * Reads what the cutover decides on in one round trip. With {@code lock}, first takes the table locks (waiting at
+   * most {@code lockTimeout}, or not at all when it is null) and then holds the owner and watermark rows until the
+   * transaction ends.
+   */
+  private static Observed observe(Connection connection, ShadowRebuild rebuild, boolean registry,
+      boolean watermarkTable, Duration lockTimeout, boolean lock) throws SQLException {
+    SqlBatch read = new SqlBatch();
+    if (lock) {
+      if (lockTimeout != null) {
+        read.statement("SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis()) + "ms'");
+      }
+      read.statement("LOCK TABLE " + rebuild.qualifiedLive() + ", " + rebuild.qualifiedShadow()
+          + " IN ACCESS EXCLUSIVE MODE" + (lockTimeout == null ? " NOWAIT" : ""));
+    }
+    List<TableOwner> owner = registry ? ProjectionTables.owner(read, rebuild.schema(), rebuild.table(), lock)
+        : List.of();
+    List<Map.Entry<ShadowDefinition.Fact, String>> facts = ShadowDefinition.cutoverFacts(read, rebuild);
+    List<long[]> watermarks = watermarkTable ? read.query("SELECT projection = ?, partition, next_offset, epoch FROM "
+        + rebuild.qualifiedWatermarks() + " WHERE namespace = ? AND projection IN (?, ?)" + (lock ? " FOR UPDATE" : ""),
+        row -> new long[] {row.getBoolean(1) ? 1 : 0, row.getInt(2), row.getLong(3), row.getLong(4)},
+        rebuild.shadowProjection(), rebuild.namespace(), rebuild.projection(), rebuild.shadowProjection())
+        : List.of();
+    read.run(connection);
+    return new Observed(owner, facts, watermarks);
+  }
+
+  /** Refuses, or gives the swap's statements: nothing runs yet. */
+  private static Swap swap(Observed observed, ShadowRebuild rebuild, boolean keepPrevious, boolean registry,
+      boolean watermarkTable) throws ShadowRefusedException {
+    refuseOtherOwner(observed.owner(), rebuild);
+    refuseDependents(observed.facts(ShadowDefinition.Fact.VIEW),
+        observed.facts(ShadowDefinition.Fact.REFERENCING_FOREIGN_KEY), rebuild, keepPrevious);
+    Map<Integer, long[]> live = observed.watermarks(false);
+    Map<Integer, long[]> shadow = observed.watermarks(true);
+    refuseBehind(live, shadow);
+    long epoch = 1;
+    for (long[] row : live.values()) {
+      epoch = Math.max(epoch, row[1] + 1);
+    }
+    SqlBatch statements = new SqlBatch();
+    swapTables(statements, rebuild, keepPrevious, observed.facts(ShadowDefinition.Fact.INDEX),
+        observed.facts(ShadowDefinition.Fact.REOWN_SEQUENCE));
+    if (watermarkTable) {
+      moveWatermarks(statements, rebuild, epoch);
+    }
+    if (registry) {
+      ShadowTables.release(statements, rebuild, rebuild.shadowTable(), rebuild.shadowProjection());
+      if (keepPrevious) {
+        ProjectionTables.claimUnlessClaimed(statements, rebuild.schema(), rebuild.previousTable(),
+            TableOwner.of(rebuild.namespace(), rebuild.projection(), ""));
+      }
+    }
+    return new Swap(statements, epoch, shadow.size());
+  }
+
+  /** Between tries without waiting: a few milliseconds, so a reader's query in flight can finish. */
+  private static void pause() throws SQLException {
+    try {
+      Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for the cutover's locks", LOCK_NOT_AVAILABLE, e);
+    }
+  }
+
   /** A misconfigured rebuild must not swap out, let alone drop, a table another projection owns. */
-  private static void refuseOtherOwner(Connection connection, ShadowRebuild rebuild)
-      throws SQLException, ShadowRefusedException {
-    TableOwner owner = ProjectionTables.owner(connection, rebuild.schema(), rebuild.table(), true).orElse(null);
-    if (owner != null && !owner.sameProjection(rebuild.namespace(), rebuild.projection())) {
-      throw new ShadowRefusedException(ProjectionTables.refusal(rebuild.schema(), rebuild.table(), owner,
+  private static void refuseOtherOwner(List<TableOwner> owner, ShadowRebuild rebuild) throws ShadowRefusedException {
+    if (!owner.isEmpty() && !owner.get(0).sameProjection(rebuild.namespace(), rebuild.projection())) {
+      throw new ShadowRefusedException(ProjectionTables.refusal(rebuild.schema(), rebuild.table(), owner.get(0),
           rebuild.namespace(), rebuild.projection(), "the cutover would replace its table",
           "check --table, --namespace and --projection"), false);
     }
@@ -117,15 +222,13 @@ public final class ShadowCutover {
    * Views hold the live table's OID: after the rename they would go on reading the old table, or block its drop.
    * Foreign keys of other tables to it block dropping it too.
    */
-  private static void refuseDependents(Connection connection, ShadowRebuild rebuild, boolean keepPrevious)
-      throws SQLException, ShadowRefusedException {
-    List<String> views = ShadowDefinition.dependentViews(connection, rebuild.qualifiedLive());
+  private static void refuseDependents(List<String> views, List<String> references, ShadowRebuild rebuild,
+      boolean keepPrevious) throws ShadowRefusedException {
     if (!views.isEmpty()) {
       throw new ShadowRefusedException("view(s) " + String.join(", ", views) + " read " + rebuild.qualifiedLive()
           + ": after the swap they would go on reading the old table, so nothing was swapped; drop them and create "
           + "them again after the cutover (or rebuild in place)", false);
     }
-    List<String> references = ShadowDefinition.referencingForeignKeys(connection, rebuild.qualifiedLive());
     if (!keepPrevious && !references.isEmpty()) {
       throw new ShadowRefusedException("foreign key(s) " + String.join(", ", references) + " reference "
           + rebuild.qualifiedLive() + ", so it cannot be dropped and nothing was swapped; cut over with "
@@ -148,50 +251,36 @@ public final class ShadowCutover {
   }
 
   /** Live out of the way (renamed with its indexes, or dropped), then the shadow and its indexes take the live names. */
-  private static void swapTables(Connection connection, ShadowRebuild rebuild, boolean keepPrevious)
-      throws SQLException {
-    List<String> liveIndexes = ShadowDefinition.indexes(connection, rebuild.qualifiedLive());
-    try (Statement ddl = connection.createStatement()) {
-      for (String statement : ShadowDefinition.reownSequences(connection, rebuild)) {
-        ddl.execute(statement);
-      }
-      if (keepPrevious) {
-        ddl.execute("ALTER TABLE " + rebuild.qualifiedLive() + " RENAME TO " + Identifiers.quote(rebuild.previousTable()));
-        for (String index : liveIndexes) {
-          renameIndex(ddl, rebuild.schema(), index, ShadowNames.previousIndex(index, rebuild.rebuildId()));
-        }
-      } else {
-        ddl.execute("DROP TABLE " + rebuild.qualifiedLive());
-      }
-      ddl.execute("ALTER TABLE " + rebuild.qualifiedShadow() + " RENAME TO " + Identifiers.quote(rebuild.table()));
+  private static void swapTables(SqlBatch swap, ShadowRebuild rebuild, boolean keepPrevious, List<String> liveIndexes,
+      List<String> reownSequences) {
+    reownSequences.forEach(swap::statement);
+    if (keepPrevious) {
+      swap.statement("ALTER TABLE " + rebuild.qualifiedLive() + " RENAME TO " + Identifiers.quote(rebuild.previousTable()));
       for (String index : liveIndexes) {
-        renameIndex(ddl, rebuild.schema(), ShadowNames.shadowIndex(index, rebuild.rebuildId()), index);
+        renameIndex(swap, rebuild.schema(), index, ShadowNames.previousIndex(index, rebuild.rebuildId()));
       }
+    } else {
+      swap.statement("DROP TABLE " + rebuild.qualifiedLive());
+    }
+    swap.statement("ALTER TABLE " + rebuild.qualifiedShadow() + " RENAME TO " + Identifiers.quote(rebuild.table()));
+    for (String index : liveIndexes) {
+      renameIndex(swap, rebuild.schema(), ShadowNames.shadowIndex(index, rebuild.rebuildId()), index);
     }
   }
 
   /** ALTER INDEX ... RENAME also renames the constraint an index backs (primary key, unique). */
-  private static void renameIndex(Statement ddl, String schema, String from, String to) throws SQLException {
-    ddl.execute("ALTER INDEX " + Identifiers.quote(schema) + "." + Identifiers.quoteAny(from)
+  private static void renameIndex(SqlBatch swap, String schema, String from, String to) {
+    swap.statement("ALTER INDEX " + Identifiers.quote(schema) + "." + Identifiers.quoteAny(from)
         + " RENAME TO " + Identifiers.quoteAny(to));
   }
 
   /** The live rows go, the shadow's take their identity at {@code epoch}. */
-  private static int moveWatermarks(Connection connection, ShadowRebuild rebuild, long epoch) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + rebuild.qualifiedWatermarks()
-        + " WHERE namespace = ? AND projection = ?")) {
-      delete.setString(1, rebuild.namespace());
-      delete.setString(2, rebuild.projection());
-      delete.executeUpdate();
-    }
-    try (PreparedStatement move = connection.prepareStatement("UPDATE " + rebuild.qualifiedWatermarks()
-        + " SET projection = ?, epoch = ?, updated_at = now() WHERE namespace = ? AND projection = ?")) {
-      move.setString(1, rebuild.projection());
-      move.setLong(2, epoch);
-      move.setString(3, rebuild.namespace());
-      move.setString(4, rebuild.shadowProjection());
-      return move.executeUpdate();
-    }
+  private static void moveWatermarks(SqlBatch swap, ShadowRebuild rebuild, long epoch) {
+    swap.statement("DELETE FROM " + rebuild.qualifiedWatermarks() + " WHERE namespace = ? AND projection = ?",
+        rebuild.namespace(), rebuild.projection());
+    swap.statement("UPDATE " + rebuild.qualifiedWatermarks() + " SET projection = ?, epoch = ?, updated_at = now() "
+        + "WHERE namespace = ? AND projection = ?", rebuild.projection(), epoch, rebuild.namespace(),
+        rebuild.shadowProjection());
   }
 
   /** Partition to {@code [next_offset, epoch]} of one identity; {@code lock} holds the rows until commit. */

@@ -7,6 +7,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -93,27 +94,29 @@ final class ShadowDefinition {
         + DEPENDENT_VIEWS + ") views ORDER BY 1", live, live, live, live, live, live);
   }
 
-  /** Views and materialized views that read the table: they hold its OID, so a rename would leave them behind. */
-  static List<String> dependentViews(Connection connection, String qualifiedTable) throws SQLException {
-    return CatalogQuery.texts(connection, DEPENDENT_VIEWS + " ORDER BY 1", qualifiedTable);
-  }
-
-  /** Foreign keys of other tables to the table, as {@code table.constraint}. */
-  static List<String> referencingForeignKeys(Connection connection, String qualifiedTable) throws SQLException {
-    return CatalogQuery.texts(connection, REFERENCING_FOREIGN_KEYS + " ORDER BY 1", qualifiedTable);
-  }
+  /** Kinds of the rows {@link #cutoverFacts} gives. */
+  enum Fact { VIEW, REFERENCING_FOREIGN_KEY, INDEX, REOWN_SEQUENCE }
 
   /**
-   * {@code ALTER SEQUENCE ... OWNED BY shadow.column} for each sequence a live column owns (serial columns): LIKE
-   * copies their defaults, so both tables draw from one sequence, and it must not go when the live table is dropped.
+   * Adds to {@code batch} one query for what a cutover must know of the live table, as rows (fact, text), sorted:
+   * views and materialized views that read it (they hold its OID, so a rename would leave them behind), foreign keys
+   * of other tables to it ({@code table.constraint}), the names of its indexes, and {@code ALTER SEQUENCE ... OWNED BY
+   * shadow.column} for each sequence a live column owns (serial columns: LIKE copies their defaults, so both tables
+   * draw from one sequence, and it must not go when the live table is dropped).
    */
-  static List<String> reownSequences(Connection connection, ShadowRebuild rebuild) throws SQLException {
-    return CatalogQuery.texts(connection, "SELECT 'ALTER SEQUENCE ' || d.objid::regclass || ' OWNED BY ' || ? "
+  static List<Map.Entry<Fact, String>> cutoverFacts(SqlBatch batch, ShadowRebuild rebuild) {
+    String live = rebuild.qualifiedLive();
+    return batch.query("SELECT 'VIEW', view FROM (" + DEPENDENT_VIEWS + ") views "
+        + "UNION ALL SELECT 'REFERENCING_FOREIGN_KEY', fk FROM (" + REFERENCING_FOREIGN_KEYS + ") fks "
+        + "UNION ALL SELECT 'INDEX', c.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+        + "ON c.oid = i.indexrelid WHERE i.indrelid = to_regclass(?) "
+        + "UNION ALL SELECT 'REOWN_SEQUENCE', 'ALTER SEQUENCE ' || d.objid::regclass || ' OWNED BY ' || ? "
         + "|| '.' || quote_ident(a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s "
         + "ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid "
         + "AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::regclass "
         + "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'a' AND d.refobjid = to_regclass(?) "
-        + "ORDER BY 1", rebuild.qualifiedShadow(), rebuild.qualifiedLive());
+        + "ORDER BY 1, 2", row -> Map.entry(Fact.valueOf(row.getString(1)), row.getString(2)),
+        live, live, live, rebuild.qualifiedShadow(), live);
   }
 
   /** Column names and types, in order: a shadow found from an earlier run must match the live table. */

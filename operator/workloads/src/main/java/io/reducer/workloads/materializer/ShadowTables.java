@@ -119,17 +119,18 @@ public final class ShadowTables {
   /** Deletes the registry row of {@code table} if {@code projection} owns it; inside the caller's transaction. */
   static void release(Connection connection, ShadowRebuild rebuild, String table, String projection)
       throws SQLException {
-    String registry = Identifiers.qualified(rebuild.schema(), ProjectionTables.TABLE);
-    if (!ProjectionSchema.exists(connection, registry)) {
+    if (!ProjectionSchema.exists(connection, Identifiers.qualified(rebuild.schema(), ProjectionTables.TABLE))) {
       return;
     }
-    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + registry
-        + " WHERE table_name = ? AND namespace = ? AND projection = ?")) {
-      delete.setString(1, table);
-      delete.setString(2, rebuild.namespace());
-      delete.setString(3, projection);
-      delete.executeUpdate();
-    }
+    SqlBatch delete = new SqlBatch();
+    release(delete, rebuild, table, projection);
+    delete.run(connection);
+  }
+
+  /** Adds to {@code batch} the release of {@code table} by {@code projection}; the registry must exist. */
+  static void release(SqlBatch batch, ShadowRebuild rebuild, String table, String projection) {
+    batch.statement("DELETE FROM " + Identifiers.qualified(rebuild.schema(), ProjectionTables.TABLE)
+        + " WHERE table_name = ? AND namespace = ? AND projection = ?", table, rebuild.namespace(), projection);
   }
 
   /** A shadow left by an earlier run is used only if it still has the live table's columns and every index. */
