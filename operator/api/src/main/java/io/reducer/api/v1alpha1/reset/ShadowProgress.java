@@ -46,8 +46,8 @@ public class ShadowProgress {
   @JsonPropertyDescription("After the cutover: the live projection's epoch (the old epoch + 1).")
   private Long newEpoch;
 
-  @JsonPropertyDescription("After the cutover: how long it held (or waited for) the table locks, in milliseconds: "
-      + "the longest a reader was blocked.")
+  @JsonPropertyDescription("After the cutover: from its granted lock request to its commit, in milliseconds: the "
+      + "longest a reader was blocked (requests that did not wait and were refused blocked no one).")
   private Long lockMillis;
 
   @Size(max = Bounds.OBJECT_NAME)
