@@ -69,10 +69,7 @@ final class RepairCommand extends Command {
     } else {
       throw PluginException.usage("repair takes one projection: proj/NAME");
     }
-    String scope = options.value(SCOPE, "stale").toLowerCase(Locale.ROOT);
-    if (!scope.equals("stale") && !scope.equals("all")) {
-      throw PluginException.usage(SCOPE + " must be stale or all, not " + scope);
-    }
+    String scope = scope(options);
     String key = options.value(KEY, null);
     Duration timeout = Parsing.duration(options.value(TIMEOUT, "30m"), TIMEOUT);
 
@@ -118,6 +115,15 @@ final class RepairCommand extends Command {
   }
 
   /** The command line of {@code workloads repair} for the projection's table in the pipeline's database. */
+  /** --scope, lower case: stale (the default) or all. */
+  static String scope(Options options) throws PluginException {
+    String scope = options.value(SCOPE, "stale").toLowerCase(Locale.ROOT);
+    if (!scope.equals("stale") && !scope.equals("all")) {
+      throw PluginException.usage(SCOPE + " must be stale or all, not " + scope);
+    }
+    return scope;
+  }
+
   static List<String> args(ReducerPipeline pipeline, String table, String scope, String key) {
     return RepairJob.args(pipeline, table, scope, key);
   }

@@ -5,7 +5,10 @@ import static io.reducer.plugin.Manifests.DRY_RUN;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.common.Approval;
+import io.reducer.api.v1alpha1.reset.CanonicalRepairSpec;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
+import io.reducer.api.v1alpha1.reset.RebuildSource;
+import io.reducer.api.v1alpha1.reset.RepairScope;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.plugin.Options.Option;
@@ -28,6 +31,11 @@ final class ResetCommand extends Command {
   static final String PLAN_ONLY = "--plan-only";
   static final String APPROVAL_TIMEOUT = "--approval-timeout";
   static final String RUN_AGAIN = "--run-again";
+  static final String SOURCE = "--source";
+  static final String SCOPE = RepairCommand.SCOPE;
+  static final String KEY = RepairCommand.KEY;
+  /** spec.repair.workflowKey's bound in the CRD. */
+  private static final int MAX_KEY_LENGTH = 1024;
 
   private static final List<String> TARGETS = List.of(TO_EARLIEST, TO_LATEST, TO_DATETIME, TO_OFFSET, SHIFT_BY,
       BY_DURATION);
@@ -36,7 +44,9 @@ final class ResetCommand extends Command {
     super("reset",
         "create a WatermarkReset from kafka-consumer-groups --reset-offsets flags (or print it with -o yaml)",
         "kubectl reducer reset --projection P | --pipeline P --to-earliest | --to-latest | --to-datetime T | "
-        + "--to-offset N | --shift-by N | --by-duration D [--rebuild] [--dry-run | --execute] [-o yaml|json]",
+        + "--to-offset N | --shift-by N | --by-duration D [--rebuild] [--dry-run | --execute] [-o yaml|json]\n"
+        + "       kubectl reducer reset --projection P --source canonical [--scope stale|all] [--key KEY] "
+        + "[--dry-run | --execute] [-o yaml|json]",
         """
             kafka-consumer-groups --group G --reset-offsets --to-datetime 2025-10-21T12:00:00.000 --execute
               kubectl reducer reset --projection P --to-datetime 2025-10-21T12:00:00.000 --execute
@@ -45,6 +55,8 @@ final class ResetCommand extends Command {
             Rebuild projection (full resync) from the earliest offsets, after looking at the plan:
               kubectl reducer reset --projection P --to-earliest --rebuild --dry-run
               kubectl reducer approve wmr/NAME
+            Repair the rows behind workflow_state (runbook rebuild_projection) while the materializers run:
+              kubectl reducer reset --projection P --source canonical --scope stale
 
             The operator quiesces the consumers first and refuses to touch a live group. Example
             (manifests/examples/watermarkreset.yaml):
@@ -76,6 +88,11 @@ final class ResetCommand extends Command {
         Option.flag(PLAN_ONLY, "spec.dryRun: plan, change nothing, resume"),
         Option.value(APPROVAL_TIMEOUT, "DURATION", "how long the plan waits for approval (default 1h)"),
         Option.flag(RUN_AGAIN, "run even though a reset of this name and spec completed before"),
+        Option.value(SOURCE, "SOURCE", "topic (default): move positions to the target; canonical: repair the "
+            + "projection's rows from workflow_state instead (no target, --partitions or --rebuild)"),
+        Option.value(SCOPE, "SCOPE", "with --source canonical: stale (default): rows behind workflow_state or "
+            + "missing; all: every canonical row"),
+        Option.value(KEY, "KEY", "with --source canonical: repair only this workflow key"),
         Manifests.NAME_OPTION,
         Manifests.OUTPUT_OPTION);
   }
@@ -89,16 +106,11 @@ final class ResetCommand extends Command {
     }
     WatermarkResetSpec spec = new WatermarkResetSpec();
     subject.refer(spec::setPipelineRef, spec::setProjectionRef);
-    List<Integer> partitions = partitions(options);
-    spec.setTarget(target(options, partitions));
-    if (partitions != null) {
-      if (options.has(REBUILD)) {
-        throw PluginException.usage("--rebuild truncates the whole projection, so it cannot be limited to "
-            + "--partitions");
-      }
-      spec.setPartitions(partitions);
+    if (canonical(options)) {
+      repair(options, subject, spec);
+    } else {
+      positions(options, spec);
     }
-    spec.setRebuild(options.has(REBUILD));
     spec.setApproval(Manifests.approval(options, EXECUTE, DRY_RUN));
     spec.setDryRun(options.has(PLAN_ONLY));
     if (options.has(APPROVAL_TIMEOUT)) {
@@ -109,9 +121,72 @@ final class ResetCommand extends Command {
     WatermarkReset reset = new WatermarkReset();
     reset.setSpec(spec);
     return Manifests.createOrPrint(invocation, reset, "reset", subject, "watermarkresets", "wmr",
-        spec.getApproval() == Approval.Manual && !spec.isDryRun()
-            ? "the plan comes first; then: kubectl reducer approve NAME -n NAMESPACE"
-            : "follow it with: kubectl reducer status -n NAMESPACE");
+        spec.getApproval() != Approval.Manual || spec.isDryRun() ? "follow it with: kubectl reducer status -n NAMESPACE"
+            : spec.getRebuildSource() == RebuildSource.Canonical
+                ? "it writes nothing before approval; then: kubectl reducer approve NAME -n NAMESPACE"
+                : "the plan comes first; then: kubectl reducer approve NAME -n NAMESPACE");
+  }
+
+  /** --source: topic (the default) or canonical; --scope and --key only with canonical. */
+  private static boolean canonical(Options options) throws PluginException {
+    String source = options.value(SOURCE, "topic").toLowerCase(java.util.Locale.ROOT);
+    if (!source.equals("topic") && !source.equals("canonical")) {
+      throw PluginException.usage(SOURCE + " must be topic or canonical, not " + source);
+    }
+    boolean canonical = source.equals("canonical");
+    for (String flag : List.of(SCOPE, KEY)) {
+      if (!canonical && options.has(flag)) {
+        throw PluginException.usage(flag + " chooses the rows of a repair, so it needs " + SOURCE + " canonical");
+      }
+    }
+    return canonical;
+  }
+
+  /** The target, partitions and rebuild of a reset that moves positions (spec.rebuildSource Topic). */
+  private static void positions(Options options, WatermarkResetSpec spec) throws PluginException {
+    List<Integer> partitions = partitions(options);
+    spec.setTarget(target(options, partitions));
+    if (partitions != null) {
+      if (options.has(REBUILD)) {
+        throw PluginException.usage("--rebuild truncates the whole projection, so it cannot be limited to "
+            + "--partitions");
+      }
+      spec.setPartitions(partitions);
+    }
+    spec.setRebuild(options.has(REBUILD));
+  }
+
+  /**
+   * spec.rebuildSource Canonical: the rows to repair. It moves no position and truncates nothing, so the CRD refuses
+   * a pipeline, a target, partitions and rebuild; refused here first, with the flag to drop.
+   */
+  private static void repair(Options options, Manifests.Subject subject, WatermarkResetSpec spec)
+      throws PluginException {
+    if (subject.pipeline()) {
+      throw PluginException.usage(SOURCE + " canonical repairs a projection table from workflow_state, so it needs "
+          + "--projection; the reducers have no table to repair");
+    }
+    List<String> positional = new ArrayList<>(TARGETS.stream().filter(options::has).toList());
+    for (String flag : List.of(PARTITIONS, REBUILD)) {
+      if (options.has(flag)) {
+        positional.add(flag);
+      }
+    }
+    if (!positional.isEmpty()) {
+      throw PluginException.usage(SOURCE + " canonical moves no position and never truncates: drop "
+          + String.join(" and ", positional));
+    }
+    CanonicalRepairSpec repair = new CanonicalRepairSpec();
+    repair.setScope(RepairCommand.scope(options).equals("all") ? RepairScope.All : RepairScope.Stale);
+    if (options.has(KEY)) {
+      String key = options.value(KEY);
+      if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+        throw PluginException.usage(KEY + " takes one workflow key of 1 to " + MAX_KEY_LENGTH + " characters");
+      }
+      repair.setWorkflowKey(key);
+    }
+    spec.setRebuildSource(RebuildSource.Canonical);
+    spec.setRepair(repair);
   }
 
   private static ResetTarget target(Options options, List<Integer> partitions) throws PluginException {

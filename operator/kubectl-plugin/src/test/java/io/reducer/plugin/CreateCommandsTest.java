@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.testsupport.ProjectLayout;
+import io.reducer.testsupport.crd.CrdValidationResult;
+import io.reducer.testsupport.crd.CrdValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,52 @@ class CreateCommandsTest {
   }
 
   @Test
+  void sourceCanonicalMakesARepairResetTheCrdAdmits() throws Exception {
+    JsonNode stale = printedReset("--source", "canonical");
+    assertThat(stale.at("/spec/rebuildSource").asText()).isEqualTo("Canonical");
+    assertThat(stale.at("/spec/repair/scope").asText()).isEqualTo("Stale");
+    assertThat(stale.at("/spec/repair/workflowKey").isMissingNode()).isTrue();
+    assertThat(stale.at("/spec/target").isMissingNode()).as("a repair moves no position").isTrue();
+    assertThat(stale.at("/spec/approval").asText()).isEqualTo("Manual");
+    JsonNode oneKey = printedReset("--source", "Canonical", "--scope", "all", "--key", "wf-42", "--execute",
+        "--plan-only");
+    assertThat(oneKey.at("/spec/repair/scope").asText()).isEqualTo("All");
+    assertThat(oneKey.at("/spec/repair/workflowKey").asText()).isEqualTo("wf-42");
+    assertThat(oneKey.at("/spec/approval").asText()).isEqualTo("Automatic");
+    assertThat(oneKey.at("/spec/dryRun").asBoolean()).isTrue();
+    JsonNode topic = printedReset("--source", "topic", "--to-earliest", "--rebuild");
+    assertThat(topic.at("/spec/rebuildSource").asText()).isEqualTo("Topic");
+    assertThat(topic.at("/spec/repair").isMissingNode()).isTrue();
+
+    CrdValidator crd = CrdValidator.fromYaml(ProjectLayout.root().resolve("crds/watermarkresets.reducer.io-v1.yml"));
+    for (JsonNode reset : java.util.List.of(stale, oneKey, topic)) {
+      CrdValidationResult admitted = crd.validateCreate(reset);
+      assertThat(admitted.valid()).as("%s: %s", reset.get("spec"), admitted.errors()).isTrue();
+    }
+  }
+
+  @Test
+  void sourceCanonicalRefusesWhatARepairCannotDo() {
+    assertUsage("--source canonical moves no position and never truncates: drop --to-earliest", "reset",
+        "--projection", "p", "--source", "canonical", "--to-earliest");
+    assertUsage("drop --to-offset and --partitions", "reset", "--projection", "p", "--source", "canonical",
+        "--to-offset", "0=5", "--partitions", "0");
+    assertUsage("--source canonical moves no position and never truncates: drop --rebuild", "reset", "--projection",
+        "p", "--source", "canonical", "--rebuild");
+    assertUsage("--source canonical repairs a projection table from workflow_state, so it needs --projection",
+        "reset", "--pipeline", "p", "--source", "canonical");
+    assertUsage("--source must be topic or canonical, not state", "reset", "--projection", "p", "--source", "state");
+    assertUsage("--scope chooses the rows of a repair, so it needs --source canonical", "reset", "--projection", "p",
+        "--to-earliest", "--scope", "all");
+    assertUsage("--key chooses the rows of a repair, so it needs --source canonical", "reset", "--projection", "p",
+        "--source", "topic", "--to-earliest", "--key", "wf-1");
+    assertUsage("--scope must be stale or all, not some", "reset", "--projection", "p", "--source", "canonical",
+        "--scope", "some");
+    assertUsage("--key takes one workflow key of 1 to 1024 characters", "reset", "--projection", "p", "--source",
+        "canonical", "--key", "k".repeat(1025));
+  }
+
+  @Test
   void wrongFlagsAreUsageErrorsThatSayWhatToGive() {
     assertUsage("give exactly one of --to-earliest", "reset", "--projection", "p", "--to-earliest", "--to-latest");
     assertUsage("give exactly one of --to-earliest", "reset", "--projection", "p");
@@ -100,13 +148,18 @@ class CreateCommandsTest {
   }
 
   private JsonNode spec(String... targetFlags) throws Exception {
-    String[] args = new String[targetFlags.length + 6];
+    return printedReset(targetFlags).get("spec");
+  }
+
+  /** The WatermarkReset that reset -o json prints for projection p with these flags. */
+  private JsonNode printedReset(String... flags) throws Exception {
+    String[] args = new String[flags.length + 6];
     System.arraycopy(new String[] {"reset", "-n", NS, "--projection", "p", "-ojson"}, 0, args, 0, 6);
-    System.arraycopy(targetFlags, 0, args, 6, targetFlags.length);
+    System.arraycopy(flags, 0, args, 6, flags.length);
     args[5] = "-o=json";
     Plugin.Result result = Plugin.run(api.kubernetes(), "", args);
     assertThat(result.code()).as(result.err()).isEqualTo(ExitCode.OK);
-    return JSON.readTree(result.out()).get("spec");
+    return JSON.readTree(result.out());
   }
 
   private void assertUsage(String message, String... args) {

@@ -24,8 +24,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription = "Projection being reset")
 @AdditionalPrinterColumn(name = "PIPELINE", jsonPath = ".spec.pipelineRef.name", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "ReducerPipeline whose reducers are being reset")
+@AdditionalPrinterColumn(name = "SOURCE", jsonPath = ".spec.rebuildSource", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Where the rows come from: Topic (positions move) or Canonical (a repair from workflow_state)")
 @AdditionalPrinterColumn(name = "TARGET", jsonPath = ".spec.target.type", type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "Reset target type")
+    getDescription = "Reset target type; empty for a repair (SOURCE Canonical), which moves no position")
+@AdditionalPrinterColumn(name = "STRATEGY", jsonPath = ".spec.rebuildStrategy", type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "How a rebuild (spec.rebuild) replaces the table: InPlace (truncate and replay) or Shadow "
+        + "(fill a shadow table, then swap); InPlace also for resets that rebuild nothing")
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Phase of the reset")
 @AdditionalPrinterColumn(name = "EPOCH", jsonPath = ".status.plan.newEpoch", type = AdditionalPrinterColumn.Type.INTEGER,

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -111,8 +112,47 @@ class CrdSchemaTest {
         "ReducerPipeline", List.of("TOPICS", "REDUCERS", "CONFLICT-RATE", "DLQ", "PROJECTIONS", "HEALTH", "AGE"),
         "Projection", List.of("PARTITIONS", "REPLICAS", "READY", "LAG", "WM-LAG", "HEALTH", "AGE"),
         "DlqReplay", List.of("PHASE", "MATCHED", "REPLAYED", "SKIPPED", "AGE"),
-        "WatermarkReset", List.of("PROJECTION", "PIPELINE", "TARGET", "PHASE", "EPOCH", "AGE"));
+        "WatermarkReset", List.of("PROJECTION", "PIPELINE", "SOURCE", "TARGET", "STRATEGY", "PHASE", "EPOCH",
+            "AGE"));
     assertThat(columns).containsExactlyElementsOf(expected.get(crd.getSpec().getNames().getKind()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("crds")
+  void everyPrinterColumnReadsAFieldOfTheSchema(Path file) throws IOException {
+    CustomResourceDefinitionVersion version = version(load(file));
+    List<String> unknown = version.getAdditionalPrinterColumns().stream()
+        .map(CustomResourceColumnDefinition::getJsonPath)
+        .filter(path -> !path.startsWith(".metadata.") && field(version.getSchema().getOpenAPIV3Schema(), path) == null)
+        .collect(Collectors.toList());
+    assertThat(unknown).as("columns of %s that would always be empty", file.getFileName()).isEmpty();
+  }
+
+  /** Every reset fills SOURCE and STRATEGY (defaults), so a repair, a Shadow rebuild and any other reset differ. */
+  @Test
+  void watermarkResetColumnsTellARepairAndAShadowRebuildFromOtherResets() throws IOException {
+    CustomResourceDefinitionVersion version = version(load(ProjectLayout.root()
+        .resolve("crds/watermarkresets.reducer.io-v1.yml")));
+    Map<String, String> paths = version.getAdditionalPrinterColumns().stream().collect(Collectors.toMap(
+        CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath));
+    JSONSchemaProps source = field(version.getSchema().getOpenAPIV3Schema(), paths.get("SOURCE"));
+    JSONSchemaProps strategy = field(version.getSchema().getOpenAPIV3Schema(), paths.get("STRATEGY"));
+    assertThat(source.getEnum()).extracting(v -> v.asText()).containsExactlyInAnyOrder("Topic", "Canonical");
+    assertThat(source.getDefault().asText()).isEqualTo("Topic");
+    assertThat(strategy.getEnum()).extracting(v -> v.asText()).containsExactlyInAnyOrder("InPlace", "Shadow");
+    assertThat(strategy.getDefault().asText()).isEqualTo("InPlace");
+  }
+
+  /** The schema of the field a simple JSON path such as .spec.target.type names; null when there is none. */
+  private static JSONSchemaProps field(JSONSchemaProps root, String jsonPath) {
+    JSONSchemaProps schema = root;
+    for (String name : jsonPath.substring(1).split("\\.")) {
+      schema = schema.getProperties() == null ? null : schema.getProperties().get(name);
+      if (schema == null) {
+        return null;
+      }
+    }
+    return schema;
   }
 
   @ParameterizedTest

@@ -141,6 +141,19 @@ public final class ShadowRebuilds {
     return epochs;
   }
 
+  /**
+   * The live projection's epoch from its watermark rows, read after a cutover whose Job did not report it: the swap
+   * gives every live row the new epoch. Null when there are no rows.
+   */
+  static Long epochInForce(Map<Integer, Watermark> live) {
+    return live.values().stream().map(Watermark::epoch).max(Long::compare).orElse(null);
+  }
+
+  /** "epoch 4 in force", or why there is none. */
+  static String epochText(Long epoch) {
+    return epoch == null ? "no epoch in force (the projection has no watermark rows)" : "epoch " + epoch + " in force";
+  }
+
   /** How far the shadow is behind the live projection, per partition total. */
   public record Lag(long liveOffsets, long shadowOffsets, long lag, int partitionsBehind) {
 

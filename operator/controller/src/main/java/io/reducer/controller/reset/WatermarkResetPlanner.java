@@ -494,9 +494,22 @@ public final class WatermarkResetPlanner {
         if (job.state() == JobOutcome.State.SUCCEEDED) {
           ShadowResult result = shadowResult(job.terminationMessage());
           String message = "cut over: " + (result == null ? "" : result.message());
+          Long newEpoch = result == null ? null : result.newEpoch();
+          if (newEpoch == null) {
+            // No epoch in the Job's answer (its termination message lost or not a result): the Job succeeded, so the
+            // swap is committed and the live watermarks carry the epoch in force.
+            if (seen.liveWatermarks() == null) {
+              return waiting("CutoverEpochUnknown", "Job " + cutoverJob + " succeeded" + (result == null
+                  ? " without a readable result" : "") + "; reading the epoch in force from the live watermarks: "
+                  + seen.shadowUnreadable(), Duration.ofSeconds(2));
+            }
+            newEpoch = ShadowRebuilds.epochInForce(seen.liveWatermarks());
+            message = (result == null ? "cut over by Job " + cutoverJob + ", whose result is missing or unreadable"
+                : message) + "; " + ShadowRebuilds.epochText(newEpoch) + " (read from the live watermarks)";
+          }
+          status.getShadow().setNewEpoch(newEpoch);
+          status.setPlan(ShadowRebuilds.withCutoverEpoch(status.getPlan(), newEpoch));
           if (result != null) {
-            status.getShadow().setNewEpoch(result.newEpoch());
-            status.setPlan(ShadowRebuilds.withCutoverEpoch(status.getPlan(), result.newEpoch()));
             status.getShadow().setPreviousTable(result.previousTable());
             if (result.result() != ShadowResult.Outcome.Unchanged) {
               status.getShadow().setLockMillis(result.lockMillis());
@@ -756,8 +769,8 @@ public final class WatermarkResetPlanner {
             : "repaired " + repair.getRowsRepaired() + " of " + repair.getRowsExamined() + " canonical row(s) examined "
                 + "in " + repair.getTable() + " from workflow_state, the materializers running throughout";
       } else if (shadow) {
-        message = "cut over to the rebuilt table; epoch " + status.getShadow().getNewEpoch() + " in force and the "
-            + "projection runs on the new table" + (status.getShadow().getPreviousTable() == null ? ""
+        message = "cut over to the rebuilt table; " + ShadowRebuilds.epochText(status.getShadow().getNewEpoch())
+            + " and the projection runs on the new table" + (status.getShadow().getPreviousTable() == null ? ""
                 : "; the old table is kept as " + status.getShadow().getPreviousTable());
       } else if (subject == ResetSubject.REDUCERS) {
         message = spec.isDryRun() ? "dry run finished; the reducers run again"

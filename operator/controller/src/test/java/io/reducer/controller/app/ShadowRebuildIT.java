@@ -4,6 +4,8 @@ import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -167,6 +169,8 @@ class ShadowRebuildIT {
    *   <li>AwaitingCutoverApproval: the operator restarts; the shadow and the live projection keep running.
    *   <li>CuttingOver before the cutover Job exists: the shadow kept behind the live positions by the lock
    *       (ShadowBehind), the operator restarts.
+   *   <li>CuttingOver, stopping the shadow materializers: the operator dies at its write that scales them to zero
+   *       (applied, its answer lost); restarted, it does not start them again and cuts over once their group is empty.
    *   <li>CuttingOver, the cutover Job's pod held back while the operator is stopped: its first pod commits the swap
    *       and is killed with SIGKILL at its exit, its answer lost; the retried pod finds nothing left to swap and
    *       changes nothing.
@@ -252,13 +256,40 @@ class ShadowRebuildIT {
         startOperator();
         awaitReason(name, "ShadowBehind");
         assertThat(job(cutoverJob)).isNull();
+        fixture.stopOperator();
       }
 
-      // 5. CuttingOver, the cutover Job created and its pod held back: it runs while no operator watches, commits,
+      // 5. CuttingOver, stopping the shadow materializers: released while no operator watches, the shadow reaches the
+      // live positions; the operator dies at its write that scales the shadow Deployment to zero (applied, its answer
+      // lost). Restarted, it finds them stopping, never starts them again and cuts over once their group is empty.
+      String shadowDeployment = filling.getShadow().getDeployment();
+      try (DyingClient dying = DyingClient.dyingAt(fixture.client, w -> scalesToZero(w, shadowDeployment), 0,
+          DyingClient.Fault.RESPONSE_LOST)) {
+        fixture.startOperator(dying.client());
+        await().atMost(Duration.ofSeconds(90)).until(dying::dead);
+        fixture.stopOperator();
+        System.out.println("---- the operator died stopping the shadow at " + dying.fatalWrite());
+      }
+      assertThat(phase(name)).isEqualTo(WatermarkResetPhase.CuttingOver);
+      assertThat(partitionsAhead(filling.getShadow().getProjection())).as("the shadow reached the live positions")
+          .isZero();
+      Deployment stopped = fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(shadowDeployment).get();
+      assertThat(stopped.getSpec().getReplicas()).isZero();
+      assertThat(job(cutoverJob)).isNull();
+      startOperator();
+
+      // 6. CuttingOver, the cutover Job created and its pod held back: it runs while no operator watches, commits,
       // and is killed at its exit with its answer lost. The retry finds the swap done and changes nothing.
       await().atMost(Duration.ofSeconds(60)).until(() -> job(cutoverJob) != null);
       fixture.stopOperator();
       assertThat(phase(name)).isEqualTo(WatermarkResetPhase.CuttingOver);
+      assertThat(fixture.client.apps().deployments().inNamespace(NAMESPACE).withName(shadowDeployment).get())
+          .as("the shadow materializers were not started again").satisfies(d -> {
+            assertThat(d.getSpec().getReplicas()).isZero();
+            assertThat(d.getMetadata().getGeneration()).isEqualTo(stopped.getMetadata().getGeneration());
+          });
+      assertThat(fixture.client.pods().inNamespace(NAMESPACE).withLabel(ShadowRebuilds.RESET_LABEL, name).list()
+          .getItems()).as("shadow materializer pods").isEmpty();
       assertThat(liveReplicas()).as("the live materializers are held for the cutover").isZero();
       cutover.close();
       String first = await().atMost(Duration.ofSeconds(60)).until(() -> jobPods(cutoverJob).stream()
@@ -281,7 +312,7 @@ class ShadowRebuildIT {
           .isEqualTo(liveTable);
       assertThat(watermarks()).as("the retry bumped no epoch").isEqualTo(watermarks);
 
-      // 6. Resuming: the operator dies at its first write after it recorded Resuming (the shadow is finished then).
+      // 7. Resuming: the operator dies at its first write after it recorded Resuming (the shadow is finished then).
       try (DyingClient dying = DyingClient.dyingAt(fixture.client, DyingClient.Write.entersPhase("watermarkresets",
           name, List.of(WatermarkResetPhase.Resuming.name())), 1, DyingClient.Fault.NOT_SENT)) {
         fixture.startOperator(dying.client());
@@ -613,6 +644,30 @@ class ShadowRebuildIT {
           assertThat(c.getType()).isEqualTo("Reconciling");
           assertThat(c.getReason()).isEqualTo(reason);
         }));
+  }
+
+  /** A write that sets the replicas of this Deployment to zero (a JSON patch of /spec/replicas, or a whole object). */
+  private static boolean scalesToZero(DyingClient.Write write, String deployment) {
+    if (!write.path().endsWith("/deployments/" + deployment) || write.body() == null) {
+      return false;
+    }
+    try {
+      JsonNode body = new ObjectMapper().readTree(write.body());
+      if (body == null) {
+        return false;
+      }
+      if (body.isObject()) {
+        return body.at("/spec/replicas").isInt() && body.at("/spec/replicas").asInt() == 0;
+      }
+      for (JsonNode op : body) {
+        if (op.path("path").asText().equals("/spec/replicas") && op.path("value").asInt(-1) == 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static Job job(String name) {

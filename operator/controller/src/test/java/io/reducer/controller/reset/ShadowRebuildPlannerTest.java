@@ -229,6 +229,68 @@ class ShadowRebuildPlannerTest {
   }
 
   @Test
+  void aCutoverWithoutAReadableAnswerTakesTheEpochFromTheLiveWatermarks() {
+    Map<Integer, Watermark> swapped = Map.of(0, new Watermark(0, 5000, 4, null, NOW),
+        1, new Watermark(1, 5000, 4, null, NOW));
+    for (String answer : new String[] {null, "", "Killed", "{\"action\":\"cutover\",\"result\":"}) {
+      WatermarkReset reset = cuttingOver();
+      JobOutcome succeeded = new JobOutcome(JobOutcome.State.SUCCEEDED, null, answer, 0);
+
+      ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+          .shadowWatermarks(swapped, Map.of()), NOW);
+
+      assertThat(done.status().getPhase()).as("answer %s", answer).isEqualTo(WatermarkResetPhase.Resuming);
+      assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+      assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
+      assertThat(done.status().getPlan().getNewEpoch()).as("the EPOCH column").isEqualTo(4);
+      assertThat(done.status().getPlan().getCurrentEpoch()).isEqualTo(3);
+      assertThat(done.status().getMessage()).contains("whose result is missing or unreadable",
+          "epoch 4 in force (read from the live watermarks)");
+      reset.setStatus(done.status());
+      ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+      assertThat(completed.status().getMessage()).contains("epoch 4 in force").doesNotContain("null");
+    }
+  }
+
+  @Test
+  void aCutoverWithoutAnAnswerWaitsWithAReasonWhileTheWatermarksCannotBeRead() {
+    WatermarkReset reset = cuttingOver();
+    JobOutcome succeeded = new JobOutcome(JobOutcome.State.SUCCEEDED, null, null, 0);
+
+    ResetStep unknown = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+        .shadowUnreadable("connection refused"), NOW);
+
+    assertThat(unknown.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+    assertThat(unknown.action()).as("the live materializers stay held").isEqualTo(Action.NONE);
+    assertThat(unknown.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("CutoverEpochUnknown");
+    assertThat(unknown.status().getMessage()).contains("r1-shadow-cutover succeeded without a readable result",
+        "connection refused");
+    assertThat(unknown.status().getShadow().getNewEpoch()).isNull();
+    assertThat(unknown.requeue()).isNotNull();
+
+    reset.setStatus(unknown.status());
+    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+        .shadowWatermarks(Map.of(0, new Watermark(0, 5000, 7, null, NOW)), Map.of()), NOW);
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(7);
+  }
+
+  @Test
+  void aCutoverOfAProjectionWithoutWatermarkRowsSaysSoInsteadOfShowingANullEpoch() {
+    WatermarkReset reset = cuttingOver();
+    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+        null, null, 0)).shadowWatermarks(Map.of(), Map.of()), NOW);
+    assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
+    assertThat(done.status().getShadow().getNewEpoch()).isNull();
+
+    reset.setStatus(done.status());
+    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
+    assertThat(completed.status().getMessage()).contains("no epoch in force (the projection has no watermark rows)")
+        .doesNotContain("null");
+  }
+
+  @Test
   void aCutoverJobDeletedAfterItSwappedIsRunAgainInsteadOfStartingTheShadowMaterializers() {
     // Before the swap, an empty shadow (no watermark rows yet) waits for its materializers.
     WatermarkReset reset = cuttingOver();
