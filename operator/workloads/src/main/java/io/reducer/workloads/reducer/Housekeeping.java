@@ -45,9 +45,10 @@ final class Housekeeping {
         + " WHERE updated_at < now() - interval '1 day'";
   }
 
-  void runIfDue(Connection connection) throws SQLException {
+  /** Returns whether it ran (it was due). */
+  boolean runIfDue(Connection connection) throws SQLException {
     if (System.nanoTime() < nextRunNanos) {
-      return;
+      return false;
     }
     nextRunNanos = System.nanoTime() + INTERVAL.toNanos();
     long dedup = deleteInChunks(connection, deleteExpiredDedup, null);
@@ -62,6 +63,7 @@ final class Housekeeping {
     if (dedup > 0 || outbox > 0) {
       LOG.info("cleanup: {} expired dedup rows and {} published outbox rows deleted", dedup, outbox);
     }
+    return true;
   }
 
   /** When the dedup cleanup last ran in this process, or null. */

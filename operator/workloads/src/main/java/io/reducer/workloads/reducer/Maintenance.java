@@ -2,6 +2,7 @@ package io.reducer.workloads.reducer;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,15 +29,17 @@ final class Maintenance implements Runnable {
   private final Housekeeping housekeeping;
   private final TableStatistics statistics;
   private final StatsReporter stats;
+  private final ReducerProbe probe;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   Maintenance(Database connections, ReducerMetrics metrics, Housekeeping housekeeping, TableStatistics statistics,
-      StatsReporter stats) {
+      StatsReporter stats, ReducerProbe probe) {
     this.connections = connections;
     this.metrics = metrics;
     this.housekeeping = housekeeping;
     this.statistics = statistics;
     this.stats = stats;
+    this.probe = probe;
   }
 
   void stop() {
@@ -54,10 +57,20 @@ final class Maintenance implements Runnable {
           // expired rows, which is harmless.
           boolean leader = metrics.isLeader();
           if (leader) {
-            statistics.analyzeIfDue(connections.connection());
-            housekeeping.runIfDue(connections.connection());
+            long analyzing = System.nanoTime();
+            List<String> analyzed = statistics.analyzeIfDue(connections.connection());
+            if (!analyzed.isEmpty()) {
+              stamp("ANALYZE " + String.join(", ", analyzed), analyzing);
+            }
+            long cleaning = System.nanoTime();
+            if (housekeeping.runIfDue(connections.connection())) {
+              stamp("housekeeping", cleaning);
+            }
           }
-          stats.writeIfDue(connections.connection(), leader, housekeeping);
+          long writing = System.nanoTime();
+          if (stats.writeIfDue(connections.connection(), leader, housekeeping)) {
+            stamp("stats row", writing);
+          }
         } catch (SQLException | RuntimeException e) {
           LOG.warn("reducer maintenance (stats row, cleanup, statistics) failed; retrying: {}", e.toString());
           connections.discard();
@@ -68,6 +81,13 @@ final class Maintenance implements Runnable {
       Thread.currentThread().interrupt();
     } finally {
       connections.close();
+    }
+  }
+
+  /** Tells the probe, if any, that {@code work} ran from {@code started} until now. */
+  private void stamp(String work, long started) {
+    if (probe != null) {
+      probe.maintained(work, started, System.nanoTime());
     }
   }
 }

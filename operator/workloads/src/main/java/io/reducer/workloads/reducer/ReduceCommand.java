@@ -103,7 +103,7 @@ public final class ReduceCommand {
     OutboxRelay relay = config.outboxRelay() ? new OutboxRelay(config, relayDatabase, metrics, processName, probe)
         : null;
     Maintenance maintenance = new Maintenance(maintenanceDatabase, metrics, housekeeping,
-        new TableStatistics(config.schema()), stats);
+        new TableStatistics(config.schema()), stats, probe);
     AutoCloseable http = () -> { };
     if (config.httpPort() >= 0) {
       try {

@@ -89,6 +89,7 @@ final class ReducerLoop {
         long pollStarted = System.nanoTime();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
         long polled = System.nanoTime();
+        step(ReducerProbe.Step.POLL, pollStarted, polled);
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
         if (!records.isEmpty()) {
@@ -164,11 +165,13 @@ final class ReducerLoop {
       List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
       offsets.put(partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
     }
+    long offsetCommit = System.nanoTime();
     consumer.commitAsync(offsets, (done, error) -> {
       if (error != null) {
         LOG.debug("Kafka offset commit failed; the dedup log makes re-read actions no-ops: {}", error.toString());
       }
     });
+    step(ReducerProbe.Step.OFFSET_COMMIT, offsetCommit, System.nanoTime());
   }
 
   /** Attempts until no key conflicts or the attempts are used up; each attempt commits on its own. */
@@ -183,12 +186,18 @@ final class ReducerLoop {
       AttemptResult result = remaining.isEmpty()
           ? new AttemptResult(0, 0, List.of(), List.of(), 0, List.of())
           : processor.attempt(connection, remaining, at);
+      long attempted = System.nanoTime();
       List<DeadLetter> all = new ArrayList<>(letters);
       all.addAll(result.letters());
       deadLetters.publish(all);
+      long lettersSent = System.nanoTime();
       connection.commit();
       if (probe != null) {
-        probe.committed(remaining, pollStarted, polled, started, System.nanoTime());
+        long committedAt = System.nanoTime();
+        probe.committed(remaining, pollStarted, polled, started, committedAt);
+        probe.step(ReducerProbe.Step.STATEMENTS, started, attempted);
+        probe.step(ReducerProbe.Step.DEAD_LETTERS, attempted, lettersSent);
+        probe.step(ReducerProbe.Step.DATABASE_COMMIT, lettersSent, committedAt);
       }
       database.answered();
       metrics.attempt(result, letters.size(), (System.nanoTime() - started) / 1e6);
@@ -208,7 +217,15 @@ final class ReducerLoop {
       }
       long backoff = config.retry().backoffMs(attempt, random);
       metrics.conflictRetry(remaining.size(), backoff);
+      long sleeping = System.nanoTime();
       Thread.sleep(backoff);
+      step(ReducerProbe.Step.CONFLICT_BACKOFF, sleeping, System.nanoTime());
+    }
+  }
+
+  private void step(ReducerProbe.Step step, long started, long ended) {
+    if (probe != null) {
+      probe.step(step, started, ended);
     }
   }
 

@@ -5,9 +5,14 @@ import java.util.List;
 /**
  * Where an action's time goes inside a reducer process, as {@link System#nanoTime()} stamps, for the benchmark's
  * latency breakdown (docs/benchmarks.md, "Reducer"). Only a reducer started with a probe calls it; a production
- * process has none and pays a null check per transaction and per publish.
+ * process has none and pays a null check per poll, per transaction, per publish and per maintenance task.
  */
 interface ReducerProbe {
+
+  /** What the poll loop spends its time on, for the benchmark's log of the loop's stalls. */
+  enum Step {
+    POLL, STATEMENTS, DEAD_LETTERS, DATABASE_COMMIT, OFFSET_COMMIT, CONFLICT_BACKOFF
+  }
 
   /**
    * A transaction of the poll loop committed.
@@ -27,4 +32,14 @@ interface ReducerProbe {
    * @param acknowledged when the broker had acknowledged all of them
    */
   void published(List<OutboxRow> rows, long read, long acknowledged);
+
+  /** The poll loop did one step (every poll, and each part of each transaction) from {@code started} to {@code ended}. */
+  void step(Step step, long started, long ended);
+
+  /**
+   * The maintenance thread did work that reaches the database: housekeeping, an ANALYZE or the stats row.
+   *
+   * @param work what, e.g. "ANALYZE workflow_state"
+   */
+  void maintained(String work, long started, long ended);
 }

@@ -46,10 +46,11 @@ final class StatsReporter {
         + "dedup_cleanup_deleted = EXCLUDED.dedup_cleanup_deleted";
   }
 
-  void writeIfDue(Connection connection, boolean leader, Housekeeping housekeeping) throws SQLException {
+  /** Returns whether it wrote (it was due). */
+  boolean writeIfDue(Connection connection, boolean leader, Housekeeping housekeeping) throws SQLException {
     long now = System.nanoTime();
     if (now < nextWriteNanos) {
-      return;
+      return false;
     }
     double applied = metrics.applied();
     double conflicts = metrics.conflicts();
@@ -91,5 +92,6 @@ final class StatsReporter {
     lastGaveUp = gaveUp;
     lastWriteNanos = now;
     nextWriteNanos = now + INTERVAL.toNanos();
+    return true;
   }
 }

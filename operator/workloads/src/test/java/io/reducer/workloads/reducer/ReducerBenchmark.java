@@ -429,6 +429,7 @@ public final class ReducerBenchmark {
           lags[n++] = visibleAt(byPartition.get(partitionOf[i]), partitionOf[i], offsetOf[i]) - sentAt[i];
         }
       }
+      stamps.phaseStart = window[0];
       for (int i = 0; i < total; i++) {
         stamps.sent[i] = sentAt[i];
         stamps.visible[i] = visibleAt(byPartition.get(partitionOf[i]), partitionOf[i], offsetOf[i]);
@@ -443,8 +444,9 @@ public final class ReducerBenchmark {
 
   /**
    * The latency breakdown: the reducer's probe stamps (System.nanoTime, the clock of the producer's stamps) of each
-   * latency-phase action, by its number, and the segments of its time they give. Written by the reducer's threads,
-   * read once the reducer has stopped.
+   * latency-phase action, by its number, and the segments of its time they give; the loop's steps, the maintenance
+   * work and the publishes also go to the log of the loop's stalls. Written by the reducer's threads, read once the
+   * reducer has stopped.
    */
   private final class Stamps implements ReducerProbe {
 
@@ -457,6 +459,8 @@ public final class ReducerBenchmark {
     final long[] acknowledged;
     final long[] visible;
     final boolean[] measured;
+    final LoopStalls stalls = new LoopStalls();
+    long phaseStart;
     long transactions;
     long transactionActions;
     long publishes;
@@ -488,7 +492,18 @@ public final class ReducerBenchmark {
     }
 
     @Override
+    public void step(Step step, long from, long to) {
+      stalls.step(step, from, to);
+    }
+
+    @Override
+    public void maintained(String work, long from, long to) {
+      stalls.maintained(work, from, to);
+    }
+
+    @Override
     public void published(List<OutboxRow> rows, long readStart, long acked) {
+      stalls.published(readStart, acked);
       publishes++;
       publishedRows += rows.size();
       for (OutboxRow row : rows) {
@@ -508,14 +523,20 @@ public final class ReducerBenchmark {
       }
       long[][] segments = new long[names.length][n];
       long[] totals = new long[n];
+      long[][] waits = new long[n][];
+      Map<Long, Long> available = new HashMap<>();
       int k = 0;
       for (int i = 0; i < sent.length; i++) {
+        if (pollStarted[i] != 0) {
+          available.merge(pollStarted[i], sent[i], Math::min);
+        }
         if (!measured[i]) {
           continue;
         }
         long[] marks = {sent[i], Math.max(sent[i], pollStarted[i]), polled[i], started[i], committed[i], read[i],
             acknowledged[i], visible[i]};
         segments[0][k] = Math.max(0, pollStarted[i] - sent[i]);
+        waits[k] = new long[] {sent[i], Math.max(sent[i], pollStarted[i])};
         for (int s = 1; s < names.length; s++) {
           segments[s][k] = marks[s + 1] - marks[s];
         }
@@ -524,6 +545,12 @@ public final class ReducerBenchmark {
       long[] sortedTotals = totals.clone();
       Arrays.sort(sortedTotals);
       long slow = sortedTotals[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
+      List<long[]> slowWaits = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        if (totals[j] >= slow) {
+          slowWaits.add(waits[j]);
+        }
+      }
       StringBuilder text = new StringBuilder("latency breakdown, ms (p50 / p95 / mean of the slowest 5 %):");
       for (int s = 0; s < names.length; s++) {
         long sum = 0;
@@ -542,6 +569,9 @@ public final class ReducerBenchmark {
       text.append(String.format(" %.1f actions per transaction, %.1f rows per publish", (double) transactionActions
           / Math.max(1, transactions), (double) publishedRows / Math.max(1, publishes)));
       line("%s", text);
+      for (String stallLine : stalls.report(phaseStart, available, slowWaits)) {
+        line("%s", stallLine);
+      }
     }
   }
 
