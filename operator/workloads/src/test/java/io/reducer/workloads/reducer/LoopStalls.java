@@ -40,8 +40,8 @@ final class LoopStalls {
   private record Step(ReducerProbe.Step step, long from, long to, long jitMs) {
   }
 
-  /** {@code polling} is the time the loop spent in polls during it: all of it for a stall in the poll. */
-  private record Stall(boolean inPoll, long from, long to, long polling, int polls) {
+  /** {@code returned}: a stall in the poll whose poll returned records (else one that returned none). */
+  private record Stall(boolean inPoll, long from, long to, boolean returned) {
   }
 
   private final List<Step> steps = new ArrayList<>();
@@ -102,11 +102,11 @@ final class LoopStalls {
     long total = 0;
     for (Stall stall : stalls) {
       between += stall.inPoll() ? 0 : 1;
-      total += stall.inPoll() ? stall.polling() : stall.to() - stall.from();
+      total += stall.to() - stall.from();
       System.out.println("  " + describe(stall, phaseStart, gc));
     }
     List<String> lines = new ArrayList<>();
-    lines.add(String.format("loop stalls over %d ms: %d (%d between polls, %d in the poll), %.0f ms in all; in the "
+    lines.add(String.format("loop stalls over %d ms: %d (%d between polls, %d in the poll), %,.0f ms in all; in the "
         + "phase %d GC pauses (%.0f ms), %d maintenance tasks (%.0f ms), %d relay publishes", THRESHOLD_NANOS / 1_000_000,
         stalls.size(), between, stalls.size() - between, total / 1e6, count(gc, phaseStart), sum(gc, phaseStart) / 1e6,
         count(maintenance, phaseStart), sum(maintenance, phaseStart) / 1e6, count(publishes, phaseStart)));
@@ -114,29 +114,30 @@ final class LoopStalls {
     return lines;
   }
 
+  /**
+   * Gaps between polls, and polls that ran for longer than the threshold after records were there: after the first
+   * of the records it returned was sent, or, for a poll that returned none, after the first record a later poll
+   * returned was sent.
+   */
   private List<Stall> stalls(long phaseStart, Map<Long, Long> available) {
     List<Step> polls = steps.stream().filter(s -> s.step() == ReducerProbe.Step.POLL).toList();
     List<Stall> stalls = new ArrayList<>();
-    for (int i = 0; i < polls.size(); i++) {
+    long sentForLater = Long.MAX_VALUE;
+    for (int i = polls.size() - 1; i >= 0; i--) {
       Step poll = polls.get(i);
+      if (poll.to() < phaseStart) {
+        break;
+      }
       if (i > 0 && poll.from() - polls.get(i - 1).to() > THRESHOLD_NANOS && polls.get(i - 1).to() >= phaseStart) {
-        stalls.add(new Stall(false, polls.get(i - 1).to(), poll.from(), 0, 0));
+        stalls.add(new Stall(false, polls.get(i - 1).to(), poll.from(), false));
       }
       Long sent = available.get(poll.from());
-      if (sent == null) {
-        continue;
+      long there = Math.max(poll.from(), sent == null ? sentForLater : sent);
+      if (poll.to() - there > THRESHOLD_NANOS) {
+        stalls.add(new Stall(true, there, poll.to(), sent != null));
       }
-      // The polls from the first that was running once the records were there up to this one, which returned them.
-      long polling = 0;
-      int count = 0;
-      long from = poll.to();
-      for (int j = i; j >= 0 && polls.get(j).to() > sent; j--) {
-        polling += polls.get(j).to() - Math.max(sent, polls.get(j).from());
-        from = Math.max(sent, polls.get(j).from());
-        count++;
-      }
-      if (polling > THRESHOLD_NANOS) {
-        stalls.add(new Stall(true, from, poll.to(), polling, count));
+      if (sent != null) {
+        sentForLater = Math.min(sentForLater, sent);
       }
     }
     stalls.sort((a, b) -> Long.compare(a.from(), b.from()));
@@ -145,10 +146,9 @@ final class LoopStalls {
 
   private String describe(Stall stall, long phaseStart, List<Interval> gc) {
     StringBuilder text = new StringBuilder(String.format("stall at %,.0f ms for %.0f ms", (stall.from() - phaseStart)
-        / 1e6, (stall.inPoll() ? stall.polling() : stall.to() - stall.from()) / 1e6));
+        / 1e6, (stall.to() - stall.from()) / 1e6));
     if (stall.inPoll()) {
-      text.append(String.format(", in the poll (%d polls, %d returned without the records)", stall.polls(),
-          stall.polls() - 1));
+      text.append(stall.returned() ? ", in a poll that returned records" : ", in a poll that returned none");
     } else {
       text.append(", between polls:");
       Map<ReducerProbe.Step, long[]> done = new EnumMap<>(ReducerProbe.Step.class);
