@@ -32,7 +32,7 @@ final class LoopStalls {
   record Interval(String what, long from, long to) {
 
     long overlap(long start, long end) {
-      return Math.max(0, Math.min(to, end) - Math.max(from, start));
+      return LoopStalls.overlap(from, to, start, end);
     }
   }
 
@@ -154,7 +154,7 @@ final class LoopStalls {
       Map<ReducerProbe.Step, long[]> done = new EnumMap<>(ReducerProbe.Step.class);
       long accounted = 0;
       for (Step step : steps) {
-        long overlap = Math.max(0, Math.min(step.to(), stall.to()) - Math.max(step.from(), stall.from()));
+        long overlap = overlap(step.from(), step.to(), stall.from(), stall.to());
         if (overlap > 0 && step.step() != ReducerProbe.Step.POLL) {
           long[] sum = done.computeIfAbsent(step.step(), s -> new long[2]);
           sum[0]++;
@@ -245,7 +245,7 @@ final class LoopStalls {
       sums[2] += inRelay - inMaintenance;
       sums[3] += wait[1] - wait[0];
       for (Step step : steps) {
-        loop.get(step.step())[0] += Math.max(0, Math.min(step.to(), wait[1]) - Math.max(step.from(), wait[0]));
+        loop.get(step.step())[0] += overlap(step.from(), step.to(), wait[0], wait[1]);
       }
     }
     double n = Math.max(1, waits.size());
@@ -263,7 +263,7 @@ final class LoopStalls {
   }
 
   /** The intervals' union: sorted, disjoint [from, to] pairs. */
-  static List<long[]> union(List<Interval> intervals) {
+  private static List<long[]> union(List<Interval> intervals) {
     List<Interval> sorted = new ArrayList<>(intervals);
     sorted.sort((a, b) -> Long.compare(a.from(), b.from()));
     List<long[]> union = new ArrayList<>();
@@ -279,12 +279,17 @@ final class LoopStalls {
   }
 
   /** How much of [from, to] a union covers. */
-  static long covered(List<long[]> union, long from, long to) {
+  private static long covered(List<long[]> union, long from, long to) {
     long covered = 0;
     for (long[] part : union) {
-      covered += Math.max(0, Math.min(part[1], to) - Math.max(part[0], from));
+      covered += overlap(part[0], part[1], from, to);
     }
     return covered;
+  }
+
+  /** How long [from, to] and [start, end] have in common. */
+  private static long overlap(long from, long to, long start, long end) {
+    return Math.max(0, Math.min(to, end) - Math.max(from, start));
   }
 
   private static int count(List<Interval> intervals, long phaseStart) {
