@@ -117,6 +117,14 @@ public final class CommandOptions<E extends Exception> {
       return value;
     }
 
+    public String text(Option option) {
+      return text(option.flag());
+    }
+
+    public int integer(Option option, int min, int max) throws E {
+      return integer(option.flag(), min, max);
+    }
+
     public int integer(String flag, int min, int max) throws E {
       long value = longValue(flag, min, max);
       return (int) value;
