@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,11 +22,18 @@ public final class CommandOptions<E extends Exception> {
 
   private final String usageLine;
   private final List<Option> options;
+  private final Set<Option> switches;
   private final Function<String, E> error;
 
   public CommandOptions(String usageLine, List<Option> options, Function<String, E> error) {
+    this(usageLine, options, Set.of(), error);
+  }
+
+  /** @param switches options that, given as a bare flag ({@code --dry-run}), mean true */
+  public CommandOptions(String usageLine, List<Option> options, Set<Option> switches, Function<String, E> error) {
     this.usageLine = usageLine;
     this.options = List.copyOf(options);
+    this.switches = Set.copyOf(switches);
     this.error = error;
   }
 
@@ -38,7 +46,8 @@ public final class CommandOptions<E extends Exception> {
     for (Option option : options) {
       text.append(String.format("  %-28s %-34s %s%s%n", option.flag(), option.variable(), option.description(),
           option.defaultValue() == null ? " (required)"
-              : option.defaultValue().isEmpty() ? "" : " (default " + option.defaultValue() + ")"));
+              : option.defaultValue().isEmpty() || switches.contains(option) ? ""
+                  : " (default " + option.defaultValue() + ")"));
     }
     return text.toString();
   }
@@ -60,22 +69,31 @@ public final class CommandOptions<E extends Exception> {
     return value;
   }
 
+  /** The value {@code args} give one option's flag, else {@code fallback}; throws when the arguments do not parse. */
+  public String flagValue(List<String> args, Option option, String fallback) throws E {
+    return flags(args).getOrDefault(option.flag(), fallback);
+  }
+
   /** The value of every option, from its flag, else its variable, else its default; trimmed. */
   public Values parse(List<String> args, Map<String, String> env) throws E {
     Map<String, String> flags = flags(args);
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> sources = new HashMap<>();
     for (Option option : options) {
-      String value = flags.containsKey(option.flag()) ? flags.get(option.flag()) : env.get(option.variable());
+      boolean fromFlag = flags.containsKey(option.flag());
+      String value = fromFlag ? flags.get(option.flag()) : env.get(option.variable());
       if (value == null || value.isBlank()) {
         if (option.defaultValue() == null) {
           throw error.apply("missing " + option.flag() + ": pass " + option.flag() + " <value> or set "
               + option.variable());
         }
         value = option.defaultValue();
+      } else {
+        sources.put(option.flag(), fromFlag ? option.flag() : option.variable());
       }
       values.put(option.flag(), value.trim());
     }
-    return new Values(values);
+    return new Values(values, sources);
   }
 
   private Map<String, String> flags(List<String> args) throws E {
@@ -86,11 +104,17 @@ public final class CommandOptions<E extends Exception> {
       if (name.equals("--password") || name.equals("--db-password")) {
         throw error.apply("passwords are not accepted as flags: set PGPASSWORD in the environment");
       }
-      if (options.stream().noneMatch(option -> option.flag().equals(name))) {
+      Option option = options.stream().filter(o -> o.flag().equals(name)).findFirst().orElse(null);
+      if (option == null && name.equals("--db-user")) {
+        throw error.apply("credentials are not accepted as flags: set PGUSER and PGPASSWORD in the environment");
+      }
+      if (option == null) {
         throw error.apply("unknown option: " + name + " (see --help)");
       }
       if (arg.contains("=")) {
         flags.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (switches.contains(option)) {
+        flags.put(name, "true");
       } else if (i + 1 < args.size()) {
         flags.put(name, args.get(++i));
       } else {
@@ -104,9 +128,16 @@ public final class CommandOptions<E extends Exception> {
   public final class Values {
 
     private final Map<String, String> values;
+    private final Map<String, String> sources;
 
-    private Values(Map<String, String> values) {
+    private Values(Map<String, String> values, Map<String, String> sources) {
       this.values = values;
+      this.sources = sources;
+    }
+
+    /** Where an option's value came from (its flag or its variable); null when it has its default. */
+    public String source(Option option) {
+      return sources.get(option.flag());
     }
 
     public String text(String flag) {
@@ -123,6 +154,10 @@ public final class CommandOptions<E extends Exception> {
 
     public int integer(Option option, int min, int max) throws E {
       return integer(option.flag(), min, max);
+    }
+
+    public boolean bool(Option option) throws E {
+      return bool(option.flag());
     }
 
     public int integer(String flag, int min, int max) throws E {
