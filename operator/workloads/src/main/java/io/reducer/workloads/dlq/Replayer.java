@@ -107,7 +107,7 @@ final class Replayer {
       }
       producer = DlqClients.transactionalProducer(selectionConfig, config.transactionalId());
       consumer = DlqClients.consumer(selectionConfig, config.group(),
-          "reducer-dlq-replay." + config.replayName());
+          ReplayNames.prefixed(config.replayName()));
       // Aborts a transaction a dead predecessor left open and fences a live one, before the position is read.
       producer.initTransactions();
       // After initTransactions: a transaction of an earlier process of this replay is aborted, not pending.
