@@ -10,6 +10,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.workloads.materializer.MaterializerOptions;
+import io.reducer.workloads.materializer.ProjectionGroups;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class MaterializerDeployment {
   public static String consumerGroup(Projection projection) {
     String group = projection.getSpec().getConsumerGroup();
     return group != null ? group
-        : "reducer." + projection.getMetadata().getNamespace() + "." + projection.getMetadata().getName();
+        : ProjectionGroups.defaultGroup(projection.getMetadata().getNamespace(), projection.getMetadata().getName());
   }
 
   /** The topic: spec.sourceTopic, or the pipeline's stateCommitted topic. */

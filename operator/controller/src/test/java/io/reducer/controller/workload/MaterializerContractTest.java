@@ -12,6 +12,7 @@ import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.MaterializerConfig;
 import io.reducer.workloads.materializer.MaterializerOptions;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +67,20 @@ class MaterializerContractTest {
     assertThat(config.sessionTimeoutMs()).isEqualTo(25_000);
     assertThat(config.groupInstanceId()).isEqualTo(PodEnvironment.POD_NAME);
     assertThat(config.httpPort()).isEqualTo(container.getPorts().get(0).getContainerPort());
+  }
+
+  /** A person who runs the materializer or a reset by hand, without --group, reads in the operator's group. */
+  @Test
+  void withoutAGroupTheCommandDefaultsToTheGroupTheOperatorGives() throws Exception {
+    projection.getSpec().setConsumerGroup(null);
+    Container container = container();
+    Map<String, String> env = PodEnvironment.of(container);
+    env.remove(MaterializerOptions.GROUP.variable());
+
+    MaterializerConfig config = MaterializerConfig.parse(List.of(), env);
+
+    assertThat(config.group()).isEqualTo(MaterializerDeployment.consumerGroup(projection))
+        .isEqualTo("reducer." + projection.getMetadata().getNamespace() + "." + projection.getMetadata().getName());
   }
 
   private Container container() {

@@ -67,7 +67,8 @@ public record MaterializerConfig(
           + "<rebuild id>)");
     }
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
-    String group = values.text(GROUP).isEmpty() ? "reducer-materializer-" + projection : values.text(GROUP);
+    String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
+        : values.text(GROUP);
     checkTopic(TOPIC.flag(), values.text(TOPIC));
     checkTopic(DLQ_TOPIC.flag(), values.text(DLQ_TOPIC));
     if (values.text(TOPIC).equals(values.text(DLQ_TOPIC))) {

@@ -30,7 +30,7 @@ public final class MaterializerOptions {
   public static final Option PROJECTION_UID = new Option("--projection-uid", "MATERIALIZER_PROJECTION_UID", "",
       "uid of the Projection, recorded with the table's owner (information only)");
   public static final Option GROUP = new Option("--group", "MATERIALIZER_GROUP", "",
-      "consumer group (default: reducer-materializer-<projection>)");
+      "consumer group (default: " + ProjectionGroups.DEFAULT_FORM + ")");
   public static final Option MAX_RECORDS = new Option("--max-records", "MATERIALIZER_MAX_RECORDS", "500",
       "max records per poll");
   public static final Option POLL_TIMEOUT_MS = new Option("--poll-timeout-ms", "MATERIALIZER_POLL_TIMEOUT_MS", "100",

@@ -25,6 +25,7 @@ import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
+import io.reducer.workloads.materializer.ProjectionGroups;
 import io.reducer.workloads.materializer.TableOwner;
 
 /**
@@ -100,7 +101,8 @@ public record ResetConfig(
           + "<rebuild id>)");
     }
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
-    String group = values.text(GROUP).isEmpty() ? "reducer-materializer-" + projection : values.text(GROUP);
+    String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
+        : values.text(GROUP);
     kafkaName("--topic (RESET_TOPIC)", values.text(TOPIC));
     kafkaName("--group (RESET_GROUP)", group);
     if (!values.text(JDBC_URL).startsWith("jdbc:postgresql:")) {

@@ -7,6 +7,7 @@ import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.Namespaces;
+import io.reducer.workloads.materializer.ProjectionGroups;
 
 /**
  * The command line of {@code workloads offsets reset}: every flag, its environment variable and default. The
@@ -28,7 +29,7 @@ public final class ResetOptions {
   public static final Option NAMESPACE = new Option("--namespace", "RESET_NAMESPACE", Namespaces.DEFAULT,
       "Kubernetes namespace of the projection: part of the watermark key and of the table's owner");
   public static final Option GROUP = new Option("--group", "RESET_GROUP", "",
-      "consumer group (default: reducer-materializer-<projection>)");
+      "consumer group (default: " + ProjectionGroups.DEFAULT_FORM + ")");
   public static final Option TARGET = new Option("--target", "RESET_TARGET", null,
       "earliest, latest, offset, timestamp, shift-by or by-duration");
   public static final Option OFFSETS = new Option("--offsets", "RESET_OFFSETS", "",

@@ -26,7 +26,7 @@ class MaterializerConfigTest {
     assertThat(config.table()).isEqualTo("workflow_projection");
     assertThat(config.schema()).isEqualTo("public");
     assertThat(config.projection()).isEqualTo("workflow_projection");
-    assertThat(config.group()).isEqualTo("reducer-materializer-workflow_projection");
+    assertThat(config.group()).isEqualTo("reducer.default.workflow_projection");
     assertThat(config.maxRecords()).isEqualTo(500);
     assertThat(config.pollTimeoutMs()).isEqualTo(100);
     assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);
