@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 

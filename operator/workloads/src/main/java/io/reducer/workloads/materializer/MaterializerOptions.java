@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.ConfigException;
 
 /**
  * The command line of {@code workloads materialize}: every flag, its environment variable and default. The operator

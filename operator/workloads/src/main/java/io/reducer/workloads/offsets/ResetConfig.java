@@ -20,7 +20,7 @@ import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.Identifiers;

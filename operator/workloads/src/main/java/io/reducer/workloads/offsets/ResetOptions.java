@@ -5,7 +5,7 @@ import java.util.Set;
 
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ProjectionGroups;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ReservedTables;

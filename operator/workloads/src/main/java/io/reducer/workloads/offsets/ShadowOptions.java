@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ShadowNames;
 

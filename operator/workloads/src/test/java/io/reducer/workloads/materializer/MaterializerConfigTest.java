@@ -3,6 +3,7 @@ package io.reducer.workloads.materializer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.util.List;
 import java.util.Map;
 
