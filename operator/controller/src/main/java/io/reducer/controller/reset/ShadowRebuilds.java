@@ -49,12 +49,7 @@ public final class ShadowRebuilds {
     if (spec.getTarget() == null || spec.getTarget().getType() == null) {
       return "(none)";
     }
-    try {
-      return ResetTargetType.class.getField(spec.getTarget().getType().name())
-          .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      return spec.getTarget().getType().name();
-    }
+    return ResetPlans.targetType(spec.getTarget().getType()).specName();
   }
 
   /**
