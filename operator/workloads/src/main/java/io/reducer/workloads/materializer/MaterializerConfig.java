@@ -10,6 +10,7 @@ import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of the materialize command. Each comes from a flag or, when the flag is absent, from an environment
@@ -58,15 +59,10 @@ public record MaterializerConfig(
   /** Parses {@code --flag value} and {@code --flag=value}; throws with a message that names the fix. */
   public static MaterializerConfig parse(List<String> args, Map<String, String> env) throws ConfigException {
     CommandOptions<ConfigException>.Values values = MaterializerOptions.OPTIONS.parse(args, env);
-    String table = Identifiers.checked(TABLE.flag(), TABLE.variable(), values.text(TABLE));
-    ReservedTables.check(TABLE.flag(), TABLE.variable(), table);
-    String schema = Identifiers.checked(SCHEMA.flag(), SCHEMA.variable(), values.text(SCHEMA));
-    String projection = values.text(PROJECTION).isEmpty() ? table : values.text(PROJECTION);
-    if (projection.length() > ShadowNames.maxProjectionLength(projection)) {
-      throw new ConfigException("--projection is longer than " + ShadowNames.MAX_PROJECTION_LENGTH
-          + " characters: use the Projection's name (a shadow rebuild's may add " + ShadowNames.IDENTITY_MARKER
-          + "<rebuild id>)");
-    }
+    String table = DatabaseOptions.projectionTable(values, TABLE);
+    String schema = DatabaseOptions.schema(values, SCHEMA);
+    String projection = ShadowNames.checkedProjection(values.text(PROJECTION).isEmpty() ? table
+        : values.text(PROJECTION));
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
     String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
         : values.text(GROUP);
@@ -75,12 +71,10 @@ public record MaterializerConfig(
     if (values.text(TOPIC).equals(values.text(DLQ_TOPIC))) {
       throw new ConfigException("--dlq-topic must differ from --topic: poison records would be read again");
     }
-    if (!values.text(JDBC_URL).startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, JDBC_URL);
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
     return new MaterializerConfig(values.text(BOOTSTRAP_SERVERS), kafkaSecurity, values.text(TOPIC), group,
-        namespace, projection, values.text(PROJECTION_UID), values.text(DLQ_TOPIC), values.text(JDBC_URL),
+        namespace, projection, values.text(PROJECTION_UID), values.text(DLQ_TOPIC), jdbcUrl,
         values.text(DB_USER), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema, table,
         values.integer(MAX_RECORDS, 1, 100_000),
         values.integer(POLL_TIMEOUT_MS, 1, 60_000),

@@ -16,17 +16,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
-import io.reducer.workloads.cli.ConfigException;
-import io.reducer.workloads.materializer.ReservedTables;
-import io.reducer.workloads.materializer.ShadowNames;
-import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ProjectionGroups;
+import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.TableOwner;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of {@code offsets reset}. Each comes from a flag or, when the flag is absent, from an environment
@@ -87,27 +86,17 @@ public record ResetConfig(
   /** Parses {@code --flag value} and {@code --flag=value}; throws with a message that names the fix. */
   public static ResetConfig parse(List<String> args, Map<String, String> env) throws ConfigException {
     CommandOptions<ConfigException>.Values values = ResetOptions.OPTIONS.parse(args, env);
-    String dbUser = env.get("PGUSER");
-    if (dbUser == null || dbUser.isBlank()) {
-      throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
-    }
-    String table = Identifiers.checked(TABLE.flag(), TABLE.variable(), values.text(TABLE));
-    ReservedTables.check(TABLE.flag(), TABLE.variable(), table);
-    String schema = Identifiers.checked(SCHEMA.flag(), SCHEMA.variable(), values.text(SCHEMA));
-    String projection = values.text(PROJECTION).isEmpty() ? table : values.text(PROJECTION);
-    if (projection.length() > ShadowNames.maxProjectionLength(projection)) {
-      throw new ConfigException("--projection is longer than " + ShadowNames.MAX_PROJECTION_LENGTH
-          + " characters: use the Projection's name (a shadow rebuild's may add " + ShadowNames.IDENTITY_MARKER
-          + "<rebuild id>)");
-    }
+    String dbUser = DatabaseOptions.user(env);
+    String table = DatabaseOptions.projectionTable(values, TABLE);
+    String schema = DatabaseOptions.schema(values, SCHEMA);
+    String projection = ShadowNames.checkedProjection(values.text(PROJECTION).isEmpty() ? table
+        : values.text(PROJECTION));
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
     String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
         : values.text(GROUP);
     kafkaName("--topic (RESET_TOPIC)", values.text(TOPIC));
     kafkaName("--group (RESET_GROUP)", group);
-    if (!values.text(JDBC_URL).startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, JDBC_URL);
     ResetTarget target = target(values);
     SortedSet<Integer> partitions = partitions(values.text(PARTITIONS));
     boolean rebuild = values.bool(REBUILD);
@@ -123,7 +112,7 @@ public record ResetConfig(
     }
     KafkaClientSecurity kafkaSecurity = KafkaClientSecurity.fromEnv(env, e -> new ConfigException(e.getMessage(), e));
     return new ResetConfig(values.text(BOOTSTRAP_SERVERS), kafkaSecurity, values.text(TOPIC), group, namespace,
-        projection, values.text(JDBC_URL), dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
+        projection, jdbcUrl, dbUser, SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
         schema, table, target, partitions, rebuild, values.bool(DRY_RUN), expectedEpoch, newEpoch,
         terminationLog(values.text(TERMINATION_LOG)));
   }

@@ -3,8 +3,8 @@ package io.reducer.workloads.offsets;
 import java.util.List;
 import java.util.Set;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ProjectionGroups;

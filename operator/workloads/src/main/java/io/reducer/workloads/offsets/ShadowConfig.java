@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.cli.ConfigException;
-import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
-import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.ShadowRebuild;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of {@code offsets shadow <action>}. Each comes from a flag or, when the flag is absent, from an environment
@@ -41,17 +40,10 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
     }
     ShadowAction action = ShadowAction.parse(args.get(0));
     CommandOptions<ConfigException>.Values values = ShadowOptions.OPTIONS.parse(args.subList(1, args.size()), env);
-    String dbUser = env.get("PGUSER");
-    if (dbUser == null || dbUser.isBlank()) {
-      throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
-    }
-    String jdbcUrl = values.text("--jdbc-url");
-    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
-    String table = identifier(values, "--table", "SHADOW_TABLE");
-    ReservedTables.check("--table", "SHADOW_TABLE", table);
-    String schema = identifier(values, "--schema", "SHADOW_SCHEMA");
+    String dbUser = DatabaseOptions.user(env);
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, ShadowOptions.JDBC_URL);
+    String table = DatabaseOptions.projectionTable(values, ShadowOptions.TABLE);
+    String schema = DatabaseOptions.schema(values, ShadowOptions.SCHEMA);
     String projection = values.text("--projection").isEmpty() ? table : values.text("--projection");
     if (projection.length() > ShadowNames.MAX_PROJECTION_LENGTH || ShadowNames.isShadowProjection(projection)) {
       throw new ConfigException("--projection must be the live projection's name, at most "
@@ -66,7 +58,7 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
           + " SHADOW_REBUILD_ID");
     }
     String terminationLog = values.text("--termination-log");
-    return new ShadowConfig(action, jdbcUrl, dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
+    return new ShadowConfig(action, jdbcUrl, dbUser, SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
         new ShadowRebuild(schema, table, namespace, projection, rebuildId), values.bool("--keep-previous"),
         Duration.ofMillis(values.longValue("--lock-timeout-ms", 1, 60_000)),
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
@@ -78,10 +70,5 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
         + rebuild.table() + " namespace=" + rebuild.namespace() + " projection=" + rebuild.projection()
         + " rebuildId=" + rebuild.rebuildId() + " keepPrevious=" + keepPrevious + " lockTimeoutMs="
         + lockTimeout.toMillis();
-  }
-
-  private static String identifier(CommandOptions<ConfigException>.Values values, String flag, String variable)
-      throws ConfigException {
-    return Identifiers.checked(flag, variable, values.text(flag));
   }
 }

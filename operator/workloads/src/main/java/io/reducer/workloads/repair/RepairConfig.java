@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.cli.ConfigException;
-import io.reducer.workloads.materializer.Identifiers;
-import io.reducer.workloads.materializer.ReservedTables;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of {@code workloads repair}. Each comes from a flag or, when the flag is absent, from an environment
@@ -34,27 +33,15 @@ public record RepairConfig(String jdbcUrl, String dbUser, String dbPassword, Str
   /** Parses the options; throws with a message that names the fix. */
   public static RepairConfig parse(List<String> args, Map<String, String> env) throws ConfigException {
     CommandOptions<ConfigException>.Values values = RepairOptions.OPTIONS.parse(args, env);
-    String dbUser = env.get("PGUSER");
-    if (dbUser == null || dbUser.isBlank()) {
-      throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
-    }
-    String jdbcUrl = values.text("--jdbc-url");
-    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
-    String table = identifier(values, "--table", "REPAIR_TABLE");
-    ReservedTables.check("--table", "REPAIR_TABLE", table);
-    String schema = identifier(values, "--schema", "REPAIR_SCHEMA");
+    String dbUser = DatabaseOptions.user(env);
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, RepairOptions.JDBC_URL);
+    String table = DatabaseOptions.projectionTable(values, RepairOptions.TABLE);
+    String schema = DatabaseOptions.schema(values, RepairOptions.SCHEMA);
     String key = values.text("--key");
     String terminationLog = values.text("--termination-log");
-    return new RepairConfig(jdbcUrl, dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema,
+    return new RepairConfig(jdbcUrl, dbUser, SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema,
         table, RepairScope.parse(values.text("--scope")), key.isEmpty() ? null : key,
         values.integer("--page-size", 1, 100_000), values.bool("--dry-run"),
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
-  }
-
-  private static String identifier(CommandOptions<ConfigException>.Values values, String flag, String variable)
-      throws ConfigException {
-    return Identifiers.checked(flag, variable, values.text(flag));
   }
 }
