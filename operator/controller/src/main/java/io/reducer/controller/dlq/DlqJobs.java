@@ -12,7 +12,7 @@ import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.ExitCodes;
-import io.reducer.workloads.dlq.DlqOptions.Option;
+import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.dlq.DlqOptions;
 import java.util.ArrayList;
 import java.util.List;

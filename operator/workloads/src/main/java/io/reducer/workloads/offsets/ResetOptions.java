@@ -1,8 +1,8 @@
 package io.reducer.workloads.offsets;
 
 import java.util.List;
-import java.util.Set;
 
+import io.reducer.workloads.cli.CommandOptions.Kind;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
@@ -43,8 +43,9 @@ public final class ResetOptions {
   public static final Option PARTITIONS = new Option("--partitions", "RESET_PARTITIONS", "",
       "reset only these partitions, e.g. 0,1 (default: all)");
   public static final Option REBUILD = new Option("--rebuild", "RESET_REBUILD", "false",
-      "truncate the projection table in the same transaction");
-  public static final Option DRY_RUN = new Option("--dry-run", "RESET_DRY_RUN", "false", "print the plan, change nothing");
+      "truncate the projection table in the same transaction", Kind.SWITCH);
+  public static final Option DRY_RUN = new Option("--dry-run", "RESET_DRY_RUN", "false", "print the plan, change nothing",
+      Kind.SWITCH);
   public static final Option EXPECTED_EPOCH = new Option("--expected-epoch", "RESET_EXPECTED_EPOCH", "",
       "refuse unless the projection's epoch is this");
   public static final Option NEW_EPOCH = new Option("--new-epoch", "RESET_NEW_EPOCH", "",
@@ -58,7 +59,7 @@ public final class ResetOptions {
           + "rules of kafka-consumer-groups --reset-offsets. The group must be empty (stop the materializers first).",
       List.of(BOOTSTRAP_SERVERS, TOPIC, JDBC_URL, TABLE, SCHEMA, PROJECTION, NAMESPACE, GROUP, TARGET, OFFSETS,
           TIMESTAMP, SHIFT_BY, DURATION, PARTITIONS, REBUILD, DRY_RUN, EXPECTED_EPOCH, NEW_EPOCH, TERMINATION_LOG),
-      Set.of(REBUILD, DRY_RUN), ConfigException::new);
+      ConfigException::new);
 
   private ResetOptions() {
   }
