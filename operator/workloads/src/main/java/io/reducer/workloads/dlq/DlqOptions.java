@@ -68,8 +68,7 @@ public final class DlqOptions {
   public static final Option LEDGER_TOPIC = new Option("--ledger-topic", "DLQ_LEDGER_TOPIC", "",
       "topic recording which DLQ records were replayed (default <dlq topic>.replayed)");
 
-  public static final Option TERMINATION_LOG = new Option("--termination-log", "TERMINATION_LOG", "",
-      "file for the JSON result (default /dev/termination-log if it exists and is writable)");
+  public static final Option TERMINATION_LOG = TerminationMessage.LOG_OPTION;
 
   public static final Option RESULT_GROUP = new Option("--result-group", "DLQ_RESULT_GROUP", "",
       "inspect only: commit the snapshot and per-partition counts for this consumer group (offset metadata) "

@@ -2,10 +2,11 @@ package io.reducer.workloads.offsets;
 
 import java.util.List;
 
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Kind;
 import io.reducer.workloads.cli.CommandOptions.Option;
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
+import io.reducer.workloads.dlq.TerminationMessage;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ProjectionGroups;
 
@@ -50,8 +51,7 @@ public final class ResetOptions {
       "refuse unless the projection's epoch is this");
   public static final Option NEW_EPOCH = new Option("--new-epoch", "RESET_NEW_EPOCH", "",
       "with --expected-epoch: the epoch after this reset; a run that finds the reset done only moves the group");
-  public static final Option TERMINATION_LOG = new Option("--termination-log", "TERMINATION_LOG", "",
-      "file for the result JSON (default: /dev/termination-log when writable)");
+  public static final Option TERMINATION_LOG = TerminationMessage.LOG_OPTION;
 
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
       "usage: workloads offsets reset [options]\n\n"

@@ -2,9 +2,10 @@ package io.reducer.workloads.offsets;
 
 import java.util.List;
 
-import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.ConfigException;
+import io.reducer.workloads.dlq.TerminationMessage;
 import io.reducer.workloads.materializer.Namespaces;
 import io.reducer.workloads.materializer.ShadowNames;
 
@@ -30,8 +31,7 @@ public final class ShadowOptions {
       "cutover: keep the old live table as <table>_prev_<id> instead of dropping it");
   public static final Option LOCK_TIMEOUT_MS = new Option("--lock-timeout-ms", "SHADOW_LOCK_TIMEOUT_MS", "1000",
       "cutover: longest wait for the table locks; readers queue behind it for at most this long");
-  public static final Option TERMINATION_LOG = new Option("--termination-log", "TERMINATION_LOG", "",
-      "file for the result JSON (default: /dev/termination-log when writable)");
+  public static final Option TERMINATION_LOG = TerminationMessage.LOG_OPTION;
 
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
       "usage: workloads offsets shadow create|cutover|discard|drop-previous [options]\n\n"

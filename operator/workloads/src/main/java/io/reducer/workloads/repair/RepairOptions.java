@@ -2,9 +2,10 @@ package io.reducer.workloads.repair;
 
 import java.util.List;
 
-import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.cli.ConfigException;
+import io.reducer.workloads.dlq.TerminationMessage;
 
 /**
  * The command line of {@code workloads repair}: every flag, its environment variable and default. The operator
@@ -25,8 +26,7 @@ public final class RepairOptions {
       "canonical rows read and written per transaction");
   public static final Option DRY_RUN = new Option("--dry-run", "REPAIR_DRY_RUN", "false",
       "true: count the rows a repair would write, write none");
-  public static final Option TERMINATION_LOG = new Option("--termination-log", "TERMINATION_LOG", "",
-      "file for the result JSON (default: /dev/termination-log when writable)");
+  public static final Option TERMINATION_LOG = TerminationMessage.LOG_OPTION;
 
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
       "usage: workloads repair [options]\n\n"
