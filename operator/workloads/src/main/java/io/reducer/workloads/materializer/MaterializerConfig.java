@@ -61,11 +61,9 @@ public record MaterializerConfig(
     CommandOptions<ConfigException>.Values values = MaterializerOptions.OPTIONS.parse(args, env);
     String table = DatabaseOptions.projectionTable(values, TABLE);
     String schema = DatabaseOptions.schema(values, SCHEMA);
-    String projection = ShadowNames.checkedProjection(values.text(PROJECTION).isEmpty() ? table
-        : values.text(PROJECTION));
+    String projection = ShadowNames.checkedProjection(values.text(PROJECTION), table);
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
-    String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
-        : values.text(GROUP);
+    String group = ProjectionGroups.given(values.text(GROUP), namespace, projection);
     checkTopic(TOPIC.flag(), values.text(TOPIC));
     checkTopic(DLQ_TOPIC.flag(), values.text(DLQ_TOPIC));
     if (values.text(TOPIC).equals(values.text(DLQ_TOPIC))) {

@@ -12,6 +12,11 @@ public final class ProjectionGroups {
   private ProjectionGroups() {
   }
 
+  /** The group a command was given ({@code --group}), else the projection's default. */
+  public static String given(String group, String namespace, String projection) {
+    return group.isEmpty() ? defaultGroup(namespace, projection) : group;
+  }
+
   /** {@code reducer.<namespace>.<projection>}. */
   public static String defaultGroup(String namespace, String projection) {
     return "reducer." + namespace + "." + projection;

@@ -76,8 +76,12 @@ public final class ShadowNames {
     return MAX_PROJECTION_LENGTH + (isShadowProjection(projection) ? IDENTITY_MARKER.length() + 12 : 0);
   }
 
-  /** The value of --projection of a materializer or reset, when it is not longer than {@link #maxProjectionLength}. */
-  public static String checkedProjection(String projection) throws ConfigException {
+  /**
+   * The value of --projection of a materializer or reset ({@code table} when it is empty), when it is not longer than
+   * {@link #maxProjectionLength}.
+   */
+  public static String checkedProjection(String given, String table) throws ConfigException {
+    String projection = given.isEmpty() ? table : given;
     if (projection.length() > maxProjectionLength(projection)) {
       throw new ConfigException("--projection is longer than " + MAX_PROJECTION_LENGTH
           + " characters: use the Projection's name (a shadow rebuild's may add " + IDENTITY_MARKER

@@ -89,11 +89,9 @@ public record ResetConfig(
     String dbUser = DatabaseOptions.user(env);
     String table = DatabaseOptions.projectionTable(values, TABLE);
     String schema = DatabaseOptions.schema(values, SCHEMA);
-    String projection = ShadowNames.checkedProjection(values.text(PROJECTION).isEmpty() ? table
-        : values.text(PROJECTION));
+    String projection = ShadowNames.checkedProjection(values.text(PROJECTION), table);
     String namespace = Namespaces.check(NAMESPACE.flag(), NAMESPACE.variable(), values.text(NAMESPACE));
-    String group = values.text(GROUP).isEmpty() ? ProjectionGroups.defaultGroup(namespace, projection)
-        : values.text(GROUP);
+    String group = ProjectionGroups.given(values.text(GROUP), namespace, projection);
     kafkaName("--topic (RESET_TOPIC)", values.text(TOPIC));
     kafkaName("--group (RESET_GROUP)", group);
     String jdbcUrl = DatabaseOptions.jdbcUrl(values, JDBC_URL);
