@@ -4,6 +4,7 @@ import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ProjectionSchema;
 import io.reducer.workloads.materializer.ProjectionTables;
 import io.reducer.workloads.materializer.TableOwner;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.Array;
 import java.sql.Connection;

@@ -13,7 +13,7 @@ import io.reducer.controller.pipeline.ResolutionFailure;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.ProjectionDatabase;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.projection.LagCalculator;
 import io.reducer.controller.projection.ProjectionMeasurement;
 import io.reducer.controller.workload.MaterializerDeployment;

@@ -3,7 +3,7 @@ package io.reducer.controller.reset;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.workloads.offsets.PlannedPartition;
 import io.reducer.workloads.offsets.ResetTarget;
 import io.reducer.workloads.offsets.ResetTargetType;
