@@ -1,14 +1,9 @@
 package io.reducer.controller.app;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reducer.workloads.http.EndpointServer;
+import io.reducer.workloads.http.EndpointServer.Response;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -19,47 +14,29 @@ import java.util.function.Supplier;
  */
 public final class OperatorHttpServer implements AutoCloseable {
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final EndpointServer server;
 
   public OperatorHttpServer(int port, BooleanSupplier ready, Supplier<Optional<String>> fatalFailure,
       PrometheusMeterRegistry registry) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "operator-http");
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(executor);
-    server.createContext("/healthz", exchange -> {
+    server = new EndpointServer(port, "operator-http");
+    server.route("/healthz", () -> {
       Optional<String> failure = fatalFailure.get();
-      respond(exchange, failure.isEmpty() ? 200 : 503, failure.map(f -> f + "\n").orElse("ok\n"), "text/plain");
+      return Response.text(failure.isEmpty(), failure.map(f -> f + "\n").orElse("ok\n"));
     });
-    server.createContext("/readyz", exchange -> {
+    server.route("/readyz", () -> {
       boolean ok = ready.getAsBoolean();
-      respond(exchange, ok ? 200 : 503, ok ? "ready\n" : "starting, or an informer is unhealthy\n", "text/plain");
+      return Response.text(ok, ok ? "ready\n" : "starting, or an informer is unhealthy\n");
     });
-    server.createContext("/metrics", exchange ->
-        respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    server.route("/metrics", () -> new Response(200, registry.scrape(), EndpointServer.PROMETHEUS));
     server.start();
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private static void respond(HttpExchange exchange, int code, String body, String contentType) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    server.close();
   }
 }

@@ -11,6 +11,9 @@ import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
+import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.dlq.DlqOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,8 +35,6 @@ public final class DlqJobs {
   static final int INSPECT_BACKOFF_LIMIT = 2;
   /** Retries of the replay: exactly once, a retry resumes after the last committed transaction. */
   static final int REPLAY_BACKOFF_LIMIT = 3;
-  /** The workloads' exit code for a configuration error; retrying cannot help, so the Job fails at once. */
-  static final int BAD_CONFIGURATION_EXIT = 2;
   /**
    * JVM options of the replay's process, added to the image's own: the serial collector and the C1 compiler only.
    * A replay is one busy thread over a few hot methods for seconds to minutes; its garbage (the Kafka clients'
@@ -68,7 +69,7 @@ public final class DlqJobs {
     List<String> args = new ArrayList<>(List.of("dlq", "inspect"));
     args.addAll(selection(replay.getSpec(), source));
     // The snapshot and per-partition counts of a DLQ of any size go to this group; the message is a summary.
-    args.addAll(List.of("--result-group", ReplayIdentity.inspectGroup(replay)));
+    args.addAll(List.of(DlqOptions.RESULT_GROUP.flag(), ReplayIdentity.inspectGroup(replay)));
     return failFastOnConfigurationErrors(WorkloadJob.build(replay, inspectJobName(replay), INSPECT, image, args,
         WorkloadEnv.kafka(source.pipeline()), INSPECT_BACKOFF_LIMIT), INSPECT);
   }
@@ -78,10 +79,10 @@ public final class DlqJobs {
     DlqReplaySpec spec = replay.getSpec();
     List<String> args = new ArrayList<>(List.of("dlq", "replay"));
     args.addAll(selection(spec, source));
-    args.addAll(List.of("--snapshot", ReplayResults.snapshotText(snapshot), "--replay-name",
-        ReplayIdentity.replayName(replay)));
+    args.addAll(List.of(DlqOptions.SNAPSHOT.flag(), ReplayResults.snapshotText(snapshot),
+        DlqOptions.REPLAY_NAME.flag(), ReplayIdentity.replayName(replay)));
     if (spec.getRatePerSecond() != null) {
-      args.addAll(List.of("--rate-per-second", String.valueOf(spec.getRatePerSecond())));
+      args.addAll(List.of(DlqOptions.RATE_PER_SECOND.flag(), String.valueOf(spec.getRatePerSecond())));
     }
     List<EnvVar> env = WorkloadEnv.kafka(source.pipeline());
     // Read by the JVM before the image's own options: the image is shared by every workloads command.
@@ -96,9 +97,9 @@ public final class DlqJobs {
    */
   static List<String> selection(DlqReplaySpec spec, ReplaySource source) {
     List<String> args = selection(spec, source.dlqTopic());
-    list(args, "--allowed-targets", allowedTargets(spec, source));
+    list(args, DlqOptions.ALLOWED_TARGETS, allowedTargets(spec, source));
     if (spec.isReplayAgain()) {
-      args.addAll(List.of("--replay-again", "true"));
+      args.addAll(List.of(DlqOptions.REPLAY_AGAIN.flag(), "true"));
     }
     return args;
   }
@@ -133,54 +134,54 @@ public final class DlqJobs {
 
   /** The flags of the spec's selection alone. */
   static List<String> selection(DlqReplaySpec spec, String dlqTopic) {
-    List<String> args = new ArrayList<>(List.of("--dlq-topic", dlqTopic));
+    List<String> args = new ArrayList<>(List.of(DlqOptions.DLQ_TOPIC.flag(), dlqTopic));
     DlqFilter filter = spec.getFilter();
     if (filter != null) {
-      list(args, "--partitions", filter.getPartitions() == null ? null
+      list(args, DlqOptions.PARTITIONS, filter.getPartitions() == null ? null
           : filter.getPartitions().stream().map(String::valueOf).collect(Collectors.toList()));
       // One argument per id, taken whole: an id may contain a comma, and one joined argument could exceed the
       // kernel's 128 KiB limit per argument.
       if (filter.getCorrelationIds() != null) {
-        filter.getCorrelationIds().forEach(id -> args.addAll(List.of("--correlation-id", id)));
+        filter.getCorrelationIds().forEach(id -> args.addAll(List.of(DlqOptions.CORRELATION_ID.flag(), id)));
       }
       if (filter.getErrorTypes() != null) {
-        list(args, "--include-error-types", filter.getErrorTypes().getInclude());
-        list(args, "--exclude-error-types", filter.getErrorTypes().getExclude());
+        list(args, DlqOptions.INCLUDE_ERROR_TYPES, filter.getErrorTypes().getInclude());
+        list(args, DlqOptions.EXCLUDE_ERROR_TYPES, filter.getErrorTypes().getExclude());
       }
       if (filter.getTimeRange() != null) {
-        single(args, "--from", filter.getTimeRange().getFrom());
-        single(args, "--to", filter.getTimeRange().getTo());
+        single(args, DlqOptions.FROM, filter.getTimeRange().getFrom());
+        single(args, DlqOptions.TO, filter.getTimeRange().getTo());
       }
     }
-    single(args, "--limit", spec.getLimit() == null ? null : String.valueOf(spec.getLimit()));
-    args.addAll(List.of("--max-replays", String.valueOf(spec.getMaxReplays())));
-    single(args, "--target-topic", spec.getTarget() == null ? null : spec.getTarget().getTopic());
+    single(args, DlqOptions.LIMIT, spec.getLimit() == null ? null : String.valueOf(spec.getLimit()));
+    args.addAll(List.of(DlqOptions.MAX_REPLAYS.flag(), String.valueOf(spec.getMaxReplays())));
+    single(args, DlqOptions.TARGET_TOPIC, spec.getTarget() == null ? null : spec.getTarget().getTopic());
     return args;
   }
 
   /**
-   * Exit code 2 (bad flags, a missing topic, a snapshot beyond the log, another selection under this replay's name)
+   * Exit code 2, {@link ExitCodes#BAD_CONFIGURATION} (bad flags, a missing topic, a snapshot beyond the log, another selection under this replay's name)
    * fails the Job at once instead of after every retry; an eviction or a node drain does not count as a failure.
    */
   private static Job failFastOnConfigurationErrors(Job job, String container) {
     return new JobBuilder(job).editSpec().withNewPodFailurePolicy()
         .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(container).withOperator("In")
-        .withValues(BAD_CONFIGURATION_EXIT).endOnExitCodes().endRule()
+        .withValues(ExitCodes.BAD_CONFIGURATION).endOnExitCodes().endRule()
         .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
         .endOnPodCondition().endRule()
         .endPodFailurePolicy().endSpec().build();
   }
 
-  private static void single(List<String> args, String flag, String value) {
+  private static void single(List<String> args, Option option, String value) {
     if (value != null && !value.isEmpty()) {
-      args.add(flag);
+      args.add(option.flag());
       args.add(value);
     }
   }
 
-  private static void list(List<String> args, String flag, List<String> values) {
+  private static void list(List<String> args, Option option, List<String> values) {
     if (values != null && !values.isEmpty()) {
-      args.add(flag);
+      args.add(option.flag());
       args.add(String.join(",", values));
     }
   }

@@ -1,6 +1,7 @@
 package io.reducer.controller.dlq;
 
 import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.workloads.dlq.ReplayNames;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -16,9 +17,6 @@ import java.util.UUID;
  */
 public final class ReplayIdentity {
 
-  /** The replay command accepts names of at most this many characters. */
-  static final int MAX_NAME = 200;
-  private static final String GROUP_PREFIX = "reducer-dlq-replay.";
   private static final String INSPECT_GROUP_PREFIX = "reducer-dlq-inspect.";
 
   private ReplayIdentity() {
@@ -27,16 +25,16 @@ public final class ReplayIdentity {
   /** {@code <namespace>.<name>}, shortened with a hash of the whole when longer than the replay command allows. */
   public static String replayName(DlqReplay replay) {
     String name = replay.getMetadata().getNamespace() + "." + replay.getMetadata().getName();
-    if (name.length() <= MAX_NAME) {
+    if (name.length() <= ReplayNames.MAX_NAME_LENGTH) {
       return name;
     }
     String hash = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
-    return name.substring(0, MAX_NAME - hash.length() - 1) + "-" + hash;
+    return name.substring(0, ReplayNames.MAX_NAME_LENGTH - hash.length() - 1) + "-" + hash;
   }
 
   /** The group in which the replay Job commits its DLQ position (the replay command's default). */
   public static String consumerGroup(DlqReplay replay) {
-    return GROUP_PREFIX + replayName(replay);
+    return ReplayNames.prefixed(replayName(replay));
   }
 
   /**

@@ -22,19 +22,19 @@ import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.CreatedTopics;
-import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicObservation;
+import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.postgres.CanonicalStoreSchema;
 import io.reducer.controller.postgres.DatabaseFailure;
-import io.reducer.controller.postgres.SqlIdentifiers;
 import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadApplier;
+import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import io.reducer.workloads.reducer.fsm.StateMachineException;
 import java.time.Clock;
@@ -235,10 +235,10 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       DatabaseLogin login) {
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
     String schema = postgres.getSchema() == null ? DEFAULT_SCHEMA : postgres.getSchema();
-    if (!SqlIdentifiers.valid(schema)) {
+    if (!Identifiers.isValid(schema)) {
       // Behind the CRD's pattern: an outdated CRD lets such a name through, and it must never reach SQL.
       return SchemaPlanner.failed(new DatabaseFailure(DatabaseFailure.Reason.DatabaseError,
-          "spec.postgres.schema '" + schema + "' is not a valid schema name (" + SqlIdentifiers.RULE + ")", null));
+          "spec.postgres.schema '" + schema + "' is not a valid schema name (" + Identifiers.RULE + ")", null));
     }
     try {
       return SchemaPlanner.of(new CanonicalStoreSchema(schema, postgres.getDatabase(), login.user()).ensure(pool));

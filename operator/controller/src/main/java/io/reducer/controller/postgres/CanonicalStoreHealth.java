@@ -1,6 +1,7 @@
 package io.reducer.controller.postgres;
 
 import io.reducer.controller.connections.DatabasePool;
+import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,15 +25,15 @@ public final class CanonicalStoreHealth {
   private final String sql;
 
   public CanonicalStoreHealth(String schema) {
-    SqlIdentifiers.quote(schema);
+    Identifiers.quote(schema);
     this.schema = schema;
-    String stats = SqlIdentifiers.qualified(schema, CanonicalSchema.STATS);
-    String head = SqlIdentifiers.qualified(schema, CanonicalSchema.OUTBOX_HEAD);
-    String cursor = SqlIdentifiers.qualified(schema, CanonicalSchema.OUTBOX_CURSOR);
-    String outbox = SqlIdentifiers.qualified(schema, CanonicalSchema.OUTBOX);
-    String gaps = SqlIdentifiers.qualified(schema, CanonicalSchema.OUTBOX_GAPS);
-    String gaveUp = SqlIdentifiers.qualified(schema, CanonicalSchema.GAVE_UP);
-    String dedup = SqlIdentifiers.qualified(schema, CanonicalSchema.DEDUP);
+    String stats = Identifiers.qualified(schema, CanonicalSchema.STATS);
+    String head = Identifiers.qualified(schema, CanonicalSchema.OUTBOX_HEAD);
+    String cursor = Identifiers.qualified(schema, CanonicalSchema.OUTBOX_CURSOR);
+    String outbox = Identifiers.qualified(schema, CanonicalSchema.OUTBOX);
+    String gaps = Identifiers.qualified(schema, CanonicalSchema.OUTBOX_GAPS);
+    String gaveUp = Identifiers.qualified(schema, CanonicalSchema.GAVE_UP);
+    String dedup = Identifiers.qualified(schema, CanonicalSchema.DEDUP);
     sql = "WITH fresh AS ("
         // Rows of processes that stopped stay a day; only rows written within the freshness window count.
         + "SELECT count(*) AS processes, sum(window_applied) AS applied, sum(window_conflicts) AS conflicts, "
@@ -88,7 +89,7 @@ public final class CanonicalStoreHealth {
         statement.setString(1, pipeline);
         statement.setLong(2, freshness.toMillis());
         statement.setString(3, pipeline);
-        statement.setString(4, SqlIdentifiers.qualified(schema, CanonicalSchema.DEDUP));
+        statement.setString(4, Identifiers.qualified(schema, CanonicalSchema.DEDUP));
         statement.setLong(5, gaveUpWindow.toMillis());
         try (ResultSet row = statement.executeQuery()) {
           row.next();

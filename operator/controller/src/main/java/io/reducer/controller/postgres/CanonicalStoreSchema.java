@@ -1,6 +1,7 @@
 package io.reducer.controller.postgres;
 
 import io.reducer.controller.connections.DatabasePool;
+import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.Array;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ public final class CanonicalStoreSchema {
    * @param user the login user, for messages that name a grant
    */
   public CanonicalStoreSchema(String schema, String database, String user) {
-    SqlIdentifiers.quote(schema);
+    Identifiers.quote(schema);
     this.schema = schema;
     this.database = database;
     this.user = user;
@@ -64,7 +65,7 @@ public final class CanonicalStoreSchema {
       }
       if (!schemaExists) {
         try (Statement statement = connection.createStatement()) {
-          statement.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
+          statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
         } catch (SQLException e) {
           connection.rollback();
           if (CREATED_MEANWHILE.contains(e.getSQLState())) {
@@ -131,6 +132,6 @@ public final class CanonicalStoreSchema {
 
   /** A name as it would be typed into psql: bare when it is a plain lower-case identifier, quoted otherwise. */
   static String identifier(String name) {
-    return SqlIdentifiers.valid(name) ? name : '"' + name.replace("\"", "\"\"") + '"';
+    return Identifiers.isValid(name) ? name : '"' + name.replace("\"", "\"\"") + '"';
   }
 }

@@ -1,8 +1,11 @@
 package io.reducer.controller.postgres;
 
+import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ProjectionSchema;
 import io.reducer.workloads.materializer.ProjectionTables;
 import io.reducer.workloads.materializer.TableOwner;
+import io.reducer.workloads.materializer.Watermark;
+import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,8 +30,8 @@ import java.util.TreeMap;
  */
 public final class ProjectionDatabase {
 
-  private static final String WATERMARKS = "projection_watermarks";
-  private static final String CANONICAL = "workflow_state";
+  private static final String WATERMARKS = ProjectionSchema.WATERMARKS;
+  private static final String CANONICAL = CanonicalSchema.STATE;
 
   private final String schema;
   private final String namespace;
@@ -39,7 +42,7 @@ public final class ProjectionDatabase {
    * @param target where the database is, for messages (host:port/database)
    */
   public ProjectionDatabase(String schema, String namespace, String target) {
-    SqlIdentifiers.quote(schema);
+    Identifiers.quote(schema);
     this.schema = schema;
     this.namespace = namespace;
     this.target = target;
@@ -59,7 +62,7 @@ public final class ProjectionDatabase {
       if (!tableExists(connection, WATERMARKS)) {
         return result;
       }
-      String table = SqlIdentifiers.qualified(schema, WATERMARKS);
+      String table = Identifiers.qualified(schema, WATERMARKS);
       boolean namespaced = ProjectionSchema.watermarksHaveNamespace(connection, schema);
       String sql = "SELECT projection, partition, next_offset, epoch, last_event_time, updated_at FROM " + table
           + " w WHERE projection = ANY(?)" + (namespaced ? " AND (namespace = ? OR (namespace = '' AND NOT EXISTS "
@@ -132,8 +135,8 @@ public final class ProjectionDatabase {
     StringBuilder sql = new StringBuilder();
     for (int i = 0; i < existing.size(); i++) {
       sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", count(*) FROM ")
-          .append(SqlIdentifiers.qualified(schema, CANONICAL)).append(" c LEFT JOIN ")
-          .append(SqlIdentifiers.qualified(schema, existing.get(i)))
+          .append(Identifiers.qualified(schema, CANONICAL)).append(" c LEFT JOIN ")
+          .append(Identifiers.qualified(schema, existing.get(i)))
           .append(" p ON p.workflow_key = c.workflow_key WHERE c.version > COALESCE(p.version, 0)");
     }
     try (PreparedStatement statement = connection.prepareStatement(sql.toString());
@@ -152,7 +155,7 @@ public final class ProjectionDatabase {
   private List<String> existingTables(Connection connection, Collection<String> tables) throws SQLException {
     List<String> names = new ArrayList<>(tables);
     names.add(CANONICAL);
-    String[] qualified = names.stream().map(t -> SqlIdentifiers.qualified(schema, t)).toArray(String[]::new);
+    String[] qualified = names.stream().map(t -> Identifiers.qualified(schema, t)).toArray(String[]::new);
     List<String> existing = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(
         "SELECT i FROM unnest(?::text[]) WITH ORDINALITY AS t(name, i) WHERE to_regclass(name) IS NOT NULL")) {
@@ -177,7 +180,7 @@ public final class ProjectionDatabase {
 
   private boolean tableExists(Connection connection, String table) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-      statement.setString(1, SqlIdentifiers.qualified(schema, table));
+      statement.setString(1, Identifiers.qualified(schema, table));
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getBoolean(1);

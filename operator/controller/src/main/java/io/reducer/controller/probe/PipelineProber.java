@@ -13,11 +13,11 @@ import io.reducer.controller.pipeline.ResolutionFailure;
 import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.ProjectionDatabase;
-import io.reducer.controller.postgres.SqlIdentifiers;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.projection.LagCalculator;
 import io.reducer.controller.projection.ProjectionMeasurement;
 import io.reducer.controller.workload.MaterializerDeployment;
+import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.TableOwner;
 import java.time.Duration;
@@ -150,11 +150,11 @@ public final class PipelineProber {
             + "' is a table of the canonical store or the projections' watermarks: a materializer would corrupt it "
             + "and a rebuild would truncate it, so nothing runs for this projection; choose another table (the "
             + "CRD refuses this name, so the installed CRD may be outdated: update the CRDs)", now));
-      } else if (SqlIdentifiers.valid(table)) {
+      } else if (Identifiers.isValid(table)) {
         valid.add(projection);
       } else {
         result.put(name(projection), ProjectionProbe.failed(INVALID_TABLE_NAME, "spec.table '" + table
-            + "' is not a valid table name (" + SqlIdentifiers.RULE + "); the CRD's schema refuses it, so the "
+            + "' is not a valid table name (" + Identifiers.RULE + "); the CRD's schema refuses it, so the "
             + "installed CRD may be outdated: fix spec.table and update the CRDs", now));
       }
     }

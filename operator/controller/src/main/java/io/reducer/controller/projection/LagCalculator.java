@@ -2,7 +2,7 @@ package io.reducer.controller.projection;
 
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.controller.kafka.TopicOffsets;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

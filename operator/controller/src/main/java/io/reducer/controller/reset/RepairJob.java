@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.repair.RepairCommand;
+import io.reducer.workloads.repair.RepairOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ public final class RepairJob {
     List<String> args = args(pipeline, projection.getSpec().getTable(),
         CanonicalRepairs.scope(reset.getSpec()).name().toLowerCase(Locale.ROOT), CanonicalRepairs.key(reset.getSpec()));
     if (reset.getSpec().isDryRun()) {
-      args.addAll(List.of("--dry-run", "true"));
+      args.addAll(List.of(RepairOptions.DRY_RUN.flag(), "true"));
     }
     return WorkloadJob.build(reset, name(reset), ResetJob.COMPONENT, image, args,
         WorkloadEnv.databaseLogin(pipeline), BACKOFF_LIMIT);
@@ -44,11 +45,14 @@ public final class RepairJob {
    * @param key the one workflow key; null for every key
    */
   public static List<String> args(ReducerPipeline pipeline, String table, String scope, String key) {
-    List<String> args = new ArrayList<>(List.of(RepairCommand.COMMAND, "--jdbc-url", WorkloadEnv.jdbcUrl(pipeline),
-        "--schema", pipeline.getSpec().getPostgres().getSchema(), "--table", table, "--scope", scope));
+    List<String> args = new ArrayList<>(List.of(RepairCommand.COMMAND,
+        RepairOptions.JDBC_URL.flag(), WorkloadEnv.jdbcUrl(pipeline),
+        RepairOptions.SCHEMA.flag(), pipeline.getSpec().getPostgres().getSchema(),
+        RepairOptions.TABLE.flag(), table,
+        RepairOptions.SCOPE.flag(), scope));
     if (key != null) {
       // Kubernetes expands $(VAR) in args; $$ keeps a dollar of the key literal.
-      args.addAll(List.of("--key", key.replace("$", "$$")));
+      args.addAll(List.of(RepairOptions.KEY.flag(), key.replace("$", "$$")));
     }
     return args;
   }

@@ -9,6 +9,7 @@ import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.offsets.ExplicitPlan;
+import io.reducer.workloads.offsets.ResetOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,16 +34,16 @@ public final class ResetJob {
   public static Job build(WatermarkReset reset, Projection projection, ReducerPipeline pipeline, ResetPlan plan,
       String image) {
     List<String> args = new ArrayList<>(List.of("offsets", "reset",
-        "--topic", plan.getTopic(),
-        "--group", plan.getConsumerGroup(),
-        "--namespace", projection.getMetadata().getNamespace(),
-        "--projection", projection.getMetadata().getName(),
-        "--table", projection.getSpec().getTable(),
-        "--schema", pipeline.getSpec().getPostgres().getSchema()));
+        ResetOptions.TOPIC.flag(), plan.getTopic(),
+        ResetOptions.GROUP.flag(), plan.getConsumerGroup(),
+        ResetOptions.NAMESPACE.flag(), projection.getMetadata().getNamespace(),
+        ResetOptions.PROJECTION.flag(), projection.getMetadata().getName(),
+        ResetOptions.TABLE.flag(), projection.getSpec().getTable(),
+        ResetOptions.SCHEMA.flag(), pipeline.getSpec().getPostgres().getSchema()));
     args.addAll(ExplicitPlan.arguments(ResetPlans.fromStatus(plan), plan.getCurrentEpoch(), plan.isTruncate()));
     List<EnvVar> env = new ArrayList<>();
     env.addAll(WorkloadEnv.kafka(pipeline));
-    env.add(WorkloadEnv.plain("RESET_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
+    env.add(WorkloadEnv.plain(ResetOptions.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
     return WorkloadJob.build(reset, name(reset), COMPONENT, image, args, env, BACKOFF_LIMIT);
   }

@@ -2,7 +2,7 @@ package io.reducer.controller.reset;
 
 import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.controller.kafka.ConsumerGroupState;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.workload.JobOutcome;
 import java.util.List;
 import java.util.Map;

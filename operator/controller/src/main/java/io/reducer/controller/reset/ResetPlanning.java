@@ -7,7 +7,7 @@ import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicOffsets;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.ProjectionDatabase;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.workloads.offsets.PartitionPosition;
 import io.reducer.workloads.offsets.PlannedPartition;
 import io.reducer.workloads.offsets.ResetPlanException;

@@ -3,7 +3,7 @@ package io.reducer.controller.reset;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
 import io.reducer.api.v1alpha1.reset.PartitionPlan;
 import io.reducer.api.v1alpha1.reset.ResetPlan;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.workloads.offsets.PlannedPartition;
 import io.reducer.workloads.offsets.ResetTarget;
 import io.reducer.workloads.offsets.ResetTargetType;
@@ -25,9 +25,17 @@ public final class ResetPlans {
   private ResetPlans() {
   }
 
+  /**
+   * The planner's target type for the custom resource's: the one place the two meet (the API module, which the
+   * workloads do not depend on, keeps its own enum for the CRD schema; the constants have the same names).
+   */
+  public static ResetTargetType targetType(io.reducer.api.v1alpha1.reset.ResetTargetType spec) {
+    return ResetTargetType.valueOf(spec.name());
+  }
+
   /** The planner's target for a spec target; a malformed time or duration is the user's to fix. */
   public static ResetTarget target(io.reducer.api.v1alpha1.reset.ResetTarget spec) {
-    ResetTargetType type = ResetTargetType.valueOf(spec.getType().name());
+    ResetTargetType type = targetType(spec.getType());
     try {
       return new ResetTarget(type, offsets(spec.getOffsets()),
           spec.getTimestamp() == null ? null : Instant.parse(spec.getTimestamp()),

@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.controller.workload.WorkloadEnv;
 import io.reducer.controller.workload.WorkloadJob;
+import io.reducer.workloads.offsets.ShadowOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,16 +36,16 @@ public final class ShadowJob {
   public static Job build(WatermarkReset reset, Projection projection, ReducerPipeline pipeline, String action,
       String image) {
     List<String> args = new ArrayList<>(List.of("offsets", "shadow", action,
-        "--namespace", projection.getMetadata().getNamespace(),
-        "--projection", projection.getMetadata().getName(),
-        "--table", projection.getSpec().getTable(),
-        "--schema", pipeline.getSpec().getPostgres().getSchema(),
-        "--rebuild-id", ShadowRebuilds.rebuildId(reset)));
+        ShadowOptions.NAMESPACE.flag(), projection.getMetadata().getNamespace(),
+        ShadowOptions.PROJECTION.flag(), projection.getMetadata().getName(),
+        ShadowOptions.TABLE.flag(), projection.getSpec().getTable(),
+        ShadowOptions.SCHEMA.flag(), pipeline.getSpec().getPostgres().getSchema(),
+        ShadowOptions.REBUILD_ID.flag(), ShadowRebuilds.rebuildId(reset)));
     if (CUTOVER.equals(action)) {
-      args.addAll(List.of("--keep-previous", String.valueOf(reset.getSpec().isKeepPrevious())));
+      args.addAll(List.of(ShadowOptions.KEEP_PREVIOUS.flag(), String.valueOf(reset.getSpec().isKeepPrevious())));
     }
     List<EnvVar> env = new ArrayList<>();
-    env.add(WorkloadEnv.plain("SHADOW_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
+    env.add(WorkloadEnv.plain(ShadowOptions.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
     return WorkloadJob.build(reset, name(reset, action), ResetJob.COMPONENT, image, args, env, BACKOFF_LIMIT);
   }

@@ -8,7 +8,7 @@ import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.materializer.ShadowNames;
 import java.util.LinkedHashMap;
@@ -49,12 +49,7 @@ public final class ShadowRebuilds {
     if (spec.getTarget() == null || spec.getTarget().getType() == null) {
       return "(none)";
     }
-    try {
-      return ResetTargetType.class.getField(spec.getTarget().getType().name())
-          .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value();
-    } catch (NoSuchFieldException e) {
-      return spec.getTarget().getType().name();
-    }
+    return ResetPlans.targetType(spec.getTarget().getType()).specName();
   }
 
   /**

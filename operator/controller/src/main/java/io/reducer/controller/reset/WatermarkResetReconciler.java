@@ -367,7 +367,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   }
 
   /** The watermark rows of these identities in the projection's namespace, by identity and partition. */
-  private Map<String, Map<Integer, io.reducer.controller.postgres.Watermark>> watermarks(Projection projection,
+  private Map<String, Map<Integer, io.reducer.workloads.materializer.Watermark>> watermarks(Projection projection,
       ReducerPipeline pipeline, List<String> identities) throws ResolutionFailure, DatabaseFailure {
     DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
     ProjectionDatabase database = new ProjectionDatabase(pipeline.getSpec().getPostgres().getSchema(),

@@ -9,6 +9,8 @@ import io.reducer.api.v1alpha1.ProjectionSpec;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.workloads.materializer.MaterializerOptions;
+import io.reducer.workloads.materializer.ProjectionGroups;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class MaterializerDeployment {
   public static String consumerGroup(Projection projection) {
     String group = projection.getSpec().getConsumerGroup();
     return group != null ? group
-        : "reducer." + projection.getMetadata().getNamespace() + "." + projection.getMetadata().getName();
+        : ProjectionGroups.defaultGroup(projection.getMetadata().getNamespace(), projection.getMetadata().getName());
   }
 
   /** The topic: spec.sourceTopic, or the pipeline's stateCommitted topic. */
@@ -81,38 +83,34 @@ public final class MaterializerDeployment {
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
     List<EnvVar> env = new ArrayList<>();
     env.addAll(WorkloadEnv.kafka(pipeline));
-    env.add(plain("MATERIALIZER_TOPIC", sourceTopic(projection, pipeline)));
-    env.add(plain("MATERIALIZER_DLQ_TOPIC", pipeline.getSpec().getTopics().getDlq().getName()));
-    env.add(plain("MATERIALIZER_GROUP", target.group()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.TOPIC, sourceTopic(projection, pipeline)));
+    env.add(WorkloadEnv.plain(MaterializerOptions.DLQ_TOPIC, pipeline.getSpec().getTopics().getDlq().getName()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.GROUP, target.group()));
     // Static membership under the pod's name: a container restarted in place (kill -9, OOM) rejoins with its
     // partitions at once instead of waiting for the dead process's session to expire (docs/materializer.md).
-    env.add(WorkloadEnv.podName("MATERIALIZER_GROUP_INSTANCE_ID"));
+    env.add(WorkloadEnv.podName(MaterializerOptions.GROUP_INSTANCE_ID.variable()));
     // Namespace and name key the watermarks and own the table; the uid is recorded with the owner. Adding these two
     // changed the pod template once, so upgrading the operator rolled every materializer.
-    env.add(plain("MATERIALIZER_NAMESPACE", projection.getMetadata().getNamespace()));
-    env.add(plain("MATERIALIZER_PROJECTION", target.projection()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.NAMESPACE, projection.getMetadata().getNamespace()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.PROJECTION, target.projection()));
     String uid = projection.getMetadata().getUid();
-    env.add(plain("MATERIALIZER_PROJECTION_UID", uid == null ? "" : uid));
-    env.add(plain("MATERIALIZER_TABLE", target.table()));
-    env.add(plain("MATERIALIZER_SCHEMA", postgres.getSchema()));
-    env.add(plain("MATERIALIZER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
+    env.add(WorkloadEnv.plain(MaterializerOptions.PROJECTION_UID, uid == null ? "" : uid));
+    env.add(WorkloadEnv.plain(MaterializerOptions.TABLE, target.table()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.SCHEMA, postgres.getSchema()));
+    env.add(WorkloadEnv.plain(MaterializerOptions.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
-    env.add(plain("MATERIALIZER_MAX_RECORDS", String.valueOf(spec.getMaterializer().getBatch().getMaxRecords())));
-    env.add(plain("MATERIALIZER_POLL_TIMEOUT_MS",
+    env.add(WorkloadEnv.plain(MaterializerOptions.MAX_RECORDS, String.valueOf(spec.getMaterializer().getBatch().getMaxRecords())));
+    env.add(WorkloadEnv.plain(MaterializerOptions.POLL_TIMEOUT_MS,
         String.valueOf(spec.getMaterializer().getBatch().getPollTimeoutMs())));
     // Only when set: an unset field keeps the materializer's default and leaves existing pod templates unchanged.
     if (spec.getMaterializer().getSessionTimeoutMs() != null) {
-      env.add(plain("MATERIALIZER_SESSION_TIMEOUT_MS", String.valueOf(spec.getMaterializer().getSessionTimeoutMs())));
+      env.add(WorkloadEnv.plain(MaterializerOptions.SESSION_TIMEOUT_MS, String.valueOf(spec.getMaterializer().getSessionTimeoutMs())));
     }
-    env.add(plain("MATERIALIZER_HTTP_PORT", String.valueOf(HTTP_PORT)));
+    env.add(WorkloadEnv.plain(MaterializerOptions.HTTP_PORT, String.valueOf(HTTP_PORT)));
     // One consumer leaves before its replacement joins: no window with two owners per partition.
     DeploymentStrategy recreate = new DeploymentStrategyBuilder().withType("Recreate").build();
     return new WorkloadDeployment(target.deployment(), projection.getMetadata().getNamespace(), target.selector(),
         COMPONENT, image, "materialize", env, spec.getMaterializer().getResources(), recreate,
         SecretVersions.annotation(projection.getMetadata().getNamespace(), env, secrets)).build(replicas);
-  }
-
-  private static EnvVar plain(String name, String value) {
-    return WorkloadEnv.plain(name, value);
   }
 }

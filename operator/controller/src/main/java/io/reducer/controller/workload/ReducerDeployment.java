@@ -9,6 +9,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
 import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.workloads.reducer.ReducerOptions;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,26 +58,26 @@ public final class ReducerDeployment {
     PipelineTopics topics = pipeline.getSpec().getTopics();
     List<EnvVar> env = new ArrayList<>();
     env.addAll(WorkloadEnv.kafka(pipeline));
-    env.add(WorkloadEnv.plain("REDUCER_ACTIONS_TOPIC", topics.getActions().getName()));
-    env.add(WorkloadEnv.plain("REDUCER_STATE_COMMITTED_TOPIC", topics.getStateCommitted().getName()));
-    env.add(WorkloadEnv.plain("REDUCER_DLQ_TOPIC", topics.getDlq().getName()));
-    env.add(WorkloadEnv.plain("REDUCER_GROUP", consumerGroup(pipeline)));
+    env.add(WorkloadEnv.plain(ReducerOptions.ACTIONS_TOPIC, topics.getActions().getName()));
+    env.add(WorkloadEnv.plain(ReducerOptions.STATE_COMMITTED_TOPIC, topics.getStateCommitted().getName()));
+    env.add(WorkloadEnv.plain(ReducerOptions.DLQ_TOPIC, topics.getDlq().getName()));
+    env.add(WorkloadEnv.plain(ReducerOptions.GROUP, consumerGroup(pipeline)));
     // Static membership under the pod's name: a container restarted in place rejoins with its partitions at once.
-    env.add(WorkloadEnv.podName("REDUCER_GROUP_INSTANCE_ID"));
-    env.add(WorkloadEnv.plain("REDUCER_PIPELINE", pipeline.getMetadata().getName()));
-    env.add(WorkloadEnv.plain("REDUCER_JDBC_URL", WorkloadEnv.jdbcUrl(pipeline)));
+    env.add(WorkloadEnv.podName(ReducerOptions.GROUP_INSTANCE_ID.variable()));
+    env.add(WorkloadEnv.plain(ReducerOptions.PIPELINE, pipeline.getMetadata().getName()));
+    env.add(WorkloadEnv.plain(ReducerOptions.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
     if (pipeline.getSpec().getPostgres().getSchema() != null) {
-      env.add(WorkloadEnv.plain("REDUCER_SCHEMA", pipeline.getSpec().getPostgres().getSchema()));
+      env.add(WorkloadEnv.plain(ReducerOptions.SCHEMA, pipeline.getSpec().getPostgres().getSchema()));
     }
-    env.add(WorkloadEnv.plain("REDUCER_MAX_ATTEMPTS", String.valueOf(spec.getRetry().getMaxAttempts())));
-    env.add(WorkloadEnv.plain("REDUCER_BACKOFF_BASE_MS", String.valueOf(spec.getRetry().getBackoffBaseMs())));
-    env.add(WorkloadEnv.plain("REDUCER_BACKOFF_CAP_MS", String.valueOf(spec.getRetry().getBackoffCapMs())));
-    env.add(WorkloadEnv.plain("REDUCER_DEDUP_TTL_SECONDS", String.valueOf(spec.getDedupTtlSeconds())));
+    env.add(WorkloadEnv.plain(ReducerOptions.MAX_ATTEMPTS, String.valueOf(spec.getRetry().getMaxAttempts())));
+    env.add(WorkloadEnv.plain(ReducerOptions.BACKOFF_BASE_MS, String.valueOf(spec.getRetry().getBackoffBaseMs())));
+    env.add(WorkloadEnv.plain(ReducerOptions.BACKOFF_CAP_MS, String.valueOf(spec.getRetry().getBackoffCapMs())));
+    env.add(WorkloadEnv.plain(ReducerOptions.DEDUP_TTL_SECONDS, String.valueOf(spec.getDedupTtlSeconds())));
     if (stateMachine != null) {
-      env.add(WorkloadEnv.plain("REDUCER_STATE_MACHINE", stateMachine.toJson()));
+      env.add(WorkloadEnv.plain(ReducerOptions.STATE_MACHINE, stateMachine.toJson()));
     }
-    env.add(WorkloadEnv.plain("REDUCER_HTTP_PORT", String.valueOf(WorkloadDeployment.HTTP_PORT)));
+    env.add(WorkloadEnv.plain(ReducerOptions.HTTP_PORT, String.valueOf(WorkloadDeployment.HTTP_PORT)));
     // Two generations of reducers may overlap: the dedup log and optimistic versions keep that safe, so a new
     // template starts its pods before the old ones stop and actions keep flowing through a rollout.
     DeploymentStrategy rolling = new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()

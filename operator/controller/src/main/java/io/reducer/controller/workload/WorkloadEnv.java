@@ -9,6 +9,7 @@ import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
 import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,11 @@ public final class WorkloadEnv {
 
   public static EnvVar plain(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  /** The environment variable of a workload's option. */
+  public static EnvVar plain(Option option, String value) {
+    return plain(option.variable(), value);
   }
 
   /** The pod's own name, through the downward API. */

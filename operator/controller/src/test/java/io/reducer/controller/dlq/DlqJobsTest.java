@@ -170,7 +170,7 @@ class DlqJobsTest {
     }
   }
 
-  private static DlqReplay filtered() {
+  static DlqReplay filtered() {
     DlqReplay replay = replay("fix", "shop");
     DlqFilter filter = new DlqFilter();
     filter.setPartitions(List.of(0, 2));

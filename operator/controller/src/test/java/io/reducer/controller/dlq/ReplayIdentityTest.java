@@ -3,6 +3,7 @@ package io.reducer.controller.dlq;
 import static io.reducer.controller.dlq.DlqTestResources.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.reducer.workloads.dlq.ReplayNames;
 import org.junit.jupiter.api.Test;
 
 class ReplayIdentityTest {
@@ -22,7 +23,7 @@ class ReplayIdentityTest {
     String a = ReplayIdentity.replayName(replay("x".repeat(240) + "a", "shop"));
     String b = ReplayIdentity.replayName(replay("x".repeat(240) + "b", "shop"));
 
-    assertThat(a).hasSize(ReplayIdentity.MAX_NAME).startsWith("orders.xxx").matches("[A-Za-z0-9._/-]+");
+    assertThat(a).hasSize(ReplayNames.MAX_NAME_LENGTH).startsWith("orders.xxx").matches("[A-Za-z0-9._/-]+");
     assertThat(a).isNotEqualTo(b);
     assertThat(ReplayIdentity.replayName(replay("x".repeat(240) + "a", "shop"))).isEqualTo(a);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.reducer.testsupport.postgres.PostgresServer;
 import io.reducer.workloads.materializer.ProjectionSchema;
 import io.reducer.workloads.materializer.TableOwner;
+import io.reducer.workloads.materializer.Watermark;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;

@@ -6,7 +6,7 @@ import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.api.v1alpha1.projection.ProjectionHealthThresholds;
 import io.reducer.controller.kafka.TopicOffsets;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

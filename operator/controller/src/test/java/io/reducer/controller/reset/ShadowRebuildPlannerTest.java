@@ -12,7 +12,7 @@ import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.kafka.ConsumerGroupState;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.reset.ResetStep.Action;
 import io.reducer.controller.reset.WatermarkResetPlanner.Cleanup;
 import io.reducer.controller.workload.JobOutcome;

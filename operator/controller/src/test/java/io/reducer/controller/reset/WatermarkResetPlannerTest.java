@@ -18,7 +18,7 @@ import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.ConsumerGroupState;
-import io.reducer.controller.postgres.Watermark;
+import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.reset.ResetStep.Action;
 import io.reducer.controller.workload.JobOutcome;
 import io.reducer.workloads.offsets.PlannedPartition;

@@ -2,8 +2,6 @@ package io.reducer.controller.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -11,8 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.controller.pipeline.SecretSource;
-import io.reducer.testsupport.ProjectLayout;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -22,8 +18,6 @@ import org.junit.jupiter.api.Test;
 class MaterializerDeploymentTest {
 
   private static final SecretSource NO_SECRETS = (namespace, name) -> Optional.empty();
-
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Projection projection = example("projection.yaml", Projection.class);
   private final ReducerPipeline pipeline = example("reducerpipeline.yaml", ReducerPipeline.class);
@@ -123,11 +117,6 @@ class MaterializerDeploymentTest {
   }
 
   static <T> T example(String file, Class<T> type) {
-    try {
-      Path path = ProjectLayout.root().resolve("manifests/examples").resolve(file);
-      return YAML.readValue(path.toFile(), type);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return Examples.read(file, type);
   }
 }

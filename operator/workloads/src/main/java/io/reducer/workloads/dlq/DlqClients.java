@@ -11,6 +11,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.AdminClients;
 import io.reducer.workloads.kafka.KafkaFailures;
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
 import io.reducer.workloads.kafka.KafkaFailures;

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.ConfigException;
 
 /**
  * {@code workloads dlq replay}: parses the flags, runs the {@link Replayer}, prints the outcome and writes

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 /**
@@ -25,20 +26,19 @@ record ReplayConfig(
     Path progressFile,
     int progressIntervalMs) {
 
-  static final String PREFIX = "reducer-dlq-replay.";
-  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._/-]{1,200}$");
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._/-]{1," + ReplayNames.MAX_NAME_LENGTH + "}$");
 
   static ReplayConfig parse(Map<String, List<String>> values, KafkaClientSecurity kafkaSecurity)
       throws ConfigException {
     SelectionConfig selection = SelectionConfig.parse(values, kafkaSecurity);
     String name = SelectionConfig.single(values, "--replay-name");
     if (!NAME.matcher(name).matches()) {
-      throw new ConfigException("invalid --replay-name '" + name + "': use 1-200 characters of letters, digits and "
-          + ". _ / -, e.g. <namespace>.<DlqReplay name>");
+      throw new ConfigException("invalid --replay-name '" + name + "': use 1-" + ReplayNames.MAX_NAME_LENGTH
+          + " characters of letters, digits and . _ / -, e.g. <namespace>.<DlqReplay name>");
     }
     String group = SelectionConfig.single(values, "--group");
     String progressFile = SelectionConfig.single(values, "--progress-file");
-    return new ReplayConfig(selection, name, group == null ? PREFIX + name : group,
+    return new ReplayConfig(selection, name, group == null ? ReplayNames.prefixed(name) : group,
         (int) SelectionConfig.number("--rate-per-second", SelectionConfig.single(values, "--rate-per-second"), 0,
             100_000_000),
         (int) SelectionConfig.number("--batch-records", SelectionConfig.single(values, "--batch-records"), 1,
@@ -52,6 +52,6 @@ record ReplayConfig(
 
   /** One producer identity per replay: a second process with the same name fences the first. */
   String transactionalId() {
-    return PREFIX + replayName;
+    return ReplayNames.prefixed(replayName);
   }
 }

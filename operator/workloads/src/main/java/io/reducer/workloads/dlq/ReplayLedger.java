@@ -29,6 +29,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**

@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
 import io.reducer.workloads.dlq.format.ReplayHeaders;
@@ -107,7 +108,7 @@ final class Replayer {
       }
       producer = DlqClients.transactionalProducer(selectionConfig, config.transactionalId());
       consumer = DlqClients.consumer(selectionConfig, config.group(),
-          "reducer-dlq-replay." + config.replayName());
+          ReplayNames.prefixed(config.replayName()));
       // Aborts a transaction a dead predecessor left open and fences a live one, before the position is read.
       producer.initTransactions();
       // After initTransactions: a transaction of an earlier process of this replay is aborted, not pending.

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 /**

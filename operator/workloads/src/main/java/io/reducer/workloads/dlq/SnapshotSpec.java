@@ -1,5 +1,6 @@
 package io.reducer.workloads.dlq;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;

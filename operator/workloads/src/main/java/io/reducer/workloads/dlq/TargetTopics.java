@@ -1,5 +1,6 @@
 package io.reducer.workloads.dlq;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.util.HashSet;
 import java.util.Set;
 

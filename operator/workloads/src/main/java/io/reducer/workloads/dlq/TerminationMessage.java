@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.CommandOptions.Option;
 
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.
@@ -33,6 +34,9 @@ import io.reducer.workloads.cli.CommandOptions;
 public final class TerminationMessage {
 
   public static final int MAX_BYTES = 4096;
+  /** Where a one-shot command writes its result JSON, the same option for each of them. */
+  public static final Option LOG_OPTION = new Option("--termination-log", "TERMINATION_LOG", "",
+      "file for the result JSON (default: /dev/termination-log when writable)");
   static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
   private static final int[][] INSPECT_LEVELS = {
       {20, 5, 128}, {10, 5, 64}, {5, 3, 64}, {3, 1, 32}, {1, 0, 32}, {0, 0, 0}};
@@ -93,7 +97,7 @@ public final class TerminationMessage {
    * {@code TERMINATION_LOG} says, else the default, so a Job that fails on its options still says why in its status.
    */
   public static Path path(List<String> args, Map<String, String> env) {
-    String value = CommandOptions.rawValue(args, "--termination-log", env.get("TERMINATION_LOG"));
+    String value = CommandOptions.rawValue(args, LOG_OPTION.flag(), env.get(LOG_OPTION.variable()));
     return path(value == null || value.isBlank() ? null : value.trim());
   }
 

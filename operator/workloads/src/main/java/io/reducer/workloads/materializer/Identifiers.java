@@ -1,5 +1,6 @@
 package io.reducer.workloads.materializer;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.util.regex.Pattern;
 
 /**
@@ -9,6 +10,8 @@ import java.util.regex.Pattern;
 public final class Identifiers {
 
   public static final String PATTERN_TEXT = "^[a-z_][a-z0-9_]{0,62}$";
+  /** The rule, as messages state it. */
+  public static final String RULE = "lower-case letters, digits and _, starting with a letter or _, at most 63";
   private static final Pattern PATTERN = Pattern.compile(PATTERN_TEXT);
 
   private Identifiers() {
@@ -30,7 +33,7 @@ public final class Identifiers {
   /** Quotes a validated identifier; throws for anything else so no unchecked name reaches SQL text. */
   public static String quote(String name) {
     if (!isValid(name)) {
-      throw new IllegalArgumentException("invalid SQL identifier: " + name);
+      throw new IllegalArgumentException("not a valid SQL identifier: " + name + " (" + RULE + ")");
     }
     return '"' + name + '"';
   }

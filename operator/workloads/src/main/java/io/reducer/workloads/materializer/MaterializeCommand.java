@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.health.ConsumerLoopStatus;
 import io.reducer.workloads.postgres.Database;
 

@@ -388,7 +388,7 @@ public final class Materializer {
   private void committed(Part part, DecodedBatch batch, Set<String> appliedKeys, long polled, long started,
       long statementDone, long watermarkDone, long committed, Map<TopicPartition, OffsetAndMetadata> commits) {
     TopicPartition partition = part.partition();
-    owned.put(partition, new Watermark(part.newNext(), part.expected().epoch()));
+    owned.put(partition, Watermark.position(partition.partition(), part.newNext(), part.expected().epoch()));
     highestSeen.merge(partition, part.newNext(), Math::max);
     commits.put(partition, new OffsetAndMetadata(part.newNext()));
     metrics.partitionCommitted(partition.partition(), part.newNext(), lastTimestamp(part.records()));
@@ -449,7 +449,7 @@ public final class Materializer {
     try {
       BatchOutcome outcome = processor.process(database.connection(), partition.partition(), batch, expected, newNext);
       database.answered();
-      owned.put(partition, new Watermark(newNext, expected.epoch()));
+      owned.put(partition, Watermark.position(partition.partition(), newNext, expected.epoch()));
       highestSeen.merge(partition, newNext, Math::max);
       metrics.partitionCommitted(partition.partition(), newNext, lastTimestamp(fresh));
       if (!fresh.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.reducer.workloads.materializer;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
+import io.reducer.workloads.cli.ConfigException;
+
 /**
  * The names a shadow rebuild uses, all derived from the live names and a short rebuild id, so a retried Job or a
  * restarted operator computes the same ones: the shadow table, the previous table a cutover keeps, their indexes, and
@@ -72,6 +74,20 @@ public final class ShadowNames {
   /** The longest projection identity a materializer or reset accepts: a shadow's may pass 253 by its marker. */
   public static int maxProjectionLength(String projection) {
     return MAX_PROJECTION_LENGTH + (isShadowProjection(projection) ? IDENTITY_MARKER.length() + 12 : 0);
+  }
+
+  /**
+   * The value of --projection of a materializer or reset ({@code table} when it is empty), when it is not longer than
+   * {@link #maxProjectionLength}.
+   */
+  public static String checkedProjection(String given, String table) throws ConfigException {
+    String projection = given.isEmpty() ? table : given;
+    if (projection.length() > maxProjectionLength(projection)) {
+      throw new ConfigException("--projection is longer than " + MAX_PROJECTION_LENGTH
+          + " characters: use the Projection's name (a shadow rebuild's may add " + IDENTITY_MARKER
+          + "<rebuild id>)");
+    }
+    return projection;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.reducer.workloads.materializer;
 import java.sql.SQLException;
 import java.util.List;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaStartupCheck;
 import io.reducer.workloads.postgres.Database;
 

@@ -59,7 +59,7 @@ final class WatermarkStore {
       query.setString(2, projection);
       query.setInt(3, partition);
       try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? new Watermark(rows.getLong(1), rows.getLong(2)) : null;
+        return rows.next() ? Watermark.position(partition, rows.getLong(1), rows.getLong(2)) : null;
       }
     }
   }

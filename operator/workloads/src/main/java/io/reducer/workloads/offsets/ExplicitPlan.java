@@ -16,10 +16,12 @@ public final class ExplicitPlan {
 
   /** {@code --target offset --offsets 0=120,1=340 --expected-epoch E --new-epoch E+1 [--rebuild]}. */
   public static List<String> arguments(List<PlannedPartition> plan, long currentEpoch, boolean rebuild) {
-    List<String> arguments = new ArrayList<>(List.of("--target", "offset", "--offsets", offsets(plan),
-        "--expected-epoch", String.valueOf(currentEpoch), "--new-epoch", String.valueOf(currentEpoch + 1)));
+    List<String> arguments = new ArrayList<>(List.of(ResetOptions.TARGET.flag(), ResetTargetType.OFFSET.cliName(),
+        ResetOptions.OFFSETS.flag(), offsets(plan),
+        ResetOptions.EXPECTED_EPOCH.flag(), String.valueOf(currentEpoch),
+        ResetOptions.NEW_EPOCH.flag(), String.valueOf(currentEpoch + 1)));
     if (rebuild) {
-      arguments.add("--rebuild");
+      arguments.add(ResetOptions.REBUILD.flag());
     }
     return arguments;
   }

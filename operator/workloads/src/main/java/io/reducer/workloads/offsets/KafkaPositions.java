@@ -28,9 +28,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.kafka.KafkaFailures;
-import io.reducer.workloads.materializer.ConfigException;
 
 /**
  * Everything the reset asks of Kafka, through one admin client: the group's members, the topic's partitions and

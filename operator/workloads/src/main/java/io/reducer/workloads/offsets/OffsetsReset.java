@@ -14,7 +14,7 @@ import java.util.Properties;
 import java.util.SortedSet;
 
 import io.reducer.workloads.ExitCodes;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.ProjectionSchema;
 import io.reducer.workloads.materializer.ProjectionTables;
 import io.reducer.workloads.materializer.TableOwner;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.ExitCodes;
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 
 /**
  * {@code workloads offsets reset}: parse the configuration, run the reset, print the plan and a summary, and write

@@ -3,7 +3,7 @@ package io.reducer.workloads.offsets;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 
 /** The steps of {@code offsets shadow}. */
 public enum ShadowAction {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.ExitCodes;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.materializer.ConfigException;
 import io.reducer.workloads.materializer.ShadowCutover;
 import io.reducer.workloads.materializer.ShadowRebuild;
 import io.reducer.workloads.materializer.ShadowRefusedException;

@@ -6,15 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.cli.CommandOptions;
-import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.materializer.ConfigException;
-import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.Namespaces;
-import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.ShadowNames;
 import io.reducer.workloads.materializer.ShadowRebuild;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of {@code offsets shadow <action>}. Each comes from a flag or, when the flag is absent, from an environment
@@ -25,36 +23,12 @@ import io.reducer.workloads.materializer.ShadowRebuild;
 public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, String dbPassword,
     ShadowRebuild rebuild, boolean keepPrevious, Duration lockTimeout, Path terminationLog) {
 
-  static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
-      "usage: workloads offsets shadow create|cutover|discard|drop-previous [options]\n\n"
-          + "Database steps of a zero-downtime rebuild. create: a shadow table with the live table's definition,\n"
-          + "for a materializer run with the printed table, projection and group. cutover: swap the shadow and its\n"
-          + "watermarks in for the live ones in one transaction, once the shadow is at or past the live watermarks.\n"
-          + "discard: drop the shadow and its watermarks. drop-previous: drop the table a cutover kept.",
-      List.of(
-          new Option("--jdbc-url", "SHADOW_JDBC_URL", null,
-              "PostgreSQL JDBC URL (user: PGUSER, password: PGPASSWORD, environment only)"),
-          new Option("--table", "SHADOW_TABLE", "workflow_projection", "the live projection table"),
-          new Option("--schema", "SHADOW_SCHEMA", "public", "schema of the projection and watermark tables"),
-          new Option("--projection", "SHADOW_PROJECTION", "",
-              "the live projection's name in projection_watermarks (default: the table)"),
-          new Option("--namespace", "SHADOW_NAMESPACE", Namespaces.DEFAULT, "Kubernetes namespace of the projection"),
-          new Option("--rebuild-id", "SHADOW_REBUILD_ID", null,
-              "short id every shadow name derives from (" + ShadowNames.REBUILD_ID_PATTERN_TEXT + ")"),
-          new Option("--keep-previous", "SHADOW_KEEP_PREVIOUS", "false",
-              "cutover: keep the old live table as <table>_prev_<id> instead of dropping it"),
-          new Option("--lock-timeout-ms", "SHADOW_LOCK_TIMEOUT_MS", "1000",
-              "cutover: longest wait for the table locks; readers queue behind it for at most this long"),
-          new Option("--termination-log", "TERMINATION_LOG", "",
-              "file for the result JSON (default: /dev/termination-log when writable)")),
-      ConfigException::new);
-
   public ShadowConfig {
     dbPassword = dbPassword == null ? "" : dbPassword;
   }
 
   public static String usage() {
-    return OPTIONS.usage() + "\nexit codes: 0 done (or nothing left to do), 1 failed, 2 bad configuration or refused"
+    return ShadowOptions.OPTIONS.usage() + "\nexit codes: 0 done (or nothing left to do), 1 failed, 2 bad configuration or refused"
         + " (the message says why),\n6 not yet (the shadow is behind, or the locks were not granted in time): run it"
         + " again later\n";
   }
@@ -65,18 +39,11 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
       throw new ConfigException("missing action: offsets shadow " + ShadowAction.names());
     }
     ShadowAction action = ShadowAction.parse(args.get(0));
-    CommandOptions<ConfigException>.Values values = OPTIONS.parse(args.subList(1, args.size()), env);
-    String dbUser = env.get("PGUSER");
-    if (dbUser == null || dbUser.isBlank()) {
-      throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
-    }
-    String jdbcUrl = values.text("--jdbc-url");
-    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
-    String table = identifier(values, "--table", "SHADOW_TABLE");
-    ReservedTables.check("--table", "SHADOW_TABLE", table);
-    String schema = identifier(values, "--schema", "SHADOW_SCHEMA");
+    CommandOptions<ConfigException>.Values values = ShadowOptions.OPTIONS.parse(args.subList(1, args.size()), env);
+    String dbUser = DatabaseOptions.user(env);
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, ShadowOptions.JDBC_URL);
+    String table = DatabaseOptions.projectionTable(values, ShadowOptions.TABLE);
+    String schema = DatabaseOptions.schema(values, ShadowOptions.SCHEMA);
     String projection = values.text("--projection").isEmpty() ? table : values.text("--projection");
     if (projection.length() > ShadowNames.MAX_PROJECTION_LENGTH || ShadowNames.isShadowProjection(projection)) {
       throw new ConfigException("--projection must be the live projection's name, at most "
@@ -91,7 +58,7 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
           + " SHADOW_REBUILD_ID");
     }
     String terminationLog = values.text("--termination-log");
-    return new ShadowConfig(action, jdbcUrl, dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
+    return new ShadowConfig(action, jdbcUrl, dbUser, SecretText.withoutTrailingNewline(env.get("PGPASSWORD")),
         new ShadowRebuild(schema, table, namespace, projection, rebuildId), values.bool("--keep-previous"),
         Duration.ofMillis(values.longValue("--lock-timeout-ms", 1, 60_000)),
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
@@ -103,10 +70,5 @@ public record ShadowConfig(ShadowAction action, String jdbcUrl, String dbUser, S
         + rebuild.table() + " namespace=" + rebuild.namespace() + " projection=" + rebuild.projection()
         + " rebuildId=" + rebuild.rebuildId() + " keepPrevious=" + keepPrevious + " lockTimeoutMs="
         + lockTimeout.toMillis();
-  }
-
-  private static String identifier(CommandOptions<ConfigException>.Values values, String flag, String variable)
-      throws ConfigException {
-    return Identifiers.checked(flag, variable, values.text(flag));
   }
 }

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.cli.CommandOptions;
-import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.Identifiers;
 
@@ -45,45 +44,6 @@ public record ReducerConfig(
     Duration outboxRetention,
     int httpPort) {
 
-  static final CommandOptions<ReducerConfigException> OPTIONS = new CommandOptions<>(
-      "usage: workloads reduce [options]", List.of(
-          new Option("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", null, "Kafka bootstrap servers"),
-          new Option("--actions-topic", "REDUCER_ACTIONS_TOPIC", null, "actions topic to read"),
-          new Option("--state-committed-topic", "REDUCER_STATE_COMMITTED_TOPIC", null,
-              "topic the outbox relay publishes state-committed events to"),
-          new Option("--dlq-topic", "REDUCER_DLQ_TOPIC", null, "dead-letter topic for rejected and undecodable actions"),
-          new Option("--jdbc-url", "REDUCER_JDBC_URL", null, "PostgreSQL JDBC URL of the canonical store"),
-          new Option("--db-user", "PGUSER", null, "PostgreSQL user (password: PGPASSWORD, environment only)"),
-          new Option("--schema", "REDUCER_SCHEMA", "public", "schema of the canonical store tables"),
-          new Option("--pipeline", "REDUCER_PIPELINE", "reducer", "pipeline name, for the stats row and client ids"),
-          new Option("--group", "REDUCER_GROUP", "", "consumer group (default: reducer-<pipeline>)"),
-          new Option("--state-machine", "REDUCER_STATE_MACHINE", "",
-              "state machine JSON (default: the runbooks' PENDING/PROCESSING/COMPLETED/FAILED workflow)"),
-          new Option("--state-machine-file", "REDUCER_STATE_MACHINE_FILE", "", "file holding the state machine JSON"),
-          new Option("--reducer-class", "REDUCER_CLASS", "",
-              "class implementing io.reducer.workloads.reducer.spi.Reducer (default: the state machine)"),
-          new Option("--max-attempts", "REDUCER_MAX_ATTEMPTS", "3", "commit attempts per action before REDUCER_GAVE_UP"),
-          new Option("--backoff-base-ms", "REDUCER_BACKOFF_BASE_MS", "10", "first conflict backoff in ms"),
-          new Option("--backoff-cap-ms", "REDUCER_BACKOFF_CAP_MS", "250", "largest conflict backoff in ms"),
-          new Option("--dedup-ttl-seconds", "REDUCER_DEDUP_TTL_SECONDS", "86400",
-              "how long applied action ids are remembered"),
-          new Option("--max-records", "REDUCER_MAX_RECORDS", "1000", "max actions per poll"),
-          new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "250",
-              "max actions per canonical store transaction (bounds the commit latency)"),
-          new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms"),
-          new Option("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS", "10000", "consumer group session timeout in ms"),
-          new Option("--group-instance-id", "REDUCER_GROUP_INSTANCE_ID", "",
-              "static group member id (Kafka group.instance.id; the operator passes the pod's name): a process"
-                  + " restarted under the same id takes its partitions back at once (default: a dynamic member)"),
-          new Option("--outbox-relay", "REDUCER_OUTBOX_RELAY", "true",
-              "run the outbox relay in this process (one process of a pipeline publishes at a time)"),
-          new Option("--outbox-poll-ms", "REDUCER_OUTBOX_POLL_MS", "50",
-              "how often the relay looks for commits of other processes, in ms"),
-          new Option("--outbox-retention-seconds", "REDUCER_OUTBOX_RETENTION_SECONDS", "3600",
-              "how long published outbox rows are kept for diagnostics"),
-          new Option("--http-port", "REDUCER_HTTP_PORT", "8080", "HTTP port; 0 = any free port (printed), -1 = off")),
-      ReducerConfigException::new);
-
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
   private static final Pattern PIPELINE = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
 
@@ -94,11 +54,11 @@ public record ReducerConfig(
   }
 
   public static String usage() {
-    return OPTIONS.usage() + '\n' + KafkaClientSecurity.usage();
+    return ReducerOptions.OPTIONS.usage() + '\n' + KafkaClientSecurity.usage();
   }
 
   public static ReducerConfig parse(List<String> args, Map<String, String> env) throws ReducerConfigException {
-    CommandOptions<ReducerConfigException>.Values values = OPTIONS.parse(args, env);
+    CommandOptions<ReducerConfigException>.Values values = ReducerOptions.OPTIONS.parse(args, env);
     String schema = values.text("--schema");
     if (!Identifiers.isValid(schema)) {
       throw new ReducerConfigException("invalid --schema '" + schema + "': it must match " + Identifiers.PATTERN_TEXT

@@ -1,22 +1,17 @@
 package io.reducer.workloads.reducer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.reducer.workloads.health.ConsumerLoopStatus;
+import io.reducer.workloads.http.EndpointServer;
+import io.reducer.workloads.http.EndpointServer.Response;
 import io.reducer.workloads.postgres.Database;
 
 /**
@@ -33,8 +28,7 @@ final class ReducerHttp implements AutoCloseable {
   private static final long OUTBOX_LAG_DEGRADED_MS = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final EndpointServer server;
   private final ConsumerLoopStatus status;
   private final Database database;
   private final ReducerMetrics metrics;
@@ -48,31 +42,24 @@ final class ReducerHttp implements AutoCloseable {
     this.metrics = metrics;
     this.housekeeping = housekeeping;
     this.relayEnabled = relayEnabled;
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "reducer-http");
-      thread.setDaemon(true);
-      return thread;
-    });
-    server.setExecutor(executor);
-    server.createContext("/health", exchange -> {
+    server = new EndpointServer(port, "reducer-http");
+    server.route("/health", () -> {
       boolean alive = status.loopAliveWithin(LIVENESS_WINDOW);
-      respond(exchange, alive ? 200 : 503, health(alive), "application/json");
+      return new Response(alive ? 200 : 503, health(alive), "application/json");
     });
-    server.createContext("/ready", exchange -> {
+    server.route("/ready", () -> {
       boolean group = status.hasGroupOrAssignment();
       boolean db = database.answeredWithin(DATABASE_WINDOW);
       boolean ready = group && db && status.loopAliveWithin(LIVENESS_WINDOW);
-      respond(exchange, ready ? 200 : 503, "group=" + group + " partitions=" + status.assignedPartitions()
-          + " database=" + db + "\n", "text/plain");
+      return Response.text(ready, "group=" + group + " partitions=" + status.assignedPartitions()
+          + " database=" + db + "\n");
     });
-    server.createContext("/metrics", exchange ->
-        respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    server.route("/metrics", () -> new Response(200, metrics.scrape(), EndpointServer.PROMETHEUS));
     server.start();
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   String health(boolean alive) throws JsonProcessingException {
@@ -144,16 +131,6 @@ final class ReducerHttp implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private static void respond(HttpExchange exchange, int code, String body, String contentType) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    server.close();
   }
 }

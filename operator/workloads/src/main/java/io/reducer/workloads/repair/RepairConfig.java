@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.reducer.workloads.cli.CommandOptions;
-import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.dlq.TerminationMessage;
-import io.reducer.workloads.materializer.ConfigException;
-import io.reducer.workloads.materializer.Identifiers;
-import io.reducer.workloads.materializer.ReservedTables;
+import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
  * Settings of {@code workloads repair}. Each comes from a flag or, when the flag is absent, from an environment
@@ -23,59 +21,27 @@ import io.reducer.workloads.materializer.ReservedTables;
 public record RepairConfig(String jdbcUrl, String dbUser, String dbPassword, String schema, String table,
     RepairScope scope, String key, int pageSize, boolean dryRun, Path terminationLog) {
 
-  static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>(
-      "usage: workloads repair [options]\n\n"
-          + "Bring a projection table up to the canonical store (workflow_state, written by the reducer) in the same\n"
-          + "schema, in pages of one short transaction each, while its materializers keep running: a row is written\n"
-          + "only when the canonical version is newer (scope stale) or not older (scope all), so neither the repair\n"
-          + "nor a materializer can move a row back. Watermarks and consumer offsets are not touched.",
-      List.of(
-          new Option("--jdbc-url", "REPAIR_JDBC_URL", null,
-              "PostgreSQL JDBC URL (user: PGUSER, password: PGPASSWORD, environment only)"),
-          new Option("--table", "REPAIR_TABLE", "workflow_projection", "the projection table to repair"),
-          new Option("--schema", "REPAIR_SCHEMA", "public", "schema of the projection table and of workflow_state"),
-          new Option("--scope", "REPAIR_SCOPE", "stale",
-              "stale: rows behind workflow_state or missing; all: also rows at the same version"),
-          new Option("--key", "REPAIR_KEY", "", "repair only this workflow key"),
-          new Option("--page-size", "REPAIR_PAGE_SIZE", "1000", "canonical rows read and written per transaction"),
-          new Option("--dry-run", "REPAIR_DRY_RUN", "false", "true: count the rows a repair would write, write none"),
-          new Option("--termination-log", "TERMINATION_LOG", "",
-              "file for the result JSON (default: /dev/termination-log when writable)")),
-      ConfigException::new);
-
   public RepairConfig {
     dbPassword = dbPassword == null ? "" : dbPassword;
   }
 
   public static String usage() {
-    return OPTIONS.usage() + "\nexit codes: 0 done (also when nothing was behind), 1 failed (the pages before the"
+    return RepairOptions.OPTIONS.usage() + "\nexit codes: 0 done (also when nothing was behind), 1 failed (the pages before the"
         + " failure stay\nwritten; run it again), 2 bad configuration or a table missing (the message says which)\n";
   }
 
   /** Parses the options; throws with a message that names the fix. */
   public static RepairConfig parse(List<String> args, Map<String, String> env) throws ConfigException {
-    CommandOptions<ConfigException>.Values values = OPTIONS.parse(args, env);
-    String dbUser = env.get("PGUSER");
-    if (dbUser == null || dbUser.isBlank()) {
-      throw new ConfigException("missing PostgreSQL user: set PGUSER (and PGPASSWORD) in the environment");
-    }
-    String jdbcUrl = values.text("--jdbc-url");
-    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new ConfigException("--jdbc-url must start with jdbc:postgresql:, e.g. jdbc:postgresql://db:5432/app");
-    }
-    String table = identifier(values, "--table", "REPAIR_TABLE");
-    ReservedTables.check("--table", "REPAIR_TABLE", table);
-    String schema = identifier(values, "--schema", "REPAIR_SCHEMA");
+    CommandOptions<ConfigException>.Values values = RepairOptions.OPTIONS.parse(args, env);
+    String dbUser = DatabaseOptions.user(env);
+    String jdbcUrl = DatabaseOptions.jdbcUrl(values, RepairOptions.JDBC_URL);
+    String table = DatabaseOptions.projectionTable(values, RepairOptions.TABLE);
+    String schema = DatabaseOptions.schema(values, RepairOptions.SCHEMA);
     String key = values.text("--key");
     String terminationLog = values.text("--termination-log");
-    return new RepairConfig(jdbcUrl, dbUser.trim(), SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema,
+    return new RepairConfig(jdbcUrl, dbUser, SecretText.withoutTrailingNewline(env.get("PGPASSWORD")), schema,
         table, RepairScope.parse(values.text("--scope")), key.isEmpty() ? null : key,
         values.integer("--page-size", 1, 100_000), values.bool("--dry-run"),
         TerminationMessage.path(terminationLog.isEmpty() ? null : terminationLog));
-  }
-
-  private static String identifier(CommandOptions<ConfigException>.Values values, String flag, String variable)
-      throws ConfigException {
-    return Identifiers.checked(flag, variable, values.text(flag));
   }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 
 /** Which projection rows a repair rewrites from the canonical store. Neither ever moves a row to an older version. */
 public enum RepairScope {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.cli.CommandOptions.Kind;
 import io.reducer.workloads.cli.CommandOptions.Option;
 
 /** The shared flag/environment parser of every workloads command, through a small made-up command. */
@@ -27,7 +28,10 @@ class CommandOptionsTest {
           new Option("--count", "TEST_COUNT", "5", "how many"),
           new Option("--enabled", "TEST_ENABLED", "true", "on or off"),
           new Option("--big", "TEST_BIG", "0", "a long"),
-          new Option("--extra", "TEST_EXTRA", "", "optional, no default")),
+          new Option("--extra", "TEST_EXTRA", "", "optional, no default"),
+          new Option("--force", "TEST_FORCE", "false", "a switch", Kind.SWITCH),
+          new Option("--tags", "TEST_TAGS", "", "comma-separated", Kind.LIST),
+          new Option("--id", "TEST_IDS_JSON", "", "one whole value per flag", Kind.REPEATED)),
       TestConfigException::new);
 
   private static CommandOptions<TestConfigException>.Values parse(List<String> args, Map<String, String> env)
@@ -156,5 +160,28 @@ class CommandOptionsTest {
         .contains("TEST_COUNT").endsWith("(default 5)");
     assertThat(usage.lines().filter(line -> line.contains("--extra")).findFirst().orElseThrow())
         .contains("TEST_EXTRA").doesNotContain("(default").doesNotContain("(required)");
+  }
+
+  @Test
+  void aSwitchNeedsNoValueAndASingleOptionIsGivenOnce() throws Exception {
+    assertThat(parse("--force").bool("--force")).isTrue();
+    assertThat(parse().bool("--force")).isFalse();
+    assertThat(parse("--force=false").bool("--force")).isFalse();
+    assertThatThrownBy(() -> parse("--count", "1", "--count", "2"))
+        .isInstanceOf(TestConfigException.class).hasMessage("option --count is given twice");
+  }
+
+  @Test
+  void listsSplitOnCommasAndRepeatedOptionsKeepEachValueWhole() throws Exception {
+    CommandOptions<TestConfigException>.Values values = parse("--tags", "a, b", "--tags=c", "--id", "x,y",
+        "--id", "z");
+    Option tags = OPTIONS.options().get(6);
+    Option ids = OPTIONS.options().get(7);
+    assertThat(values.list(tags)).containsExactly("a", "b", "c");
+    assertThat(values.list(ids)).containsExactly("x,y", "z");
+    assertThat(parse(List.of(), Map.of("TEST_NAME", "n", "TEST_IDS_JSON", "[\"x,y\",\"z\"]")).list(ids))
+        .containsExactly("x,y", "z");
+    assertThatThrownBy(() -> parse(List.of(), Map.of("TEST_NAME", "n", "TEST_IDS_JSON", "x,y")))
+        .isInstanceOf(TestConfigException.class).hasMessageContaining("TEST_IDS_JSON is not JSON");
   }
 }

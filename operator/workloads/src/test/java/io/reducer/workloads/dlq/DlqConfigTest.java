@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 class DlqConfigTest {

@@ -1,5 +1,6 @@
 package io.reducer.workloads.materializer;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.reducer.workloads.materializer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.reducer.workloads.cli.ConfigException;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ class MaterializerConfigTest {
     assertThat(config.table()).isEqualTo("workflow_projection");
     assertThat(config.schema()).isEqualTo("public");
     assertThat(config.projection()).isEqualTo("workflow_projection");
-    assertThat(config.group()).isEqualTo("reducer-materializer-workflow_projection");
+    assertThat(config.group()).isEqualTo("reducer.default.workflow_projection");
     assertThat(config.maxRecords()).isEqualTo(500);
     assertThat(config.pollTimeoutMs()).isEqualTo(100);
     assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);

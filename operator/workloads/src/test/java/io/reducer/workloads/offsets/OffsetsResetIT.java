@@ -93,11 +93,11 @@ class OffsetsResetIT {
     assertThat(cluster.watermarks("rebuild")).isEqualTo(plan);
     assertThat(epochs("rebuild")).containsOnly(1L);
     assertThat(cluster.projection("rebuild_projection")).isEmpty();
-    assertThat(committed("reducer-materializer-rebuild")).isEqualTo(plan);
+    assertThat(committed("reducer.default.rebuild")).isEqualTo(plan);
 
     // The Job is retried after its Kafka step was lost: the same plan, with the epochs it was planned with.
     cluster.execute("INSERT INTO rebuild_projection (workflow_key, version, state) VALUES ('marker', 1, 'M')");
-    commit("reducer-materializer-rebuild", topic, partitions, 0L);
+    commit("reducer.default.rebuild", topic, partitions, 0L);
     List<String> rows = watermarkRows("rebuild");
     // As a Job runs it: its own JVM, settings from the environment, the result in the termination log.
     Map<String, String> jobEnv = new HashMap<>(env);
@@ -114,7 +114,7 @@ class OffsetsResetIT {
     assertThat(rerun.result().newEpoch()).isEqualTo(1L);
     assertThat(watermarkRows("rebuild")).isEqualTo(rows);
     assertThat(cluster.projection("rebuild_projection")).containsOnlyKeys("marker");
-    assertThat(committed("reducer-materializer-rebuild")).isEqualTo(plan);
+    assertThat(committed("reducer.default.rebuild")).isEqualTo(plan);
 
     // Without --new-epoch the same retry cannot tell its own reset from someone else's: refused, nothing changed.
     ResetCli.Run blind = cli().run(env, "--target", "offset", "--offsets", offsets, "--expected-epoch", "0");

@@ -217,14 +217,14 @@ class OffsetsResetPlanIT {
         cluster.env(topic, "live", "live_projection"), List.of())) {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .untilAsserted(() -> assertThat(cluster.watermarks("live")).isEqualTo(end));
-      await().atMost(Duration.ofSeconds(30)).until(() -> group("reducer-materializer-live").groupState() == GroupState.STABLE);
+      await().atMost(Duration.ofSeconds(30)).until(() -> group("reducer.default.live").groupState() == GroupState.STABLE);
       List<String> before = watermarkRows("live");
 
       ResetCli.Run refused = cli().run(env, "--target", "earliest", "--rebuild");
 
       assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.GROUP_NOT_EMPTY);
       assertThat(refused.result().result()).isEqualTo(ResetOutcome.Failed);
-      assertThat(refused.err()).contains("consumer group 'reducer-materializer-live' is Stable with 1 member(s)")
+      assertThat(refused.err()).contains("consumer group 'reducer.default.live' is Stable with 1 member(s)")
           .contains("client reducer-materializer-live").contains("live-0");
       assertThat(watermarkRows("live")).isEqualTo(before);
       assertThat(cluster.projection("live_projection")).hasSize(5);

@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.reducer.workloads.materializer.ConfigException;
+import io.reducer.workloads.cli.ConfigException;
 
 class ResetConfigTest {
 
@@ -31,7 +31,7 @@ class ResetConfigTest {
     assertThat(config.table()).isEqualTo("workflow_projection");
     assertThat(config.schema()).isEqualTo("public");
     assertThat(config.projection()).isEqualTo("workflow_projection");
-    assertThat(config.group()).isEqualTo("reducer-materializer-workflow_projection");
+    assertThat(config.group()).isEqualTo("reducer.default.workflow_projection");
     assertThat(config.target()).isEqualTo(ResetTarget.earliest());
     assertThat(config.partitions()).isEmpty();
     assertThat(config.rebuild()).isFalse();

@@ -107,7 +107,7 @@ public final class ReducerBenchmark {
     cpu = new CpuMeter("reducer JVM", CpuMeter.postmaster(scalar("SHOW data_directory")));
     line("settings: %d partitions, %,d actions over %,d keys, --max-records 2000, --transaction-actions %s, state "
         + "machine OPEN -touch-> OPEN", PARTITIONS, actions, keys,
-        transactionActions.isEmpty() ? ReducerConfig.OPTIONS.options().stream()
+        transactionActions.isEmpty() ? ReducerOptions.OPTIONS.options().stream()
             .filter(o -> o.flag().equals("--transaction-actions")).findFirst().orElseThrow().defaultValue()
             : String.join(", ", sizes));
 

@@ -363,7 +363,7 @@ class ReducerConfigTest {
     }
     assertThat(usage).contains("PGPASSWORD");
     List<String> declared = new ArrayList<>();
-    for (Option option : ReducerConfig.OPTIONS.options()) {
+    for (Option option : ReducerOptions.OPTIONS.options()) {
       declared.add(option.flag());
     }
     assertThat(declared).as("the parser knows exactly the documented options")
