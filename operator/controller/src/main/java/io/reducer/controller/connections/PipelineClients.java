@@ -79,10 +79,6 @@ public final class PipelineClients implements AutoCloseable {
     return Set.copyOf(kafkaInUse.keySet());
   }
 
-  public int kafkaClients() {
-    return kafka.size();
-  }
-
   /** Requests sent by every Kafka admin client so far, closed ones included. */
   public synchronized long kafkaAdminRequests() {
     return retiredKafkaRequests + kafka.values().stream().mapToLong(KafkaAdminGateway::requestsSent).sum();

@@ -74,10 +74,6 @@ public final class ProbeCache {
     return Optional.ofNullable(latest.get(ResourceID.fromResource(projection)));
   }
 
-  public void forget(ResourceID projection) {
-    latest.remove(projection);
-  }
-
   private void probeInto(ReducerPipeline pipeline, List<Projection> members) {
     String namespace = pipeline.getMetadata().getNamespace();
     Map<String, ProjectionProbe> probes;
