@@ -1,7 +1,8 @@
 package io.reducer.controller.connections;
 
 import io.reducer.controller.kafka.KafkaAdminGateway;
-import io.reducer.controller.pipeline.DatabaseLogin;
+import io.reducer.controller.postgres.DatabaseLogin;
+import io.reducer.controller.postgres.DatabasePool;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

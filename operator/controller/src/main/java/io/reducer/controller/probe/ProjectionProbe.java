@@ -1,7 +1,6 @@
 package io.reducer.controller.probe;
 
 import io.javaoperatorsdk.operator.processing.ResourceIDProvider;
-import io.reducer.controller.projection.ProjectionMeasurement;
 import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
 import java.util.Objects;

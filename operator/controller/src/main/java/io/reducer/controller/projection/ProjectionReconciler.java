@@ -16,13 +16,13 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventS
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import io.reducer.controller.app.LeanStores;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.metrics.ProjectionGauges;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;

@@ -13,6 +13,7 @@ import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.workloads.materializer.TableOwner;

@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.connections;
 
 /** Why a reference or a credential could not be resolved; reason and message go into a condition. */
 public final class ResolutionFailure extends Exception {
