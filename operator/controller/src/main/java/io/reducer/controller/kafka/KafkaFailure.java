@@ -1,5 +1,6 @@
 package io.reducer.controller.kafka;
 
+import io.reducer.controller.status.FailureReason;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -19,18 +20,29 @@ public final class KafkaFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Condition reasons for Kafka failures. */
-  public enum Reason {
-    KafkaUnreachable,
-    KafkaAuthenticationFailed,
-    KafkaAuthorizationFailed,
-    TopicNotFound,
+  public enum Reason implements FailureReason {
+    KafkaUnreachable(false),
+    KafkaAuthenticationFailed(true),
+    KafkaAuthorizationFailed(true),
+    TopicNotFound(true),
     /** The broker (or its create/alter policy) refused a topic config: unknown key, invalid value. */
-    TopicConfigRejected,
+    TopicConfigRejected(true),
     /** A topic to create exists already, e.g. created meanwhile by another client. */
-    TopicAlreadyExists,
+    TopicAlreadyExists(false),
     /** The broker refused a topic request as invalid: a replication factor above the broker count, bad partitions. */
-    InvalidTopicRequest,
-    KafkaError
+    InvalidTopicRequest(true),
+    KafkaError(false);
+
+    private final boolean needsUser;
+
+    Reason(boolean needsUser) {
+      this.needsUser = needsUser;
+    }
+
+    @Override
+    public boolean needsUser() {
+      return needsUser;
+    }
   }
 
   private final Reason reason;

@@ -258,11 +258,9 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       return new Reached<>(ConnectionCheck.ok("Connected", "Cluster " + cluster + " at "
           + pipeline.getSpec().getKafka().getBootstrapServers() + " answered"), gateway, null);
     } catch (ResolutionFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(), true), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     } catch (KafkaFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(),
-          e.reason() != KafkaFailure.Reason.KafkaUnreachable && e.reason() != KafkaFailure.Reason.KafkaError), null,
-          null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     }
   }
 
@@ -279,10 +277,9 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       return new Reached<>(ConnectionCheck.ok("Connected", "PostgreSQL " + version + " at " + login.target()
           + " answered"), pool, login);
     } catch (ResolutionFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(), true), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     } catch (DatabaseFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(),
-          e.reason() == DatabaseFailure.Reason.DatabaseAuthenticationFailed), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     }
   }
 

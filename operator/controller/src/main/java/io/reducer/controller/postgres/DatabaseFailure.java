@@ -1,5 +1,6 @@
 package io.reducer.controller.postgres;
 
+import io.reducer.controller.status.FailureReason;
 import java.sql.SQLException;
 
 /** A failed database call, with the condition reason it maps to and a message that says what to check. */
@@ -8,14 +9,25 @@ public final class DatabaseFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Condition reasons for PostgreSQL failures. */
-  public enum Reason {
-    DatabaseUnreachable,
-    DatabaseAuthenticationFailed,
+  public enum Reason implements FailureReason {
+    DatabaseUnreachable(false),
+    DatabaseAuthenticationFailed(true),
     /** The user lacks a grant the canonical store's DDL needs (SQLSTATE 42501); the message names the grant. */
-    SchemaPermissionDenied,
+    SchemaPermissionDenied(true),
     /** The canonical store's tables do not exist (yet) in the pipeline's schema. */
-    CanonicalStoreMissing,
-    DatabaseError
+    CanonicalStoreMissing(false),
+    DatabaseError(false);
+
+    private final boolean needsUser;
+
+    Reason(boolean needsUser) {
+      this.needsUser = needsUser;
+    }
+
+    @Override
+    public boolean needsUser() {
+      return needsUser;
+    }
   }
 
   private final Reason reason;

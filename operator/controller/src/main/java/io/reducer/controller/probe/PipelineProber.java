@@ -15,6 +15,7 @@ import io.reducer.controller.postgres.DatabasePool;
 import io.reducer.controller.postgres.ProjectionDatabase;
 import io.reducer.controller.postgres.SqlIdentifiers;
 import io.reducer.controller.postgres.Watermark;
+import io.reducer.controller.status.FailureReason;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.workloads.materializer.ReservedTables;
 import io.reducer.workloads.materializer.TableOwner;
@@ -38,10 +39,6 @@ import java.util.function.Function;
  */
 public final class PipelineProber {
 
-  /** Failure reason of a projection whose spec.table is not a plain SQL identifier. */
-  public static final String INVALID_TABLE_NAME = "InvalidTableName";
-  /** Failure reason of a projection whose spec.table is a table of the canonical store or the watermarks. */
-  public static final String RESERVED_TABLE_NAME = "ReservedTableName";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
@@ -68,17 +65,17 @@ public final class PipelineProber {
       KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
       offsets = readOffsets(kafka, sourceTopics(pipeline, measurable));
     } catch (ResolutionFailure e) {
-      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason(), e.getMessage(), now)));
       return result;
     } catch (KafkaFailure e) {
-      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason(), e.getMessage(), now)));
       return result;
     }
 
     Map<String, Map<Integer, Watermark>> watermarks = null;
     Map<String, TableOwner> owners = Map.of();
     Map<String, Long> staleRowsByTable = new HashMap<>();
-    String databaseReason = null;
+    FailureReason databaseReason = null;
     String databaseMessage = null;
     try {
       DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
@@ -99,10 +96,10 @@ public final class PipelineProber {
       read.staleRows().forEach((table, stale) -> staleRowsByTable.put(table,
           stale.isPresent() ? stale.getAsLong() : null));
     } catch (ResolutionFailure e) {
-      databaseReason = e.reason().name();
+      databaseReason = e.reason();
       databaseMessage = e.getMessage();
     } catch (DatabaseFailure e) {
-      databaseReason = e.reason().name();
+      databaseReason = e.reason();
       databaseMessage = e.getMessage();
     }
 
@@ -111,7 +108,7 @@ public final class PipelineProber {
       TopicOffsets topicOffsets = offsets.get(topic);
       ProjectionProbe before = previous.apply(name(projection));
       if (topicOffsets == null) {
-        result.put(name(projection), ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound.name(),
+        result.put(name(projection), ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound,
             "source topic " + topic + " does not exist on " + pipeline.getSpec().getKafka().getBootstrapServers()
                 + "; create it, or fix spec.sourceTopic / the pipeline's stateCommitted topic", now));
         continue;
@@ -144,14 +141,14 @@ public final class PipelineProber {
     for (Projection projection : projections) {
       String table = projection.getSpec().getTable();
       if (ReservedTables.isReserved(table)) {
-        result.put(name(projection), ProjectionProbe.failed(RESERVED_TABLE_NAME, "spec.table '" + table
+        result.put(name(projection), ProjectionProbe.failed(ProbeFailureReason.ReservedTableName, "spec.table '" + table
             + "' is a table of the canonical store or the projections' watermarks: a materializer would corrupt it "
             + "and a rebuild would truncate it, so nothing runs for this projection; choose another table (the "
             + "CRD refuses this name, so the installed CRD may be outdated: update the CRDs)", now));
       } else if (SqlIdentifiers.valid(table)) {
         valid.add(projection);
       } else {
-        result.put(name(projection), ProjectionProbe.failed(INVALID_TABLE_NAME, "spec.table '" + table
+        result.put(name(projection), ProjectionProbe.failed(ProbeFailureReason.InvalidTableName, "spec.table '" + table
             + "' is not a valid table name (" + SqlIdentifiers.RULE + "); the CRD's schema refuses it, so the "
             + "installed CRD may be outdated: fix spec.table and update the CRDs", now));
       }

@@ -7,7 +7,6 @@ import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
-import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
@@ -32,12 +31,6 @@ import java.util.Set;
  * or keep crashing ({@link MaterializerFailure}) set {@code Ready=False} with a reason of their own.
  */
 public final class ProjectionPlanner {
-
-  /** Probe failures only a change by the user can fix: the projection is Stalled, not just Degraded. */
-  private static final Set<String> NEEDS_USER = Set.of("SecretNotFound", "SecretKeyNotFound",
-      "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
-      "DatabaseAuthenticationFailed", "InvalidKafkaSecurity", PipelineProber.INVALID_TABLE_NAME,
-      PipelineProber.RESERVED_TABLE_NAME);
 
   /**
    * Reason of a projection whose spec.table belongs to another Projection (projection_tables): its materializers
@@ -69,9 +62,10 @@ public final class ProjectionPlanner {
 
     String refusalReason = observed.refusalReason();
     String refusalMessage = observed.refusalMessage();
-    if (refusalReason == null && probe != null && probe.failed() && NEEDS_USER.contains(probe.failureReason())) {
+    // A probe failure only the user can fix: the projection is Stalled, not just Degraded.
+    if (refusalReason == null && probe != null && probe.failed() && probe.failureReason().needsUser()) {
       // Pods would only fail the same way (a missing Secret, a missing topic): leave the Deployment as it is.
-      refusalReason = probe.failureReason();
+      refusalReason = probe.failureReason().name();
       refusalMessage = probe.failureMessage();
     }
     TableOwner owner = probe == null ? null : probe.tableOwner();
@@ -153,7 +147,7 @@ public final class ProjectionPlanner {
           "The first health probe has not finished yet", generation, now);
       reconciling(conditions, "ProbePending", "Waiting for the first health probe", generation, now);
     } else if (measuring) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason(),
+      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason().name(),
           probe.failureMessage(), generation, now);
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
     } else if (!podsReady) {
@@ -167,7 +161,7 @@ public final class ProjectionPlanner {
       Conditions.remove(conditions, ConditionTypes.RECONCILING);
     }
     if (pauseReason == null && probe != null && measuring
-        && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason())) {
+        && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason().name())) {
       events.add(PlannedEvent.warning(EventReason.ConnectionFailed, probe.failureMessage()));
     }
     materializerEvents(events, previous, failure, failureMessage, pauseReason, observed.readyReplicas(), replicas);
@@ -254,7 +248,7 @@ public final class ProjectionPlanner {
       MaterializerFailure failure, String failureMessage, long generation, Instant now) {
     if (probe != null && probe.failed()) {
       // The broker or the database is the likelier root cause; Ready still says what the pods do.
-      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason(),
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason().name(),
           probe.failureMessage(), generation, now);
     } else if (failure != null) {
       Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, failure.reason().name(),
