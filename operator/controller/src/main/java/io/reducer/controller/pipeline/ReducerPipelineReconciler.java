@@ -3,6 +3,7 @@ package io.reducer.controller.pipeline;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -34,6 +35,7 @@ import io.reducer.controller.postgres.DatabaseLogin;
 import io.reducer.controller.postgres.DatabasePool;
 import io.reducer.controller.postgres.SqlIdentifiers;
 import io.reducer.controller.reset.ResetHold;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -122,6 +124,14 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
         })
         .build(), context);
     return List.of(deployments, projections, resets);
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<ReducerPipeline> updateErrorStatus(ReducerPipeline pipeline,
+      Context<ReducerPipeline> context, Exception error) {
+    return ReconcileErrors.report(pipeline, context, error, ReducerPipelineStatus.class, ReducerPipelineStatus::new,
+        clock.instant());
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,6 +19,7 @@ import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
@@ -39,6 +41,7 @@ import io.reducer.controller.oneshot.Retention;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.DatabaseLogin;
 import io.reducer.controller.postgres.ProjectionDatabase;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
@@ -136,6 +139,14 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     LocalReference reference = subject.reference(reset.getSpec());
     return reference == null ? Set.of() : Set.of(new ResourceID(reference.getName(),
         reset.getMetadata().getNamespace()));
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<WatermarkReset> updateErrorStatus(WatermarkReset reset,
+      Context<WatermarkReset> context, Exception error) {
+    return ReconcileErrors.report(reset, context, error, WatermarkResetStatus.class, WatermarkResetStatus::new,
+        clock.instant());
   }
 
   @Override
