@@ -36,7 +36,6 @@ import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.oneshot.Approvals;
-import io.reducer.controller.oneshot.PhaseHistory;
 import io.reducer.controller.oneshot.Retention;
 import io.reducer.controller.postgres.DatabaseFailure;
 import io.reducer.controller.postgres.DatabaseLogin;
@@ -52,6 +51,7 @@ import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadApplier;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -646,7 +646,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   private void remember(WatermarkReset reset, boolean reducers, Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
     String targetName = ResetSubject.targetName(reset);
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     if (reducers) {
       context.getClient().resources(ReducerPipeline.class).inNamespace(namespace).withName(targetName)
           .editStatus(p -> {
@@ -666,21 +666,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
   }
 
-  /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */
+  /** Keeps the newest finished resets of the target up to the limit ({@link Retention}); deletes the rest. */
   private void pruneHistory(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
-    List<WatermarkReset> finished = context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(reset)).stream()
-        .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal())
-        .collect(Collectors.toList());
     // The cache may not show this reset's final phase yet.
-    if (finished.stream().noneMatch(r -> r.getMetadata().getName().equals(reset.getMetadata().getName()))) {
-      finished.add(reset);
-    }
-    List<Retention.Finished> candidates = finished.stream()
-        .map(r -> new Retention.Finished(r.getMetadata().getName(),
-            Objects.requireNonNullElse(PhaseHistory.entered(r.getStatus().getHistory(), r.getStatus().getPhase().name()),
-                java.time.Instant.EPOCH)))
+    List<WatermarkReset> group = context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(reset)).stream()
+        .map(r -> r.getMetadata().getName().equals(reset.getMetadata().getName()) ? reset : r)
         .collect(Collectors.toList());
-    for (String doomed : Retention.beyondLimit(candidates, historyLimit)) {
+    if (group.stream().noneMatch(r -> r == reset)) {
+      group.add(reset);
+    }
+    for (String doomed : Retention.beyondLimit(group, WatermarkResetReconciler::finishedAt, historyLimit)) {
       context.getClient().resources(WatermarkReset.class).inNamespace(reset.getMetadata().getNamespace())
           .withName(doomed).delete();
       if (target != null) {
@@ -688,6 +683,12 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
             + doomed + " to keep the newest " + historyLimit));
       }
     }
+  }
+
+  private static Instant finishedAt(WatermarkReset reset) {
+    WatermarkResetStatus status = reset.getStatus();
+    return status == null || status.getPhase() == null ? null
+        : Retention.finishedAt(status.getPhase(), status.getPhase().isTerminal(), status.getHistory());
   }
 
   private boolean live(String resetName, HasMetadata target, Context<WatermarkReset> context) {
