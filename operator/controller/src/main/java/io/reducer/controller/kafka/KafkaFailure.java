@@ -21,27 +21,22 @@ public final class KafkaFailure extends Exception {
 
   /** Condition reasons for Kafka failures. */
   public enum Reason implements FailureReason {
-    KafkaUnreachable(false),
-    KafkaAuthenticationFailed(true),
-    KafkaAuthorizationFailed(true),
-    TopicNotFound(true),
+    KafkaUnreachable,
+    KafkaAuthenticationFailed,
+    KafkaAuthorizationFailed,
+    TopicNotFound,
     /** The broker (or its create/alter policy) refused a topic config: unknown key, invalid value. */
-    TopicConfigRejected(true),
+    TopicConfigRejected,
     /** A topic to create exists already, e.g. created meanwhile by another client. */
-    TopicAlreadyExists(false),
+    TopicAlreadyExists,
     /** The broker refused a topic request as invalid: a replication factor above the broker count, bad partitions. */
-    InvalidTopicRequest(true),
-    KafkaError(false);
+    InvalidTopicRequest,
+    KafkaError;
 
-    private final boolean needsUser;
-
-    Reason(boolean needsUser) {
-      this.needsUser = needsUser;
-    }
-
+    /** A broker that answered and refused: credentials, ACLs, a missing topic, a request it finds invalid. */
     @Override
     public boolean needsUser() {
-      return needsUser;
+      return this != KafkaUnreachable && this != KafkaError && this != TopicAlreadyExists;
     }
   }
 

@@ -10,23 +10,18 @@ public final class DatabaseFailure extends Exception {
 
   /** Condition reasons for PostgreSQL failures. */
   public enum Reason implements FailureReason {
-    DatabaseUnreachable(false),
-    DatabaseAuthenticationFailed(true),
+    DatabaseUnreachable,
+    DatabaseAuthenticationFailed,
     /** The user lacks a grant the canonical store's DDL needs (SQLSTATE 42501); the message names the grant. */
-    SchemaPermissionDenied(true),
+    SchemaPermissionDenied,
     /** The canonical store's tables do not exist (yet) in the pipeline's schema. */
-    CanonicalStoreMissing(false),
-    DatabaseError(false);
+    CanonicalStoreMissing,
+    DatabaseError;
 
-    private final boolean needsUser;
-
-    Reason(boolean needsUser) {
-      this.needsUser = needsUser;
-    }
-
+    /** A refused login or a missing grant. */
     @Override
     public boolean needsUser() {
-      return needsUser;
+      return this == DatabaseAuthenticationFailed || this == SchemaPermissionDenied;
     }
   }
 

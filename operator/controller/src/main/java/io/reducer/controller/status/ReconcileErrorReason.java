@@ -5,21 +5,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /** Why a reconciliation ended with an exception: the reason of the Reconciling condition it leaves in status. */
 public enum ReconcileErrorReason implements FailureReason {
   /** The Kubernetes API refused the operator a request (403): its RBAC lacks a permission. */
-  KubernetesApiForbidden(true),
+  KubernetesApiForbidden,
   /** A request to the Kubernetes API failed: unreachable, overloaded, a conflict or another refusal. */
-  KubernetesApiError(false),
+  KubernetesApiError,
   /** The reconciliation failed in the operator itself; the operator's log has the stack trace. */
-  ReconcileFailed(false);
+  ReconcileFailed;
 
-  private final boolean needsUser;
-
-  ReconcileErrorReason(boolean needsUser) {
-    this.needsUser = needsUser;
-  }
-
+  /** A permission missing from the operator's RBAC. */
   @Override
   public boolean needsUser() {
-    return needsUser;
+    return this == KubernetesApiForbidden;
   }
 
   /** The reason of {@code error}, looking through the causes it wraps for the Kubernetes client's. */
