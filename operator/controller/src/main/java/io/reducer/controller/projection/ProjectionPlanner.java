@@ -11,6 +11,7 @@ import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
@@ -48,6 +49,7 @@ public final class ProjectionPlanner {
     status.setObservedGeneration(generation);
     List<Condition> conditions = Conditions.copy(previous.getConditions());
     status.setConditions(conditions);
+    KstatusConditions kstatus = KstatusConditions.on(conditions, generation, now);
     List<PlannedEvent> events = new ArrayList<>();
     ProjectionProbe probe = observed.probe();
 
@@ -82,11 +84,7 @@ public final class ProjectionPlanner {
       boolean scaled = stop && current != 0;
       status.setReplicas(stop ? Integer.valueOf(0) : observed.deploymentReplicas());
       status.setLastScaleTime(scaled ? now.truncatedTo(ChronoUnit.SECONDS).toString() : previous.getLastScaleTime());
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, refusalReason, refusalMessage,
-          generation, now);
-      Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, refusalReason, refusalMessage,
-          generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.stuck(refusalReason, refusalMessage);
       degraded(conditions, status, probe, null, null, generation, now);
       boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
       pausedCondition(conditions, pauseReason, observed, generation, now);
@@ -100,7 +98,7 @@ public final class ProjectionPlanner {
       }
       return stop ? ProjectionPlan.scaleOnly(0, status, events) : new ProjectionPlan(null, null, status, events);
     }
-    Conditions.remove(conditions, ConditionTypes.STALLED);
+    kstatus.notStalled();
 
     Instant lastScale = previous.getLastScaleTime() == null ? null : Instant.parse(previous.getLastScaleTime());
     ReplicaDecision decision = ReplicaPlanner.decide(projection.getSpec().getScaling(), pauseReason != null,
@@ -133,32 +131,24 @@ public final class ProjectionPlanner {
     MaterializerFailure failure = pauseReason == null && !podsReady ? observed.materializerFailure() : null;
     String failureMessage = failure == null ? null : failureMessage(failure, observed.readyReplicas(), replicas);
     if (pauseReason != null) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Paused",
-          pauseMessage(pauseReason, observed), generation, now);
-      reconciling(conditions, current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop",
-          generation, now);
+      kstatus.ready(ConditionStatus.True, "Paused", pauseMessage(pauseReason, observed))
+          .reconciling(current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop");
     } else if (failure != null) {
       // Not converging: Kubernetes retries, but only a change (image, Secret, quota, configuration) ends it.
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failure.reason().name(),
-          failureMessage, generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.False, failure.reason().name(), failureMessage).notReconciling();
     } else if (probe == null) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, "ProbePending",
-          "The first health probe has not finished yet", generation, now);
-      reconciling(conditions, "ProbePending", "Waiting for the first health probe", generation, now);
+      kstatus.ready(ConditionStatus.Unknown, "ProbePending", "The first health probe has not finished yet")
+          .reconciling("ProbePending", "Waiting for the first health probe");
     } else if (measuring) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason().name(),
-          probe.failureMessage(), generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.Unknown, probe.failureReason().name(), probe.failureMessage())
+          .notReconciling();
     } else if (!podsReady) {
       String message = observed.readyReplicas() + " of " + replicas + " materializers ready";
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, "MaterializersNotReady", message,
-          generation, now);
-      reconciling(conditions, "MaterializersNotReady", message, generation, now);
+      kstatus.ready(ConditionStatus.False, "MaterializersNotReady", message)
+          .reconciling("MaterializersNotReady", message);
     } else {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "MaterializersReady",
-          replicas + " materializers ready for " + probe.partitions() + " partitions", generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.True, "MaterializersReady",
+          replicas + " materializers ready for " + probe.partitions() + " partitions").notReconciling();
     }
     if (pauseReason == null && probe != null && measuring
         && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason().name())) {
@@ -289,15 +279,6 @@ public final class ProjectionPlanner {
     } else {
       Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.True, pauseReason,
           "Materializers are scaled to zero: " + pauseMessage(pauseReason, observed), generation, now);
-    }
-  }
-
-  private static void reconciling(List<Condition> conditions, String reason, String message, long generation,
-      Instant now) {
-    if (reason == null) {
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
-    } else {
-      Conditions.set(conditions, ConditionTypes.RECONCILING, ConditionStatus.True, reason, message, generation, now);
     }
   }
 
