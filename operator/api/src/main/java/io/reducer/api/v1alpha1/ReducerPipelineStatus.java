@@ -33,9 +33,9 @@ public class ReducerPipelineStatus extends ConditionedStatus {
   @JsonPropertyDescription("Reducer pods ready out of desired, e.g. 2/2; absent until the reducer Deployment exists.")
   private String reducersReady;
 
-  @JsonPropertyDescription("Reducer replicas when the pipeline was paused, for reference while it is. Resuming "
-      + "runs spec.reducer.replicas capped at the actions topic's partitions: the same count unless either changed "
-      + "meanwhile.")
+  @JsonPropertyDescription("Reducer replicas the Deployment had when a pause scaled it to zero (absent if none ran "
+      + "then), kept while paused and cleared on resume; the Resumed Event names it when the count differs. Resuming "
+      + "runs spec.reducer.replicas capped at the actions topic's partitions, not this count.")
   private Integer replicasBeforePause;
 
   @Size(max = Bounds.OBJECT_NAME)

@@ -30,8 +30,9 @@ public class WatermarkResetStatus extends ConditionedStatus {
       + "rebuild plans no positions: once its cutover ran, only the epochs the cutover set (for the EPOCH column).")
   private ResetPlan plan;
 
-  @JsonPropertyDescription("Materializer (or, for pipelineRef, reducer) replicas before quiescing, for reference; resuming gives "
-      + "back what the spec asks for.")
+  @JsonPropertyDescription("Materializer (or, for pipelineRef, reducer) replicas seen when the reset took its hold. A "
+      + "Shadow rebuild runs its shadow materializers at this count (at least 1); otherwise it is for reference only: "
+      + "resuming gives back what the spec asks for, not this count.")
   private Integer replicasBeforeQuiesce;
 
   @Size(max = Bounds.OBJECT_NAME)

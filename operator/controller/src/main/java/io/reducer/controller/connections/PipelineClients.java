@@ -1,7 +1,8 @@
 package io.reducer.controller.connections;
 
 import io.reducer.controller.kafka.KafkaAdminGateway;
-import io.reducer.controller.pipeline.DatabaseLogin;
+import io.reducer.controller.postgres.DatabaseLogin;
+import io.reducer.controller.postgres.DatabasePool;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -77,10 +78,6 @@ public final class PipelineClients implements AutoCloseable {
   /** Pipelines with clients, for tests and metrics. */
   public Set<String> pipelines() {
     return Set.copyOf(kafkaInUse.keySet());
-  }
-
-  public int kafkaClients() {
-    return kafka.size();
   }
 
   /** Requests sent by every Kafka admin client so far, closed ones included. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -11,20 +12,22 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
-import io.reducer.controller.app.LeanStores;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.kafka.CommittedOffset;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.metrics.PhaseGauges;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobLauncher;
 import io.reducer.controller.workload.JobOutcome;
@@ -104,6 +107,14 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
             : Set.of(new ResourceID(r.getSpec().getPipelineRef().getName(), r.getMetadata().getNamespace())))
         .build(), context);
     return List.of(jobs, projections, pipelines);
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<DlqReplay> updateErrorStatus(DlqReplay replay, Context<DlqReplay> context,
+      Exception error) {
+    return ReconcileErrors.report(replay, context, error, DlqReplayStatus.class, DlqReplayStatus::new,
+        clock.instant());
   }
 
   @Override

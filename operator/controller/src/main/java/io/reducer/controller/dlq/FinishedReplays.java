@@ -1,10 +1,9 @@
 package io.reducer.controller.dlq;
 
 import io.reducer.api.v1alpha1.DlqReplay;
-import io.reducer.controller.oneshot.PhaseHistory;
+import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.controller.oneshot.Retention;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -28,24 +27,14 @@ public final class FinishedReplays {
    */
   public static List<String> beyondLimit(List<DlqReplay> replays, Function<DlqReplay, String> pipelineOf,
       String pipeline, int limit) {
-    List<Retention.Finished> finished = new ArrayList<>();
-    for (DlqReplay replay : replays) {
-      Instant finishedAt = finishedAt(replay);
-      if (finishedAt != null && !replay.isMarkedForDeletion() && Objects.equals(pipeline, pipelineOf.apply(replay))) {
-        finished.add(new Retention.Finished(replay.getMetadata().getName(), finishedAt));
-      }
-    }
-    return Retention.beyondLimit(finished, limit);
+    List<DlqReplay> group = replays.stream().filter(r -> Objects.equals(pipeline, pipelineOf.apply(r))).toList();
+    return Retention.beyondLimit(group, FinishedReplays::finishedAt, limit);
   }
 
   /** When the replay entered its final phase; null while it runs. */
   static Instant finishedAt(DlqReplay replay) {
-    if (replay.getStatus() == null || replay.getStatus().getPhase() == null
-        || !replay.getStatus().getPhase().isTerminal()) {
-      return null;
-    }
-    Instant at = PhaseHistory.entered(replay.getStatus().getHistory(), replay.getStatus().getPhase().name());
-    // A history trimmed by a bug still counts, as the oldest.
-    return at != null ? at : Instant.EPOCH;
+    DlqReplayStatus status = replay.getStatus();
+    return status == null || status.getPhase() == null ? null
+        : Retention.finishedAt(status.getPhase(), status.getPhase().isTerminal(), status.getHistory());
   }
 }

@@ -3,7 +3,7 @@ package io.reducer.controller.dlq;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.controller.status.ConditionTypes;
-import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,22 +32,18 @@ public final class ReplayConditions {
 
   public static void working(List<Condition> conditions, String reason, String message, long generation,
       Instant now) {
-    Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, reason, message, generation, now);
-    Conditions.set(conditions, ConditionTypes.RECONCILING, ConditionStatus.True, reason, message, generation, now);
-    Conditions.remove(conditions, ConditionTypes.STALLED);
+    KstatusConditions.on(conditions, generation, now).ready(ConditionStatus.False, reason, message)
+        .reconciling(reason, message).notStalled();
   }
 
   public static void stalled(List<Condition> conditions, String reason, String message, long generation,
       Instant now) {
-    Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, reason, message, generation, now);
-    Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, reason, message, generation, now);
-    Conditions.remove(conditions, ConditionTypes.RECONCILING);
+    KstatusConditions.on(conditions, generation, now).stuck(reason, message);
   }
 
   public static void succeeded(List<Condition> conditions, String message, long generation, Instant now) {
-    Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, SUCCEEDED, message, generation, now);
-    Conditions.remove(conditions, ConditionTypes.RECONCILING);
-    Conditions.remove(conditions, ConditionTypes.STALLED);
+    KstatusConditions.on(conditions, generation, now).ready(ConditionStatus.True, SUCCEEDED, message)
+        .notReconciling().notStalled();
   }
 
   /** The reason of the Stalled condition, or null when the replay is not stalled. */

@@ -4,9 +4,9 @@ import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplaySpec;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.ConnectionResolver;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import java.util.Optional;
 import java.util.function.Function;
 

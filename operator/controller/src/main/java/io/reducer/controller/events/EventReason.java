@@ -2,7 +2,7 @@ package io.reducer.controller.events;
 
 /** Reasons of the Events the operator records; each names a decision a user would want to see. */
 public enum EventReason {
-  /** A materializer or reducer Deployment was created. */
+  /** A pipeline's reducer Deployment was created (a projection's materializer Deployment records none). */
   DeploymentCreated,
   /** Materializers were added (partitions grew, lag rose, or a pause ended), or reducers (spec.reducer.replicas). */
   ScaledUp,

@@ -1,5 +1,6 @@
 package io.reducer.controller.kafka;
 
+import io.reducer.controller.status.FailureReason;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -19,7 +20,7 @@ public final class KafkaFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Condition reasons for Kafka failures. */
-  public enum Reason {
+  public enum Reason implements FailureReason {
     KafkaUnreachable,
     KafkaAuthenticationFailed,
     KafkaAuthorizationFailed,
@@ -30,7 +31,13 @@ public final class KafkaFailure extends Exception {
     TopicAlreadyExists,
     /** The broker refused a topic request as invalid: a replication factor above the broker count, bad partitions. */
     InvalidTopicRequest,
-    KafkaError
+    KafkaError;
+
+    /** A broker that answered and refused: credentials, ACLs, a missing topic, a request it finds invalid. */
+    @Override
+    public boolean needsUser() {
+      return this != KafkaUnreachable && this != KafkaError && this != TopicAlreadyExists;
+    }
   }
 
   private final Reason reason;

@@ -1,5 +1,7 @@
 package io.reducer.controller.pipeline;
 
+import io.reducer.controller.status.FailureReason;
+
 /** The outcome of checking one connection of a pipeline: a condition reason and a message that says what to do. */
 public final class ConnectionCheck {
 
@@ -19,7 +21,16 @@ public final class ConnectionCheck {
     return new ConnectionCheck(true, reason, message, false);
   }
 
-  /** @param needsUser only a change by the user fixes it (credentials, Secrets, references), not a retry */
+  /** A failed call to an outside system; whether it needs the user is the reason's to say. */
+  public static ConnectionCheck failed(FailureReason reason, String message) {
+    return new ConnectionCheck(false, reason.name(), message, reason.needsUser());
+  }
+
+  /**
+   * A failure of the pipeline's own making (a refused spec, a schema or topic state) under a reason of the planner's.
+   *
+   * @param needsUser only a change by the user fixes it (see {@link FailureReason#needsUser()}), not a retry
+   */
   public static ConnectionCheck failed(String reason, String message, boolean needsUser) {
     return new ConnectionCheck(false, reason, message, needsUser);
   }

@@ -7,6 +7,7 @@ import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,21 +51,14 @@ public final class PipelineConnectionsPlanner {
     List<ConnectionCheck> checks = new ArrayList<>(List.of(kafka, database));
     checks.addAll(further);
     ConnectionCheck failed = checks.stream().filter(c -> !c.ok()).findFirst().orElse(null);
+    KstatusConditions kstatus = KstatusConditions.on(conditions, generation, now);
     if (failed == null) {
       // The reason stays Connected, as before topics and schema were checked, for tools that wait for it.
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Connected",
-          "Kafka and PostgreSQL answered" + further.stream().map(c -> "; " + c.message())
-              .collect(Collectors.joining()), generation, now);
-      Conditions.remove(conditions, ConditionTypes.STALLED);
+      kstatus.ready(ConditionStatus.True, "Connected", "Kafka and PostgreSQL answered"
+          + further.stream().map(c -> "; " + c.message()).collect(Collectors.joining())).notStalled();
     } else {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failed.reason(), failed.message(),
-          generation, now);
-      if (failed.needsUser()) {
-        Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, failed.reason(), failed.message(),
-            generation, now);
-      } else {
-        Conditions.remove(conditions, ConditionTypes.STALLED);
-      }
+      kstatus.ready(ConditionStatus.False, failed.reason(), failed.message())
+          .stalled(failed.needsUser() ? failed.reason() : null, failed.message());
     }
     return events;
   }

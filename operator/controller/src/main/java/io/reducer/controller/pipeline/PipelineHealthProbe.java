@@ -1,12 +1,12 @@
 package io.reducer.controller.pipeline;
 
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.connections.DatabasePool;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicOffsets;
 import io.reducer.controller.postgres.CanonicalStoreHealth;
 import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.DatabasePool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

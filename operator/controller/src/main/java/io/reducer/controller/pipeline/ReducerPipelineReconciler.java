@@ -3,24 +3,27 @@ package io.reducer.controller.pipeline;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.TopicStatus;
-import io.reducer.controller.app.LeanStores;
-import io.reducer.controller.connections.DatabasePool;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.kafka.CreatedTopics;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
@@ -28,7 +31,10 @@ import io.reducer.controller.kafka.TopicObservation;
 import io.reducer.controller.metrics.PipelineGauges;
 import io.reducer.controller.postgres.CanonicalStoreSchema;
 import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.DatabaseLogin;
+import io.reducer.controller.postgres.DatabasePool;
 import io.reducer.controller.reset.ResetHold;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -118,6 +124,14 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
         })
         .build(), context);
     return List.of(deployments, projections, resets);
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<ReducerPipeline> updateErrorStatus(ReducerPipeline pipeline,
+      Context<ReducerPipeline> context, Exception error) {
+    return ReconcileErrors.report(pipeline, context, error, ReducerPipelineStatus.class, ReducerPipelineStatus::new,
+        clock.instant());
   }
 
   @Override
@@ -254,11 +268,9 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       return new Reached<>(ConnectionCheck.ok("Connected", "Cluster " + cluster + " at "
           + pipeline.getSpec().getKafka().getBootstrapServers() + " answered"), gateway, null);
     } catch (ResolutionFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(), true), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     } catch (KafkaFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(),
-          e.reason() != KafkaFailure.Reason.KafkaUnreachable && e.reason() != KafkaFailure.Reason.KafkaError), null,
-          null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     }
   }
 
@@ -275,10 +287,9 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       return new Reached<>(ConnectionCheck.ok("Connected", "PostgreSQL " + version + " at " + login.target()
           + " answered"), pool, login);
     } catch (ResolutionFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(), true), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     } catch (DatabaseFailure e) {
-      return new Reached<>(ConnectionCheck.failed(e.reason().name(), e.getMessage(),
-          e.reason() == DatabaseFailure.Reason.DatabaseAuthenticationFailed), null, null);
+      return new Reached<>(ConnectionCheck.failed(e.reason(), e.getMessage()), null, null);
     }
   }
 

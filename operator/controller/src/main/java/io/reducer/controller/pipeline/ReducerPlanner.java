@@ -9,6 +9,7 @@ import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import io.reducer.workloads.reducer.fsm.StateMachineException;
 import java.time.Instant;
@@ -71,12 +72,8 @@ public final class ReducerPlanner {
     ReducerPlan plan = decide(status, spec, observed, generation, now);
     Optional<Condition> starting = status.condition(ConditionTypes.REDUCERS_READY)
         .filter(c -> c.getStatus() == ConditionStatus.False && STARTING.equals(c.getReason()));
-    if (starting.isPresent()) {
-      Conditions.set(status.getConditions(), ConditionTypes.RECONCILING, ConditionStatus.True, "ReducersStarting",
-          starting.get().getMessage(), generation, now);
-    } else {
-      Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
-    }
+    KstatusConditions.on(status.getConditions(), generation, now).reconciling(
+        starting.isPresent() ? "ReducersStarting" : null, starting.map(Condition::getMessage).orElse(null));
     return plan;
   }
 

@@ -65,8 +65,7 @@ public final class SchemaPlanner {
 
   public static Outcome failed(DatabaseFailure failure) {
     return new Outcome(ConditionStatus.False, failure.reason().name(), failure.getMessage(),
-        failure.reason() == DatabaseFailure.Reason.SchemaPermissionDenied
-            || failure.reason() == DatabaseFailure.Reason.DatabaseAuthenticationFailed, null);
+        failure.reason().needsUser(), null);
   }
 
   /** The database could not be asked: the schema's state is not known. */

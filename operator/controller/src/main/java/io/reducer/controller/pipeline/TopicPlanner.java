@@ -258,17 +258,8 @@ public final class TopicPlanner {
     return "Created topic " + topic.name() + " (" + topic.field() + ") with " + count + ", " + replication + config;
   }
 
-  /** Failures a retry does not fix: a request the broker finds invalid, or missing permissions. */
   private static boolean needsUser(KafkaFailure failure) {
-    switch (failure.reason()) {
-      case KafkaAuthenticationFailed:
-      case KafkaAuthorizationFailed:
-      case TopicConfigRejected:
-      case InvalidTopicRequest:
-        return true;
-      default:
-        return false;
-    }
+    return failure.reason().needsUser();
   }
 
   private static TopicOutcome outcome(DeclaredTopic topic, Integer partitions, State state, String reason,

@@ -1,6 +1,5 @@
 package io.reducer.controller.postgres;
 
-import io.reducer.controller.connections.DatabasePool;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package io.reducer.controller.postgres;
 
+import io.reducer.controller.status.FailureReason;
 import java.sql.SQLException;
 
 /** A failed database call, with the condition reason it maps to and a message that says what to check. */
@@ -8,14 +9,20 @@ public final class DatabaseFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Condition reasons for PostgreSQL failures. */
-  public enum Reason {
+  public enum Reason implements FailureReason {
     DatabaseUnreachable,
     DatabaseAuthenticationFailed,
     /** The user lacks a grant the canonical store's DDL needs (SQLSTATE 42501); the message names the grant. */
     SchemaPermissionDenied,
     /** The canonical store's tables do not exist (yet) in the pipeline's schema. */
     CanonicalStoreMissing,
-    DatabaseError
+    DatabaseError;
+
+    /** A refused login or a missing grant. */
+    @Override
+    public boolean needsUser() {
+      return this == DatabaseAuthenticationFailed || this == SchemaPermissionDenied;
+    }
   }
 
   private final Reason reason;

@@ -2,20 +2,19 @@ package io.reducer.controller.probe;
 
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.connections.DatabasePool;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicOffsets;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.DatabaseLogin;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.DatabaseLogin;
+import io.reducer.controller.postgres.DatabasePool;
 import io.reducer.controller.postgres.ProjectionDatabase;
 import io.reducer.workloads.materializer.Watermark;
-import io.reducer.controller.projection.LagCalculator;
-import io.reducer.controller.projection.ProjectionMeasurement;
+import io.reducer.controller.status.FailureReason;
 import io.reducer.controller.workload.MaterializerDeployment;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ReservedTables;
@@ -40,10 +39,6 @@ import java.util.function.Function;
  */
 public final class PipelineProber {
 
-  /** Failure reason of a projection whose spec.table is not a plain SQL identifier. */
-  public static final String INVALID_TABLE_NAME = "InvalidTableName";
-  /** Failure reason of a projection whose spec.table is a table of the canonical store or the watermarks. */
-  public static final String RESERVED_TABLE_NAME = "ReservedTableName";
 
   private final PipelineClients clients;
   private final SecretSource secrets;
@@ -70,17 +65,17 @@ public final class PipelineProber {
       KafkaAdminGateway kafka = clients.kafka(key, ConnectionResolver.kafka(pipeline, secrets));
       offsets = readOffsets(kafka, sourceTopics(pipeline, measurable));
     } catch (ResolutionFailure e) {
-      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason(), e.getMessage(), now)));
       return result;
     } catch (KafkaFailure e) {
-      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason().name(), e.getMessage(), now)));
+      measurable.forEach(p -> result.put(name(p), ProjectionProbe.failed(e.reason(), e.getMessage(), now)));
       return result;
     }
 
     Map<String, Map<Integer, Watermark>> watermarks = null;
     Map<String, TableOwner> owners = Map.of();
     Map<String, Long> staleRowsByTable = new HashMap<>();
-    String databaseReason = null;
+    FailureReason databaseReason = null;
     String databaseMessage = null;
     try {
       DatabaseLogin login = ConnectionResolver.postgres(pipeline, secrets);
@@ -101,10 +96,10 @@ public final class PipelineProber {
       read.staleRows().forEach((table, stale) -> staleRowsByTable.put(table,
           stale.isPresent() ? stale.getAsLong() : null));
     } catch (ResolutionFailure e) {
-      databaseReason = e.reason().name();
+      databaseReason = e.reason();
       databaseMessage = e.getMessage();
     } catch (DatabaseFailure e) {
-      databaseReason = e.reason().name();
+      databaseReason = e.reason();
       databaseMessage = e.getMessage();
     }
 
@@ -113,7 +108,7 @@ public final class PipelineProber {
       TopicOffsets topicOffsets = offsets.get(topic);
       ProjectionProbe before = previous.apply(name(projection));
       if (topicOffsets == null) {
-        result.put(name(projection), ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound.name(),
+        result.put(name(projection), ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound,
             "source topic " + topic + " does not exist on " + pipeline.getSpec().getKafka().getBootstrapServers()
                 + "; create it, or fix spec.sourceTopic / the pipeline's stateCommitted topic", now));
         continue;
@@ -146,14 +141,14 @@ public final class PipelineProber {
     for (Projection projection : projections) {
       String table = projection.getSpec().getTable();
       if (ReservedTables.isReserved(table)) {
-        result.put(name(projection), ProjectionProbe.failed(RESERVED_TABLE_NAME, "spec.table '" + table
+        result.put(name(projection), ProjectionProbe.failed(ProbeFailureReason.ReservedTableName, "spec.table '" + table
             + "' is a table of the canonical store or the projections' watermarks: a materializer would corrupt it "
             + "and a rebuild would truncate it, so nothing runs for this projection; choose another table (the "
             + "CRD refuses this name, so the installed CRD may be outdated: update the CRDs)", now));
       } else if (Identifiers.isValid(table)) {
         valid.add(projection);
       } else {
-        result.put(name(projection), ProjectionProbe.failed(INVALID_TABLE_NAME, "spec.table '" + table
+        result.put(name(projection), ProjectionProbe.failed(ProbeFailureReason.InvalidTableName, "spec.table '" + table
             + "' is not a valid table name (" + Identifiers.RULE + "); the CRD's schema refuses it, so the "
             + "installed CRD may be outdated: fix spec.table and update the CRDs", now));
       }

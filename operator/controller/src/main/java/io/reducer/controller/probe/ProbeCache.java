@@ -74,10 +74,6 @@ public final class ProbeCache {
     return Optional.ofNullable(latest.get(ResourceID.fromResource(projection)));
   }
 
-  public void forget(ResourceID projection) {
-    latest.remove(projection);
-  }
-
   private void probeInto(ReducerPipeline pipeline, List<Projection> members) {
     String namespace = pipeline.getMetadata().getNamespace();
     Map<String, ProjectionProbe> probes;
@@ -88,7 +84,7 @@ public final class ProbeCache {
       LOG.warn("probing ReducerPipeline {}/{} failed", namespace, pipeline.getMetadata().getName(), e);
       probes = new LinkedHashMap<>();
       for (Projection member : members) {
-        probes.put(member.getMetadata().getName(), ProjectionProbe.failed("ProbeFailed", "probing the pipeline's "
+        probes.put(member.getMetadata().getName(), ProjectionProbe.failed(ProbeFailureReason.ProbeFailed, "probing the pipeline's "
             + "projections failed: " + e, clock.instant()));
       }
     }

@@ -1,7 +1,7 @@
 package io.reducer.controller.probe;
 
 import io.javaoperatorsdk.operator.processing.ResourceIDProvider;
-import io.reducer.controller.projection.ProjectionMeasurement;
+import io.reducer.controller.status.FailureReason;
 import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
 import java.util.Objects;
@@ -17,18 +17,18 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
   private final ProjectionMeasurement measurement;
   private final Long staleRows;
   private final long regressionsTotal;
-  private final String failureReason;
+  private final FailureReason failureReason;
   private final String failureMessage;
   private final Instant probedAt;
   private final TableOwner tableOwner;
 
   public ProjectionProbe(Integer partitions, ProjectionMeasurement measurement, Long staleRows, long regressionsTotal,
-      String failureReason, String failureMessage, Instant probedAt) {
+      FailureReason failureReason, String failureMessage, Instant probedAt) {
     this(partitions, measurement, staleRows, regressionsTotal, failureReason, failureMessage, probedAt, null);
   }
 
   private ProjectionProbe(Integer partitions, ProjectionMeasurement measurement, Long staleRows, long regressionsTotal,
-      String failureReason, String failureMessage, Instant probedAt, TableOwner tableOwner) {
+      FailureReason failureReason, String failureMessage, Instant probedAt, TableOwner tableOwner) {
     this.tableOwner = tableOwner;
     this.partitions = partitions;
     this.measurement = measurement;
@@ -39,7 +39,7 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
     this.probedAt = probedAt;
   }
 
-  public static ProjectionProbe failed(String reason, String message, Instant at) {
+  public static ProjectionProbe failed(FailureReason reason, String message, Instant at) {
     return new ProjectionProbe(null, null, null, 0, reason, message, at);
   }
 
@@ -74,8 +74,8 @@ public final class ProjectionProbe implements ResourceIDProvider<String> {
     return regressionsTotal;
   }
 
-  /** Condition reason of the first failure (KafkaUnreachable, SecretNotFound, ...); null when all went well. */
-  public String failureReason() {
+  /** Why the first failure happened (KafkaUnreachable, SecretNotFound, ...); null when all went well. */
+  public FailureReason failureReason() {
     return failureReason;
   }
 

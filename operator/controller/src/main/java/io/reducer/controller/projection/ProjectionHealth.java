@@ -2,6 +2,7 @@ package io.reducer.controller.projection;
 
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.projection.ProjectionHealthThresholds;
+import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.status.HealthClassifier;
 
 /** A projection's health: lag against its thresholds, stalled partitions critical, regressions a warning. */

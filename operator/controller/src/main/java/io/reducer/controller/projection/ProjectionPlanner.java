@@ -7,10 +7,11 @@ import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
-import io.reducer.controller.probe.PipelineProber;
+import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.workloads.materializer.TableOwner;
 import java.time.Instant;
@@ -32,12 +33,6 @@ import java.util.Set;
  */
 public final class ProjectionPlanner {
 
-  /** Probe failures only a change by the user can fix: the projection is Stalled, not just Degraded. */
-  private static final Set<String> NEEDS_USER = Set.of("SecretNotFound", "SecretKeyNotFound",
-      "CrossNamespaceReference", "TopicNotFound", "KafkaAuthenticationFailed", "KafkaAuthorizationFailed",
-      "DatabaseAuthenticationFailed", "InvalidKafkaSecurity", PipelineProber.INVALID_TABLE_NAME,
-      PipelineProber.RESERVED_TABLE_NAME);
-
   /**
    * Reason of a projection whose spec.table belongs to another Projection (projection_tables): its materializers
    * refuse to start, so the operator shows it and creates or scales nothing.
@@ -54,6 +49,7 @@ public final class ProjectionPlanner {
     status.setObservedGeneration(generation);
     List<Condition> conditions = Conditions.copy(previous.getConditions());
     status.setConditions(conditions);
+    KstatusConditions kstatus = KstatusConditions.on(conditions, generation, now);
     List<PlannedEvent> events = new ArrayList<>();
     ProjectionProbe probe = observed.probe();
 
@@ -68,9 +64,10 @@ public final class ProjectionPlanner {
 
     String refusalReason = observed.refusalReason();
     String refusalMessage = observed.refusalMessage();
-    if (refusalReason == null && probe != null && probe.failed() && NEEDS_USER.contains(probe.failureReason())) {
+    // A probe failure only the user can fix: the projection is Stalled, not just Degraded.
+    if (refusalReason == null && probe != null && probe.failed() && probe.failureReason().needsUser()) {
       // Pods would only fail the same way (a missing Secret, a missing topic): leave the Deployment as it is.
-      refusalReason = probe.failureReason();
+      refusalReason = probe.failureReason().name();
       refusalMessage = probe.failureMessage();
     }
     TableOwner owner = probe == null ? null : probe.tableOwner();
@@ -87,11 +84,7 @@ public final class ProjectionPlanner {
       boolean scaled = stop && current != 0;
       status.setReplicas(stop ? Integer.valueOf(0) : observed.deploymentReplicas());
       status.setLastScaleTime(scaled ? now.truncatedTo(ChronoUnit.SECONDS).toString() : previous.getLastScaleTime());
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, refusalReason, refusalMessage,
-          generation, now);
-      Conditions.set(conditions, ConditionTypes.STALLED, ConditionStatus.True, refusalReason, refusalMessage,
-          generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.stuck(refusalReason, refusalMessage);
       degraded(conditions, status, probe, null, null, generation, now);
       boolean wasPaused = isTrue(previous, ConditionTypes.PAUSED);
       pausedCondition(conditions, pauseReason, observed, generation, now);
@@ -105,7 +98,7 @@ public final class ProjectionPlanner {
       }
       return stop ? ProjectionPlan.scaleOnly(0, status, events) : new ProjectionPlan(null, null, status, events);
     }
-    Conditions.remove(conditions, ConditionTypes.STALLED);
+    kstatus.notStalled();
 
     Instant lastScale = previous.getLastScaleTime() == null ? null : Instant.parse(previous.getLastScaleTime());
     ReplicaDecision decision = ReplicaPlanner.decide(projection.getSpec().getScaling(), pauseReason != null,
@@ -138,35 +131,27 @@ public final class ProjectionPlanner {
     MaterializerFailure failure = pauseReason == null && !podsReady ? observed.materializerFailure() : null;
     String failureMessage = failure == null ? null : failureMessage(failure, observed.readyReplicas(), replicas);
     if (pauseReason != null) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "Paused",
-          pauseMessage(pauseReason, observed), generation, now);
-      reconciling(conditions, current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop",
-          generation, now);
+      kstatus.ready(ConditionStatus.True, "Paused", pauseMessage(pauseReason, observed))
+          .reconciling(current != 0 ? "ScalingToZero" : null, "Waiting for the materializers to stop");
     } else if (failure != null) {
       // Not converging: Kubernetes retries, but only a change (image, Secret, quota, configuration) ends it.
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, failure.reason().name(),
-          failureMessage, generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.False, failure.reason().name(), failureMessage).notReconciling();
     } else if (probe == null) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, "ProbePending",
-          "The first health probe has not finished yet", generation, now);
-      reconciling(conditions, "ProbePending", "Waiting for the first health probe", generation, now);
+      kstatus.ready(ConditionStatus.Unknown, "ProbePending", "The first health probe has not finished yet")
+          .reconciling("ProbePending", "Waiting for the first health probe");
     } else if (measuring) {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.Unknown, probe.failureReason(),
-          probe.failureMessage(), generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.Unknown, probe.failureReason().name(), probe.failureMessage())
+          .notReconciling();
     } else if (!podsReady) {
       String message = observed.readyReplicas() + " of " + replicas + " materializers ready";
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.False, "MaterializersNotReady", message,
-          generation, now);
-      reconciling(conditions, "MaterializersNotReady", message, generation, now);
+      kstatus.ready(ConditionStatus.False, "MaterializersNotReady", message)
+          .reconciling("MaterializersNotReady", message);
     } else {
-      Conditions.set(conditions, ConditionTypes.READY, ConditionStatus.True, "MaterializersReady",
-          replicas + " materializers ready for " + probe.partitions() + " partitions", generation, now);
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
+      kstatus.ready(ConditionStatus.True, "MaterializersReady",
+          replicas + " materializers ready for " + probe.partitions() + " partitions").notReconciling();
     }
     if (pauseReason == null && probe != null && measuring
-        && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason())) {
+        && !isTrueWithReason(previous, ConditionTypes.DEGRADED, probe.failureReason().name())) {
       events.add(PlannedEvent.warning(EventReason.ConnectionFailed, probe.failureMessage()));
     }
     materializerEvents(events, previous, failure, failureMessage, pauseReason, observed.readyReplicas(), replicas);
@@ -253,7 +238,7 @@ public final class ProjectionPlanner {
       MaterializerFailure failure, String failureMessage, long generation, Instant now) {
     if (probe != null && probe.failed()) {
       // The broker or the database is the likelier root cause; Ready still says what the pods do.
-      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason(),
+      Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, probe.failureReason().name(),
           probe.failureMessage(), generation, now);
     } else if (failure != null) {
       Conditions.set(conditions, ConditionTypes.DEGRADED, ConditionStatus.True, failure.reason().name(),
@@ -294,15 +279,6 @@ public final class ProjectionPlanner {
     } else {
       Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.True, pauseReason,
           "Materializers are scaled to zero: " + pauseMessage(pauseReason, observed), generation, now);
-    }
-  }
-
-  private static void reconciling(List<Condition> conditions, String reason, String message, long generation,
-      Instant now) {
-    if (reason == null) {
-      Conditions.remove(conditions, ConditionTypes.RECONCILING);
-    } else {
-      Conditions.set(conditions, ConditionTypes.RECONCILING, ConditionStatus.True, reason, message, generation, now);
     }
   }
 

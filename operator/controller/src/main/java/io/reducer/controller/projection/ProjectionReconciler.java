@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -14,20 +15,22 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PollingEventSource;
 import io.reducer.api.v1alpha1.Projection;
+import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import io.reducer.controller.app.LeanStores;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.events.EventRecorder;
+import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.metrics.ProjectionGauges;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.probe.PipelineProber;
 import io.reducer.controller.probe.ProbeCache;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.reset.ResetHold;
 import io.reducer.controller.reset.ShadowRebuilds;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.controller.workload.ImagePolicy;
@@ -132,6 +135,14 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
         new PollingConfigurationBuilder<ProjectionProbe, String>(this::probeRound, probeInterval)
             .withResourceIDMapper(ResourceIDMapper.resourceIdProviderMapper()).withName("probes").build());
     return List.of(deployments, pods, pipelines, resets, probeSource);
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<Projection> updateErrorStatus(Projection projection, Context<Projection> context,
+      Exception error) {
+    return ReconcileErrors.report(projection, context, error, ProjectionStatus.class, ProjectionStatus::new,
+        clock.instant());
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.reducer.controller.reset;
 
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
-import io.reducer.controller.connections.DatabasePool;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.TopicOffsets;
 import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.DatabasePool;
 import io.reducer.controller.postgres.ProjectionDatabase;
 import io.reducer.workloads.materializer.Watermark;
 import io.reducer.workloads.offsets.PartitionPosition;

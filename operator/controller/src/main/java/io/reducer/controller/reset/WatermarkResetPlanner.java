@@ -15,7 +15,7 @@ import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.oneshot.PhaseHistory;
 import io.reducer.controller.reset.ResetStep.Action;
 import io.reducer.controller.status.ConditionTypes;
-import io.reducer.controller.status.Conditions;
+import io.reducer.controller.status.KstatusConditions;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.OwnedJobs;
@@ -751,8 +751,8 @@ public final class WatermarkResetPlanner {
         events.add(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
       }
       ResetStep step = waiting(JobOutcome.POD_NOT_STARTING, message, POLL);
-      Conditions.set(status.getConditions(), ConditionTypes.STALLED, ConditionStatus.True, JobOutcome.POD_NOT_STARTING,
-          status.getMessage(), generation(), now);
+      KstatusConditions.on(status.getConditions(), generation(), now).stalled(JobOutcome.POD_NOT_STARTING,
+          status.getMessage());
       return step;
     }
 
@@ -815,8 +815,7 @@ public final class WatermarkResetPlanner {
     private ResetStep fail(String reason, String message, Action action) {
       enter(WatermarkResetPhase.Failed, message);
       conditions(reason);
-      Conditions.set(status.getConditions(), ConditionTypes.STALLED, ConditionStatus.True, reason, status.getMessage(),
-          generation(), now);
+      KstatusConditions.on(status.getConditions(), generation(), now).stalled(reason, status.getMessage());
       events.add(PlannedEvent.warning(EventReason.ResetFailed, message));
       return finish(action, false, null);
     }
@@ -843,21 +842,15 @@ public final class WatermarkResetPlanner {
 
     private void conditions(String reason) {
       WatermarkResetPhase phase = status.getPhase();
+      KstatusConditions kstatus = KstatusConditions.on(status.getConditions(), generation(), now);
       if (phase == WatermarkResetPhase.Completed) {
-        Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
-        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.True, "Completed",
-            status.getMessage(), generation(), now);
+        kstatus.notReconciling().ready(ConditionStatus.True, "Completed", status.getMessage());
       } else if (phase == WatermarkResetPhase.Failed) {
-        Conditions.remove(status.getConditions(), ConditionTypes.RECONCILING);
-        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, "Failed",
-            status.getMessage(), generation(), now);
+        kstatus.notReconciling().ready(ConditionStatus.False, "Failed", status.getMessage());
       } else {
         // Stalled belongs to a wait that a user must end (see podNotStarting), set after this; any step clears it.
-        Conditions.remove(status.getConditions(), ConditionTypes.STALLED);
-        Conditions.set(status.getConditions(), ConditionTypes.RECONCILING, ConditionStatus.True, reason,
-            status.getMessage(), generation(), now);
-        Conditions.set(status.getConditions(), ConditionTypes.READY, ConditionStatus.False, phase.name(),
-            status.getMessage(), generation(), now);
+        kstatus.notStalled().reconciling(reason, status.getMessage())
+            .ready(ConditionStatus.False, phase.name(), status.getMessage());
       }
     }
 

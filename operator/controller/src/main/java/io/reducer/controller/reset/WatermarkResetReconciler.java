@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,27 +19,28 @@ import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
-import io.reducer.controller.app.LeanStores;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
+import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.kafka.ConsumerGroupState;
 import io.reducer.controller.kafka.KafkaAdminGateway;
 import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.metrics.PhaseGauges;
 import io.reducer.controller.oneshot.Approvals;
-import io.reducer.controller.oneshot.PhaseHistory;
 import io.reducer.controller.oneshot.Retention;
-import io.reducer.controller.pipeline.ConnectionResolver;
-import io.reducer.controller.pipeline.DatabaseLogin;
-import io.reducer.controller.pipeline.ResolutionFailure;
-import io.reducer.controller.pipeline.SecretSource;
 import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.postgres.DatabaseLogin;
 import io.reducer.controller.postgres.ProjectionDatabase;
+import io.reducer.controller.status.ReconcileErrors;
 import io.reducer.controller.status.StatusWriter;
 import io.reducer.controller.workload.ImagePolicy;
 import io.reducer.controller.workload.JobLauncher;
@@ -49,6 +51,7 @@ import io.reducer.controller.workload.ReducerDeployment;
 import io.reducer.controller.workload.WorkloadApplier;
 import io.reducer.controller.workload.WorkloadJob;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -136,6 +139,14 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     LocalReference reference = subject.reference(reset.getSpec());
     return reference == null ? Set.of() : Set.of(new ResourceID(reference.getName(),
         reset.getMetadata().getNamespace()));
+  }
+
+  /** A failed reconciliation shows in status (see {@link ReconcileErrors}); the framework retries it. */
+  @Override
+  public ErrorStatusUpdateControl<WatermarkReset> updateErrorStatus(WatermarkReset reset,
+      Context<WatermarkReset> context, Exception error) {
+    return ReconcileErrors.report(reset, context, error, WatermarkResetStatus.class, WatermarkResetStatus::new,
+        clock.instant());
   }
 
   @Override
@@ -635,7 +646,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
   private void remember(WatermarkReset reset, boolean reducers, Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
     String targetName = ResetSubject.targetName(reset);
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     if (reducers) {
       context.getClient().resources(ReducerPipeline.class).inNamespace(namespace).withName(targetName)
           .editStatus(p -> {
@@ -655,21 +666,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
   }
 
-  /** Keeps the newest finished resets of the target up to the limit; deletes the rest. */
+  /** Keeps the newest finished resets of the target up to the limit ({@link Retention}); deletes the rest. */
   private void pruneHistory(WatermarkReset reset, HasMetadata target, Context<WatermarkReset> context) {
-    List<WatermarkReset> finished = context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(reset)).stream()
-        .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal())
-        .collect(Collectors.toList());
     // The cache may not show this reset's final phase yet.
-    if (finished.stream().noneMatch(r -> r.getMetadata().getName().equals(reset.getMetadata().getName()))) {
-      finished.add(reset);
-    }
-    List<Retention.Finished> candidates = finished.stream()
-        .map(r -> new Retention.Finished(r.getMetadata().getName(),
-            Objects.requireNonNullElse(PhaseHistory.entered(r.getStatus().getHistory(), r.getStatus().getPhase().name()),
-                java.time.Instant.EPOCH)))
+    List<WatermarkReset> group = context.getPrimaryCache().byIndex(TARGET_INDEX, ResetSubject.key(reset)).stream()
+        .map(r -> r.getMetadata().getName().equals(reset.getMetadata().getName()) ? reset : r)
         .collect(Collectors.toList());
-    for (String doomed : Retention.beyondLimit(candidates, historyLimit)) {
+    if (group.stream().noneMatch(r -> r == reset)) {
+      group.add(reset);
+    }
+    for (String doomed : Retention.beyondLimit(group, WatermarkResetReconciler::finishedAt, historyLimit)) {
       context.getClient().resources(WatermarkReset.class).inNamespace(reset.getMetadata().getNamespace())
           .withName(doomed).delete();
       if (target != null) {
@@ -677,6 +683,12 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
             + doomed + " to keep the newest " + historyLimit));
       }
     }
+  }
+
+  private static Instant finishedAt(WatermarkReset reset) {
+    WatermarkResetStatus status = reset.getStatus();
+    return status == null || status.getPhase() == null ? null
+        : Retention.finishedAt(status.getPhase(), status.getPhase().isTerminal(), status.getHistory());
   }
 
   private boolean live(String resetName, HasMetadata target, Context<WatermarkReset> context) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.reducer.api.v1alpha1.common.ConditionedStatus;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  * The retry carries over only the top-level status fields this reconciliation changed ({@link #changedFields}), so
  * a field another reconciler wrote meanwhile (a WatermarkReset recording {@code completedResets} on its
  * Projection) is kept, not reverted to what this one read. The written resource is cached so the next
- * reconciliation does not see the old status and write again.
+ * reconciliation does not see the old status and write again. A write removes the condition a failed
+ * reconciliation left ({@link ReconcileErrors}): the reconciliation that writes got through.
  */
 public final class StatusWriter {
 
@@ -27,6 +29,12 @@ public final class StatusWriter {
 
   /** @return true when status was written */
   public static <S, P extends CustomResource<?, S>> boolean write(P resource, S desired, Context<P> context) {
+    clearError(desired);
+    return writeKeepingErrors(resource, desired, context);
+  }
+
+  /** {@link #write} for {@link ReconcileErrors}, which records the error this one clears. */
+  static <S, P extends CustomResource<?, S>> boolean writeKeepingErrors(P resource, S desired, Context<P> context) {
     if (same(resource.getStatus(), desired)) {
       return false;
     }
@@ -43,6 +51,7 @@ public final class StatusWriter {
    * the written one when status changed.
    */
   public static <S, P extends CustomResource<?, S>> P writeAndGet(P resource, S desired, Context<P> context) {
+    clearError(desired);
     if (same(resource.getStatus(), desired)) {
       return resource;
     }
@@ -80,6 +89,12 @@ public final class StatusWriter {
       }
     }
     return (S) JSON.convertValue(result, desired.getClass());
+  }
+
+  private static void clearError(Object desired) {
+    if (desired instanceof ConditionedStatus status) {
+      ReconcileErrors.clear(status.getConditions());
+    }
   }
 
   /** A deep copy of a status, to change without touching the observed resource. */

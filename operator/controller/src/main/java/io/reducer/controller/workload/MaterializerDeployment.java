@@ -8,7 +8,7 @@ import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ProjectionSpec;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.workloads.materializer.MaterializerOptions;
 import io.reducer.workloads.materializer.ProjectionGroups;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.workloads.reducer.ReducerOptions;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.reducer.controller.workload;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

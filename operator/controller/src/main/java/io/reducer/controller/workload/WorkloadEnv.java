@@ -8,7 +8,7 @@ import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
-import io.reducer.controller.pipeline.ConnectionResolver;
+import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import java.util.ArrayList;

@@ -261,6 +261,28 @@ class ProjectionOperatorIT {
     assertThat(deployment == null ? 0 : deployment.getSpec().getReplicas()).isZero();
   }
 
+  @Test
+  void aFailedApiRequestShowsInStatusUntilARetryGetsThrough() throws Exception {
+    fixture.kafka.createTopic("refused.state-committed", 2);
+    fixture.pipeline("refused", fixture.kafka.bootstrapServers(), "pg", "refused");
+    try (var refused = fixture.kubernetes.refuseWrites("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments")) {
+      fixture.projection("refused-view", "refused", "  table: refused_view");
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(condition("refused-view", "Reconciling")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);
+            assertThat(c.getReason()).isEqualTo("KubernetesApiError");
+            assertThat(c.getMessage()).contains("(503)").contains("the test refuses writes");
+          }));
+      assertThat(deployment("refused-view-materializer")).isNull();
+    }
+
+    awaitDeploymentReplicas("refused-view-materializer", 2);
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(condition("refused-view", "Reconciling").map(Condition::getReason))
+            .isNotEqualTo(Optional.of("KubernetesApiError")));
+  }
+
   private static void assertStalled(String projection, String reason, String messagePart) {
     assertThat(condition(projection, "Stalled")).hasValueSatisfying(c -> {
       assertThat(c.getStatus()).isEqualTo(ConditionStatus.True);

@@ -7,13 +7,13 @@ import static io.reducer.controller.dlq.DlqTestResources.sasl;
 import static io.reducer.controller.dlq.DlqTestResources.viaProjection;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.reducer.controller.connections.DatabasePool;
-import io.reducer.controller.pipeline.DatabaseLogin;
 import io.reducer.testsupport.postgres.PostgresServer;
 import io.reducer.workloads.reducer.CanonicalSchema;
 import java.sql.Connection;

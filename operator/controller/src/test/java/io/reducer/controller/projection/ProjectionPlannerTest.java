@@ -11,8 +11,13 @@ import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
+import io.reducer.controller.connections.ResolutionFailure;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
+import io.reducer.controller.kafka.KafkaFailure;
+import io.reducer.controller.postgres.DatabaseFailure;
+import io.reducer.controller.probe.ProbeFailureReason;
+import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.workloads.materializer.TableOwner;
@@ -199,7 +204,7 @@ class ProjectionPlannerTest {
 
   @Test
   void aRefusedSpecThatIsPausedOrWhosePipelineIsPausedStopsItsMaterializers() {
-    ProjectionProbe missingTopic = ProjectionProbe.failed("TopicNotFound", "topic t does not exist", NOW);
+    ProjectionProbe missingTopic = ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound, "topic t does not exist", NOW);
     Projection paused = projection();
     paused.getSpec().setPaused(true);
     ProjectionPlan specPaused = ProjectionPlanner.plan(paused,
@@ -259,7 +264,7 @@ class ProjectionPlannerTest {
 
   @Test
   void aMissingSecretFoundByTheProbeIsStalledAndCreatesNoPods() {
-    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, "SecretNotFound",
+    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, ResolutionFailure.Reason.SecretNotFound,
         "Secret orders/pg not found", NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
 
@@ -268,9 +273,22 @@ class ProjectionPlannerTest {
   }
 
   @Test
+  void aRefusedDatabaseLoginFoundByTheProbeIsStalledAndLeavesThePodsAsTheyAre() {
+    // The same rule as the pipeline's DatabaseReachable: a password only the user can fix, not a retry.
+    ProjectionProbe probe = ProjectionProbe.failed(DatabaseFailure.Reason.DatabaseAuthenticationFailed,
+        "login to db:5432/app refused", NOW);
+    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+        new ProjectionObservation().probe(probe).deployment(2, 0), NOW);
+
+    assertThat(plan.replicas()).isNull();
+    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("DatabaseAuthenticationFailed");
+    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+  }
+
+  @Test
   void aTableNameTheCrdShouldHaveRefusedIsStalledAndCreatesNoPods() {
-    ProjectionProbe probe = ProjectionProbe.failed("InvalidTableName", "spec.table 'x; DROP TABLE y' is not valid",
-        NOW);
+    ProjectionProbe probe = ProjectionProbe.failed(ProbeFailureReason.InvalidTableName,
+        "spec.table 'x; DROP TABLE y' is not valid", NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
 
     assertThat(plan.replicas()).isNull();
@@ -311,7 +329,7 @@ class ProjectionPlannerTest {
 
   @Test
   void anUnreachableBrokerIsDegradedWithUnknownFiguresNeverZero() {
-    ProjectionProbe probe = ProjectionProbe.failed("KafkaUnreachable", "no answer from k:9092", NOW);
+    ProjectionProbe probe = ProjectionProbe.failed(KafkaFailure.Reason.KafkaUnreachable, "no answer from k:9092", NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
         new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
 
@@ -326,7 +344,7 @@ class ProjectionPlannerTest {
 
   @Test
   void anUnreachableDatabaseLeavesReadyUnknownThoughThePodsRun() {
-    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+    ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, DatabaseFailure.Reason.DatabaseUnreachable, "cannot connect to db:5432",
         NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
         new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
@@ -436,7 +454,7 @@ class ProjectionPlannerTest {
   void crashingPodsAreShownInReadyWhileTheUnreachableDatabaseStaysInDegraded() {
     MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
         "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL", 1);
-    ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, "DatabaseUnreachable", "cannot connect to db:5432",
+    ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, DatabaseFailure.Reason.DatabaseUnreachable, "cannot connect to db:5432",
         NOW);
     ProjectionPlan plan = ProjectionPlanner.plan(projection(),
         new ProjectionObservation().probe(probe).deployment(1, 0).materializerFailure(crash), NOW);

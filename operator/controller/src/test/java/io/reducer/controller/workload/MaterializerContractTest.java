@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.MaterializerConfig;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
-import io.reducer.controller.pipeline.SecretSource;
+import io.reducer.controller.connections.SecretSource;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import java.util.ArrayList;
 import java.util.List;

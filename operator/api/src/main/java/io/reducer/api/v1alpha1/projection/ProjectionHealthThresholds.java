@@ -25,7 +25,9 @@ public class ProjectionHealthThresholds {
   @Min(5)
   @Max(3600)
   @Default("15")
-  @JsonPropertyDescription("Seconds between health probes of this projection.")
+  @JsonPropertyDescription("Seconds between periodic reconciliations of this projection (its status is rewritten "
+      + "only when it changed). The probe of Kafka and the watermarks runs on the operator's --probe-interval, "
+      + "for all projections at once, not on this value.")
   private int probeIntervalSeconds = 15;
 
   public UpperThreshold getWatermarkLagMs() {

@@ -1,4 +1,4 @@
-package io.reducer.controller.projection;
+package io.reducer.controller.probe;
 
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.controller.kafka.TopicOffsets;

@@ -1,4 +1,4 @@
-package io.reducer.controller.projection;
+package io.reducer.controller.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.api.v1alpha1.projection.ProjectionHealthThresholds;
 import io.reducer.controller.kafka.TopicOffsets;
 import io.reducer.workloads.materializer.Watermark;
+import io.reducer.controller.projection.ProjectionHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

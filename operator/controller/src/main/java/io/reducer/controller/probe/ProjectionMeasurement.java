@@ -1,4 +1,4 @@
-package io.reducer.controller.projection;
+package io.reducer.controller.probe;
 
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import java.util.List;
@@ -14,7 +14,7 @@ public final class ProjectionMeasurement {
   private final long regressions;
   private final Long epoch;
 
-  ProjectionMeasurement(List<PartitionLag> partitions, Long consumerLag, Long watermarkLagMs,
+  public ProjectionMeasurement(List<PartitionLag> partitions, Long consumerLag, Long watermarkLagMs,
       List<Integer> stalledPartitions, long regressions, Long epoch) {
     this.partitions = List.copyOf(partitions);
     this.consumerLag = consumerLag;

@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.postgres;
 
 /** Where and as whom the operator connects to a pipeline database. */
 public final class DatabaseLogin {

@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

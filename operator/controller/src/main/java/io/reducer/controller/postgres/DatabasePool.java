@@ -1,7 +1,5 @@
-package io.reducer.controller.connections;
+package io.reducer.controller.postgres;
 
-import io.reducer.controller.pipeline.DatabaseLogin;
-import io.reducer.controller.postgres.DatabaseFailure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.connections;
 
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.LocalReference;
@@ -8,6 +8,7 @@ import io.reducer.api.v1alpha1.pipeline.KafkaSecurity;
 import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
+import io.reducer.controller.postgres.DatabaseLogin;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.kafka.KafkaSecurityException;

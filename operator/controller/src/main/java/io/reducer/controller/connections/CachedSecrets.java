@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.connections;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.reducer.controller.app;
+package io.reducer.controller.informers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

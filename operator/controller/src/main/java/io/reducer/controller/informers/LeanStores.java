@@ -1,4 +1,4 @@
-package io.reducer.controller.app;
+package io.reducer.controller.informers;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

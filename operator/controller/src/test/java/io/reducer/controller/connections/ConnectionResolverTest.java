@@ -1,4 +1,4 @@
-package io.reducer.controller.pipeline;
+package io.reducer.controller.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import io.reducer.api.v1alpha1.pipeline.PostgresConnection;
 import io.reducer.api.v1alpha1.pipeline.PostgresCredentials;
 import io.reducer.api.v1alpha1.pipeline.SaslAuthentication;
 import io.reducer.api.v1alpha1.pipeline.TlsSettings;
+import io.reducer.controller.postgres.DatabaseLogin;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
