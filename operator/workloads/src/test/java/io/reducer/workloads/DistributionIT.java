@@ -80,7 +80,8 @@ class DistributionIT {
     Run unknownOption = run(List.of(LAUNCHER.toString(), "dlq", "inspect", "--bootstrap", "localhost:9092"),
         Map.of());
     assertThat(unknownOption.code()).as(unknownOption.toString()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-    assertThat(unknownOption.err()).contains("unknown option for dlq inspect: --bootstrap (see --help)");
+    assertThat(unknownOption.err())
+        .contains("dlq inspect: configuration error: unknown option: --bootstrap (see --help)");
 
     Run missing = run(List.of(LAUNCHER.toString(), "dlq", "inspect", "--dlq-topic", "x"), Map.of());
     assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
