@@ -33,7 +33,7 @@ class SandboxIT {
             + "outbox backlog 0 (3000 versions published)")
         .containsPattern("orders +workflows +3/3 +2/2 +0(\\.0)? +40 +1/1 +\\w+ ")
         .containsPattern("orders +quarantine-poison +Succeeded +40 +40 +0 ")
-        .containsPattern("orders +rebuild-sandbox +workflow-projection +<none> +earliest +Completed +1 ")
+        .containsPattern("orders +rebuild-sandbox +workflow-projection +<none> +\\S+ +earliest +\\S+ +Completed +1 ")
         .containsPattern("orders +workflow-projection +6 +6 +6 +0 ")
         .contains("every step reached its expected state")
         .contains("stopped cleanly");
