@@ -9,6 +9,7 @@ import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.PipelineTopics;
 import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.workloads.reducer.ReducerGroups;
 import io.reducer.workloads.reducer.ReducerOptions;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import java.util.ArrayList;
@@ -40,12 +41,9 @@ public final class ReducerDeployment {
     return pipeline.getMetadata().getName() + "-reducer";
   }
 
-  /**
-   * The consumer group of the actions topic: reducer.NAMESPACE.pipeline.NAME. The namespace keeps two pipelines of
-   * the same name apart on a shared broker; the "pipeline" part keeps it apart from projections' default groups.
-   */
+  /** The consumer group of the actions topic: the reducers' default group ({@link ReducerGroups}). */
   public static String consumerGroup(ReducerPipeline pipeline) {
-    return "reducer." + pipeline.getMetadata().getNamespace() + ".pipeline." + pipeline.getMetadata().getName();
+    return ReducerGroups.defaultGroup(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
   }
 
   /**
@@ -65,6 +63,7 @@ public final class ReducerDeployment {
     // Static membership under the pod's name: a container restarted in place rejoins with its partitions at once.
     env.add(WorkloadEnv.podName(ReducerOptions.GROUP_INSTANCE_ID.variable()));
     env.add(WorkloadEnv.plain(ReducerOptions.PIPELINE, pipeline.getMetadata().getName()));
+    env.add(WorkloadEnv.plain(ReducerOptions.NAMESPACE, pipeline.getMetadata().getNamespace()));
     env.add(WorkloadEnv.plain(ReducerOptions.JDBC_URL, WorkloadEnv.jdbcUrl(pipeline)));
     env.addAll(WorkloadEnv.databaseLogin(pipeline));
     if (pipeline.getSpec().getPostgres().getSchema() != null) {

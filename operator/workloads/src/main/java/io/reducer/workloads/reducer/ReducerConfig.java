@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.reducer.workloads.cli.CommandOptions;
+import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.materializer.Identifiers;
+import io.reducer.workloads.materializer.Namespaces;
 
 /**
  * Settings of {@code workloads reduce}. Like every workloads command, each comes from a flag or an environment
@@ -111,7 +113,14 @@ public record ReducerConfig(
       throw new ReducerConfigException("--backoff-cap-ms (" + retry.backoffCapMs()
           + ") must not be below --backoff-base-ms (" + retry.backoffBaseMs() + ")");
     }
-    String group = values.text("--group").isEmpty() ? "reducer-" + pipeline : values.text("--group");
+    String namespace;
+    try {
+      namespace = Namespaces.check(ReducerOptions.NAMESPACE.flag(), ReducerOptions.NAMESPACE.variable(),
+          values.text(ReducerOptions.NAMESPACE));
+    } catch (ConfigException e) {
+      throw new ReducerConfigException(e.getMessage(), e);
+    }
+    String group = ReducerGroups.given(values.text(ReducerOptions.GROUP), namespace, pipeline);
     KafkaClientSecurity security = KafkaClientSecurity.fromEnv(env, e -> new ReducerConfigException(e.getMessage(), e));
     return new ReducerConfig(values.text("--bootstrap-servers"), security, actions,
         values.text("--state-committed-topic"), values.text("--dlq-topic"), group, pipeline,

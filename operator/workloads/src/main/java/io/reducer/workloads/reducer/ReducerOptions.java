@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.materializer.Namespaces;
 
 /**
  * The command line of {@code workloads reduce}: every flag, its environment variable and default. The operator builds
@@ -37,7 +38,11 @@ public final class ReducerOptions {
       new Option("--pipeline", "REDUCER_PIPELINE", "reducer", "pipeline name, for the stats row and client ids");
 
   public static final Option GROUP =
-      new Option("--group", "REDUCER_GROUP", "", "consumer group (default: reducer-<pipeline>)");
+      new Option("--group", "REDUCER_GROUP", "", "consumer group (default: " + ReducerGroups.DEFAULT_FORM + ")");
+
+  public static final Option NAMESPACE =
+      new Option("--namespace", "REDUCER_NAMESPACE", Namespaces.DEFAULT,
+          "Kubernetes namespace of the pipeline: part of the default consumer group");
 
   public static final Option STATE_MACHINE =
       new Option("--state-machine", "REDUCER_STATE_MACHINE", "",
@@ -99,7 +104,7 @@ public final class ReducerOptions {
   /** All of them, in the order of the usage text. */
   static final CommandOptions<ReducerConfigException> OPTIONS = new CommandOptions<>("usage: workloads reduce [options]",
       List.of(BOOTSTRAP_SERVERS, ACTIONS_TOPIC, STATE_COMMITTED_TOPIC, DLQ_TOPIC, JDBC_URL, DB_USER, SCHEMA,
-          PIPELINE, GROUP, STATE_MACHINE, STATE_MACHINE_FILE, REDUCER_CLASS, MAX_ATTEMPTS, BACKOFF_BASE_MS,
+          PIPELINE, NAMESPACE, GROUP, STATE_MACHINE, STATE_MACHINE_FILE, REDUCER_CLASS, MAX_ATTEMPTS, BACKOFF_BASE_MS,
           BACKOFF_CAP_MS, DEDUP_TTL_SECONDS, MAX_RECORDS, TRANSACTION_ACTIONS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS,
           GROUP_INSTANCE_ID, OUTBOX_RELAY, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, HTTP_PORT),
       ReducerConfigException::new);

@@ -41,6 +41,7 @@ class ReducerConfigTest {
       Map.entry("--db-user", "PGUSER"),
       Map.entry("--schema", "REDUCER_SCHEMA"),
       Map.entry("--pipeline", "REDUCER_PIPELINE"),
+      Map.entry("--namespace", "REDUCER_NAMESPACE"),
       Map.entry("--group", "REDUCER_GROUP"),
       Map.entry("--state-machine", "REDUCER_STATE_MACHINE"),
       Map.entry("--state-machine-file", "REDUCER_STATE_MACHINE_FILE"),
@@ -104,7 +105,7 @@ class ReducerConfigTest {
     assertThat(config.dbPassword()).isEqualTo(PG_SECRET);
     assertThat(config.schema()).isEqualTo("public");
     assertThat(config.pipeline()).isEqualTo("reducer");
-    assertThat(config.group()).isEqualTo("reducer-reducer");
+    assertThat(config.group()).isEqualTo("reducer.default.pipeline.reducer");
     assertThat(config.reducerClass()).isEmpty();
     assertThat(config.stateMachineJson()).isEmpty();
     assertThat(config.retry()).isEqualTo(new RetryPolicy(3, 10, 250));
@@ -127,10 +128,11 @@ class ReducerConfigTest {
   }
 
   @Test
-  void theGroupDefaultsToReducerDashPipeline() throws Exception {
-    assertThat(parse("--pipeline", "orders").group()).isEqualTo("reducer-orders");
+  void theGroupDefaultsToTheOperatorsGroupOfThePipeline() throws Exception {
+    assertThat(parse("--pipeline", "orders").group()).isEqualTo("reducer.default.pipeline.orders");
+    assertThat(parse("--pipeline", "orders", "--namespace", "shop").group()).isEqualTo("reducer.shop.pipeline.orders");
     assertThat(ReducerConfig.parse(List.of(), envWith("REDUCER_PIPELINE", "billing.v2")).group())
-        .isEqualTo("reducer-billing.v2");
+        .isEqualTo("reducer.default.pipeline.billing.v2");
     assertThat(parse("--pipeline", "orders", "--group", "custom").group()).isEqualTo("custom");
     assertThat(ReducerConfig.parse(List.of(), envWith("REDUCER_GROUP", "from-env")).group()).isEqualTo("from-env");
   }
@@ -262,6 +264,13 @@ class ReducerConfigTest {
   }
 
   @Test
+  void anInvalidNamespaceIsRefusedNamingTheFlagAndVariable() {
+    assertThatThrownBy(() -> parse("--namespace", "Shop_1"))
+        .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--namespace 'Shop_1'")
+        .hasMessageContaining("REDUCER_NAMESPACE");
+  }
+
+  @Test
   void anInvalidTopicNameIsRefused() throws Exception {
     for (String flag : List.of("--actions-topic", "--state-committed-topic", "--dlq-topic")) {
       for (String topic : List.of("has space", "a/b", "t\u00e9", "x".repeat(250), "a:b", ".", "..")) {
@@ -344,7 +353,7 @@ class ReducerConfigTest {
     ReducerConfig config = ReducerConfig.parse(List.of("--pipeline", "orders"), env);
     assertThat(config.dbPassword()).isEqualTo(PG_SECRET);
     assertThat(config.toString())
-        .contains("actions").contains("reducer-orders").contains("jdbc:postgresql://db:5432/app")
+        .contains("actions").contains("reducer.default.pipeline.orders").contains("jdbc:postgresql://db:5432/app")
         .doesNotContain(PG_SECRET).doesNotContain("kafka-S3cr3t-value");
     assertThat(parse().toString()).doesNotContain(PG_SECRET);
     assertThat(parse("--jdbc-url", "jdbc:postgresql://db/app?user=u&password=in-url-secret&ssl=true").toString())
