@@ -19,8 +19,9 @@ import com.sun.management.GcInfo;
 
 /**
  * The benchmark's log of the poll loop's stalls in the latency phase (docs/benchmarks.md, "Reducer"): the loop's
- * steps, the maintenance thread's work and the relay's publishes as the reducer's probe stamps them, and this JVM's
- * collector pauses, all on the {@link System#nanoTime()} clock. A stall is a gap between one poll returning and the
+ * steps, the maintenance thread's work and the relay's publishes as the reducer's probe stamps them, this JVM's
+ * collector pauses and what the database did meanwhile ({@link DatabaseActivity}), all on the
+ * {@link System#nanoTime()} clock. A stall is a gap between one poll returning and the
  * next starting, or time spent polling after records were there, longer than {@link #THRESHOLD_NANOS}. Written by
  * the reducer's threads and the JVM's notification thread, read once the reducer has stopped.
  */
@@ -48,6 +49,7 @@ final class LoopStalls {
   private final List<Interval> maintenance = new ArrayList<>();
   private final List<Interval> publishes = new ArrayList<>();
   private final List<Interval> collections = Collections.synchronizedList(new ArrayList<>());
+  private final List<Interval> database = new ArrayList<>();
   private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
   private final NotificationListener listener;
 
@@ -78,6 +80,11 @@ final class LoopStalls {
 
   void published(long from, long to) {
     publishes.add(new Interval("publish", from, to));
+  }
+
+  /** What {@link DatabaseActivity} saw in the database meanwhile. */
+  void database(List<Interval> activity) {
+    database.addAll(activity);
   }
 
   /**
@@ -182,6 +189,9 @@ final class LoopStalls {
     }
     if (relayCount > 0) {
       text.append(String.format(" relay %d publishes %.1f ms,", relayCount, relay / 1e6));
+    }
+    for (Interval activity : database) {
+      appendOverlap(text, "database: " + activity.what(), activity, stall);
     }
     long jitMs = jitMsDuring(stall.from(), stall.to());
     if (jitMs > 0) {

@@ -365,6 +365,7 @@ public final class ReducerBenchmark {
     try (InProcessReducer reducer = new InProcessReducer(env, "latency", stamps);
         InProcessMaterializer materializer = new InProcessMaterializer(materializerEnv, List.of());
         WatermarkPoller poller = new WatermarkPoller(watermarks, "bench_latency");
+        DatabaseActivity activity = new DatabaseActivity(cluster.postgres.connect());
         KafkaConsumer<byte[], byte[]> events = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       List<TopicPartition> all = new ArrayList<>();
@@ -420,6 +421,7 @@ public final class ReducerBenchmark {
         LockSupport.parkNanos(2_000_000);
       }
       producer.join();
+      stamps.stalls.database(activity.intervals());
       Map<Integer, List<WatermarkPoller.Visible>> byPartition = new HashMap<>();
       poller.visible().forEach(v -> byPartition.computeIfAbsent(v.partition(), p -> new ArrayList<>()).add(v));
       long[] lags = new long[total];
