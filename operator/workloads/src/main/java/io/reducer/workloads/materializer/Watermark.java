@@ -13,7 +13,7 @@ import java.time.Instant;
 public record Watermark(int partition, long nextOffset, long epoch, Instant lastEventTime, Instant updatedAt) {
 
   /** A position as a materializer holds it: where to read next and the epoch it belongs to. */
-  static Watermark position(int partition, long nextOffset, long epoch) {
+  public static Watermark position(int partition, long nextOffset, long epoch) {
     return new Watermark(partition, nextOffset, epoch, null, null);
   }
 }

@@ -114,7 +114,7 @@ final class OffsetsReset {
           ? positions.read(connection, write, write && config.rebuild()) : WatermarkSnapshot.NONE;
       List<PartitionPosition> inputs = new ArrayList<>();
       for (int partition : planned) {
-        Long current = PartitionPosition.current(snapshot.nextOffsets().get(partition), committed.get(partition));
+        Long current = PartitionPosition.current(snapshot.nextOffset(partition), committed.get(partition));
         inputs.add(new PartitionPosition(partition, logStart.get(partition), logEnd.get(partition), current,
             forTime.get(partition)));
       }

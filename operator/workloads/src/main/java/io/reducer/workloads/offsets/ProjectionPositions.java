@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ProjectionSchema;
+import io.reducer.workloads.materializer.Watermark;
 
 /**
  * The reset's SQL against projection_watermarks and the projection table, inside the caller's transaction.
@@ -57,8 +58,7 @@ final class ProjectionPositions {
         statement.execute("LOCK TABLE " + projectionTable + " IN ACCESS EXCLUSIVE MODE");
       }
     }
-    Map<Integer, Long> nextOffsets = new HashMap<>();
-    Map<Integer, Long> epochs = new HashMap<>();
+    Map<Integer, Watermark> found = new HashMap<>();
     boolean namespaced = ProjectionSchema.watermarksHaveNamespace(connection, schema);
     for (String rowsOf : namespaced ? List.of(namespace, "") : List.of("")) {
       try (PreparedStatement query = connection.prepareStatement("SELECT partition, next_offset, epoch FROM "
@@ -70,16 +70,15 @@ final class ProjectionPositions {
         }
         try (ResultSet rows = query.executeQuery()) {
           while (rows.next()) {
-            nextOffsets.put(rows.getInt(1), rows.getLong(2));
-            epochs.put(rows.getInt(1), rows.getLong(3));
+            found.put(rows.getInt(1), Watermark.position(rows.getInt(1), rows.getLong(2), rows.getLong(3)));
           }
         }
       }
-      if (!nextOffsets.isEmpty()) {
+      if (!found.isEmpty()) {
         break;
       }
     }
-    return new WatermarkSnapshot(nextOffsets, epochs);
+    return new WatermarkSnapshot(found);
   }
 
   /**

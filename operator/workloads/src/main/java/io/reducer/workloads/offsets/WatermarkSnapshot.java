@@ -4,29 +4,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * A projection's watermark rows as one transaction read them.
- *
- * @param nextOffsets next offset to apply, per partition that has a row
- * @param epochs epoch per partition that has a row
- */
-record WatermarkSnapshot(Map<Integer, Long> nextOffsets, Map<Integer, Long> epochs) {
+import io.reducer.workloads.materializer.Watermark;
 
-  static final WatermarkSnapshot NONE = new WatermarkSnapshot(Map.of(), Map.of());
+/**
+ * A projection's watermark rows as one transaction read them, by partition (only partitions that have a row).
+ */
+record WatermarkSnapshot(Map<Integer, Watermark> rows) {
+
+  static final WatermarkSnapshot NONE = new WatermarkSnapshot(Map.of());
 
   WatermarkSnapshot {
-    nextOffsets = new TreeMap<>(nextOffsets);
-    epochs = new TreeMap<>(epochs);
+    rows = new TreeMap<>(rows);
+  }
+
+  /** The next offset to apply on {@code partition}, or null when it has no row. */
+  Long nextOffset(int partition) {
+    Watermark row = rows.get(partition);
+    return row == null ? null : row.nextOffset();
   }
 
   /** The projection's epoch: the highest of its rows (they normally agree), 0 before the first row. */
   long epoch() {
-    return epochs.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return rows.values().stream().mapToLong(Watermark::epoch).max().orElse(0);
   }
 
   /** Every row is at {@code epoch} and every planned partition is at its new offset: this plan was applied. */
   boolean shows(long epoch, List<PlannedPartition> plan) {
-    return !epochs.isEmpty() && epochs.values().stream().allMatch(e -> e == epoch)
-        && plan.stream().allMatch(p -> Long.valueOf(p.newOffset()).equals(nextOffsets.get(p.partition())));
+    return !rows.isEmpty() && rows.values().stream().allMatch(row -> row.epoch() == epoch)
+        && plan.stream().allMatch(p -> Long.valueOf(p.newOffset()).equals(nextOffset(p.partition())));
   }
 }
