@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * What the DlqReplay reconciler observed before deciding. Built by the reconciler, read by
- * {@link DlqReplayPlanner}.
+ * {@link DlqReplayDecider}.
  *
  * @param source the pipeline and DLQ topic, or why they cannot be used
  * @param inspectJob the preview Job's outcome; null when that Job does not exist

@@ -20,6 +20,7 @@ import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.connections.ResolutionFailure;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
@@ -34,6 +35,7 @@ import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.dlq.DlqInspectResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a DlqReplay: observes its pipeline, its Jobs and, while it replays, the checkpoints it commits; lets
- * {@link DlqReplayPlanner} decide; then starts or deletes Jobs, writes status, records Events and, once the replay
+ * {@link DlqReplayDecider} decide; then starts or deletes Jobs, writes status, records Events and, once the replay
  * is finished, keeps the history limit. Job, pipeline and projection changes trigger a reconciliation, and a
  * running Job is looked at every two seconds.
  *
@@ -123,34 +125,36 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     ReplaySource.Resolution resolution = ReplaySource.withKafkaSecrets(ReplaySource.resolve(replay,
         name -> pipelines.get(new ResourceID(name, namespace)),
         name -> projections.get(new ResourceID(name, namespace))), secrets);
-    DlqReplayPlan plan = DlqReplayPlanner.plan(replay, observe(replay, resolution, context)
-        .withReplaysAhead(replaysAhead(replay, resolution, context)), clock.instant());
+    Decision<DlqReplayStatus, ReplayEffect> decision = DlqReplayDecider.decide(replay,
+        observe(replay, resolution, context).withReplaysAhead(replaysAhead(replay, resolution, context)),
+        clock.instant());
 
     JobLauncher launcher = new JobLauncher(context.getClient());
-    switch (plan.start()) {
-      case INSPECT:
-        launcher.launch(DlqJobs.inspect(replay, resolution.source(), workloadsImage));
-        break;
-      case REPLAY:
-        launcher.launch(DlqJobs.replay(replay, resolution.source(), plan.status().getSnapshot(), workloadsImage));
-        break;
-      default:
-        break;
-    }
-    if (plan.deleteJobs()) {
-      launcher.deleteOwned(replay, DlqJobs.inspectJobName(replay));
-      launcher.deleteOwned(replay, DlqJobs.replayJobName(replay));
+    for (ReplayEffect effect : decision.effects()) {
+      switch (effect) {
+        case START_INSPECT:
+          launcher.launch(DlqJobs.inspect(replay, resolution.source(), workloadsImage));
+          break;
+        case START_REPLAY:
+          launcher.launch(DlqJobs.replay(replay, resolution.source(), decision.status().getSnapshot(),
+              workloadsImage));
+          break;
+        case DELETE_JOBS:
+          launcher.deleteOwned(replay, DlqJobs.inspectJobName(replay));
+          launcher.deleteOwned(replay, DlqJobs.replayJobName(replay));
+          break;
+      }
     }
     // Jobs first, status second: a crash in between repeats the same decision, and creating a Job is idempotent.
-    DlqReplay written = StatusWriter.writeAndGet(replay, plan.status(), context);
-    plan.events().forEach(e -> events.record(replay, e));
-    if (plan.finished()) {
+    DlqReplay written = StatusWriter.writeAndGet(replay, decision.status(), context);
+    decision.events().forEach(e -> events.record(replay, e));
+    if (DlqReplayDecider.finished(decision.status())) {
       keepHistoryLimit(written, context);
     }
     phases.track(namespace, replay.getMetadata().getName());
     phases.retain(context.getPrimaryCache().list().map(DlqReplayReconciler::key).collect(Collectors.toSet()));
-    return plan.reschedule() == null ? UpdateControl.noUpdate()
-        : UpdateControl.<DlqReplay>noUpdate().rescheduleAfter(plan.reschedule());
+    Duration after = decision.next().after();
+    return after == null ? UpdateControl.noUpdate() : UpdateControl.<DlqReplay>noUpdate().rescheduleAfter(after);
   }
 
   private DlqReplayObservation observe(DlqReplay replay, ReplaySource.Resolution resolution,
@@ -294,8 +298,7 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
   // Finished replays have nothing to wait for; a pipeline's status updates need not wake them.
   private static Set<ResourceID> unfinished(EventSourceContext<DlqReplay> context, String index, String key) {
     return context.getPrimaryCache().byIndex(index, key).stream()
-        .filter(r -> r.getStatus() == null || r.getStatus().getPhase() == null
-            || !r.getStatus().getPhase().isTerminal())
+        .filter(r -> !DlqReplayDecider.finished(r.getStatus()))
         .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.reducer.api.v1alpha1.DlqReplay;
+import io.reducer.api.v1alpha1.DlqReplayStatus;
 import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
-import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.workload.OwnedJobs;
 import java.time.Instant;
 import java.util.List;
@@ -26,20 +27,21 @@ class DlqJobOwnershipTest {
     Job oldJob = DlqJobs.inspect(old, DlqTestResources.source("shop"), "registry.test/reducer-workloads:1");
     DlqReplay recreated = DlqTestResources.replay("fix", "shop");
     recreated.getMetadata().setUid("uid-new");
-    recreated.setStatus(DlqReplayPlanner.plan(recreated, new DlqReplayObservation(
+    recreated.setStatus(DlqReplayDecider.decide(recreated, new DlqReplayObservation(
         ReplaySource.Resolution.of(DlqTestResources.source("shop")), null, null, null, null), NOW).status());
     assertThat(recreated.getStatus().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
 
     OwnedJobs.Lookup found = OwnedJobs.find(recreated, DlqJobs.inspectJobName(recreated), List.of(oldJob),
         () -> null);
     assertThat(found.owned()).isNull();
-    DlqReplayPlan plan = DlqReplayPlanner.plan(recreated, DlqReplayReconciler.notOwned(recreated, found.foreign()),
-        NOW.plusSeconds(2));
+    Decision<DlqReplayStatus, ReplayEffect> decision = DlqReplayDecider.decide(recreated,
+        DlqReplayReconciler.notOwned(recreated, found.foreign()), NOW.plusSeconds(2));
 
-    assertThat(plan.start()).isEqualTo(JobToStart.NONE);
-    assertThat(plan.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
-    assertThat(plan.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("JobNotOwned");
-    assertThat(plan.status().getMessage()).contains("Job fix-inspect exists but belongs to DlqReplay fix (uid uid-old)")
+    assertThat(decision.effects()).isEmpty();
+    assertThat(decision.status().getPhase()).isEqualTo(DlqReplayPhase.Previewing);
+    assertThat(decision.status().condition("Stalled").orElseThrow().getReason()).isEqualTo("JobNotOwned");
+    assertThat(decision.status().getMessage())
+        .contains("Job fix-inspect exists but belongs to DlqReplay fix (uid uid-old)")
         .contains("not to this DlqReplay (uid uid-new)");
   }
 }

@@ -8,7 +8,8 @@ import io.reducer.api.v1alpha1.dlq.DlqReplayPhase;
 import io.reducer.api.v1alpha1.dlq.PartitionRange;
 import io.reducer.api.v1alpha1.dlq.ReplayProgress;
 import io.reducer.api.v1alpha1.dlq.ReplayedRange;
-import io.reducer.controller.dlq.DlqReplayPlan.JobToStart;
+import io.reducer.controller.decision.Decision;
+import io.reducer.controller.decision.Decision.Next;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.oneshot.Approvals;
@@ -44,56 +45,70 @@ import java.util.Optional;
  * again under the same name: the preview only reads, and the replay resumes after its last committed transaction.
  * The annotation reducer.io/cancel: "true" deletes the Jobs and ends in Cancelled.
  */
-public final class DlqReplayPlanner {
+public final class DlqReplayDecider {
 
   /** How often a running Job is looked at (its informer events also trigger a look). */
   static final Duration JOB_POLL = Duration.ofSeconds(2);
   /** How often a waiting replay looks again, besides the pipeline and projection events that trigger it. */
   static final Duration WAIT_POLL = Duration.ofSeconds(60);
 
-  private DlqReplayPlanner() {
+  private DlqReplayDecider() {
   }
 
-  public static DlqReplayPlan plan(DlqReplay replay, DlqReplayObservation observed, Instant now) {
-    Decision decision = new Decision(replay, now);
-    DlqReplayPhase phase = decision.status.getPhase();
+  /**
+   * The replay's next step.
+   *
+   * @param replay the DlqReplay as observed; its status is copied, never changed
+   * @param observed its Jobs, source and checkpoints
+   * @param now the time of this decision
+   * @return the status to write, at most one effect, the Events and when to look again
+   */
+  public static Decision<DlqReplayStatus, ReplayEffect> decide(DlqReplay replay, DlqReplayObservation observed,
+      Instant now) {
+    Draft draft = new Draft(replay, now);
+    DlqReplayPhase phase = draft.status.getPhase();
     if (phase == null) {
-      decision.enter(DlqReplayPhase.Pending, "Accepted");
+      draft.enter(DlqReplayPhase.Pending, "Accepted");
       phase = DlqReplayPhase.Pending;
     }
     if (phase.isTerminal()) {
-      return decision.plan(null);
+      return draft.decision(null);
     }
     if (Cancellation.requested(replay)) {
-      return cancel(decision, observed, phase);
+      return cancel(draft, observed, phase);
     }
     switch (phase) {
       case Pending:
-        return observed.refusal() != null ? refuse(decision, observed.refusal()) : startPreview(decision, false);
+        return observed.refusal() != null ? refuse(draft, observed.refusal()) : startPreview(draft, false);
       case Previewing:
-        return previewing(decision, observed);
+        return previewing(draft, observed);
       case AwaitingApproval:
         return Approvals.approved(replay)
-            ? startReplay(decision, observed, "approved with the annotation " + Approval.ANNOTATION)
-            : decision.working(DlqReplayPhase.AwaitingApproval.name(), decision.status.getMessage(), null);
+            ? startReplay(draft, observed, "approved with the annotation " + Approval.ANNOTATION)
+            : draft.working(DlqReplayPhase.AwaitingApproval.name(), draft.status.getMessage(), null);
       default:
-        return replaying(decision, observed);
+        return replaying(draft, observed);
     }
   }
 
-  private static DlqReplayPlan previewing(Decision decision, DlqReplayObservation observed) {
+  /** The replay reached Succeeded, Failed or Cancelled; false while it has no status or phase yet. */
+  static boolean finished(DlqReplayStatus status) {
+    return status != null && status.getPhase() != null && status.getPhase().isTerminal();
+  }
+
+  private static Decision<DlqReplayStatus, ReplayEffect> previewing(Draft draft, DlqReplayObservation observed) {
     JobOutcome job = observed.inspectJob();
     if (job == null) {
-      return observed.refusal() != null ? refuse(decision, observed.refusal()) : startPreview(decision, true);
+      return observed.refusal() != null ? refuse(draft, observed.refusal()) : startPreview(draft, true);
     }
-    String name = DlqJobs.inspectJobName(decision.replay);
+    String name = DlqJobs.inspectJobName(draft.replay);
     switch (job.state()) {
       case RUNNING: {
         if (job.podNotStarting() != null) {
-          return podNotStarting(decision, name, job.podNotStarting());
+          return podNotStarting(draft, name, job.podNotStarting());
         }
         DlqInspectResult lastFailure = ReplayResults.inspect(job.terminationMessage());
-        return decision.working(DlqReplayPhase.Previewing.name(), "Taking the snapshot and counting the matching "
+        return draft.working(DlqReplayPhase.Previewing.name(), "Taking the snapshot and counting the matching "
             + "records (Job " + name + " running"
             + retries(job, lastFailure == null ? job.terminationMessage() : lastFailure.message()) + ")", JOB_POLL);
       }
@@ -101,28 +116,28 @@ public final class DlqReplayPlanner {
         DlqInspectResult result = ReplayResults.inspect(job.terminationMessage());
         String message = "Preview Job " + name + " failed (" + job.reason() + "): "
             + ReplayResults.failureText(job.terminationMessage(), result == null ? null : result.message());
-        decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
-        return decision.fail(job.reason(), message);
+        draft.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+        return draft.fail(job.reason(), message);
       }
       default:
-        return previewed(decision, observed, job, name);
+        return previewed(draft, observed, job, name);
     }
   }
 
-  private static DlqReplayPlan previewed(Decision decision, DlqReplayObservation observed, JobOutcome job,
-      String name) {
+  private static Decision<DlqReplayStatus, ReplayEffect> previewed(Draft draft, DlqReplayObservation observed,
+      JobOutcome job, String name) {
     DlqInspectResult result = ReplayResults.inspect(job.terminationMessage());
     if (result == null || (result.snapshot() == null && result.resultGroup() == null) || result.preview() == null) {
       String message = "Preview Job " + name + " succeeded, but its result has no snapshot and preview: "
           + ReplayResults.failureText(job.terminationMessage(), result == null ? null : result.message());
-      decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
-      return decision.fail("PreviewUnreadable", message);
+      draft.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+      return draft.fail("PreviewUnreadable", message);
     }
     ReplayResults.PartitionFigures figures = null;
     if (result.resultGroup() != null) {
       String group = result.resultGroup().group();
       if (observed.inspectPartitions() == null) {
-        return decision.working(DlqReplayPhase.Previewing.name(), "Preview Job " + name + " succeeded; reading its "
+        return draft.working(DlqReplayPhase.Previewing.name(), "Preview Job " + name + " succeeded; reading its "
             + "snapshot and per-partition counts from consumer group " + group
             + (observed.inspectPartitionsFailure() == null ? "" : ": " + observed.inspectPartitionsFailure()
                 + "; trying again"), JOB_POLL);
@@ -132,12 +147,12 @@ public final class DlqReplayPlanner {
       } catch (IllegalArgumentException e) {
         String message = "Preview Job " + name + " succeeded, but its per-partition result is not complete: "
             + e.getMessage();
-        decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
-        return decision.fail("PreviewUnreadable", message);
+        draft.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+        return draft.fail("PreviewUnreadable", message);
       }
     }
-    DlqReplayStatus status = decision.status;
-    boolean first = decision.previous.getPreview() == null;
+    DlqReplayStatus status = draft.status;
+    boolean first = draft.previous.getPreview() == null;
     status.setSnapshot(figures != null ? figures.snapshot() : ReplayResults.snapshot(result.snapshot()));
     status.setPreview(ReplayResults.preview(result.preview()));
     if (figures != null) {
@@ -145,25 +160,25 @@ public final class DlqReplayPlanner {
     }
     status.setProgress(ReplayResults.selected(result.preview().matched()));
     String summary = "snapshot " + ReplayResults.snapshotSummary(status.getSnapshot()) + ": " + result.message()
-        + overlap(decision.replay, status.getPreview());
+        + overlap(draft.replay, status.getPreview());
     if (first) {
-      decision.event(PlannedEvent.normal(EventReason.PreviewReady, "Preview ready, " + summary));
+      draft.event(PlannedEvent.normal(EventReason.PreviewReady, "Preview ready, " + summary));
     }
     if (result.preview().matched() == 0) {
-      return decision.succeed("Nothing to replay: no record matches in " + summary);
+      return draft.succeed("Nothing to replay: no record matches in " + summary);
     }
-    if (decision.replay.getSpec().isPreviewOnly()) {
-      return decision.succeed("Preview only, nothing replayed; " + summary);
+    if (draft.replay.getSpec().isPreviewOnly()) {
+      return draft.succeed("Preview only, nothing replayed; " + summary);
     }
-    if (Approvals.mayProceed(decision.replay.getSpec().getApproval(), decision.replay)) {
-      return startReplay(decision, observed, decision.replay.getSpec().getApproval() == Approval.Automatic
+    if (Approvals.mayProceed(draft.replay.getSpec().getApproval(), draft.replay)) {
+      return startReplay(draft, observed, draft.replay.getSpec().getApproval() == Approval.Automatic
           ? "approval Automatic" : "approved with the annotation " + Approval.ANNOTATION);
     }
     String message = "Preview ready, " + summary + "; approve with: kubectl annotate dlqr "
-        + decision.replay.getMetadata().getName() + " " + Approval.ANNOTATION + "=true";
-    decision.enter(DlqReplayPhase.AwaitingApproval, message);
-    decision.event(PlannedEvent.normal(EventReason.AwaitingApproval, message));
-    return decision.working(DlqReplayPhase.AwaitingApproval.name(), message, null);
+        + draft.replay.getMetadata().getName() + " " + Approval.ANNOTATION + "=true";
+    draft.enter(DlqReplayPhase.AwaitingApproval, message);
+    draft.event(PlannedEvent.normal(EventReason.AwaitingApproval, message));
+    return draft.working(DlqReplayPhase.AwaitingApproval.name(), message, null);
   }
 
   /**
@@ -192,53 +207,53 @@ public final class DlqReplayPlanner {
     return text.toString();
   }
 
-  private static DlqReplayPlan replaying(Decision decision, DlqReplayObservation observed) {
+  private static Decision<DlqReplayStatus, ReplayEffect> replaying(Draft draft, DlqReplayObservation observed) {
     JobOutcome job = observed.replayJob();
-    String name = DlqJobs.replayJobName(decision.replay);
+    String name = DlqJobs.replayJobName(draft.replay);
     if (job == null) {
       if (observed.refusal() != null) {
-        return refuse(decision, observed.refusal());
+        return refuse(draft, observed.refusal());
       }
-      return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
+      return draft.startJob(ReplayEffect.START_REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
           "Recreated Job " + name + " (it was missing); the replay resumes after its last committed transaction, "
               + "so no record is replayed twice");
     }
     DlqReplayResult result = ReplayResults.replay(job.terminationMessage());
     switch (job.state()) {
       case RUNNING: {
-        liveProgress(decision, observed);
+        liveProgress(draft, observed);
         if (job.podNotStarting() != null) {
-          return podNotStarting(decision, name, job.podNotStarting());
+          return podNotStarting(draft, name, job.podNotStarting());
         }
-        return decision.working(DlqReplayPhase.Replaying.name(), runningMessage(decision, observed, job, result),
+        return draft.working(DlqReplayPhase.Replaying.name(), runningMessage(draft, observed, job, result),
             JOB_POLL);
       }
       case SUCCEEDED: {
         String message;
         if (result != null) {
-          decision.status.setProgress(ReplayResults.progress(result.progress()));
+          draft.status.setProgress(ReplayResults.progress(result.progress()));
           message = "Replayed " + result.progress().replayed() + " of " + result.progress().matched()
-              + " selected records, skipped " + result.progress().skipped() + accounted(decision, observed) + ": "
+              + " selected records, skipped " + result.progress().skipped() + accounted(draft, observed) + ": "
               + result.message();
         } else {
-          liveProgress(decision, observed);
+          liveProgress(draft, observed);
           message = "Replay Job " + name + " succeeded; its result could not be read, progress shows the last "
               + "committed counters";
         }
-        decision.event(PlannedEvent.normal(EventReason.ReplaySucceeded, message));
-        return decision.succeed(message);
+        draft.event(PlannedEvent.normal(EventReason.ReplaySucceeded, message));
+        return draft.succeed(message);
       }
       default: {
         if (result != null) {
-          decision.status.setProgress(ReplayResults.progress(result.progress()));
+          draft.status.setProgress(ReplayResults.progress(result.progress()));
         } else {
-          liveProgress(decision, observed);
+          liveProgress(draft, observed);
         }
         String message = "Replay Job " + name + " failed (" + job.reason() + "): "
             + ReplayResults.failureText(job.terminationMessage(), result == null ? null : result.message())
             + "; records committed before the failure stay replayed";
-        decision.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
-        return decision.fail(job.reason(), message);
+        draft.event(PlannedEvent.warning(EventReason.ReplayFailed, message));
+        return draft.fail(job.reason(), message);
       }
     }
   }
@@ -247,36 +262,37 @@ public final class DlqReplayPlanner {
    * "; all 200 DLQ partitions of the snapshot committed at their end (consumer group ...)" from the replay's own
    * committed offsets, which account for every partition whatever the size of the DLQ; empty when they were not read.
    */
-  private static String accounted(Decision decision, DlqReplayObservation observed) {
-    List<PartitionRange> snapshot = decision.status.getSnapshot();
+  private static String accounted(Draft draft, DlqReplayObservation observed) {
+    List<PartitionRange> snapshot = draft.status.getSnapshot();
     if (observed.committed() == null || snapshot == null || snapshot.isEmpty()) {
       return "";
     }
     long atEnd = ReplayCheckpoints.partitionsAtEnd(observed.committed(), snapshot);
     return "; " + (atEnd == snapshot.size() ? "all " + atEnd : atEnd + " of " + snapshot.size())
         + " DLQ partitions of the snapshot committed at their end (consumer group "
-        + ReplayIdentity.consumerGroup(decision.replay) + ")";
+        + ReplayIdentity.consumerGroup(draft.replay) + ")";
   }
 
-  private static DlqReplayPlan startPreview(Decision decision, boolean recreated) {
-    String name = DlqJobs.inspectJobName(decision.replay);
-    return decision.startJob(JobToStart.INSPECT, name, DlqReplayPhase.Previewing, EventReason.PreviewStarted,
+  private static Decision<DlqReplayStatus, ReplayEffect> startPreview(Draft draft, boolean recreated) {
+    String name = DlqJobs.inspectJobName(draft.replay);
+    return draft.startJob(ReplayEffect.START_INSPECT, name, DlqReplayPhase.Previewing, EventReason.PreviewStarted,
         (recreated ? "Recreated Job " + name + " (it was missing)" : "Started Job " + name)
             + ": snapshot of the DLQ's end offsets and count of the matching records");
   }
 
   /** Starts the replay Job, or waits in the current phase while the source cannot be used. */
-  private static DlqReplayPlan startReplay(Decision decision, DlqReplayObservation observed, String why) {
+  private static Decision<DlqReplayStatus, ReplayEffect> startReplay(Draft draft, DlqReplayObservation observed,
+      String why) {
     if (observed.refusal() != null) {
-      return refuse(decision, observed.refusal());
+      return refuse(draft, observed.refusal());
     }
     if (!observed.replaysAhead().isEmpty()) {
-      return waitForReplaysAhead(decision, observed.replaysAhead(), why);
+      return waitForReplaysAhead(draft, observed.replaysAhead(), why);
     }
-    String name = DlqJobs.replayJobName(decision.replay);
-    return decision.startJob(JobToStart.REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
-        "Started Job " + name + " (" + why + ") to replay the " + decision.status.getPreview().getMatched()
-            + " selected records of snapshot " + ReplayResults.snapshotSummary(decision.status.getSnapshot())
+    String name = DlqJobs.replayJobName(draft.replay);
+    return draft.startJob(ReplayEffect.START_REPLAY, name, DlqReplayPhase.Replaying, EventReason.ReplayStarted,
+        "Started Job " + name + " (" + why + ") to replay the " + draft.status.getPreview().getMatched()
+            + " selected records of snapshot " + ReplayResults.snapshotSummary(draft.status.getSnapshot())
             + " exactly once");
   }
 
@@ -284,80 +300,82 @@ public final class DlqReplayPlanner {
    * Another replay of the same DLQ replays now, or is about to and came first: this one stays in its phase until
    * that one is done, then reads the ledger with what it sent, so the records both select go out once.
    */
-  private static DlqReplayPlan waitForReplaysAhead(Decision decision, List<String> ahead, String why) {
-    DlqReplayPhase phase = decision.status.getPhase();
+  private static Decision<DlqReplayStatus, ReplayEffect> waitForReplaysAhead(Draft draft, List<String> ahead,
+      String why) {
+    DlqReplayPhase phase = draft.status.getPhase();
     String message = "Ready to replay (" + why + "), waiting for DlqReplay " + String.join(", ", ahead)
         + " of the same DLQ to finish first: replays of one DLQ run one after the other, so records an earlier one "
         + "sends are skipped by the next";
-    if (!message.equals(decision.previous.getMessage())) {
-      decision.event(PlannedEvent.normal(EventReason.Waiting, message));
+    if (!message.equals(draft.previous.getMessage())) {
+      draft.event(PlannedEvent.normal(EventReason.Waiting, message));
     }
-    return decision.working(phase.name(), message, JOB_POLL);
+    return draft.working(phase.name(), message, JOB_POLL);
   }
 
   /**
    * A Job whose pod waits for something only a user can change (an image, a Secret, a node): the replay stays in
    * its phase, Stalled with the pod's reason, with one warning Event per episode; it goes on once the pod starts.
    */
-  private static DlqReplayPlan podNotStarting(Decision decision, String jobName, String problem) {
+  private static Decision<DlqReplayStatus, ReplayEffect> podNotStarting(Draft draft, String jobName, String problem) {
     String message = "Job " + jobName + " cannot start its " + problem + "; the replay waits in this phase until "
         + "the pod starts (fix what Kubernetes names, e.g. the image or a Secret) or the replay is cancelled";
-    if (!JobOutcome.POD_NOT_STARTING.equals(ReplayConditions.stalledReason(decision.previous.getConditions()))) {
-      decision.event(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
+    if (!JobOutcome.POD_NOT_STARTING.equals(ReplayConditions.stalledReason(draft.previous.getConditions()))) {
+      draft.event(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
     }
-    decision.status.setMessage(PhaseHistory.cap(message));
-    ReplayConditions.stalled(decision.status.getConditions(), JobOutcome.POD_NOT_STARTING, PhaseHistory.cap(message),
-        decision.generation, decision.now);
-    return decision.plan(JOB_POLL);
+    draft.status.setMessage(PhaseHistory.cap(message));
+    ReplayConditions.stalled(draft.status.getConditions(), JobOutcome.POD_NOT_STARTING, PhaseHistory.cap(message),
+        draft.generation, draft.now);
+    return draft.decision(JOB_POLL);
   }
 
   /** A terminal refusal fails the replay; any other waits, Stalled, in the current phase. */
-  private static DlqReplayPlan refuse(Decision decision, ReplaySource.Refusal refusal) {
+  private static Decision<DlqReplayStatus, ReplayEffect> refuse(Draft draft, ReplaySource.Refusal refusal) {
     if (refusal.terminal()) {
-      decision.event(PlannedEvent.warning(EventReason.Refused, refusal.message()));
-      return decision.fail(refusal.reason(), refusal.message());
+      draft.event(PlannedEvent.warning(EventReason.Refused, refusal.message()));
+      return draft.fail(refusal.reason(), refusal.message());
     }
-    if (!refusal.reason().equals(ReplayConditions.stalledReason(decision.previous.getConditions()))) {
-      decision.event(PlannedEvent.normal(EventReason.Waiting, refusal.message()));
+    if (!refusal.reason().equals(ReplayConditions.stalledReason(draft.previous.getConditions()))) {
+      draft.event(PlannedEvent.normal(EventReason.Waiting, refusal.message()));
     }
-    decision.status.setMessage(PhaseHistory.cap(refusal.message()));
-    ReplayConditions.stalled(decision.status.getConditions(), refusal.reason(), refusal.message(),
-        decision.generation, decision.now);
-    return decision.plan(WAIT_POLL);
+    draft.status.setMessage(PhaseHistory.cap(refusal.message()));
+    ReplayConditions.stalled(draft.status.getConditions(), refusal.reason(), refusal.message(),
+        draft.generation, draft.now);
+    return draft.decision(WAIT_POLL);
   }
 
-  private static DlqReplayPlan cancel(Decision decision, DlqReplayObservation observed, DlqReplayPhase phase) {
+  private static Decision<DlqReplayStatus, ReplayEffect> cancel(Draft draft, DlqReplayObservation observed,
+      DlqReplayPhase phase) {
     if (phase == DlqReplayPhase.Replaying) {
-      liveProgress(decision, observed);
+      liveProgress(draft, observed);
     }
     String message = "Cancelled with the annotation " + Cancellation.ANNOTATION + " in phase " + phase
         + (phase == DlqReplayPhase.Replaying ? "; its Jobs were deleted. Records committed before the replay "
             + "stopped stay replayed; a stopping replay commits its open transaction, so a few more than progress "
             + "shows may have been" : "; its Jobs were deleted and nothing was replayed");
-    decision.deleteJobs = true;
-    decision.enter(DlqReplayPhase.Cancelled, message);
-    decision.status.setMessage(PhaseHistory.cap(message));
-    ReplayConditions.stalled(decision.status.getConditions(), ReplayConditions.CANCELLED, message,
-        decision.generation, decision.now);
-    decision.event(PlannedEvent.normal(EventReason.ReplayCancelled, message));
-    return decision.plan(null);
+    draft.effect = ReplayEffect.DELETE_JOBS;
+    draft.enter(DlqReplayPhase.Cancelled, message);
+    draft.status.setMessage(PhaseHistory.cap(message));
+    ReplayConditions.stalled(draft.status.getConditions(), ReplayConditions.CANCELLED, message,
+        draft.generation, draft.now);
+    draft.event(PlannedEvent.normal(EventReason.ReplayCancelled, message));
+    return draft.decision(null);
   }
 
   /** Copies the committed checkpoint's counters into progress; matched stays what the preview selected. */
-  private static void liveProgress(Decision decision, DlqReplayObservation observed) {
+  private static void liveProgress(Draft draft, DlqReplayObservation observed) {
     Optional<DlqReplayResult.Progress> counters = ReplayCheckpoints.counters(observed.committed());
     if (counters.isEmpty()) {
       return;
     }
     ReplayProgress progress = ReplayResults.progress(counters.get());
-    ReplayProgress before = decision.status.getProgress();
+    ReplayProgress before = draft.status.getProgress();
     progress.setMatched(Math.max(before == null ? 0 : before.getMatched(), counters.get().matched()));
-    decision.status.setProgress(progress);
+    draft.status.setProgress(progress);
   }
 
-  private static String runningMessage(Decision decision, DlqReplayObservation observed, JobOutcome job,
+  private static String runningMessage(Draft draft, DlqReplayObservation observed, JobOutcome job,
       DlqReplayResult lastFailure) {
-    ReplayProgress progress = decision.status.getProgress();
+    ReplayProgress progress = draft.status.getProgress();
     StringBuilder message = new StringBuilder("Replaying");
     if (observed.progressFailure() != null) {
       message.append(": progress not readable: ").append(observed.progressFailure());
@@ -368,10 +386,10 @@ public final class DlqReplayPlanner {
       message.append(": ").append(done).append(" of ").append(progress == null ? "?" : progress.getMatched())
           .append(" selected records done (replayed ").append(progress == null ? 0 : progress.getReplayed())
           .append(", skipped ").append(progress == null ? 0 : progress.getSkipped()).append("); ")
-          .append(ReplayCheckpoints.read(observed.committed(), decision.status.getSnapshot())).append(" of ")
-          .append(ReplayCheckpoints.total(decision.status.getSnapshot())).append(" DLQ records of the snapshot read");
+          .append(ReplayCheckpoints.read(observed.committed(), draft.status.getSnapshot())).append(" of ")
+          .append(ReplayCheckpoints.total(draft.status.getSnapshot())).append(" DLQ records of the snapshot read");
     }
-    message.append(" (Job ").append(DlqJobs.replayJobName(decision.replay)).append(" running")
+    message.append(" (Job ").append(DlqJobs.replayJobName(draft.replay)).append(" running")
         .append(retries(job, lastFailure == null ? job.terminationMessage() : lastFailure.message())).append(")");
     return message.toString();
   }
@@ -385,18 +403,18 @@ public final class DlqReplayPlanner {
         + " so far, retrying" + (lastMessage == null || lastMessage.isBlank() ? "" : "; last: " + lastMessage.strip());
   }
 
-  /** The status being decided, built from a copy of the observed one, with the plan's other parts. */
-  private static final class Decision {
+  /** The status being decided, built from a copy of the observed one, with the decision's other parts. */
+  private static final class Draft {
     private final DlqReplay replay;
     private final DlqReplayStatus previous;
     private final DlqReplayStatus status;
     private final Instant now;
     private final long generation;
     private final List<PlannedEvent> events = new ArrayList<>();
-    private JobToStart start = JobToStart.NONE;
-    private boolean deleteJobs;
+    // The one change outside the status; null when there is none.
+    private ReplayEffect effect;
 
-    Decision(DlqReplay replay, Instant now) {
+    Draft(DlqReplay replay, Instant now) {
       this.replay = replay;
       this.previous = replay.getStatus() == null ? new DlqReplayStatus() : replay.getStatus();
       this.status = StatusWriter.copy(previous, DlqReplayStatus.class);
@@ -421,36 +439,37 @@ public final class DlqReplayPlanner {
     }
 
     /** Starts a Job and enters (or stays in) the phase it works in. */
-    DlqReplayPlan startJob(JobToStart job, String name, DlqReplayPhase phase, EventReason reason, String message) {
+    Decision<DlqReplayStatus, ReplayEffect> startJob(ReplayEffect job, String name, DlqReplayPhase phase,
+        EventReason reason, String message) {
       status.setJobName(name);
-      start = job;
+      effect = job;
       enter(phase, message);
       event(PlannedEvent.normal(reason, message));
       return working(phase.name(), message, JOB_POLL);
     }
 
-    DlqReplayPlan working(String reason, String message, Duration reschedule) {
+    Decision<DlqReplayStatus, ReplayEffect> working(String reason, String message, Duration reschedule) {
       status.setMessage(PhaseHistory.cap(message));
       ReplayConditions.working(status.getConditions(), reason, PhaseHistory.cap(message), generation, now);
-      return plan(reschedule);
+      return decision(reschedule);
     }
 
-    DlqReplayPlan succeed(String message) {
+    Decision<DlqReplayStatus, ReplayEffect> succeed(String message) {
       enter(DlqReplayPhase.Succeeded, message);
       status.setMessage(PhaseHistory.cap(message));
       ReplayConditions.succeeded(status.getConditions(), PhaseHistory.cap(message), generation, now);
-      return plan(null);
+      return decision(null);
     }
 
-    DlqReplayPlan fail(String reason, String message) {
+    Decision<DlqReplayStatus, ReplayEffect> fail(String reason, String message) {
       enter(DlqReplayPhase.Failed, message);
       status.setMessage(PhaseHistory.cap(message));
       ReplayConditions.stalled(status.getConditions(), reason, PhaseHistory.cap(message), generation, now);
-      return plan(null);
+      return decision(null);
     }
 
-    DlqReplayPlan plan(Duration reschedule) {
-      return new DlqReplayPlan(status, start, deleteJobs, events, reschedule);
+    Decision<DlqReplayStatus, ReplayEffect> decision(Duration lookAgain) {
+      return new Decision<>(status, effect == null ? List.of() : List.of(effect), events, Next.after(lookAgain));
     }
   }
 }
