@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the reconciler saw of a reset's world, for {@link WatermarkResetPlanner}. Each phase observes only what
+ * What the reconciler saw of a reset's world, for {@link WatermarkResetDecider}. Each phase observes only what
  * it needs; a field left unset was not looked at. The target is the projection, or the pipeline whose reducers are
  * reset.
  */

@@ -38,7 +38,7 @@ public final class ShadowRebuilds {
 
   /**
    * Whether a Shadow rebuild can honour the spec's target: the shadow materializers start at the log start, so only
-   * earliest. The CRD refuses the others at admission; the planner refuses one that got past it.
+   * earliest. The CRD refuses the others at admission; the decider refuses one that got past it.
    */
   public static boolean supportsTarget(WatermarkResetSpec spec) {
     return spec.getTarget() != null && spec.getTarget().getType() == ResetTargetType.EARLIEST;

@@ -21,12 +21,14 @@ import io.reducer.api.v1alpha1.ReducerPipelineStatus;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetStatus;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.connections.ResolutionFailure;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.events.PlannedEvent;
@@ -62,7 +64,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a WatermarkReset through its phases: observe what the current phase needs, let
- * {@link WatermarkResetPlanner} decide, act (hold or release the target, start the Job or move the reducers'
+ * {@link WatermarkResetDecider} decide, act (hold or release the target, start the Job or move the reducers'
  * offsets), record status. Phases that need no waiting follow each other within one reconciliation. Everything it
  * needs after a restart is in status, in the target's hold annotation, in the Job, whose name is derived from the
  * reset's, and for the reducers in the group's committed offsets, which are read back before moving them.
@@ -163,32 +165,33 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       if (acted.moveFailure() != null) {
         seen.moveFailed(acted.moveFailure().reason().name(), acted.moveFailure().getMessage());
       }
-      ResetStep step = WatermarkResetPlanner.step(current, seen, clock.instant());
-      acted = act(current, target, step, context);
-      for (PlannedEvent event : step.events()) {
+      Decision<WatermarkResetStatus, ResetEffect> decision = WatermarkResetDecider.decide(current, seen,
+          clock.instant());
+      acted = act(current, target, decision, context);
+      for (PlannedEvent event : decision.events()) {
         events.record(current, event);
       }
-      current = StatusWriter.writeAndGet(current, step.status(), context);
-      WatermarkResetPhase after = step.status().getPhase();
+      current = StatusWriter.writeAndGet(current, decision.status(), context);
+      WatermarkResetPhase after = decision.status().getPhase();
       if (after.isTerminal() && before != after) {
         pruneHistory(current, target, context);
       }
-      if (!step.again()) {
-        return step.requeue() == null ? UpdateControl.noUpdate()
-            : UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(step.requeue());
+      if (!decision.next().immediately()) {
+        return decision.next().after() == null ? UpdateControl.noUpdate()
+            : UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(decision.next().after());
       }
     }
-    return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetPlanner.POLL);
+    return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetDecider.POLL);
   }
 
   /**
-   * A Shadow rebuild deleted before it completed discards its shadow ({@link WatermarkResetPlanner#cleanup}); a
+   * A Shadow rebuild deleted before it completed discards its shadow ({@link WatermarkResetDecider#cleanup}); a
    * repair deleted while Repairing stops its Job; any other reset goes at once (a hold it leaves is released by the
    * projection's reconciler).
    */
   @Override
   public DeleteControl cleanup(WatermarkReset reset, Context<WatermarkReset> context) {
-    if (WatermarkResetPlanner.cleanup(reset, new ResetObservation()) == WatermarkResetPlanner.Cleanup.STOP_REPAIR) {
+    if (WatermarkResetDecider.cleanup(reset, new ResetObservation()) == WatermarkResetDecider.Cleanup.STOP_REPAIR) {
       // Its pod is stopped with the Job; the page it was writing rolls back, the pages before it stay.
       new JobLauncher(context.getClient()).deleteOwned(reset, RepairJob.name(reset));
       projectionHolds.release(reset.getMetadata().getNamespace(), ResetSubject.targetName(reset),
@@ -215,31 +218,31 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       LOG.info("discarding the shadow of WatermarkReset {}: {}", reset.getMetadata().getName(), e.getMessage());
     }
     String namespace = reset.getMetadata().getNamespace();
-    WatermarkResetPlanner.Cleanup decision = WatermarkResetPlanner.cleanup(reset, seen);
-    if (pipeline == null && decision != WatermarkResetPlanner.Cleanup.DONE) {
+    WatermarkResetDecider.Cleanup decision = WatermarkResetDecider.cleanup(reset, seen);
+    if (pipeline == null && decision != WatermarkResetDecider.Cleanup.DONE) {
       // Without the projection or its pipeline there is no database to discard in: nothing can be done.
-      decision = WatermarkResetPlanner.Cleanup.DISCARDED;
+      decision = WatermarkResetDecider.Cleanup.DISCARDED;
     }
     switch (decision) {
       case DONE:
         return DeleteControl.defaultDelete();
       case WAIT_FOR_CUTOVER:
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetDecider.POLL);
       case STOP_MATERIALIZERS:
         if (deployment != null) {
           context.getClient().apps().deployments().inNamespace(namespace)
               .withName(deployment.getMetadata().getName()).delete();
         }
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetDecider.POLL);
       case DISCARD:
         new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection, pipeline, ShadowJob.DISCARD,
             images.workloadsImage()));
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetPlanner.POLL);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(WatermarkResetDecider.POLL);
       default:
         if (pipeline != null) {
           deleteShadowGroup(pipeline, reset.getStatus().getShadow().getConsumerGroup());
         }
-        if (decision == WatermarkResetPlanner.Cleanup.FINISH && deployment != null) {
+        if (decision == WatermarkResetDecider.Cleanup.FINISH && deployment != null) {
           context.getClient().apps().deployments().inNamespace(namespace)
               .withName(deployment.getMetadata().getName()).delete();
         }
@@ -497,7 +500,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
 
   /**
    * After the Job: the projection's watermark rows and its group's committed offsets, where the Job wrote the whole
-   * plan. The projection is still held, so nothing else moves them; the planner checks every planned partition.
+   * plan. The projection is still held, so nothing else moves them; the decider checks every planned partition.
    */
   private void observeApplied(WatermarkReset reset, Projection projection, ResetObservation seen,
       Context<WatermarkReset> context) {
@@ -514,12 +517,17 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     }
   }
 
-  private Acted act(WatermarkReset reset, HasMetadata target, ResetStep step, Context<WatermarkReset> context) {
+  private Acted act(WatermarkReset reset, HasMetadata target, Decision<WatermarkResetStatus, ResetEffect> decision,
+      Context<WatermarkReset> context) {
+    ResetEffect effect = decision.effect();
+    if (effect == null) {
+      return Acted.NOTHING;
+    }
     String namespace = reset.getMetadata().getNamespace();
     String name = reset.getMetadata().getName();
     String targetName = ResetSubject.targetName(reset);
     boolean reducers = ResetSubject.of(reset) == ResetSubject.REDUCERS;
-    switch (step.action()) {
+    switch (effect) {
       case HOLD:
         return new Acted(null, reducers
             ? pipelineHolds.take(namespace, targetName, name, other -> live(other, target, context))
@@ -538,7 +546,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         try {
           ReducerPipeline pipeline = pipeline(target, context);
           new JobLauncher(context.getClient()).launch(ResetJob.build(reset, (Projection) target, pipeline,
-              step.status().getPlan(), images.workloadsImage()));
+              decision.status().getPlan(), images.workloadsImage()));
         } catch (ResolutionFailure e) {
           // The pipeline vanished after planning; the next look reports the missing Job again and retries.
           events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
@@ -558,14 +566,14 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       case STOP_SHADOW:
       case FINISH_SHADOW:
       case DISCARD_SHADOW:
-        actOnShadow(reset, (Projection) target, step, context);
+        actOnShadow(reset, (Projection) target, effect, decision.status().getShadow(), context);
         break;
       case MOVE_OFFSETS:
         try {
           ReducerPipeline pipeline = (ReducerPipeline) target;
           KafkaAdminGateway kafka = clients.kafka(pipelineKey(pipeline), ConnectionResolver.kafka(pipeline, secrets));
-          kafka.alterCommittedOffsets(step.status().getPlan().getConsumerGroup(), step.status().getPlan().getTopic(),
-              ResetPlans.newOffsets(step.status().getPlan()));
+          ResetPlan plan = decision.status().getPlan();
+          kafka.alterCommittedOffsets(plan.getConsumerGroup(), plan.getTopic(), ResetPlans.newOffsets(plan));
         } catch (ResolutionFailure e) {
           return new Acted(new KafkaFailure(KafkaFailure.Reason.KafkaError, e.getMessage(), e), null);
         } catch (KafkaFailure e) {
@@ -578,17 +586,16 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
     return Acted.NOTHING;
   }
 
-  /** The actions of a Shadow rebuild; see {@link ResetStep.Action}. */
-  private void actOnShadow(WatermarkReset reset, Projection projection, ResetStep step,
+  /** The effects of a Shadow rebuild; see {@link ResetEffect}. */
+  private void actOnShadow(WatermarkReset reset, Projection projection, ResetEffect effect, ShadowProgress shadow,
       Context<WatermarkReset> context) {
     String namespace = reset.getMetadata().getNamespace();
-    ShadowProgress shadow = step.status().getShadow();
     Deployment existing = shadowDeployment(reset, context);
     try {
       ReducerPipeline pipeline = projection == null ? null : pipeline(projection, context);
-      switch (step.action()) {
+      switch (effect) {
         case CREATE_SHADOW, CUTOVER -> new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection,
-            pipeline, step.action() == ResetStep.Action.CREATE_SHADOW ? ShadowJob.CREATE : ShadowJob.CUTOVER,
+            pipeline, effect == ResetEffect.CREATE_SHADOW ? ShadowJob.CREATE : ShadowJob.CUTOVER,
             images.workloadsImage()));
         case RUN_SHADOW -> {
           String image = images.resolve(projection.getSpec().getMaterializer().getImage())
@@ -610,7 +617,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
             context.getClient().apps().deployments().inNamespace(namespace).withName(existing.getMetadata().getName())
                 .delete();
           }
-          if (step.action() == ResetStep.Action.DISCARD_SHADOW && pipeline != null) {
+          if (effect == ResetEffect.DISCARD_SHADOW && pipeline != null) {
             new JobLauncher(context.getClient()).launch(ShadowJob.build(reset, projection, pipeline,
                 ShadowJob.DISCARD, images.workloadsImage()));
           }
@@ -624,7 +631,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
       }
     } catch (ResolutionFailure e) {
       events.record(reset, PlannedEvent.warning(EventReason.Waiting, e.getMessage()));
-      if (step.action() == ResetStep.Action.FINISH_SHADOW || step.action() == ResetStep.Action.DISCARD_SHADOW) {
+      if (effect == ResetEffect.FINISH_SHADOW || effect == ResetEffect.DISCARD_SHADOW) {
         projectionHolds.release(namespace, ResetSubject.targetName(reset), reset.getMetadata().getName());
       }
     }

@@ -10,10 +10,11 @@ import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.RepairProgress;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
+import io.reducer.controller.decision.Decision;
+import io.reducer.controller.decision.Decision.Next;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.oneshot.PhaseHistory;
-import io.reducer.controller.reset.ResetStep.Action;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.KstatusConditions;
 import io.reducer.controller.status.StatusWriter;
@@ -39,8 +40,8 @@ import java.util.List;
  * <p>A reset of a pipeline's reducers ({@link ResetSubject#REDUCERS}) walks the same phases with the pipeline as its
  * target: the hold scales the reducers to zero, Quiescing also waits until the pipeline's reconciler has taken the
  * hold into account, the plan has no epoch, and in Resetting the operator itself moves the group's offsets
- * ({@link Action#MOVE_OFFSETS}) until it reads them back as planned. Moving them again is harmless, so a crash at any
- * point is repaired by the next look. No watermark is involved: the reducers' dedup log skips actions already
+ * ({@link ResetEffect#MOVE_OFFSETS}) until it reads them back as planned. Moving them again is harmless, so a crash
+ * at any point is repaired by the next look. No watermark is involved: the reducers' dedup log skips actions already
  * applied, so re-reading actions is safe (within the dedup TTL).
  *
  * <p>A repair from the canonical store ({@link CanonicalRepairs}) takes the hold and runs one Job while the
@@ -48,7 +49,7 @@ import java.util.List;
  * Resuming to release the hold. The Job is found by its name after a restart and never started twice; started again
  * only when it is gone, which is safe because the repair writes only rows still behind.
  */
-public final class WatermarkResetPlanner {
+public final class WatermarkResetDecider {
 
   /** How often a waiting reset looks again: short, because a reset holds a projection at zero meanwhile. */
   static final Duration POLL = Duration.ofMillis(500);
@@ -73,13 +74,18 @@ public final class WatermarkResetPlanner {
    */
   public static final String SHADOW_TARGET_UNSUPPORTED = "ShadowTargetUnsupported";
 
-  private WatermarkResetPlanner() {
+  private WatermarkResetDecider() {
   }
 
-  public static ResetStep step(WatermarkReset reset, ResetObservation seen, Instant now) {
+  /**
+   * The reset's next step: at most one effect, the status to record after it, and whether to decide again at once
+   * (the phase moved and nothing needs waiting for) or when to look again. Never changes {@code reset}.
+   */
+  public static Decision<WatermarkResetStatus, ResetEffect> decide(WatermarkReset reset, ResetObservation seen,
+      Instant now) {
     WatermarkResetStatus status = reset.getStatus() == null ? new WatermarkResetStatus()
         : StatusWriter.copy(reset.getStatus(), WatermarkResetStatus.class);
-    return new Step(reset, status, seen, now).decide();
+    return new Deciding(reset, status, seen, now).decide();
   }
 
   /** What deleting a reset must still do before its finalizer goes; see {@link #cleanup}. */
@@ -136,7 +142,7 @@ public final class WatermarkResetPlanner {
   }
 
   /** The state of one decision. */
-  private static final class Step {
+  private static final class Deciding {
 
     private final WatermarkReset reset;
     private final WatermarkResetSpec spec;
@@ -146,7 +152,7 @@ public final class WatermarkResetPlanner {
     private final Instant now;
     private final List<PlannedEvent> events = new ArrayList<>();
 
-    Step(WatermarkReset reset, WatermarkResetStatus status, ResetObservation seen, Instant now) {
+    Deciding(WatermarkReset reset, WatermarkResetStatus status, ResetObservation seen, Instant now) {
       this.reset = reset;
       this.spec = reset.getSpec();
       this.subject = ResetSubject.of(spec);
@@ -155,11 +161,11 @@ public final class WatermarkResetPlanner {
       this.now = now;
     }
 
-    ResetStep decide() {
+    Decision<WatermarkResetStatus, ResetEffect> decide() {
       WatermarkResetPhase phase = status.getPhase();
       if (phase == null) {
         enter(WatermarkResetPhase.Pending, null);
-        return done(Action.NONE, true, null);
+        return done(null, Next.now());
       }
       switch (phase) {
         case Pending:
@@ -183,11 +189,11 @@ public final class WatermarkResetPlanner {
         case Resuming:
           return resuming();
         default:
-          return done(Action.NONE, false, null);
+          return done(null, Next.onEvent());
       }
     }
 
-    private ResetStep pending() {
+    private Decision<WatermarkResetStatus, ResetEffect> pending() {
       if (seen.blockedReason() != null && !seen.targetFound()) {
         return waiting(seen.blockedReason(), seen.blockedMessage(), SLOW_POLL);
       }
@@ -205,14 +211,14 @@ public final class WatermarkResetPlanner {
             + "copy was created again (for example by a GitOps sync after the history limit deleted the original) "
             + "and is not run a second time. To run it again on purpose, " + (spec.isRunAgain()
                 ? "create it under a new name (it already ran again with spec.runAgain: true)"
-                : "delete this copy and create it with spec.runAgain: true, or under a new name"), Action.NONE);
+                : "delete this copy and create it with spec.runAgain: true, or under a new name"), null);
       }
       if (ShadowRebuilds.applies(spec) && !ShadowRebuilds.supportsTarget(spec)) {
         return fail(SHADOW_TARGET_UNSUPPORTED, "rebuildStrategy Shadow fills the shadow table from the log start, so "
             + "it supports only target type earliest; this reset asks for target type "
             + ShadowRebuilds.targetType(spec) + ". Nothing was changed. Delete it and create a reset with "
             + "rebuildStrategy InPlace for this target, or with target type earliest", seen.holding()
-                ? Action.RELEASE : Action.NONE);
+                ? ResetEffect.RELEASE : null);
       }
       if (seen.heldByOther() != null) {
         String message = "WatermarkReset " + seen.heldByOther() + " holds " + held()
@@ -227,7 +233,7 @@ public final class WatermarkResetPlanner {
         // against the target's resourceVersion, so of two resets taking it at once one loses and waits here.
         status.setMessage("taking the hold on " + held());
         conditions(TAKING_HOLD);
-        return finish(Action.HOLD, true, POLL);
+        return finish(ResetEffect.HOLD, Next.now());
       }
       if (CanonicalRepairs.applies(spec)) {
         return acceptRepair();
@@ -242,7 +248,7 @@ public final class WatermarkResetPlanner {
               + "projection keeps running meanwhile";
           enter(WatermarkResetPhase.AwaitingApproval, message);
           events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
-          return done(Action.NONE, false, minute(approvalTimeout()));
+          return done(null, Next.after(minute(approvalTimeout())));
         }
         return startFilling();
       }
@@ -250,47 +256,47 @@ public final class WatermarkResetPlanner {
       String message = workers() + " held at 0 replicas; waiting for consumer group to empty";
       enter(WatermarkResetPhase.Quiescing, message);
       events.add(PlannedEvent.normal(EventReason.Quiescing, message));
-      return done(Action.HOLD, true, null);
+      return done(ResetEffect.HOLD, Next.now());
     }
 
-    private ResetStep quiescing() {
+    private Decision<WatermarkResetStatus, ResetEffect> quiescing() {
       if (!seen.targetFound()) {
-        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while quiescing", Action.NONE);
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while quiescing", null);
       }
       if (!seen.holdApplied()) {
         return waiting("HoldPending", "waiting for the " + subject.kind() + " reconciler to scale " + workers()
-            + " to 0", POLL, Action.HOLD);
+            + " to 0", POLL, ResetEffect.HOLD);
       }
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
             "cannot see whether the consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
-            Action.HOLD);
+            ResetEffect.HOLD);
       }
       if (!seen.group().quiet()) {
-        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, Action.HOLD);
+        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, ResetEffect.HOLD);
       }
       PlanAttempt attempt = seen.plan();
       if (attempt == null) {
-        return done(Action.HOLD, false, POLL);
+        return done(ResetEffect.HOLD, Next.after(POLL));
       }
       if (attempt.refused()) {
-        return fail(attempt.reason(), "the reset cannot be planned: " + attempt.message(), Action.RELEASE);
+        return fail(attempt.reason(), "the reset cannot be planned: " + attempt.message(), ResetEffect.RELEASE);
       }
       if (attempt.plan() == null) {
         return waiting(attempt.reason(), "cannot plan yet: " + attempt.message(), Duration.ofSeconds(2),
-            Action.HOLD);
+            ResetEffect.HOLD);
       }
       status.setPlan(attempt.plan());
       String summary = ResetPlans.summary(attempt.plan());
       enter(WatermarkResetPhase.Planned, summary);
       events.add(PlannedEvent.normal(EventReason.Planned, "plan: " + summary));
-      return done(Action.NONE, true, null);
+      return done(null, Next.now());
     }
 
-    private ResetStep planned() {
+    private Decision<WatermarkResetStatus, ResetEffect> planned() {
       if (spec.isDryRun()) {
         enter(WatermarkResetPhase.Resuming, "dry run: the plan is in status; nothing was changed");
-        return done(Action.RELEASE, true, null);
+        return done(ResetEffect.RELEASE, Next.now());
       }
       if (spec.getApproval() == Approval.Manual && !seen.approved()) {
         String message = "approve with: kubectl annotate watermarkreset " + reset.getMetadata().getName() + " -n "
@@ -299,15 +305,14 @@ public final class WatermarkResetPlanner {
             + workers() + " run again)";
         enter(WatermarkResetPhase.AwaitingApproval, message);
         events.add(PlannedEvent.normal(EventReason.AwaitingApproval, "plan in status; " + message));
-        Duration timeout = approvalTimeout();
-        return done(Action.NONE, false, timeout.compareTo(Duration.ofMinutes(1)) < 0 ? timeout : Duration.ofMinutes(1));
+        return done(null, Next.after(minute(approvalTimeout())));
       }
       return startResetting();
     }
 
-    private ResetStep awaitingApproval() {
+    private Decision<WatermarkResetStatus, ResetEffect> awaitingApproval() {
       if (!seen.targetFound()) {
-        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before approval", Action.NONE);
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before approval", null);
       }
       if (!seen.approved()) {
         Duration timeout = approvalTimeout();
@@ -317,10 +322,10 @@ public final class WatermarkResetPlanner {
           return fail(APPROVAL_TIMED_OUT, "not approved within spec.approvalTimeout " + approvalTimeoutText()
               + " (since " + deadline.minus(timeout) + "); nothing was changed and " + (keepsRunning()
                   ? "the projection kept running. " : workers() + " run again. ")
-              + "Create a new WatermarkReset to plan again", Action.RELEASE);
+              + "Create a new WatermarkReset to plan again", ResetEffect.RELEASE);
         }
         Duration left = Duration.between(now, deadline);
-        return done(Action.NONE, false, minute(left));
+        return done(null, Next.after(minute(left)));
       }
       if (CanonicalRepairs.applies(spec)) {
         return startRepairing();
@@ -336,7 +341,7 @@ public final class WatermarkResetPlanner {
     // ---- Repair from the canonical store: the materializers keep running throughout.
 
     /** Holding the projection: record what is to be repaired, then wait for approval or start the Job. */
-    private ResetStep acceptRepair() {
+    private Decision<WatermarkResetStatus, ResetEffect> acceptRepair() {
       RepairProgress repair = new RepairProgress();
       repair.setTable(seen.table());
       repair.setStaleRowsBefore(seen.staleRows());
@@ -350,24 +355,24 @@ public final class WatermarkResetPlanner {
             + "projection keeps running meanwhile";
         enter(WatermarkResetPhase.AwaitingApproval, message);
         events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
-        return done(Action.NONE, false, minute(approvalTimeout()));
+        return done(null, Next.after(minute(approvalTimeout())));
       }
       return startRepairing();
     }
 
-    private ResetStep startRepairing() {
+    private Decision<WatermarkResetStatus, ResetEffect> startRepairing() {
       status.setJobName(RepairJob.name(reset));
       String message = "Job " + status.getJobName() + (spec.isDryRun() ? " counts, writing nothing, "
           : " rewrites from workflow_state ") + CanonicalRepairs.what(spec, status.getRepair().getTable())
           + " while the materializers keep running";
       enter(WatermarkResetPhase.Repairing, message);
       events.add(PlannedEvent.normal(EventReason.ResetStarted, message));
-      return done(Action.START_REPAIR, false, POLL);
+      return done(ResetEffect.START_REPAIR, Next.after(POLL));
     }
 
-    private ResetStep repairing() {
+    private Decision<WatermarkResetStatus, ResetEffect> repairing() {
       if (!seen.targetFound()) {
-        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while repairing", Action.NONE);
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while repairing", null);
       }
       if (seen.foreignJob() != null) {
         return waiting(OwnedJobs.NOT_OWNED, seen.foreignJob(), SLOW_POLL);
@@ -375,7 +380,7 @@ public final class WatermarkResetPlanner {
       JobOutcome job = seen.job();
       if (job == null) {
         // Never created, or deleted by hand: running it (again) writes only what is still behind.
-        return done(Action.START_REPAIR, false, POLL);
+        return done(ResetEffect.START_REPAIR, Next.after(POLL));
       }
       RepairResult result = parsed(job.terminationMessage(), RepairResult::parse);
       String said = result != null ? result.message() : String.valueOf(job.terminationMessage());
@@ -383,7 +388,7 @@ public final class WatermarkResetPlanner {
         case SUCCEEDED:
           if (result == null || result.result() != RepairResult.Outcome.Completed) {
             return fail("RepairNotApplied", "Job " + status.getJobName() + " ended without reporting a completed "
-                + "repair: " + said, Action.RELEASE);
+                + "repair: " + said, ResetEffect.RELEASE);
           }
           RepairProgress repair = status.getRepair();
           repair.setRowsExamined(result.examined());
@@ -395,13 +400,13 @@ public final class WatermarkResetPlanner {
             repair.setRowsRepaired(result.written());
           }
           enter(WatermarkResetPhase.Resuming, result.message());
-          return done(Action.RELEASE, true, null);
+          return done(ResetEffect.RELEASE, Next.now());
         case FAILED:
           boolean refused = result != null && result.result() == RepairResult.Outcome.Refused;
           return fail(refused ? "RepairRefused" : "RepairJobFailed", "Job " + status.getJobName() + " failed ("
               + job.reason() + "): " + said + (refused ? "" : "; the pages written before the failure stay (each "
                   + "is its own transaction, none moved a row back); create a new reset to repair the rest"),
-              Action.RELEASE);
+              ResetEffect.RELEASE);
         default:
           return jobRunning(job, result == null ? null : result.message());
       }
@@ -413,20 +418,20 @@ public final class WatermarkResetPlanner {
 
     // ---- Shadow rebuild: the live projection keeps running until CuttingOver.
 
-    private ResetStep startFilling() {
+    private Decision<WatermarkResetStatus, ResetEffect> startFilling() {
       status.setShadow(ShadowRebuilds.names(reset, seen.table()));
       status.setJobName(ShadowJob.name(reset, ShadowJob.CREATE));
       String message = "Job " + status.getJobName() + " creates the shadow table " + status.getShadow().getTable()
           + "; then shadow materializers fill it from the log start while the projection keeps serving";
       enter(WatermarkResetPhase.Filling, message);
       events.add(PlannedEvent.normal(EventReason.ResetStarted, message));
-      return done(Action.CREATE_SHADOW, false, POLL);
+      return done(ResetEffect.CREATE_SHADOW, Next.after(POLL));
     }
 
-    private ResetStep filling() {
+    private Decision<WatermarkResetStatus, ResetEffect> filling() {
       if (!seen.targetFound()) {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while the shadow was filling; "
-            + "the shadow is discarded", Action.DISCARD_SHADOW);
+            + "the shadow is discarded", ResetEffect.DISCARD_SHADOW);
       }
       JobOutcome job = seen.shadowJob();
       if (job == null || job.state() == JobOutcome.State.RUNNING) {
@@ -434,21 +439,21 @@ public final class WatermarkResetPlanner {
           return podNotStarting(job.podNotStarting());
         }
         return waiting("CreatingShadow", "Job " + status.getJobName() + " creates the shadow table "
-            + status.getShadow().getTable(), POLL, Action.CREATE_SHADOW);
+            + status.getShadow().getTable(), POLL, ResetEffect.CREATE_SHADOW);
       }
       if (job.state() == JobOutcome.State.FAILED) {
         return fail("ShadowCreateFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "
-            + shadowMessage(job) + "; the live projection is unchanged", Action.DISCARD_SHADOW);
+            + shadowMessage(job) + "; the live projection is unchanged", ResetEffect.DISCARD_SHADOW);
       }
       ShadowRebuilds.Lag lag = progress();
       if (lag == null) {
         return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
-            Duration.ofSeconds(2), Action.RUN_SHADOW);
+            Duration.ofSeconds(2), ResetEffect.RUN_SHADOW);
       }
       if (lag.lag() > ShadowRebuilds.CLOSE_LAG) {
         // Slower than POLL: nothing is held while the shadow fills, and each look writes the progress to status.
         return waiting("Filling", "shadow materializers fill " + status.getShadow().getTable() + ": " + lagText(lag),
-            FILL_POLL, Action.RUN_SHADOW);
+            FILL_POLL, ResetEffect.RUN_SHADOW);
       }
       if (spec.getCutoverApproval() == Approval.Manual && !seen.cutoverApproved()) {
         String message = "the shadow " + status.getShadow().getTable() + " has caught up (" + lagText(lag) + ") and "
@@ -457,36 +462,36 @@ public final class WatermarkResetPlanner {
             + " " + RebuildStrategy.CUTOVER_ANNOTATION + "=true (or delete the reset to discard the shadow)";
         enter(WatermarkResetPhase.AwaitingCutoverApproval, message);
         events.add(PlannedEvent.normal(EventReason.AwaitingApproval, message));
-        return done(Action.RUN_SHADOW, false, Duration.ofSeconds(5));
+        return done(ResetEffect.RUN_SHADOW, Next.after(Duration.ofSeconds(5)));
       }
       return startCuttingOver(lag);
     }
 
-    private ResetStep awaitingCutoverApproval() {
+    private Decision<WatermarkResetStatus, ResetEffect> awaitingCutoverApproval() {
       if (!seen.targetFound()) {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before the cutover; the "
-            + "shadow is discarded", Action.DISCARD_SHADOW);
+            + "shadow is discarded", ResetEffect.DISCARD_SHADOW);
       }
       ShadowRebuilds.Lag lag = progress();
       if (!seen.cutoverApproved() || lag == null) {
-        return done(Action.RUN_SHADOW, false, Duration.ofSeconds(5));
+        return done(ResetEffect.RUN_SHADOW, Next.after(Duration.ofSeconds(5)));
       }
       return startCuttingOver(lag);
     }
 
-    private ResetStep startCuttingOver(ShadowRebuilds.Lag lag) {
+    private Decision<WatermarkResetStatus, ResetEffect> startCuttingOver(ShadowRebuilds.Lag lag) {
       String message = "the shadow is " + lagText(lag) + "; holding " + workers() + " at 0 replicas so the shadow "
           + "reaches the live positions, then the tables are swapped";
       enter(WatermarkResetPhase.CuttingOver, message);
       events.add(PlannedEvent.normal(EventReason.Quiescing, message));
-      return done(Action.RUN_SHADOW, false, POLL);
+      return done(ResetEffect.RUN_SHADOW, Next.after(POLL));
     }
 
     /**
      * The live materializers are held (the projection reconciler sees this phase); each look finds how far the
      * cutover got: the shadow reaches the live positions, its materializers stop, the cutover Job swaps the tables.
      */
-    private ResetStep cuttingOver() {
+    private Decision<WatermarkResetStatus, ResetEffect> cuttingOver() {
       String cutoverJob = ShadowJob.name(reset, ShadowJob.CUTOVER);
       JobOutcome job = seen.shadowJob();
       if (job != null) {
@@ -521,11 +526,12 @@ public final class WatermarkResetPlanner {
             }
           }
           enter(WatermarkResetPhase.Resuming, message);
-          return done(Action.FINISH_SHADOW, true, null);
+          return done(ResetEffect.FINISH_SHADOW, Next.now());
         }
         if (job.state() == JobOutcome.State.FAILED) {
           return fail("CutoverFailed", "Job " + cutoverJob + " failed (" + job.reason() + "): " + shadowMessage(job)
-              + "; nothing was swapped, the shadow is discarded and the live projection runs on", Action.DISCARD_SHADOW);
+              + "; nothing was swapped, the shadow is discarded and the live projection runs on",
+              ResetEffect.DISCARD_SHADOW);
         }
         if (job.podNotStarting() != null) {
           return podNotStarting(job.podNotStarting());
@@ -535,7 +541,7 @@ public final class WatermarkResetPlanner {
       }
       if (!seen.targetFound()) {
         return fail(notFound(), subject.kind() + " " + targetName() + " was deleted before the cutover; the "
-            + "shadow is discarded", Action.DISCARD_SHADOW);
+            + "shadow is discarded", ResetEffect.DISCARD_SHADOW);
       }
       if (Boolean.FALSE.equals(seen.shadowTableExists()) && seen.shadowWatermarks() != null
           && seen.shadowWatermarks().isEmpty()) {
@@ -547,34 +553,34 @@ public final class WatermarkResetPlanner {
         status.setJobName(cutoverJob);
         return waiting("CuttingOver", "no shadow table and no shadow watermarks are left and no Job " + cutoverJob
             + " exists (an earlier one swapped them in and was deleted); running it again to read the epoch in "
-            + "force", POLL, Action.CUTOVER);
+            + "force", POLL, ResetEffect.CUTOVER);
       }
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
             "cannot see whether the live consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
-            Action.RUN_SHADOW);
+            ResetEffect.RUN_SHADOW);
       }
       if (!seen.group().quiet()) {
-        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, Action.RUN_SHADOW);
+        return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, ResetEffect.RUN_SHADOW);
       }
       ShadowRebuilds.Lag lag = progress();
       if (lag == null) {
         return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
-            Duration.ofSeconds(2), Action.RUN_SHADOW);
+            Duration.ofSeconds(2), ResetEffect.RUN_SHADOW);
       }
       if (!lag.caughtUp()) {
         return waiting("ShadowBehind", "the live materializers are stopped; the shadow reaches their positions: "
-            + lagText(lag), POLL, Action.RUN_SHADOW);
+            + lagText(lag), POLL, ResetEffect.RUN_SHADOW);
       }
       boolean shadowStopped = (seen.shadowReplicas() == null || seen.shadowReplicas() == 0)
           && seen.shadowGroup() != null && seen.shadowGroup().quiet();
       if (!shadowStopped) {
         return waiting("StoppingShadow", "the shadow has reached the live positions on every partition; stopping the "
-            + "shadow materializers", POLL, Action.STOP_SHADOW);
+            + "shadow materializers", POLL, ResetEffect.STOP_SHADOW);
       }
       status.setJobName(cutoverJob);
       return waiting("CuttingOver", "Job " + cutoverJob + " swaps " + status.getShadow().getTable() + " in", POLL,
-          Action.CUTOVER);
+          ResetEffect.CUTOVER);
     }
 
     /** Reads the lag into status.shadow; null when the watermarks could not be read. */
@@ -625,24 +631,24 @@ public final class WatermarkResetPlanner {
       }
     }
 
-    private ResetStep startResetting() {
+    private Decision<WatermarkResetStatus, ResetEffect> startResetting() {
       if (subject == ResetSubject.REDUCERS) {
         enter(WatermarkResetPhase.Resetting, "the operator moves the offsets of consumer group "
             + status.getPlan().getConsumerGroup() + " on " + status.getPlan().getTopic() + " to the plan (no "
             + "watermark, no epoch: the reducers' dedup log skips actions already applied)");
         events.add(PlannedEvent.normal(EventReason.ResetStarted, "the operator applies the plan: "
             + ResetPlans.summary(status.getPlan())));
-        return done(Action.MOVE_OFFSETS, true, null);
+        return done(ResetEffect.MOVE_OFFSETS, Next.now());
       }
       status.setJobName(ResetJob.name(reset));
       enter(WatermarkResetPhase.Resetting, "Job " + status.getJobName() + " writes the watermarks and epoch "
           + status.getPlan().getNewEpoch() + ", then moves the group's offsets");
       events.add(PlannedEvent.normal(EventReason.ResetStarted, "Job " + status.getJobName() + " applies the plan: "
           + ResetPlans.summary(status.getPlan())));
-      return done(Action.START_JOB, false, POLL);
+      return done(ResetEffect.START_JOB, Next.after(POLL));
     }
 
-    private ResetStep resetting() {
+    private Decision<WatermarkResetStatus, ResetEffect> resetting() {
       if (subject == ResetSubject.REDUCERS) {
         return movingOffsets();
       }
@@ -653,14 +659,14 @@ public final class WatermarkResetPlanner {
       JobOutcome job = seen.job();
       if (job == null) {
         // Created before and gone (deleted by hand), or never created: the explicit plan makes a new run safe.
-        return done(Action.START_JOB, false, POLL);
+        return done(ResetEffect.START_JOB, Next.after(POLL));
       }
       ResetResult result = result(job.terminationMessage());
       switch (job.state()) {
         case SUCCEEDED:
           if (result == null || result.result() != ResetOutcome.Completed) {
             return fail("ResetNotApplied", "Job " + status.getJobName() + " ended without reporting a completed reset"
-                + (result == null ? "" : ": " + result.message()), Action.RELEASE);
+                + (result == null ? "" : ": " + result.message()), ResetEffect.RELEASE);
           }
           String applied = result.message();
           if (seen.appliedUnreadable() != null) {
@@ -674,24 +680,24 @@ public final class WatermarkResetPlanner {
               return fail("ResetNotApplied", "Job " + status.getJobName() + " reports a completed reset, but "
                   + missing.size() + " of " + status.getPlan().getPartitions().size() + " planned partitions do not "
                   + "show it: " + String.join("; ", missing.subList(0, Math.min(10, missing.size())))
-                  + (missing.size() > 10 ? "; ..." : ""), Action.RELEASE);
+                  + (missing.size() > 10 ? "; ..." : ""), ResetEffect.RELEASE);
             }
             applied = applied + "; checked all " + status.getPlan().getPartitions().size() + " planned partitions: "
                 + "watermarks at epoch " + status.getPlan().getNewEpoch() + " and the group's committed offsets";
           }
           enter(WatermarkResetPhase.Resuming, applied);
-          return done(Action.RELEASE, true, null);
+          return done(ResetEffect.RELEASE, Next.now());
         case FAILED:
           return fail("ResetJobFailed", "Job " + status.getJobName() + " failed (" + job.reason() + "): "
               + (result != null ? result.message() : String.valueOf(job.terminationMessage())),
-              Action.RELEASE);
+              ResetEffect.RELEASE);
         default:
           return jobRunning(job, result == null ? null : result.message());
       }
     }
 
     /** A reset's or repair's Job still running: wait, saying why when its pod cannot start or an attempt failed. */
-    private ResetStep jobRunning(JobOutcome job, String lastFailure) {
+    private Decision<WatermarkResetStatus, ResetEffect> jobRunning(JobOutcome job, String lastFailure) {
       if (job.podNotStarting() != null) {
         return podNotStarting(job.podNotStarting());
       }
@@ -699,16 +705,16 @@ public final class WatermarkResetPlanner {
         status.setMessage(PhaseHistory.cap("attempt " + (job.failedPods() + 1) + "; the last one failed: "
             + lastFailure));
       }
-      return done(Action.NONE, false, POLL);
+      return done(null, Next.after(POLL));
     }
 
     /**
      * Reducers: the group's offsets are moved until they read back as planned. A member that joined meanwhile (a
      * consumer started by hand: the reducers are held) is waited out, never moved under; a failed move is retried.
      */
-    private ResetStep movingOffsets() {
+    private Decision<WatermarkResetStatus, ResetEffect> movingOffsets() {
       if (!seen.targetFound()) {
-        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while resetting", Action.NONE);
+        return fail(notFound(), subject.kind() + " " + targetName() + " was deleted while resetting", null);
       }
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
@@ -722,13 +728,13 @@ public final class WatermarkResetPlanner {
         String message = "moved the offsets of consumer group " + status.getPlan().getConsumerGroup() + ": "
             + ResetPlans.summary(status.getPlan());
         enter(WatermarkResetPhase.Resuming, message);
-        return done(Action.RELEASE, true, null);
+        return done(ResetEffect.RELEASE, Next.now());
       }
       if (seen.moveReason() != null) {
         return waiting(seen.moveReason(), "moving the group's offsets failed, trying again: " + seen.moveMessage(),
             Duration.ofSeconds(2));
       }
-      return done(Action.MOVE_OFFSETS, true, null);
+      return done(ResetEffect.MOVE_OFFSETS, Next.now());
     }
 
     private String membersMessage(String prefix) {
@@ -741,7 +747,7 @@ public final class WatermarkResetPlanner {
      * Resetting, Stalled with the pod's reason and one warning Event per episode, the projection still held; it goes
      * on once the pod starts.
      */
-    private ResetStep podNotStarting(String problem) {
+    private Decision<WatermarkResetStatus, ResetEffect> podNotStarting(String problem) {
       String message = "Job " + status.getJobName() + " cannot start its " + problem + "; the reset waits, with "
           + (keepsRunning() ? "the projection running" : "the projection paused") + ", until the pod starts (fix "
           + "what Kubernetes names, e.g. the image or a Secret)";
@@ -750,16 +756,16 @@ public final class WatermarkResetPlanner {
       if (!already) {
         events.add(PlannedEvent.warning(EventReason.JobPodNotStarting, message));
       }
-      ResetStep step = waiting(JobOutcome.POD_NOT_STARTING, message, POLL);
+      Decision<WatermarkResetStatus, ResetEffect> step = waiting(JobOutcome.POD_NOT_STARTING, message, POLL);
       KstatusConditions.on(status.getConditions(), generation(), now).stalled(JobOutcome.POD_NOT_STARTING,
           status.getMessage());
       return step;
     }
 
-    private ResetStep resuming() {
+    private Decision<WatermarkResetStatus, ResetEffect> resuming() {
       boolean shadow = ShadowRebuilds.applies(spec);
       if (seen.targetFound() && !seen.released()) {
-        return done(shadow ? Action.FINISH_SHADOW : Action.RELEASE, false, POLL);
+        return done(shadow ? ResetEffect.FINISH_SHADOW : ResetEffect.RELEASE, Next.after(POLL));
       }
       String message;
       if (CanonicalRepairs.applies(spec)) {
@@ -782,7 +788,7 @@ public final class WatermarkResetPlanner {
       enter(WatermarkResetPhase.Completed, message);
       events.add(PlannedEvent.normal(EventReason.ResetCompleted, message));
       // Remembered by the target before Completed is recorded, so a copy created later is refused.
-      return done(seen.targetFound() ? Action.REMEMBER : Action.NONE, false, null);
+      return done(seen.targetFound() ? ResetEffect.REMEMBER : null, Next.onEvent());
     }
 
     private static ResetResult result(String terminationMessage) {
@@ -801,23 +807,25 @@ public final class WatermarkResetPlanner {
       }
     }
 
-    private ResetStep waiting(String reason, String message, Duration requeue) {
-      return waiting(reason, message, requeue, Action.NONE);
+    private Decision<WatermarkResetStatus, ResetEffect> waiting(String reason, String message, Duration requeue) {
+      return waiting(reason, message, requeue, null);
     }
 
-    private ResetStep waiting(String reason, String message, Duration requeue, Action action) {
+    /** Stays in the phase, saying what it waits for; {@code effect} (null for none) keeps the world as it is. */
+    private Decision<WatermarkResetStatus, ResetEffect> waiting(String reason, String message, Duration requeue,
+        ResetEffect effect) {
       status.setMessage(PhaseHistory.cap(message));
       conditions(reason);
-      return finish(action, false, requeue);
+      return finish(effect, Next.after(requeue));
     }
 
     /** Failed is final; a held projection is released in the same step, before Failed is recorded. */
-    private ResetStep fail(String reason, String message, Action action) {
+    private Decision<WatermarkResetStatus, ResetEffect> fail(String reason, String message, ResetEffect effect) {
       enter(WatermarkResetPhase.Failed, message);
       conditions(reason);
       KstatusConditions.on(status.getConditions(), generation(), now).stalled(reason, status.getMessage());
       events.add(PlannedEvent.warning(EventReason.ResetFailed, message));
-      return finish(action, false, null);
+      return finish(effect, Next.onEvent());
     }
 
     private void enter(WatermarkResetPhase phase, String message) {
@@ -830,14 +838,15 @@ public final class WatermarkResetPlanner {
       PhaseHistory.enter(status.getHistory(), phase.name(), now, message);
     }
 
-    private ResetStep done(Action action, boolean again, Duration requeue) {
+    private Decision<WatermarkResetStatus, ResetEffect> done(ResetEffect effect, Next next) {
       conditions(status.getPhase().name());
-      return finish(action, again, requeue);
+      return finish(effect, next);
     }
 
-    private ResetStep finish(Action action, boolean again, Duration requeue) {
+    /** The decision; a null {@code effect} is none. */
+    private Decision<WatermarkResetStatus, ResetEffect> finish(ResetEffect effect, Next next) {
       status.setObservedGeneration(generation());
-      return new ResetStep(status, action, List.copyOf(events), again, requeue);
+      return new Decision<>(status, effect == null ? List.of() : List.of(effect), events, next);
     }
 
     private void conditions(String reason) {

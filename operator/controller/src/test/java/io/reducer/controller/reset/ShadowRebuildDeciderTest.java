@@ -12,17 +12,16 @@ import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
 import io.reducer.controller.kafka.ConsumerGroupState;
-import io.reducer.workloads.materializer.Watermark;
-import io.reducer.controller.reset.ResetStep.Action;
-import io.reducer.controller.reset.WatermarkResetPlanner.Cleanup;
+import io.reducer.controller.reset.WatermarkResetDecider.Cleanup;
 import io.reducer.controller.workload.JobOutcome;
+import io.reducer.workloads.materializer.Watermark;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Shadow strategy's decisions: the live projection runs until the cutover, and nothing is left behind. */
-class ShadowRebuildPlannerTest {
+class ShadowRebuildDeciderTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final ConsumerGroupState EMPTY = new ConsumerGroupState("reducer.orders.p", "Empty", List.of());
@@ -39,16 +38,16 @@ class ShadowRebuildPlannerTest {
   @Test
   void aShadowRebuildFillsBesideTheRunningProjectionInsteadOfQuiescingIt() {
     WatermarkReset reset = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
-    ResetStep step = WatermarkResetPlanner.step(reset, seen().holding(true).replicas(3), NOW);
+    var decision = WatermarkResetDecider.decide(reset, seen().holding(true).replicas(3), NOW);
 
-    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
-    assertThat(step.action()).isEqualTo(Action.CREATE_SHADOW);
-    assertThat(step.status().getShadow().getTable()).isEqualTo("p_view_shadow_3d68c345");
-    assertThat(step.status().getShadow().getProjection()).isEqualTo("p#shadow-3d68c345");
-    assertThat(step.status().getShadow().getConsumerGroup()).isEqualTo("reducer-materializer-p-shadow-3d68c345");
-    assertThat(step.status().getJobName()).isEqualTo("r1-shadow-create");
-    assertThat(step.status().getReplicasBeforeQuiesce()).isEqualTo(3);
-    reset.setStatus(step.status());
+    assertThat(decision.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(decision.effect()).isEqualTo(ResetEffect.CREATE_SHADOW);
+    assertThat(decision.status().getShadow().getTable()).isEqualTo("p_view_shadow_3d68c345");
+    assertThat(decision.status().getShadow().getProjection()).isEqualTo("p#shadow-3d68c345");
+    assertThat(decision.status().getShadow().getConsumerGroup()).isEqualTo("reducer-materializer-p-shadow-3d68c345");
+    assertThat(decision.status().getJobName()).isEqualTo("r1-shadow-create");
+    assertThat(decision.status().getReplicasBeforeQuiesce()).isEqualTo(3);
+    reset.setStatus(decision.status());
     assertThat(ShadowRebuilds.quiesces(reset)).isFalse();
   }
 
@@ -63,14 +62,14 @@ class ShadowRebuildPlannerTest {
       for (boolean holding : new boolean[] {false, true}) {
         WatermarkReset reset = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
         reset.getSpec().getTarget().setType(type);
-        ResetStep step = WatermarkResetPlanner.step(reset, seen().holding(holding).replicas(3), NOW);
+        var decision = WatermarkResetDecider.decide(reset, seen().holding(holding).replicas(3), NOW);
 
-        assertThat(step.status().getPhase()).as(name).isEqualTo(WatermarkResetPhase.Failed);
-        assertThat(step.action()).as(name).isEqualTo(holding ? Action.RELEASE : Action.NONE);
-        assertThat(step.status().getShadow()).as("no shadow names: nothing was created").isNull();
-        assertThat(step.status().condition("Stalled").orElseThrow().getReason())
-            .isEqualTo(WatermarkResetPlanner.SHADOW_TARGET_UNSUPPORTED);
-        assertThat(step.status().getMessage()).contains("target type " + name, "only target type earliest",
+        assertThat(decision.status().getPhase()).as(name).isEqualTo(WatermarkResetPhase.Failed);
+        assertThat(decision.effect()).as(name).isEqualTo(holding ? ResetEffect.RELEASE : null);
+        assertThat(decision.status().getShadow()).as("no shadow names: nothing was created").isNull();
+        assertThat(decision.status().condition("Stalled").orElseThrow().getReason())
+            .isEqualTo(WatermarkResetDecider.SHADOW_TARGET_UNSUPPORTED);
+        assertThat(decision.status().getMessage()).contains("target type " + name, "only target type earliest",
             "InPlace");
       }
     });
@@ -79,58 +78,58 @@ class ShadowRebuildPlannerTest {
   @Test
   void aManualShadowRebuildWaitsForApprovalBeforeCreatingAnything() {
     WatermarkReset reset = at(shadowReset(Approval.Manual, Approval.Automatic), WatermarkResetPhase.Pending);
-    ResetStep waiting = WatermarkResetPlanner.step(reset, seen().holding(true), NOW);
+    var waiting = WatermarkResetDecider.decide(reset, seen().holding(true), NOW);
 
     assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingApproval);
-    assertThat(waiting.action()).isEqualTo(Action.NONE);
+    assertThat(waiting.effects()).isEmpty();
     assertThat(waiting.status().getMessage()).contains("reducer.io/approve=true", "keeps running");
 
     reset.setStatus(waiting.status());
-    ResetStep approved = WatermarkResetPlanner.step(reset, seen().approved(true), NOW);
+    var approved = WatermarkResetDecider.decide(reset, seen().approved(true), NOW);
     assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
-    assertThat(approved.action()).isEqualTo(Action.CREATE_SHADOW);
+    assertThat(approved.effect()).isEqualTo(ResetEffect.CREATE_SHADOW);
   }
 
   @Test
   void fillingWaitsForTheCreateJobAndAFailedCreateDiscardsAndReleases() {
     WatermarkReset reset = filling(Approval.Automatic);
-    ResetStep creating = WatermarkResetPlanner.step(reset, seen().shadowJob(RUNNING), NOW);
+    var creating = WatermarkResetDecider.decide(reset, seen().shadowJob(RUNNING), NOW);
     assertThat(creating.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
-    assertThat(creating.action()).isEqualTo(Action.CREATE_SHADOW);
+    assertThat(creating.effect()).isEqualTo(ResetEffect.CREATE_SHADOW);
 
-    ResetStep failed = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.FAILED,
+    var failed = WatermarkResetDecider.decide(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.FAILED,
         "BackoffLimitExceeded", "{\"action\":\"create\",\"result\":\"Refused\",\"message\":\"views\"}", 3)), NOW);
     assertThat(failed.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
-    assertThat(failed.action()).isEqualTo(Action.DISCARD_SHADOW);
+    assertThat(failed.effect()).isEqualTo(ResetEffect.DISCARD_SHADOW);
     assertThat(failed.status().getMessage()).contains("views", "live projection is unchanged");
   }
 
   @Test
   void fillingRunsTheShadowMaterializersAndShowsTheLag() {
     WatermarkReset reset = filling(Approval.Automatic);
-    ResetStep step = WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED)
+    var decision = WatermarkResetDecider.decide(reset, seen().shadowJob(CREATED)
         .shadowWatermarks(LIVE, Map.of(0, w(0, 1000))), NOW);
 
-    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
-    assertThat(step.action()).isEqualTo(Action.RUN_SHADOW);
-    assertThat(step.status().getShadow().getLag()).isEqualTo(9000);
-    assertThat(step.status().getShadow().getPartitionsBehind()).isEqualTo(2);
-    assertThat(step.status().getShadow().getLiveOffsets()).isEqualTo(10000);
-    assertThat(step.status().getShadow().getShadowOffsets()).isEqualTo(1000);
+    assertThat(decision.status().getPhase()).isEqualTo(WatermarkResetPhase.Filling);
+    assertThat(decision.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
+    assertThat(decision.status().getShadow().getLag()).isEqualTo(9000);
+    assertThat(decision.status().getShadow().getPartitionsBehind()).isEqualTo(2);
+    assertThat(decision.status().getShadow().getLiveOffsets()).isEqualTo(10000);
+    assertThat(decision.status().getShadow().getShadowOffsets()).isEqualTo(1000);
     // 1000 records in the 60 s since Filling began: 9000 more take 540 s.
-    assertThat(step.status().getShadow().getSecondsToCatchUp()).isEqualTo(540);
-    assertThat(step.status().getMessage()).contains("9000 record(s) behind");
+    assertThat(decision.status().getShadow().getSecondsToCatchUp()).isEqualTo(540);
+    assertThat(decision.status().getMessage()).contains("9000 record(s) behind");
   }
 
   @Test
   void aShadowCloseToTheLiveProjectionStartsTheCutoverWhichHoldsTheProjection() {
     WatermarkReset reset = filling(Approval.Automatic);
-    ResetStep step = WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED)
+    var decision = WatermarkResetDecider.decide(reset, seen().shadowJob(CREATED)
         .shadowWatermarks(LIVE, Map.of(0, w(0, 4950), 1, w(1, 4990))), NOW);
 
-    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
-    assertThat(step.action()).isEqualTo(Action.RUN_SHADOW);
-    reset.setStatus(step.status());
+    assertThat(decision.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+    assertThat(decision.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
+    reset.setStatus(decision.status());
     assertThat(ShadowRebuilds.quiesces(reset)).isTrue();
   }
 
@@ -138,16 +137,16 @@ class ShadowRebuildPlannerTest {
   void aManualCutoverWaitsForItsOwnAnnotationWhileTheShadowKeepsUp() {
     WatermarkReset reset = filling(Approval.Manual);
     ResetObservation close = seen().shadowJob(CREATED).shadowWatermarks(LIVE, LIVE).approved(true);
-    ResetStep waiting = WatermarkResetPlanner.step(reset, close, NOW);
+    var waiting = WatermarkResetDecider.decide(reset, close, NOW);
 
     assertThat(waiting.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
-    assertThat(waiting.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(waiting.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
     assertThat(waiting.status().getMessage()).contains("reducer.io/approve-cutover=true", "p_view_shadow_3d68c345");
 
     reset.setStatus(waiting.status());
-    ResetStep still = WatermarkResetPlanner.step(reset, seen().shadowWatermarks(LIVE, LIVE).approved(true), NOW);
+    var still = WatermarkResetDecider.decide(reset, seen().shadowWatermarks(LIVE, LIVE).approved(true), NOW);
     assertThat(still.status().getPhase()).isEqualTo(WatermarkResetPhase.AwaitingCutoverApproval);
-    ResetStep approved = WatermarkResetPlanner.step(reset, seen().shadowWatermarks(LIVE, LIVE).cutoverApproved(true),
+    var approved = WatermarkResetDecider.decide(reset, seen().shadowWatermarks(LIVE, LIVE).cutoverApproved(true),
         NOW);
     assertThat(approved.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
   }
@@ -155,27 +154,27 @@ class ShadowRebuildPlannerTest {
   @Test
   void theCutoverWaitsForTheLiveGroupThenTheShadowThenStopsTheShadowThenSwaps() {
     WatermarkReset reset = cuttingOver();
-    ResetStep liveRunning = WatermarkResetPlanner.step(reset, seen().group(BUSY).shadowGroup(BUSY)
+    var liveRunning = WatermarkResetDecider.decide(reset, seen().group(BUSY).shadowGroup(BUSY)
         .shadowWatermarks(LIVE, LIVE).shadowReplicas(1), NOW);
-    assertThat(liveRunning.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(liveRunning.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
     assertThat(liveRunning.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("GroupNotEmpty");
 
-    ResetStep behind = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+    var behind = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(BUSY)
         .shadowWatermarks(LIVE, Map.of(0, w(0, 5000), 1, w(1, 4999))).shadowReplicas(1), NOW);
-    assertThat(behind.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(behind.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
     assertThat(behind.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ShadowBehind");
 
-    ResetStep stop = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+    var stop = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(BUSY)
         .shadowWatermarks(LIVE, Map.of(0, w(0, 5000), 1, w(1, 5001))).shadowReplicas(1), NOW);
-    assertThat(stop.action()).isEqualTo(Action.STOP_SHADOW);
+    assertThat(stop.effect()).isEqualTo(ResetEffect.STOP_SHADOW);
 
-    ResetStep stillLeaving = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(BUSY)
+    var stillLeaving = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(BUSY)
         .shadowWatermarks(LIVE, LIVE).shadowReplicas(0), NOW);
-    assertThat(stillLeaving.action()).isEqualTo(Action.STOP_SHADOW);
+    assertThat(stillLeaving.effect()).isEqualTo(ResetEffect.STOP_SHADOW);
 
-    ResetStep swap = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+    var swap = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(EMPTY)
         .shadowWatermarks(LIVE, LIVE).shadowReplicas(0), NOW);
-    assertThat(swap.action()).isEqualTo(Action.CUTOVER);
+    assertThat(swap.effect()).isEqualTo(ResetEffect.CUTOVER);
     assertThat(swap.status().getJobName()).isEqualTo("r1-shadow-cutover");
     assertThat(swap.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
   }
@@ -183,10 +182,10 @@ class ShadowRebuildPlannerTest {
   @Test
   void aSucceededCutoverFinishesTheShadowAndCompletesWithTheNewEpoch() {
     WatermarkReset reset = cuttingOver();
-    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(CUT_OVER), NOW);
+    var done = WatermarkResetDecider.decide(reset, seen().shadowJob(CUT_OVER), NOW);
 
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+    assertThat(done.effect()).isEqualTo(ResetEffect.FINISH_SHADOW);
     assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
     assertThat(done.status().getShadow().getLockMillis()).isEqualTo(12);
     // kubectl get wmr shows status.plan.newEpoch as EPOCH, for an InPlace reset and a Shadow rebuild alike.
@@ -196,12 +195,12 @@ class ShadowRebuildPlannerTest {
     assertThat(done.status().getPlan().getPartitions()).isEmpty();
 
     reset.setStatus(done.status());
-    ResetStep notYet = WatermarkResetPlanner.step(reset, seen(), NOW);
-    assertThat(notYet.action()).isEqualTo(Action.FINISH_SHADOW);
+    var notYet = WatermarkResetDecider.decide(reset, seen(), NOW);
+    assertThat(notYet.effect()).isEqualTo(ResetEffect.FINISH_SHADOW);
     assertThat(notYet.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    var completed = WatermarkResetDecider.decide(reset, seen().released(true), NOW);
     assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
-    assertThat(completed.action()).isEqualTo(Action.REMEMBER);
+    assertThat(completed.effect()).isEqualTo(ResetEffect.REMEMBER);
     assertThat(completed.status().getMessage()).contains("epoch 4", "p_view_prev_3d68c345");
   }
 
@@ -209,14 +208,14 @@ class ShadowRebuildPlannerTest {
   void aCutoverWhoseAnswerWasLostCompletesWithTheEpochItsRetryReports() {
     // The first pod committed the swap and died before answering; the retry found nothing left to swap.
     WatermarkReset reset = cuttingOver();
-    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+    var done = WatermarkResetDecider.decide(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
         null, "{\"action\":\"cutover\",\"result\":\"Unchanged\",\"newEpoch\":4,\"partitions\":0,"
             + "\"previousTable\":\"p_view_prev_3d68c345\",\"message\":\"nothing to cut over: no shadow table and "
             + "no shadow watermarks (an earlier run cut over, or the rebuild was discarded); the live projection is "
             + "at epoch 4\"}", 1)), NOW);
 
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
-    assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+    assertThat(done.effect()).isEqualTo(ResetEffect.FINISH_SHADOW);
     assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
     assertThat(done.status().getShadow().getPreviousTable()).isEqualTo("p_view_prev_3d68c345");
     assertThat(done.status().getShadow().getLockMillis()).as("unknown: the run that swapped did not answer").isNull();
@@ -224,7 +223,7 @@ class ShadowRebuildPlannerTest {
     assertThat(done.status().getMessage()).contains("earlier attempt of Job r1-shadow-cutover whose answer was lost");
 
     reset.setStatus(done.status());
-    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    var completed = WatermarkResetDecider.decide(reset, seen().released(true), NOW);
     assertThat(completed.status().getMessage()).contains("epoch 4 in force", "p_view_prev_3d68c345");
   }
 
@@ -236,18 +235,18 @@ class ShadowRebuildPlannerTest {
       WatermarkReset reset = cuttingOver();
       JobOutcome succeeded = new JobOutcome(JobOutcome.State.SUCCEEDED, null, answer, 0);
 
-      ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+      var done = WatermarkResetDecider.decide(reset, seen().shadowJob(succeeded)
           .shadowWatermarks(swapped, Map.of()), NOW);
 
       assertThat(done.status().getPhase()).as("answer %s", answer).isEqualTo(WatermarkResetPhase.Resuming);
-      assertThat(done.action()).isEqualTo(Action.FINISH_SHADOW);
+      assertThat(done.effect()).isEqualTo(ResetEffect.FINISH_SHADOW);
       assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(4);
       assertThat(done.status().getPlan().getNewEpoch()).as("the EPOCH column").isEqualTo(4);
       assertThat(done.status().getPlan().getCurrentEpoch()).isEqualTo(3);
       assertThat(done.status().getMessage()).contains("whose result is missing or unreadable",
           "epoch 4 in force (read from the live watermarks)");
       reset.setStatus(done.status());
-      ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+      var completed = WatermarkResetDecider.decide(reset, seen().released(true), NOW);
       assertThat(completed.status().getMessage()).contains("epoch 4 in force").doesNotContain("null");
     }
   }
@@ -257,19 +256,19 @@ class ShadowRebuildPlannerTest {
     WatermarkReset reset = cuttingOver();
     JobOutcome succeeded = new JobOutcome(JobOutcome.State.SUCCEEDED, null, null, 0);
 
-    ResetStep unknown = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+    var unknown = WatermarkResetDecider.decide(reset, seen().shadowJob(succeeded)
         .shadowUnreadable("connection refused"), NOW);
 
     assertThat(unknown.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
-    assertThat(unknown.action()).as("the live materializers stay held").isEqualTo(Action.NONE);
+    assertThat(unknown.effects()).as("the live materializers stay held").isEmpty();
     assertThat(unknown.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("CutoverEpochUnknown");
     assertThat(unknown.status().getMessage()).contains("r1-shadow-cutover succeeded without a readable result",
         "connection refused");
     assertThat(unknown.status().getShadow().getNewEpoch()).isNull();
-    assertThat(unknown.requeue()).isNotNull();
+    assertThat(unknown.next().after()).isNotNull();
 
     reset.setStatus(unknown.status());
-    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(succeeded)
+    var done = WatermarkResetDecider.decide(reset, seen().shadowJob(succeeded)
         .shadowWatermarks(Map.of(0, new Watermark(0, 5000, 7, null, NOW)), Map.of()), NOW);
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
     assertThat(done.status().getShadow().getNewEpoch()).isEqualTo(7);
@@ -278,13 +277,13 @@ class ShadowRebuildPlannerTest {
   @Test
   void aCutoverOfAProjectionWithoutWatermarkRowsSaysSoInsteadOfShowingANullEpoch() {
     WatermarkReset reset = cuttingOver();
-    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+    var done = WatermarkResetDecider.decide(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
         null, null, 0)).shadowWatermarks(Map.of(), Map.of()), NOW);
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
     assertThat(done.status().getShadow().getNewEpoch()).isNull();
 
     reset.setStatus(done.status());
-    ResetStep completed = WatermarkResetPlanner.step(reset, seen().released(true), NOW);
+    var completed = WatermarkResetDecider.decide(reset, seen().released(true), NOW);
     assertThat(completed.status().getPhase()).isEqualTo(WatermarkResetPhase.Completed);
     assertThat(completed.status().getMessage()).contains("no epoch in force (the projection has no watermark rows)")
         .doesNotContain("null");
@@ -294,22 +293,22 @@ class ShadowRebuildPlannerTest {
   void aCutoverJobDeletedAfterItSwappedIsRunAgainInsteadOfStartingTheShadowMaterializers() {
     // Before the swap, an empty shadow (no watermark rows yet) waits for its materializers.
     WatermarkReset reset = cuttingOver();
-    ResetStep before = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+    var before = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(EMPTY)
         .shadowWatermarks(LIVE, Map.of()).shadowReplicas(1).shadowTableExists(true), NOW);
-    assertThat(before.action()).isEqualTo(Action.RUN_SHADOW);
+    assertThat(before.effect()).isEqualTo(ResetEffect.RUN_SHADOW);
     assertThat(before.status().condition("Reconciling").orElseThrow().getReason()).isEqualTo("ShadowBehind");
 
     // After it: the table and the shadow rows are gone with the Job. Starting the shadow materializers again would
     // create an empty table of the default definition; the cutover runs again and reports the epoch instead.
-    ResetStep gone = WatermarkResetPlanner.step(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+    var gone = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(EMPTY)
         .shadowWatermarks(LIVE, Map.of()).shadowReplicas(0).shadowTableExists(false), NOW);
-    assertThat(gone.action()).isEqualTo(Action.CUTOVER);
+    assertThat(gone.effect()).isEqualTo(ResetEffect.CUTOVER);
     assertThat(gone.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
     assertThat(gone.status().getJobName()).isEqualTo("r1-shadow-cutover");
     assertThat(gone.status().getMessage()).contains("no shadow table and no shadow watermarks are left");
 
     reset.setStatus(gone.status());
-    ResetStep done = WatermarkResetPlanner.step(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
+    var done = WatermarkResetDecider.decide(reset, seen().shadowJob(new JobOutcome(JobOutcome.State.SUCCEEDED,
         null, "{\"action\":\"cutover\",\"result\":\"Unchanged\",\"newEpoch\":4,\"partitions\":0,"
             + "\"message\":\"nothing to cut over\"}", 0)), NOW);
     assertThat(done.status().getPhase()).isEqualTo(WatermarkResetPhase.Resuming);
@@ -318,42 +317,42 @@ class ShadowRebuildPlannerTest {
 
   @Test
   void aFailedCutoverDiscardsTheShadowAndTheLiveProjectionRunsOn() {
-    ResetStep failed = WatermarkResetPlanner.step(cuttingOver(), seen().shadowJob(new JobOutcome(
+    var failed = WatermarkResetDecider.decide(cuttingOver(), seen().shadowJob(new JobOutcome(
         JobOutcome.State.FAILED, "BackoffLimitExceeded", "{\"action\":\"cutover\",\"result\":\"Failed\","
             + "\"message\":\"locks not granted\"}", 5)), NOW);
 
     assertThat(failed.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
-    assertThat(failed.action()).isEqualTo(Action.DISCARD_SHADOW);
+    assertThat(failed.effect()).isEqualTo(ResetEffect.DISCARD_SHADOW);
     assertThat(failed.status().getMessage()).contains("locks not granted", "nothing was swapped");
   }
 
   @Test
   void aDeletedProjectionFailsTheFillAndDiscards() {
-    ResetStep step = WatermarkResetPlanner.step(filling(Approval.Automatic), seen().targetMissing(), NOW);
+    var decision = WatermarkResetDecider.decide(filling(Approval.Automatic), seen().targetMissing(), NOW);
 
-    assertThat(step.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
-    assertThat(step.action()).isEqualTo(Action.DISCARD_SHADOW);
+    assertThat(decision.status().getPhase()).isEqualTo(WatermarkResetPhase.Failed);
+    assertThat(decision.effect()).isEqualTo(ResetEffect.DISCARD_SHADOW);
   }
 
   @Test
   void deletingAShadowRebuildStopsItsMaterializersThenDiscardsUnlessItCutOver() {
     WatermarkReset reset = filling(Approval.Automatic);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowReplicas(1).shadowGroup(BUSY)))
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().shadowReplicas(1).shadowGroup(BUSY)))
         .isEqualTo(Cleanup.STOP_MATERIALIZERS);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(BUSY))).isEqualTo(Cleanup.STOP_MATERIALIZERS);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY))).isEqualTo(Cleanup.DISCARD);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(RUNNING)))
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().shadowGroup(BUSY))).isEqualTo(Cleanup.STOP_MATERIALIZERS);
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().shadowGroup(EMPTY))).isEqualTo(Cleanup.DISCARD);
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(RUNNING)))
         .isEqualTo(Cleanup.DISCARD);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(CREATED)))
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().shadowGroup(EMPTY).shadowJob(CREATED)))
         .isEqualTo(Cleanup.DISCARDED);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().cutoverJob(RUNNING))).isEqualTo(Cleanup.WAIT_FOR_CUTOVER);
-    assertThat(WatermarkResetPlanner.cleanup(reset, seen().cutoverJob(CUT_OVER))).isEqualTo(Cleanup.FINISH);
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().cutoverJob(RUNNING))).isEqualTo(Cleanup.WAIT_FOR_CUTOVER);
+    assertThat(WatermarkResetDecider.cleanup(reset, seen().cutoverJob(CUT_OVER))).isEqualTo(Cleanup.FINISH);
 
     WatermarkReset inPlace = at(shadowReset(Approval.Automatic, Approval.Automatic), WatermarkResetPhase.Pending);
     inPlace.getSpec().setRebuildStrategy(RebuildStrategy.InPlace);
-    assertThat(WatermarkResetPlanner.cleanup(inPlace, seen())).isEqualTo(Cleanup.DONE);
+    assertThat(WatermarkResetDecider.cleanup(inPlace, seen())).isEqualTo(Cleanup.DONE);
     WatermarkReset notStarted = at(shadowReset(Approval.Manual, Approval.Automatic), WatermarkResetPhase.Pending);
-    assertThat(WatermarkResetPlanner.cleanup(notStarted, seen())).isEqualTo(Cleanup.DONE);
+    assertThat(WatermarkResetDecider.cleanup(notStarted, seen())).isEqualTo(Cleanup.DONE);
   }
 
   @Test
@@ -376,20 +375,20 @@ class ShadowRebuildPlannerTest {
 
   private static WatermarkReset filling(Approval cutover) {
     WatermarkReset reset = at(shadowReset(Approval.Automatic, cutover), WatermarkResetPhase.Pending);
-    reset.setStatus(WatermarkResetPlanner.step(reset, seen().holding(true), NOW.minusSeconds(60)).status());
+    reset.setStatus(WatermarkResetDecider.decide(reset, seen().holding(true), NOW.minusSeconds(60)).status());
     return reset;
   }
 
   private static WatermarkReset cuttingOver() {
     WatermarkReset reset = filling(Approval.Automatic);
-    reset.setStatus(WatermarkResetPlanner.step(reset, seen().shadowJob(CREATED).shadowWatermarks(LIVE, LIVE),
+    reset.setStatus(WatermarkResetDecider.decide(reset, seen().shadowJob(CREATED).shadowWatermarks(LIVE, LIVE),
         NOW.minusSeconds(30)).status());
     assertThat(reset.getStatus().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
     return reset;
   }
 
   private static WatermarkReset at(WatermarkReset reset, WatermarkResetPhase phase) {
-    reset.setStatus(WatermarkResetPlanner.step(reset, seen(), NOW.minusSeconds(90)).status());
+    reset.setStatus(WatermarkResetDecider.decide(reset, seen(), NOW.minusSeconds(90)).status());
     assertThat(reset.getStatus().getPhase()).isEqualTo(phase);
     return reset;
   }
