@@ -52,8 +52,9 @@ import java.util.stream.Collectors;
 /**
  * Reconciles a Projection: observes its pipeline, the latest probe, its Deployment and the Deployment's pods, lets
  * {@link ProjectionDecider} decide, then makes its {@link MaterializerChange} (applies the Deployment or, for a refused
- * spec that must stop, only scales it), records Events and writes status when it changed. Probes run on the operator's probe interval for all
- * projections of a pipeline at once; a probe that finds new figures triggers a reconciliation.
+ * spec that must stop, only scales it), records Events and writes status when it changed. Probes run on the
+ * operator's probe interval for all projections of a pipeline at once; a probe that finds new figures triggers a
+ * reconciliation.
  */
 public final class ProjectionReconciler implements Reconciler<Projection> {
 

@@ -463,7 +463,7 @@ class ProjectionDeciderTest {
   }
 
   /**
-   * Plans with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
+   * Decides with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
    * message, no Reconciling, one Warning Event with the cause.
    */
   private static Decision<ProjectionStatus, MaterializerChange> assertExplained(Projection projection,
