@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Why a projection's materializer pods do not become ready, condensed by {@link MaterializerPods} from the pods and
  * their Deployment: the worst cause found, the pod that shows it, and how many pods fail. Read by
- * {@link ProjectionPlanner}.
+ * {@link ProjectionDecider}.
  *
  * @param reason the kind of failure; its name is the reason of the Ready and Degraded conditions
  * @param pod the pod that shows it; null for a failure of the Deployment (no pod to show it)

@@ -5,7 +5,8 @@ import io.reducer.controller.workload.EmergencyStop;
 
 /**
  * What the Projection reconciler observed before deciding: a refusal found in the spec, pause sources, the
- * latest probe, the Deployment and why its pods fail, if they do. Built by the reconciler, read by {@link ProjectionPlanner}.
+ * latest probe, the Deployment and why its pods fail, if they do. Built by the reconciler, read by
+ * {@link ProjectionDecider}.
  */
 public final class ProjectionObservation {
 

@@ -22,6 +22,7 @@ import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.connections.ResolutionFailure;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.events.EventRecorder;
 import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.metrics.ProjectionGauges;
@@ -50,9 +51,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a Projection: observes its pipeline, the latest probe, its Deployment and the Deployment's pods, lets
- * {@link ProjectionPlanner} decide, then applies the Deployment (or, for a refused spec that must stop, only scales
- * it), records Events and writes status when it changed. Probes run on the operator's probe interval for all
- * projections of a pipeline at once; a probe that finds new figures triggers a reconciliation.
+ * {@link ProjectionDecider} decide, then makes its {@link MaterializerChange} (applies the Deployment or, for a refused
+ * spec that must stop, only scales it), records Events and writes status when it changed. Probes run on the
+ * operator's probe interval for all projections of a pipeline at once; a probe that finds new figures triggers a
+ * reconciliation.
  */
 public final class ProjectionReconciler implements Reconciler<Projection> {
 
@@ -186,22 +188,23 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
       observed.materializerFailure(MaterializerPods.condense(deployment, materializerPods(projection)));
     }
 
-    ProjectionPlan plan = ProjectionPlanner.plan(projection, observed, now);
+    Decision<ProjectionStatus, MaterializerChange> decision = ProjectionDecider.decide(projection, observed, now);
 
     // What it writes goes to the informer's cache at once: the next reconciliation must not create it again.
     WorkloadApplier applier = new WorkloadApplier(context.getClient(),
         WorkloadApplier.Written.into(deployments, deployment));
-    if (plan.scaleOnly()) {
-      applier.scale(deployment, plan.replicas());
-    } else if (plan.replicas() != null && image != null && (deployment != null || plan.replicas() > 0)) {
-      applier.apply(projection, MaterializerDeployment.build(projection, pipeline, image, plan.replicas(), secrets),
+    MaterializerChange change = decision.effect();
+    // Apply is decided only for a spec that is not refused, so the pipeline and an allowed image are known.
+    if (change instanceof MaterializerChange.Apply apply) {
+      applier.apply(projection, MaterializerDeployment.build(projection, pipeline, image, apply.replicas(), secrets),
           deployment);
+    } else if (change instanceof MaterializerChange.ScaleOnly scale) {
+      applier.scale(deployment, scale.replicas());
     }
-    plan.events().forEach(e -> events.record(projection, e));
-    StatusWriter.write(projection, plan.status(), context);
-    gauges.update(namespace, projection.getMetadata().getName(), plan.status());
-    return UpdateControl.<Projection>noUpdate()
-        .rescheduleAfter(Duration.ofSeconds(projection.getSpec().getHealth().getProbeIntervalSeconds()));
+    decision.events().forEach(e -> events.record(projection, e));
+    StatusWriter.write(projection, decision.status(), context);
+    gauges.update(namespace, projection.getMetadata().getName(), decision.status());
+    return UpdateControl.<Projection>noUpdate().rescheduleAfter(decision.next().after());
   }
 
   /** The projection's materializer pods, from the informer's cache. */

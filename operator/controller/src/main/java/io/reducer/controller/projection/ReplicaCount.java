@@ -10,9 +10,9 @@ import java.time.Instant;
  * consumer group, so the cap is min(partitions, maxReplicas). In Lag mode, scale-up is immediate and
  * scale-down waits for the cooldown, so a draining backlog does not cause one rebalance per step.
  */
-public final class ReplicaPlanner {
+public final class ReplicaCount {
 
-  private ReplicaPlanner() {
+  private ReplicaCount() {
   }
 
   /**

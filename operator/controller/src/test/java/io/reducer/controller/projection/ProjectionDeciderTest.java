@@ -12,6 +12,7 @@ import io.reducer.api.v1alpha1.common.HealthLevel;
 import io.reducer.api.v1alpha1.common.LocalReference;
 import io.reducer.api.v1alpha1.projection.PartitionLag;
 import io.reducer.controller.connections.ResolutionFailure;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.events.EventReason;
 import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.kafka.KafkaFailure;
@@ -21,37 +22,41 @@ import io.reducer.controller.probe.ProjectionMeasurement;
 import io.reducer.controller.probe.ProjectionProbe;
 import io.reducer.controller.workload.EmergencyStop;
 import io.reducer.workloads.materializer.TableOwner;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ProjectionPlannerTest {
+class ProjectionDeciderTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
   @Test
   void aNewProjectionWaitsForItsFirstProbeWithoutCreatingMaterializers() {
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation(), NOW);
+    var decision = ProjectionDecider.decide(projection(), new ProjectionObservation(), NOW);
 
-    assertThat(plan.replicas()).isZero();
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
-    assertThat(condition(plan, "Reconciling").getReason()).isEqualTo("ProbePending");
-    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Unknown);
-    assertThat(plan.status().getConsumerLag()).isNull();
+    assertThat(decision.effects()).isEmpty();
+    assertThat(decision.status().getReplicas()).isZero();
+    assertThat(decision.next()).isEqualTo(Decision.Next.after(Duration.ofSeconds(
+        projection().getSpec().getHealth().getProbeIntervalSeconds())));
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(condition(decision, "Reconciling").getReason()).isEqualTo("ProbePending");
+    assertThat(decision.status().getHealth()).isEqualTo(HealthLevel.Unknown);
+    assertThat(decision.status().getConsumerLag()).isNull();
   }
 
   @Test
   void measuredPartitionsSetTheReplicasAndReadyWaitsForThePods() {
     Projection projection = projection();
-    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+    var decision = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(4)).deployment(null, 0), NOW);
 
-    assertThat(plan.replicas()).isEqualTo(4);
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializersNotReady");
-    assertThat(condition(plan, "Reconciling").getMessage()).isEqualTo("0 of 4 materializers ready");
+    assertThat(applied(decision)).isEqualTo(4);
+    assertThat(condition(decision, "Ready").getReason()).isEqualTo("MaterializersNotReady");
+    assertThat(condition(decision, "Reconciling").getMessage()).isEqualTo("0 of 4 materializers ready");
 
-    projection.setStatus(plan.status());
-    ProjectionPlan ready = ProjectionPlanner.plan(projection,
+    projection.setStatus(decision.status());
+    var ready = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(4)).deployment(4, 4), NOW.plusSeconds(5));
     assertThat(condition(ready, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(ready.status().condition("Reconciling")).isEmpty();
@@ -62,12 +67,12 @@ class ProjectionPlannerTest {
   void theSameProbeTwiceYieldsTheSameStatusSoNothingIsWritten() {
     Projection projection = projection();
     ProjectionObservation observed = new ProjectionObservation().probe(healthy(2)).deployment(2, 2);
-    projection.setStatus(ProjectionPlanner.plan(projection, observed, NOW).status());
+    projection.setStatus(ProjectionDecider.decide(projection, observed, NOW).status());
 
     ProjectionObservation again = new ProjectionObservation()
         .probe(new ProjectionProbe(2, measurement(2, 0L), 0L, 0, null, null, NOW.plusSeconds(30)))
         .deployment(2, 2);
-    ProjectionPlan later = ProjectionPlanner.plan(projection, again, NOW.plusSeconds(30));
+    var later = ProjectionDecider.decide(projection, again, NOW.plusSeconds(30));
 
     assertThat(io.reducer.controller.status.StatusWriter.same(projection.getStatus(), later.status())).isTrue();
     assertThat(later.events()).isEmpty();
@@ -76,52 +81,52 @@ class ProjectionPlannerTest {
   @Test
   void scalingUpRecordsAnEventAndTheScaleTime() {
     Projection projection = projection();
-    projection.setStatus(ProjectionPlanner.plan(projection,
+    projection.setStatus(ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW).status());
 
-    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+    var decision = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(6)).deployment(3, 3), NOW.plusSeconds(10));
 
-    assertThat(plan.replicas()).isEqualTo(6);
-    assertThat(plan.status().getLastScaleTime()).isEqualTo("2026-03-01T10:00:10Z");
-    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
-    assertThat(plan.events().get(0).message()).contains("from 3 to 6").contains("6 partitions");
+    assertThat(applied(decision)).isEqualTo(6);
+    assertThat(decision.status().getLastScaleTime()).isEqualTo("2026-03-01T10:00:10Z");
+    assertThat(decision.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
+    assertThat(decision.events().get(0).message()).contains("from 3 to 6").contains("6 partitions");
   }
 
   @Test
   void pauseScalesToZeroAndResumeRestoresTheComputedCount() {
     Projection projection = projection();
-    projection.setStatus(ProjectionPlanner.plan(projection,
+    projection.setStatus(ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW).status());
     projection.getSpec().setPaused(true);
 
-    ProjectionPlan paused = ProjectionPlanner.plan(projection,
+    var paused = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW.plusSeconds(1));
-    assertThat(paused.replicas()).isZero();
+    assertThat(applied(paused)).isZero();
     assertThat(condition(paused, "Paused").getReason()).isEqualTo("SpecPaused");
     assertThat(paused.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
 
     projection.setStatus(paused.status());
     projection.getSpec().setPaused(false);
-    ProjectionPlan resumed = ProjectionPlanner.plan(projection,
+    var resumed = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(2));
-    assertThat(resumed.replicas()).isEqualTo(3);
+    assertThat(applied(resumed)).isEqualTo(3);
     assertThat(condition(resumed, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(resumed.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Resumed);
   }
 
   @Test
   void aResetOrAPausedPipelineAlsoHoldsTheProjectionAtZero() {
-    ProjectionPlan held = ProjectionPlanner.plan(projection(),
+    var held = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3).heldByReset("rewind-1"), NOW);
-    assertThat(held.replicas()).isZero();
+    assertThat(applied(held)).isZero();
     assertThat(condition(held, "Paused").getReason()).isEqualTo("ResetInProgress");
     assertThat(held.status().getActiveReset()).isEqualTo("rewind-1");
 
-    ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(),
+    var pipelinePaused = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3)
             .pipelinePause(EmergencyStop.Reason.AnnotationPaused), NOW);
-    assertThat(pipelinePaused.replicas()).isZero();
+    assertThat(applied(pipelinePaused)).isZero();
     assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");
     assertThat(condition(pipelinePaused, "Paused").getMessage()).contains("reducer.io/paused");
   }
@@ -130,17 +135,17 @@ class ProjectionPlannerTest {
   void theEmergencyStopAnnotationPausesAProjectionThatGitOpsKeepsUnpausedInItsSpec() {
     Projection projection = projection();
     projection.getMetadata().setAnnotations(java.util.Map.of(EmergencyStop.ANNOTATION, "true"));
-    ProjectionPlan paused = ProjectionPlanner.plan(projection,
+    var paused = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(3, 3), NOW);
-    assertThat(paused.replicas()).isZero();
+    assertThat(applied(paused)).isZero();
     assertThat(condition(paused, "Paused").getReason()).isEqualTo("AnnotationPaused");
     assertThat(paused.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
 
     projection.setStatus(paused.status());
     projection.getMetadata().setAnnotations(java.util.Map.of(EmergencyStop.ANNOTATION, "false"));
-    ProjectionPlan resumed = ProjectionPlanner.plan(projection,
+    var resumed = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(5));
-    assertThat(resumed.replicas()).isEqualTo(3);
+    assertThat(applied(resumed)).isEqualTo(3);
     assertThat(condition(resumed, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(resumed.events()).extracting(PlannedEvent::reason).contains(EventReason.Resumed);
   }
@@ -150,30 +155,28 @@ class ProjectionPlannerTest {
     Projection projection = projection();
     ProjectionObservation refused = new ProjectionObservation().refused("ImageNotAllowed", "image x not allowed")
         .deployment(2, 2);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection, refused, NOW);
+    var decision = ProjectionDecider.decide(projection, refused, NOW);
 
-    assertThat(plan.replicas()).isNull();
-    assertThat(plan.scaleOnly()).isFalse();
-    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
-    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
+    assertThat(decision.effects()).isEmpty();
+    assertThat(condition(decision, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(decision.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
 
-    projection.setStatus(plan.status());
-    assertThat(ProjectionPlanner.plan(projection, refused, NOW.plusSeconds(5)).events()).isEmpty();
+    projection.setStatus(decision.status());
+    assertThat(ProjectionDecider.decide(projection, refused, NOW.plusSeconds(5)).events()).isEmpty();
   }
 
   @Test
   void aRefusedSpecHeldByAResetScalesOnlyTheExistingDeploymentToZeroAndStaysStalled() {
     Projection projection = projection();
-    projection.setStatus(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+    projection.setStatus(ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(3))
         .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3), NOW).status());
 
-    ProjectionPlan held = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+    var held = ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(3))
         .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3).heldByReset("rewind-1"),
         NOW.plusSeconds(10));
 
-    assertThat(held.scaleOnly()).isTrue();
-    assertThat(held.replicas()).isZero();
+    assertThat(held.effect()).isEqualTo(new MaterializerChange.ScaleOnly(0));
     assertThat(held.status().getReplicas()).isZero();
     assertThat(held.status().getLastScaleTime()).isEqualTo("2026-03-01T10:00:10Z");
     assertThat(held.status().getActiveReset()).isEqualTo("rewind-1");
@@ -192,12 +195,11 @@ class ProjectionPlannerTest {
     projection.setStatus(held.status());
     ProjectionObservation stopped = new ProjectionObservation().probe(healthy(3))
         .refused("ImageNotAllowed", "image x not allowed").deployment(0, 0).heldByReset("rewind-1");
-    ProjectionPlan again = ProjectionPlanner.plan(projection, stopped, NOW.plusSeconds(20));
-    assertThat(again.scaleOnly()).isTrue();
-    assertThat(again.replicas()).isZero();
+    var again = ProjectionDecider.decide(projection, stopped, NOW.plusSeconds(20));
+    assertThat(again.effect()).isEqualTo(new MaterializerChange.ScaleOnly(0));
     assertThat(again.events()).isEmpty();
     projection.setStatus(again.status());
-    ProjectionPlan third = ProjectionPlanner.plan(projection, stopped, NOW.plusSeconds(30));
+    var third = ProjectionDecider.decide(projection, stopped, NOW.plusSeconds(30));
     assertThat(io.reducer.controller.status.StatusWriter.same(projection.getStatus(), third.status())).isTrue();
     assertThat(third.events()).isEmpty();
   }
@@ -207,19 +209,17 @@ class ProjectionPlannerTest {
     ProjectionProbe missingTopic = ProjectionProbe.failed(KafkaFailure.Reason.TopicNotFound, "topic t does not exist", NOW);
     Projection paused = projection();
     paused.getSpec().setPaused(true);
-    ProjectionPlan specPaused = ProjectionPlanner.plan(paused,
+    var specPaused = ProjectionDecider.decide(paused,
         new ProjectionObservation().probe(missingTopic).deployment(2, 2), NOW);
-    assertThat(specPaused.scaleOnly()).isTrue();
-    assertThat(specPaused.replicas()).isZero();
+    assertThat(specPaused.effect()).isEqualTo(new MaterializerChange.ScaleOnly(0));
     assertThat(condition(specPaused, "Stalled").getReason()).isEqualTo("TopicNotFound");
     assertThat(condition(specPaused, "Paused").getReason()).isEqualTo("SpecPaused");
     assertThat(specPaused.events()).extracting(PlannedEvent::reason)
         .containsExactly(EventReason.Refused, EventReason.Paused);
 
-    ProjectionPlan pipelinePaused = ProjectionPlanner.plan(projection(), new ProjectionObservation()
+    var pipelinePaused = ProjectionDecider.decide(projection(), new ProjectionObservation()
         .refused("ImageNotAllowed", "image x not allowed").deployment(2, 1).pipelinePause(EmergencyStop.Reason.SpecPaused), NOW);
-    assertThat(pipelinePaused.scaleOnly()).isTrue();
-    assertThat(pipelinePaused.replicas()).isZero();
+    assertThat(pipelinePaused.effect()).isEqualTo(new MaterializerChange.ScaleOnly(0));
     assertThat(condition(pipelinePaused, "Paused").getReason()).isEqualTo("PipelinePaused");
   }
 
@@ -227,37 +227,34 @@ class ProjectionPlannerTest {
   void aRefusedSpecThatMustStopCreatesNoDeployment() {
     Projection projection = projection();
     projection.getSpec().setPaused(true);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection,
+    var decision = ProjectionDecider.decide(projection,
         new ProjectionObservation().refused("ImageNotAllowed", "image x not allowed"), NOW);
 
-    assertThat(plan.replicas()).isNull();
-    assertThat(plan.scaleOnly()).isFalse();
-    assertThat(plan.status().getReplicas()).isNull();
-    assertThat(condition(plan, "Paused").getReason()).isEqualTo("SpecPaused");
-    assertThat(plan.events()).extracting(PlannedEvent::message).contains("No materializer runs: spec.paused is "
+    assertThat(decision.effects()).isEmpty();
+    assertThat(decision.status().getReplicas()).isNull();
+    assertThat(condition(decision, "Paused").getReason()).isEqualTo("SpecPaused");
+    assertThat(decision.events()).extracting(PlannedEvent::message).contains("No materializer runs: spec.paused is "
         + "true; the spec stays refused (ImageNotAllowed), so nothing else is changed");
   }
 
   @Test
   void aRefusedSpecStaysAtZeroWhenTheHoldEndsAndScalesUpOnceItIsFixed() {
     Projection projection = projection();
-    projection.setStatus(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+    projection.setStatus(ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(3))
         .refused("ImageNotAllowed", "image x not allowed").deployment(3, 3).heldByReset("rewind-1"), NOW).status());
 
-    ProjectionPlan released = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(3))
+    var released = ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(3))
         .refused("ImageNotAllowed", "image x not allowed").deployment(0, 0), NOW.plusSeconds(30));
-    assertThat(released.replicas()).isNull();
-    assertThat(released.scaleOnly()).isFalse();
+    assertThat(released.effects()).isEmpty();
     assertThat(released.status().getActiveReset()).isNull();
     assertThat(condition(released, "Paused").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(condition(released, "Stalled").getReason()).isEqualTo("ImageNotAllowed");
     assertThat(released.events()).isEmpty();
 
     projection.setStatus(released.status());
-    ProjectionPlan fixed = ProjectionPlanner.plan(projection,
+    var fixed = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(3)).deployment(0, 0), NOW.plusSeconds(40));
-    assertThat(fixed.replicas()).isEqualTo(3);
-    assertThat(fixed.scaleOnly()).isFalse();
+    assertThat(applied(fixed)).isEqualTo(3);
     assertThat(fixed.status().condition("Stalled")).isEmpty();
     assertThat(fixed.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
   }
@@ -266,10 +263,10 @@ class ProjectionPlannerTest {
   void aMissingSecretFoundByTheProbeIsStalledAndCreatesNoPods() {
     ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, ResolutionFailure.Reason.SecretNotFound,
         "Secret orders/pg not found", NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+    var decision = ProjectionDecider.decide(projection(), new ProjectionObservation().probe(probe), NOW);
 
-    assertThat(plan.replicas()).isNull();
-    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("SecretNotFound");
+    assertThat(decision.effects()).isEmpty();
+    assertThat(condition(decision, "Stalled").getReason()).isEqualTo("SecretNotFound");
   }
 
   @Test
@@ -277,32 +274,32 @@ class ProjectionPlannerTest {
     // The same rule as the pipeline's DatabaseReachable: a password only the user can fix, not a retry.
     ProjectionProbe probe = ProjectionProbe.failed(DatabaseFailure.Reason.DatabaseAuthenticationFailed,
         "login to db:5432/app refused", NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+    var decision = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(2, 0), NOW);
 
-    assertThat(plan.replicas()).isNull();
-    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("DatabaseAuthenticationFailed");
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(decision.effects()).isEmpty();
+    assertThat(condition(decision, "Stalled").getReason()).isEqualTo("DatabaseAuthenticationFailed");
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
   }
 
   @Test
   void aTableNameTheCrdShouldHaveRefusedIsStalledAndCreatesNoPods() {
     ProjectionProbe probe = ProjectionProbe.failed(ProbeFailureReason.InvalidTableName,
         "spec.table 'x; DROP TABLE y' is not valid", NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+    var decision = ProjectionDecider.decide(projection(), new ProjectionObservation().probe(probe), NOW);
 
-    assertThat(plan.replicas()).isNull();
-    assertThat(condition(plan, "Stalled").getReason()).isEqualTo("InvalidTableName");
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
+    assertThat(decision.effects()).isEmpty();
+    assertThat(condition(decision, "Stalled").getReason()).isEqualTo("InvalidTableName");
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
   }
 
   @Test
   void aTableOwnedByAnotherProjectionIsStalledAndNeverScaledUp() {
     ProjectionProbe probe = healthy(3).withTableOwner(new TableOwner("billing", "view", "uid-1",
         Instant.parse("2026-02-01T00:00:00Z")));
-    ProjectionPlan fresh = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+    var fresh = ProjectionDecider.decide(projection(), new ProjectionObservation().probe(probe), NOW);
 
-    assertThat(fresh.replicas()).isNull();
+    assertThat(fresh.effects()).isEmpty();
     assertThat(condition(fresh, "Ready").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(condition(fresh, "Stalled").getReason()).isEqualTo("TableOwnedByOtherProjection");
     assertThat(condition(fresh, "Stalled").getMessage()).contains("spec.table 'workflow_projection' belongs to "
@@ -311,9 +308,9 @@ class ProjectionPlannerTest {
     assertThat(fresh.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
 
     // A Deployment that exists already keeps its count: the pods refuse the table, nothing is scaled up.
-    ProjectionPlan existing = ProjectionPlanner.plan(projection(),
+    var existing = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(1, 0), NOW);
-    assertThat(existing.replicas()).isNull();
+    assertThat(existing.effects()).isEmpty();
     assertThat(condition(existing, "Stalled").getReason()).isEqualTo("TableOwnedByOtherProjection");
   }
 
@@ -321,52 +318,52 @@ class ProjectionPlannerTest {
   void itsOwnTableIsNoRefusalWhateverUidItWasClaimedWith() {
     // Deleted and applied again by GitOps: a new uid, the same namespace and name, the same table.
     ProjectionProbe probe = healthy(3).withTableOwner(new TableOwner("orders", "view", "old-uid", NOW));
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(), new ProjectionObservation().probe(probe), NOW);
+    var decision = ProjectionDecider.decide(projection(), new ProjectionObservation().probe(probe), NOW);
 
-    assertThat(plan.replicas()).isEqualTo(3);
-    assertThat(plan.status().condition("Stalled")).isEmpty();
+    assertThat(applied(decision)).isEqualTo(3);
+    assertThat(decision.status().condition("Stalled")).isEmpty();
   }
 
   @Test
   void anUnreachableBrokerIsDegradedWithUnknownFiguresNeverZero() {
     ProjectionProbe probe = ProjectionProbe.failed(KafkaFailure.Reason.KafkaUnreachable, "no answer from k:9092", NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+    var decision = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
 
-    assertThat(plan.replicas()).isEqualTo(3);
-    assertThat(plan.status().getConsumerLag()).isNull();
-    assertThat(plan.status().getPartitions()).isNull();
-    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Unknown);
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("KafkaUnreachable");
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
-    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
+    assertThat(applied(decision)).isEqualTo(3);
+    assertThat(decision.status().getConsumerLag()).isNull();
+    assertThat(decision.status().getPartitions()).isNull();
+    assertThat(decision.status().getHealth()).isEqualTo(HealthLevel.Unknown);
+    assertThat(condition(decision, "Degraded").getReason()).isEqualTo("KafkaUnreachable");
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(decision.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
   }
 
   @Test
   void anUnreachableDatabaseLeavesReadyUnknownThoughThePodsRun() {
     ProjectionProbe probe = new ProjectionProbe(3, null, null, 0, DatabaseFailure.Reason.DatabaseUnreachable, "cannot connect to db:5432",
         NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+    var decision = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(3, 3), NOW);
 
-    assertThat(plan.replicas()).isEqualTo(3);
-    assertThat(plan.status().getPartitions()).isEqualTo(3);
-    assertThat(plan.status().getConsumerLag()).isNull();
-    assertThat(condition(plan, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("DatabaseUnreachable");
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
-    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
+    assertThat(applied(decision)).isEqualTo(3);
+    assertThat(decision.status().getPartitions()).isEqualTo(3);
+    assertThat(decision.status().getConsumerLag()).isNull();
+    assertThat(condition(decision, "Ready").getStatus()).isEqualTo(ConditionStatus.Unknown);
+    assertThat(condition(decision, "Ready").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(condition(decision, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(decision.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ConnectionFailed);
   }
 
   @Test
   void lagOverTheCriticalThresholdIsDegraded() {
     ProjectionProbe probe = new ProjectionProbe(1, measurement(1, 250_000L), null, 0, null, null, NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+    var decision = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(1, 1), NOW);
 
-    assertThat(plan.status().getHealth()).isEqualTo(HealthLevel.Critical);
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("HealthCritical");
-    assertThat(condition(plan, "Degraded").getMessage()).contains("consumer lag 250000 records");
+    assertThat(decision.status().getHealth()).isEqualTo(HealthLevel.Critical);
+    assertThat(condition(decision, "Degraded").getReason()).isEqualTo("HealthCritical");
+    assertThat(condition(decision, "Degraded").getMessage()).contains("consumer lag 250000 records");
   }
 
   @Test
@@ -375,18 +372,18 @@ class ProjectionPlannerTest {
     MaterializerFailure pull = new MaterializerFailure(MaterializerFailure.Reason.MaterializerImagePullFailed,
         "view-materializer-a", "ErrImagePull: not found (image registry.test/nope:1)",
         "cannot pull image registry.test/nope:1", 2);
-    ProjectionPlan plan = assertExplained(projection, pull, 2, 0, "0 of 2 materializers ready, 2 failing; pod "
+    var decision = assertExplained(projection, pull, 2, 0, "0 of 2 materializers ready, 2 failing; pod "
         + "view-materializer-a: ErrImagePull: not found (image registry.test/nope:1)");
-    assertThat(plan.replicas()).isEqualTo(2);
+    assertThat(applied(decision)).isEqualTo(2);
 
     // Seen again: nothing new. The same cause from another pod: the same Event again, which the recorder counts.
-    projection.setStatus(plan.status());
-    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+    projection.setStatus(decision.status());
+    assertThat(ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
         .materializerFailure(pull), NOW.plusSeconds(15)).events()).isEmpty();
     MaterializerFailure otherPod = new MaterializerFailure(pull.reason(), "view-materializer-b",
         "ImagePullBackOff: Back-off pulling image \"registry.test/nope:1\"", pull.cause(), 2);
-    assertThat(ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
-        .materializerFailure(otherPod), NOW.plusSeconds(30)).events()).containsExactlyElementsOf(plan.events());
+    assertThat(ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(2)).deployment(2, 0)
+        .materializerFailure(otherPod), NOW.plusSeconds(30)).events()).containsExactlyElementsOf(decision.events());
   }
 
   @Test
@@ -414,11 +411,11 @@ class ProjectionPlannerTest {
     Projection projection = projection();
     MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-a",
         "CrashLoopBackOff, last exit code 1", 1);
-    projection.setStatus(ProjectionPlanner.plan(projection,
+    projection.setStatus(ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(1)).deployment(1, 0).materializerFailure(crash), NOW).status());
 
     // A new image: its pod starts, nothing fails any more, and it is not ready yet.
-    ProjectionPlan starting = ProjectionPlanner.plan(projection,
+    var starting = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(1)).deployment(1, 0), NOW.plusSeconds(10));
     assertThat(condition(starting, "Ready").getReason()).isEqualTo("MaterializersNotReady");
     assertThat(condition(starting, "Reconciling").getReason()).isEqualTo("MaterializersNotReady");
@@ -427,7 +424,7 @@ class ProjectionPlannerTest {
         "Materializer pods no longer fail (was MaterializerCrashLooping): 0 of 1 ready"));
 
     projection.setStatus(starting.status());
-    ProjectionPlan ready = ProjectionPlanner.plan(projection,
+    var ready = ProjectionDecider.decide(projection,
         new ProjectionObservation().probe(healthy(1)).deployment(1, 1), NOW.plusSeconds(20));
     assertThat(condition(ready, "Ready").getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(ready.events()).isEmpty();
@@ -437,14 +434,14 @@ class ProjectionPlannerTest {
   void aFailingPodIsNotShownWhileEnoughAreReadyOrWhileThePodsAreStopped() {
     MaterializerFailure crash = failure(MaterializerFailure.Reason.MaterializerCrashLooping, "view-materializer-old",
         "CrashLoopBackOff, last exit code 1", 1);
-    ProjectionPlan enough = ProjectionPlanner.plan(projection(),
+    var enough = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(healthy(2)).deployment(2, 2).materializerFailure(crash), NOW);
     assertThat(condition(enough, "Ready").getReason()).isEqualTo("MaterializersReady");
     assertThat(enough.events()).isEmpty();
 
     Projection paused = projection();
     paused.getSpec().setPaused(true);
-    ProjectionPlan stopping = ProjectionPlanner.plan(paused,
+    var stopping = ProjectionDecider.decide(paused,
         new ProjectionObservation().probe(healthy(2)).deployment(2, 0).materializerFailure(crash), NOW);
     assertThat(condition(stopping, "Ready").getReason()).isEqualTo("Paused");
     assertThat(stopping.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Paused);
@@ -456,33 +453,33 @@ class ProjectionPlannerTest {
         "CrashLoopBackOff, last exit code 2: cannot connect to PostgreSQL", 1);
     ProjectionProbe probe = new ProjectionProbe(1, null, null, 0, DatabaseFailure.Reason.DatabaseUnreachable, "cannot connect to db:5432",
         NOW);
-    ProjectionPlan plan = ProjectionPlanner.plan(projection(),
+    var decision = ProjectionDecider.decide(projection(),
         new ProjectionObservation().probe(probe).deployment(1, 0).materializerFailure(crash), NOW);
 
-    assertThat(condition(plan, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
-    assertThat(condition(plan, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
-    assertThat(plan.events()).extracting(PlannedEvent::reason)
+    assertThat(condition(decision, "Ready").getReason()).isEqualTo("MaterializerCrashLooping");
+    assertThat(condition(decision, "Degraded").getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(decision.events()).extracting(PlannedEvent::reason)
         .containsExactly(EventReason.ConnectionFailed, EventReason.MaterializersFailing);
   }
 
   /**
-   * Plans with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
+   * Decides with the failure and checks what every cause gets: Ready False and Degraded True with its reason and the
    * message, no Reconciling, one Warning Event with the cause.
    */
-  private static ProjectionPlan assertExplained(Projection projection, MaterializerFailure failure, int replicas,
-      int ready, String message) {
-    ProjectionPlan plan = ProjectionPlanner.plan(projection, new ProjectionObservation().probe(healthy(replicas))
+  private static Decision<ProjectionStatus, MaterializerChange> assertExplained(Projection projection,
+      MaterializerFailure failure, int replicas, int ready, String message) {
+    var decision = ProjectionDecider.decide(projection, new ProjectionObservation().probe(healthy(replicas))
         .deployment(replicas, ready).materializerFailure(failure), NOW);
     for (String type : List.of("Ready", "Degraded")) {
-      assertThat(condition(plan, type).getStatus()).isEqualTo("Ready".equals(type) ? ConditionStatus.False
+      assertThat(condition(decision, type).getStatus()).isEqualTo("Ready".equals(type) ? ConditionStatus.False
           : ConditionStatus.True);
-      assertThat(condition(plan, type).getReason()).isEqualTo(failure.reason().name());
-      assertThat(condition(plan, type).getMessage()).isEqualTo(message);
+      assertThat(condition(decision, type).getReason()).isEqualTo(failure.reason().name());
+      assertThat(condition(decision, type).getMessage()).isEqualTo(message);
     }
-    assertThat(plan.status().condition("Reconciling")).isEmpty();
-    assertThat(plan.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
+    assertThat(decision.status().condition("Reconciling")).isEmpty();
+    assertThat(decision.events()).containsExactly(PlannedEvent.warning(EventReason.MaterializersFailing,
         failure.cause()));
-    return plan;
+    return decision;
   }
 
   /** A failure whose detail is its cause, as for everything but an image pull. */
@@ -515,7 +512,13 @@ class ProjectionPlannerTest {
     return projection;
   }
 
-  private static Condition condition(ProjectionPlan plan, String type) {
-    return plan.status().condition(type).orElseThrow(() -> new AssertionError("no " + type + " condition"));
+  /** The replicas the decision applies the Deployment with; fails unless it applies the Deployment. */
+  private static int applied(Decision<ProjectionStatus, MaterializerChange> decision) {
+    assertThat(decision.effect()).isInstanceOf(MaterializerChange.Apply.class);
+    return ((MaterializerChange.Apply) decision.effect()).replicas();
+  }
+
+  private static Condition condition(Decision<ProjectionStatus, MaterializerChange> decision, String type) {
+    return decision.status().condition(type).orElseThrow(() -> new AssertionError("no " + type + " condition"));
   }
 }
