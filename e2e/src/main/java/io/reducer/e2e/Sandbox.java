@@ -1,6 +1,5 @@
 package io.reducer.e2e;
 
-import io.reducer.testsupport.kubernetes.Annotations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +19,7 @@ import io.reducer.testsupport.ProjectLayout;
 import io.reducer.testsupport.crd.CrdValidationResult;
 import io.reducer.testsupport.crd.CrdValidator;
 import io.reducer.testsupport.kafka.KafkaBroker;
+import io.reducer.testsupport.kubernetes.Annotations;
 import io.reducer.testsupport.kubernetes.PrinterTable;
 import io.reducer.testsupport.postgres.PostgresServer;
 import java.io.PrintStream;

@@ -16,8 +16,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** What replay and reset share: the resource's name and namespace, and printing it (-o) or creating it. */
 final class Manifests {

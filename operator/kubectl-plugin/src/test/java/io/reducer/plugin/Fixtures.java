@@ -7,8 +7,8 @@ import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.WatermarkReset;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 
 /** Resources of namespace orders as the operator leaves them: healthy, unhealthy, held, waiting. */
 final class Fixtures {

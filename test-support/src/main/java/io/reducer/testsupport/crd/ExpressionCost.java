@@ -11,9 +11,9 @@ import static io.reducer.testsupport.crd.CelCostModel.saturatedMultiply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.ast.CelConstant;
-import dev.cel.common.ast.CelExpr;
 import dev.cel.common.ast.CelExpr.CelCall;
 import dev.cel.common.ast.CelExpr.CelComprehension;
+import dev.cel.common.ast.CelExpr;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.reducer.controller.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.reducer.workloads.http.EndpointServer;
 import io.reducer.workloads.http.EndpointServer.Response;
+import io.reducer.workloads.http.EndpointServer;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;

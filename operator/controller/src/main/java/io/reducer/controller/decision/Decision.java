@@ -1,5 +1,7 @@
 package io.reducer.controller.decision;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.reducer.controller.events.PlannedEvent;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +67,17 @@ public record Decision<S, E>(S status, List<E> effects, List<PlannedEvent> event
     /** Look again after {@code wait}; null means on an event only. */
     public static Next after(Duration wait) {
       return wait == null ? ON_EVENT : new Next(false, wait);
+    }
+
+    /**
+     * The framework's answer once the reconciler has written status itself: no update, rescheduled as this says. A
+     * decision to go on at once is the reconciler's to follow before it answers.
+     */
+    public <R extends HasMetadata> UpdateControl<R> updateControl() {
+      if (immediately) {
+        throw new IllegalStateException("a decision to go on at once is followed before answering the framework");
+      }
+      return after == null ? UpdateControl.noUpdate() : UpdateControl.<R>noUpdate().rescheduleAfter(after);
     }
   }
 }

@@ -35,7 +35,6 @@ import io.reducer.controller.workload.JobOutcome;
 import io.reducer.controller.workload.OwnedJobs;
 import io.reducer.workloads.dlq.DlqInspectResult;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -153,8 +152,7 @@ public final class DlqReplayReconciler implements Reconciler<DlqReplay> {
     }
     phases.track(namespace, replay.getMetadata().getName());
     phases.retain(context.getPrimaryCache().list().map(DlqReplayReconciler::key).collect(Collectors.toSet()));
-    Duration after = decision.next().after();
-    return after == null ? UpdateControl.noUpdate() : UpdateControl.<DlqReplay>noUpdate().rescheduleAfter(after);
+    return decision.next().updateControl();
   }
 
   private DlqReplayObservation observe(DlqReplay replay, ReplaySource.Resolution resolution,

@@ -204,7 +204,7 @@ public final class ProjectionReconciler implements Reconciler<Projection> {
     decision.events().forEach(e -> events.record(projection, e));
     StatusWriter.write(projection, decision.status(), context);
     gauges.update(namespace, projection.getMetadata().getName(), decision.status());
-    return UpdateControl.<Projection>noUpdate().rescheduleAfter(decision.next().after());
+    return decision.next().updateControl();
   }
 
   /** The projection's materializer pods, from the informer's cache. */

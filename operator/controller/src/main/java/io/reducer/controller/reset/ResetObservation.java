@@ -2,8 +2,8 @@ package io.reducer.controller.reset;
 
 import io.reducer.api.v1alpha1.reset.CompletedReset;
 import io.reducer.controller.kafka.ConsumerGroupState;
-import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.workload.JobOutcome;
+import io.reducer.workloads.materializer.Watermark;
 import java.util.List;
 import java.util.Map;
 

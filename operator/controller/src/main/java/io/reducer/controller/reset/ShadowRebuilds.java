@@ -1,6 +1,5 @@
 package io.reducer.controller.reset;
 
-import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.WatermarkReset;
 import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.reset.RebuildStrategy;
@@ -8,9 +7,9 @@ import io.reducer.api.v1alpha1.reset.ResetPlan;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
 import io.reducer.api.v1alpha1.reset.ShadowProgress;
 import io.reducer.api.v1alpha1.reset.WatermarkResetPhase;
-import io.reducer.workloads.materializer.Watermark;
 import io.reducer.controller.workload.WorkloadJob;
 import io.reducer.workloads.materializer.ShadowNames;
+import io.reducer.workloads.materializer.Watermark;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

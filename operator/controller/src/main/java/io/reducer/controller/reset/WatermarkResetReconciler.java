@@ -177,8 +177,7 @@ public final class WatermarkResetReconciler implements Reconciler<WatermarkReset
         pruneHistory(current, target, context);
       }
       if (!decision.next().immediately()) {
-        return decision.next().after() == null ? UpdateControl.noUpdate()
-            : UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(decision.next().after());
+        return decision.next().updateControl();
       }
     }
     return UpdateControl.<WatermarkReset>noUpdate().rescheduleAfter(WatermarkResetDecider.POLL);

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.controller.connections.SecretSource;
-import io.reducer.testsupport.ProjectLayout;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;

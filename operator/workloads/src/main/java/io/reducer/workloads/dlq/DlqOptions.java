@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Kind;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 
 /**
  * Fits a result into Kubernetes' termination message, which keeps at most 4096 bytes, and writes it.

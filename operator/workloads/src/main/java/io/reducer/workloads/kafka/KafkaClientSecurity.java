@@ -1,12 +1,12 @@
 package io.reducer.workloads.kafka;
 
+import io.reducer.workloads.cli.SecretText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import io.reducer.workloads.cli.SecretText;
 
 /**
  * How a Kafka client authenticates and encrypts: security.protocol, a SASL username and password, PEM trust and a

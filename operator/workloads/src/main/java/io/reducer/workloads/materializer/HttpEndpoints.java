@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 
 import io.reducer.workloads.health.ConsumerLoopStatus;
-import io.reducer.workloads.http.EndpointServer;
 import io.reducer.workloads.http.EndpointServer.Response;
+import io.reducer.workloads.http.EndpointServer;
 import io.reducer.workloads.postgres.Database;
 
 /**

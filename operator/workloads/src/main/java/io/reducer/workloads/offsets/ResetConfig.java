@@ -16,8 +16,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;

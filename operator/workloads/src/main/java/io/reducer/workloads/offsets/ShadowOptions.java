@@ -2,8 +2,8 @@ package io.reducer.workloads.offsets;
 
 import java.util.List;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.TerminationMessage;
 import io.reducer.workloads.materializer.Namespaces;

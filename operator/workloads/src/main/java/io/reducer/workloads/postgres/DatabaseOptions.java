@@ -2,8 +2,8 @@ package io.reducer.workloads.postgres;
 
 import java.util.Map;
 
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.materializer.Identifiers;
 import io.reducer.workloads.materializer.ReservedTables;

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.health.ConsumerLoopStatus;
-import io.reducer.workloads.kafka.KafkaStartupCheck;
 import io.reducer.workloads.kafka.KafkaStartupCheck.RequiredTopic;
+import io.reducer.workloads.kafka.KafkaStartupCheck;
 import io.reducer.workloads.materializer.ProjectionSchema;
 import io.reducer.workloads.postgres.Database;
 import io.reducer.workloads.reducer.spi.Reducer;

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reducer.workloads.health.ConsumerLoopStatus;
-import io.reducer.workloads.http.EndpointServer;
 import io.reducer.workloads.http.EndpointServer.Response;
+import io.reducer.workloads.http.EndpointServer;
 import io.reducer.workloads.postgres.Database;
 
 /**

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.reducer.workloads.ExitCodes;
-import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.CommandOptions.Option;
+import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 
 /**

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.reducer.workloads.reducer.fsm.StateMachine.Transition;
 import io.reducer.workloads.reducer.spi.Action;
-import io.reducer.workloads.reducer.spi.Reduction;
 import io.reducer.workloads.reducer.spi.Reduction.Applied;
 import io.reducer.workloads.reducer.spi.Reduction.Rejected;
+import io.reducer.workloads.reducer.spi.Reduction;
 import io.reducer.workloads.reducer.spi.WorkflowState;
 
 import java.util.List;
