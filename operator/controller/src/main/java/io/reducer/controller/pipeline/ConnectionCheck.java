@@ -27,7 +27,7 @@ public final class ConnectionCheck {
   }
 
   /**
-   * A failure of the pipeline's own making (a refused spec, a schema or topic state) under a reason of the planner's.
+   * A failure of the pipeline's own making (a refused spec, a schema or topic state) under a reason of its own.
    *
    * @param needsUser only a change by the user fixes it (see {@link FailureReason#needsUser()}), not a retry
    */

@@ -21,8 +21,8 @@ import io.reducer.controller.connections.ConnectionResolver;
 import io.reducer.controller.connections.PipelineClients;
 import io.reducer.controller.connections.ResolutionFailure;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.controller.decision.Decision;
 import io.reducer.controller.events.EventRecorder;
-import io.reducer.controller.events.PlannedEvent;
 import io.reducer.controller.informers.LeanStores;
 import io.reducer.controller.kafka.CreatedTopics;
 import io.reducer.controller.kafka.KafkaAdminGateway;
@@ -46,7 +46,6 @@ import io.reducer.workloads.reducer.fsm.StateMachineException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,9 +57,10 @@ import java.util.stream.Collectors;
  * Reconciles a ReducerPipeline: its connections, topics, canonical store schema, reducer Deployment and health.
  * Observe: resolve the Kafka and PostgreSQL settings and their Secrets, ask the cluster for its id and the database
  * for its version, describe the three topics, read the reducer Deployment and the pipeline's Projections from the
- * informers, and probe the health ({@link PipelineHealthProbe}). Decide: {@link TopicPlanner}, {@link SchemaPlanner},
- * {@link ReducerPlanner}, {@link PipelineConnectionsPlanner}, {@link PipelineHealthPlanner}. Act: one batched Admin
- * call per kind of topic change, the schema's migrations, the Deployment, status, Events and gauges.
+ * informers, and probe the health ({@link PipelineHealthProbe}); the topic changes ({@link TopicChanges}, one batched
+ * Admin call per kind of change) and the schema's migrations ({@link SchemaReadiness}) are made on the way, so that
+ * status reports them. Decide: {@link ReducerPipelineDecider}. Act: the reducer Deployment, Events, status and gauges,
+ * and look again as the decision says.
  *
  * <p>Each part is reported on its own ({@code KafkaReachable}, {@code DatabaseReachable}, {@code TopicsReady},
  * {@code SchemaReady}, {@code ReducersReady}, {@code Degraded}), so a refused topic, a missing grant or a broken state
@@ -137,58 +137,53 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
   @Override
   public UpdateControl<ReducerPipeline> reconcile(ReducerPipeline pipeline, Context<ReducerPipeline> context) {
     Instant now = clock.instant();
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    ReducerConfiguration configuration = reducerConfiguration(pipeline);
+    PipelineObservation observed = observe(pipeline, context, deployment, configuration, now);
+    Decision<ReducerPipelineStatus, ReducerChange> decision = ReducerPipelineDecider.decide(pipeline, observed, now);
+
+    WorkloadApplier applier = new WorkloadApplier(context.getClient(),
+        WorkloadApplier.Written.into(deployments, deployment));
+    ReducerChange change = decision.effect();
+    if (change instanceof ReducerChange.ScaleOnly scale) {
+      applier.scale(deployment, scale.replicas());
+    } else if (change instanceof ReducerChange.Apply apply) {
+      applier.apply(pipeline, ReducerDeployment.build(pipeline, configuration.image(), apply.replicas(),
+          configuration.stateMachine(), secrets), deployment);
+    }
+    decision.events().forEach(event -> events.record(pipeline, event));
+    StatusWriter.write(pipeline, decision.status(), context);
+    gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), decision.status());
+    gauges.retain(context.getPrimaryCache().list().map(p -> p.getMetadata().getNamespace() + "/"
+        + p.getMetadata().getName()).collect(Collectors.toSet()));
+    return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(decision.next().after());
+  }
+
+  /**
+   * Connects to Kafka and PostgreSQL, brings the topics and the canonical store's schema to the spec (ensured before
+   * status is decided), and gathers the reducers, the health probe and the projections.
+   */
+  private PipelineObservation observe(ReducerPipeline pipeline, Context<ReducerPipeline> context,
+      Deployment deployment, ReducerConfiguration configuration, Instant now) {
     String key = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     List<DeclaredTopic> declared = DeclaredTopic.of(pipeline.getSpec().getTopics());
-
     Reached<KafkaAdminGateway> kafka = connectKafka(pipeline, key);
     List<TopicOutcome> topics = kafka.client() == null
-        ? TopicPlanner.unknown(declared, kafka.check().reason(), "not checked: Kafka cannot be asked ("
+        ? TopicChanges.unknown(declared, kafka.check().reason(), "not checked: Kafka cannot be asked ("
             + kafka.check().reason() + "); see condition KafkaReachable")
         : reconcileTopics(declared, kafka.client());
     Reached<DatabasePool> database = connectDatabase(pipeline, key);
-    SchemaPlanner.Outcome schema = database.client() == null
-        ? SchemaPlanner.unknown(database.check().reason(), "not checked: PostgreSQL cannot be asked ("
+    SchemaReadiness.Outcome schema = database.client() == null
+        ? SchemaReadiness.unknown(database.check().reason(), "not checked: PostgreSQL cannot be asked ("
             + database.check().reason() + "); see condition DatabaseReachable")
         : reconcileSchema(pipeline, database.client(), database.login());
-
-    ReducerPipelineStatus previous = pipeline.getStatus() == null ? new ReducerPipelineStatus() : pipeline.getStatus();
-    long generation = pipeline.getMetadata().getGeneration() == null ? 0 : pipeline.getMetadata().getGeneration();
-    ReducerPipelineStatus status = StatusWriter.copy(previous, ReducerPipelineStatus.class);
-
-    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-    ReducerConfiguration configuration = reducerConfiguration(pipeline);
-    ReducerPlan reducers = ReducerPlanner.plan(status, pipeline.getSpec().getReducer(),
-        new ReducerObservation(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()),
-            configuration.refusalReason(), configuration.refusalMessage(), actionsPartitions(topics),
-            deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment),
-            kafka.check().needsUser() || database.check().needsUser(), liveHolder(pipeline, context)),
-        generation, now);
-    WorkloadApplier applier = new WorkloadApplier(context.getClient(),
-        WorkloadApplier.Written.into(deployments, deployment));
-    if (reducers.scaleOnly()) {
-      applier.scale(deployment, reducers.replicas());
-    } else if (reducers.replicas() != null) {
-      applier.apply(pipeline, ReducerDeployment.build(pipeline, configuration.image(), reducers.replicas(),
-          configuration.stateMachine(), secrets), deployment);
-    }
-
-    List<PlannedEvent> planned = new ArrayList<>(PipelineConnectionsPlanner.plan(status, generation, kafka.check(),
-        database.check(), List.of(TopicPlanner.check(topics), SchemaPlanner.check(schema), reducers.check()), now));
-    planned.addAll(reducers.events());
-    PipelineHealthObservation health = PipelineHealthProbe.observe(pipeline, kafka.client(), database.client(), now);
-    planned.addAll(PipelineHealthPlanner.report(status, health, pipeline.getSpec().getHealth(),
-        ProjectionRollup.of(pipeline, List.copyOf(context.getSecondaryResources(Projection.class))), generation, now));
-    planned.addAll(TopicPlanner.report(status, topics, generation, now));
-    planned.addAll(SchemaPlanner.report(status, schema, generation, now));
-    planned.forEach(event -> events.record(pipeline, event));
-    StatusWriter.write(pipeline, status, context);
-    gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), status);
-    gauges.retain(context.getPrimaryCache().list().map(p -> p.getMetadata().getNamespace() + "/"
-        + p.getMetadata().getName()).collect(Collectors.toSet()));
-    Duration healthInterval = Duration.ofSeconds(pipeline.getSpec().getHealth().getProbeIntervalSeconds());
-    Duration next = probeInterval.multipliedBy(3);
-    return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(next.compareTo(healthInterval) < 0 ? next
-        : healthInterval);
+    ReducerObservation reducers = new ReducerObservation(EmergencyStop.of(pipeline, pipeline.getSpec().isPaused()),
+        configuration.refusalReason(), configuration.refusalMessage(), actionsPartitions(topics),
+        deployment == null ? null : deployment.getSpec().getReplicas(), readyReplicas(deployment),
+        kafka.check().needsUser() || database.check().needsUser(), liveHolder(pipeline, context));
+    return new PipelineObservation(kafka.check(), database.check(), topics, schema, reducers,
+        PipelineHealthProbe.observe(pipeline, kafka.client(), database.client(), now),
+        ProjectionRollup.of(pipeline, List.copyOf(context.getSecondaryResources(Projection.class))), probeInterval);
   }
 
   /** The reset holding the reducers, or null; a stale hold is released (see {@link ResetHold#liveHolder}). */
@@ -210,10 +205,10 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
       return new ReducerConfiguration(null, null, "ImageNotAllowed", images.refusal(requested, "spec.reducer.image"));
     }
     try {
-      return new ReducerConfiguration(image.get(), ReducerPlanner.stateMachine(pipeline.getSpec().getReducer())
+      return new ReducerConfiguration(image.get(), ReducerScaling.stateMachine(pipeline.getSpec().getReducer())
           .orElse(null), null, null);
     } catch (StateMachineException e) {
-      return new ReducerConfiguration(null, null, ReducerPlanner.INVALID_STATE_MACHINE, "spec.reducer.stateMachine "
+      return new ReducerConfiguration(null, null, ReducerScaling.INVALID_STATE_MACHINE, "spec.reducer.stateMachine "
           + "does not hold together: " + e.getMessage() + "; the reducers keep their current state machine until it "
           + "is fixed");
     }
@@ -235,29 +230,29 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
     try {
       observed = kafka.describeTopicsWithConfigs(declared.stream().map(DeclaredTopic::name).toList());
     } catch (KafkaFailure e) {
-      return TopicPlanner.unknown(declared, e.reason().name(), e.getMessage());
+      return TopicChanges.unknown(declared, e.reason().name(), e.getMessage());
     }
-    TopicPlan plan = TopicPlanner.plan(declared, observed);
-    TopicActions actions = new TopicActions(
-        plan.creations().isEmpty() ? new CreatedTopics(Map.of(), Map.of()) : kafka.createTopics(plan.creations()),
-        plan.raises().isEmpty() ? Map.of() : kafka.createPartitions(plan.raises()),
-        plan.configSets().isEmpty() ? Map.of() : kafka.setConfigs(plan.configSets()));
-    return TopicPlanner.outcomes(plan, actions);
+    TopicChangeSet changes = TopicChanges.decide(declared, observed);
+    TopicActions actions = new TopicActions(changes.creations().isEmpty() ? new CreatedTopics(Map.of(), Map.of())
+        : kafka.createTopics(changes.creations()),
+        changes.raises().isEmpty() ? Map.of() : kafka.createPartitions(changes.raises()),
+        changes.configSets().isEmpty() ? Map.of() : kafka.setConfigs(changes.configSets()));
+    return TopicChanges.outcomes(changes, actions);
   }
 
-  private static SchemaPlanner.Outcome reconcileSchema(ReducerPipeline pipeline, DatabasePool pool,
+  private static SchemaReadiness.Outcome reconcileSchema(ReducerPipeline pipeline, DatabasePool pool,
       DatabaseLogin login) {
     PostgresConnection postgres = pipeline.getSpec().getPostgres();
     String schema = postgres.getSchema() == null ? DEFAULT_SCHEMA : postgres.getSchema();
     if (!Identifiers.isValid(schema)) {
       // Behind the CRD's pattern: an outdated CRD lets such a name through, and it must never reach SQL.
-      return SchemaPlanner.failed(new DatabaseFailure(DatabaseFailure.Reason.DatabaseError,
+      return SchemaReadiness.failed(new DatabaseFailure(DatabaseFailure.Reason.DatabaseError,
           "spec.postgres.schema '" + schema + "' is not a valid schema name (" + Identifiers.RULE + ")", null));
     }
     try {
-      return SchemaPlanner.of(new CanonicalStoreSchema(schema, postgres.getDatabase(), login.user()).ensure(pool));
+      return SchemaReadiness.of(new CanonicalStoreSchema(schema, postgres.getDatabase(), login.user()).ensure(pool));
     } catch (DatabaseFailure e) {
-      return SchemaPlanner.failed(e);
+      return SchemaReadiness.failed(e);
     }
   }
 

@@ -5,7 +5,7 @@ import io.reducer.controller.kafka.KafkaFailure;
 import java.util.Map;
 
 /**
- * What the broker answered to a {@link TopicPlan}'s three calls, per topic.
+ * What the broker answered to a {@link TopicChangeSet}'s three calls, per topic.
  *
  * @param raiseFailures topics whose partitions were not raised, with why
  * @param configFailures topics whose configs were not set, with why
@@ -18,7 +18,7 @@ public record TopicActions(CreatedTopics created, Map<String, KafkaFailure> rais
     configFailures = Map.copyOf(configFailures);
   }
 
-  /** The answer to a plan that needed no call. */
+  /** The answer to changes that needed no call. */
   public static TopicActions none() {
     return new TopicActions(new CreatedTopics(Map.of(), Map.of()), Map.of(), Map.of());
   }

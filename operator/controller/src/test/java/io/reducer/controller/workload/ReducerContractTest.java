@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
-import io.reducer.controller.pipeline.ReducerPlanner;
 import io.reducer.controller.connections.SecretSource;
+import io.reducer.controller.pipeline.ReducerScaling;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
 import io.reducer.workloads.reducer.ReducerConfig;
@@ -32,7 +32,7 @@ class ReducerContractTest {
   @Test
   void theCommandRunsWithWhatThePipelineAskedFor() throws Exception {
     ReducerWorkload spec = pipeline.getSpec().getReducer();
-    StateMachine machine = ReducerPlanner.stateMachine(spec).orElseThrow();
+    StateMachine machine = ReducerScaling.stateMachine(spec).orElseThrow();
     Container container = ReducerDeployment.build(pipeline, "ghcr.io/reducer/workloads:0.1.0", 1, machine,
         NO_SECRETS).getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, String> env = PodEnvironment.of(container);

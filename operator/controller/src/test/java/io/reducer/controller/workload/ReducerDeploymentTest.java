@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.controller.connections.SecretSource;
-import io.reducer.controller.pipeline.ReducerPlanner;
+import io.reducer.controller.pipeline.ReducerScaling;
 import io.reducer.workloads.reducer.fsm.StateMachine;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ class ReducerDeploymentTest {
 
   @Test
   void runsTheReduceCommandWithTheSpecAsConfiguration() throws Exception {
-    StateMachine machine = ReducerPlanner.stateMachine(pipeline.getSpec().getReducer()).orElseThrow();
+    StateMachine machine = ReducerScaling.stateMachine(pipeline.getSpec().getReducer()).orElseThrow();
     Deployment deployment = ReducerDeployment.build(pipeline, "ghcr.io/reducer/workloads:0.1.0", 3, machine, secrets);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 

@@ -31,7 +31,10 @@ public class PipelineHealthThresholds {
   @Min(5)
   @Max(3600)
   @Default("30")
-  @JsonPropertyDescription("Seconds between health probes of this pipeline.")
+  @JsonPropertyDescription("Longest wait in seconds between two checks of the pipeline (connections, topics, "
+      + "schema, reducers and health); three operator probe intervals (--probe-interval, 5s by default) win when "
+      + "shorter. A change of the pipeline, its reducer Deployment, its Projections' health or its WatermarkResets "
+      + "is checked at once. Also the window of status.metrics.gaveUpCount.")
   private int probeIntervalSeconds = 30;
 
   public UpperThreshold getCommitLatencyP95Ms() {

@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * The changes that bring a pipeline's topics to the spec, one entry per declared topic, plus what the operator
  * refuses to change. The reconciler makes each kind of change for all topics in one Admin call.
  */
-public record TopicPlan(List<Entry> entries) {
+public record TopicChangeSet(List<Entry> entries) {
 
-  public TopicPlan {
+  public TopicChangeSet {
     entries = List.copyOf(entries);
   }
 

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides the reducer Deployment of a pipeline: how many replicas (spec.reducer.replicas, never more than the actions
+ * Decides the reducers of a pipeline: how many replicas (spec.reducer.replicas, never more than the actions
  * topic's partitions since an extra consumer would sit idle; zero while paused), and the {@code ReducersReady} and
  * {@code Paused} conditions, {@code status.reducersReady} and the Events of scaling, pausing and resuming.
  *
@@ -30,7 +30,7 @@ import java.util.Optional;
  * projections keep running, {@code Paused} stays about the user's pause, and {@code ReducersReady} is True with reason
  * {@value #RESET_IN_PROGRESS} (nothing is wrong; the reset is at work). Released, they come back to the spec's count.
  */
-public final class ReducerPlanner {
+public final class ReducerScaling {
 
   /** ReducersReady reason: the state machine of spec.reducer does not hold together. */
   public static final String INVALID_STATE_MACHINE = "InvalidStateMachine";
@@ -39,7 +39,7 @@ public final class ReducerPlanner {
   /** ReducersReady reason while fewer reducer pods are ready than wanted. */
   static final String STARTING = "Starting";
 
-  private ReducerPlanner() {
+  private ReducerScaling() {
   }
 
   /**
@@ -63,21 +63,35 @@ public final class ReducerPlanner {
   }
 
   /**
+   * The reducers' part of a pipeline's decision.
+   *
+   * @param change what to do with the Deployment; null to leave it as it is (or create none)
+   * @param check what the reducers add to the pipeline's Ready condition
+   * @param events Events of this decision
+   */
+  public record Outcome(ReducerChange change, ConnectionCheck check, List<PlannedEvent> events) {
+
+    public Outcome {
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
    * Sets the reducers' conditions and counts on {@code status} and says what to do with the Deployment. While reducer
    * pods are starting, {@code Reconciling} is True: Ready covers the connections only, and kstatus (Flux's wait)
    * would otherwise call a pipeline whose reducers are not up yet Current.
    */
-  public static ReducerPlan plan(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
+  public static Outcome decide(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
       long generation, Instant now) {
-    ReducerPlan plan = decide(status, spec, observed, generation, now);
+    Outcome outcome = replicas(status, spec, observed, generation, now);
     Optional<Condition> starting = status.condition(ConditionTypes.REDUCERS_READY)
         .filter(c -> c.getStatus() == ConditionStatus.False && STARTING.equals(c.getReason()));
     KstatusConditions.on(status.getConditions(), generation, now).reconciling(
         starting.isPresent() ? "ReducersStarting" : null, starting.map(Condition::getMessage).orElse(null));
-    return plan;
+    return outcome;
   }
 
-  private static ReducerPlan decide(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
+  private static Outcome replicas(ReducerPipelineStatus status, ReducerWorkload spec, ReducerObservation observed,
       long generation, Instant now) {
     List<Condition> conditions = status.getConditions();
     boolean wasPaused = isTrue(status, ConditionTypes.PAUSED);
@@ -104,7 +118,7 @@ public final class ReducerPlanner {
       if (observed.refusalReason() != null) {
         refusedCondition(status, observed, generation, now, events);
       }
-      return new ReducerPlan(current == null ? null : 0, observed.refusalReason() != null, check, events);
+      return new Outcome(stop(observed), check, events);
     }
 
     Conditions.set(conditions, ConditionTypes.PAUSED, ConditionStatus.False, "Running",
@@ -119,7 +133,7 @@ public final class ReducerPlanner {
     if (observed.refusalReason() != null) {
       refusedCondition(status, observed, generation, now, events);
       status.setReducersReady(current == null ? null : observed.readyReplicas() + "/" + current);
-      return new ReducerPlan(null, false, refusal(observed).orElseThrow(), events);
+      return new Outcome(null, refusal(observed).orElseThrow(), events);
     }
 
     if (observed.connectionsBlocked()) {
@@ -128,7 +142,7 @@ public final class ReducerPlanner {
           "Reducer pods would fail like the operator's own connection (see KafkaReachable and DatabaseReachable): "
               + (current == null ? "none is created" : "the Deployment is left as it is") + " until it is fixed",
           generation, now);
-      return new ReducerPlan(null, false, ConnectionCheck.ok("WaitingForConnections",
+      return new Outcome(null, ConnectionCheck.ok("WaitingForConnections",
           "reducers wait for the connections"), events);
     }
     Integer desired = desired(spec.getReplicas(), observed.actionsPartitions(), current);
@@ -137,14 +151,14 @@ public final class ReducerPlanner {
       status.setReducersReady("0/0");
       Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.True, "Running",
           "spec.reducer.replicas is 0: no reducer runs", generation, now);
-      return new ReducerPlan(null, false, ConnectionCheck.ok("Running", "no reducers wanted"), events);
+      return new Outcome(null, ConnectionCheck.ok("Running", "no reducers wanted"), events);
     }
     if (desired == null) {
       status.setReducersReady(null);
       Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, "WaitingForActionsTopic",
           "The reducer Deployment is created once the actions topic's partitions are known (see condition "
               + "TopicsReady)", generation, now);
-      return new ReducerPlan(null, false, ConnectionCheck.ok("WaitingForActionsTopic",
+      return new Outcome(null, ConnectionCheck.ok("WaitingForActionsTopic",
           "reducers wait for the actions topic"), events);
     }
     String cap = observed.actionsPartitions() != null && spec.getReplicas() > observed.actionsPartitions()
@@ -176,15 +190,15 @@ public final class ReducerPlanner {
       Conditions.set(conditions, ConditionTypes.REDUCERS_READY, ConditionStatus.False, STARTING,
           ready + "/" + desired + " reducer pods ready" + cap, generation, now);
     }
-    return new ReducerPlan(desired, false, ConnectionCheck.ok("Running", "reducers " + ready + "/" + desired
-        + " ready"), events);
+    return new Outcome(new ReducerChange.Apply(desired), ConnectionCheck.ok("Running", "reducers " + ready + "/"
+        + desired + " ready"), events);
   }
 
   /**
    * Reducers held by a reset: scaled to zero (an existing Deployment only; none is created meanwhile), whatever the
    * spec says; a refused spec stays refused, and then only the replica count changes.
    */
-  private static ReducerPlan held(ReducerPipelineStatus status, ReducerObservation observed, String wasHeldBy,
+  private static Outcome held(ReducerPipelineStatus status, ReducerObservation observed, String wasHeldBy,
       long generation, Instant now, List<PlannedEvent> events) {
     Integer current = observed.deploymentReplicas();
     String why = "WatermarkReset " + observed.heldByReset() + " holds them while it moves their consumer group's "
@@ -201,7 +215,18 @@ public final class ReducerPlanner {
     if (observed.refusalReason() != null) {
       refusedCondition(status, observed, generation, now, events);
     }
-    return new ReducerPlan(current == null ? null : 0, observed.refusalReason() != null, check, events);
+    return new Outcome(stop(observed), check, events);
+  }
+
+  /**
+   * Zero replicas for an existing Deployment, only scaled when the spec is refused; nothing when there is none (none
+   * is created to run no pod).
+   */
+  private static ReducerChange stop(ReducerObservation observed) {
+    if (observed.deploymentReplicas() == null) {
+      return null;
+    }
+    return observed.refusalReason() != null ? new ReducerChange.ScaleOnly(0) : new ReducerChange.Apply(0);
   }
 
   /** The spec's count capped at the partitions; the current count while partitions are unknown; null: none yet. */

@@ -19,12 +19,12 @@ import java.util.Optional;
  * Turns what the operator found or did to a pipeline's canonical store into the SchemaReady condition and its
  * Events: a plain function, unit-tested without a database.
  */
-public final class SchemaPlanner {
+public final class SchemaReadiness {
 
   public static final String CURRENT = "SchemaCurrent";
   public static final String INCOMPLETE = "SchemaIncomplete";
 
-  private SchemaPlanner() {
+  private SchemaReadiness() {
   }
 
   /**

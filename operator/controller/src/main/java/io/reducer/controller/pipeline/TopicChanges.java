@@ -12,8 +12,8 @@ import io.reducer.controller.kafka.KafkaFailure;
 import io.reducer.controller.kafka.ObservedTopic;
 import io.reducer.controller.kafka.TopicCreation;
 import io.reducer.controller.kafka.TopicObservation;
-import io.reducer.controller.pipeline.TopicPlan.Entry;
-import io.reducer.controller.pipeline.TopicPlan.Refusal;
+import io.reducer.controller.pipeline.TopicChangeSet.Entry;
+import io.reducer.controller.pipeline.TopicChangeSet.Refusal;
 import io.reducer.controller.status.ConditionTypes;
 import io.reducer.controller.status.Conditions;
 import io.reducer.controller.status.StatusText;
@@ -27,17 +27,17 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Decides what to do with a pipeline's topics and how to report them: plain functions of the spec and of what the
+ * Decides the changes to a pipeline's topics and reports their outcome: plain functions of the spec and of what the
  * broker showed, unit-tested without a broker.
  *
- * <p>It plans creations of missing topics, partition raises and config SETs. It never plans fewer partitions (Kafka
- * cannot remove them), another replication factor for an existing topic (that is a reassignment of every
+ * <p>It decides creations of missing topics, partition raises and config SETs. It never asks for fewer partitions
+ * (Kafka cannot remove them), another replication factor for an existing topic (that is a reassignment of every
  * partition's replicas), the deletion of a topic, or the deletion of a config: a key removed from the spec keeps the
  * topic's value. The first two are refused in status instead, and the rest of the pipeline goes on.
  */
-public final class TopicPlanner {
+public final class TopicChanges {
 
-  /** TopicsReady reasons of this planner; refusals use their state's name as reason. */
+  /** TopicsReady reasons of the topics; refusals use their state's name as reason. */
   public static final String ALL_READY = "AllTopicsReady";
   public static final String PENDING = "TopicsPending";
   public static final String CREATE_FAILED = "TopicCreateFailed";
@@ -45,11 +45,11 @@ public final class TopicPlanner {
   public static final String CONFIG_FAILED = "TopicConfigFailed";
   public static final String INCREASE_FAILED = "PartitionIncreaseFailed";
 
-  private TopicPlanner() {
+  private TopicChanges() {
   }
 
   /** Desired against observed: what to create, raise and set, and what to refuse. */
-  public static TopicPlan plan(List<DeclaredTopic> declared, TopicObservation observation) {
+  public static TopicChangeSet decide(List<DeclaredTopic> declared, TopicObservation observation) {
     List<Entry> entries = new ArrayList<>();
     for (DeclaredTopic topic : declared) {
       String name = topic.name();
@@ -66,7 +66,7 @@ public final class TopicPlanner {
         entries.add(existing(topic, observed));
       }
     }
-    return new TopicPlan(entries);
+    return new TopicChangeSet(entries);
   }
 
   private static Entry existing(DeclaredTopic topic, ObservedTopic observed) {
@@ -99,10 +99,10 @@ public final class TopicPlanner {
     return new Entry(topic, observed, null, null, raiseTo, set, refusals);
   }
 
-  /** Each topic's outcome once the plan's calls were made. */
-  public static List<TopicOutcome> outcomes(TopicPlan plan, TopicActions actions) {
+  /** Each topic's outcome once the calls for {@code changes} were made. */
+  public static List<TopicOutcome> outcomes(TopicChangeSet changes, TopicActions actions) {
     List<TopicOutcome> outcomes = new ArrayList<>();
-    for (Entry entry : plan.entries()) {
+    for (Entry entry : changes.entries()) {
       DeclaredTopic topic = entry.declared();
       if (entry.describeFailure() != null) {
         KafkaFailure failure = entry.describeFailure();

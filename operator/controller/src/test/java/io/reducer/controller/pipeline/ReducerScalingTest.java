@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ReducerPlannerTest {
+class ReducerScalingTest {
 
   private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
 
@@ -27,19 +27,19 @@ class ReducerPlannerTest {
   @Test
   void replicasFollowTheSpecButNeverExceedTheActionsPartitions() {
     spec.setReplicas(5);
-    ReducerPlan created = ReducerPlanner.plan(status, spec, running(3, null, 0), 1, NOW);
-    assertThat(created.replicas()).isEqualTo(3);
+    ReducerScaling.Outcome created = ReducerScaling.decide(status, spec, running(3, null, 0), 1, NOW);
+    assertThat(created.change()).isEqualTo(new ReducerChange.Apply(3));
     assertThat(created.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.DeploymentCreated);
     assertThat(created.events().get(0).message()).contains("capped at the actions topic's 3 partitions");
     assertThat(status.getReducersReady()).isEqualTo("0/3");
     assertThat(condition("ReducersReady").getReason()).isEqualTo("Starting");
 
-    ReducerPlan ready = ReducerPlanner.plan(status, spec, running(6, 3, 3), 1, NOW);
-    assertThat(ready.replicas()).isEqualTo(5);
+    ReducerScaling.Outcome ready = ReducerScaling.decide(status, spec, running(6, 3, 3), 1, NOW);
+    assertThat(ready.change()).isEqualTo(new ReducerChange.Apply(5));
     assertThat(ready.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.ScaledUp);
     assertThat(status.getReducersReady()).isEqualTo("3/5");
 
-    ReducerPlan steady = ReducerPlanner.plan(status, spec, running(6, 5, 5), 1, NOW);
+    ReducerScaling.Outcome steady = ReducerScaling.decide(status, spec, running(6, 5, 5), 1, NOW);
     assertThat(steady.events()).isEmpty();
     assertThat(condition("ReducersReady").getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(status.getReducersReady()).isEqualTo("5/5");
@@ -48,47 +48,48 @@ class ReducerPlannerTest {
   @Test
   void reducersStartingAreWorkInProgressForKstatusAndNotOnceTheyRun() {
     spec.setReplicas(2);
-    ReducerPlanner.plan(status, spec, running(2, 2, 1), 1, NOW);
+    ReducerScaling.decide(status, spec, running(2, 2, 1), 1, NOW);
     assertThat(condition("Reconciling").getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(condition("Reconciling").getReason()).isEqualTo("ReducersStarting");
     assertThat(condition("Reconciling").getMessage()).isEqualTo("1/2 reducer pods ready");
 
-    ReducerPlanner.plan(status, spec, running(2, 2, 2), 1, NOW);
+    ReducerScaling.decide(status, spec, running(2, 2, 2), 1, NOW);
     assertThat(status.condition("Reconciling")).as("nothing in progress any more").isEmpty();
   }
 
   @Test
   void unknownPartitionsKeepTheCurrentCountAndCreateNothing() {
-    ReducerPlan none = ReducerPlanner.plan(status, spec, running(null, null, 0), 1, NOW);
-    assertThat(none.replicas()).isNull();
+    ReducerScaling.Outcome none = ReducerScaling.decide(status, spec, running(null, null, 0), 1, NOW);
+    assertThat(none.change()).isNull();
     assertThat(none.check().ok()).isTrue();
     assertThat(condition("ReducersReady").getReason()).isEqualTo("WaitingForActionsTopic");
     assertThat(status.getReducersReady()).isNull();
 
-    ReducerPlan kept = ReducerPlanner.plan(status, spec, running(null, 2, 2), 1, NOW);
-    assertThat(kept.replicas()).isEqualTo(2);
+    ReducerScaling.Outcome kept = ReducerScaling.decide(status, spec, running(null, 2, 2), 1, NOW);
+    assertThat(kept.change()).isEqualTo(new ReducerChange.Apply(2));
     assertThat(kept.events()).isEmpty();
   }
 
   @Test
   void pauseScalesToZeroOnceAndResumeRestoresTheSameCount() {
     spec.setReplicas(2);
-    ReducerPlanner.plan(status, spec, running(4, 2, 2), 1, NOW);
+    ReducerScaling.decide(status, spec, running(4, 2, 2), 1, NOW);
 
-    ReducerPlan paused = ReducerPlanner.plan(status, spec, paused(EmergencyStop.Reason.AnnotationPaused, 2), 1, NOW);
-    assertThat(paused.replicas()).isZero();
+    ReducerScaling.Outcome paused = ReducerScaling.decide(status, spec,
+        paused(EmergencyStop.Reason.AnnotationPaused, 2), 1, NOW);
+    assertThat(paused.change()).isEqualTo(new ReducerChange.Apply(0));
     assertThat(paused.events()).extracting(PlannedEvent::message)
         .containsExactly("Scaled reducers from 2 to 0: annotation reducer.io/paused is \"true\"");
     assertThat(condition("Paused").getReason()).isEqualTo("AnnotationPaused");
     assertThat(status.getReplicasBeforePause()).isEqualTo(2);
 
-    ReducerPlan stillPaused = ReducerPlanner.plan(status, spec, paused(EmergencyStop.Reason.AnnotationPaused, 0), 1,
-        NOW);
+    ReducerScaling.Outcome stillPaused = ReducerScaling.decide(status, spec,
+        paused(EmergencyStop.Reason.AnnotationPaused, 0), 1, NOW);
     assertThat(stillPaused.events()).isEmpty();
-    assertThat(stillPaused.replicas()).isZero();
+    assertThat(stillPaused.change()).isEqualTo(new ReducerChange.Apply(0));
 
-    ReducerPlan resumed = ReducerPlanner.plan(status, spec, running(4, 0, 0), 1, NOW);
-    assertThat(resumed.replicas()).isEqualTo(2);
+    ReducerScaling.Outcome resumed = ReducerScaling.decide(status, spec, running(4, 0, 0), 1, NOW);
+    assertThat(resumed.change()).isEqualTo(new ReducerChange.Apply(2));
     assertThat(resumed.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Resumed);
     assertThat(condition("Paused").getStatus()).isEqualTo(ConditionStatus.False);
     assertThat(status.getReplicasBeforePause()).isNull();
@@ -97,72 +98,77 @@ class ReducerPlannerTest {
   @Test
   void nothingIsCreatedForZeroReplicasOrWhileACredentialIsMissing() {
     spec.setReplicas(0);
-    ReducerPlan none = ReducerPlanner.plan(status, spec, running(4, null, 0), 1, NOW);
-    assertThat(none.replicas()).isNull();
+    ReducerScaling.Outcome none = ReducerScaling.decide(status, spec, running(4, null, 0), 1, NOW);
+    assertThat(none.change()).isNull();
     assertThat(status.getReducersReady()).isEqualTo("0/0");
 
     spec.setReplicas(2);
-    ReducerPlan blocked = ReducerPlanner.plan(status, spec,
+    ReducerScaling.Outcome blocked = ReducerScaling.decide(status, spec,
         new ReducerObservation(null, null, null, 4, null, 0, true, null), 1, NOW);
-    assertThat(blocked.replicas()).isNull();
+    assertThat(blocked.change()).isNull();
     assertThat(blocked.events()).isEmpty();
     assertThat(condition("ReducersReady").getReason()).isEqualTo("WaitingForConnections");
 
-    ReducerPlan existing = ReducerPlanner.plan(status, spec,
+    ReducerScaling.Outcome existing = ReducerScaling.decide(status, spec,
         new ReducerObservation(null, null, null, 4, 2, 2, true, null), 1, NOW);
-    assertThat(existing.replicas()).isNull();
+    assertThat(existing.change()).isNull();
     assertThat(status.getReducersReady()).isEqualTo("2/2");
   }
 
   @Test
   void aPausedPipelineWithoutReducersCreatesNone() {
-    ReducerPlan plan = ReducerPlanner.plan(status, spec, paused(EmergencyStop.Reason.SpecPaused, null), 1, NOW);
-    assertThat(plan.replicas()).isNull();
-    assertThat(plan.events()).extracting(PlannedEvent::message).containsExactly("No reducer runs: spec.paused is true");
+    ReducerScaling.Outcome outcome = ReducerScaling.decide(status, spec, paused(EmergencyStop.Reason.SpecPaused, null),
+        1, NOW);
+    assertThat(outcome.change()).isNull();
+    assertThat(outcome.events()).extracting(PlannedEvent::message)
+        .containsExactly("No reducer runs: spec.paused is true");
   }
 
   @Test
   void aRefusedSpecLeavesTheReducersAloneStallsAndWarnsOnceButAPauseStillStopsThem() {
-    ReducerObservation refused = new ReducerObservation(null, ReducerPlanner.INVALID_STATE_MACHINE,
+    ReducerObservation refused = new ReducerObservation(null, ReducerScaling.INVALID_STATE_MACHINE,
         "spec.reducer.stateMachine does not hold together: x", 4, 2, 2, false, null);
-    ReducerPlan plan = ReducerPlanner.plan(status, spec, refused, 1, NOW);
-    assertThat(plan.replicas()).isNull();
-    assertThat(plan.check().ok()).isFalse();
-    assertThat(plan.check().needsUser()).isTrue();
-    assertThat(plan.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
+    ReducerScaling.Outcome outcome = ReducerScaling.decide(status, spec, refused, 1, NOW);
+    assertThat(outcome.change()).isNull();
+    assertThat(outcome.check().ok()).isFalse();
+    assertThat(outcome.check().needsUser()).isTrue();
+    assertThat(outcome.events()).extracting(PlannedEvent::reason).containsExactly(EventReason.Refused);
     assertThat(condition("ReducersReady").getReason()).isEqualTo("InvalidStateMachine");
-    assertThat(ReducerPlanner.plan(status, spec, refused, 1, NOW).events()).isEmpty();
+    assertThat(ReducerScaling.decide(status, spec, refused, 1, NOW).events()).isEmpty();
 
-    ReducerPlan pausedAnyway = ReducerPlanner.plan(status, spec, new ReducerObservation(
+    ReducerScaling.Outcome pausedAnyway = ReducerScaling.decide(status, spec, new ReducerObservation(
         EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4, 2, 2, false, null), 1,
         NOW);
-    assertThat(pausedAnyway.replicas()).isZero();
-    assertThat(pausedAnyway.scaleOnly()).isTrue();
+    assertThat(pausedAnyway.change()).isEqualTo(new ReducerChange.ScaleOnly(0));
+
+    ReducerScaling.Outcome nothingToStop = ReducerScaling.decide(new ReducerPipelineStatus(), spec,
+        new ReducerObservation(EmergencyStop.Reason.SpecPaused, refused.refusalReason(), refused.refusalMessage(), 4,
+            null, 0, false, "rewind"), 1, NOW);
+    assertThat(nothingToStop.change()).as("no Deployment to scale, and none is created").isNull();
   }
 
   @Test
   void aResetHoldsTheReducersAtZeroWithoutPausingThePipelineAndReleasedTheyComeBack() {
     spec.setReplicas(2);
-    ReducerPlanner.plan(status, spec, running(4, 2, 2), 1, NOW);
+    ReducerScaling.decide(status, spec, running(4, 2, 2), 1, NOW);
 
-    ReducerPlan held = ReducerPlanner.plan(status, spec, held("rewind", 2), 1, NOW);
-    assertThat(held.replicas()).isZero();
-    assertThat(held.scaleOnly()).isFalse();
+    ReducerScaling.Outcome held = ReducerScaling.decide(status, spec, held("rewind", 2), 1, NOW);
+    assertThat(held.change()).isEqualTo(new ReducerChange.Apply(0));
     assertThat(held.check().ok()).isTrue();
     assertThat(held.events()).extracting(PlannedEvent::message).containsExactly("Scaled reducers from 2 to 0: "
         + "WatermarkReset rewind holds them while it moves their consumer group's offsets; the projections keep running");
     assertThat(condition("ReducersReady").getStatus()).isEqualTo(ConditionStatus.True);
-    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.RESET_IN_PROGRESS);
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerScaling.RESET_IN_PROGRESS);
     assertThat(condition("Paused").getStatus()).as("Paused is the user's pause").isEqualTo(ConditionStatus.False);
     assertThat(status.getActiveReset()).isEqualTo("rewind");
     assertThat(status.getReplicasBeforePause()).isNull();
 
-    ReducerPlan stillHeld = ReducerPlanner.plan(status, spec, held("rewind", 0), 1, NOW);
-    assertThat(stillHeld.replicas()).isZero();
+    ReducerScaling.Outcome stillHeld = ReducerScaling.decide(status, spec, held("rewind", 0), 1, NOW);
+    assertThat(stillHeld.change()).isEqualTo(new ReducerChange.Apply(0));
     assertThat(stillHeld.events()).isEmpty();
 
-    ReducerPlan released = ReducerPlanner.plan(status, spec, running(4, 0, 0), 1, NOW);
-    assertThat(released.replicas()).isEqualTo(2);
+    ReducerScaling.Outcome released = ReducerScaling.decide(status, spec, running(4, 0, 0), 1, NOW);
+    assertThat(released.change()).isEqualTo(new ReducerChange.Apply(2));
     assertThat(released.events()).extracting(PlannedEvent::message)
         .containsExactly("Reducers scaled back to 2: WatermarkReset rewind released them");
     assertThat(status.getActiveReset()).isNull();
@@ -171,33 +177,32 @@ class ReducerPlannerTest {
 
   @Test
   void aHoldOnARefusedSpecOnlyScalesAndAHoldOnAPausedPipelineLeavesThePauseInCharge() {
-    ReducerPlan refusedHeld = ReducerPlanner.plan(status, spec, new ReducerObservation(null,
-        ReducerPlanner.INVALID_STATE_MACHINE, "bad machine", 4, 2, 2, false, "rewind"), 1, NOW);
-    assertThat(refusedHeld.replicas()).isZero();
-    assertThat(refusedHeld.scaleOnly()).isTrue();
-    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerPlanner.INVALID_STATE_MACHINE);
+    ReducerScaling.Outcome refusedHeld = ReducerScaling.decide(status, spec, new ReducerObservation(null,
+        ReducerScaling.INVALID_STATE_MACHINE, "bad machine", 4, 2, 2, false, "rewind"), 1, NOW);
+    assertThat(refusedHeld.change()).isEqualTo(new ReducerChange.ScaleOnly(0));
+    assertThat(condition("ReducersReady").getReason()).isEqualTo(ReducerScaling.INVALID_STATE_MACHINE);
 
-    ReducerPlan pausedHeld = ReducerPlanner.plan(new ReducerPipelineStatus(), spec, new ReducerObservation(
+    ReducerScaling.Outcome pausedHeld = ReducerScaling.decide(new ReducerPipelineStatus(), spec, new ReducerObservation(
         EmergencyStop.Reason.SpecPaused, null, null, 4, 2, 0, false, "rewind"), 1, NOW);
-    assertThat(pausedHeld.replicas()).isZero();
+    assertThat(pausedHeld.change()).isEqualTo(new ReducerChange.Apply(0));
   }
 
   @Test
   void aStateMachineThatDoesNotHoldTogetherIsRefusedWithTheEntryNamed() throws Exception {
-    assertThat(ReducerPlanner.stateMachine(spec)).isEmpty();
+    assertThat(ReducerScaling.stateMachine(spec)).isEmpty();
 
     StateMachineSpec machine = new StateMachineSpec();
     machine.setStates(List.of("open", "closed"));
     machine.setTransitions(List.of(transition("open", "closed")));
     spec.setStateMachine(machine);
-    assertThat(ReducerPlanner.stateMachine(spec).orElseThrow().initialState()).isEqualTo("OPEN");
+    assertThat(ReducerScaling.stateMachine(spec).orElseThrow().initialState()).isEqualTo("OPEN");
 
     machine.setTransitions(List.of(transition("open", "archived")));
-    assertThatThrownBy(() -> ReducerPlanner.stateMachine(spec)).isInstanceOf(StateMachineException.class)
+    assertThatThrownBy(() -> ReducerScaling.stateMachine(spec)).isInstanceOf(StateMachineException.class)
         .hasMessageContaining("ARCHIVED");
     machine.setTransitions(List.of(transition("open", "closed")));
     machine.setInitialState("draft");
-    assertThatThrownBy(() -> ReducerPlanner.stateMachine(spec)).isInstanceOf(StateMachineException.class)
+    assertThatThrownBy(() -> ReducerScaling.stateMachine(spec)).isInstanceOf(StateMachineException.class)
         .hasMessageContaining("DRAFT");
   }
 

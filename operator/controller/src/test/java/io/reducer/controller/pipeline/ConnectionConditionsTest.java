@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PipelineConnectionsPlannerTest {
+class ConnectionConditionsTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final ConnectionCheck OK = ConnectionCheck.ok("Connected", "answered");
@@ -18,7 +18,7 @@ class PipelineConnectionsPlannerTest {
   @Test
   void bothConnectionsUpMakeThePipelineReady() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = PipelineConnectionsPlanner.plan(status, 1, OK, OK, NOW);
+    List<PlannedEvent> events = ConnectionConditions.report(status, 1, OK, OK, NOW);
 
     assertThat(status.condition("Ready").get().getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(status.condition("KafkaReachable").get().getStatus()).isEqualTo(ConditionStatus.True);
@@ -29,13 +29,13 @@ class PipelineConnectionsPlannerTest {
   @Test
   void aMissingSecretIsStalledAndAnUnreachableBrokerIsNot() {
     ReducerPipelineStatus missing = new ReducerPipelineStatus();
-    PipelineConnectionsPlanner.plan(missing, 1, OK,
+    ConnectionConditions.report(missing, 1, OK,
         ConnectionCheck.failed("SecretNotFound", "create Secret pg", true), NOW);
     assertThat(missing.condition("Stalled").get().getReason()).isEqualTo("SecretNotFound");
     assertThat(missing.condition("Ready").get().getReason()).isEqualTo("SecretNotFound");
 
     ReducerPipelineStatus unreachable = new ReducerPipelineStatus();
-    PipelineConnectionsPlanner.plan(unreachable, 1,
+    ConnectionConditions.report(unreachable, 1,
         ConnectionCheck.failed("KafkaUnreachable", "no answer", false), OK, NOW);
     assertThat(unreachable.condition("Stalled")).isEmpty();
     assertThat(unreachable.condition("Ready").get().getStatus()).isEqualTo(ConditionStatus.False);
@@ -45,7 +45,7 @@ class PipelineConnectionsPlannerTest {
   void aRefusedTopicChangeMakesThePipelineStalledWhileTheConnectionsStayReachable() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
     ConnectionCheck refused = ConnectionCheck.failed("PartitionDecreaseRefused", "topic t has 6 partitions", true);
-    PipelineConnectionsPlanner.plan(status, 1, OK, OK, List.of(refused,
+    ConnectionConditions.report(status, 1, OK, OK, List.of(refused,
         ConnectionCheck.ok("SchemaCurrent", "schema at version 1")), NOW);
 
     assertThat(status.condition("KafkaReachable").get().getStatus()).isEqualTo(ConditionStatus.True);
@@ -53,7 +53,7 @@ class PipelineConnectionsPlannerTest {
     assertThat(status.condition("Ready").get().getReason()).isEqualTo("PartitionDecreaseRefused");
     assertThat(status.condition("Stalled").get().getReason()).isEqualTo("PartitionDecreaseRefused");
 
-    PipelineConnectionsPlanner.plan(status, 1, OK, OK, List.of(ConnectionCheck.ok("AllTopicsReady", "3/3 topics"),
+    ConnectionConditions.report(status, 1, OK, OK, List.of(ConnectionCheck.ok("AllTopicsReady", "3/3 topics"),
         ConnectionCheck.ok("SchemaCurrent", "schema at version 1")), NOW);
     assertThat(status.condition("Ready").get().getStatus()).isEqualTo(ConditionStatus.True);
     assertThat(status.condition("Ready").get().getMessage())
@@ -64,13 +64,13 @@ class PipelineConnectionsPlannerTest {
   @Test
   void aFailureWarnsOnceAndTheRecoveryIsAnnounced() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    PipelineConnectionsPlanner.plan(status, 1, OK, OK, NOW);
+    ConnectionConditions.report(status, 1, OK, OK, NOW);
     ConnectionCheck down = ConnectionCheck.failed("DatabaseUnreachable", "cannot connect", false);
 
-    assertThat(PipelineConnectionsPlanner.plan(status, 1, OK, down, NOW)).extracting(PlannedEvent::reason)
+    assertThat(ConnectionConditions.report(status, 1, OK, down, NOW)).extracting(PlannedEvent::reason)
         .containsExactly(EventReason.ConnectionFailed);
-    assertThat(PipelineConnectionsPlanner.plan(status, 1, OK, down, NOW)).isEmpty();
-    assertThat(PipelineConnectionsPlanner.plan(status, 1, OK, OK, NOW)).extracting(PlannedEvent::reason)
+    assertThat(ConnectionConditions.report(status, 1, OK, down, NOW)).isEmpty();
+    assertThat(ConnectionConditions.report(status, 1, OK, OK, NOW)).extracting(PlannedEvent::reason)
         .containsExactly(EventReason.ConnectionRestored);
   }
 }

@@ -29,7 +29,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.Test;
 
-class TopicPlannerTest {
+class TopicChangesTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
   private static final String ACTIONS = "orders.actions";
@@ -40,19 +40,19 @@ class TopicPlannerTest {
   void missingTopicsAreCreatedAsDeclaredAndOmittedValuesAreLeftToTheBroker() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, 6, 3, Map.of("retention.ms", "604800000")),
         topic(COMMITTED, 6, null, Map.of()), topic(DLQ, null, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(), Set.of(ACTIONS, COMMITTED, DLQ)));
+    TopicChangeSet changes = TopicChanges.decide(declared, observation(Map.of(), Set.of(ACTIONS, COMMITTED, DLQ)));
 
-    assertThat(plan.creations()).containsExactly(
+    assertThat(changes.creations()).containsExactly(
         new TopicCreation(ACTIONS, 6, 3, Map.of("retention.ms", "604800000")),
         new TopicCreation(COMMITTED, 6, null, Map.of()),
         new TopicCreation(DLQ, null, null, Map.of()));
-    assertThat(plan.raises()).isEmpty();
-    assertThat(plan.configSets()).isEmpty();
+    assertThat(changes.raises()).isEmpty();
+    assertThat(changes.configSets()).isEmpty();
 
-    List<TopicOutcome> outcomes = TopicPlanner.outcomes(plan, new TopicActions(
+    List<TopicOutcome> outcomes = TopicChanges.outcomes(changes, new TopicActions(
         new CreatedTopics(Map.of(ACTIONS, 6, COMMITTED, 6, DLQ, 1), Map.of()), Map.of(), Map.of()));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = TopicPlanner.report(status, outcomes, 2, NOW);
+    List<PlannedEvent> events = TopicChanges.report(status, outcomes, 2, NOW);
 
     assertThat(status.getTopics()).extracting(TopicStatus::getRole, TopicStatus::getName, TopicStatus::getPartitions,
         TopicStatus::getState).containsExactly(
@@ -82,14 +82,15 @@ class TopicPlannerTest {
   void partitionsAreRaisedButNeverLoweredAndTheDecreaseIsRefusedWhileTheOtherTopicsStayReady() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, 8, null, Map.of()), topic(COMMITTED, 4, null, Map.of()),
         topic(DLQ, 1, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(ACTIONS, observed(ACTIONS, 6, 1, Map.of()),
+    TopicChangeSet changes = TopicChanges.decide(declared,
+        observation(Map.of(ACTIONS, observed(ACTIONS, 6, 1, Map.of()),
         COMMITTED, observed(COMMITTED, 6, 1, Map.of()), DLQ, observed(DLQ, 1, 1, Map.of())), Set.of()));
 
-    assertThat(plan.raises()).containsExactly(Map.entry(ACTIONS, 8));
-    assertThat(plan.creations()).isEmpty();
+    assertThat(changes.raises()).containsExactly(Map.entry(ACTIONS, 8));
+    assertThat(changes.creations()).isEmpty();
 
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = TopicPlanner.report(status, TopicPlanner.outcomes(plan, none()), 1, NOW);
+    List<PlannedEvent> events = TopicChanges.report(status, TopicChanges.outcomes(changes, none()), 1, NOW);
 
     assertThat(status.getTopics()).extracting(TopicStatus::getState)
         .containsExactly(State.Ready, State.PartitionDecreaseRefused, State.Ready);
@@ -108,7 +109,7 @@ class TopicPlannerTest {
         tuple(EventReason.TopicChangeRefused, "Warning"));
     assertThat(events.get(0).message()).isEqualTo("Raised the partitions of topic orders.actions from 6 to 8 "
         + "(spec.topics.actions)");
-    assertThat(TopicPlanner.check(TopicPlanner.outcomes(plan, none())).needsUser()).isTrue();
+    assertThat(TopicChanges.check(TopicChanges.outcomes(changes, none())).needsUser()).isTrue();
   }
 
   @Test
@@ -137,18 +138,18 @@ class TopicPlannerTest {
     List<DeclaredTopic> declared = declared(
         topic(ACTIONS, null, null, Map.of("retention.ms", "86400000", "cleanup.policy", "delete")),
         topic(COMMITTED, null, null, Map.of("cleanup.policy", "compact")), topic(DLQ, null, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(
+    TopicChangeSet changes = TopicChanges.decide(declared, observation(Map.of(
         ACTIONS, observed(ACTIONS, 3, 1, Map.of("retention.ms", "604800000", "segment.bytes", "1048576")),
         COMMITTED, observed(COMMITTED, 3, 1, Map.of("cleanup.policy", "compact", "retention.ms", "1000")),
         DLQ, observed(DLQ, 1, 1, Map.of("retention.ms", "1000"))), Set.of()));
 
-    // segment.bytes and retention.ms exist only on the topics: the plan never mentions them, so nothing deletes them.
-    assertThat(plan.configSets()).containsExactly(
+    // segment.bytes and retention.ms exist only on the topics: the changes never mention them, so nothing deletes them.
+    assertThat(changes.configSets()).containsExactly(
         Map.entry(ACTIONS, Map.of("retention.ms", "86400000", "cleanup.policy", "delete")));
-    assertThat(plan.raises()).isEmpty();
+    assertThat(changes.raises()).isEmpty();
 
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = TopicPlanner.report(status, TopicPlanner.outcomes(plan, none()), 1, NOW);
+    List<PlannedEvent> events = TopicChanges.report(status, TopicChanges.outcomes(changes, none()), 1, NOW);
     assertThat(events).extracting(PlannedEvent::reason).containsExactly(EventReason.TopicConfigChanged);
     assertThat(events.get(0).message()).isEqualTo("Set cleanup.policy=delete (was not set on the topic), "
         + "retention.ms=86400000 (was 604800000) on topic orders.actions (spec.topics.actions.config)");
@@ -159,17 +160,18 @@ class TopicPlannerTest {
   void aConfigTheBrokerRejectsIsAnErrorWithTheBrokersMessageAndTheOtherTopicsGoOn() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, 4, null, Map.of("cleanup.policy", "shred")),
         topic(COMMITTED, null, null, Map.of("retention.bytes", "x")), topic(DLQ, null, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
+    TopicChangeSet changes = TopicChanges.decide(declared,
+        observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
         DLQ, observed(DLQ, 1, 1, Map.of())), Set.of(COMMITTED)));
     KafkaFailure rejected = failure(new InvalidConfigurationException("Invalid value shred for configuration "
         + "cleanup.policy"), "changing the config of topic " + ACTIONS);
     KafkaFailure rejectedAtCreation = failure(new InvalidConfigurationException("Invalid value x for configuration "
         + "retention.bytes"), "creating topic " + COMMITTED);
 
-    List<TopicOutcome> outcomes = TopicPlanner.outcomes(plan, new TopicActions(
+    List<TopicOutcome> outcomes = TopicChanges.outcomes(changes, new TopicActions(
         new CreatedTopics(Map.of(), Map.of(COMMITTED, rejectedAtCreation)), Map.of(), Map.of(ACTIONS, rejected)));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = TopicPlanner.report(status, outcomes, 1, NOW);
+    List<PlannedEvent> events = TopicChanges.report(status, outcomes, 1, NOW);
 
     assertThat(status.getTopics()).extracting(TopicStatus::getState)
         .containsExactly(State.Error, State.Error, State.Ready);
@@ -188,15 +190,16 @@ class TopicPlannerTest {
   }
 
   @Test
-  void anotherReplicationFactorIsRefusedAndNeverPlannedWhileOtherChangesGoAhead() {
+  void anotherReplicationFactorIsRefusedAndNeverChangedWhileOtherChangesGoAhead() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, 6, 3, Map.of()), topic(COMMITTED, 3, 1, Map.of()),
         topic(DLQ, null, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
+    TopicChangeSet changes = TopicChanges.decide(declared,
+        observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
         COMMITTED, observed(COMMITTED, 3, 1, Map.of()), DLQ, observed(DLQ, 1, 1, Map.of())), Set.of()));
 
-    assertThat(plan.raises()).containsExactly(Map.entry(ACTIONS, 6));
+    assertThat(changes.raises()).containsExactly(Map.entry(ACTIONS, 6));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    TopicPlanner.report(status, TopicPlanner.outcomes(plan, none()), 1, NOW);
+    TopicChanges.report(status, TopicChanges.outcomes(changes, none()), 1, NOW);
 
     assertThat(status.getTopics().get(0).getState()).isEqualTo(State.ReplicationFactorChangeRefused);
     assertThat(status.getTopics().get(0).getPartitions()).isEqualTo(6);
@@ -211,23 +214,23 @@ class TopicPlannerTest {
   void aFailedCreationLeavesTheTopicMissingAndSaysWhy() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, 3, 3, Map.of()), topic(COMMITTED, 3, null, Map.of()),
         topic(DLQ, 1, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(DLQ, observed(DLQ, 1, 1, Map.of())),
+    TopicChangeSet changes = TopicChanges.decide(declared, observation(Map.of(DLQ, observed(DLQ, 1, 1, Map.of())),
         Set.of(ACTIONS, COMMITTED)));
     KafkaFailure tooFewBrokers = failure(new InvalidReplicationFactorException("Replication factor: 3 larger than "
         + "available brokers: 1."), "creating topic " + ACTIONS);
     KafkaFailure raced = failure(new TopicExistsException("Topic 'orders.state-committed' already exists."),
         "creating topic " + COMMITTED);
 
-    List<TopicOutcome> outcomes = TopicPlanner.outcomes(plan, new TopicActions(
+    List<TopicOutcome> outcomes = TopicChanges.outcomes(changes, new TopicActions(
         new CreatedTopics(Map.of(), Map.of(ACTIONS, tooFewBrokers, COMMITTED, raced)), Map.of(), Map.of()));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    TopicPlanner.report(status, outcomes, 1, NOW);
+    TopicChanges.report(status, outcomes, 1, NOW);
 
     assertThat(status.getTopics()).extracting(TopicStatus::getState)
         .containsExactly(State.Missing, State.Unknown, State.Ready);
     assertThat(status.getTopics().get(0).getMessage()).contains("larger than available brokers");
     assertThat(condition(status).getReason()).isEqualTo("TopicCreateFailed");
-    assertThat(TopicPlanner.check(outcomes).needsUser()).isTrue();
+    assertThat(TopicChanges.check(outcomes).needsUser()).isTrue();
     // One topic is not known yet: no count rather than a wrong one.
     assertThat(status.getTopicsReady()).isNull();
   }
@@ -239,12 +242,13 @@ class TopicPlannerTest {
     KafkaFailure denied = failure(new TopicAuthorizationException("Not authorized to access topics: [orders.actions]"),
         "describing topic " + ACTIONS);
     Map<String, KafkaFailure> failed = Map.of(ACTIONS, denied);
-    TopicPlan plan = TopicPlanner.plan(declared, new TopicObservation(Map.of(DLQ, observed(DLQ, 1, 1, Map.of())),
+    TopicChangeSet changes = TopicChanges.decide(declared,
+        new TopicObservation(Map.of(DLQ, observed(DLQ, 1, 1, Map.of())),
         Set.of(COMMITTED), failed));
 
-    assertThat(plan.creations()).extracting(TopicCreation::name).containsExactly(COMMITTED);
+    assertThat(changes.creations()).extracting(TopicCreation::name).containsExactly(COMMITTED);
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    TopicPlanner.report(status, TopicPlanner.outcomes(plan, new TopicActions(
+    TopicChanges.report(status, TopicChanges.outcomes(changes, new TopicActions(
         new CreatedTopics(Map.of(COMMITTED, 3), Map.of()), Map.of(), Map.of())), 1, NOW);
 
     assertThat(status.getTopics()).extracting(TopicStatus::getState)
@@ -259,7 +263,7 @@ class TopicPlannerTest {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
     status.setTopicsReady("3/3");
 
-    List<PlannedEvent> events = TopicPlanner.report(status, TopicPlanner.unknown(declared, "KafkaUnreachable",
+    List<PlannedEvent> events = TopicChanges.report(status, TopicChanges.unknown(declared, "KafkaUnreachable",
         "not checked: Kafka cannot be asked"), 1, NOW);
 
     assertThat(events).isEmpty();
@@ -276,10 +280,11 @@ class TopicPlannerTest {
   void theFirstProblemInDeclarationOrderGivesTheReason() {
     List<DeclaredTopic> declared = declared(topic(ACTIONS, null, 2, Map.of()), topic(COMMITTED, null, null, Map.of()),
         topic(DLQ, 1, null, Map.of()));
-    TopicPlan plan = TopicPlanner.plan(declared, observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
+    TopicChangeSet changes = TopicChanges.decide(declared,
+        observation(Map.of(ACTIONS, observed(ACTIONS, 3, 1, Map.of()),
         COMMITTED, observed(COMMITTED, 3, 1, Map.of()), DLQ, observed(DLQ, 2, 1, Map.of())), Set.of()));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    TopicPlanner.report(status, TopicPlanner.outcomes(plan, none()), 1, NOW);
+    TopicChanges.report(status, TopicChanges.outcomes(changes, none()), 1, NOW);
 
     assertThat(condition(status).getReason()).isEqualTo("ReplicationFactorChangeRefused");
     assertThat(condition(status).getMessage()).contains("orders.actions has replication factor 1")
@@ -288,7 +293,7 @@ class TopicPlannerTest {
 
   private static List<PlannedEvent> report(ReducerPipelineStatus status, List<DeclaredTopic> declared,
       TopicObservation observation) {
-    return TopicPlanner.report(status, TopicPlanner.outcomes(TopicPlanner.plan(declared, observation), none()), 1,
+    return TopicChanges.report(status, TopicChanges.outcomes(TopicChanges.decide(declared, observation), none()), 1,
         NOW);
   }
 

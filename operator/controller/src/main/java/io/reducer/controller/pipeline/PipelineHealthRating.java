@@ -31,14 +31,14 @@ import java.util.stream.Collectors;
  * The commit p95 only counts once the reducers export it: reducers that report but have not committed yet leave it
  * out rather than make health Unknown.
  */
-public final class PipelineHealthPlanner {
+public final class PipelineHealthRating {
 
   /** Degraded reason when no reducer of the pipeline wrote its stats row recently. */
   public static final String NO_REDUCER_REPORTING = "NoReducerReporting";
 
   private static final ObjectMapper TREES = new ObjectMapper();
 
-  private PipelineHealthPlanner() {
+  private PipelineHealthRating() {
   }
 
   /**

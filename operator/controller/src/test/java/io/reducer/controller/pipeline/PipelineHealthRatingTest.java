@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PipelineHealthPlannerTest {
+class PipelineHealthRatingTest {
 
   private static final Instant NOW = Instant.parse("2025-10-21T10:00:00.250Z");
   private static final PipelineHealthThresholds DEFAULTS = new PipelineHealthThresholds();
@@ -68,7 +68,7 @@ class PipelineHealthPlannerTest {
     strict.setConflictRatePercent(new io.reducer.api.v1alpha1.common.UpperThreshold(0.5, 1));
     ReducerPipelineStatus status = new ReducerPipelineStatus();
 
-    PipelineHealthPlanner.report(status, observation(store(0.75, 100.0, 1.0, 0L, 0L, 0L), 0L), strict,
+    PipelineHealthRating.report(status, observation(store(0.75, 100.0, 1.0, 0L, 0L, 0L), 0L), strict,
         ProjectionRollup.none(), 4, NOW);
 
     assertThat(status.getHealth()).isEqualTo(HealthLevel.Warning);
@@ -112,7 +112,7 @@ class PipelineHealthPlannerTest {
     assertThat(status.getMetrics().getCommitLatencyP95Ms()).isNull();
     assertThat(status.getMetrics().getOutboxBacklog()).isZero();
     assertThat(degraded(status).getStatus()).isEqualTo(ConditionStatus.Unknown);
-    assertThat(degraded(status).getReason()).isEqualTo(PipelineHealthPlanner.NO_REDUCER_REPORTING);
+    assertThat(degraded(status).getReason()).isEqualTo(PipelineHealthRating.NO_REDUCER_REPORTING);
     assertThat(events).isEmpty();
   }
 
@@ -240,7 +240,7 @@ class PipelineHealthPlannerTest {
 
   private static List<PlannedEvent> report(ReducerPipelineStatus status, PipelineHealthObservation observed,
       ProjectionRollup projections) {
-    return PipelineHealthPlanner.report(status, observed, DEFAULTS, projections, 4, NOW);
+    return PipelineHealthRating.report(status, observed, DEFAULTS, projections, 4, NOW);
   }
 
   private static Condition degraded(ReducerPipelineStatus status) {

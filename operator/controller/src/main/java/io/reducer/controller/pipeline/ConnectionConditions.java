@@ -18,15 +18,15 @@ import java.util.stream.Collectors;
  * Turns the two connection checks of a pipeline into its conditions and the Events of their transitions, and sums
  * them up with the checks of what the pipeline manages (topics, schema) into Ready and Stalled.
  */
-public final class PipelineConnectionsPlanner {
+public final class ConnectionConditions {
 
-  private PipelineConnectionsPlanner() {
+  private ConnectionConditions() {
   }
 
-  /** {@link #plan(ReducerPipelineStatus, long, ConnectionCheck, ConnectionCheck, List, Instant)} with no further. */
-  public static List<PlannedEvent> plan(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
+  /** {@link #report(ReducerPipelineStatus, long, ConnectionCheck, ConnectionCheck, List, Instant)} with no further. */
+  public static List<PlannedEvent> report(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
       ConnectionCheck database, Instant now) {
-    return plan(status, generation, kafka, database, List.of(), now);
+    return report(status, generation, kafka, database, List.of(), now);
   }
 
   /**
@@ -37,7 +37,7 @@ public final class PipelineConnectionsPlanner {
    * @param further the checks of the pipeline's topics and schema, whose own conditions are set elsewhere
    * @return Events for connections that failed or came back since the previous status
    */
-  public static List<PlannedEvent> plan(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
+  public static List<PlannedEvent> report(ReducerPipelineStatus status, long generation, ConnectionCheck kafka,
       ConnectionCheck database, List<ConnectionCheck> further, Instant now) {
     List<Condition> conditions = status.getConditions();
     List<PlannedEvent> events = new ArrayList<>();

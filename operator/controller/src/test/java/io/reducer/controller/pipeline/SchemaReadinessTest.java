@@ -15,14 +15,14 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SchemaPlannerTest {
+class SchemaReadinessTest {
 
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
   @Test
   void aCreatedStoreIsAnnouncedOnceAndACurrentOneIsQuietlyReady() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    List<PlannedEvent> events = SchemaPlanner.report(status, SchemaPlanner.of(new CanonicalStoreState(Kind.Migrated,
+    List<PlannedEvent> events = SchemaReadiness.report(status, SchemaReadiness.of(new CanonicalStoreState(Kind.Migrated,
         "store", 1, 0, CanonicalSchema.TABLES)), 1, NOW);
 
     assertThat(events).extracting(PlannedEvent::reason).containsExactly(EventReason.SchemaCreated);
@@ -34,14 +34,14 @@ class SchemaPlannerTest {
       assertThat(c.getMessage()).isEqualTo("the canonical store in schema store is at version 1");
     });
 
-    assertThat(SchemaPlanner.report(status, SchemaPlanner.of(new CanonicalStoreState(Kind.Current, "store", 1, 1,
+    assertThat(SchemaReadiness.report(status, SchemaReadiness.of(new CanonicalStoreState(Kind.Current, "store", 1, 1,
         List.of())), 1, NOW)).isEmpty();
     assertThat(condition(status).getMessage()).isEqualTo("the canonical store in schema store is at version 1");
   }
 
   @Test
   void adoptingAStoreCreatedBeforeVersionsSaysSo() {
-    SchemaPlanner.Outcome outcome = SchemaPlanner.of(new CanonicalStoreState(Kind.Migrated, "public", 1, 0,
+    SchemaReadiness.Outcome outcome = SchemaReadiness.of(new CanonicalStoreState(Kind.Migrated, "public", 1, 0,
         List.of(CanonicalSchema.VERSION)));
     assertThat(outcome.change().message()).isEqualTo("Recorded version 1 of the canonical store in schema public; "
         + "created reducer_schema_version; the other tables existed");
@@ -54,21 +54,21 @@ class SchemaPlannerTest {
         + "42501); the operator needs GRANT CREATE ON SCHEMA public TO app", null);
     ReducerPipelineStatus status = new ReducerPipelineStatus();
 
-    assertThat(SchemaPlanner.report(status, SchemaPlanner.failed(denied), 1, NOW)).extracting(PlannedEvent::reason,
+    assertThat(SchemaReadiness.report(status, SchemaReadiness.failed(denied), 1, NOW)).extracting(PlannedEvent::reason,
         PlannedEvent::type).containsExactly(org.assertj.core.api.Assertions.tuple(EventReason.SchemaFailed,
             "Warning"));
-    assertThat(SchemaPlanner.report(status, SchemaPlanner.failed(denied), 1, NOW)).isEmpty();
+    assertThat(SchemaReadiness.report(status, SchemaReadiness.failed(denied), 1, NOW)).isEmpty();
     assertThat(condition(status)).satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo(ConditionStatus.False);
       assertThat(c.getReason()).isEqualTo("SchemaPermissionDenied");
       assertThat(c.getMessage()).contains("GRANT CREATE ON SCHEMA public TO app");
     });
-    assertThat(SchemaPlanner.check(SchemaPlanner.failed(denied)).needsUser()).isTrue();
+    assertThat(SchemaReadiness.check(SchemaReadiness.failed(denied)).needsUser()).isTrue();
   }
 
   @Test
   void missingTablesAtTheCurrentVersionAreReportedNotRecreated() {
-    SchemaPlanner.Outcome outcome = SchemaPlanner.of(new CanonicalStoreState(Kind.Incomplete, "public", 1, 1,
+    SchemaReadiness.Outcome outcome = SchemaReadiness.of(new CanonicalStoreState(Kind.Incomplete, "public", 1, 1,
         List.of("reducer_stats")));
     assertThat(outcome.status()).isEqualTo(ConditionStatus.False);
     assertThat(outcome.reason()).isEqualTo("SchemaIncomplete");
@@ -80,7 +80,7 @@ class SchemaPlannerTest {
   @Test
   void anUnreachableDatabaseLeavesTheSchemaUnknown() {
     ReducerPipelineStatus status = new ReducerPipelineStatus();
-    assertThat(SchemaPlanner.report(status, SchemaPlanner.unknown("DatabaseUnreachable", "not checked"), 1, NOW))
+    assertThat(SchemaReadiness.report(status, SchemaReadiness.unknown("DatabaseUnreachable", "not checked"), 1, NOW))
         .isEmpty();
     assertThat(condition(status).getStatus()).isEqualTo(ConditionStatus.Unknown);
     assertThat(condition(status).getReason()).isEqualTo("DatabaseUnreachable");
