@@ -156,7 +156,7 @@ public final class ReducerPipelineReconciler implements Reconciler<ReducerPipeli
     gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), decision.status());
     gauges.retain(context.getPrimaryCache().list().map(p -> p.getMetadata().getNamespace() + "/"
         + p.getMetadata().getName()).collect(Collectors.toSet()));
-    return UpdateControl.<ReducerPipeline>noUpdate().rescheduleAfter(decision.next().after());
+    return decision.next().updateControl();
   }
 
   /**

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * How every kind's planner writes its kstatus conditions: {@code Ready}, and the abnormal-true {@code Reconciling}
+ * How every kind's decider writes its kstatus conditions: {@code Ready}, and the abnormal-true {@code Reconciling}
  * (converging) and {@code Stalled} (only a change by the user ends it), which are present only while true. Bound to
  * one status' conditions, the generation it reflects and the time of the decision; each call changes the list in
  * place (see {@link Conditions#set}), in the order it is made.

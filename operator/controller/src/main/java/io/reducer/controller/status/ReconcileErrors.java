@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A failed reconciliation in status, not only in the log: every reconciler's {@code updateErrorStatus} hands the
  * exception to {@link #report}, which sets Reconciling=True with a {@link ReconcileErrorReason} and what failed. The
  * framework retries as usual; the next reconciliation that writes status removes the condition again
- * ({@link StatusWriter} calls {@link #clear}), unless its planner sets Reconciling itself.
+ * ({@link StatusWriter} calls {@link #clear}), unless its decider sets Reconciling itself.
  */
 public final class ReconcileErrors {
 

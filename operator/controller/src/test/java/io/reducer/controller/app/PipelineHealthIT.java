@@ -1,6 +1,5 @@
 package io.reducer.controller.app;
 
-import static io.reducer.controller.app.OperatorFixture.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +14,6 @@ import io.reducer.testsupport.cluster.ImageEntry;
 import io.reducer.testsupport.cluster.LocalKubelet;
 import io.reducer.testsupport.cluster.LocalKubeletOptions;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
