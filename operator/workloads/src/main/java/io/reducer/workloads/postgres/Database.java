@@ -49,9 +49,13 @@ public final class Database implements AutoCloseable {
   public Connection connection() throws SQLException {
     if (connection == null) {
       Connection opened = DriverManager.getConnection(url, properties);
-      // A session setting (not the JDBC URL's options), so a URL that sets its own options keeps them.
+      // Session settings (not the JDBC URL's options), so a URL that sets its own options keeps them.
       try (Statement statement = opened.createStatement()) {
         statement.execute("SET idle_in_transaction_session_timeout = " + idleInTransactionTimeout.toMillis());
+        // Our statements look up and write a batch of keys through their primary keys. From about a hundred keys
+        // PostgreSQL plans those lookups in parallel, and starting the worker processes for every batch took tens
+        // of milliseconds per transaction (more on a small, busy machine) for a lookup that takes one or two.
+        statement.execute("SET max_parallel_workers_per_gather = 0");
       } catch (SQLException e) {
         opened.close();
         throw e;

@@ -72,7 +72,7 @@ public final class ReducerOptions {
       new Option("--max-records", "REDUCER_MAX_RECORDS", "1000", "max actions per poll");
 
   public static final Option TRANSACTION_ACTIONS =
-      new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "250",
+      new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "175",
           "max actions per canonical store transaction (bounds the commit latency)");
 
   public static final Option POLL_TIMEOUT_MS =

@@ -111,7 +111,7 @@ class ReducerConfigTest {
     assertThat(config.retry()).isEqualTo(new RetryPolicy(3, 10, 250));
     assertThat(config.dedupTtl()).isEqualTo(Duration.ofSeconds(86_400));
     assertThat(config.maxRecords()).isEqualTo(1000);
-    assertThat(config.transactionActions()).isEqualTo(250);
+    assertThat(config.transactionActions()).isEqualTo(175);
     assertThat(config.pollTimeoutMs()).isEqualTo(100);
     assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);
     assertThat(config.groupInstanceId()).isEmpty();
