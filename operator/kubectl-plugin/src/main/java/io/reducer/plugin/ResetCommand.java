@@ -8,6 +8,7 @@ import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.reset.CanonicalRepairSpec;
 import io.reducer.api.v1alpha1.reset.PartitionOffset;
 import io.reducer.api.v1alpha1.reset.RebuildSource;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.api.v1alpha1.reset.RepairScope;
 import io.reducer.api.v1alpha1.reset.ResetTarget;
 import io.reducer.api.v1alpha1.reset.ResetTargetType;
@@ -32,6 +33,9 @@ final class ResetCommand extends Command {
   static final String APPROVAL_TIMEOUT = "--approval-timeout";
   static final String RUN_AGAIN = "--run-again";
   static final String SOURCE = "--source";
+  static final String STRATEGY = "--strategy";
+  static final String KEEP_PREVIOUS = "--keep-previous";
+  static final String CUTOVER_APPROVAL = "--cutover-approval";
   static final String SCOPE = RepairCommand.SCOPE;
   static final String KEY = RepairCommand.KEY;
   /** spec.repair.workflowKey's bound in the CRD. */
@@ -45,6 +49,8 @@ final class ResetCommand extends Command {
         "create a WatermarkReset from kafka-consumer-groups --reset-offsets flags (or print it with -o yaml)",
         "kubectl reducer reset --projection P | --pipeline P --to-earliest | --to-latest | --to-datetime T | "
         + "--to-offset N | --shift-by N | --by-duration D [--rebuild] [--dry-run | --execute] [-o yaml|json]\n"
+        + "       kubectl reducer reset --projection P --to-earliest --rebuild --strategy shadow [--keep-previous] "
+        + "[--cutover-approval manual] [--dry-run | --execute] [-o yaml|json]\n"
         + "       kubectl reducer reset --projection P --source canonical [--scope stale|all] [--key KEY] "
         + "[--dry-run | --execute] [-o yaml|json]",
         """
@@ -55,6 +61,8 @@ final class ResetCommand extends Command {
             Rebuild projection (full resync) from the earliest offsets, after looking at the plan:
               kubectl reducer reset --projection P --to-earliest --rebuild --dry-run
               kubectl reducer approve wmr/NAME
+            Rebuild it while readers keep the old table, into a shadow table swapped in once it has caught up:
+              kubectl reducer reset --projection P --to-earliest --rebuild --strategy shadow --execute
             Repair the rows behind workflow_state (runbook rebuild_projection) while the materializers run:
               kubectl reducer reset --projection P --source canonical --scope stale
 
@@ -83,6 +91,11 @@ final class ResetCommand extends Command {
         Option.value(BY_DURATION, "DURATION", "to now minus DURATION (PT30M, P1DT12H, or 30m, 2h)"),
         Option.value(PARTITIONS, "LIST", "only these partitions, e.g. 0,1,2"),
         Option.flag(REBUILD, "truncate the projection table and rebuild it from the new positions"),
+        Option.value(STRATEGY, "STRATEGY", "with --rebuild: inplace (default): readers see missing rows until the "
+            + "materializers catch up; shadow: rebuild into a shadow table and swap it in (--to-earliest only)"),
+        Option.flag(KEEP_PREVIOUS, "with --strategy shadow: keep the old table after the cutover, as <table>_prev_<id>"),
+        Option.value(CUTOVER_APPROVAL, "APPROVAL", "with --strategy shadow: automatic (default) cuts over once the "
+            + "shadow has caught up; manual waits for kubectl reducer approve"),
         Option.flag(DRY_RUN, "approval Manual (the default): plan first, change nothing before approval"),
         Option.flag(EXECUTE, "approval Automatic: apply the plan at once (kafka-consumer-groups --execute)"),
         Option.flag(PLAN_ONLY, "spec.dryRun: plan, change nothing, resume"),
@@ -154,6 +167,43 @@ final class ResetCommand extends Command {
       spec.setPartitions(partitions);
     }
     spec.setRebuild(options.has(REBUILD));
+    strategy(options, spec);
+  }
+
+  /**
+   * --strategy and the Shadow rebuild's options; what the CRD's rules refuse (a Shadow rebuild that is not a
+   * rebuild, starts anywhere but the earliest offsets, or only plans) is refused here first, with the flag to fix.
+   */
+  private static void strategy(Options options, WatermarkResetSpec spec) throws PluginException {
+    String strategy = options.value(STRATEGY, "inplace").toLowerCase(java.util.Locale.ROOT);
+    if (!strategy.equals("inplace") && !strategy.equals("shadow")) {
+      throw PluginException.usage(STRATEGY + " must be inplace or shadow, not " + strategy);
+    }
+    boolean shadow = strategy.equals("shadow");
+    for (String flag : List.of(KEEP_PREVIOUS, CUTOVER_APPROVAL)) {
+      if (!shadow && options.has(flag)) {
+        throw PluginException.usage(flag + " belongs to a Shadow rebuild, so it needs " + STRATEGY + " shadow");
+      }
+    }
+    if (!shadow) {
+      return;
+    }
+    if (!spec.isRebuild()) {
+      throw PluginException.usage(STRATEGY + " shadow is how a table is rebuilt, so it needs " + REBUILD);
+    }
+    if (spec.getTarget().getType() != ResetTargetType.EARLIEST) {
+      throw PluginException.usage(STRATEGY + " shadow rebuilds from the earliest offsets only: use " + TO_EARLIEST);
+    }
+    if (options.has(PLAN_ONLY)) {
+      throw PluginException.usage(STRATEGY + " shadow has no plan-only run: drop " + PLAN_ONLY);
+    }
+    spec.setRebuildStrategy(RebuildStrategy.Shadow);
+    spec.setKeepPrevious(options.has(KEEP_PREVIOUS));
+    String approval = options.value(CUTOVER_APPROVAL, "automatic").toLowerCase(java.util.Locale.ROOT);
+    if (!approval.equals("automatic") && !approval.equals("manual")) {
+      throw PluginException.usage(CUTOVER_APPROVAL + " must be automatic or manual, not " + approval);
+    }
+    spec.setCutoverApproval(approval.equals("manual") ? Approval.Manual : Approval.Automatic);
   }
 
   /**
@@ -167,7 +217,7 @@ final class ResetCommand extends Command {
           + "--projection; the reducers have no table to repair");
     }
     List<String> positional = new ArrayList<>(TARGETS.stream().filter(options::has).toList());
-    for (String flag : List.of(PARTITIONS, REBUILD)) {
+    for (String flag : List.of(PARTITIONS, REBUILD, STRATEGY, KEEP_PREVIOUS, CUTOVER_APPROVAL)) {
       if (options.has(flag)) {
         positional.add(flag);
       }

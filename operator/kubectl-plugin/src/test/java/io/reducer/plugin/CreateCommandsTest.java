@@ -89,6 +89,46 @@ class CreateCommandsTest {
   }
 
   @Test
+  void strategyShadowMakesAShadowRebuildTheCrdAdmits() throws Exception {
+    JsonNode automatic = printedReset("--to-earliest", "--rebuild", "--strategy", "shadow", "--execute");
+    assertThat(automatic.at("/spec/rebuildStrategy").asText()).isEqualTo("Shadow");
+    assertThat(automatic.at("/spec/keepPrevious").asBoolean()).isFalse();
+    assertThat(automatic.at("/spec/cutoverApproval").asText()).isEqualTo("Automatic");
+    JsonNode manual = printedReset("--to-earliest", "--rebuild", "--strategy", "Shadow", "--keep-previous",
+        "--cutover-approval", "manual");
+    assertThat(manual.at("/spec/rebuildStrategy").asText()).isEqualTo("Shadow");
+    assertThat(manual.at("/spec/keepPrevious").asBoolean()).isTrue();
+    assertThat(manual.at("/spec/cutoverApproval").asText()).isEqualTo("Manual");
+    assertThat(manual.at("/spec/approval").asText()).isEqualTo("Manual");
+    JsonNode inPlace = printedReset("--to-earliest", "--rebuild", "--strategy", "inplace");
+    assertThat(inPlace.at("/spec/rebuildStrategy").asText()).isEqualTo("InPlace");
+
+    CrdValidator crd = CrdValidator.fromYaml(ProjectLayout.root().resolve("crds/watermarkresets.reducer.io-v1.yml"));
+    for (JsonNode reset : java.util.List.of(automatic, manual, inPlace)) {
+      CrdValidationResult admitted = crd.validateCreate(reset);
+      assertThat(admitted.valid()).as("%s: %s", reset.get("spec"), admitted.errors()).isTrue();
+    }
+  }
+
+  @Test
+  void strategyShadowRefusesWhatTheCrdWouldRefuse() {
+    assertUsage("--strategy shadow is how a table is rebuilt, so it needs --rebuild", "reset", "--projection", "p",
+        "--to-earliest", "--strategy", "shadow");
+    assertUsage("--strategy shadow rebuilds from the earliest offsets only: use --to-earliest", "reset",
+        "--projection", "p", "--to-latest", "--rebuild", "--strategy", "shadow");
+    assertUsage("--strategy shadow has no plan-only run: drop --plan-only", "reset", "--projection", "p",
+        "--to-earliest", "--rebuild", "--strategy", "shadow", "--plan-only");
+    assertUsage("--keep-previous belongs to a Shadow rebuild, so it needs --strategy shadow", "reset", "--projection",
+        "p", "--to-earliest", "--rebuild", "--keep-previous");
+    assertUsage("--cutover-approval must be automatic or manual, not later", "reset", "--projection", "p",
+        "--to-earliest", "--rebuild", "--strategy", "shadow", "--cutover-approval", "later");
+    assertUsage("--strategy must be inplace or shadow, not blue-green", "reset", "--projection", "p",
+        "--to-earliest", "--rebuild", "--strategy", "blue-green");
+    assertUsage("--source canonical moves no position and never truncates: drop --strategy", "reset",
+        "--projection", "p", "--source", "canonical", "--strategy", "shadow");
+  }
+
+  @Test
   void sourceCanonicalRefusesWhatARepairCannotDo() {
     assertUsage("--source canonical moves no position and never truncates: drop --to-earliest", "reset",
         "--projection", "p", "--source", "canonical", "--to-earliest");
