@@ -1,5 +1,6 @@
 package io.reducer.testsupport.cluster;
 
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -122,14 +123,30 @@ final class Worker {
     };
   }
 
-  /** A failing task is logged and must not cancel a periodic one. */
-  private static Runnable guarded(Runnable task) {
+  /**
+   * A failing task is logged and must not cancel a periodic one. A task interrupted by {@link #shutdown} (a request
+   * to the API server in flight while the cluster closes) has nothing to report.
+   */
+  private Runnable guarded(Runnable task) {
     return () -> {
       try {
         task.run();
       } catch (RuntimeException | Error e) {
-        LOG.warn("local cluster task failed", e);
+        if (executor.isShutdown() && interrupted(e)) {
+          LOG.debug("local cluster task stopped by the shutdown: {}", e.toString());
+        } else {
+          LOG.warn("local cluster task failed", e);
+        }
       }
     };
+  }
+
+  private static boolean interrupted(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
   }
 }
