@@ -555,10 +555,11 @@ public final class WatermarkResetDecider {
             + " exists (an earlier one swapped them in and was deleted); running it again to read the epoch in "
             + "force", POLL, ResetEffect.CUTOVER);
       }
+      // While the group or the progress cannot be read, the shadow materializers are left as they are: running
+      // while the shadow catches up, stopped once it had (starting them again would only refill and stop them).
       if (seen.group() == null) {
         return waiting(seen.groupReason() == null ? "GroupUnknown" : seen.groupReason(),
-            "cannot see whether the live consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2),
-            ResetEffect.RUN_SHADOW);
+            "cannot see whether the live consumer group is empty: " + seen.groupMessage(), Duration.ofSeconds(2));
       }
       if (!seen.group().quiet()) {
         return waiting("GroupNotEmpty", membersMessage("waiting for"), POLL, ResetEffect.RUN_SHADOW);
@@ -566,7 +567,7 @@ public final class WatermarkResetDecider {
       ShadowRebuilds.Lag lag = progress();
       if (lag == null) {
         return waiting("ShadowProgressUnknown", "cannot read the shadow's progress: " + seen.shadowUnreadable(),
-            Duration.ofSeconds(2), ResetEffect.RUN_SHADOW);
+            Duration.ofSeconds(2));
       }
       if (!lag.caughtUp()) {
         return waiting("ShadowBehind", "the live materializers are stopped; the shadow reaches their positions: "

@@ -180,6 +180,23 @@ class ShadowRebuildDeciderTest {
   }
 
   @Test
+  void whileTheCutoverCannotReadTheGroupOrTheProgressTheShadowIsNeitherStartedNorStopped() {
+    WatermarkReset reset = cuttingOver();
+    var groupUnknown = WatermarkResetDecider.decide(reset, seen().groupUnknown("KafkaUnreachable", "timed out")
+        .shadowGroup(EMPTY).shadowWatermarks(LIVE, LIVE).shadowReplicas(0), NOW);
+    assertThat(groupUnknown.effects()).as("a stopped shadow stays stopped").isEmpty();
+    assertThat(groupUnknown.status().condition("Reconciling").orElseThrow().getReason())
+        .isEqualTo("KafkaUnreachable");
+    assertThat(groupUnknown.status().getPhase()).isEqualTo(WatermarkResetPhase.CuttingOver);
+
+    var progressUnknown = WatermarkResetDecider.decide(reset, seen().group(EMPTY).shadowGroup(EMPTY)
+        .shadowUnreadable("connection refused").shadowReplicas(0), NOW);
+    assertThat(progressUnknown.effects()).isEmpty();
+    assertThat(progressUnknown.status().condition("Reconciling").orElseThrow().getReason())
+        .isEqualTo("ShadowProgressUnknown");
+  }
+
+  @Test
   void aSucceededCutoverFinishesTheShadowAndCompletesWithTheNewEpoch() {
     WatermarkReset reset = cuttingOver();
     var done = WatermarkResetDecider.decide(reset, seen().shadowJob(CUT_OVER), NOW);
