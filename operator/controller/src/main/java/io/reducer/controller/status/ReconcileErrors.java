@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.ConditionedStatus;
+import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,12 @@ public final class ReconcileErrors {
    */
   public static <S extends ConditionedStatus, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> report(
       P resource, Context<P> context, Exception error, Class<S> statusType, Supplier<S> empty, Instant now) {
+    if (interrupted(error)) {
+      // The operator is stopping (or handing over leadership): nothing failed, and the next leader reconciles anew.
+      LOG.debug("reconciliation of {} {}/{} interrupted: {}", resource.getKind(),
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName(), error.toString());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     S status = resource.getStatus() == null ? empty.get() : StatusWriter.copy(resource.getStatus(), statusType);
     if (status.getConditions() == null) {
       status.setConditions(new ArrayList<>());
@@ -63,6 +70,16 @@ public final class ReconcileErrors {
           resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e);
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** Whether {@code error} comes from an interrupted thread: a request cut short by the operator's shutdown. */
+  static boolean interrupted(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String message(ReconcileErrorReason reason, Exception error) {

@@ -2,11 +2,14 @@ package io.reducer.controller.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ProjectionStatus;
 import io.reducer.api.v1alpha1.common.Condition;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
+import java.io.InterruptedIOException;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,24 @@ class ReconcileErrorsTest {
       assertThat(c.getReason()).isEqualTo("ReconcileFailed");
       assertThat(c.getMessage()).contains("IllegalStateException: no pipeline in cache");
     });
+  }
+
+  @Test
+  void aReconciliationCutShortByTheOperatorsShutdownLeavesStatusAlone() {
+    Projection projection = new Projection();
+    projection.setMetadata(new ObjectMetaBuilder().withName("view")
+        .withNamespace("orders").withGeneration(2L).build());
+    projection.setStatus(new ProjectionStatus());
+    KubernetesClientException interrupted = new KubernetesClientException("Operation: [patch] failed",
+        new InterruptedIOException());
+
+    var control = ReconcileErrors.report(projection, null, interrupted, ProjectionStatus.class,
+        ProjectionStatus::new, NOW);
+
+    assertThat(control.getResource()).as("no status written").isEmpty();
+    assertThat(projection.getStatus().condition("Reconciling")).isEmpty();
+    assertThat(ReconcileErrors.interrupted(new RuntimeException(new InterruptedException()))).isTrue();
+    assertThat(ReconcileErrors.interrupted(apiError(503, "unavailable"))).isFalse();
   }
 
   @Test
