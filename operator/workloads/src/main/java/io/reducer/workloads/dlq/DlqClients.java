@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.kafka.AdminClients;
+import io.reducer.workloads.kafka.ConsumerSettings;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -49,7 +50,7 @@ final class DlqClients {
       properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    ConsumerSettings.readCommitted(properties);
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // A position below the log start (retention deleted records since) continues at the oldest record left.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -39,6 +39,7 @@ import io.reducer.workloads.deadletter.DeadLetter;
 import io.reducer.workloads.deadletter.DeadLetterException;
 import io.reducer.workloads.deadletter.DeadLetterPublisher;
 import io.reducer.workloads.health.ConsumerLoopStatus;
+import io.reducer.workloads.kafka.ConsumerSettings;
 import io.reducer.workloads.postgres.Database;
 
 /**
@@ -586,7 +587,7 @@ public final class Materializer {
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reducer-materializer-" + config.projection());
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    ConsumerSettings.readCommitted(properties);
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxRecords());
     properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
     properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, config.sessionTimeoutMs() / 3));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import io.reducer.workloads.kafka.AdminClients;
+import io.reducer.workloads.kafka.ConsumerSettings;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -40,7 +41,7 @@ final class TraceClients {
     QuietKafkaLogs.apply();
     Map<String, Object> properties = config.kafkaSecurity().clientProperties(config.bootstrapServers());
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reducer-trace");
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    ConsumerSettings.readCommitted(properties);
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // A start offset that retention deleted meanwhile continues at the oldest record left.

@@ -115,7 +115,51 @@ final class LagBreakdown implements BatchTrace {
       out.append(line(STAGES[s], stages[s], n, bySlowest, tail));
     }
     out.append(line("total: send -> seen", total, n, bySlowest, tail));
+    out.append(polls(from));
     return out.toString();
+  }
+
+  /**
+   * What each poll returned in the measured part: records and partitions per poll and the time from one poll to
+   * the next, so a loop that is saturated (every poll full) shows apart from one that waits.
+   */
+  private String polls(long from) {
+    java.util.TreeMap<Long, long[]> byPoll = new java.util.TreeMap<>();
+    for (Batch batch : batches) {
+      if (batch.polled() >= from) {
+        long[] poll = byPoll.computeIfAbsent(batch.polled(), k -> new long[2]);
+        poll[0] += batch.offsets().length;
+        poll[1]++;
+      }
+    }
+    if (byPoll.size() < 2) {
+      return "";
+    }
+    long[] records = byPoll.values().stream().mapToLong(v -> v[0]).sorted().toArray();
+    long[] partitions = byPoll.values().stream().mapToLong(v -> v[1]).sorted().toArray();
+    Long[] times = byPoll.keySet().toArray(new Long[0]);
+    long[] gaps = new long[times.length - 1];
+    for (int i = 1; i < times.length; i++) {
+      gaps[i - 1] = times[i] - times[i - 1];
+    }
+    StringBuilder longGaps = new StringBuilder();
+    int over = 0;
+    for (int i = 1; i < times.length; i++) {
+      if (times[i] - times[i - 1] >= 100_000_000L) {
+        over++;
+        if (over <= 12) {
+          longGaps.append(String.format(" %.0f ms at %.1f s,", (times[i] - times[i - 1]) / 1e6,
+              (times[i - 1] - from) / 1e9));
+        }
+      }
+    }
+    Arrays.sort(gaps);
+    return String.format("polls that returned records: %,d; records per poll p50 %d, p95 %d, max %d; partitions "
+        + "per poll p50 %d; time from one such poll to the next p50 %.1f ms, p95 %.1f ms, max %.1f ms; %d gaps of "
+        + "100 ms or more%s%n",
+        byPoll.size(), quantile(records, 0.5), quantile(records, 0.95), records[records.length - 1],
+        quantile(partitions, 0.5), quantile(gaps, 0.5) / 1e6, quantile(gaps, 0.95) / 1e6, gaps[gaps.length - 1] / 1e6,
+        over, over == 0 ? "" : ":" + longGaps.substring(0, longGaps.length() - 1));
   }
 
   private static String line(String name, long[] values, int n, Integer[] bySlowest, int tail) {

@@ -256,6 +256,17 @@ public final class MaterializerBenchmark {
    * event's lag is when its watermark became visible minus when it was sent. Returns offered rate, events,
    * p50, p95, p99 and max in milliseconds.
    */
+  /** This JVM's collections so far and their total milliseconds. */
+  private static long[] collections() {
+    long[] sums = new long[2];
+    for (java.lang.management.GarbageCollectorMXBean collector
+        : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      sums[0] += Math.max(0, collector.getCollectionCount());
+      sums[1] += Math.max(0, collector.getCollectionTime());
+    }
+    return sums;
+  }
+
   private double[] lag() throws Exception {
     String topic = "bench-lag";
     // The broker stamps each record with its append time: the breakdown's split between send and poll.
@@ -273,6 +284,7 @@ public final class MaterializerBenchmark {
         Thread.sleep(20);
       }
       long[] producing = new long[2];
+      long[] gcBefore = collections();
       Thread producer = new Thread(() -> produce(topic, total, sentAt, producing), "paced-producer");
       producer.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(LAG_WARMUP_SECONDS + lagSeconds + 120L).toNanos();
@@ -282,6 +294,10 @@ public final class MaterializerBenchmark {
         }
         Thread.sleep(5);
       }
+      long[] gcAfter = collections();
+      // This JVM runs the producer and the poller too, so its collector pauses stop the materializer's loop.
+      System.out.printf("collections in this JVM during the phase, warm-up included: %d, %d ms in all%n",
+          gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
       long[] lags = new long[total];
       int windows = (LAG_WARMUP_SECONDS + lagSeconds + 4) / 5;
       List<List<Long>> byWindow = new ArrayList<>();

@@ -64,7 +64,8 @@ class ReducerConfigTest {
   @Test
   void consumerReadsCommittedRecordsOnly() throws Exception {
     assertThat(ReducerLoop.consumerProperties(parse()))
-        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
   }
 
   /** A pod's name makes the reducer a static member, so a container restarted in place keeps its partitions. */
