@@ -66,10 +66,20 @@ public final class ReconcileErrors {
     try {
       StatusWriter.writeKeepingErrors(resource, status, context);
     } catch (RuntimeException e) {
-      LOG.warn("could not write the failed reconciliation of {} {}/{} into its status", resource.getKind(),
-          resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e);
+      // One line: the framework logs the reconciliation's own failure, with its stack trace, right after.
+      LOG.warn("could not write the failed reconciliation of {} {}/{} into its status: {}", resource.getKind(),
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName(), rootCause(e));
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** The innermost cause, as "Type: message", for a one-line log. */
+  private static String rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? error.toString() : error.getMessage() + " (" + root + ")";
   }
 
   /** Whether {@code error} comes from an interrupted thread: a request cut short by the operator's shutdown. */
