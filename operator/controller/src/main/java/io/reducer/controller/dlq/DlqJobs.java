@@ -36,14 +36,15 @@ public final class DlqJobs {
   /** Retries of the replay: exactly once, a retry resumes after the last committed transaction. */
   static final int REPLAY_BACKOFF_LIMIT = 3;
   /**
-   * JVM options of the replay's process, added to the image's own: the serial collector and the C1 compiler only.
-   * A replay is one busy thread over a few hot methods for seconds to minutes; its garbage (the Kafka clients'
-   * buffers and headers of every record) dies young. G1's extra threads and C2's compilations compete for the
-   * cores that thread, the clients' network threads and often the broker need, and C2's faster code does not pay
-   * back its compile time within such a run. Measured in docs/benchmarks.md (DLQ replay);
+   * JVM options of the replay's process, added to the image's own: the serial collector (with the JVM's default
+   * tiered compilation, C1 and C2). A replay is one busy thread over a few hot methods for seconds to minutes; its
+   * garbage (the Kafka clients' buffers and headers of every record) dies young, so the serial collector's young
+   * collections are cheap and G1's extra threads only compete for the cores that thread, the clients' network
+   * threads and often the broker need. C1 only (-XX:TieredStopAtLevel=1), chosen from runs under heavy load, lost
+   * to the default compilers on a quiet machine. Measured in docs/benchmarks.md (DLQ replay);
    * scripts/benchmark-dlq-replay.sh starts the replay with the same.
    */
-  static final String REPLAY_JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  static final String REPLAY_JVM_OPTIONS = "-XX:+UseSerialGC";
 
   private DlqJobs() {
   }

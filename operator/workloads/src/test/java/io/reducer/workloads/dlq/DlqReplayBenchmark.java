@@ -35,8 +35,10 @@ import io.reducer.workloads.Main;
  * The DLQ replay's performance bars (DESIGN.md section 6 and the performance issue) measured in one run against a
  * real broker: a DLQ topic filled with N records in our format is replayed by {@code workloads dlq replay} (exactly
  * once, headers kept); the same records are piped through Kafka's console consumer into its console producer
- * (neither); and Kafka's own producer benchmark ({@code kafka-producer-perf-test}, idempotent) writes N records of
- * the DLQ values into a topic of the same partitions, the broker's write limit for a single producer. A command,
+ * (neither); and Kafka's own producer benchmark ({@code kafka-producer-perf-test}, idempotent) writes N records into
+ * a topic of the same partitions, the broker's write limit for a single producer: once with payloads of the DLQ
+ * records' size (each a DLQ value padded to its record's key+value+headers bytes; the third bar's baseline), once
+ * with the DLQ values alone (the ceiling for bare values). It sends no keys and no headers in either. A command,
  * run by scripts/benchmark-dlq-replay.sh; never part of the build. It rewrites the results block of
  * docs/benchmarks.md unless told not to.
  */
@@ -48,8 +50,12 @@ public final class DlqReplayBenchmark {
   private static final String PIPE_TARGET = "bench.pipe";
   private static final String PIPE_TUNED_TARGET = "bench.pipe-tuned";
   private static final String PERF_TARGET = "bench.perf";
+  private static final String PERF_VALUES_TARGET = "bench.perf-values";
   private static final String PERF_DEFAULTS_TARGET = "bench.perf-defaults";
-  /** DLQ values the producer benchmark sends, picked at random per record: a sample is enough, they are alike. */
+  /**
+   * Payloads the producer benchmark sends, picked at random per record, from the first DLQ records: a sample is
+   * enough, they are alike.
+   */
   private static final int PAYLOAD_SAMPLE = 10_000;
   /**
    * The replay's producer settings (DlqClients.transactionalProducer) that are not about transactions, for the
@@ -65,7 +71,7 @@ public final class DlqReplayBenchmark {
   private static final double BAR_PERF_SHARE = 0.60;
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
   /** What the replay Job adds to the image's JVM options (DlqJobs.REPLAY_JVM_OPTIONS in the controller). */
-  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC");
 
   private final KafkaBroker broker;
   private final int records;
@@ -129,7 +135,8 @@ public final class DlqReplayBenchmark {
   }
 
   private String run() throws Exception {
-    for (String topic : List.of(TARGET, PIPE_TARGET, PIPE_TUNED_TARGET, PERF_TARGET, PERF_DEFAULTS_TARGET)) {
+    for (String topic : List.of(TARGET, PIPE_TARGET, PIPE_TUNED_TARGET, PERF_TARGET, PERF_VALUES_TARGET,
+        PERF_DEFAULTS_TARGET)) {
       broker.createTopic(topic, PARTITIONS);
     }
     StringBuilder report = new StringBuilder();
@@ -139,22 +146,27 @@ public final class DlqReplayBenchmark {
     Measurement tuned = pipe(PIPE_TUNED_TARGET, List.of("--batch-size", Integer.toString(512 * 1024), "--timeout",
         "10"));
     line(report, "pipe, producer batch 512 KiB linger 10 ms", tuned);
-    Measurement perf = producerPerf(PERF_TARGET, REPLAY_PRODUCER_PROPS);
-    line(report, "producer-perf, replay's producer settings", perf);
-    Measurement perfDefaults = producerPerf(PERF_DEFAULTS_TARGET, List.of("enable.idempotence=true", "acks=all"));
-    line(report, "producer-perf, defaults (idempotent)", perfDefaults);
+    Measurement perf = producerPerf(PERF_TARGET, sizedPayloadFile(), REPLAY_PRODUCER_PROPS);
+    line(report, "producer-perf, record-sized, replay's settings", perf);
+    Measurement perfValues = producerPerf(PERF_VALUES_TARGET, valuePayloadFile(), REPLAY_PRODUCER_PROPS);
+    line(report, "producer-perf, values only, replay's settings", perfValues);
+    Measurement perfDefaults = producerPerf(PERF_DEFAULTS_TARGET, valuePayloadFile(),
+        List.of("enable.idempotence=true", "acks=all"));
+    line(report, "producer-perf, values only, defaults", perfDefaults);
     Measurement replay = replay(TARGET, "benchmark", REPLAY_JVM, List.of());
     line(report, "dlq replay, exactly once", replay);
     checkReplay();
-    report.append(String.format("producer-perf: values sampled from the DLQ's (mean %d bytes), no keys or headers; "
-        + "its own figures: %,.0f and %,.0f records/s%n", fill.valueBytes() / records, perf.ownRate(),
-        perfDefaults.ownRate()));
+    report.append(String.format("producer-perf: no keys or headers; record-sized: DLQ values padded to their "
+        + "record's key+value+headers (mean %d bytes), values only: DLQ values (mean %d bytes); its own figures: "
+        + "%,.0f, %,.0f and %,.0f records/s%n", fill.sizedPayloadMean(), fill.valuePayloadMean(), perf.ownRate(),
+        perfValues.ownRate(), perfDefaults.ownRate()));
     report.append(String.format("ratio replay / pipe (defaults): %.2f; replay / tuned pipe: %.2f; "
-        + "replay / producer-perf: %.2f (defaults: %.2f)%n", replay.rate() / pipe.rate(), replay.rate() / tuned.rate(),
-        replay.rate() / perf.rate(), replay.rate() / perfDefaults.rate()));
+        + "replay / producer-perf record-sized: %.2f (values only: %.2f, values only with defaults: %.2f)%n",
+        replay.rate() / pipe.rate(), replay.rate() / tuned.rate(), replay.rate() / perf.rate(),
+        replay.rate() / perfValues.rate(), replay.rate() / perfDefaults.rate()));
     report.append(String.format("bars: >= 150,000 records/s exactly once: %s; >= 2x the pipe: %s; >= 60 %% of "
-        + "producer-perf: %s%n", met(replay.rate() >= BAR_RATE), met(replay.rate() >= BAR_PIPE_RATIO * pipe.rate()),
-        met(replay.rate() >= BAR_PERF_SHARE * perf.rate())));
+        + "producer-perf record-sized: %s%n", met(replay.rate() >= BAR_RATE),
+        met(replay.rate() >= BAR_PIPE_RATIO * pipe.rate()), met(replay.rate() >= BAR_PERF_SHARE * perf.rate())));
     return report.toString();
   }
 
@@ -179,7 +191,8 @@ public final class DlqReplayBenchmark {
   }
 
   /**
-   * A/B run: per round the producer benchmark (the replay's producer settings), the pipe (console tools' defaults)
+   * A/B run: per round the producer benchmark (record-sized payloads, the replay's producer settings), the pipe
+   * (console tools' defaults)
    * and each variant, into fresh topics; a variant's figure is judged by its ratios to the two baselines of its
    * own round, which cancel most of what other load on the machine does to all of them.
    */
@@ -194,9 +207,10 @@ public final class DlqReplayBenchmark {
         broker.createTopic(prefix + topic, PARTITIONS);
       }
       String load = loadAverage();
-      double perf = producerPerf(prefix + "perf", REPLAY_PRODUCER_PROPS).rate();
+      double perf = producerPerf(prefix + "perf", sizedPayloadFile(), REPLAY_PRODUCER_PROPS).rate();
       double pipe = pipe(prefix + "pipe", List.of()).rate();
-      StringBuilder line = new StringBuilder(String.format("round %d (load %s): producer-perf %,.0f, pipe %,.0f",
+      StringBuilder line = new StringBuilder(String.format("round %d (load %s): producer-perf record-sized %,.0f, "
+          + "pipe %,.0f",
           round, load, perf, pipe));
       for (int i = 0; i < variants.size(); i++) {
         Variant variant = variants.get((i + round) % variants.size());
@@ -212,7 +226,7 @@ public final class DlqReplayBenchmark {
       report.append(line).append(System.lineSeparator());
     }
     results.forEach((name, figures) -> report.append(String.format(
-        "median %s: %,.0f records/s, %.2f of producer-perf, %.2fx the pipe%n", name, median(figures, 0),
+        "median %s: %,.0f records/s, %.2f of producer-perf record-sized, %.2fx the pipe%n", name, median(figures, 0),
         median(figures, 1), median(figures, 2))));
     return report.toString();
   }
@@ -250,19 +264,23 @@ public final class DlqReplayBenchmark {
   }
 
   private static void line(StringBuilder report, String name, Measurement m) {
-    String text = String.format("%-45s %,9.0f records/s (%,d records in %.2f s from first to last; %.2f s with "
+    String text = String.format("%-48s %,9.0f records/s (%,d records in %.2f s from first to last; %.2f s with "
         + "JVM start)%n", name + ":", m.rate(), m.records(), m.windowSeconds(), m.wallSeconds());
     report.append(text);
     System.out.print(text);
   }
 
-  /** Bytes written to the DLQ: key, value and headers, and the values alone. */
-  private record Fill(long bytes, long valueBytes) {
+  /**
+   * Bytes written to the DLQ: key, value and headers, and the values alone; the mean bytes of a line of either
+   * payload file.
+   */
+  private record Fill(long bytes, long valueBytes, long sizedPayloadMean, long valuePayloadMean) {
   }
 
   /**
    * Fills the DLQ as the materializer would: the failed state-committed record plus its error headers. The first
-   * values also go to the producer benchmark's payload file, one a line (JSON without line breaks).
+   * records also go to the producer benchmark's payload files, one a line (JSON without line breaks): their values,
+   * and their values padded to the record's key+value+headers bytes.
    */
   private Fill fill() throws IOException {
     Map<String, Object> properties = broker.clientProperties();
@@ -272,7 +290,8 @@ public final class DlqReplayBenchmark {
     properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
     long bytes = 0;
     long valueBytes = 0;
-    List<String> payloads = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    List<String> sized = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
         new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
@@ -284,24 +303,48 @@ public final class DlqReplayBenchmark {
             + "\",\"committed_at\":\"2026-01-01T00:00:00.000Z\"}";
         var record = DlqTestRecords.materializer(DLQ, i % PARTITIONS, null, key, value, TARGET,
             "VALIDATION_ERROR", correlation, Map.of("correlation-id", correlation));
-        bytes += key.length() + value.length();
-        valueBytes += value.length();
-        if (payloads.size() < PAYLOAD_SAMPLE) {
-          payloads.add(value);
-        }
+        // Key, value and header keys are ASCII: a char is a byte.
+        long recordBytes = key.length() + value.length();
         for (var header : record.headers()) {
-          bytes += header.key().length() + header.value().length;
+          recordBytes += header.key().length() + header.value().length;
+        }
+        bytes += recordBytes;
+        valueBytes += value.length();
+        if (values.size() < PAYLOAD_SAMPLE) {
+          values.add(value);
+          sized.add(padded(value, recordBytes));
         }
         producer.send(record);
       }
       producer.flush();
     }
-    Files.write(payloadFile(), payloads);
-    return new Fill(bytes, valueBytes);
+    Files.write(valuePayloadFile(), values);
+    Files.write(sizedPayloadFile(), sized);
+    return new Fill(bytes, valueBytes, meanLength(sized), meanLength(values));
   }
 
-  private Path payloadFile() {
-    return work.resolve("payloads.txt");
+  /** The JSON value with a "pad" field that makes it {@code size} bytes long (ASCII), still one line. */
+  private static String padded(String value, long size) {
+    String open = value.substring(0, value.lastIndexOf('}')) + ",\"pad\":\"";
+    long pad = size - open.length() - 2;
+    if (pad < 0) {
+      throw new IllegalArgumentException("a value of " + value.length() + " bytes cannot be padded to " + size);
+    }
+    return open + "x".repeat((int) pad) + "\"}";
+  }
+
+  private static long meanLength(List<String> lines) {
+    return Math.round(lines.stream().mapToInt(String::length).average().orElse(0));
+  }
+
+  /** DLQ values, one a line. */
+  private Path valuePayloadFile() {
+    return work.resolve("payloads-values.txt");
+  }
+
+  /** DLQ values padded to their record's key+value+headers bytes, one a line. */
+  private Path sizedPayloadFile() {
+    return work.resolve("payloads-record-sized.txt");
   }
 
   /** kafka-console-consumer | kafka-console-producer over the DLQ, keys kept (tab-separated), headers not. */
@@ -325,12 +368,12 @@ public final class DlqReplayBenchmark {
 
   /**
    * Kafka's producer benchmark (what kafka-producer-perf-test runs) in its own JVM: N records as fast as it can,
-   * values from the DLQ's, no keys or headers (it sends none), with the given producer properties.
+   * values from the payload file, no keys or headers (it sends none), with the given producer properties.
    */
-  private Measurement producerPerf(String target, List<String> producerProps) throws Exception {
+  private Measurement producerPerf(String target, Path payloads, List<String> producerProps) throws Exception {
     List<String> command = new ArrayList<>(List.of("org.apache.kafka.tools.ProducerPerformance",
         "--bootstrap-server", broker.bootstrapServers(), "--topic", target, "--num-records", Integer.toString(records),
-        "--payload-file", payloadFile().toString(), "--throughput", "-1", "--producer-props"));
+        "--payload-file", payloads.toString(), "--throughput", "-1", "--producer-props"));
     command.addAll(producerProps);
     Path out = work.resolve(target + ".out");
     ProcessBuilder builder = java(command).redirectError(work.resolve(target + ".log").toFile())
