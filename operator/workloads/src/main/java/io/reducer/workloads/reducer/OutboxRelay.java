@@ -13,12 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,11 +42,18 @@ final class OutboxRelay implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 5000;
+  /**
+   * Publishes sent and not yet acknowledged: the relay sends the next commit's rows while the broker acknowledges
+   * the previous ones (the idempotent producer keeps their order), and moves the cursor past all acknowledged ones
+   * with one statement.
+   */
+  private static final int MAX_UNACKED = 4;
   /** Rows handed over and not yet published beyond this are dropped; the relay then reads them from the table. */
   private static final int HANDED_LIMIT = 4 * BATCH;
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FAILURE_BACKOFF = Duration.ofMillis(500);
   private static final Duration STANDBY_RETRY = Duration.ofSeconds(1);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
   private static final String CORRELATION_HEADER = "correlation-id";
 
   private final ReducerConfig config;
@@ -68,6 +74,10 @@ final class OutboxRelay implements Runnable {
   private long reportedGap = -1;
   /** The cursor as this leader last read or moved it; -1 when not known (then the next publish reads it). */
   private long cursor = -1;
+  /** The next sequence to send: the cursor plus what is sent and not yet acknowledged; -1 when not known. */
+  private long sent = -1;
+  /** Publishes sent and not yet past the cursor, oldest first. */
+  private final ArrayDeque<Publish> unacked = new ArrayDeque<>();
   /** Whether this process holds the relay's lock; only then does it keep rows handed over. */
   private volatile boolean leader;
 
@@ -150,7 +160,7 @@ final class OutboxRelay implements Runnable {
         lead(false);
         pause();
       } catch (KafkaException | PublishException e) {
-        cursor = -1;
+        forget();
         connections.rollbackQuietly();
         LOG.warn("outbox relay could not publish to {}; retrying from the cursor: {}", config.stateCommittedTopic(),
             e.toString());
@@ -166,15 +176,36 @@ final class OutboxRelay implements Runnable {
         pause();
       }
     }
+    finishInFlight();
     closeProducer();
     connections.close();
+  }
+
+  /** On the way out: waits a little for the publishes in flight and moves the cursor past them, so few go twice. */
+  private void finishInFlight() {
+    if (!leader || unacked.isEmpty()) {
+      return;
+    }
+    try {
+      long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+      for (Publish publish : unacked) {
+        if (!publish.pending.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          break;
+        }
+      }
+      settle(connections.connection());
+    } catch (SQLException | PublishException | RuntimeException e) {
+      LOG.debug("publishes in flight at stop: {}; the next relay publishes them again", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void lead(boolean won) {
     leader = won;
     metrics.leader(won);
     if (!won) {
-      cursor = -1;
+      forget();
       synchronized (handed) {
         handed.clear();
       }
@@ -198,44 +229,76 @@ final class OutboxRelay implements Runnable {
   }
 
   /**
-   * Publishes the next contiguous run of rows: those handed over by this process's commits when they start at the
-   * cursor, else those read from the table. Returns how many.
+   * Moves the cursor past the publishes the broker acknowledged, then sends the next contiguous run of rows: those
+   * handed over by this process's commits when they follow what was sent, else, once nothing is in flight, those
+   * read from the table. Returns how many rows it published or sent.
    */
   int publishOnce(Connection connection) throws SQLException, PublishException, InterruptedException {
-    List<OutboxRow> local = takeHanded();
-    if (local.isEmpty()) {
-      return publishRead(connection);
+    int acknowledged = settle(connection);
+    List<OutboxRow> local = unacked.size() < MAX_UNACKED ? takeHanded() : List.of();
+    if (!local.isEmpty()) {
+      unacked.addLast(send(local, System.nanoTime()));
+      sent = local.get(local.size() - 1).sequence() + 1;
+      return acknowledged + local.size();
     }
-    long started = System.nanoTime();
-    send(local);
-    if (probe != null) {
-      probe.published(local, started, System.nanoTime());
+    if (!unacked.isEmpty()) {
+      // The last acknowledgement wakes the relay.
+      return acknowledged;
     }
-    if (!moveCursor(connection, cursor, local.get(local.size() - 1))) {
+    return acknowledged + publishRead(connection);
+  }
+
+  /** Moves the cursor, in one statement, past the oldest publishes that the broker acknowledged. */
+  private int settle(Connection connection) throws SQLException, PublishException {
+    List<Publish> done = new ArrayList<>();
+    while (!unacked.isEmpty() && unacked.peekFirst().acknowledged()) {
+      Publish publish = unacked.pollFirst();
+      publish.requireWritten();
+      done.add(publish);
+    }
+    if (done.isEmpty()) {
+      return 0;
+    }
+    int rows = 0;
+    for (Publish publish : done) {
+      rows += publish.rows.size();
+      if (probe != null) {
+        probe.published(publish.rows, publish.started, publish.acknowledgedAt);
+      }
+    }
+    List<OutboxRow> newest = done.get(done.size() - 1).rows;
+    if (!moveCursor(connection, cursor, newest.get(newest.size() - 1))) {
       return 0;
     }
     int waiting;
     synchronized (handed) {
       waiting = handed.size();
     }
-    metrics.outboxState(waiting, lagMs(local), 0);
-    return local.size();
+    metrics.outboxState(waiting, lagMs(done.get(0).rows), 0);
+    return rows;
+  }
+
+  /** Forgets cursor and publishes in flight: the next publish reads the cursor from the table. */
+  private void forget() {
+    cursor = -1;
+    sent = -1;
+    unacked.clear();
   }
 
   /**
-   * The handed-over rows that start at the cursor, up to a batch; none when the cursor is not known or the next
+   * The handed-over rows that follow what was sent, up to a batch; none when that is not known or the next
    * sequence is not among them (another process committed it: it is read from the table).
    */
   private List<OutboxRow> takeHanded() {
     List<OutboxRow> rows = new ArrayList<>();
     synchronized (handed) {
-      while (!handed.isEmpty() && handed.peekFirst().sequence() < cursor) {
+      while (!handed.isEmpty() && handed.peekFirst().sequence() < sent) {
         handed.pollFirst();
       }
-      if (cursor < 0 || handed.isEmpty() || handed.peekFirst().sequence() != cursor) {
+      if (sent < 0 || handed.isEmpty() || handed.peekFirst().sequence() != sent) {
         return rows;
       }
-      while (rows.size() < BATCH && !handed.isEmpty() && handed.peekFirst().sequence() == cursor + rows.size()) {
+      while (rows.size() < BATCH && !handed.isEmpty() && handed.peekFirst().sequence() == sent + rows.size()) {
         rows.add(handed.pollFirst());
       }
     }
@@ -284,9 +347,10 @@ final class OutboxRelay implements Runnable {
     boolean gap = last >= next && contiguous < expected;
     List<OutboxRow> publishable = rows.subList(0, contiguous);
     if (!publishable.isEmpty()) {
-      send(publishable);
+      Publish publish = send(publishable, read);
+      publish.await();
       if (probe != null) {
-        probe.published(publishable, read, System.nanoTime());
+        probe.published(publishable, read, publish.acknowledgedAt);
       }
       if (!moveCursor(connection, next, publishable.get(publishable.size() - 1))) {
         return 0;
@@ -294,6 +358,7 @@ final class OutboxRelay implements Runnable {
     }
     long newNext = next + contiguous;
     cursor = newNext;
+    sent = newNext;
     if (gap) {
       reportGap(connection, newNext, last);
     } else if (reportedGap >= 0) {
@@ -314,7 +379,7 @@ final class OutboxRelay implements Runnable {
       move.setLong(4, from);
       if (move.executeUpdate() != 1) {
         LOG.warn("the outbox cursor moved under this relay (another publisher?); reading it again");
-        cursor = -1;
+        forget();
         return false;
       }
     } finally {
@@ -325,27 +390,19 @@ final class OutboxRelay implements Runnable {
     return true;
   }
 
-  private void send(List<OutboxRow> rows) throws PublishException, InterruptedException {
+  /** Sends the rows without waiting; the returned publish learns of their acknowledgements. */
+  private Publish send(List<OutboxRow> rows, long started) {
     KafkaProducer<String, byte[]> kafka = producer();
-    List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+    Publish publish = new Publish(rows, started);
     for (OutboxRow row : rows) {
       RecordHeaders headers = new RecordHeaders();
       if (row.correlationId() != null) {
         headers.add(CORRELATION_HEADER, row.correlationId().getBytes(StandardCharsets.UTF_8));
       }
-      acks.add(kafka.send(new ProducerRecord<>(config.stateCommittedTopic(), null, row.workflowKey(),
-          encoder.encode(row), headers)));
+      kafka.send(new ProducerRecord<>(config.stateCommittedTopic(), null, row.workflowKey(), encoder.encode(row),
+          headers), publish);
     }
-    kafka.flush();
-    try {
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (ExecutionException e) {
-      throw new PublishException("the broker refused a state-committed record: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new PublishException("no acknowledgement within " + ACK_TIMEOUT.toSeconds() + " s", e);
-    }
+    return publish;
   }
 
   private void reportGap(Connection connection, long sequence, long last) throws SQLException {
@@ -397,6 +454,57 @@ final class OutboxRelay implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
+    }
+  }
+
+  /**
+   * Rows sent in one go and their acknowledgements. The producer runs the callbacks one after the other on its I/O
+   * thread; the last one stamps the time and wakes the relay.
+   */
+  private final class Publish implements Callback {
+
+    final List<OutboxRow> rows;
+    final long started;
+    private final CountDownLatch pending;
+    private volatile Exception failure;
+    volatile long acknowledgedAt;
+
+    Publish(List<OutboxRow> rows, long started) {
+      this.rows = rows;
+      this.started = started;
+      this.pending = new CountDownLatch(rows.size());
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null && failure == null) {
+        failure = exception;
+      }
+      if (pending.getCount() == 1) {
+        acknowledgedAt = System.nanoTime();
+      }
+      pending.countDown();
+      if (pending.getCount() == 0) {
+        wake();
+      }
+    }
+
+    boolean acknowledged() {
+      return pending.getCount() == 0;
+    }
+
+    /** Waits for every acknowledgement (the producer gives up after its delivery timeout); throws if one failed. */
+    void await() throws PublishException, InterruptedException {
+      if (!pending.await(ACK_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+        throw new PublishException("no acknowledgement within " + ACK_TIMEOUT.toSeconds() + " s", null);
+      }
+      requireWritten();
+    }
+
+    void requireWritten() throws PublishException {
+      if (failure != null) {
+        throw new PublishException("the broker refused a state-committed record: " + failure, failure);
+      }
     }
   }
 

@@ -122,8 +122,9 @@ public final class ReduceCommand {
     }
     CanonicalStore store = new CanonicalStore(config.schema());
     ActionBatchProcessor processor = new ActionBatchProcessor(store, reducer, config.dedupTtl());
-    ReducerLoop loop = new ReducerLoop(config, database, processor, store, metrics, status,
+    BatchWriter writer = new BatchWriter(config, database, processor, store, metrics, status,
         relay == null ? rows -> { } : relay::committed, probe);
+    ReducerLoop loop = new ReducerLoop(config, writer, metrics, status, probe);
     LOG.info("reducer {} with {}", processName, ReducerFactory.describe(reducer));
     return new ReducerProcess(loop, relay, maintenance, metrics, http);
   }

@@ -1,20 +1,22 @@
 package io.reducer.workloads.reducer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,53 +30,55 @@ import org.slf4j.LoggerFactory;
 import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.deadletter.DeadLetter;
 import io.reducer.workloads.deadletter.DeadLetterException;
-import io.reducer.workloads.deadletter.DeadLetterPublisher;
 import io.reducer.workloads.deadletter.PoisonRecordException;
 import io.reducer.workloads.health.ConsumerLoopStatus;
 import io.reducer.workloads.kafka.ConsumerSettings;
-import io.reducer.workloads.postgres.Database;
 
 /**
- * The poll loop of {@code workloads reduce}. Each poll is one batch: its actions are decoded, then applied in as
- * many attempts as conflicts require (each attempt one transaction), rejected and given-up actions go to the DLQ
- * before the transaction that records them commits, and the Kafka offsets are committed after the database. A
- * crash anywhere re-reads the batch, and the dedup log makes the actions already applied no-ops.
+ * The poll loop of {@code workloads reduce}. It reads and decodes actions and hands them, a batch at a time, to a
+ * database worker ({@link BatchWriter}, one thread); while the worker writes a batch, the loop keeps reading, so
+ * the actions that arrive meanwhile form the next batch and go to the worker the moment it is free, instead of
+ * waiting for a fetch that is only sent after the write. The Kafka offsets of a batch are committed after the
+ * database commit. A batch that fails is read again: the loop seeks back to its first records and drops what it
+ * read after them, and the dedup log makes the actions already applied no-ops. One batch is written at a time, so
+ * a key's actions still commit in the order read.
  */
 final class ReducerLoop {
 
-  static final String REDUCER_GAVE_UP = "REDUCER_GAVE_UP";
   private static final Logger LOG = LoggerFactory.getLogger(ReducerLoop.class);
   private static final Duration FAILURE_BACKOFF = Duration.ofMillis(500);
   private static final Duration IDLE_PING = Duration.ofSeconds(5);
+  /** How long the loop waits for the worker between two reads while a batch is being written. */
+  private static final Duration GATHER_INTERVAL = Duration.ofMillis(5);
+  /** How long a stopping loop waits for the batch being written, so it ends committed and not rolled back. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final ReducerConfig config;
-  private final Database database;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final DeadLetterPublisher deadLetters;
-  private final ActionBatchProcessor processor;
-  private final CanonicalStore store;
+  private final BatchWriter writer;
   private final ReducerMetrics metrics;
   private final ConsumerLoopStatus status;
-  private final Consumer<List<OutboxRow>> committed;
   private final ReducerProbe probe;
   private final ActionDecoder decoder = new ActionDecoder();
-  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
+    Thread thread = new Thread(task, "reducer-database");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopping;
+  /** Read and decoded, not yet handed to the worker. */
+  private ActionBatch gathering = new ActionBatch();
+  /** The batch the worker is writing; null when it is idle. */
+  private Writing writing;
 
-  /** @param committed given the outbox rows of each commit that added some, to hand them to the relay */
-  ReducerLoop(ReducerConfig config, Database database, ActionBatchProcessor processor, CanonicalStore store,
-      ReducerMetrics metrics, ConsumerLoopStatus status, Consumer<List<OutboxRow>> committed, ReducerProbe probe) {
+  ReducerLoop(ReducerConfig config, BatchWriter writer, ReducerMetrics metrics, ConsumerLoopStatus status,
+      ReducerProbe probe) {
     this.config = config;
-    this.database = database;
-    this.processor = processor;
-    this.store = store;
+    this.writer = writer;
     this.metrics = metrics;
     this.status = status;
-    this.committed = committed;
     this.probe = probe;
-    this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
-        config.dlqTopic(), "reducer-dlq-" + config.pipeline());
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }
@@ -82,20 +86,27 @@ final class ReducerLoop {
   /** Runs until {@link #stop()}; returns the exit code. */
   int run() {
     try {
-      consumer.subscribe(List.of(config.actionsTopic()));
+      consumer.subscribe(List.of(config.actionsTopic()), new Handover());
       LOG.info("reducing {}", config);
       while (!stopping) {
-        status.alive();
-        pingIfIdle();
-        long pollStarted = System.nanoTime();
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
-        long polled = System.nanoTime();
-        step(ReducerProbe.Step.POLL, pollStarted, polled);
-        status.alive();
-        status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
-        if (!records.isEmpty()) {
-          process(records, pollStarted, polled);
+        if (writing != null && writing.done().isDone()) {
+          settle(false);
         }
+        if (writing == null) {
+          status.alive();
+          writer.pingIfIdle(IDLE_PING);
+          if (!gathering.isEmpty()) {
+            dispatch();
+          } else {
+            read(Duration.ofMillis(config.pollTimeoutMs()));
+            continue;
+          }
+        }
+        // A batch is being written: read on (up to one batch ahead) and look at the worker every few ms.
+        if (gathering.size() < config.maxRecords()) {
+          read(Duration.ZERO);
+        }
+        awaitWriting(GATHER_INTERVAL);
       }
       return ExitCodes.OK;
     } catch (WakeupException e) {
@@ -112,6 +123,7 @@ final class ReducerLoop {
       return ExitCodes.FAILURE;
     } finally {
       status.stopped();
+      finishWriting();
       closeQuietly();
       finished.countDown();
     }
@@ -126,153 +138,141 @@ final class ReducerLoop {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void process(ConsumerRecords<byte[], byte[]> records, long pollStarted, long polled)
-      throws InterruptedException {
-    List<PendingAction> actions = new ArrayList<>();
-    List<DeadLetter> poison = new ArrayList<>();
+  /** Polls once and adds what came to the batch being gathered, decoded; poison records become dead letters. */
+  private void read(Duration timeout) {
+    long pollStarted = System.nanoTime();
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+    long polled = System.nanoTime();
+    if (probe != null) {
+      probe.step(ReducerProbe.Step.POLL, pollStarted, polled);
+      if (!records.isEmpty()) {
+        probe.polled(records, pollStarted, polled);
+      }
+    }
+    status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       try {
-        actions.add(decoder.decode(record));
+        gathering.action(record, decoder.decode(record));
       } catch (PoisonRecordException e) {
-        poison.add(new DeadLetter(record, e, ActionDecoder.header(record, ActionDecoder.CORRELATION_HEADER)));
+        gathering.poison(record, new DeadLetter(record, e,
+            ActionDecoder.header(record, ActionDecoder.CORRELATION_HEADER)));
       }
     }
+  }
+
+  /** Hands the gathered batch to the worker. */
+  private void dispatch() {
+    ActionBatch batch = gathering;
+    gathering = new ActionBatch();
+    writing = new Writing(batch, worker.submit(() -> {
+      writer.write(batch);
+      return null;
+    }));
+  }
+
+  private void awaitWriting(Duration timeout) throws InterruptedException {
     try {
-      // Bounded transactions keep the commit latency (the runbooks' SLA: p95 < 10 ms) independent of the poll
-      // size. Chunks run one after the other, so a key's actions still commit in order.
-      int chunk = config.transactionActions();
-      for (int from = 0; from < Math.max(1, actions.size()); from += chunk) {
-        applyAll(actions.subList(from, Math.min(actions.size(), from + chunk)), from == 0 ? poison : List.of(),
-            pollStarted, polled);
-      }
-    } catch (SQLException | DeadLetterException | OutcomeRaceException e) {
-      database.rollbackQuietly();
-      if (e instanceof SQLException) {
-        database.discard();
-      }
-      metrics.transactionRetry();
-      if (e instanceof OutcomeRaceException || SqlStates.isTransient(e)) {
-        LOG.debug("batch of {} actions rolled back, reading it again: {}", records.count(), e.toString());
-      } else {
-        LOG.warn("batch of {} actions rolled back, reading it again in {} ms: {}", records.count(),
-            FAILURE_BACKOFF.toMillis(), e.toString());
-        Thread.sleep(FAILURE_BACKOFF.toMillis());
-      }
-      rewind(records);
-      return;
+      writing.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // still writing, or failed: settle() tells which
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition partition : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-      offsets.put(partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+  }
+
+  /**
+   * Ends the batch the worker finished: commits its offsets, or, if it failed, seeks back so that it and everything
+   * read after it is read again.
+   *
+   * @param synchronously commit and wait for the broker (a partition is about to be handed over)
+   */
+  private void settle(boolean synchronously) throws InterruptedException {
+    Writing done = writing;
+    writing = null;
+    try {
+      done.done().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException || cause instanceof OutcomeRaceException
+          || cause instanceof DeadLetterException) {
+        readAgain(done.batch(), (Exception) cause);
+        return;
+      }
+      if (cause instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("the database worker failed", cause);
     }
+    commitOffsets(done.batch().nextOffsets(done.batch().partitions()), synchronously);
+  }
+
+  private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, boolean synchronously) {
     long offsetCommit = System.nanoTime();
-    consumer.commitAsync(offsets, (done, error) -> {
-      if (error != null) {
-        LOG.debug("Kafka offset commit failed; the dedup log makes re-read actions no-ops: {}", error.toString());
+    if (synchronously) {
+      try {
+        consumer.commitSync(offsets);
+      } catch (RuntimeException e) {
+        LOG.debug("Kafka offset commit failed; the dedup log makes re-read actions no-ops: {}", e.toString());
       }
-    });
-    step(ReducerProbe.Step.OFFSET_COMMIT, offsetCommit, System.nanoTime());
-  }
-
-  /** Attempts until no key conflicts or the attempts are used up; each attempt commits on its own. */
-  private void applyAll(List<PendingAction> actions, List<DeadLetter> poison, long pollStarted, long polled)
-      throws SQLException, DeadLetterException, OutcomeRaceException, InterruptedException {
-    List<PendingAction> remaining = actions;
-    List<DeadLetter> letters = poison;
-    for (int attempt = 1; ; attempt++) {
-      long started = System.nanoTime();
-      Instant at = Instant.now();
-      Connection connection = database.connection();
-      AttemptResult result = remaining.isEmpty()
-          ? new AttemptResult(0, 0, List.of(), List.of(), 0, List.of())
-          : processor.attempt(connection, remaining, at);
-      long attempted = System.nanoTime();
-      List<DeadLetter> all = new ArrayList<>(letters);
-      all.addAll(result.letters());
-      deadLetters.publish(all);
-      long lettersSent = System.nanoTime();
-      connection.commit();
-      if (probe != null) {
-        long committedAt = System.nanoTime();
-        probe.committed(remaining, pollStarted, polled, started, committedAt);
-        probe.step(ReducerProbe.Step.STATEMENTS, started, attempted);
-        probe.step(ReducerProbe.Step.DEAD_LETTERS, attempted, lettersSent);
-        probe.step(ReducerProbe.Step.DATABASE_COMMIT, lettersSent, committedAt);
-      }
-      database.answered();
-      metrics.attempt(result, letters.size(), (System.nanoTime() - started) / 1e6);
-      metrics.dedupChecked(remaining.size(), result.duplicates(),
-          result.applied() + result.letters().size());
-      if (result.applied() > 0) {
-        committed.accept(result.outbox());
-      }
-      letters = List.of();
-      remaining = result.conflicted();
-      if (remaining.isEmpty()) {
-        return;
-      }
-      if (attempt >= config.retry().maxAttempts()) {
-        giveUp(remaining, attempt, result.conflictedKeys());
-        return;
-      }
-      long backoff = config.retry().backoffMs(attempt, random);
-      metrics.conflictRetry(remaining.size(), backoff);
-      long sleeping = System.nanoTime();
-      Thread.sleep(backoff);
-      step(ReducerProbe.Step.CONFLICT_BACKOFF, sleeping, System.nanoTime());
+    } else {
+      consumer.commitAsync(offsets, (committed, error) -> {
+        if (error != null) {
+          LOG.debug("Kafka offset commit failed; the dedup log makes re-read actions no-ops: {}", error.toString());
+        }
+      });
     }
-  }
-
-  private void step(ReducerProbe.Step step, long started, long ended) {
     if (probe != null) {
-      probe.step(step, started, ended);
+      probe.step(ReducerProbe.Step.OFFSET_COMMIT, offsetCommit, System.nanoTime());
     }
   }
 
-  /** Records each action in reducer_gaveup_log and sends it to the DLQ, in one transaction. */
-  private void giveUp(List<PendingAction> actions, int attempts, int keys) throws SQLException, DeadLetterException {
-    String error = "version conflict on every one of " + attempts + " attempts (another writer kept moving the key)";
-    Connection connection = database.connection();
-    store.gaveUp(connection, actions, attempts, error);
-    List<DeadLetter> letters = new ArrayList<>();
-    for (PendingAction pending : actions) {
-      letters.add(new DeadLetter(pending.record(), new PoisonRecordException(REDUCER_GAVE_UP,
-          "workflow " + pending.action().workflowKey() + ": " + error), pending.action().correlationId()));
+  /** A failed batch: seeks every partition back to its first record in that batch or, after it, in the gathered one. */
+  private void readAgain(ActionBatch failed, Exception e) throws InterruptedException {
+    metrics.transactionRetry();
+    if (e instanceof OutcomeRaceException || SqlStates.isTransient(e)) {
+      LOG.debug("batch of {} actions rolled back, reading it again: {}", failed.size(), e.toString());
+    } else {
+      LOG.warn("batch of {} actions rolled back, reading it again in {} ms: {}", failed.size(),
+          FAILURE_BACKOFF.toMillis(), e.toString());
+      Thread.sleep(FAILURE_BACKOFF.toMillis());
     }
-    deadLetters.publish(letters);
-    connection.commit();
-    metrics.gaveUp(actions.size());
-    LOG.warn("gave up on {} actions of {} keys after {} attempts; they are in {} and the DLQ as {}", actions.size(),
-        keys, attempts, CanonicalSchema.GAVE_UP, REDUCER_GAVE_UP);
-  }
-
-  /** Seeks each partition of the batch back to its first record, so the next poll reads the batch again. */
-  private void rewind(ConsumerRecords<byte[], byte[]> records) {
-    for (TopicPartition partition : records.partitions()) {
-      if (consumer.assignment().contains(partition)) {
-        consumer.seek(partition, records.records(partition).get(0).offset());
+    Map<TopicPartition, Long> from = new HashMap<>(gathering.firstOffsets());
+    from.putAll(failed.firstOffsets());
+    gathering = new ActionBatch();
+    for (Map.Entry<TopicPartition, Long> partition : from.entrySet()) {
+      if (consumer.assignment().contains(partition.getKey())) {
+        consumer.seek(partition.getKey(), partition.getValue());
       }
     }
   }
 
-  /** An idle reducer still proves the database answers, for readiness. */
-  private void pingIfIdle() {
-    if (database.answeredWithin(IDLE_PING)) {
+  /** On the way out: lets the worker finish its batch and commits its offsets, so little is read twice. */
+  private void finishWriting() {
+    if (writing == null) {
       return;
     }
     try {
-      if (database.connection().isValid(2)) {
-        database.answered();
-      } else {
-        database.discard();
-      }
-    } catch (SQLException e) {
-      database.discard();
+      writing.done().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      commitOffsets(writing.batch().nextOffsets(writing.batch().partitions()), true);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("the last batch did not finish: {}; it is read again on restart", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    writing = null;
   }
 
   private void closeQuietly() {
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     try {
       // A static member stays in the group after a plain close until its session times out; leaving explicitly
       // hands its partitions over at once and lets a reset find the group empty after a scale to zero.
@@ -281,12 +281,52 @@ final class ReducerLoop {
     } catch (RuntimeException e) {
       LOG.debug("closing the consumer: {}", e.toString());
     }
-    try {
-      deadLetters.close();
-    } catch (RuntimeException e) {
-      LOG.debug("closing the DLQ producer: {}", e.toString());
+    writer.close();
+  }
+
+  /**
+   * Partitions leaving this process: the batch being written finishes first and, when revoked in an orderly way,
+   * its offsets are committed before the new owner reads; what was read ahead for them is dropped.
+   */
+  private final class Handover implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      leave(partitions, true);
     }
-    database.close();
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      leave(partitions, false);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // nothing to do: the committed offsets say where to start
+    }
+
+    private void leave(Collection<TopicPartition> partitions, boolean commit) {
+      if (writing != null) {
+        try {
+          if (commit) {
+            settle(true);
+          } else {
+            writing.done().get();
+            writing = null;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          // the partitions are gone; the batch is read again by whoever gets them, or by this process
+          writing = null;
+        }
+      }
+      gathering.drop(partitions);
+    }
+  }
+
+  /** A batch handed to the worker and the future of its write. */
+  private record Writing(ActionBatch batch, Future<Void> done) {
   }
 
   /** The consumer settings; read_committed, so records of aborted transactions (a replay that failed) are never read. */

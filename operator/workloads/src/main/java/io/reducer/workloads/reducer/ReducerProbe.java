@@ -2,6 +2,8 @@ package io.reducer.workloads.reducer;
 
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+
 /**
  * Where an action's time goes inside a reducer process, as {@link System#nanoTime()} stamps, for the benchmark's
  * latency breakdown (docs/benchmarks.md, "Reducer"). Only a reducer started with a probe calls it; a production
@@ -15,15 +17,21 @@ interface ReducerProbe {
   }
 
   /**
-   * A transaction of the poll loop committed.
+   * A poll of the loop returned records.
+   *
+   * @param pollStarted when the poll was called
+   * @param polled when it returned
+   */
+  void polled(ConsumerRecords<byte[], byte[]> records, long pollStarted, long polled);
+
+  /**
+   * A transaction of the database worker committed.
    *
    * @param actions the actions it attempted (a conflicted one comes again with its next attempt)
-   * @param pollStarted when the poll that returned them was called
-   * @param polled when that poll returned
    * @param started when the transaction began
    * @param committed when its commit returned
    */
-  void committed(List<PendingAction> actions, long pollStarted, long polled, long started, long committed);
+  void committed(List<PendingAction> actions, long started, long committed);
 
   /**
    * The relay published outbox rows.
@@ -33,7 +41,10 @@ interface ReducerProbe {
    */
   void published(List<OutboxRow> rows, long read, long acknowledged);
 
-  /** The poll loop did one step (every poll, and each part of each transaction) from {@code started} to {@code ended}. */
+  /**
+   * The poll loop (a poll, an offset commit) or the database worker (each part of each transaction, a conflict
+   * backoff) did one step from {@code started} to {@code ended}.
+   */
   void step(Step step, long started, long ended);
 
   /**

@@ -22,7 +22,8 @@ import com.sun.management.GcInfo;
  * steps, the maintenance thread's work and the relay's publishes as the reducer's probe stamps them, this JVM's
  * collector pauses and what the database did meanwhile ({@link DatabaseActivity}), all on the
  * {@link System#nanoTime()} clock. A stall is a gap between one poll returning and the
- * next starting, or time spent polling after records were there, longer than {@link #THRESHOLD_NANOS}. Written by
+ * next starting, time spent polling after records were there, or a step of the database worker, longer than
+ * {@link #THRESHOLD_NANOS}. Written by
  * the reducer's threads and the JVM's notification thread, read once the reducer has stopped.
  */
 final class LoopStalls {
@@ -41,11 +42,14 @@ final class LoopStalls {
   private record Step(ReducerProbe.Step step, long from, long to, long jitMs) {
   }
 
-  /** {@code returned}: a stall in the poll whose poll returned records (else one that returned none). */
-  private record Stall(boolean inPoll, long from, long to, boolean returned) {
+  /**
+   * {@code returned}: a stall in the poll whose poll returned records (else one that returned none); {@code worker}:
+   * the database worker's step that ran long (null for a stall of the poll loop).
+   */
+  private record Stall(boolean inPoll, long from, long to, boolean returned, ReducerProbe.Step worker) {
   }
 
-  private final List<Step> steps = new ArrayList<>();
+  private final List<Step> steps = Collections.synchronizedList(new ArrayList<>());
   private final List<Interval> maintenance = new ArrayList<>();
   private final List<Interval> publishes = new ArrayList<>();
   private final List<Interval> collections = Collections.synchronizedList(new ArrayList<>());
@@ -106,25 +110,29 @@ final class LoopStalls {
     List<Interval> gc = List.copyOf(collections);
     List<Stall> stalls = stalls(phaseStart, available);
     long between = 0;
+    long inWorker = 0;
     long total = 0;
     for (Stall stall : stalls) {
-      between += stall.inPoll() ? 0 : 1;
+      inWorker += stall.worker() != null ? 1 : 0;
+      between += stall.inPoll() || stall.worker() != null ? 0 : 1;
       total += stall.to() - stall.from();
       System.out.println("  " + describe(stall, phaseStart, gc));
     }
     List<String> lines = new ArrayList<>();
-    lines.add(String.format("loop stalls over %d ms: %d (%d between polls, %d in the poll), %,.0f ms in all; in the "
-        + "phase %d GC pauses (%.0f ms), %d maintenance tasks (%.0f ms), %d relay publishes", THRESHOLD_NANOS / 1_000_000,
-        stalls.size(), between, stalls.size() - between, total / 1e6, count(gc, phaseStart), sum(gc, phaseStart) / 1e6,
+    lines.add(String.format("stalls over %d ms: %d (%d between polls, %d in the poll, %d in the database worker), "
+        + "%,.0f ms in all; in the phase %d GC pauses (%.0f ms), %d maintenance tasks (%.0f ms), %d relay publishes",
+        THRESHOLD_NANOS / 1_000_000, stalls.size(), between, stalls.size() - between - inWorker, inWorker,
+        total / 1e6, count(gc, phaseStart), sum(gc, phaseStart) / 1e6,
         count(maintenance, phaseStart), sum(maintenance, phaseStart) / 1e6, count(publishes, phaseStart)));
     lines.add(attribution(slowWaits, gc));
     return lines;
   }
 
   /**
-   * Gaps between polls, and polls that ran for longer than the threshold after records were there: after the first
+   * Gaps between polls, polls that ran for longer than the threshold after records were there (after the first
    * of the records it returned was sent, or, for a poll that returned none, after the first record a later poll
-   * returned was sent.
+   * returned was sent), and steps of the database worker (statements, dead letters, commit, a conflict backoff)
+   * longer than the threshold.
    */
   private List<Stall> stalls(long phaseStart, Map<Long, Long> available) {
     List<Step> polls = steps.stream().filter(s -> s.step() == ReducerProbe.Step.POLL).toList();
@@ -136,15 +144,21 @@ final class LoopStalls {
         break;
       }
       if (i > 0 && poll.from() - polls.get(i - 1).to() > THRESHOLD_NANOS && polls.get(i - 1).to() >= phaseStart) {
-        stalls.add(new Stall(false, polls.get(i - 1).to(), poll.from(), false));
+        stalls.add(new Stall(false, polls.get(i - 1).to(), poll.from(), false, null));
       }
       Long sent = available.get(poll.from());
       long there = Math.max(poll.from(), sent == null ? sentForLater : sent);
       if (poll.to() - there > THRESHOLD_NANOS) {
-        stalls.add(new Stall(true, there, poll.to(), sent != null));
+        stalls.add(new Stall(true, there, poll.to(), sent != null, null));
       }
       if (sent != null) {
         sentForLater = Math.min(sentForLater, sent);
+      }
+    }
+    for (Step step : steps) {
+      if (step.step() != ReducerProbe.Step.POLL && step.step() != ReducerProbe.Step.OFFSET_COMMIT
+          && step.to() >= phaseStart && step.to() - step.from() > THRESHOLD_NANOS) {
+        stalls.add(new Stall(false, step.from(), step.to(), false, step.step()));
       }
     }
     stalls.sort((a, b) -> Long.compare(a.from(), b.from()));
@@ -154,7 +168,9 @@ final class LoopStalls {
   private String describe(Stall stall, long phaseStart, List<Interval> gc) {
     StringBuilder text = new StringBuilder(String.format("stall at %,.0f ms for %.0f ms", (stall.from() - phaseStart)
         / 1e6, (stall.to() - stall.from()) / 1e6));
-    if (stall.inPoll()) {
+    if (stall.worker() != null) {
+      text.append(", in the database worker's ").append(name(stall.worker()));
+    } else if (stall.inPoll()) {
       text.append(stall.returned() ? ", in a poll that returned records" : ", in a poll that returned none");
     } else {
       text.append(", between polls:");

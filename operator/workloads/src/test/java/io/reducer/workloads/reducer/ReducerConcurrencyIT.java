@@ -230,7 +230,7 @@ class ReducerConcurrencyIT {
           .isEqualTo(gaveUp.size());
       assertThat(kit.count("SELECT count(*) FROM {schema}.reducer_gaveup_log")).isEqualTo(gaveUp.size());
       Map<String, List<String>> expectedLetters = new HashMap<>();
-      gaveUp.forEach(id -> expectedLetters.put(id, List.of(ReducerLoop.REDUCER_GAVE_UP)));
+      gaveUp.forEach(id -> expectedLetters.put(id, List.of(BatchWriter.REDUCER_GAVE_UP)));
       assertThat(kit.deadLetters()).isEqualTo(expectedLetters);
       assertThat(reducer.process.metrics().gaveUp()).isEqualTo(gaveUp.size());
       assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history WHERE event_type = 'STATE_CONFLICT' "
