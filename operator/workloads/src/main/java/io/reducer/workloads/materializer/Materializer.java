@@ -141,7 +141,7 @@ public final class Materializer {
       LOG.info("materializing {}", config);
       while (!stopping) {
         status.alive();
-        pingIfIdle();
+        database.pingIfIdle(IDLE_PING);
         if (!pending.isEmpty() && System.nanoTime() >= nextLoadAttemptNanos) {
           loadPending();
         }
@@ -495,22 +495,6 @@ public final class Materializer {
       throw new IllegalStateException("interrupted while decoding a batch", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("decoding a batch failed", e.getCause());
-    }
-  }
-
-  /** An idle materializer still proves the database answers, for readiness. */
-  private void pingIfIdle() {
-    if (database.answeredWithin(IDLE_PING)) {
-      return;
-    }
-    try {
-      if (database.connection().isValid(2)) {
-        database.answered();
-      } else {
-        database.discard();
-      }
-    } catch (SQLException e) {
-      database.discard();
     }
   }
 

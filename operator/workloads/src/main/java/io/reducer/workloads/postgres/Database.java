@@ -76,6 +76,25 @@ public final class Database implements AutoCloseable {
     return last != 0 && System.nanoTime() - last < window.toNanos();
   }
 
+  /**
+   * An idle workload still proves the database answers, for readiness: checks the connection when nothing answered
+   * within {@code window}, and drops it when the check fails.
+   */
+  public void pingIfIdle(Duration window) {
+    if (answeredWithin(window)) {
+      return;
+    }
+    try {
+      if (connection().isValid(2)) {
+        answered();
+      } else {
+        discard();
+      }
+    } catch (SQLException e) {
+      discard();
+    }
+  }
+
   /** Rolls back quietly; when even that fails the connection is broken and is dropped. */
   public void rollbackQuietly() {
     if (connection == null) {

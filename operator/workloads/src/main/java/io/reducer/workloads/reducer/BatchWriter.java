@@ -81,18 +81,7 @@ final class BatchWriter implements AutoCloseable {
 
   /** Proves the database still answers while no batch runs, for readiness. */
   void pingIfIdle(Duration idle) {
-    if (database.answeredWithin(idle)) {
-      return;
-    }
-    try {
-      if (database.connection().isValid(2)) {
-        database.answered();
-      } else {
-        database.discard();
-      }
-    } catch (SQLException e) {
-      database.discard();
-    }
+    database.pingIfIdle(idle);
   }
 
   /** Attempts until no key conflicts or the attempts are used up; each attempt commits on its own. */
