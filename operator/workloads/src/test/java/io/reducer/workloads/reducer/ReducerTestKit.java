@@ -47,12 +47,17 @@ final class ReducerTestKit {
   final String schema;
 
   ReducerTestKit(TestCluster cluster, String name, int partitions) {
+    this(cluster, name, partitions, Map.of());
+  }
+
+  /** @param actionsTopicConfig topic configs of the actions topic (e.g. its timestamp type) */
+  ReducerTestKit(TestCluster cluster, String name, int partitions, Map<String, String> actionsTopicConfig) {
     this.cluster = cluster;
     this.actions = name + ".actions";
     this.stateCommitted = name + ".state-committed";
     this.dlq = name + ".dlq";
     this.schema = name.replace('-', '_');
-    cluster.broker.createTopic(actions, partitions);
+    cluster.broker.createTopic(actions, partitions, actionsTopicConfig);
     cluster.broker.createTopic(stateCommitted, partitions);
     cluster.broker.createTopic(dlq, 1);
     cluster.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
