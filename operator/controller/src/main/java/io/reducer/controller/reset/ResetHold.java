@@ -58,9 +58,16 @@ public final class ResetHold<T extends HasMetadata> {
     return annotations == null ? null : annotations.get(ANNOTATION);
   }
 
-  /** A hold counts while its reset exists, targets the resource {@code name} of this kind and has not finished. */
+  /**
+   * A hold counts while its reset exists, targets the resource {@code name} of this kind and has not finished. A
+   * reset marked for deletion lets go at once unless it is a Shadow rebuild: the others' cleanup never needs what
+   * they held stopped, and a projection reconciled before their finalizer goes (an operator restarted after the
+   * delete) must not wait for the deletion's event to run again. A Shadow rebuild may be mid-cutover; its cleanup
+   * releases the hold itself once the cutover or the discard has ended.
+   */
   public boolean live(WatermarkReset reset, String name) {
-    if (reset == null || reset.getSpec() == null || ResetSubject.of(reset) != subject) {
+    if (reset == null || reset.getSpec() == null || ResetSubject.of(reset) != subject
+        || reset.isMarkedForDeletion() && !ShadowRebuilds.applies(reset)) {
       return false;
     }
     LocalReference reference = subject.reference(reset.getSpec());

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ProjectionSpec;
+import io.reducer.api.v1alpha1.WatermarkReset;
+import io.reducer.api.v1alpha1.WatermarkResetSpec;
 import io.reducer.api.v1alpha1.common.LocalReference;
+import io.reducer.api.v1alpha1.reset.RebuildStrategy;
 import io.reducer.testsupport.kubernetes.MockKubernetes;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +102,38 @@ class ResetHoldTest {
     assertThat(holds.take(NAMESPACE, "stale", "mine", other -> false)).isEqualTo("mine");
     assertThat(ResetHold.holder(kubernetes.client().resources(Projection.class).inNamespace(NAMESPACE)
         .withName("stale").get())).isEqualTo("mine");
+  }
+
+  @Test
+  void aHoldWhoseResetIsBeingDeletedIsReleasedWhileALiveOneStays() {
+    createProjection("deleting");
+    ResetHold<Projection> holds = ResetHold.projections(kubernetes.client());
+    assertThat(holds.take(NAMESPACE, "deleting", "going", other -> false)).isEqualTo("going");
+    WatermarkReset reset = new WatermarkReset();
+    reset.setMetadata(new ObjectMetaBuilder().withName("going").withNamespace(NAMESPACE).build());
+    WatermarkResetSpec spec = new WatermarkResetSpec();
+    spec.setProjectionRef(new LocalReference("deleting"));
+    reset.setSpec(spec);
+
+    assertThat(holds.liveHolder(projection("deleting"), name -> reset)).isEqualTo("going");
+    assertThat(ResetHold.holder(projection("deleting"))).isEqualTo("going");
+
+    // A Shadow rebuild being deleted may be mid-cutover: its own cleanup releases the hold when that has ended.
+    spec.setRebuild(true);
+    spec.setRebuildStrategy(RebuildStrategy.Shadow);
+    reset.getMetadata().setDeletionTimestamp("2026-12-05T17:51:12Z");
+    assertThat(holds.liveHolder(projection("deleting"), name -> reset)).isEqualTo("going");
+
+    // Any other reset deleted while the operator was down: the finalizer is still on it, and the cache may still
+    // show it.
+    spec.setRebuild(false);
+    spec.setRebuildStrategy(null);
+    assertThat(holds.liveHolder(projection("deleting"), name -> reset)).isNull();
+    assertThat(ResetHold.holder(projection("deleting"))).isNull();
+  }
+
+  private static Projection projection(String name) {
+    return kubernetes.client().resources(Projection.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
   private static KubernetesClient client() {
