@@ -163,6 +163,10 @@ public final class ScenarioCluster implements BeforeAllCallback, AfterAllCallbac
    */
   public WatchedProjection pipelineWithProjection(String name, int partitions, String... extraSpec) {
     resources().pipeline(name, partitions, ScenarioResources.DATABASE_SECRET);
+    // As a user would: data goes in once the pipeline reports its topics ready, not while they are being created
+    // (a produce racing the topic's creation once waited two minutes for a partition's acknowledgement).
+    await("pipeline " + name + " reports its topics ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        .until(() -> ScenarioResources.condition(resources().pipelineStatus(name), "TopicsReady").startsWith("True"));
     resources().projection(name + "-view", name, name + "_view", extraSpec);
     return new WatchedProjection(this, name + "-view", name + "_view", ScenarioResources.stateCommittedTopic(name),
         ScenarioResources.dlqTopic(name));

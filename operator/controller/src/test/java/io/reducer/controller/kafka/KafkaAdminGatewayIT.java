@@ -2,6 +2,7 @@ package io.reducer.controller.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.reducer.testsupport.kafka.KafkaBroker;
 import java.time.Duration;
@@ -121,11 +122,14 @@ class KafkaAdminGatewayIT {
             assertThat(failed.get("manage.new").reason()).isEqualTo(KafkaFailure.Reason.TopicConfigRejected);
           });
 
-      TopicObservation after = gateway.describeTopicsWithConfigs(List.of("manage.existing", "manage.new"));
-      // SET leaves the other configs of the topic alone.
-      assertThat(after.found().get("manage.existing")).isEqualTo(new ObservedTopic("manage.existing", 2, 1,
-          Map.of("retention.ms", "3600000", "segment.ms", "600000")));
-      assertThat(after.found().get("manage.new").overrides()).isEqualTo(Map.of("cleanup.policy", "compact"));
+      // The broker applies a committed config change a moment later (KRaft): describe until it shows.
+      await("the config change is visible").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        TopicObservation after = gateway.describeTopicsWithConfigs(List.of("manage.existing", "manage.new"));
+        // SET leaves the other configs of the topic alone.
+        assertThat(after.found().get("manage.existing")).isEqualTo(new ObservedTopic("manage.existing", 2, 1,
+            Map.of("retention.ms", "3600000", "segment.ms", "600000")));
+        assertThat(after.found().get("manage.new").overrides()).isEqualTo(Map.of("cleanup.policy", "compact"));
+      });
     }
   }
 
