@@ -56,10 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
  * environment is the rendered Deployment's, watching namespace orders from namespace reducer-system, leader election
  * on) with its own client, whose every request the mock API server records; the local cluster runs the pods and
  * Jobs it creates. A flow through every reconciler (a pipeline, a projection paused twice, a WatermarkReset deleted
- * while it holds the projection, a dry-run one, a reset of the pipeline's reducers, a preview-only DlqReplay and a
- * cancelled one, the finished ones pruned by the history limit) is driven from outside, and then each recorded
- * request must be allowed by the chart's Roles, and each verb the chart grants must have been used (but for
- * {@link #GRANTED_BUT_NOT_EXERCISED}): the rules are neither too narrow nor wider than the operator needs. java-operator-sdk's own check of its Lease access runs against the chart's rules too.
+ * while it holds the projection, a stale hold naming a reset that does not exist, a Shadow rebuild deleted before its
+ * cutover, a dry-run reset, a reset of the pipeline's reducers, a preview-only DlqReplay and a cancelled one, the
+ * finished ones pruned by the history limit) is driven from outside, and then each recorded request must be allowed
+ * by the chart's Roles, and each verb the chart grants must have been used (but for
+ * {@link #GRANTED_BUT_NOT_EXERCISED}): the rules are neither too narrow nor wider than the operator needs.
+ * java-operator-sdk's own check of its Lease access runs against the chart's rules too.
  */
 class RbacCoverageIT {
 
@@ -196,6 +198,16 @@ class RbacCoverageIT {
     await("rb-held holds the projection").atMost(STEP).until(() -> "rb-held".equals(holder()));
     client.resources(WatermarkReset.class).inNamespace(WATCHED).withName("rb-held").delete();
     await("the hold released").atMost(STEP).until(() -> holder() == null);
+
+    // A hold naming a reset the cache has never seen (one deleted while the operator was down): the projection's
+    // reconciler asks the API server by name before it concludes the reset is gone and lets go.
+    edit(Projection.class, "rb-view", p -> {
+      if (p.getMetadata().getAnnotations() == null) {
+        p.getMetadata().setAnnotations(new HashMap<>());
+      }
+      p.getMetadata().getAnnotations().put(ResetHold.ANNOTATION, "rb-gone");
+    });
+    await("the stale hold released").atMost(STEP).until(() -> holder() == null);
 
     // A Shadow rebuild deleted before its cutover: a finalizer (a patch), the shadow materializers' Deployment
     // created and deleted, the shadow create and discard Jobs. Its shadow copies the live table, which the running
