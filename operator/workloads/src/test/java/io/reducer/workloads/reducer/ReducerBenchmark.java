@@ -53,7 +53,12 @@ public final class ReducerBenchmark {
   private static final int PARTITIONS = 12;
   private static final String LOOPING = "{\"states\":[\"OPEN\"],\"transitions\":[{\"from\":\"OPEN\",\"to\":\"OPEN\","
       + "\"trigger\":\"touch\"}]}";
-  private static final int LATENCY_WARMUP_SECONDS = 3;
+  /**
+   * Paced actions before the measured ones: long enough for the JVM's C2 compiler to work off its queue of the
+   * phase's hot paths (the Kafka clients' send and fetch paths above all); after 3 s or 10 s it still used a third
+   * of a core while the measured actions were sent.
+   */
+  private static final int LATENCY_WARMUP_SECONDS = 30;
 
   private final TestCluster cluster;
   private final int actions;
@@ -118,8 +123,12 @@ public final class ReducerBenchmark {
     line("per-action loop (one transaction per action: dedup check, read, commit, history, outbox row, dedup row): "
         + "%,.0f actions/s over %,d actions", loop, baselineActions);
 
-    Drain cold = drain("warmup", actions / 5);
-    line("warm-up, fresh JVM: %,.0f actions/s (%,d actions)", cold.rate(), cold.actions());
+    // As many actions as the measured phase: a reducer that has run for a while has compiled its per-batch code,
+    // which a few hundred transactions do not reach (a fifth of the actions left half the measured phase's JVM CPU
+    // to the JIT compilers).
+    Drain cold = drain("warmup", actions);
+    line("warm-up, fresh JVM: %,.0f actions/s (%,d actions); the JVM's CPU per action includes %.1f us of its JIT "
+        + "compiler threads", cold.rate(), cold.actions(), cold.jitUs());
     Drain drain = drain("drain", actions);
     line("reduce, produced -> state-committed published: %,.0f actions/s (%,d actions in %.2f s); commit p95 "
         + "%.1f ms, mean %.1f actions per transaction", drain.rate(), drain.actions(), drain.seconds(),
@@ -139,6 +148,8 @@ public final class ReducerBenchmark {
     transactionActions = sizes.isEmpty() ? "" : sizes.get(0);
 
     if (latencySeconds > 0) {
+      warmMaterializer(cold.kit());
+      cluster.execute("VACUUM ANALYZE " + cold.kit().schema + ".workflow_projection_warm");
       // The earlier phases left hundreds of thousands of rows and dead versions; clean them now, as the
       // materializer benchmark does, so autovacuum does not work through them during this phase.
       for (String schema : schemas) {
@@ -151,14 +162,16 @@ public final class ReducerBenchmark {
       Stamps stamps = new Stamps(rate * (LATENCY_WARMUP_SECONDS + latencySeconds));
       double[] latency = latency(stamps);
       line("action -> projection row visible at %,.0f actions/s offered, materializer running, after a %d s "
-          + "warm-up (%,.0f actions): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", latency[0],
-          LATENCY_WARMUP_SECONDS, latency[1], latency[2], latency[3], latency[4], latency[5]);
+          + "warm-up (%,.0f actions): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; JIT compiler threads "
+          + "%,.0f ms of CPU while they were sent", latency[0], LATENCY_WARMUP_SECONDS, latency[1], latency[2],
+          latency[3], latency[4], latency[5], latency[6]);
       stamps.report();
     }
     line("load average at end: %s", loadAverage());
   }
 
-  private record Drain(long actions, double seconds, double commitP95Ms, double meanBatch, String cpu, double jitUs) {
+  private record Drain(ReducerTestKit kit, long actions, double seconds, double commitP95Ms, double meanBatch,
+      String cpu, double jitUs) {
     double rate() {
       return actions / seconds;
     }
@@ -203,7 +216,7 @@ public final class ReducerBenchmark {
           ReducerMetrics metrics = reducer.process.metrics();
           double transactions = sample(metrics.scrape(), "canonical_store_commit_latency_ms_count");
           check(kit, count);
-          return new Drain(count - firstPublished, (now - first) / 1e9, metrics.commitP95Ms(),
+          return new Drain(kit, count - firstPublished, (now - first) / 1e9, metrics.commitP95Ms(),
               count / transactions, perAction, jit);
         }
         if (now > deadline) {
@@ -212,6 +225,34 @@ public final class ReducerBenchmark {
         Thread.sleep(5);
       }
     }
+  }
+
+  /**
+   * Materializes the warm-up's state-committed events into a table of their own, so that the latency phase's
+   * materializer runs compiled code as a long-running one does, and reports how long it took and the JIT's share.
+   */
+  private void warmMaterializer(ReducerTestKit warm) throws Exception {
+    long events = cluster.logEnd(warm.stateCommitted, PARTITIONS).values().stream().mapToLong(Long::longValue).sum();
+    Map<String, String> env = cluster.env(warm.stateCommitted, "bench_warm", "workflow_projection_warm");
+    env.put("MATERIALIZER_DLQ_TOPIC", warm.dlq);
+    env.put("MATERIALIZER_SCHEMA", warm.schema);
+    Connection watermarks = cluster.postgres.connect();
+    watermarks.setSchema(warm.schema);
+    Map<String, Long> jitBefore = jitTicks();
+    long started = System.nanoTime();
+    try (InProcessMaterializer materializer = new InProcessMaterializer(env, List.of());
+        WatermarkPoller poller = new WatermarkPoller(watermarks, "bench_warm")) {
+      long deadline = started + Duration.ofMinutes(5).toNanos();
+      while (poller.poll() < events) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the warm-up materializer did not catch up with " + events + " events");
+        }
+        Thread.sleep(20);
+      }
+    }
+    line("materializer warm-up: the warm-up's %,d state-committed events in %.1f s; %.1f us per event of JIT "
+        + "compiler threads", events, (System.nanoTime() - started) / 1e9,
+        ticksSince(jitBefore, jitTicks()) * 1e6 / 100 / Math.max(1, events));
   }
 
   /**
@@ -400,6 +441,9 @@ public final class ReducerBenchmark {
       long deadline = System.nanoTime() + Duration.ofSeconds(LATENCY_WARMUP_SECONDS + latencySeconds + 120L).toNanos();
       long covered = 0;
       long nextReport = System.nanoTime();
+      // The JIT compilers' CPU while the measured actions are sent: from the warm-up's end to the last send.
+      @SuppressWarnings("unchecked")
+      Map<String, Long>[] jitMeasured = new Map[2];
       PreparedStatement outbox = watermarks.prepareStatement("SELECT h.last_sequence, c.next_sequence - 1 FROM "
           + "reducer_outbox_head h, reducer_outbox_cursor c");
       while (mapped.cardinality() < total || covered < total) {
@@ -422,6 +466,13 @@ public final class ReducerBenchmark {
           offsetOf[i] = event.offset();
           mapped.set(i);
         }
+        if (jitMeasured[0] == null && window[0] != 0
+            && System.nanoTime() - window[0] >= LATENCY_WARMUP_SECONDS * 1_000_000_000L) {
+          jitMeasured[0] = jitTicks();
+        }
+        if (jitMeasured[1] == null && window[1] != 0) {
+          jitMeasured[1] = jitTicks();
+        }
         LockSupport.parkNanos(2_000_000);
       }
       producer.join();
@@ -443,8 +494,10 @@ public final class ReducerBenchmark {
       }
       Arrays.sort(lags, 0, n);
       double offered = total / ((window[1] - window[0]) / 1e9);
+      double jitMs = jitMeasured[0] == null || jitMeasured[1] == null ? Double.NaN
+          : ticksSince(jitMeasured[0], jitMeasured[1]) * 10.0;
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
-          lags[n - 1] / 1e6};
+          lags[n - 1] / 1e6, jitMs};
     }
   }
 
