@@ -262,9 +262,10 @@ public final class Sandbox {
   private static String progress(KubernetesClient client) {
     Projection projection = client.resources(Projection.class).inNamespace(NAMESPACE).withName(PROJECTION).get();
     var status = projection == null ? null : projection.getStatus();
-    String line = status == null ? PROJECTION + ": no status yet" : PROJECTION + ": partitions=" + status.getPartitions()
-        + " replicas=" + status.getReplicas() + " ready=" + status.getReadyReplicas() + " lag="
-        + status.getConsumerLag() + " health=" + status.getHealth()
+    String line = status == null ? PROJECTION + ": no status yet" : PROJECTION + ": partitions="
+        + known(status.getPartitions(), "") + " replicas=" + known(status.getReplicas(), "") + " ready="
+        + known(status.getReadyReplicas(), "") + " lag=" + known(status.getConsumerLag(), "") + " health="
+        + status.getHealth()
         + (status.getActiveReset() == null ? "" : " held by " + status.getActiveReset());
     DlqReplay replay = client.resources(DlqReplay.class).inNamespace(NAMESPACE).withName("quarantine-poison").get();
     if (replay != null && replay.getStatus() != null) {
@@ -309,10 +310,15 @@ public final class Sandbox {
     var status = client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).withName(pipeline).get().getStatus();
     var metrics = status.getMetrics();
     String degraded = status.condition("Degraded").map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
-    return status.getHealth() + " (" + degraded + "); conflict rate " + metrics.getConflictRatePercent()
-        + " %, success rate " + metrics.getSuccessRatePercent() + " %, commit p95 " + metrics.getCommitLatencyP95Ms()
-        + " ms, outbox backlog " + metrics.getOutboxBacklog() + ", DLQ depth " + metrics.getDlqDepth()
-        + ", dedup entries " + metrics.getDedupEntries();
+    return status.getHealth() + " (" + degraded + "); conflict rate " + known(metrics.getConflictRatePercent(), " %")
+        + ", success rate " + known(metrics.getSuccessRatePercent(), " %") + ", commit p95 "
+        + known(metrics.getCommitLatencyP95Ms(), " ms") + ", outbox backlog " + known(metrics.getOutboxBacklog(), "")
+        + ", DLQ depth " + known(metrics.getDlqDepth(), "") + ", dedup entries " + known(metrics.getDedupEntries(), "");
+  }
+
+  /** A status figure with its unit, or "unknown" while the operator has not measured it (yet). */
+  private static String known(Object figure, String unit) {
+    return figure == null ? "unknown" : figure + unit;
   }
 
   private static int replicas(KubernetesClient client, String deployment) {

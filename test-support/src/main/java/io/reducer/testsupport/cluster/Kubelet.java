@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,11 @@ final class Kubelet implements ProbeRunner.Results {
         advance(runtime);
         stored.add(writeStatus(runtime));
       } catch (RuntimeException e) {
+        if (interruptedBy(e)) {
+          // The cluster is stopping and interrupted the worker mid-write: nothing went wrong, and the rest waits.
+          Thread.currentThread().interrupt();
+          return stored;
+        }
         LOG.warn("could not sync pod {}", runtime.describe(), e);
         stored.add(pod);
       }
@@ -95,6 +101,15 @@ final class Kubelet implements ProbeRunner.Results {
       }
     }
     return stored;
+  }
+
+  private static boolean interruptedBy(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
   }
 
   /** Starts terminating a pod a controller has just deleted, without waiting for the next pass to notice. */
