@@ -64,8 +64,7 @@ public final class MaterializeCommand {
    */
   public static Materializer prepare(MaterializerConfig config) throws ConfigException {
     StartupChecks.kafka(config);
-    Database database = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), "reducer-materializer",
-        Duration.ofMillis(config.idleTransactionTimeoutMs()));
+    Database database = config.database();
     try {
       StartupChecks.database(config, database);
     } catch (ConfigException e) {

@@ -1,6 +1,5 @@
 package io.reducer.workloads.materializer;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.reducer.workloads.ExitCodes;
-import io.reducer.workloads.deadletter.DeadLetter;
-import io.reducer.workloads.deadletter.DeadLetterException;
 import io.reducer.workloads.deadletter.DeadLetterPublisher;
 import io.reducer.workloads.health.ConsumerLoopStatus;
 import io.reducer.workloads.kafka.ConsumerSettings;
@@ -44,8 +41,9 @@ import io.reducer.workloads.postgres.Database;
 
 /**
  * The poll loop. PostgreSQL owns the position: partitions are sought to their watermark on assignment and after
- * any failure, and each poll's records are applied per partition by {@link PartitionBatchProcessor}. Kafka
- * offsets are committed afterwards for tooling (lag dashboards) only; nothing reads them back.
+ * any failure, and each poll's records are written by {@link PollWriter} on a thread of its own while this loop
+ * reads the next poll. Kafka offsets are committed afterwards for tooling (lag dashboards) only; nothing reads them
+ * back.
  */
 public final class Materializer {
 
@@ -54,26 +52,25 @@ public final class Materializer {
   private static final Duration IDLE_PING = Duration.ofSeconds(5);
   private static final Duration KAFKA_CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LAG_MEASURE_INTERVAL = Duration.ofMillis(50);
-  /**
-   * Partitions' batches go into one transaction up to this many records (a partition's batch is never split). About
-   * 6 ms of PostgreSQL time per transaction; more would make the first partitions of a large poll wait longer.
-   */
-  private static final int TRANSACTION_RECORDS = 1000;
 
   private final MaterializerConfig config;
   private final Database database;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final DeadLetterPublisher deadLetters;
   private final WatermarkStore watermarks;
-  private final ProjectionUpsert upsert;
-  private final PartitionBatchProcessor processor;
   private final StateCommittedDecoder decoder = new StateCommittedDecoder();
+  /** The writers of a poll's batches, each with its own connection; the first uses {@link #database}. */
+  private final List<PollWriter> writers = new ArrayList<>();
+  /** The connections of the writers after the first. */
+  private final List<Database> writerDatabases = new ArrayList<>();
   /** One thread that decodes a poll's batches alongside this loop, which takes over those it has not started on. */
   private final ExecutorService decoding = Executors.newSingleThreadExecutor(task -> {
     Thread thread = new Thread(task, "materializer-decode");
     thread.setDaemon(true);
     return thread;
   });
+  /** The writers' threads: they write a poll's batches while this loop reads the next poll (see {@link #apply}). */
+  private final ExecutorService writing;
   private final MaterializerMetrics metrics;
   private final ConsumerLoopStatus status;
   private final AutoCloseable http;
@@ -87,8 +84,10 @@ public final class Materializer {
   private final Map<TopicPartition, Long> highestSeen = new HashMap<>();
   private long nextLoadAttemptNanos;
   private long nextLagMeasureNanos;
-  /** Stage stamps of each committed batch, for the benchmark; null (always, in production) records nothing. */
-  private volatile BatchTrace trace;
+  /** The writes of the last poll, until {@link #settle} takes in what they left; they hold the connections. */
+  private final List<Future<PollWrite>> inFlight = new ArrayList<>();
+  /** What {@link #settle} threw inside a rebalance callback, to throw after the poll. */
+  private Exception failedInCallback;
   private volatile boolean stopping;
   private volatile int exitCode = -1;
 
@@ -102,8 +101,20 @@ public final class Materializer {
     this.deadLetters = new DeadLetterPublisher(config.kafkaSecurity().clientProperties(config.bootstrapServers()),
         config.dlqTopic(), "reducer-materializer-dlq");
     this.watermarks = new WatermarkStore(config.schema(), config.namespace(), config.projection());
-    this.upsert = new ProjectionUpsert(config.schema(), config.table());
-    this.processor = new PartitionBatchProcessor(upsert, watermarks, deadLetters);
+    for (int i = 0; i < config.writers(); i++) {
+      Database connection = i == 0 ? database : config.database();
+      if (i > 0) {
+        writerDatabases.add(connection);
+      }
+      writers.add(new PollWriter(config, connection, new ProjectionUpsert(config.schema(), config.table()),
+          watermarks, deadLetters, decoder, metrics));
+    }
+    int[] threads = {0};
+    this.writing = Executors.newFixedThreadPool(config.writers(), task -> {
+      Thread thread = new Thread(task, "materializer-write-" + threads[0]++);
+      thread.setDaemon(true);
+      return thread;
+    });
     this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }
@@ -141,16 +152,25 @@ public final class Materializer {
       LOG.info("materializing {}", config);
       while (!stopping) {
         status.alive();
-        database.pingIfIdle(IDLE_PING);
+        if (!inFlight.isEmpty() && inFlight.stream().allMatch(Future::isDone)) {
+          settle();
+        }
+        if (inFlight.isEmpty()) {
+          database.pingIfIdle(IDLE_PING);
+          writerDatabases.forEach(connection -> connection.pingIfIdle(IDLE_PING));
+        }
         if (!pending.isEmpty() && System.nanoTime() >= nextLoadAttemptNanos) {
-          loadPending();
+          settle();
+          if (System.nanoTime() >= nextLoadAttemptNanos) { // the write settled may have asked for a pause
+            loadPending();
+          }
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
         long polled = System.nanoTime();
+        throwIfFailedInCallback();
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
         apply(records, polled);
-        measureLag();
       }
       return ExitCodes.OK;
     } catch (WakeupException e) {
@@ -181,69 +201,155 @@ public final class Materializer {
 
   /** Reports each committed batch's stage times to {@code trace} (null: stop); for the benchmark's lag breakdown. */
   void traceBatches(BatchTrace trace) {
-    this.trace = trace;
-  }
-
-  /** One partition's share of a poll: its fresh records (decoded on the decoding thread) and where they move it. */
-  private record Part(TopicPartition partition, Watermark expected, long newNext,
-      List<ConsumerRecord<byte[], byte[]>> records, Future<DecodedBatch> decoding) {
+    writers.forEach(writer -> writer.traceBatches(trace));
   }
 
   /**
-   * Applies a poll: the batches of all its partitions in one transaction, every watermark moved in it (see
-   * {@link #commitTogether}). Then, for tooling only, the Kafka offsets of what committed.
+   * Applies a poll. Its batches are written by the writers, each a share of the partitions in a transaction of its
+   * own on its own connection, while this loop polls again; one poll in flight at a time. Parts are read against
+   * the positions the writes in flight will leave (taken as committed), then those writes are settled; a part whose
+   * partition they did not commit is dropped, its records read again from the database's watermark. So the poll,
+   * the fetch parsing and the decoding of the next poll overlap PostgreSQL's work on this one, and a large poll
+   * uses more than one PostgreSQL backend.
    */
   private void apply(ConsumerRecords<byte[], byte[]> records, long polled) throws FencedException {
-    // Decoding needs only the record bytes: it starts on the decoding thread while this thread reads the positions
-    // and decodes too (await takes over a batch that thread has not started on).
-    List<Part> parts = new ArrayList<>();
+    List<PollPart> parts = new ArrayList<>();
     for (TopicPartition partition : records.partitions()) {
       Watermark expected = owned.get(partition);
       if (expected == null) {
         continue; // revoked or waiting for its position: it is sought from the database before reading again
       }
       List<ConsumerRecord<byte[], byte[]>> batch = fresh(expected, records.records(partition));
-      if (!batch.isEmpty()) {
-        metrics.partitionRead(partition.partition(), batch.get(0).timestamp());
-      }
+      // Decoding needs only the record bytes: it starts on the decoding thread at once; the writer takes over a
+      // batch that thread has not started on.
       Future<DecodedBatch> decoded = batch.isEmpty() ? CompletableFuture.completedFuture(DecodedBatch.of(decoder, batch))
           : decoding.submit(() -> DecodedBatch.of(decoder, batch));
-      parts.add(new Part(partition, expected, -1, batch, decoded));
+      parts.add(new PollPart(partition, expected, -1, batch, decoded));
+    }
+    settle();
+    measureLag();
+    List<PollPart> moving = new ArrayList<>();
+    for (PollPart part : parts) {
+      if (owned.get(part.partition()) != part.expected()) {
+        part.decoding().cancel(false); // the write before did not commit the partition: it is sought again
+        continue;
+      }
+      if (!part.records().isEmpty()) {
+        metrics.partitionRead(part.partition().partition(), part.records().get(0).timestamp());
+      }
+      moving.add(part);
     }
     // Positions can pass the watermark without records (transaction markers): move the watermark along.
-    for (TopicPartition partition : new ArrayList<>(owned.keySet())) {
-      if (!records.partitions().contains(partition)) {
-        parts.add(new Part(partition, owned.get(partition), -1, List.of(),
+    for (Map.Entry<TopicPartition, Watermark> entry : owned.entrySet()) {
+      if (!records.partitions().contains(entry.getKey())) {
+        moving.add(new PollPart(entry.getKey(), entry.getValue(), -1, List.of(),
             CompletableFuture.completedFuture(DecodedBatch.of(decoder, List.of()))));
       }
     }
-    List<Part> moving = new ArrayList<>();
-    for (Part part : parts) {
+    List<PollPart> writes = new ArrayList<>();
+    for (PollPart part : moving) {
       long newNext = consumer.position(part.partition(), KAFKA_CALL_TIMEOUT);
       if (!part.records().isEmpty() || newNext > part.expected().nextOffset()) {
-        moving.add(new Part(part.partition(), part.expected(), newNext, part.records(), part.decoding()));
+        writes.add(part.movedTo(newNext));
       }
     }
-    if (moving.isEmpty()) {
+    if (writes.isEmpty()) {
       return;
     }
-    moving.sort(Comparator.comparingInt(part -> part.partition().partition()));
-    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    // A large poll (catching up) goes in several transactions: the first partitions' rows become visible without
-    // waiting for the whole poll's statement, and the decoding thread decodes the next ones meanwhile.
-    for (int from = 0, to; from < moving.size(); from = to) {
-      long size = moving.get(from).records().size();
-      for (to = from + 1; to < moving.size() && size + moving.get(to).records().size() <= TRANSACTION_RECORDS; to++) {
-        size += moving.get(to).records().size();
-      }
-      commitTogether(moving.subList(from, to), moving.subList(from, moving.size()), polled, commits);
+    writes.sort(Comparator.comparingInt(part -> part.partition().partition()));
+    for (PollPart part : writes) {
+      owned.put(part.partition(), part.committedWatermark());
     }
-    if (!commits.isEmpty()) {
+    List<List<PollPart>> shares = WriterShares.split(writes, writers.size());
+    for (int i = 0; i < shares.size(); i++) {
+      PollWriter writer = writers.get(i);
+      List<PollPart> share = shares.get(i);
+      inFlight.add(writing.submit(() -> writer.write(share, polled)));
+    }
+  }
+
+  /**
+   * Waits for the writes in flight, if any, and takes in what they left: committed positions (kept, with their
+   * meters and Kafka offsets), partitions to seek from the database again, fencing (thrown). After it the loop's
+   * positions are the database's and the connections are free.
+   */
+  private void settle() throws FencedException {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    List<PollWrite> results = new ArrayList<>();
+    RuntimeException failed = null;
+    for (Future<PollWrite> write : inFlight) {
+      try {
+        results.add(write.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed = new IllegalStateException("interrupted while writing a batch", e);
+      } catch (ExecutionException e) {
+        failed = e.getCause() instanceof RuntimeException runtime ? runtime
+            : new IllegalStateException("writing a batch failed", e.getCause());
+      }
+    }
+    inFlight.clear();
+    if (failed != null) {
+      throw failed;
+    }
+    FencedException fenced = null;
+    for (PollWrite result : results) {
+      take(result);
+      fenced = fenced == null ? result.fenced() : fenced;
+    }
+    if (fenced != null) {
+      throw fenced;
+    }
+  }
+
+  /** One writer's result: its committed positions and their Kafka offsets, the partitions to seek again. */
+  private void take(PollWrite result) {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    for (PollPart part : result.committed()) {
+      TopicPartition partition = part.partition();
+      highestSeen.merge(partition, part.newNext(), Math::max);
+      commits.put(partition, new OffsetAndMetadata(part.newNext()));
+      metrics.partitionCommitted(partition.partition(), part.newNext(), part.lastTimestamp());
+    }
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition partition : result.reload()) {
+      if (assigned.contains(partition)) {
+        reload(partition);
+      } else {
+        owned.remove(partition);
+      }
+    }
+    if (result.backOff()) {
+      nextLoadAttemptNanos = System.nanoTime() + RETRY_BACKOFF.toNanos();
+    }
+    if (!commits.isEmpty() && result.fenced() == null) {
       consumer.commitAsync(commits, (offsets, error) -> {
         if (error != null) {
           LOG.debug("Kafka offset commit failed (tooling only, the database holds the position): {}", error.toString());
         }
       });
+    }
+  }
+
+  /** {@link #settle} inside a rebalance callback, which cannot throw it: the loop throws it after the poll. */
+  private void settleInCallback() {
+    try {
+      settle();
+    } catch (FencedException | RuntimeException e) {
+      failedInCallback = e;
+    }
+  }
+
+  private void throwIfFailedInCallback() throws FencedException {
+    Exception failed = failedInCallback;
+    failedInCallback = null;
+    if (failed instanceof FencedException fenced) {
+      throw fenced;
+    }
+    if (failed != null) {
+      throw (RuntimeException) failed;
     }
   }
 
@@ -263,166 +369,9 @@ public final class Materializer {
   }
 
   /**
-   * One transaction for the batches of several partitions of a poll (up to {@link #TRANSACTION_RECORDS} records;
-   * {@code unfinished}: these and the poll's partitions after them): one statement moves each partition's watermark
-   * (guarded by epoch and expected position, the row locked until commit) and upserts the newest row per key of
-   * all of them, then the DLQ records are sent and acknowledged, then one commit. Two round trips for the whole poll
-   * instead of five per partition: with many partitions, a partition's events no longer wait behind the other
-   * partitions' transactions on the one connection. Rows and watermarks still change in the same transaction, so
-   * this is as exactly-once as a transaction per partition. A partition whose guard fails is left out (fenced: the
-   * process stops; moved: it is sought again) and the others are written again at once. A row the database rejects
-   * sends the poll down the old way, a transaction per partition that isolates the row under savepoints.
-   */
-  private void commitTogether(List<Part> parts, List<Part> unfinished, long polled,
-      Map<TopicPartition, OffsetAndMetadata> commits) throws FencedException {
-    List<Part> remaining = new ArrayList<>(parts);
-    Map<TopicPartition, DecodedBatch> batches = new HashMap<>();
-    for (Part part : parts) {
-      batches.put(part.partition(), await(part.decoding(), part.records()));
-    }
-    while (!remaining.isEmpty()) {
-      long started = System.nanoTime();
-      List<ProjectionUpsert.Move> moves = new ArrayList<>(remaining.size());
-      List<StateCommitted> rows = new ArrayList<>();
-      List<DeadLetter> letters = new ArrayList<>();
-      Set<String> keys = new HashSet<>();
-      boolean keyInTwoPartitions = false;
-      for (Part part : remaining) {
-        DecodedBatch batch = batches.get(part.partition());
-        moves.add(new ProjectionUpsert.Move(part.partition().partition(), part.expected(), part.newNext(),
-            batch.newest()));
-        for (StateCommitted row : batch.latest().latest()) {
-          keyInTwoPartitions |= !keys.add(row.workflowKey());
-          rows.add(row);
-        }
-        letters.addAll(batch.letters());
-      }
-      if (keyInTwoPartitions) {
-        // A custom partitioner put a key into two partitions: one statement cannot write a row twice.
-        for (Part part : remaining) {
-          applyPartition(part, batches.get(part.partition()), commits, polled);
-        }
-        return;
-      }
-      try {
-        Connection connection = database.connection();
-        ProjectionUpsert.Guarded written = upsert.applyGuarded(connection, config.namespace(), config.projection(),
-            moves, rows);
-        long statementDone = System.nanoTime();
-        if (written.moved().size() < remaining.size()) {
-          connection.rollback();
-          database.answered();
-          remaining = leaveOutMoved(connection, remaining, written.moved(), unfinished);
-          continue;
-        }
-        // The watermark rows are locked until commit, so no one can take over between this ack and the commit.
-        deadLetters.publish(letters);
-        long watermarkDone = System.nanoTime();
-        connection.commit();
-        long committed = System.nanoTime();
-        database.answered();
-        for (Part part : remaining) {
-          committed(part, batches.get(part.partition()), written.applied(), polled, started, statementDone,
-              watermarkDone, committed, commits);
-        }
-        return;
-      } catch (SQLException e) {
-        database.rollbackQuietly();
-        if (SqlErrors.isRowRejection(e)) {
-          // Find the rows the database rejects: a transaction per partition, each row under a savepoint.
-          for (Part part : remaining) {
-            applyPartition(part, batches.get(part.partition()), commits, polled);
-          }
-          return;
-        }
-        database.discard();
-        retryLater(remaining, e);
-        return;
-      } catch (DeadLetterException e) {
-        database.rollbackQuietly();
-        retryLater(remaining, e);
-        return;
-      }
-    }
-  }
-
-  /**
-   * After a guard failed: the parts whose guard held, to write again. A partition whose epoch changed means a
-   * reset happened (fenced: stop); another position means another instance took it over (seek it again).
-   */
-  private List<Part> leaveOutMoved(Connection connection, List<Part> remaining, Set<Integer> moved, List<Part> all)
-      throws SQLException, FencedException {
-    List<Part> kept = new ArrayList<>();
-    for (Part part : remaining) {
-      int partition = part.partition().partition();
-      if (moved.contains(partition)) {
-        kept.add(part);
-        continue;
-      }
-      Watermark actual = watermarks.read(connection, partition);
-      connection.rollback();
-      Watermark expected = part.expected();
-      if (actual == null || actual.epoch() != expected.epoch()) {
-        long dropped = all.stream().mapToLong(p -> p.records().size()).sum();
-        throw new FencedException("partition " + partition + ": watermark epoch is "
-            + (actual == null ? "gone" : actual.epoch()) + ", this process holds epoch " + expected.epoch()
-            + " (a reset happened); dropping " + dropped + " records and stopping", dropped);
-      }
-      LOG.warn("partition {}: watermark is at {}, expected {} (another instance took over); re-seeking", partition,
-          actual.nextOffset(), expected.nextOffset());
-      reload(part.partition());
-    }
-    return kept;
-  }
-
-  private void retryLater(List<Part> parts, Exception e) {
-    LOG.warn("batches of {} records on {} rolled back, retrying from the database watermarks: {}",
-        parts.stream().mapToInt(p -> p.records().size()).sum(),
-        parts.stream().map(p -> p.partition().toString()).toList(), e.toString());
-    for (Part part : parts) {
-      reload(part.partition());
-    }
-    nextLoadAttemptNanos = System.nanoTime() + RETRY_BACKOFF.toNanos();
-  }
-
-  /** A part's batch committed: its position, meters, trace and Kafka offset. */
-  private void committed(Part part, DecodedBatch batch, Set<String> appliedKeys, long polled, long started,
-      long statementDone, long watermarkDone, long committed, Map<TopicPartition, OffsetAndMetadata> commits) {
-    TopicPartition partition = part.partition();
-    owned.put(partition, Watermark.position(partition.partition(), part.newNext(), part.expected().epoch()));
-    highestSeen.merge(partition, part.newNext(), Math::max);
-    commits.put(partition, new OffsetAndMetadata(part.newNext()));
-    metrics.partitionCommitted(partition.partition(), part.newNext(), lastTimestamp(part.records()));
-    if (part.records().isEmpty()) {
-      return;
-    }
-    LatestPerKey.Result latest = batch.latest();
-    int applied = 0;
-    int duplicates = 0;
-    for (Map.Entry<String, Integer> rows : latest.rowsPerKey().entrySet()) {
-      if (appliedKeys.contains(rows.getKey())) {
-        applied++;
-        duplicates += latest.staleInBatch().getOrDefault(rows.getKey(), 0);
-      } else {
-        duplicates += rows.getValue();
-      }
-    }
-    BatchOutcome outcome = new BatchOutcome(part.records().size(), applied, duplicates, batch.letters().size(),
-        batch.newest(), statementDone, watermarkDone, committed);
-    metrics.batchCommitted(outcome, Duration.ofNanos(committed - started));
-    BatchTrace tracing = trace;
-    if (tracing != null) {
-      tracing.committed(partition.partition(), part.records(), polled, batch.decodedNanos(), started, outcome);
-    }
-  }
-
-  private static long lastTimestamp(List<ConsumerRecord<byte[], byte[]>> records) {
-    return records.isEmpty() ? -1 : records.get(records.size() - 1).timestamp();
-  }
-
-  /**
    * Records between each partition's watermark and the log end the consumer last heard of, for the lag gauges;
-   * local to the consumer (no request), at most every 50 ms.
+   * local to the consumer (no request), at most every 50 ms. Called with no write in flight, so the watermarks are
+   * the database's.
    */
   private void measureLag() {
     long now = System.nanoTime();
@@ -436,65 +385,6 @@ public final class Materializer {
         long end = consumer.position(entry.getKey(), KAFKA_CALL_TIMEOUT) + toEnd.getAsLong();
         metrics.partitionBehind(entry.getKey().partition(), Math.max(0, end - entry.getValue().nextOffset()));
       }
-    }
-  }
-
-  /** One partition's batch in a transaction of its own, rows the database rejects isolated under savepoints. */
-  private void applyPartition(Part part, DecodedBatch batch, Map<TopicPartition, OffsetAndMetadata> commits,
-      long polled) throws FencedException {
-    TopicPartition partition = part.partition();
-    Watermark expected = part.expected();
-    long newNext = part.newNext();
-    List<ConsumerRecord<byte[], byte[]>> fresh = batch.records();
-    long started = System.nanoTime();
-    try {
-      BatchOutcome outcome = processor.process(database.connection(), partition.partition(), batch, expected, newNext);
-      database.answered();
-      owned.put(partition, Watermark.position(partition.partition(), newNext, expected.epoch()));
-      highestSeen.merge(partition, newNext, Math::max);
-      metrics.partitionCommitted(partition.partition(), newNext, lastTimestamp(fresh));
-      if (!fresh.isEmpty()) {
-        metrics.batchCommitted(outcome, Duration.ofNanos(outcome.committedNanos() - started));
-        BatchTrace tracing = trace;
-        if (tracing != null) {
-          tracing.committed(partition.partition(), fresh, polled, batch.decodedNanos(), started, outcome);
-        }
-      }
-      commits.put(partition, new OffsetAndMetadata(newNext));
-    } catch (WatermarkMovedException e) {
-      database.answered();
-      LOG.warn(e.getMessage());
-      reload(partition);
-    } catch (SQLException | DeadLetterException e) {
-      database.rollbackQuietly();
-      LOG.warn("batch of {} records on {} rolled back, retrying from the database watermark: {}", fresh.size(),
-          partition, e.toString());
-      if (e instanceof SQLException) {
-        database.discard();
-      }
-      reload(partition);
-      nextLoadAttemptNanos = System.nanoTime() + RETRY_BACKOFF.toNanos();
-    } catch (FencedException e) {
-      database.answered();
-      throw e;
-    }
-  }
-
-  /**
-   * The decoded batch. If the decoding thread has not started on it (on a busy machine it may wait for a core),
-   * this thread decodes it rather than wait for that thread to be scheduled.
-   */
-  private DecodedBatch await(Future<DecodedBatch> decoded, List<ConsumerRecord<byte[], byte[]>> fresh) {
-    if (!decoded.isDone() && decoded.cancel(false)) {
-      return DecodedBatch.of(decoder, fresh);
-    }
-    try {
-      return decoded.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while decoding a batch", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("decoding a batch failed", e.getCause());
     }
   }
 
@@ -542,7 +432,14 @@ public final class Materializer {
   }
 
   private void closeQuietly() {
+    try {
+      settle(); // the write in flight commits or rolls back before the connection closes
+    } catch (FencedException | RuntimeException e) {
+      LOG.debug("the last write before stopping: {}", e.toString());
+    }
+    writing.shutdownNow();
     decoding.shutdownNow();
+    writerDatabases.forEach(Database::close);
     try {
       // A static member stays in the group after a plain close until its session times out; leaving explicitly
       // hands its partitions over at once and lets a reset find the group empty after a scale to zero.
@@ -593,6 +490,7 @@ public final class Materializer {
       if (partitions.isEmpty()) {
         return;
       }
+      settleInCallback(); // loading positions needs the connection
       pending.addAll(partitions);
       consumer.pause(partitions);
       loadPending();
@@ -609,6 +507,7 @@ public final class Materializer {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
+      settleInCallback(); // what is in flight for them commits or rolls back before another process takes them
       partitions.forEach(owned::remove);
       partitions.forEach(partition -> metrics.partitionForgotten(partition.partition()));
       pending.removeAll(partitions);

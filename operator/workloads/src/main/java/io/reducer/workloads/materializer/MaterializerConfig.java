@@ -2,6 +2,7 @@ package io.reducer.workloads.materializer;
 
 import static io.reducer.workloads.materializer.MaterializerOptions.*;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -10,6 +11,7 @@ import io.reducer.workloads.cli.CommandOptions;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.cli.SecretText;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
+import io.reducer.workloads.postgres.Database;
 import io.reducer.workloads.postgres.DatabaseOptions;
 
 /**
@@ -37,6 +39,7 @@ public record MaterializerConfig(
     int sessionTimeoutMs,
     String groupInstanceId,
     int idleTransactionTimeoutMs,
+    int writers,
     int httpPort) {
 
   private static final Pattern KAFKA_NAME = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
@@ -44,6 +47,12 @@ public record MaterializerConfig(
   /** The Projection this materializer writes for, as it claims the table. */
   public TableOwner owner() {
     return TableOwner.of(namespace, projection, projectionUid);
+  }
+
+  /** A connection to the database with these settings; it connects on first use. */
+  public Database database() {
+    return new Database(jdbcUrl, dbUser, dbPassword, "reducer-materializer",
+        Duration.ofMillis(idleTransactionTimeoutMs));
   }
 
   public MaterializerConfig {
@@ -79,6 +88,7 @@ public record MaterializerConfig(
         values.integer(SESSION_TIMEOUT_MS, 1000, 1_800_000),
         groupInstanceId(values.text(GROUP_INSTANCE_ID)),
         values.integer(IDLE_TRANSACTION_TIMEOUT_MS, 1000, 3_600_000),
+        values.integer(WRITERS, 1, MAX_WRITERS),
         values.integer(HTTP_PORT, -1, 65_535));
   }
 
@@ -89,7 +99,7 @@ public record MaterializerConfig(
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
         + " sessionTimeoutMs=" + sessionTimeoutMs
         + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
-        + " idleTransactionTimeoutMs=" + idleTransactionTimeoutMs + " httpPort=" + httpPort;
+        + " idleTransactionTimeoutMs=" + idleTransactionTimeoutMs + " writers=" + writers + " httpPort=" + httpPort;
   }
 
   private static void checkTopic(String flag, String value) throws ConfigException {

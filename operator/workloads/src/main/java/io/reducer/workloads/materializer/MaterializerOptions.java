@@ -46,6 +46,11 @@ public final class MaterializerOptions {
       "MATERIALIZER_IDLE_TRANSACTION_TIMEOUT_MS", "45000",
       "PostgreSQL ends a session of this process idle inside a transaction this long (a frozen process or a lost"
           + " node), releasing its row locks; above the DLQ's 30 s delivery timeout");
+  /** Upper bound of {@link #WRITERS}: each writer is a connection, and two cores gain nothing beyond a few. */
+  static final int MAX_WRITERS = 8;
+  public static final Option WRITERS = new Option("--writers", "MATERIALIZER_WRITERS", "2",
+      "PostgreSQL connections that write a large poll's partition batches in parallel, each in its own transaction"
+          + " (1-" + MAX_WRITERS + "; small polls use one); the process holds this many connections");
   public static final Option HTTP_PORT = new Option("--http-port", "MATERIALIZER_HTTP_PORT", "8080",
       "HTTP port; 0 = any free port (printed), -1 = off");
 
@@ -53,7 +58,7 @@ public final class MaterializerOptions {
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>("usage: workloads materialize [options]",
       List.of(BOOTSTRAP_SERVERS, TOPIC, DLQ_TOPIC, JDBC_URL, DB_USER, TABLE, SCHEMA, PROJECTION, NAMESPACE,
           PROJECTION_UID, GROUP, MAX_RECORDS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS, GROUP_INSTANCE_ID,
-          IDLE_TRANSACTION_TIMEOUT_MS, HTTP_PORT),
+          IDLE_TRANSACTION_TIMEOUT_MS, WRITERS, HTTP_PORT),
       ConfigException::new);
 
   private MaterializerOptions() {

@@ -33,6 +33,7 @@ class MaterializerConfigTest {
     assertThat(config.sessionTimeoutMs()).isEqualTo(10_000);
     assertThat(config.groupInstanceId()).isEmpty();
     assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.writers()).isEqualTo(2);
     assertThat(config.dbPassword()).isEqualTo("secret");
     assertThat(config.toString()).doesNotContain("secret");
   }
@@ -83,15 +84,19 @@ class MaterializerConfigTest {
   @Test
   void flagsWinOverEnvironment() throws Exception {
     MaterializerConfig config = MaterializerConfig.parse(
-        List.of("--topic", "other", "--table=orders_view", "--max-records", "50", "--http-port", "0"), ENV);
+        List.of("--topic", "other", "--table=orders_view", "--max-records", "50", "--http-port", "0", "--writers", "1"),
+        ENV);
     assertThat(config.topic()).isEqualTo("other");
     assertThat(config.table()).isEqualTo("orders_view");
     assertThat(config.maxRecords()).isEqualTo(50);
     assertThat(config.httpPort()).isZero();
+    assertThat(config.writers()).isEqualTo(1);
   }
 
   @Test
   void badValuesNameTheFix() {
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--writers", "9"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--writers");
     assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", "Robert\"; DROP TABLE x; --"), ENV))
         .isInstanceOf(ConfigException.class).hasMessageContaining("--table").hasMessageContaining("^[a-z_]");
     assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--table", "a".repeat(64)), ENV))

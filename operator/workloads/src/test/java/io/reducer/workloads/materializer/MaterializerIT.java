@@ -44,18 +44,7 @@ class MaterializerIT {
     String topic = "normal";
     cluster.createTopics(topic, 3);
     // Versions 1..8 of 25 keys in shuffled order, so a newer version often arrives before an older one.
-    List<long[]> plan = new ArrayList<>();
-    for (int key = 0; key < 25; key++) {
-      for (int version = 1; version <= 8; version++) {
-        plan.add(new long[] {key, version});
-      }
-    }
-    Collections.shuffle(plan, new Random(7));
-    try (KafkaProducer<String, String> producer = cluster.producer()) {
-      for (long[] event : plan) {
-        producer.send(TestEvents.event(topic, "wf-" + event[0], event[1]));
-      }
-    }
+    produceShuffled(topic, 25, 8, 7);
     try (InProcessMaterializer materializer = new InProcessMaterializer(
         cluster.env(topic, "normal", "normal_projection"), List.of("--max-records", "37"))) {
       awaitWatermarksAtLogEnd(topic, 3, "normal");
@@ -91,6 +80,21 @@ class MaterializerIT {
         + "AND indexdef LIKE '%(updated_at)%'", rows -> assertThat(rows.getInt(1)).isEqualTo(1));
     cluster.query("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'normal_projection'",
         rows -> assertThat(rows.getString(1)).isEqualTo("fillfactor=50"));
+  }
+
+  /** A backlog read in large polls is shared between three writers' transactions; every partition ends whole. */
+  @Test
+  void aBacklogSharedBetweenWritersEndsEqualToTheTopic() throws Exception {
+    String topic = "shared";
+    cluster.createTopics(topic, 4);
+    produceShuffled(topic, 2000, 3, 11);
+    try (InProcessMaterializer materializer = new InProcessMaterializer(
+        cluster.env(topic, "shared", "shared_projection"), List.of("--max-records", "3000", "--writers", "3"))) {
+      awaitWatermarksAtLogEnd(topic, 4, "shared");
+
+      assertThat(cluster.projection("shared_projection")).isEqualTo(modelOf(topic, 4)).hasSize(2000);
+      assertThat(materializer.metrics().failed()).isZero();
+    }
   }
 
   @Test
@@ -196,6 +200,22 @@ class MaterializerIT {
     Header header = record.headers().lastHeader(name);
     assertThat(header).as(name).isNotNull();
     return new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Versions 1 to {@code versions} of keys {@code wf-0} on, all of them shuffled with {@code seed}. */
+  private static void produceShuffled(String topic, int keys, int versions, long seed) {
+    List<long[]> plan = new ArrayList<>();
+    for (int key = 0; key < keys; key++) {
+      for (int version = 1; version <= versions; version++) {
+        plan.add(new long[] {key, version});
+      }
+    }
+    Collections.shuffle(plan, new Random(seed));
+    try (KafkaProducer<String, String> producer = cluster.producer()) {
+      for (long[] event : plan) {
+        producer.send(TestEvents.event(topic, "wf-" + event[0], event[1]));
+      }
+    }
   }
 
   private static void awaitWatermarksAtLogEnd(String topic, int partitions, String projection) {
