@@ -106,6 +106,9 @@ public final class MaterializerDeployment {
     if (spec.getMaterializer().getSessionTimeoutMs() != null) {
       env.add(WorkloadEnv.plain(MaterializerOptions.SESSION_TIMEOUT_MS, String.valueOf(spec.getMaterializer().getSessionTimeoutMs())));
     }
+    if (spec.getMaterializer().getDatabaseWriters() != null) {
+      env.add(WorkloadEnv.plain(MaterializerOptions.WRITERS, String.valueOf(spec.getMaterializer().getDatabaseWriters())));
+    }
     env.add(WorkloadEnv.plain(MaterializerOptions.HTTP_PORT, String.valueOf(HTTP_PORT)));
     // One consumer leaves before its replacement joins: no window with two owners per partition.
     DeploymentStrategy recreate = new DeploymentStrategyBuilder().withType("Recreate").build();

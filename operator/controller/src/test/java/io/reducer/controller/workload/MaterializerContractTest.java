@@ -3,9 +3,11 @@ package io.reducer.controller.workload;
 import static io.reducer.controller.workload.MaterializerDeploymentTest.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.kubernetes.api.model.Container;
 import io.reducer.api.v1alpha1.Projection;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.projection.MaterializerWorkload;
 import io.reducer.controller.connections.SecretSource;
 import io.reducer.workloads.cli.CommandOptions.Option;
 import io.reducer.workloads.kafka.KafkaClientSecurity;
@@ -45,6 +47,7 @@ class MaterializerContractTest {
   void theCommandRunsWithWhatTheProjectionAskedFor() throws Exception {
     projection.getMetadata().setUid("6f1c2d9e-0000-4000-8000-000000000001");
     projection.getSpec().getMaterializer().setSessionTimeoutMs(25_000);
+    projection.getSpec().getMaterializer().setDatabaseWriters(3);
     Container container = container();
 
     MaterializerConfig config = MaterializerConfig.parse(container.getArgs().subList(1, container.getArgs().size()),
@@ -65,8 +68,17 @@ class MaterializerContractTest {
     assertThat(config.maxRecords()).isEqualTo(projection.getSpec().getMaterializer().getBatch().getMaxRecords());
     assertThat(config.pollTimeoutMs()).isEqualTo(projection.getSpec().getMaterializer().getBatch().getPollTimeoutMs());
     assertThat(config.sessionTimeoutMs()).isEqualTo(25_000);
+    assertThat(config.writers()).isEqualTo(3);
     assertThat(config.groupInstanceId()).isEqualTo(PodEnvironment.POD_NAME);
     assertThat(config.httpPort()).isEqualTo(container.getPorts().get(0).getContainerPort());
+  }
+
+  /** The Projection accepts no more database writers than the command does. */
+  @Test
+  void theProjectionBoundsTheWritersAsTheCommandDoes() throws Exception {
+    Max max = MaterializerWorkload.class.getDeclaredField("databaseWriters").getAnnotation(Max.class);
+
+    assertThat((int) max.value()).isEqualTo(MaterializerOptions.MAX_WRITERS);
   }
 
   /** A person who runs the materializer or a reset by hand, without --group, reads in the operator's group. */

@@ -47,7 +47,7 @@ public final class MaterializerOptions {
       "PostgreSQL ends a session of this process idle inside a transaction this long (a frozen process or a lost"
           + " node), releasing its row locks; above the DLQ's 30 s delivery timeout");
   /** Upper bound of {@link #WRITERS}: each writer is a connection, and two cores gain nothing beyond a few. */
-  static final int MAX_WRITERS = 8;
+  public static final int MAX_WRITERS = 8;
   public static final Option WRITERS = new Option("--writers", "MATERIALIZER_WRITERS", "2",
       "PostgreSQL connections that write a large poll's partition batches in parallel, each in its own transaction"
           + " (1-" + MAX_WRITERS + "; small polls use one); the process holds this many connections");

@@ -36,6 +36,15 @@ public class MaterializerWorkload {
       + "group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by default).")
   private Integer sessionTimeoutMs;
 
+  @Min(1)
+  @Max(8)
+  @JsonPropertyDescription("PostgreSQL connections each materializer pod writes with. A poll of 500 records or more "
+      + "(a materializer catching up) is shared between them, each in its own transaction, so that many database "
+      + "backends write at once; smaller polls always use one. Every pod holds this many connections, so the "
+      + "projection needs databaseWriters x replicas of the database's max_connections. Omit for the "
+      + "materializer's default, 2; 1 writes every poll in one transaction.")
+  private Integer databaseWriters;
+
   public String getImage() {
     return image;
   }
@@ -66,5 +75,13 @@ public class MaterializerWorkload {
 
   public void setSessionTimeoutMs(Integer sessionTimeoutMs) {
     this.sessionTimeoutMs = sessionTimeoutMs;
+  }
+
+  public Integer getDatabaseWriters() {
+    return databaseWriters;
+  }
+
+  public void setDatabaseWriters(Integer databaseWriters) {
+    this.databaseWriters = databaseWriters;
   }
 }
