@@ -30,6 +30,7 @@ import org.apache.kafka.common.utils.AppInfoParser;
 import io.reducer.testsupport.BenchmarkDoc;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.Main;
+import io.reducer.workloads.materializer.CpuMeter;
 
 /**
  * The DLQ replay's performance bars (DESIGN.md section 6 and the performance issue) measured in one run against a
@@ -77,6 +78,8 @@ public final class DlqReplayBenchmark {
   private final int records;
   private final String batchRecords;
   private final Path work;
+  /** CPU per record of the last replay and of the broker meanwhile. */
+  private String replayCpu = "";
 
   private DlqReplayBenchmark(KafkaBroker broker, int records, String batchRecords, Path work) {
     this.broker = broker;
@@ -155,6 +158,8 @@ public final class DlqReplayBenchmark {
     line(report, "producer-perf, values only, defaults", perfDefaults);
     Measurement replay = replay(TARGET, "benchmark", REPLAY_JVM, List.of());
     line(report, "dlq replay, exactly once", replay);
+    report.append("dlq replay CPU: ").append(replayCpu).append('\n');
+    System.out.println("dlq replay CPU: " + replayCpu);
     checkReplay();
     report.append(String.format("producer-perf: no keys or headers; record-sized: DLQ values padded to their "
         + "record's key+value+headers (mean %d bytes), values only: DLQ values (mean %d bytes); its own figures: "
@@ -436,16 +441,23 @@ public final class DlqReplayBenchmark {
     }
     Path log = work.resolve(name + ".log");
     long start = System.nanoTime();
+    long brokerBefore = brokerTicks();
     Process process = java(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try (KafkaConsumer<byte[], byte[]> watcher = watcher(target)) {
       long first = 0;
+      long replayTicks = 0;
       while (process.isAlive()) {
         if (first == 0 && endSum(watcher, target) > 0) {
           first = System.nanoTime();
         }
+        // The last reading before the process exits: its CPU time, within a few milliseconds.
+        replayTicks = Math.max(replayTicks, CpuMeter.ticks(process.pid()));
         process.waitFor(5, TimeUnit.MILLISECONDS);
       }
       long end = System.nanoTime();
+      replayCpu = String.format("replay JVM %.1f, broker %.1f CPU us/record (the replay's JVM start included)",
+          replayTicks / CpuMeter.TICKS_PER_SECOND * 1e6 / records,
+          (brokerTicks() - brokerBefore) / CpuMeter.TICKS_PER_SECOND * 1e6 / records);
       if (process.exitValue() != 0) {
         throw new IllegalStateException("dlq replay exited with " + process.exitValue() + ":\n"
             + Files.readString(log));
@@ -456,6 +468,11 @@ public final class DlqReplayBenchmark {
       }
       return new Measurement(records, (end - first) / 1e9, (end - start) / 1e9);
     }
+  }
+
+  /** CPU ticks of this JVM's child processes alive now: the broker, once the tools it measured have exited. */
+  private static long brokerTicks() {
+    return ProcessHandle.current().children().mapToLong(child -> CpuMeter.ticks(child.pid())).sum();
   }
 
   /** The replay's target holds every DLQ record once, with the provenance headers. */

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  */
 public final class CpuMeter {
 
-  private static final double TICKS_PER_SECOND = 100;
+  public static final double TICKS_PER_SECOND = 100;
 
   private final String self;
   private final long postmaster;
@@ -90,8 +90,8 @@ public final class CpuMeter {
     return children;
   }
 
-  /** utime + stime of one process, in clock ticks. */
-  private static long ticks(long pid) {
+  /** utime + stime of one process, in clock ticks; 0 when it is gone (or not on Linux). */
+  public static long ticks(long pid) {
     String[] stat = stat(pid);
     return stat == null ? 0 : Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
   }
