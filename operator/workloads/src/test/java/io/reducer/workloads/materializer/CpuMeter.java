@@ -96,6 +96,33 @@ public final class CpuMeter {
     return stat == null ? 0 : Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
   }
 
+  /**
+   * A process's CPU ticks by kind of thread, from /proc/pid/task: "JIT" (the C1 and C2 compiler threads), "VM and
+   * GC" (the VM thread, which runs the serial collector, and GC threads), "main" (the thread Linux names "java")
+   * and "other"; empty when it is gone.
+   */
+  public static Map<String, Long> ticksByThread(long pid) {
+    Map<String, Long> kinds = new LinkedHashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      tasks.forEach(task -> {
+        try {
+          String line = Files.readString(task.resolve("stat"));
+          String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+          String[] stat = line.substring(line.lastIndexOf(')') + 2).split(" ");
+          String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT"
+              : name.equals("VM Thread") || name.startsWith("GC Thread") ? "VM and GC"
+              : name.equals("java") ? "main" : "other";
+          kinds.merge(kind, Long.parseLong(stat[11]) + Long.parseLong(stat[12]), Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return kinds;
+  }
+
   /** Fields of /proc/pid/stat after the command name (state is [0], ppid [1], utime [11], stime [12]). */
   private static String[] stat(long pid) {
     try {
