@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import io.reducer.workloads.ExitCodes;
@@ -380,9 +381,16 @@ final class Replayer {
     }
   }
 
+  /**
+   * Whether the coordinator took this process's transactional.id away. Under transactions v2 a commit racing
+   * the abort that a newer process's {@code initTransactions} starts can come back as INVALID_TXN_STATE instead
+   * of PRODUCER_FENCED (KAFKA-20785); the transaction was rolled back either way, and nothing else in this
+   * process's use of the producer yields that error.
+   */
   static boolean isFenced(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+          || cause instanceof InvalidTxnStateException) {
         return true;
       }
     }
