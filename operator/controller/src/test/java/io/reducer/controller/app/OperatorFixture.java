@@ -132,6 +132,16 @@ public final class OperatorFixture implements AutoCloseable {
   /** {@link #pipeline(String, String, String, String)} with {@code reducers} reducer replicas. */
   public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix,
       int reducers) {
+    return pipeline(name, bootstrapServers, secret, topicPrefix, reducers, p -> { });
+  }
+
+  /**
+   * {@link #pipeline(String, String, String, String, int)} changed by {@code customize} before it is created, so the
+   * operator never sees it without the change (an edit right after creating it may reach the operator's cache only
+   * after a resource created next).
+   */
+  public ReducerPipeline pipeline(String name, String bootstrapServers, String secret, String topicPrefix,
+      int reducers, Consumer<ReducerPipeline> customize) {
     String yaml = String.join("\n",
         "apiVersion: reducer.io/v1alpha1",
         "kind: ReducerPipeline",
@@ -154,6 +164,7 @@ public final class OperatorFixture implements AutoCloseable {
         "    credentials: {secretName: " + secret + ", usernameKey: username, passwordKey: password}",
         "  reducer: {replicas: " + reducers + "}");
     ReducerPipeline pipeline = YAML.unmarshal(yaml, ReducerPipeline.class);
+    customize.accept(pipeline);
     return client.resources(ReducerPipeline.class).inNamespace(NAMESPACE).resource(pipeline).create();
   }
 

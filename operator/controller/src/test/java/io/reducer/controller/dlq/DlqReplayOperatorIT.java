@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.reducer.api.v1alpha1.DlqReplay;
 import io.reducer.api.v1alpha1.DlqReplayStatus;
-import io.reducer.api.v1alpha1.ReducerPipeline;
 import io.reducer.api.v1alpha1.common.Approval;
 import io.reducer.api.v1alpha1.common.ConditionStatus;
 import io.reducer.api.v1alpha1.common.PhaseTransition;
@@ -275,9 +274,11 @@ class DlqReplayOperatorIT {
 
   @Test
   void aSecuredPipelineWaitsForItsKafkaSecretThenItsJobGetsTheSecurityVariables() throws Exception {
-    pipelineWithTopics("sec", 1);
-    fixture.edit(ReducerPipeline.class, "sec", p -> p.getSpec().getKafka().setSecurity(
-        DlqTestResources.sasl(SaslAuthentication.Mechanism.SCRAM_SHA_512)));
+    fixture.kafka.createTopic("sec.dlq", 1);
+    fixture.kafka.createTopic("sec.actions", 1);
+    // Secured from the start: an edit right after creation could reach the operator after the DlqReplay does.
+    fixture.pipeline("sec", fixture.kafka.bootstrapServers(), "pg", "sec", 0, p -> p.getSpec().getKafka()
+        .setSecurity(DlqTestResources.sasl(SaslAuthentication.Mechanism.SCRAM_SHA_512)));
     create("fix-sec", "  pipelineRef: {name: sec}", "  previewOnly: true");
 
     await().atMost(PHASE_TIMEOUT).untilAsserted(() -> {
