@@ -23,6 +23,11 @@ import io.reducer.workloads.reducer.spi.WorkflowState;
  * the keys' rows, fold each key's actions in memory (one version per applied action), write each key once with
  * optimistic concurrency, then history, dedup and outbox rows for the keys that won. A key that lost the race
  * writes nothing and comes back in {@link AttemptResult#conflicted()} for the next attempt.
+ *
+ * <p>An attempt "at first sight" does not read the dedup log: it takes every action for new, and the dedup rows'
+ * unique key proves it (an action recorded before makes the attempt throw {@link OutcomeRaceException}, and the
+ * caller rolls back and attempts again reading the log). Actions are seldom delivered twice, so this saves the
+ * lookup of every action id in all but a few transactions.
  */
 final class ActionBatchProcessor {
 
@@ -39,7 +44,13 @@ final class ActionBatchProcessor {
     this.dedupTtl = dedupTtl;
   }
 
-  AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at)
+  /**
+   * @param readOutcomes read the dedup log first; false for an attempt at first sight (see above), which the
+   *     caller must not make for actions that came back through a DLQ replay
+   * @throws OutcomeRaceException an action was recorded by another process meanwhile or, at first sight, before:
+   *     roll back and attempt again reading the dedup log
+   */
+  AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at, boolean readOutcomes)
       throws SQLException, OutcomeRaceException {
     Set<String> ids = new HashSet<>();
     Set<String> keys = new HashSet<>();
@@ -49,7 +60,7 @@ final class ActionBatchProcessor {
     }
     // One statement reads the dedup log and the rows; a key whose actions all turn out to be duplicates was read
     // for nothing, which costs less than a second round trip.
-    CanonicalStore.Snapshot snapshot = store.read(connection, ids, keys);
+    CanonicalStore.Snapshot snapshot = store.read(connection, readOutcomes ? ids : Set.of(), keys);
     Map<String, String> known = snapshot.outcomes();
     Set<String> seen = new HashSet<>();
     Map<String, List<PendingAction>> byKey = new LinkedHashMap<>();
@@ -99,7 +110,7 @@ final class ActionBatchProcessor {
       return new AttemptResult(0, duplicates, List.of(), List.of(), 0, List.of());
     }
 
-    CanonicalStore.Written written = store.commit(connection, writes, refused, at, dedupTtl);
+    CanonicalStore.Written written = store.commit(connection, writes, refused, at, dedupTtl, readOutcomes);
     Set<String> lost = written.lost();
     int committed = 0;
     for (KeyCommit write : writes) {

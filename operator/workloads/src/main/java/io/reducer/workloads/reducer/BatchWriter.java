@@ -40,6 +40,12 @@ final class BatchWriter implements AutoCloseable {
   private final Consumer<List<OutboxRow>> committed;
   private final ReducerProbe probe;
   private final RandomGenerator random = RandomGenerator.getDefault();
+  /**
+   * Whether the next attempt reads the dedup log rather than taking its actions for new (at first sight, see
+   * {@link ActionBatchProcessor}). True at the start, when actions read before a crash or a rebalance come again,
+   * and after an attempt that found a duplicate, until one finds none.
+   */
+  private boolean readOutcomes = true;
 
   BatchWriter(ReducerConfig config, Database database, ActionBatchProcessor processor, CanonicalStore store,
       ReducerMetrics metrics, ConsumerLoopStatus status, Consumer<List<OutboxRow>> committed, ReducerProbe probe) {
@@ -95,7 +101,7 @@ final class BatchWriter implements AutoCloseable {
       Connection connection = database.connection();
       AttemptResult result = remaining.isEmpty()
           ? new AttemptResult(0, 0, List.of(), List.of(), 0, List.of())
-          : processor.attempt(connection, remaining, at);
+          : attempt(connection, remaining, at);
       long attempted = System.nanoTime();
       List<DeadLetter> all = new ArrayList<>(letters);
       all.addAll(result.letters());
@@ -135,6 +141,26 @@ final class BatchWriter implements AutoCloseable {
         probe.step(ReducerProbe.Step.CONFLICT_BACKOFF, sleeping, System.nanoTime());
       }
     }
+  }
+
+  /**
+   * One attempt; at first sight unless the dedup log must be read. An attempt at first sight that meets an action
+   * recorded before is rolled back and made again reading the log, in the same transaction's place.
+   */
+  private AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at)
+      throws SQLException, OutcomeRaceException {
+    if (!readOutcomes && actions.stream().noneMatch(PendingAction::replayed)) {
+      try {
+        return processor.attempt(connection, actions, at, false);
+      } catch (OutcomeRaceException e) {
+        connection.rollback();
+        metrics.dedupReread();
+        LOG.debug("an action of this transaction was recorded before; attempting it again reading the dedup log");
+      }
+    }
+    AttemptResult result = processor.attempt(connection, actions, at, true);
+    readOutcomes = result.duplicates() > 0;
+    return result;
   }
 
   /** Records each action in reducer_gaveup_log and sends it to the DLQ, in one transaction. */

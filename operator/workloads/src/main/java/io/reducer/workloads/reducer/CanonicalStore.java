@@ -30,9 +30,13 @@ final class CanonicalStore {
   static final String REJECTED = "REJECTED";
   static final String STATE_COMMITTED = "STATE_COMMITTED";
   static final String STATE_CONFLICT = "STATE_CONFLICT";
+  /** An outcome already recorded stays, but for a REJECTED one: decided again after a DLQ replay. */
+  private static final String DEDUP_CONFLICT = "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, "
+      + "processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "'";
 
   private final String read;
   private final String commit;
+  private final String commitFirstSight;
   private final String insertGaveUp;
 
   CanonicalStore(String schema) {
@@ -54,7 +58,9 @@ final class CanonicalStore {
     //   h, c  a STATE_COMMITTED history row per version that won, a STATE_CONFLICT row per key that lost;
     //   d     the outcomes: APPLIED for the versions that won, REJECTED for refusals of keys that did not lose.
     //         Only a REJECTED outcome is overwritten (an action decided again after a DLQ replay); a count short
-    //         of the rows given tells the caller that another process recorded one of them meanwhile;
+    //         of the rows given tells the caller that another process recorded one of them meanwhile. The
+    //         first-sight variant overwrites none: its caller did not read the outcomes, and a short count tells
+    //         it that an action was recorded before;
     //   head  the sequence numbers, taken last: its condition reads h and d, so every other row is written before
     //         the head's row lock, which serializes writers until they commit, is taken;
     //   o     the outbox rows, with the sequence numbers in v's order.
@@ -89,8 +95,7 @@ final class CanonicalStore {
         + "workflow_key, '" + APPLIED + "' AS outcome FROM vw UNION ALL SELECT r.action_id, r.workflow_key, '"
         + REJECTED + "' FROM unnest(?::text[], ?::text[]) AS r(action_id, workflow_key) "
         + "WHERE r.workflow_key NOT IN (SELECT workflow_key FROM lost)) AS u "
-        + "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, processed_at = EXCLUDED.processed_at, "
-        + "expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "' RETURNING 1), "
+        + DEDUP_CONFLICT + " RETURNING 1), "
         + "head AS (UPDATE " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD)
         + " SET last_sequence = last_sequence + (SELECT count(*) FROM vw) WHERE id = 1 AND EXISTS (SELECT 1 FROM vw) "
         + "AND (SELECT count(*) FROM h) + (SELECT count(*) FROM d) >= 0 "
@@ -101,6 +106,7 @@ final class CanonicalStore {
         + "vw.trigger, vw.correlation_id, ?::timestamptz FROM vw, head) "
         + "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM vw), "
         + "(SELECT last_sequence FROM head), (SELECT array_agg(workflow_key) FROM lost)";
+    commitFirstSight = commit.replace(DEDUP_CONFLICT, "ON CONFLICT (action_id) DO NOTHING");
     insertGaveUp = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.GAVE_UP) + " (action_id, "
         + "workflow_key, trigger, attempts, last_error, correlation_id) SELECT u.action_id, u.workflow_key, u.trigger, "
         + "?, ?, u.correlation_id FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) "
@@ -152,9 +158,13 @@ final class CanonicalStore {
    * numbers, in list order) and APPLIED dedup rows; REJECTED dedup rows for {@code rejected} ({action id, key} pairs)
    * whose key did not lose; a STATE_CONFLICT history row for each key that lost. Keys are written in sorted order
    * so that two reducers lock rows in the same order and do not deadlock.
+   *
+   * @param outcomesRead the caller read the dedup log for these actions: a REJECTED outcome is then overwritten
+   *     (the action was decided again after a DLQ replay). Without it, no recorded outcome is, and
+   *     {@link Written#outcomes()} comes up short for any action recorded before
    */
-  Written commit(Connection connection, List<KeyCommit> commits, List<String[]> rejected, Instant at, Duration ttl)
-      throws SQLException {
+  Written commit(Connection connection, List<KeyCommit> commits, List<String[]> rejected, Instant at, Duration ttl,
+      boolean outcomesRead) throws SQLException {
     // PostgreSQL keeps microseconds: the outbox rows handed to the relay must say the same time as the table.
     Instant committedAt = at.truncatedTo(ChronoUnit.MICROS);
     List<KeyCommit> sorted = commits.stream().sorted((a, b) -> a.workflowKey().compareTo(b.workflowKey())).toList();
@@ -164,7 +174,7 @@ final class CanonicalStore {
       versions.addAll(sorted.get(i).versions());
       last[i] = (long) versions.size();
     }
-    try (PreparedStatement statement = connection.prepareStatement(commit)) {
+    try (PreparedStatement statement = connection.prepareStatement(outcomesRead ? commit : commitFirstSight)) {
       int i = 1;
       statement.setArray(i++, texts(connection, versions, VersionCommit::workflowKey));
       statement.setArray(i++, longs(connection, versions, VersionCommit::version));

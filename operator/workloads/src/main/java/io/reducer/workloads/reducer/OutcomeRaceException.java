@@ -1,8 +1,9 @@
 package io.reducer.workloads.reducer;
 
 /**
- * Another process recorded an outcome for an action of this attempt after it read the dedup log. The attempt rolls
- * back and runs again; the dedup log then shows the action as done.
+ * An action of this attempt has an outcome in the dedup log that the attempt did not see: another process recorded
+ * it after the attempt read the log, or the attempt did not read it (at first sight). The attempt rolls back and
+ * runs again reading the log, which then shows the action as done.
  */
 final class OutcomeRaceException extends Exception {
 

@@ -35,6 +35,7 @@ public final class ReducerMetrics implements AutoCloseable {
   private final Counter dedupChecks;
   private final Counter dedupHits;
   private final Counter dedupRecords;
+  private final Counter dedupRereads;
   private final Counter dedupCleanupDeleted;
   private final Counter transactionRetries;
   private final Counter published;
@@ -64,9 +65,11 @@ public final class ReducerMetrics implements AutoCloseable {
     gaveUp = counter("reducer.gave.up", "actions sent to the DLQ as REDUCER_GAVE_UP after their last attempt");
     rejected = counter("reducer.rejected.actions", "actions the reducer refused, and undecodable records");
     duplicates = counter("reducer.duplicate.actions", "actions skipped because they were processed before");
-    dedupChecks = counter("action.dedup.checks", "action ids looked up in action_dedup_log");
+    dedupChecks = counter("action.dedup.checks", "action ids checked against action_dedup_log");
     dedupHits = counter("action.dedup.hits", "action ids found in action_dedup_log (duplicates)");
     dedupRecords = counter("action.dedup.records", "action ids recorded in action_dedup_log");
+    dedupRereads = counter("action.dedup.rereads", "transactions attempted again reading action_dedup_log: "
+        + "attempted without reading it, they met an action recorded before");
     dedupCleanupDeleted = counter("action.dedup.cleanup.deleted", "expired action_dedup_log rows deleted");
     transactionRetries = counter("reducer.transaction.retries",
         "batches rolled back and read again after a database or DLQ failure");
@@ -107,6 +110,10 @@ public final class ReducerMetrics implements AutoCloseable {
     dedupChecks.increment(checks);
     dedupHits.increment(hits);
     dedupRecords.increment(recorded);
+  }
+
+  void dedupReread() {
+    dedupRereads.increment();
   }
 
   void conflictRetry(int actions, long backoffMs) {
@@ -176,6 +183,10 @@ public final class ReducerMetrics implements AutoCloseable {
 
   double conflicts() {
     return conflicts.count();
+  }
+
+  double dedupRereads() {
+    return dedupRereads.count();
   }
 
   double gaveUp() {

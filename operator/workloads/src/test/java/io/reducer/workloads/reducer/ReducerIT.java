@@ -164,6 +164,41 @@ class ReducerIT {
   }
 
   @Test
+  void actionsDeliveredAgainWhileTheDedupLogIsNotReadAreStoppedByTheirDedupRows() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "again", 2);
+    String applied = ReducerTestKit.action("once", "wf-once", "PENDING", "c1");
+    // COMPLETED on a new workflow is an invalid transition: rejected, remembered as REJECTED, one DLQ record.
+    String rejected = ReducerTestKit.action("refused", "wf-refused", "COMPLETED", "c2");
+    try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
+      // The first transaction reads the dedup log and finds no duplicate, so the ones after it do not read it.
+      kit.send(List.of(new String[] {"wf-once", applied}, new String[] {"wf-refused", rejected}));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(kit.states()).containsEntry("wf-once", "1:PENDING");
+        assertThat(kit.backlog()).isZero();
+        assertThat(cluster.readAll(kit.dlq, 1)).hasSize(1);
+      });
+      long head = kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head");
+
+      kit.send(List.<String[]>of(new String[] {"wf-once", applied}));
+      await().atMost(Duration.ofSeconds(30)).until(() -> reducer.process.metrics().duplicates() == 1);
+      // After a duplicate the log is read again until a transaction finds none: this one.
+      kit.send(List.<String[]>of(new String[] {"wf-new", ReducerTestKit.action("new", "wf-new", "PENDING", "c3")}));
+      await().atMost(Duration.ofSeconds(30)).until(() -> kit.states().containsKey("wf-new"));
+      // Rejected again, it would be a second DLQ record: its REJECTED row must stop it as well.
+      kit.send(List.<String[]>of(new String[] {"wf-refused", rejected}));
+      await().atMost(Duration.ofSeconds(30)).until(() -> reducer.process.metrics().duplicates() == 2);
+
+      assertThat(reducer.process.metrics().dedupRereads()).isEqualTo(2);
+      assertThat(kit.states()).containsOnly(Map.entry("wf-once", "1:PENDING"), Map.entry("wf-new", "1:PENDING"));
+      assertThat(kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head")).isEqualTo(head + 1);
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history")).isEqualTo(2);
+      assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE action_id = 'refused' "
+          + "AND outcome = 'REJECTED'")).isEqualTo(1);
+      assertThat(cluster.readAll(kit.dlq, 1)).hasSize(1);
+    }
+  }
+
+  @Test
   void eachStateCommittedEventSaysWhatItsOutboxRowSays() throws Exception {
     ReducerTestKit kit = new ReducerTestKit(cluster, "handover", 3);
     try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
