@@ -38,9 +38,13 @@ final class Housekeeping {
     String outbox = CanonicalSchema.table(schema, CanonicalSchema.OUTBOX);
     deleteExpiredDedup = "DELETE FROM " + dedup + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " + dedup
         + " WHERE expires_at < now() LIMIT " + CHUNK + "))";
-    deletePublishedOutbox = "DELETE FROM " + outbox + " WHERE sequence IN (SELECT sequence FROM " + outbox
-        + " WHERE sequence < (SELECT next_sequence FROM " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_CURSOR)
-        + " WHERE id = 1) AND committed_at < ? ORDER BY sequence LIMIT " + CHUNK + ")";
+    // Of the oldest published rows, a chunk at a time, those past the retention. Sequence order is commit order, so
+    // once a chunk holds a row within the retention the rest is younger: the loop stops there, and a cleanup reads
+    // what it deletes plus one chunk, not every row kept for the retention (an hour of commits by default).
+    deletePublishedOutbox = "DELETE FROM " + outbox + " WHERE sequence IN (SELECT sequence FROM (SELECT sequence, "
+        + "committed_at FROM " + outbox + " WHERE sequence < (SELECT next_sequence FROM "
+        + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_CURSOR) + " WHERE id = 1) ORDER BY sequence LIMIT "
+        + CHUNK + ") AS oldest WHERE committed_at < ?)";
     deleteStaleStats = "DELETE FROM " + CanonicalSchema.table(schema, CanonicalSchema.STATS)
         + " WHERE updated_at < now() - interval '1 day'";
   }
