@@ -47,6 +47,13 @@ import io.reducer.testsupport.internal.TempDirs;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+  /**
+   * System property: {@code true} runs the broker with both JIT compilers, as Kafka's own start scripts do. Without
+   * it the broker stops at C1, which starts faster and is enough for a test. A benchmark that warms up for long
+   * enough sets it: a warm C1-only broker takes more CPU and time per request than a production broker.
+   */
+  public static final String FULL_JIT_PROPERTY = "reducer.testsupport.kafka.fullJit";
+
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -317,8 +324,9 @@ public final class KafkaBroker implements AutoCloseable {
   private List<String> jvmOptions(Path tmp, Path log4j) {
     return List.of(
         // Small and quick to start: a test broker holds little data and lives for seconds to minutes.
-        "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+        "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
+        Boolean.getBoolean(FULL_JIT_PROPERTY) ? "-XX:+TieredCompilation" : "-XX:TieredStopAtLevel=1",
+        "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
         "-Djava.io.tmpdir=" + tmp,
         "-Dlog4j2.configurationFile=" + log4j,
         // The child also sees the test classpath's simplelogger.properties, which may quiet Kafka for the

@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 import io.reducer.testsupport.BenchmarkDoc;
+import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.materializer.CpuMeter;
 import io.reducer.workloads.materializer.InProcessMaterializer;
 import io.reducer.workloads.materializer.TestCluster;
@@ -106,6 +107,9 @@ public final class ReducerBenchmark {
         ? Arrays.stream(args[4].split(",")).map(n -> Integer.toString(Integer.parseInt(n.trim()))).toList()
         : List.of();
     long started = System.nanoTime();
+    // A broker with both JIT compilers, as in production: the warm-up rounds (a minute or more) compile its paths too,
+    // so the measured phases see a warm broker, not the tests' C1-only one (docs/benchmarks.md, "Reducer").
+    System.setProperty(KafkaBroker.FULL_JIT_PROPERTY, "true");
     try (TestCluster cluster = new TestCluster()) {
       ReducerBenchmark benchmark = new ReducerBenchmark(cluster, actions, keys, rate, seconds, sizes);
       benchmark.run();
