@@ -38,6 +38,7 @@ public record ReducerConfig(
     Duration dedupTtl,
     int maxRecords,
     int transactionActions,
+    int commitTargetMs,
     int pollTimeoutMs,
     int sessionTimeoutMs,
     String groupInstanceId,
@@ -129,6 +130,7 @@ public record ReducerConfig(
         retry, Duration.ofSeconds(values.longValue("--dedup-ttl-seconds", 60, 365L * 24 * 3600)),
         values.integer("--max-records", 1, 50_000),
         values.integer("--transaction-actions", 1, 50_000),
+        values.integer("--commit-target-ms", 0, 60_000),
         values.integer("--poll-timeout-ms", 1, 60_000),
         values.integer("--session-timeout-ms", 1000, 1_800_000),
         groupInstanceId(values.text("--group-instance-id")),
@@ -155,6 +157,7 @@ public record ReducerConfig(
         + " jdbc=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + " user=" + dbUser + " schema=" + schema
         + " retry=" + retry
         + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " transactionActions=" + transactionActions
+        + " commitTargetMs=" + commitTargetMs
         + " outboxRelay=" + outboxRelay + " sessionTimeoutMs=" + sessionTimeoutMs
         + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
         + " httpPort=" + httpPort;

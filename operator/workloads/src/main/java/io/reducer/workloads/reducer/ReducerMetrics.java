@@ -45,6 +45,7 @@ public final class ReducerMetrics implements AutoCloseable {
   private final AtomicLong lastPublished = new AtomicLong(-1);
   private final AtomicLong gaps = new AtomicLong(-1);
   private final AtomicLong leader = new AtomicLong(0);
+  private final AtomicLong transactionActions = new AtomicLong(-1);
   /** The latest commit latencies, for the p95 that the stats row carries. */
   private final double[] latencies = new double[LATENCY_WINDOW];
   private int latencyCount;
@@ -82,6 +83,8 @@ public final class ReducerMetrics implements AutoCloseable {
     Gauge.builder("outbox.relay.leader", leader, AtomicLong::get)
         .description("1 when this process is the pipeline's outbox relay").tag("pipeline", pipeline).register(registry);
     failed = counter("reducer.failed.actions", "actions rejected, undecodable or given up");
+    gauge("reducer.transaction.actions", "most actions the next canonical store transaction may take: "
+        + "--transaction-actions, fewer while the commit latency p95 is above --commit-target-ms", transactionActions);
   }
 
   public String scrape() {
@@ -110,6 +113,10 @@ public final class ReducerMetrics implements AutoCloseable {
     dedupChecks.increment(checks);
     dedupHits.increment(hits);
     dedupRecords.increment(recorded);
+  }
+
+  void transactionActions(int actions) {
+    transactionActions.set(actions);
   }
 
   void dedupReread() {

@@ -75,6 +75,11 @@ public final class ReducerOptions {
       new Option("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS", "175",
           "max actions per canonical store transaction (bounds the commit latency)");
 
+  public static final Option COMMIT_TARGET_MS =
+      new Option("--commit-target-ms", "REDUCER_COMMIT_TARGET_MS", "8",
+          "commit latency p95 to keep to: transactions take fewer actions than --transaction-actions while the"
+              + " p95 of recent full ones is above it; 0 = always --transaction-actions");
+
   public static final Option POLL_TIMEOUT_MS =
       new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms");
 
@@ -105,7 +110,7 @@ public final class ReducerOptions {
   static final CommandOptions<ReducerConfigException> OPTIONS = new CommandOptions<>("usage: workloads reduce [options]",
       List.of(BOOTSTRAP_SERVERS, ACTIONS_TOPIC, STATE_COMMITTED_TOPIC, DLQ_TOPIC, JDBC_URL, DB_USER, SCHEMA,
           PIPELINE, NAMESPACE, GROUP, STATE_MACHINE, STATE_MACHINE_FILE, REDUCER_CLASS, MAX_ATTEMPTS, BACKOFF_BASE_MS,
-          BACKOFF_CAP_MS, DEDUP_TTL_SECONDS, MAX_RECORDS, TRANSACTION_ACTIONS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS,
+          BACKOFF_CAP_MS, DEDUP_TTL_SECONDS, MAX_RECORDS, TRANSACTION_ACTIONS, COMMIT_TARGET_MS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS,
           GROUP_INSTANCE_ID, OUTBOX_RELAY, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, HTTP_PORT),
       ReducerConfigException::new);
 

@@ -52,6 +52,7 @@ class ReducerConfigTest {
       Map.entry("--dedup-ttl-seconds", "REDUCER_DEDUP_TTL_SECONDS"),
       Map.entry("--max-records", "REDUCER_MAX_RECORDS"),
       Map.entry("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS"),
+      Map.entry("--commit-target-ms", "REDUCER_COMMIT_TARGET_MS"),
       Map.entry("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS"),
       Map.entry("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS"),
       Map.entry("--group-instance-id", "REDUCER_GROUP_INSTANCE_ID"),
@@ -238,6 +239,10 @@ class ReducerConfigTest {
     assertThatThrownBy(() -> parse("--transaction-actions", "0"))
         .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--transaction-actions");
     assertThat(parse("--transaction-actions", "1").transactionActions()).isEqualTo(1);
+    assertThat(parse().commitTargetMs()).isEqualTo(8);
+    assertThat(parse("--commit-target-ms", "0").commitTargetMs()).isZero();
+    assertThatThrownBy(() -> parse("--commit-target-ms", "-1"))
+        .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--commit-target-ms");
     assertThatThrownBy(() -> parse("--http-port", "-2"))
         .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--http-port");
     assertThatThrownBy(() -> parse("--http-port", "65536"))
