@@ -78,7 +78,8 @@ final class BatchWriter implements AutoCloseable {
       int from = 0;
       do {
         int chunk = Math.min(actions.size() - from, sizer.size());
-        applyAll(actions.subList(from, from + chunk), from == 0 ? batch.poison() : List.of());
+        applyAll(actions.subList(from, from + chunk), from == 0 ? batch.poison() : List.of(),
+            chunk < actions.size());
         from += chunk;
       } while (from < actions.size());
     } catch (SQLException | DeadLetterException | OutcomeRaceException e) {
@@ -96,7 +97,7 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /** Attempts until no key conflicts or the attempts are used up; each attempt commits on its own. */
-  private void applyAll(List<PendingAction> actions, List<DeadLetter> poison)
+  private void applyAll(List<PendingAction> actions, List<DeadLetter> poison, boolean cut)
       throws SQLException, DeadLetterException, OutcomeRaceException, InterruptedException {
     List<PendingAction> remaining = actions;
     List<DeadLetter> letters = poison;
@@ -126,7 +127,7 @@ final class BatchWriter implements AutoCloseable {
       double latencyMs = (System.nanoTime() - started) / 1e6;
       metrics.attempt(result, letters.size(), latencyMs);
       if (attempt == 1 && !remaining.isEmpty()) {
-        sizer.committed(remaining.size(), latencyMs);
+        sizer.committed(remaining.size(), cut, latencyMs);
         metrics.transactionActions(sizer.size());
       }
       metrics.dedupChecked(remaining.size(), result.duplicates(),

@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 
 class TransactionSizerTest {
 
-  /** A machine on which a transaction costs {@code msPerAction} per action plus a fixed part. */
-  private static void run(TransactionSizer sizer, double msPerAction, int transactions) {
+  /** A backlog on a machine where a transaction costs {@code msPerAction} per action plus a fixed part. */
+  private static void backlog(TransactionSizer sizer, double msPerAction, int transactions) {
     for (int i = 0; i < transactions; i++) {
       int actions = sizer.size();
-      sizer.committed(actions, 0.5 + actions * msPerAction);
+      sizer.committed(actions, true, 0.5 + actions * msPerAction);
     }
   }
 
@@ -18,33 +18,34 @@ class TransactionSizerTest {
   void startsAtTheMaximumAndStaysThereWhileTheTargetIsMet() {
     TransactionSizer sizer = new TransactionSizer(175, 8);
     assertThat(sizer.size()).isEqualTo(175);
-    run(sizer, 0.035, 500); // 6.6 ms for 175 actions
+    backlog(sizer, 0.035, 500); // 6.6 ms for 175 actions
     assertThat(sizer.size()).isEqualTo(175);
   }
 
   @Test
   void aSlowerMachineGetsSmallerTransactionsThatMeetTheTargetAndTheyGrowBackWhenItIsFastAgain() {
     TransactionSizer sizer = new TransactionSizer(175, 8);
-    run(sizer, 0.060, 500); // 11 ms for 175 actions
+    backlog(sizer, 0.060, 500); // 11 ms for 175 actions
     assertThat(sizer.size()).isBetween(100, 132);
     assertThat(0.5 + sizer.size() * 0.060).isLessThanOrEqualTo(8.0);
 
-    run(sizer, 0.030, 1000);
+    backlog(sizer, 0.030, 1000);
     assertThat(sizer.size()).isEqualTo(175);
   }
 
   @Test
-  void onlyFullTransactionsCountAndNothingChangesBeforeAWindowIsFull() {
+  void onlyTransactionsCutFromALargerBatchCountAndNothingChangesBeforeAWindowIsFull() {
     TransactionSizer sizer = new TransactionSizer(175, 8);
     for (int i = 0; i < 1000; i++) {
-      sizer.committed(40, 50); // small polls: slow, but not because of their size
+      sizer.committed(175, false, 50); // a reducer that keeps up: slow, but not because of the size
+      sizer.committed(40, true, 50); // the rest of a cut batch
     }
     assertThat(sizer.size()).isEqualTo(175);
     for (int i = 0; i < TransactionSizer.WINDOW - 1; i++) {
-      sizer.committed(175, 50);
+      sizer.committed(175, true, 50);
     }
     assertThat(sizer.size()).isEqualTo(175);
-    sizer.committed(175, 50);
+    sizer.committed(175, true, 50);
     assertThat(sizer.size()).isLessThan(175);
   }
 
@@ -52,19 +53,19 @@ class TransactionSizerTest {
   void aSpikeInAFewTransactionsOfAWindowDoesNotShrinkIt() {
     TransactionSizer sizer = new TransactionSizer(175, 8);
     for (int i = 0; i < TransactionSizer.WINDOW; i++) {
-      sizer.committed(175, i == 3 ? 200 : 6.5); // one stall: above p95's reach in a window of 32
+      sizer.committed(175, true, i == 3 ? 200 : 6.5); // one stall: above p95's reach in a window of 32
     }
     assertThat(sizer.size()).isEqualTo(175);
   }
 
   @Test
-  void neverBelowItsFloorAndATargetOfZeroKeepsTheMaximum() {
+  void neverBelowHalfTheMaximumAndATargetOfZeroKeepsTheMaximum() {
     TransactionSizer sizer = new TransactionSizer(175, 8);
-    run(sizer, 5, 2000);
-    assertThat(sizer.size()).isEqualTo(TransactionSizer.MIN_ACTIONS);
+    backlog(sizer, 5, 2000);
+    assertThat(sizer.size()).isEqualTo(87);
 
     TransactionSizer fixed = new TransactionSizer(175, 0);
-    run(fixed, 5, 2000);
+    backlog(fixed, 5, 2000);
     assertThat(fixed.size()).isEqualTo(175);
   }
 }
