@@ -4,8 +4,9 @@
 # (manifests/install/reducer-operator.yaml) and the Argo CD ConfigMap patch (manifests/argocd/argocd-cm.yaml, from
 # the scripts in manifests/argocd).
 # Run it after regenerating crds/ or changing the chart; the deploy module's tests fail until then.
-# Runs only those tests (nothing is installed into ~/.m2). Pass -o to work offline.
+# Runs only those tests, the chart's CRD copies before the install file that includes them (nothing is installed
+# into ~/.m2). Pass -o to work offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec mvn -B -ntp -q "$@" -pl deploy -am test -Dinstall.update=true -Dtest='ChartCrdsTest,InstallManifestTest,ArgoCdHealthTest#theConfigMapPatchHoldsTheScriptForEveryKind' \
+exec mvn -B -ntp -q "$@" -pl deploy -am test -Dinstall.update=true -Dsurefire.runOrder=alphabetical -Dtest='ChartCrdsTest,InstallManifestTest,ArgoCdHealthTest#theConfigMapPatchHoldsTheScriptForEveryKind' \
   -Dsurefire.failIfNoSpecifiedTests=false

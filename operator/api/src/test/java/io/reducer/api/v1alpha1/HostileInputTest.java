@@ -65,6 +65,16 @@ class HostileInputTest {
         .anyMatch(e -> e.contains("spec.reducer.replicas"));
   }
 
+  @Test
+  void transactionsWithoutActionsOrANegativeCommitTargetAreRefused() throws Exception {
+    assertThat(rejectPipeline(spec -> ((ObjectNode) spec.path("reducer").path("transactions"))
+        .put("maxActions", 0)).errors())
+        .anyMatch(e -> e.contains("spec.reducer.transactions.maxActions"));
+    assertThat(rejectPipeline(spec -> ((ObjectNode) spec.path("reducer").path("transactions"))
+        .put("commitTargetMs", -1)).errors())
+        .anyMatch(e -> e.contains("spec.reducer.transactions.commitTargetMs"));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, 5999, 1800001})
   void sessionTimeoutOutsideTheBrokersDefaultBoundsIsRefused(int timeoutMs) throws Exception {

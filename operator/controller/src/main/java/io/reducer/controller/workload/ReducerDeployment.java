@@ -73,6 +73,10 @@ public final class ReducerDeployment {
     env.add(WorkloadEnv.plain(ReducerOptions.BACKOFF_BASE_MS, String.valueOf(spec.getRetry().getBackoffBaseMs())));
     env.add(WorkloadEnv.plain(ReducerOptions.BACKOFF_CAP_MS, String.valueOf(spec.getRetry().getBackoffCapMs())));
     env.add(WorkloadEnv.plain(ReducerOptions.DEDUP_TTL_SECONDS, String.valueOf(spec.getDedupTtlSeconds())));
+    env.add(WorkloadEnv.plain(ReducerOptions.TRANSACTION_ACTIONS,
+        String.valueOf(spec.getTransactions().getMaxActions())));
+    env.add(WorkloadEnv.plain(ReducerOptions.COMMIT_TARGET_MS,
+        String.valueOf(spec.getTransactions().getCommitTargetMs())));
     if (stateMachine != null) {
       env.add(WorkloadEnv.plain(ReducerOptions.STATE_MACHINE, stateMachine.toJson()));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.reducer.api.v1alpha1.ReducerPipeline;
+import io.reducer.api.v1alpha1.pipeline.ReducerTransactions;
 import io.reducer.api.v1alpha1.pipeline.ReducerWorkload;
 import io.reducer.controller.connections.SecretSource;
 import io.reducer.controller.pipeline.ReducerScaling;
@@ -56,8 +57,38 @@ class ReducerContractTest {
     assertThat(config.retry().backoffBaseMs()).isEqualTo(spec.getRetry().getBackoffBaseMs());
     assertThat(config.retry().backoffCapMs()).isEqualTo(spec.getRetry().getBackoffCapMs());
     assertThat(config.dedupTtl()).isEqualTo(Duration.ofSeconds(spec.getDedupTtlSeconds()));
+    assertThat(config.transactionActions()).isEqualTo(spec.getTransactions().getMaxActions());
+    assertThat(config.commitTargetMs()).isEqualTo(spec.getTransactions().getCommitTargetMs());
     assertThat(StateMachine.parse(config.stateMachineJson())).isEqualTo(machine);
     assertThat(config.groupInstanceId()).isEqualTo(PodEnvironment.POD_NAME);
     assertThat(config.httpPort()).isEqualTo(container.getPorts().get(0).getContainerPort());
+  }
+
+  @Test
+  void transactionSettingsOfThePipelineReachTheCommand() throws Exception {
+    ReducerTransactions transactions = pipeline.getSpec().getReducer().getTransactions();
+    transactions.setMaxActions(120);
+    transactions.setCommitTargetMs(0);
+
+    ReducerConfig config = commandConfig();
+
+    assertThat(config.transactionActions()).isEqualTo(120);
+    assertThat(config.commitTargetMs()).isZero();
+  }
+
+  @Test
+  void thePipelinesTransactionDefaultsAreTheCommands() {
+    ReducerTransactions defaults = new ReducerTransactions();
+
+    assertThat(defaults.getMaxActions()).isEqualTo(Integer.parseInt(ReducerOptions.TRANSACTION_ACTIONS.defaultValue()));
+    assertThat(defaults.getCommitTargetMs()).isEqualTo(Integer.parseInt(ReducerOptions.COMMIT_TARGET_MS.defaultValue()));
+  }
+
+  private ReducerConfig commandConfig() throws Exception {
+    StateMachine machine = ReducerScaling.stateMachine(pipeline.getSpec().getReducer()).orElseThrow();
+    Container container = ReducerDeployment.build(pipeline, "ghcr.io/reducer/workloads:0.1.0", 1, machine,
+        NO_SECRETS).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return ReducerConfig.parse(container.getArgs().subList(1, container.getArgs().size()),
+        PodEnvironment.of(container));
   }
 }

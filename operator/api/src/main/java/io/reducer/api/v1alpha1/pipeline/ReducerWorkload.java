@@ -38,6 +38,10 @@ public class ReducerWorkload {
   @JsonPropertyDescription("How long processed action ids are kept for deduplication, in seconds (default one day).")
   private int dedupTtlSeconds = 86400;
 
+  @JsonPropertyDescription("Size of the reducer's canonical-store transactions: at most maxActions actions, fewer "
+      + "while commits are slower than commitTargetMs (defaults 175 and 8 ms).")
+  private ReducerTransactions transactions = new ReducerTransactions();
+
   @JsonPropertyDescription("The workflow state machine the reducers apply. Omit for the runbooks' workflow: "
       + "PENDING -> PROCESSING -> COMPLETED or FAILED, PENDING -> FAILED, each triggered by its target state's name.")
   private StateMachineSpec stateMachine;
@@ -72,6 +76,14 @@ public class ReducerWorkload {
 
   public void setRetry(RetryPolicy retry) {
     this.retry = retry;
+  }
+
+  public ReducerTransactions getTransactions() {
+    return transactions;
+  }
+
+  public void setTransactions(ReducerTransactions transactions) {
+    this.transactions = transactions;
   }
 
   public int getDedupTtlSeconds() {
