@@ -72,7 +72,8 @@ public final class DlqReplayBenchmark {
   private static final double BAR_PERF_SHARE = 0.60;
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
   /** What the replay Job adds to the image's JVM options (DlqJobs.REPLAY_JVM_OPTIONS in the controller). */
-  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:NewRatio=1");
+  private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:NewRatio=1",
+      "-XX:+UseTransparentHugePages", "-Xlog:pagesize=error");
 
   private final KafkaBroker broker;
   private final int records;
