@@ -61,8 +61,8 @@ class DlqJobsTest {
   }
 
   /**
-   * The replay's JVM runs with the serial collector, a young generation as large as the old one and the default
-   * compilers (benchmarks.md, DLQ replay); the preview keeps the image's defaults.
+   * The replay's JVM runs with the serial collector, a young generation as large as the old one on transparent huge
+   * pages, and the default compilers (benchmarks.md, DLQ replay); the preview keeps the image's defaults.
    */
   @Test
   void theReplayJvmRunsWithTheSerialCollectorAndThePreviewWithTheImagesDefaults() {
