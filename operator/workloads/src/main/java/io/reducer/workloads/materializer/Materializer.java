@@ -52,6 +52,11 @@ public final class Materializer {
   private static final Duration IDLE_PING = Duration.ofSeconds(5);
   private static final Duration KAFKA_CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LAG_MEASURE_INTERVAL = Duration.ofMillis(50);
+  /**
+   * How often the Kafka offsets (tooling only) are committed: once per database transaction made an offset commit,
+   * and a record per partition in {@code __consumer_offsets}, for each of a hundred or more transactions a second.
+   */
+  static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private final MaterializerConfig config;
   private final Database database;
@@ -82,6 +87,9 @@ public final class Materializer {
   private final Set<TopicPartition> pending = new HashSet<>();
   /** Highest watermark this process saw per partition, to notice regressions. */
   private final Map<TopicPartition, Long> highestSeen = new HashMap<>();
+  /** Positions committed to the database and not yet to Kafka. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+  private long offsetsCommittedNanos = System.nanoTime();
   private long nextLoadAttemptNanos;
   private long nextLagMeasureNanos;
   /** The writes of the last poll, until {@link #settle} takes in what they left; they hold the connections. */
@@ -158,6 +166,7 @@ public final class Materializer {
         if (inFlight.isEmpty()) {
           database.pingIfIdle(IDLE_PING);
           writerDatabases.forEach(connection -> connection.pingIfIdle(IDLE_PING));
+          commitOffsetsIfDue();
         }
         if (!pending.isEmpty() && System.nanoTime() >= nextLoadAttemptNanos) {
           settle();
@@ -324,13 +333,30 @@ public final class Materializer {
     if (result.backOff()) {
       nextLoadAttemptNanos = System.nanoTime() + RETRY_BACKOFF.toNanos();
     }
-    if (!commits.isEmpty() && result.fenced() == null) {
-      consumer.commitAsync(commits, (offsets, error) -> {
-        if (error != null) {
-          LOG.debug("Kafka offset commit failed (tooling only, the database holds the position): {}", error.toString());
-        }
-      });
+    if (result.fenced() == null) {
+      uncommitted.putAll(commits);
+      commitOffsetsIfDue();
     }
+  }
+
+  private void commitOffsetsIfDue() {
+    if (!uncommitted.isEmpty() && System.nanoTime() - offsetsCommittedNanos >= OFFSET_COMMIT_INTERVAL.toNanos()) {
+      commitOffsets();
+    }
+  }
+
+  /** Commits the positions the database holds to Kafka, for tooling; never read back. */
+  private void commitOffsets() {
+    offsetsCommittedNanos = System.nanoTime();
+    if (uncommitted.isEmpty()) {
+      return;
+    }
+    consumer.commitAsync(Map.copyOf(uncommitted), (offsets, error) -> {
+      if (error != null) {
+        LOG.debug("Kafka offset commit failed (tooling only, the database holds the position): {}", error.toString());
+      }
+    });
+    uncommitted.clear();
   }
 
   /** {@link #settle} inside a rebalance callback, which cannot throw it: the loop throws it after the poll. */
@@ -441,6 +467,11 @@ public final class Materializer {
     decoding.shutdownNow();
     writerDatabases.forEach(Database::close);
     try {
+      commitOffsets(); // the consumer's close waits for it
+    } catch (RuntimeException e) {
+      LOG.debug("the last Kafka offset commit: {}", e.toString());
+    }
+    try {
       // A static member stays in the group after a plain close until its session times out; leaving explicitly
       // hands its partitions over at once and lets a reset find the group empty after a scale to zero.
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
@@ -508,6 +539,13 @@ public final class Materializer {
 
     private void forget(Collection<TopicPartition> partitions) {
       settleInCallback(); // what is in flight for them commits or rolls back before another process takes them
+      if (!uncommitted.isEmpty()) {
+        try {
+          commitOffsets();
+        } catch (RuntimeException e) {
+          LOG.debug("Kafka offset commit before a handover (tooling only): {}", e.toString());
+        }
+      }
       partitions.forEach(owned::remove);
       partitions.forEach(partition -> metrics.partitionForgotten(partition.partition()));
       pending.removeAll(partitions);

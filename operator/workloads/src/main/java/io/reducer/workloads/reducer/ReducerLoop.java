@@ -52,6 +52,12 @@ final class ReducerLoop {
   private static final Duration GATHER_INTERVAL = Duration.ofMillis(5);
   /** How long a stopping loop waits for the batch being written, so it ends committed and not rolled back. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+  /**
+   * How often the Kafka offsets of written batches are committed. Committing after every batch (a hundred or more
+   * a second) made an offset commit, and a record per partition in {@code __consumer_offsets}, per transaction; a
+   * crash re-reads at most this much more, and the dedup log makes it a no-op. A handover or a stop commits at once.
+   */
+  static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   private final ReducerConfig config;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -71,6 +77,9 @@ final class ReducerLoop {
   private ActionBatch gathering = new ActionBatch();
   /** The batch the worker is writing; null when it is idle. */
   private Writing writing;
+  /** Offsets of written batches not committed to Kafka yet, by partition: the next offset to read. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+  private long offsetsCommittedNanos = System.nanoTime();
 
   ReducerLoop(ReducerConfig config, BatchWriter writer, ReducerMetrics metrics, ConsumerLoopStatus status,
       ReducerProbe probe) {
@@ -98,6 +107,7 @@ final class ReducerLoop {
           if (!gathering.isEmpty()) {
             dispatch();
           } else {
+            commitOffsetsIfDue();
             read(Duration.ofMillis(config.pollTimeoutMs()));
             continue;
           }
@@ -204,11 +214,29 @@ final class ReducerLoop {
       }
       throw new IllegalStateException("the database worker failed", cause);
     }
-    commitOffsets(done.batch().nextOffsets(done.batch().partitions()), synchronously);
+    uncommitted.putAll(done.batch().nextOffsets(done.batch().partitions()));
+    if (synchronously) {
+      commitOffsets(true);
+    } else {
+      commitOffsetsIfDue();
+    }
   }
 
-  private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, boolean synchronously) {
-    long offsetCommit = System.nanoTime();
+  private void commitOffsetsIfDue() {
+    if (!uncommitted.isEmpty() && System.nanoTime() - offsetsCommittedNanos >= OFFSET_COMMIT_INTERVAL.toNanos()) {
+      commitOffsets(false);
+    }
+  }
+
+  /** Commits the offsets of every written batch so far. */
+  private void commitOffsets(boolean synchronously) {
+    if (uncommitted.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(uncommitted);
+    uncommitted.clear();
+    offsetsCommittedNanos = System.nanoTime();
+    long offsetCommit = offsetsCommittedNanos;
     if (synchronously) {
       try {
         consumer.commitSync(offsets);
@@ -247,14 +275,16 @@ final class ReducerLoop {
     }
   }
 
-  /** On the way out: lets the worker finish its batch and commits its offsets, so little is read twice. */
+  /** On the way out: lets the worker finish its batch and commits the offsets written, so little is read twice. */
   private void finishWriting() {
     if (writing == null) {
+      commitOffsets(true);
       return;
     }
     try {
       writing.done().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      commitOffsets(writing.batch().nextOffsets(writing.batch().partitions()), true);
+      uncommitted.putAll(writing.batch().nextOffsets(writing.batch().partitions()));
+      commitOffsets(true);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.debug("the last batch did not finish: {}; it is read again on restart", e.toString());
     } catch (InterruptedException e) {
@@ -320,6 +350,12 @@ final class ReducerLoop {
           // the partitions are gone; the batch is read again by whoever gets them, or by this process
           writing = null;
         }
+      }
+      if (commit) {
+        commitOffsets(true);
+      } else {
+        // lost, not handed over: the group has moved on, so these offsets can no longer be committed
+        uncommitted.keySet().removeAll(partitions);
       }
       gathering.drop(partitions);
     }

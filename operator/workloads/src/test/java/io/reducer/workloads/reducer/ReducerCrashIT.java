@@ -86,6 +86,8 @@ class ReducerCrashIT {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
         assertThat(kit.versions()).as(first::log).isEqualTo(model);
         assertThat(kit.backlog()).isEqualTo(total);
+        // Offsets go to Kafka once a second: killed after that, so that the rewind below moves them back.
+        assertThat(committedOffsets("reducer-unpublished")).as("offsets committed").isPositive();
       });
       first.kill();
     }
@@ -180,6 +182,13 @@ class ReducerCrashIT {
       assertThat(kit.count("SELECT count(*) FROM {schema}.reducer_gaveup_log")).isZero();
       assertThat(cluster.readAll(kit.dlq, 1)).isEmpty();
       assertThat(second.terminate(Duration.ofSeconds(30))).as(second::log).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  private static long committedOffsets(String group) throws Exception {
+    try (Admin admin = cluster.broker.admin()) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+          .values().stream().filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
     }
   }
 

@@ -12,8 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -23,8 +27,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.dlq.format.ReplayHeaders;
 import io.reducer.workloads.materializer.TestCluster;
+import io.reducer.workloads.reducer.ReducerTestKit.ActionStream;
 import io.reducer.workloads.reducer.ReducerTestKit.InProcessReducer;
 
 /** The reducer against a real broker and PostgreSQL: actions in, versions, history, outbox and DLQ out. */
@@ -106,6 +112,59 @@ class ReducerIT {
       assertThat(errors).containsEntry(invalid, "INVALID_TRANSITION").containsEntry("not json", "DESERIALIZATION_ERROR")
           .containsValue("UNKNOWN_STATE");
       assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE outcome = 'REJECTED'")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void offsetsGoToKafkaOnceASecondAndAllOfThemWhenTheReducerStops() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "offsets", 3);
+    Map<String, String> env = kit.loopEnv();
+    String group = ReducerConfig.parse(List.of(), env).group();
+    AtomicInteger transactions = new AtomicInteger();
+    AtomicInteger offsetCommits = new AtomicInteger();
+    ReducerProbe counting = new ReducerProbe() {
+      @Override
+      public void polled(ConsumerRecords<byte[], byte[]> records, long pollStarted, long polled) {
+      }
+
+      @Override
+      public void committed(List<PendingAction> actions, long started, long committed) {
+        transactions.incrementAndGet();
+      }
+
+      @Override
+      public void published(List<OutboxRow> rows, long read, long acknowledged) {
+      }
+
+      @Override
+      public void step(Step step, long started, long ended) {
+        if (step == Step.OFFSET_COMMIT) {
+          offsetCommits.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void maintained(String work, long started, long ended) {
+      }
+    };
+    long started = System.nanoTime();
+    try (InProcessReducer reducer = new InProcessReducer(env, "a", counting)) {
+      // About 3 s of actions arriving a few at a time: many small transactions.
+      Map<String, Long> model = new ActionStream(kit, "wf", 10, 1200, 400).awaitModel();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+          .untilAsserted(() -> assertThat(kit.versions()).isEqualTo(model));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(transactions.get()).as("transactions").isGreaterThan(20);
+      assertThat(offsetCommits.get()).as("offset commits in %.1f s", seconds)
+          .isLessThanOrEqualTo((int) Math.ceil(seconds) + 1);
+      assertThat(reducer.stop()).isEqualTo(ExitCodes.OK);
+    }
+    // The stop committed everything written: a reducer started now would read none of these actions again.
+    try (Admin admin = cluster.broker.admin()) {
+      Map<Integer, Long> committed = new HashMap<>();
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+          .forEach((partition, offset) -> committed.put(partition.partition(), offset.offset()));
+      assertThat(committed).isEqualTo(cluster.logEnd(kit.actions, 3));
     }
   }
 
