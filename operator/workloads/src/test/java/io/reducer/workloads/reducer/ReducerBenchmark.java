@@ -1,5 +1,6 @@
 package io.reducer.workloads.reducer;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,12 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -431,6 +437,10 @@ public final class ReducerBenchmark {
     watermarks.setSchema(kit.schema);
     Map<String, Object> properties = cluster.broker.clientProperties();
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // The events are mapped to actions after the run, so this consumer can fetch in large rounds: the measuring
+    // instrument should not add a fetch per produce batch to the broker's work.
+    properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+    properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
     try (InProcessReducer reducer = new InProcessReducer(env, "latency", stamps);
         InProcessMaterializer materializer = new InProcessMaterializer(materializerEnv, List.of());
         WatermarkPoller poller = new WatermarkPoller(watermarks, "bench_latency");
@@ -468,6 +478,9 @@ public final class ReducerBenchmark {
       // The JIT compilers' CPU while the measured actions are sent: from the warm-up's end to the last send.
       @SuppressWarnings("unchecked")
       Map<String, Long>[] jitMeasured = new Map[2];
+      // The parties' CPU over the same span: at this rate fixed costs per request and per transaction show.
+      @SuppressWarnings("unchecked")
+      Map<String, Map<Long, Long>>[] cpuMeasured = new Map[2];
       PreparedStatement outbox = watermarks.prepareStatement("SELECT h.last_sequence, c.next_sequence - 1 FROM "
           + "reducer_outbox_head h, reducer_outbox_cursor c");
       while (mapped.cardinality() < total || covered < total) {
@@ -493,13 +506,21 @@ public final class ReducerBenchmark {
         if (jitMeasured[0] == null && window[0] != 0
             && System.nanoTime() - window[0] >= LATENCY_WARMUP_SECONDS * 1_000_000_000L) {
           jitMeasured[0] = jitTicks();
+          cpuMeasured[0] = cpu.snapshot();
         }
         if (jitMeasured[1] == null && window[1] != 0) {
           jitMeasured[1] = jitTicks();
+          cpuMeasured[1] = cpu.snapshot();
         }
         LockSupport.parkNanos(2_000_000);
       }
       producer.join();
+      printClientRequestRates();
+      if (cpuMeasured[0] != null && cpuMeasured[1] != null) {
+        line("latency phase CPU while the measured actions were sent (the JVM's: reducer, materializer and this "
+            + "benchmark's clients): %s",
+            CpuMeter.perEvent(cpuMeasured[0], cpuMeasured[1], (long) rate * latencySeconds));
+      }
       stamps.stalls.database(activity.intervals());
       Map<Integer, List<WatermarkPoller.Visible>> byPartition = new HashMap<>();
       poller.visible().forEach(v -> byPartition.computeIfAbsent(v.partition(), p -> new ArrayList<>()).add(v));
@@ -523,6 +544,33 @@ public final class ReducerBenchmark {
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
           lags[n - 1] / 1e6, jitMs};
     }
+  }
+
+  /**
+   * Console only: the requests per second each Kafka client of this JVM sent the broker over its metrics' last 30 s or
+   * so, the broker's work at a low rate being more per request than per record.
+   */
+  private static void printClientRequestRates() {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    StringBuilder text = new StringBuilder("  Kafka requests per second by client (all requests; of them fetches):");
+    try {
+      for (String type : List.of("kafka.producer:type=producer-metrics,*", "kafka.consumer:type=consumer-metrics,*")) {
+        for (ObjectName name : server.queryNames(new ObjectName(type), null)) {
+          String client = name.getKeyProperty("client-id");
+          double requests = ((Number) server.getAttribute(name, "request-rate")).doubleValue();
+          text.append(String.format(" %s %.0f", client, requests));
+          if (type.startsWith("kafka.consumer")) {
+            ObjectName fetches = new ObjectName(
+                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=" + client);
+            text.append(String.format(" (%.0f)", ((Number) server.getAttribute(fetches, "fetch-rate")).doubleValue()));
+          }
+          text.append(';');
+        }
+      }
+    } catch (JMException e) {
+      text.append(" not available: ").append(e);
+    }
+    System.out.println(text);
   }
 
   /**
@@ -645,11 +693,21 @@ public final class ReducerBenchmark {
       Arrays.sort(sortedTotals);
       long slow = sortedTotals[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
       List<long[]> slowWaits = new ArrayList<>();
+      TreeMap<Long, long[]> slowByQuarter = new TreeMap<>();
       for (int j = 0; j < n; j++) {
         if (totals[j] >= slow) {
           slowWaits.add(waits[j]);
+          long[] bucket = slowByQuarter.computeIfAbsent((waits[j][0] - phaseStart) / 250_000_000L, b -> new long[2]);
+          bucket[0]++;
+          bucket[1] = Math.max(bucket[1], totals[j]);
         }
       }
+      // Console only: whether the slowest 5 % cluster around a few events or spread over the window.
+      StringBuilder timeline = new StringBuilder("  the slowest 5 % by when sent (ms since the producer started: "
+          + "actions, slowest ms):");
+      slowByQuarter.forEach((bucket, counts) -> timeline.append(String.format(" %,d: %d (%.0f);", bucket * 250,
+          counts[0], counts[1] / 1e6)));
+      System.out.println(timeline);
       StringBuilder text = new StringBuilder("latency breakdown, ms (p50 / p95 / mean of the slowest 5 %):");
       for (int s = 0; s < names.length; s++) {
         long sum = 0;
@@ -742,7 +800,8 @@ public final class ReducerBenchmark {
   private void produce(String topic, int total, long[] sentAt, long[] window) {
     Map<String, Object> properties = cluster.broker.clientProperties();
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // Kafka's default linger (5 ms), part of each action's latency: with 1 ms this producer sent the broker three
+    // times as many requests, on the two cores the measured parties share (docs/benchmarks.md).
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
         new StringSerializer())) {
       long start = System.nanoTime();
@@ -760,6 +819,11 @@ public final class ReducerBenchmark {
       }
       window[1] = System.nanoTime();
       producer.flush();
+      producer.metrics().forEach((name, metric) -> {
+        if (name.group().equals("producer-metrics") && name.name().equals("request-rate")) {
+          System.out.printf("  the actions' producer: %.0f requests per second%n", (Double) metric.metricValue());
+        }
+      });
     }
   }
 
