@@ -19,6 +19,7 @@ import io.reducer.workloads.ExitCodes;
 import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
+import io.reducer.workloads.kafka.AssignedConsumers;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -73,59 +74,67 @@ final class InspectCommand {
    */
   static DlqInspectResult inspect(SelectionConfig config, String resultGroup, PrintStream out)
       throws ConfigException {
-    try (Admin admin = DlqClients.admin(config);
-        KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null,
-            "reducer-dlq-inspect")) {
-      int partitions = DlqTopic.partitions(admin, config);
-      if (config.targetTopic() != null && DlqTopic.describe(admin, config.targetTopic()) == null) {
-        throw new ConfigException("target topic '" + config.targetTopic() + "' does not exist: create it or fix "
-            + "--target-topic (DLQ_TARGET_TOPIC)");
+    try (Admin admin = DlqClients.admin(config)) {
+      KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null, "reducer-dlq-inspect");
+      try {
+        return inspect(config, resultGroup, out, admin, consumer);
+      } finally {
+        AssignedConsumers.close(consumer);
       }
-      List<DlqInspectResult.Range> snapshot = DlqTopic.snapshot(consumer, config, config.snapshot(), partitions);
-      String snapshotText = SnapshotSpec.format(DlqTopic.ends(snapshot));
-      out.println("dlq inspect: topic " + config.dlqTopic() + ", snapshot " + snapshotText
-          + (config.snapshot() == null ? " (current end offsets; pass --snapshot " + snapshotText
-              + " to replay exactly this range)" : ""));
-      out.println("filters: " + config.describeFilters());
-
-      ReplayLedger ledger = ReplayLedger.read(admin, config, false);
-      Selection selection = new Selection(config);
-      PreviewBuilder preview = new PreviewBuilder();
-      SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot, config.limit() != null);
-      long read = 0;
-      reading:
-      while (!reader.done()) {
-        for (ConsumerRecord<byte[], byte[]> record : reader.poll()) {
-          read++;
-          DlqRecord decoded = DlqFormats.read(record);
-          if (!selection.matches(decoded)) {
-            continue;
-          }
-          if (config.limit() != null && preview.matched() >= config.limit()) {
-            break reading;
-          }
-          String replayedBy = ledger.replayedBy(record.partition(), record.offset());
-          preview.add(decoded, selection.target(decoded), selection.decide(decoded, replayedBy), replayedBy);
-        }
-      }
-      DlqInspectResult.Preview built = preview.build();
-      String message = built.matched() + " of " + read + " records read match"
-          + (config.limit() != null && built.matched() >= config.limit() ? " (limit " + config.limit() + " reached)" : "")
-          + "; a replay would skip " + built.unroutable() + " as unroutable"
-          + (config.allowedTargets() == null ? "" : ", " + preview.targetNotAllowed() + " as going to a topic not in "
-              + "--allowed-targets")
-          + " and " + preview.atMaxReplays() + " as having reached --max-replays " + config.maxReplays()
-          + alreadyReplayedText(config, preview) + "; formats " + preview.byFormat();
-      DlqInspectResult result = new DlqInspectResult(snapshot, built, message);
-      printSummary(result, out);
-      if (resultGroup != null) {
-        result = new DlqInspectResult(snapshot, built, message, snapshot.size(),
-            commitPartitions(admin, config.dlqTopic(), resultGroup, snapshot, built));
-        out.println("per-partition result: committed offsets of consumer group " + resultGroup + " on "
-            + config.dlqTopic() + " (run " + result.resultGroup().run() + ")");
-      }
-      return result;
     }
+  }
+
+  private static DlqInspectResult inspect(SelectionConfig config, String resultGroup, PrintStream out, Admin admin,
+      KafkaConsumer<byte[], byte[]> consumer) throws ConfigException {
+    int partitions = DlqTopic.partitions(admin, config);
+    if (config.targetTopic() != null && DlqTopic.describe(admin, config.targetTopic()) == null) {
+      throw new ConfigException("target topic '" + config.targetTopic() + "' does not exist: create it or fix "
+          + "--target-topic (DLQ_TARGET_TOPIC)");
+    }
+    List<DlqInspectResult.Range> snapshot = DlqTopic.snapshot(consumer, config, config.snapshot(), partitions);
+    String snapshotText = SnapshotSpec.format(DlqTopic.ends(snapshot));
+    out.println("dlq inspect: topic " + config.dlqTopic() + ", snapshot " + snapshotText
+        + (config.snapshot() == null ? " (current end offsets; pass --snapshot " + snapshotText
+            + " to replay exactly this range)" : ""));
+    out.println("filters: " + config.describeFilters());
+
+    ReplayLedger ledger = ReplayLedger.read(admin, config, false);
+    Selection selection = new Selection(config);
+    PreviewBuilder preview = new PreviewBuilder();
+    SnapshotReader reader = new SnapshotReader(consumer, config.dlqTopic(), snapshot, config.limit() != null);
+    long read = 0;
+    reading:
+    while (!reader.done()) {
+      for (ConsumerRecord<byte[], byte[]> record : reader.poll()) {
+        read++;
+        DlqRecord decoded = DlqFormats.read(record);
+        if (!selection.matches(decoded)) {
+          continue;
+        }
+        if (config.limit() != null && preview.matched() >= config.limit()) {
+          break reading;
+        }
+        String replayedBy = ledger.replayedBy(record.partition(), record.offset());
+        preview.add(decoded, selection.target(decoded), selection.decide(decoded, replayedBy), replayedBy);
+      }
+    }
+    DlqInspectResult.Preview built = preview.build();
+    String message = built.matched() + " of " + read + " records read match"
+        + (config.limit() != null && built.matched() >= config.limit() ? " (limit " + config.limit() + " reached)" : "")
+        + "; a replay would skip " + built.unroutable() + " as unroutable"
+        + (config.allowedTargets() == null ? "" : ", " + preview.targetNotAllowed() + " as going to a topic not in "
+            + "--allowed-targets")
+        + " and " + preview.atMaxReplays() + " as having reached --max-replays " + config.maxReplays()
+        + alreadyReplayedText(config, preview) + "; formats " + preview.byFormat();
+    DlqInspectResult result = new DlqInspectResult(snapshot, built, message);
+    printSummary(result, out);
+    if (resultGroup != null) {
+      result = new DlqInspectResult(snapshot, built, message, snapshot.size(),
+          commitPartitions(admin, config.dlqTopic(), resultGroup, snapshot, built));
+      out.println("per-partition result: committed offsets of consumer group " + resultGroup + " on "
+          + config.dlqTopic() + " (run " + result.resultGroup().run() + ")");
+    }
+    return result;
   }
 
   /**

@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.reducer.workloads.cli.ConfigException;
+import io.reducer.workloads.kafka.AssignedConsumers;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -98,7 +99,8 @@ final class ReplayLedger {
     }
     List<TopicPartition> partitions = description.partitions().stream()
         .map(p -> new TopicPartition(config.ledgerTopic(), p.partition())).toList();
-    try (KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null, "reducer-dlq-ledger")) {
+    KafkaConsumer<byte[], byte[]> consumer = DlqClients.consumer(config, null, "reducer-dlq-ledger");
+    try {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -112,6 +114,8 @@ final class ReplayLedger {
           ledger.load(record.value());
         }
       }
+    } finally {
+      AssignedConsumers.close(consumer);
     }
     return ledger;
   }

@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,6 +29,7 @@ import io.reducer.workloads.cli.ConfigException;
 import io.reducer.workloads.dlq.format.DlqFormats;
 import io.reducer.workloads.dlq.format.DlqRecord;
 import io.reducer.workloads.dlq.format.ReplayHeaders;
+import io.reducer.workloads.kafka.AssignedConsumers;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -377,7 +377,7 @@ final class Replayer {
       producer.close(Duration.ofSeconds(5));
     }
     if (consumer != null) {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      AssignedConsumers.close(consumer);
     }
   }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import io.reducer.workloads.kafka.AssignedConsumers;
 import io.reducer.workloads.kafka.KafkaFailures;
 
 /**
@@ -46,38 +47,47 @@ final class TopicScanner {
   }
 
   static Result scan(TraceConfig config, CorrelationMatcher matcher) throws TraceConfigException {
-    try (Admin admin = TraceClients.admin(config); KafkaConsumer<byte[], byte[]> consumer = TraceClients.consumer(
-        config)) {
-      Map<String, Integer> partitionCounts = describe(admin, config);
-      List<TopicPartition> all = new ArrayList<>();
-      partitionCounts.forEach((topic, count) -> {
-        for (int p = 0; p < count; p++) {
-          all.add(new TopicPartition(topic, p));
-        }
-      });
-      // Assigned before the offsets are listed: a read_committed consumer warns about offsets of partitions it lacks.
-      consumer.assign(all);
-      Map<TopicPartition, long[]> ranges = ranges(consumer, all, config.window());
-      Map<String, long[]> read = new LinkedHashMap<>();
-      partitionCounts.keySet().forEach(topic -> read.put(topic, new long[2]));
-      List<TimelineEntry> entries = new ArrayList<>();
-      readRanges(consumer, ranges, record -> {
-        long[] counts = read.get(record.topic());
-        counts[0]++;
-        // Timestamps need not grow with offsets: a record between the offsets may still be outside the window.
-        if (!config.window().contains(Instant.ofEpochMilli(record.timestamp()))) {
-          return;
-        }
-        TimelineEntry entry = matcher.match(config.topics().get(record.topic()), record);
-        if (entry != null) {
-          counts[1]++;
-          entries.add(entry);
-        }
-      });
-      Map<String, TraceResult.TopicCount> counts = new LinkedHashMap<>();
-      read.forEach((topic, c) -> counts.put(topic, new TraceResult.TopicCount(partitionCounts.get(topic), c[0], c[1])));
-      return new Result(entries, counts);
+    try (Admin admin = TraceClients.admin(config)) {
+      KafkaConsumer<byte[], byte[]> consumer = TraceClients.consumer(config);
+      try {
+        return scan(config, matcher, admin, consumer);
+      } finally {
+        AssignedConsumers.close(consumer);
+      }
     }
+  }
+
+  private static Result scan(TraceConfig config, CorrelationMatcher matcher, Admin admin,
+      KafkaConsumer<byte[], byte[]> consumer) throws TraceConfigException {
+    Map<String, Integer> partitionCounts = describe(admin, config);
+    List<TopicPartition> all = new ArrayList<>();
+    partitionCounts.forEach((topic, count) -> {
+      for (int p = 0; p < count; p++) {
+        all.add(new TopicPartition(topic, p));
+      }
+    });
+    // Assigned before the offsets are listed: a read_committed consumer warns about offsets of partitions it lacks.
+    consumer.assign(all);
+    Map<TopicPartition, long[]> ranges = ranges(consumer, all, config.window());
+    Map<String, long[]> read = new LinkedHashMap<>();
+    partitionCounts.keySet().forEach(topic -> read.put(topic, new long[2]));
+    List<TimelineEntry> entries = new ArrayList<>();
+    readRanges(consumer, ranges, record -> {
+      long[] counts = read.get(record.topic());
+      counts[0]++;
+      // Timestamps need not grow with offsets: a record between the offsets may still be outside the window.
+      if (!config.window().contains(Instant.ofEpochMilli(record.timestamp()))) {
+        return;
+      }
+      TimelineEntry entry = matcher.match(config.topics().get(record.topic()), record);
+      if (entry != null) {
+        counts[1]++;
+        entries.add(entry);
+      }
+    });
+    Map<String, TraceResult.TopicCount> counts = new LinkedHashMap<>();
+    read.forEach((topic, c) -> counts.put(topic, new TraceResult.TopicCount(partitionCounts.get(topic), c[0], c[1])));
+    return new Result(entries, counts);
   }
 
   /** Partitions per topic; a missing topic, a refused describe or an unreachable broker is a configuration error. */
