@@ -44,12 +44,14 @@ public final class DlqJobs {
    * less often, copying the records of the poll in hand fewer times. Transparent huge pages (where the kernel
    * offers them on request, its usual "madvise" mode) back that young generation with 2 MiB pages: fewer page
    * faults and TLB misses for a loop that runs through hundreds of MiB of fresh memory a second. On a node with them
-   * off the JVM uses normal pages; -Xlog:pagesize=error keeps its warning about that out of the Job's log. C1 only
+   * off the JVM uses normal pages; -Xlog:pagesize=error keeps its warning about that out of the Job's log. The heap is
+   * touched when it is committed (-XX:+AlwaysPreTouch), at start and as it grows, rather than page by page while the
+   * loop runs: the page faults and the zeroing of huge pages happen before the first record. C1 only
    * (-XX:TieredStopAtLevel=1), chosen from runs under heavy load, lost to the default compilers on a quiet machine.
    * Measured in docs/benchmarks.md (DLQ replay); scripts/benchmark-dlq-replay.sh starts the replay with the same.
    */
   static final String REPLAY_JVM_OPTIONS =
-      "-XX:+UseSerialGC -XX:NewRatio=1 -XX:+UseTransparentHugePages -Xlog:pagesize=error";
+      "-XX:+UseSerialGC -XX:NewRatio=1 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -Xlog:pagesize=error";
 
   private DlqJobs() {
   }

@@ -73,7 +73,7 @@ public final class DlqReplayBenchmark {
   private static final List<String> CHILD_JVM = List.of("-Xms512m", "-Xmx1g");
   /** What the replay Job adds to the image's JVM options (DlqJobs.REPLAY_JVM_OPTIONS in the controller). */
   private static final List<String> REPLAY_JVM = List.of("-XX:+UseSerialGC", "-XX:NewRatio=1",
-      "-XX:+UseTransparentHugePages", "-Xlog:pagesize=error");
+      "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch", "-Xlog:pagesize=error");
 
   private final KafkaBroker broker;
   private final int records;
