@@ -15,6 +15,7 @@ public final class AssignedConsumers {
    * Closes without waiting. Such a consumer has nothing to commit or leave, so nothing is lost; a graceful close
    * would wait for the fetch the consumer keeps in flight, which the broker holds for {@code fetch.max.wait.ms}
    * (500 ms) once the partitions are read to their end: half a second added to every command that reads a range.
+   * A fetch session the broker may still hold for it is evicted in time, as those of killed clients are.
    */
   public static void close(Consumer<?, ?> consumer) {
     consumer.close(CloseOptions.timeout(Duration.ZERO));
