@@ -72,7 +72,8 @@ class DlqJobsTest {
     assertThat(replay.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).singleElement()
         .satisfies(e -> assertThat(e.getValue())
-            .isEqualTo("-XX:+UseSerialGC -XX:NewRatio=1 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -Xlog:pagesize=error"));
+            .isEqualTo("-XX:+UseSerialGC -XX:NewRatio=1 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch "
+                + "-Xlog:pagesize=error"));
     assertThat(inspect.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .extracting(EnvVar::getName).doesNotContain("JAVA_TOOL_OPTIONS");
   }
