@@ -17,7 +17,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 import io.reducer.testsupport.internal.ChildJvm;
@@ -59,6 +63,8 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+  /** Commit markers are written moments after a commit; a transaction still open after this was left open. */
+  private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 60;
 
   private final Path directory;
@@ -176,6 +182,49 @@ public final class KafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + name, e);
     }
+  }
+
+  /**
+   * Waits until no transaction is open or ending on any partition of {@code topic}: each partition's last stable
+   * offset is its log end. A transactional producer's commit returns before the broker has written the commit
+   * markers into the partitions, so right after a process exits, its last transaction may not be readable
+   * read_committed yet.
+   */
+  public void awaitNoOpenTransaction(String topic) {
+    try (Admin admin = admin()) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(List.of(topic)).allTopicNames().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic).partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      long deadline = System.nanoTime() + TRANSACTION_TIMEOUT.toNanos();
+      while (true) {
+        Map<TopicPartition, Long> stable = ends(admin, latest, IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, Long> logEnd = ends(admin, latest, IsolationLevel.READ_UNCOMMITTED);
+        if (stable.equals(logEnd)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("a transaction stays open on " + topic + ": last stable offsets " + stable
+              + ", log ends " + logEnd);
+        }
+        Thread.sleep(10);
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not list the offsets of " + topic, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out listing the offsets of " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the transactions on " + topic, e);
+    }
+  }
+
+  private static Map<TopicPartition, Long> ends(Admin admin, Map<TopicPartition, OffsetSpec> latest,
+      IsolationLevel isolation) throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all()
+        .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
   }
 
   public boolean isRunning() {

@@ -394,6 +394,7 @@ class OperatorCrashIT {
 
   /** How many committed records on the actions topic the replay named {@code name} published. */
   private static long replayed(String name) {
+    fixture.kafka.awaitNoOpenTransaction("crash.actions");
     Map<String, Object> properties = fixture.kafka.clientProperties();
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),

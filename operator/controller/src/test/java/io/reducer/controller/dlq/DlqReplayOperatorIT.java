@@ -528,6 +528,7 @@ class DlqReplayOperatorIT {
 
   /** Every committed record of a topic, as a read_committed consumer of it sees them. */
   private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    fixture.kafka.awaitNoOpenTransaction(topic);
     Map<String, Object> properties = fixture.kafka.clientProperties();
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),

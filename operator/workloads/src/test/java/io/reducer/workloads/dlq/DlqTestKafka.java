@@ -2,18 +2,13 @@ package io.reducer.workloads.dlq;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +16,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -60,7 +54,7 @@ final class DlqTestKafka {
       List<TopicPartition> partitions = IntStream.range(0, consumer.partitionsFor(topic).size())
           .mapToObj(p -> new TopicPartition(topic, p)).toList();
       if (committedOnly) {
-        awaitNoTransactionOpen(broker, partitions);
+        broker.awaitNoOpenTransaction(topic);
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -79,43 +73,6 @@ final class DlqTestKafka {
       byPartition.values().forEach(all::addAll);
       return all;
     }
-  }
-
-  /**
-   * Waits until every partition's last stable offset is its log end: a transaction that a replay committed just
-   * before it exited may still have its commit markers on the way, and until they are written its records are not
-   * readable committed.
-   */
-  private static void awaitNoTransactionOpen(KafkaBroker broker, List<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    try (Admin admin = broker.admin()) {
-      while (true) {
-        Map<TopicPartition, Long> stable = ends(admin, latest, IsolationLevel.READ_COMMITTED);
-        Map<TopicPartition, Long> logEnd = ends(admin, latest, IsolationLevel.READ_UNCOMMITTED);
-        if (stable.equals(logEnd)) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("a transaction stays open: last stable offsets " + stable + ", log ends " + logEnd);
-        }
-        Thread.sleep(10);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("listing offsets failed", e);
-    }
-  }
-
-  private static Map<TopicPartition, Long> ends(Admin admin, Map<TopicPartition, OffsetSpec> latest,
-      IsolationLevel isolation) throws InterruptedException, ExecutionException, TimeoutException {
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(10, TimeUnit.SECONDS)
-        .forEach((tp, info) -> ends.put(tp, info.offset()));
-    return ends;
   }
 
   /** Sum of a group's committed offsets minus where the topic started: records the group has moved past. */
