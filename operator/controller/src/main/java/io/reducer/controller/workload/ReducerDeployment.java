@@ -77,6 +77,7 @@ public final class ReducerDeployment {
         String.valueOf(spec.getTransactions().getMaxActions())));
     env.add(WorkloadEnv.plain(ReducerOptions.COMMIT_TARGET_MS,
         String.valueOf(spec.getTransactions().getCommitTargetMs())));
+    env.add(WorkloadEnv.plain(ReducerOptions.STATE_CACHE_KEYS, String.valueOf(spec.getStateCacheKeys())));
     if (stateMachine != null) {
       env.add(WorkloadEnv.plain(ReducerOptions.STATE_MACHINE, stateMachine.toJson()));
     }

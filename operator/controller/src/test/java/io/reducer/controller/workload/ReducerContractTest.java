@@ -59,6 +59,7 @@ class ReducerContractTest {
     assertThat(config.dedupTtl()).isEqualTo(Duration.ofSeconds(spec.getDedupTtlSeconds()));
     assertThat(config.transactionActions()).isEqualTo(spec.getTransactions().getMaxActions());
     assertThat(config.commitTargetMs()).isEqualTo(spec.getTransactions().getCommitTargetMs());
+    assertThat(config.stateCacheKeys()).isEqualTo(spec.getStateCacheKeys());
     assertThat(StateMachine.parse(config.stateMachineJson())).isEqualTo(machine);
     assertThat(config.groupInstanceId()).isEqualTo(PodEnvironment.POD_NAME);
     assertThat(config.httpPort()).isEqualTo(container.getPorts().get(0).getContainerPort());
@@ -69,19 +70,23 @@ class ReducerContractTest {
     ReducerTransactions transactions = pipeline.getSpec().getReducer().getTransactions();
     transactions.setMaxActions(120);
     transactions.setCommitTargetMs(0);
+    pipeline.getSpec().getReducer().setStateCacheKeys(0);
 
     ReducerConfig config = commandConfig();
 
     assertThat(config.transactionActions()).isEqualTo(120);
     assertThat(config.commitTargetMs()).isZero();
+    assertThat(config.stateCacheKeys()).isZero();
   }
 
   @Test
-  void thePipelinesTransactionDefaultsAreTheCommands() {
+  void thePipelinesReducerDefaultsAreTheCommands() {
     ReducerTransactions defaults = new ReducerTransactions();
 
     assertThat(defaults.getMaxActions()).isEqualTo(Integer.parseInt(ReducerOptions.TRANSACTION_ACTIONS.defaultValue()));
     assertThat(defaults.getCommitTargetMs()).isEqualTo(Integer.parseInt(ReducerOptions.COMMIT_TARGET_MS.defaultValue()));
+    assertThat(new ReducerWorkload().getStateCacheKeys())
+        .isEqualTo(Integer.parseInt(ReducerOptions.STATE_CACHE_KEYS.defaultValue()));
   }
 
   private ReducerConfig commandConfig() throws Exception {

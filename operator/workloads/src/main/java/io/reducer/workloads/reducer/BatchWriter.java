@@ -39,6 +39,7 @@ final class BatchWriter implements AutoCloseable {
   private final ConsumerLoopStatus status;
   private final Consumer<List<OutboxRow>> committed;
   private final ReducerProbe probe;
+  private final StateCache cache;
   private final RandomGenerator random = RandomGenerator.getDefault();
   private final TransactionSizer sizer;
   /**
@@ -49,8 +50,10 @@ final class BatchWriter implements AutoCloseable {
   private boolean readOutcomes = true;
 
   BatchWriter(ReducerConfig config, Database database, ActionBatchProcessor processor, CanonicalStore store,
-      ReducerMetrics metrics, ConsumerLoopStatus status, Consumer<List<OutboxRow>> committed, ReducerProbe probe) {
+      StateCache cache, ReducerMetrics metrics, ConsumerLoopStatus status, Consumer<List<OutboxRow>> committed,
+      ReducerProbe probe) {
     this.config = config;
+    this.cache = cache;
     this.database = database;
     this.processor = processor;
     this.store = store;
@@ -71,6 +74,7 @@ final class BatchWriter implements AutoCloseable {
   void write(ActionBatch batch)
       throws SQLException, DeadLetterException, OutcomeRaceException, InterruptedException {
     List<PendingAction> actions = batch.actions();
+    cache.clearIfAsked();
     try {
       // Bounded transactions keep the commit latency (the runbooks' SLA: p95 < 10 ms) independent of the batch
       // size, and the sizer keeps it near --commit-target-ms when the machine is slower. Chunks run one after the
@@ -91,6 +95,14 @@ final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * From the poll loop, when partitions change hands: forget the remembered rows before the next batch, since keys
+   * may now be written elsewhere (a remembered row found old costs a second write, not a wrong one).
+   */
+  void forgetRows() {
+    cache.clearSoon();
+  }
+
   /** Proves the database still answers while no batch runs, for readiness. */
   void pingIfIdle(Duration idle) {
     database.pingIfIdle(idle);
@@ -106,14 +118,21 @@ final class BatchWriter implements AutoCloseable {
       Instant at = Instant.now();
       Connection connection = database.connection();
       AttemptResult result = remaining.isEmpty()
-          ? new AttemptResult(0, 0, List.of(), List.of(), 0, List.of())
-          : attempt(connection, remaining, at);
+          ? AttemptResult.none(0, false)
+          : attempt(connection, remaining, at, letters.isEmpty());
       long attempted = System.nanoTime();
-      List<DeadLetter> all = new ArrayList<>(letters);
-      all.addAll(result.letters());
-      deadLetters.publish(all);
+      if (result.committed()) {
+        // The write committed itself: nothing was to be published first.
+        connection.setAutoCommit(false);
+      } else {
+        List<DeadLetter> all = new ArrayList<>(letters);
+        all.addAll(result.letters());
+        deadLetters.publish(all);
+      }
       long lettersSent = System.nanoTime();
-      connection.commit();
+      if (!result.committed()) {
+        connection.commit();
+      }
       if (probe != null) {
         long committedAt = System.nanoTime();
         probe.committed(remaining, started, committedAt);
@@ -132,8 +151,14 @@ final class BatchWriter implements AutoCloseable {
       }
       metrics.dedupChecked(remaining.size(), result.duplicates(),
           result.applied() + result.letters().size());
+      cache.remember(result.committedRows());
+      metrics.stateCache(result.remembered(), result.stale().size());
       if (result.applied() > 0) {
         committed.accept(result.outbox());
+      }
+      if (!result.stale().isEmpty()) {
+        // Their keys were forgotten, so this reads them: attempts of their own, as if they came now.
+        applyAll(result.stale(), List.of(), false);
       }
       letters = List.of();
       remaining = result.conflicted();
@@ -156,20 +181,25 @@ final class BatchWriter implements AutoCloseable {
 
   /**
    * One attempt; at first sight unless the dedup log must be read. An attempt at first sight that meets an action
-   * recorded before is rolled back and made again reading the log, in the same transaction's place.
+   * recorded before is rolled back and made again reading the log, in the same transaction's place. At first sight
+   * with nothing to publish, the write may commit itself ({@link AttemptResult#committed()}).
    */
-  private AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at)
-      throws SQLException, OutcomeRaceException {
+  private AttemptResult attempt(Connection connection, List<PendingAction> actions, Instant at,
+      boolean nothingToPublish) throws SQLException, OutcomeRaceException {
     if (!readOutcomes && actions.stream().noneMatch(PendingAction::replayed)) {
       try {
-        return processor.attempt(connection, actions, at, false);
+        return processor.attempt(connection, actions, at, false, nothingToPublish);
       } catch (OutcomeRaceException e) {
-        connection.rollback();
+        if (connection.getAutoCommit()) {
+          connection.setAutoCommit(false);
+        } else {
+          connection.rollback();
+        }
         metrics.dedupReread();
         LOG.debug("an action of this transaction was recorded before; attempting it again reading the dedup log");
       }
     }
-    AttemptResult result = processor.attempt(connection, actions, at, true);
+    AttemptResult result = processor.attempt(connection, actions, at, true, false);
     readOutcomes = result.duplicates() > 0;
     return result;
   }

@@ -30,6 +30,7 @@ final class CanonicalStore {
   static final String REJECTED = "REJECTED";
   static final String STATE_COMMITTED = "STATE_COMMITTED";
   static final String STATE_CONFLICT = "STATE_CONFLICT";
+  private static final String UNIQUE_VIOLATION = "23505";
   /** An outcome already recorded stays, but for a REJECTED one: decided again after a DLQ replay. */
   private static final String DEDUP_CONFLICT = "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, "
       + "processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "'";
@@ -48,19 +49,24 @@ final class CanonicalStore {
     read = "SELECT action_id, outcome, NULL::bigint, NULL::text, NULL::text, NULL::text FROM " + dedup
         + " WHERE action_id = ANY(?::text[]) UNION ALL SELECT workflow_key, state, version, namespace, tag, last_action "
         + "FROM " + state + " WHERE workflow_key = ANY(?::text[])";
-    // A whole attempt in one statement, so a transaction is two round trips and the commit whatever its size:
+    // A whole attempt in one statement, so a transaction is at most two round trips and the commit whatever its
+    // size (one, and no commit, when every row is remembered and nothing goes to the DLQ: the statement then runs
+    // in auto-commit and is the transaction):
     //   v     every folded version, in order (a key's versions are consecutive and rising);
-    //   k     each key once, sorted: the version it expects (0 = no row yet) and, by position in v, its last version;
+    //   k     each key once, sorted: the version it expects (0 = no row yet), by position in v its last version,
+    //         and whether the expected version came from memory (StateCache) rather than from a read;
     //   upd   the existing keys still at their expected version, moved to their last version;
     //   ins   the new keys, inserted unless another writer created them meanwhile;
     //   lost  the keys neither wrote: another writer moved them, so nothing else of theirs is written;
     //   vw    the versions of the keys that won, numbered in order;
-    //   h, c  a STATE_COMMITTED history row per version that won, a STATE_CONFLICT row per key that lost;
+    //   h, c  a STATE_COMMITTED history row per version that won, a STATE_CONFLICT row per key that lost a race
+    //         (not for a remembered row found old: the caller writes that key again at once from a fresh read);
     //   d     the outcomes: APPLIED for the versions that won, REJECTED for refusals of keys that did not lose.
     //         Only a REJECTED outcome is overwritten (an action decided again after a DLQ replay); a count short
     //         of the rows given tells the caller that another process recorded one of them meanwhile. The
-    //         first-sight variant overwrites none: its caller did not read the outcomes, and a short count tells
-    //         it that an action was recorded before;
+    //         first-sight variant is a plain insert: its caller did not read the outcomes, and the primary key's
+    //         unique violation tells it that an action was recorded before (ON CONFLICT's speculative insertion
+    //         cost a third more per row, and that path is the one taken for nearly every action);
     //   head  the sequence numbers, taken last: its condition reads h and d, so every other row is written before
     //         the head's row lock, which serializes writers until they commit, is taken;
     //   o     the outbox rows, with the sequence numbers in v's order.
@@ -68,8 +74,8 @@ final class CanonicalStore {
         + "?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS v(workflow_key, version, state, previous_state, "
         + "namespace, tag, trigger, action_id, correlation_id, n)), "
         + "k AS (SELECT k.workflow_key, k.expected, v.version, v.state, v.namespace, v.tag, v.trigger, v.action_id, "
-        + "v.correlation_id, k.i FROM unnest(?::text[], ?::bigint[], ?::bigint[]) WITH ORDINALITY "
-        + "AS k(workflow_key, expected, last, i) JOIN v ON v.n = k.last ORDER BY k.i), "
+        + "v.correlation_id, k.remembered, k.i FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[]) "
+        + "WITH ORDINALITY AS k(workflow_key, expected, last, remembered, i) JOIN v ON v.n = k.last ORDER BY k.i), "
         + "upd AS (UPDATE " + state + " AS t SET version = k.version, state = k.state, namespace = k.namespace, "
         + "tag = k.tag, last_action = k.trigger, correlation_id = k.correlation_id, "
         + "provenance = jsonb_build_object('action_id', k.action_id), updated_at = ?::timestamptz FROM k "
@@ -79,7 +85,8 @@ final class CanonicalStore {
         + "k.correlation_id, jsonb_build_object('action_id', k.action_id), ?::timestamptz FROM k WHERE k.expected = 0 "
         + "ORDER BY k.i ON CONFLICT (workflow_key) DO NOTHING RETURNING workflow_key), "
         + "won AS (SELECT workflow_key FROM upd UNION ALL SELECT workflow_key FROM ins), "
-        + "lost AS (SELECT k.workflow_key, k.expected FROM k WHERE k.workflow_key NOT IN (SELECT workflow_key FROM won)), "
+        + "lost AS (SELECT k.workflow_key, k.expected, k.remembered FROM k "
+        + "WHERE k.workflow_key NOT IN (SELECT workflow_key FROM won)), "
         + "vw AS (SELECT v.*, row_number() OVER (ORDER BY v.n) AS rank FROM v "
         + "WHERE v.workflow_key IN (SELECT workflow_key FROM won)), "
         + "h AS (INSERT INTO " + history + " (workflow_key, version, event_type, state, previous_state, namespace, tag, "
@@ -89,7 +96,8 @@ final class CanonicalStore {
         + "?::timestamptz FROM vw RETURNING 1), "
         + "c AS (INSERT INTO " + history + " (workflow_key, version, event_type, provenance) SELECT v.workflow_key, "
         + "v.version, '" + STATE_CONFLICT + "', jsonb_build_object('action_id', v.action_id) FROM v JOIN lost "
-        + "ON lost.workflow_key = v.workflow_key AND v.version = lost.expected + 1 ON CONFLICT DO NOTHING), "
+        + "ON lost.workflow_key = v.workflow_key AND v.version = lost.expected + 1 AND NOT lost.remembered "
+        + "ON CONFLICT DO NOTHING), "
         + "d AS (INSERT INTO " + dedup + " AS d (action_id, workflow_key, outcome, processed_at, expires_at) "
         + "SELECT u.action_id, u.workflow_key, u.outcome, ?::timestamptz, ?::timestamptz FROM (SELECT action_id, "
         + "workflow_key, '" + APPLIED + "' AS outcome FROM vw UNION ALL SELECT r.action_id, r.workflow_key, '"
@@ -106,7 +114,10 @@ final class CanonicalStore {
         + "vw.trigger, vw.correlation_id, ?::timestamptz FROM vw, head) "
         + "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM vw), "
         + "(SELECT last_sequence FROM head), (SELECT array_agg(workflow_key) FROM lost)";
-    commitFirstSight = commit.replace(DEDUP_CONFLICT, "ON CONFLICT (action_id) DO NOTHING");
+    commitFirstSight = commit.replace(" " + DEDUP_CONFLICT, "");
+    if (commitFirstSight.equals(commit)) {
+      throw new IllegalStateException("the first-sight statement must differ from the one that read the outcomes");
+    }
     insertGaveUp = "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.GAVE_UP) + " (action_id, "
         + "workflow_key, trigger, attempts, last_error, correlation_id) SELECT u.action_id, u.workflow_key, u.trigger, "
         + "?, ?, u.correlation_id FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) "
@@ -145,7 +156,8 @@ final class CanonicalStore {
   /**
    * What {@link #commit} wrote.
    *
-   * @param lost the keys another writer moved meanwhile: nothing of them was written but a STATE_CONFLICT row
+   * @param lost the keys another writer moved meanwhile: nothing of them was written but, for a key whose expected
+   *     version was read and not remembered, a STATE_CONFLICT row
    * @param outcomes dedup rows written; fewer than the versions of the other keys plus their refusals means another
    *     process recorded one of these actions meanwhile, and the caller must roll back
    */
@@ -160,11 +172,13 @@ final class CanonicalStore {
    * so that two reducers lock rows in the same order and do not deadlock.
    *
    * @param outcomesRead the caller read the dedup log for these actions: a REJECTED outcome is then overwritten
-   *     (the action was decided again after a DLQ replay). Without it, no recorded outcome is, and
-   *     {@link Written#outcomes()} comes up short for any action recorded before
+   *     (the action was decided again after a DLQ replay). Without it, no recorded outcome is, and an action
+   *     recorded before fails the statement
+   * @throws OutcomeRaceException without {@code outcomesRead}, an action was recorded before: the transaction is
+   *     aborted, roll it back
    */
   Written commit(Connection connection, List<KeyCommit> commits, List<String[]> rejected, Instant at, Duration ttl,
-      boolean outcomesRead) throws SQLException {
+      boolean outcomesRead) throws SQLException, OutcomeRaceException {
     // PostgreSQL keeps microseconds: the outbox rows handed to the relay must say the same time as the table.
     Instant committedAt = at.truncatedTo(ChronoUnit.MICROS);
     List<KeyCommit> sorted = commits.stream().sorted((a, b) -> a.workflowKey().compareTo(b.workflowKey())).toList();
@@ -188,6 +202,8 @@ final class CanonicalStore {
       statement.setArray(i++, texts(connection, sorted, KeyCommit::workflowKey));
       statement.setArray(i++, longs(connection, sorted, KeyCommit::expectedVersion));
       statement.setArray(i++, connection.createArrayOf("bigint", last));
+      statement.setArray(i++, connection.createArrayOf("boolean",
+          sorted.stream().map(KeyCommit::expectedRemembered).toArray()));
       OffsetDateTime time = time(committedAt);
       OffsetDateTime expires = time(committedAt.plus(ttl));
       for (int t = 0; t < 4; t++) {
@@ -198,7 +214,7 @@ final class CanonicalStore {
       statement.setArray(i++, texts(connection, rejected, r -> r[0]));
       statement.setArray(i++, texts(connection, rejected, r -> r[1]));
       statement.setObject(i, time);
-      try (ResultSet row = statement.executeQuery()) {
+      try (ResultSet row = executeWrite(statement, outcomesRead)) {
         row.next();
         int outcomes = (int) row.getLong(1);
         long committed = row.getLong(2);
@@ -225,6 +241,23 @@ final class CanonicalStore {
         }
         return new Written(lost, outcomes, outbox);
       }
+    }
+  }
+
+  /**
+   * Runs the write statement. At first sight a unique violation is the dedup log's primary key meeting an action
+   * recorded before (the other keys are the history's, which only the winner of a version writes, and the outbox's,
+   * numbered under the head's lock); should it be another, the attempt that reads the outcomes meets it again.
+   */
+  private static ResultSet executeWrite(PreparedStatement statement, boolean outcomesRead)
+      throws SQLException, OutcomeRaceException {
+    try {
+      return statement.executeQuery();
+    } catch (SQLException e) {
+      if (!outcomesRead && UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw new OutcomeRaceException();
+      }
+      throw e;
     }
   }
 

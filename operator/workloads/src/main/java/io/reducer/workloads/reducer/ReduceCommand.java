@@ -121,8 +121,9 @@ public final class ReduceCommand {
       }
     }
     CanonicalStore store = new CanonicalStore(config.schema());
-    ActionBatchProcessor processor = new ActionBatchProcessor(store, reducer, config.dedupTtl());
-    BatchWriter writer = new BatchWriter(config, database, processor, store, metrics, status,
+    StateCache cache = new StateCache(config.stateCacheKeys());
+    ActionBatchProcessor processor = new ActionBatchProcessor(store, reducer, config.dedupTtl(), cache);
+    BatchWriter writer = new BatchWriter(config, database, processor, store, cache, metrics, status,
         relay == null ? rows -> { } : relay::committed, probe);
     ReducerLoop loop = new ReducerLoop(config, writer, metrics, status, probe);
     LOG.info("reducer {} with {}", processName, ReducerFactory.describe(reducer));

@@ -39,6 +39,7 @@ public record ReducerConfig(
     int maxRecords,
     int transactionActions,
     int commitTargetMs,
+    int stateCacheKeys,
     int pollTimeoutMs,
     int sessionTimeoutMs,
     String groupInstanceId,
@@ -131,6 +132,7 @@ public record ReducerConfig(
         values.integer("--max-records", 1, 50_000),
         values.integer("--transaction-actions", 1, 50_000),
         values.integer("--commit-target-ms", 0, 60_000),
+        values.integer("--state-cache-keys", 0, 10_000_000),
         values.integer("--poll-timeout-ms", 1, 60_000),
         values.integer("--session-timeout-ms", 1000, 1_800_000),
         groupInstanceId(values.text("--group-instance-id")),
@@ -157,7 +159,7 @@ public record ReducerConfig(
         + " jdbc=" + jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + " user=" + dbUser + " schema=" + schema
         + " retry=" + retry
         + " dedupTtl=" + dedupTtl + " maxRecords=" + maxRecords + " transactionActions=" + transactionActions
-        + " commitTargetMs=" + commitTargetMs
+        + " commitTargetMs=" + commitTargetMs + " stateCacheKeys=" + stateCacheKeys
         + " outboxRelay=" + outboxRelay + " sessionTimeoutMs=" + sessionTimeoutMs
         + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
         + " httpPort=" + httpPort;

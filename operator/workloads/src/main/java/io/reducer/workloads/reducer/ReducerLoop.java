@@ -332,7 +332,8 @@ final class ReducerLoop {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      // nothing to do: the committed offsets say where to start
+      // The committed offsets say where to start; rows remembered from an earlier ownership may be old.
+      writer.forgetRows();
     }
 
     private void leave(Collection<TopicPartition> partitions, boolean commit) {
@@ -358,6 +359,7 @@ final class ReducerLoop {
         uncommitted.keySet().removeAll(partitions);
       }
       gathering.drop(partitions);
+      writer.forgetRows();
     }
   }
 

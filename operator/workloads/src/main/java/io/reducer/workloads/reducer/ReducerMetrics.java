@@ -38,6 +38,8 @@ public final class ReducerMetrics implements AutoCloseable {
   private final Counter dedupRereads;
   private final Counter dedupCleanupDeleted;
   private final Counter transactionRetries;
+  private final Counter stateCacheHits;
+  private final Counter stateCacheStale;
   private final Counter published;
   private final Counter failed;
   private final AtomicLong backlog = new AtomicLong(-1);
@@ -74,6 +76,10 @@ public final class ReducerMetrics implements AutoCloseable {
     dedupCleanupDeleted = counter("action.dedup.cleanup.deleted", "expired action_dedup_log rows deleted");
     transactionRetries = counter("reducer.transaction.retries",
         "batches rolled back and read again after a database or DLQ failure");
+    stateCacheHits = counter("reducer.state.cache.hits",
+        "keys whose workflow_state row came from memory instead of a read (--state-cache-keys)");
+    stateCacheStale = counter("reducer.state.cache.stale",
+        "actions of keys whose remembered row another writer had moved: written again at once from a fresh read");
     published = counter("outbox.published", "outbox rows published to the state-committed topic");
     gauge("outbox.backlog", "outbox rows committed and not yet published", backlog);
     gauge("outbox.publish.lag.ms", "now minus the commit time of the oldest unpublished row, 0 when caught up",
@@ -117,6 +123,20 @@ public final class ReducerMetrics implements AutoCloseable {
 
   void transactionActions(int actions) {
     transactionActions.set(actions);
+  }
+
+  /** One attempt: keys whose row came from memory, and actions whose remembered row turned out old. */
+  void stateCache(int hits, int staleActions) {
+    stateCacheHits.increment(hits);
+    stateCacheStale.increment(staleActions);
+  }
+
+  double stateCacheStale() {
+    return stateCacheStale.count();
+  }
+
+  double stateCacheHits() {
+    return stateCacheHits.count();
   }
 
   void dedupReread() {

@@ -80,6 +80,11 @@ public final class ReducerOptions {
           "commit latency p95 to keep to: transactions take fewer actions than --transaction-actions while the"
               + " p95 of recent full ones is above it; 0 = always --transaction-actions");
 
+  public static final Option STATE_CACHE_KEYS =
+      new Option("--state-cache-keys", "REDUCER_STATE_CACHE_KEYS", "100000",
+          "workflow rows remembered after their commit, so the next transaction of the same key need not read them"
+              + " (least recently used out; 0 = off)");
+
   public static final Option POLL_TIMEOUT_MS =
       new Option("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS", "100", "poll timeout in ms");
 
@@ -110,8 +115,8 @@ public final class ReducerOptions {
   static final CommandOptions<ReducerConfigException> OPTIONS = new CommandOptions<>("usage: workloads reduce [options]",
       List.of(BOOTSTRAP_SERVERS, ACTIONS_TOPIC, STATE_COMMITTED_TOPIC, DLQ_TOPIC, JDBC_URL, DB_USER, SCHEMA,
           PIPELINE, NAMESPACE, GROUP, STATE_MACHINE, STATE_MACHINE_FILE, REDUCER_CLASS, MAX_ATTEMPTS, BACKOFF_BASE_MS,
-          BACKOFF_CAP_MS, DEDUP_TTL_SECONDS, MAX_RECORDS, TRANSACTION_ACTIONS, COMMIT_TARGET_MS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS,
-          GROUP_INSTANCE_ID, OUTBOX_RELAY, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, HTTP_PORT),
+          BACKOFF_CAP_MS, DEDUP_TTL_SECONDS, MAX_RECORDS, TRANSACTION_ACTIONS, COMMIT_TARGET_MS, STATE_CACHE_KEYS,
+          POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS, GROUP_INSTANCE_ID, OUTBOX_RELAY, OUTBOX_POLL_MS, OUTBOX_RETENTION_SECONDS, HTTP_PORT),
       ReducerConfigException::new);
 
   private ReducerOptions() {

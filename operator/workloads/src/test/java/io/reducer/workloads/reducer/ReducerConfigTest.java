@@ -53,6 +53,7 @@ class ReducerConfigTest {
       Map.entry("--max-records", "REDUCER_MAX_RECORDS"),
       Map.entry("--transaction-actions", "REDUCER_TRANSACTION_ACTIONS"),
       Map.entry("--commit-target-ms", "REDUCER_COMMIT_TARGET_MS"),
+      Map.entry("--state-cache-keys", "REDUCER_STATE_CACHE_KEYS"),
       Map.entry("--poll-timeout-ms", "REDUCER_POLL_TIMEOUT_MS"),
       Map.entry("--session-timeout-ms", "REDUCER_SESSION_TIMEOUT_MS"),
       Map.entry("--group-instance-id", "REDUCER_GROUP_INSTANCE_ID"),
@@ -243,6 +244,10 @@ class ReducerConfigTest {
     assertThat(parse("--commit-target-ms", "0").commitTargetMs()).isZero();
     assertThatThrownBy(() -> parse("--commit-target-ms", "-1"))
         .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--commit-target-ms");
+    assertThat(parse().stateCacheKeys()).isEqualTo(100_000);
+    assertThat(parse("--state-cache-keys", "0").stateCacheKeys()).isZero();
+    assertThatThrownBy(() -> parse("--state-cache-keys", "-1"))
+        .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--state-cache-keys");
     assertThatThrownBy(() -> parse("--http-port", "-2"))
         .isInstanceOf(ReducerConfigException.class).hasMessageContaining("--http-port");
     assertThatThrownBy(() -> parse("--http-port", "65536"))

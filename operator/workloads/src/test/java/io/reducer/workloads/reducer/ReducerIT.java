@@ -257,6 +257,42 @@ class ReducerIT {
     }
   }
 
+  /**
+   * The reducer remembers the rows it committed; another writer (here by hand, as a reducer of another partition
+   * would for a hot key's sub-key) moves them. A refusal decided on the remembered row is decided again on the
+   * table's, and a write from a remembered version that lost is written again at once: no conflict on record.
+   */
+  @Test
+  void rowsAnotherWriterMovedSinceTheReducerRememberedThemAreReadAgainNotRefusedOrCountedAsConflicts()
+      throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "remembered", 1);
+    try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
+      kit.send(List.of(new String[] {"wf-1", ReducerTestKit.action("a1", "wf-1", "PENDING", "c1")},
+          new String[] {"wf-2", ReducerTestKit.action("b1", "wf-2", "PENDING", "c2")}));
+      await().atMost(Duration.ofSeconds(60)).until(() -> kit.states().size() == 2);
+      kit.cluster.execute("UPDATE " + kit.schema + ".workflow_state SET version = 2, state = 'PROCESSING'");
+
+      // PENDING -> COMPLETED is invalid, PROCESSING -> COMPLETED is not; PENDING -> FAILED is valid, but version 1
+      // is gone.
+      kit.send(List.of(new String[] {"wf-1", ReducerTestKit.action("a3", "wf-1", "COMPLETED", "c3")},
+          new String[] {"wf-2", ReducerTestKit.action("b3", "wf-2", "FAILED", "c4")}));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kit.states())
+          .containsOnly(Map.entry("wf-1", "3:COMPLETED"), Map.entry("wf-2", "3:FAILED")));
+
+      assertThat(reducer.process.metrics().stateCacheHits()).isEqualTo(2);
+      assertThat(reducer.process.metrics().stateCacheStale()).isEqualTo(1);
+      assertThat(reducer.process.metrics().conflicts()).isZero();
+      assertThat(reducer.process.metrics().rejected()).isZero();
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history WHERE event_type = 'STATE_CONFLICT'"))
+          .isZero();
+      assertThat(kit.strings("SELECT workflow_key || ':' || version || ':' || state FROM "
+          + "{schema}.workflow_state_history")).containsExactlyInAnyOrder("wf-1:1:PENDING", "wf-2:1:PENDING",
+          "wf-1:3:COMPLETED", "wf-2:3:FAILED");
+      assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log WHERE outcome = 'APPLIED'")).isEqualTo(4);
+      assertThat(cluster.readAll(kit.dlq, 1)).isEmpty();
+    }
+  }
+
   @Test
   void eachStateCommittedEventSaysWhatItsOutboxRowSays() throws Exception {
     ReducerTestKit kit = new ReducerTestKit(cluster, "handover", 3);

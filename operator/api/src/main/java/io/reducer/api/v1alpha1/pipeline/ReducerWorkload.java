@@ -42,6 +42,15 @@ public class ReducerWorkload {
       + "while commits are slower than commitTargetMs (defaults 175 and 8 ms).")
   private ReducerTransactions transactions = new ReducerTransactions();
 
+  @Min(0)
+  @Max(10000000)
+  @Default("100000")
+  @JsonPropertyDescription("How many workflow rows each reducer remembers after committing them, so the next "
+      + "transaction of the same workflow need not read its row (least recently used out; a remembered row that "
+      + "another writer moved is read again, never written over). About 280 bytes of heap each with short keys. "
+      + "0 turns it off.")
+  private int stateCacheKeys = 100000;
+
   @JsonPropertyDescription("The workflow state machine the reducers apply. Omit for the runbooks' workflow: "
       + "PENDING -> PROCESSING -> COMPLETED or FAILED, PENDING -> FAILED, each triggered by its target state's name.")
   private StateMachineSpec stateMachine;
@@ -68,6 +77,14 @@ public class ReducerWorkload {
 
   public void setResources(WorkloadResources resources) {
     this.resources = resources;
+  }
+
+  public int getStateCacheKeys() {
+    return stateCacheKeys;
+  }
+
+  public void setStateCacheKeys(int stateCacheKeys) {
+    this.stateCacheKeys = stateCacheKeys;
   }
 
   public RetryPolicy getRetry() {
