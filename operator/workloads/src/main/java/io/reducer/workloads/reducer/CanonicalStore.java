@@ -31,6 +31,8 @@ final class CanonicalStore {
   static final String STATE_COMMITTED = "STATE_COMMITTED";
   static final String STATE_CONFLICT = "STATE_CONFLICT";
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final String INVALID_TEXT = "22P02";
+  private static final String NO_HEAD_ROW = "reducer_outbox_head has no row";
   /** An outcome already recorded stays, but for a REJECTED one: decided again after a DLQ replay. */
   private static final String DEDUP_CONFLICT = "ON CONFLICT (action_id) DO UPDATE SET outcome = EXCLUDED.outcome, "
       + "processed_at = EXCLUDED.processed_at, expires_at = EXCLUDED.expires_at WHERE d.outcome = '" + REJECTED + "'";
@@ -39,6 +41,8 @@ final class CanonicalStore {
   private final String commit;
   private final String commitFirstSight;
   private final String insertGaveUp;
+  /** The statement that puts back a head row deleted by hand, for the error that says so. */
+  private final String restoreHead;
 
   CanonicalStore(String schema) {
     String state = CanonicalSchema.table(schema, CanonicalSchema.STATE);
@@ -113,7 +117,12 @@ final class CanonicalStore {
         + "(SELECT count(*) FROM vw) + vw.rank, vw.workflow_key, vw.version, vw.state, vw.namespace, vw.tag, "
         + "vw.trigger, vw.correlation_id, ?::timestamptz FROM vw, head) "
         + "SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM vw), "
-        + "(SELECT last_sequence FROM head), (SELECT array_agg(workflow_key) FROM lost)";
+        + "(SELECT last_sequence FROM head), (SELECT array_agg(workflow_key) FROM lost), "
+        // Without the head's row the versions would commit without outbox rows, and a self-committing statement
+        // cannot be rolled back afterwards: the statement fails instead, by casting this text to an integer.
+        + "(SELECT '" + NO_HEAD_ROW + "'::text WHERE EXISTS (SELECT 1 FROM vw) "
+        + "AND NOT EXISTS (SELECT 1 FROM head))::int";
+    restoreHead = restoreHeadStatement(schema);
     commitFirstSight = commit.replace(" " + DEDUP_CONFLICT, "");
     if (commitFirstSight.equals(commit)) {
       throw new IllegalStateException("the first-sight statement must differ from the one that read the outcomes");
@@ -220,8 +229,7 @@ final class CanonicalStore {
         long committed = row.getLong(2);
         long head = row.getLong(3);
         if (committed > 0 && row.wasNull()) {
-          throw new SQLException("the outbox head row is missing: was " + CanonicalSchema.OUTBOX_HEAD
-              + " emptied by hand? Restart the reducer to recreate it", "55000");
+          throw noHeadRow();
         }
         java.sql.Array lostKeys = row.getArray(4);
         Set<String> lost = lostKeys == null ? Set.of() : Set.of((String[]) lostKeys.getArray());
@@ -249,7 +257,7 @@ final class CanonicalStore {
    * recorded before (the other keys are the history's, which only the winner of a version writes, and the outbox's,
    * numbered under the head's lock); should it be another, the attempt that reads the outcomes meets it again.
    */
-  private static ResultSet executeWrite(PreparedStatement statement, boolean outcomesRead)
+  private ResultSet executeWrite(PreparedStatement statement, boolean outcomesRead)
       throws SQLException, OutcomeRaceException {
     try {
       return statement.executeQuery();
@@ -257,8 +265,27 @@ final class CanonicalStore {
       if (!outcomesRead && UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw new OutcomeRaceException();
       }
+      if (INVALID_TEXT.equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains(NO_HEAD_ROW)) {
+        throw noHeadRow();
+      }
       throw e;
     }
+  }
+
+  /**
+   * Puts back a head row deleted by hand: the highest sequence taken is the outbox's highest or, once cleaned up,
+   * the one below the cursor.
+   */
+  static String restoreHeadStatement(String schema) {
+    return "INSERT INTO " + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_HEAD) + " (id, last_sequence) "
+        + "SELECT 1, greatest((SELECT coalesce(max(sequence), 0) FROM "
+        + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX) + "), (SELECT next_sequence - 1 FROM "
+        + CanonicalSchema.table(schema, CanonicalSchema.OUTBOX_CURSOR) + "))";
+  }
+
+  private SQLException noHeadRow() {
+    return new SQLException(CanonicalSchema.OUTBOX_HEAD + " has no row (deleted by hand?), so no version can be "
+        + "numbered for the outbox and nothing was written; put it back with: " + restoreHead, "55000");
   }
 
   /** One reducer_gaveup_log row per action that used up its attempts. */

@@ -212,6 +212,10 @@ public final class ReducerMetrics implements AutoCloseable {
     return conflicts.count();
   }
 
+  double transactionRetries() {
+    return transactionRetries.count();
+  }
+
   double dedupRereads() {
     return dedupRereads.count();
   }

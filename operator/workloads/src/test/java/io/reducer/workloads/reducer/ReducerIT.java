@@ -293,6 +293,39 @@ class ReducerIT {
     }
   }
 
+  /**
+   * Without the outbox head's row no version can be numbered: the write statement fails as a whole (it may be its
+   * own transaction, with nothing to roll back afterwards), the batch is read again until the row is back, and then
+   * every action is applied once, with gap-free sequences.
+   */
+  @Test
+  void withoutTheOutboxHeadRowNothingIsWrittenUntilItIsPutBack() throws Exception {
+    ReducerTestKit kit = new ReducerTestKit(cluster, "headless", 1);
+    try (InProcessReducer reducer = new InProcessReducer(kit.env(), "a")) {
+      kit.send(List.<String[]>of(new String[] {"wf-1", ReducerTestKit.action("h1", "wf-1", "PENDING", "c1")}));
+      await().atMost(Duration.ofSeconds(60)).until(() -> kit.states().containsKey("wf-1") && kit.backlog() == 0);
+      kit.cluster.execute("DELETE FROM " + kit.schema + ".reducer_outbox_head");
+
+      // wf-1 is remembered, so its transaction would commit with its write statement; wf-2 is new.
+      kit.send(List.of(new String[] {"wf-1", ReducerTestKit.action("h2", "wf-1", "PROCESSING", "c2")},
+          new String[] {"wf-2", ReducerTestKit.action("h3", "wf-2", "PENDING", "c3")}));
+      await().atMost(Duration.ofSeconds(30)).until(() -> reducer.process.metrics().transactionRetries() >= 2);
+      assertThat(kit.states()).containsOnly(Map.entry("wf-1", "1:PENDING"));
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history")).isEqualTo(1);
+      assertThat(kit.count("SELECT count(*) FROM {schema}.action_dedup_log")).isEqualTo(1);
+
+      kit.cluster.execute(CanonicalStore.restoreHeadStatement(kit.schema));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(kit.states()).containsOnly(Map.entry("wf-1", "2:PROCESSING"), Map.entry("wf-2", "1:PENDING"));
+        assertThat(kit.backlog()).isZero();
+      });
+      assertThat(kit.count("SELECT last_sequence FROM {schema}.reducer_outbox_head")).isEqualTo(3);
+      assertThat(kit.count("SELECT count(DISTINCT sequence) FROM {schema}.reducer_outbox "
+          + "WHERE sequence BETWEEN 1 AND 3")).isEqualTo(3);
+      assertThat(kit.count("SELECT count(*) FROM {schema}.workflow_state_history")).isEqualTo(3);
+    }
+  }
+
   @Test
   void eachStateCommittedEventSaysWhatItsOutboxRowSays() throws Exception {
     ReducerTestKit kit = new ReducerTestKit(cluster, "handover", 3);
