@@ -109,6 +109,9 @@ public final class MaterializerDeployment {
     if (spec.getMaterializer().getDatabaseWriters() != null) {
       env.add(WorkloadEnv.plain(MaterializerOptions.WRITERS, String.valueOf(spec.getMaterializer().getDatabaseWriters())));
     }
+    if (spec.getMaterializer().getFetchWaitMs() != null) {
+      env.add(WorkloadEnv.plain(MaterializerOptions.FETCH_WAIT_MS, String.valueOf(spec.getMaterializer().getFetchWaitMs())));
+    }
     env.add(WorkloadEnv.plain(MaterializerOptions.HTTP_PORT, String.valueOf(HTTP_PORT)));
     // One consumer leaves before its replacement joins: no window with two owners per partition.
     DeploymentStrategy recreate = new DeploymentStrategyBuilder().withType("Recreate").build();

@@ -48,6 +48,7 @@ class MaterializerContractTest {
     projection.getMetadata().setUid("6f1c2d9e-0000-4000-8000-000000000001");
     projection.getSpec().getMaterializer().setSessionTimeoutMs(25_000);
     projection.getSpec().getMaterializer().setDatabaseWriters(3);
+    projection.getSpec().getMaterializer().setFetchWaitMs(20);
     Container container = container();
 
     MaterializerConfig config = MaterializerConfig.parse(container.getArgs().subList(1, container.getArgs().size()),
@@ -69,6 +70,7 @@ class MaterializerContractTest {
     assertThat(config.pollTimeoutMs()).isEqualTo(projection.getSpec().getMaterializer().getBatch().getPollTimeoutMs());
     assertThat(config.sessionTimeoutMs()).isEqualTo(25_000);
     assertThat(config.writers()).isEqualTo(3);
+    assertThat(config.fetchWaitMs()).isEqualTo(20);
     assertThat(config.groupInstanceId()).isEqualTo(PodEnvironment.POD_NAME);
     assertThat(config.httpPort()).isEqualTo(container.getPorts().get(0).getContainerPort());
   }
@@ -79,6 +81,14 @@ class MaterializerContractTest {
     Max max = MaterializerWorkload.class.getDeclaredField("databaseWriters").getAnnotation(Max.class);
 
     assertThat((int) max.value()).isEqualTo(MaterializerOptions.MAX_WRITERS);
+  }
+
+  /** The Projection accepts no longer fetch wait than the command does. */
+  @Test
+  void theProjectionBoundsTheFetchWaitAsTheCommandDoes() throws Exception {
+    Max max = MaterializerWorkload.class.getDeclaredField("fetchWaitMs").getAnnotation(Max.class);
+
+    assertThat((int) max.value()).isEqualTo(MaterializerOptions.MAX_FETCH_WAIT_MS);
   }
 
   /** A person who runs the materializer or a reset by hand, without --group, reads in the operator's group. */

@@ -57,6 +57,8 @@ public final class Materializer {
    * and a record per partition in {@code __consumer_offsets}, for each of a hundred or more transactions a second.
    */
   static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
+  /** What a fetch gathers before the broker answers, within --fetch-wait-ms: about 120 events of 260 bytes. */
+  static final int FETCH_MIN_BYTES = 32 * 1024;
 
   private final MaterializerConfig config;
   private final Database database;
@@ -510,6 +512,13 @@ public final class Materializer {
     }
     // Used only when a watermark points outside the log (retention deleted it): start at the oldest record.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    if (config.fetchWaitMs() > 0) {
+      // Kafka answers a fetch on its first record, so under steady traffic every few records cost a fetch, a poll
+      // and a transaction. Waiting a few ms for a fuller fetch cut the CPU per event of the materializer, the broker
+      // and PostgreSQL together by about 28 % at 20,000 events/s (docs/benchmarks.md, "Materializer").
+      properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMs());
+    }
     return properties;
   }
 

@@ -40,6 +40,7 @@ public record MaterializerConfig(
     String groupInstanceId,
     int idleTransactionTimeoutMs,
     int writers,
+    int fetchWaitMs,
     int httpPort) {
 
   private static final Pattern KAFKA_NAME = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
@@ -89,6 +90,7 @@ public record MaterializerConfig(
         groupInstanceId(values.text(GROUP_INSTANCE_ID)),
         values.integer(IDLE_TRANSACTION_TIMEOUT_MS, 1000, 3_600_000),
         values.integer(WRITERS, 1, MAX_WRITERS),
+        values.integer(FETCH_WAIT_MS, 0, MAX_FETCH_WAIT_MS),
         values.integer(HTTP_PORT, -1, 65_535));
   }
 
@@ -99,7 +101,8 @@ public record MaterializerConfig(
         + " table=" + schema + "." + table + " maxRecords=" + maxRecords + " pollTimeoutMs=" + pollTimeoutMs
         + " sessionTimeoutMs=" + sessionTimeoutMs
         + (groupInstanceId.isEmpty() ? "" : " groupInstanceId=" + groupInstanceId)
-        + " idleTransactionTimeoutMs=" + idleTransactionTimeoutMs + " writers=" + writers + " httpPort=" + httpPort;
+        + " idleTransactionTimeoutMs=" + idleTransactionTimeoutMs + " writers=" + writers + " fetchWaitMs=" + fetchWaitMs
+        + " httpPort=" + httpPort;
   }
 
   private static void checkTopic(String flag, String value) throws ConfigException {

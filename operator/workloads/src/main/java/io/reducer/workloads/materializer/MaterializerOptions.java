@@ -51,6 +51,12 @@ public final class MaterializerOptions {
   public static final Option WRITERS = new Option("--writers", "MATERIALIZER_WRITERS", "2",
       "PostgreSQL connections that write a large poll's partition batches in parallel, each in its own transaction"
           + " (1-" + MAX_WRITERS + "; small polls use one); the process holds this many connections");
+  /** Upper bound of {@link #FETCH_WAIT_MS}: Kafka's own default wait, beyond which the lag it adds is the point. */
+  public static final int MAX_FETCH_WAIT_MS = 500;
+  public static final Option FETCH_WAIT_MS = new Option("--fetch-wait-ms", "MATERIALIZER_FETCH_WAIT_MS", "5",
+      "longest the broker holds a fetch to gather " + Materializer.FETCH_MIN_BYTES / 1024 + " KiB of records (0-"
+          + MAX_FETCH_WAIT_MS + "; 0 = answer on the first record): fewer, larger polls and transactions under"
+          + " steady traffic, at most this much added lag, and an idle materializer fetches every this many ms");
   public static final Option HTTP_PORT = new Option("--http-port", "MATERIALIZER_HTTP_PORT", "8080",
       "HTTP port; 0 = any free port (printed), -1 = off");
 
@@ -58,7 +64,7 @@ public final class MaterializerOptions {
   static final CommandOptions<ConfigException> OPTIONS = new CommandOptions<>("usage: workloads materialize [options]",
       List.of(BOOTSTRAP_SERVERS, TOPIC, DLQ_TOPIC, JDBC_URL, DB_USER, TABLE, SCHEMA, PROJECTION, NAMESPACE,
           PROJECTION_UID, GROUP, MAX_RECORDS, POLL_TIMEOUT_MS, SESSION_TIMEOUT_MS, GROUP_INSTANCE_ID,
-          IDLE_TRANSACTION_TIMEOUT_MS, WRITERS, HTTP_PORT),
+          IDLE_TRANSACTION_TIMEOUT_MS, WRITERS, FETCH_WAIT_MS, HTTP_PORT),
       ConfigException::new);
 
   private MaterializerOptions() {

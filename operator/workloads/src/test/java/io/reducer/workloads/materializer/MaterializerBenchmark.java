@@ -296,13 +296,28 @@ public final class MaterializerBenchmark {
       Thread producer = new Thread(() -> produce(topic, total, sentAt, producing), "paced-producer");
       producer.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(LAG_WARMUP_SECONDS + lagSeconds + 120L).toNanos();
+      // CPU of each party while the measured events are sent: what the machine had left decides the lag's tail.
+      Map<String, Map<Long, Long>> cpuMeasured = null;
+      Map<String, Map<Long, Long>> cpuSent = null;
       while (poller.poll() < total || producer.isAlive()) {
         if (System.nanoTime() > deadline || materializer.exitCode.isDone()) {
           throw new IllegalStateException("materializer fell behind the paced producer");
         }
+        if (cpuMeasured == null && producing[0] != 0
+            && System.nanoTime() - producing[0] >= LAG_WARMUP_SECONDS * 1_000_000_000L) {
+          cpuMeasured = cpu.snapshot();
+        }
+        if (cpuSent == null && producing[1] != 0) {
+          cpuSent = cpu.snapshot();
+        }
         Thread.sleep(5);
       }
       long[] gcAfter = collections();
+      if (cpuMeasured != null && cpuSent != null) {
+        System.out.println("CPU while the measured events were sent: "
+            + CpuMeter.perEvent(cpuMeasured, cpuSent, (long) lagRate * lagSeconds)
+            + " (this JVM's share includes the paced producer)");
+      }
       // This JVM runs the producer and the poller too, so its collector pauses stop the materializer's loop.
       System.out.printf("collections in this JVM during the phase, warm-up included: %d, %d ms in all%n",
           gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);

@@ -67,6 +67,22 @@ class MaterializerConfigTest {
         .containsEntry(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
   }
 
+  /** Under steady traffic the broker gathers a fuller fetch for a few ms; 0 keeps Kafka's answer-on-first-record. */
+  @Test
+  void theBrokerGathersRecordsForTheFetchWaitUnlessItIsZero() throws Exception {
+    assertThat(Materializer.consumerProperties(MaterializerConfig.parse(List.of(), ENV)))
+        .containsEntry(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32 * 1024)
+        .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("MATERIALIZER_FETCH_WAIT_MS", "40");
+    assertThat(Materializer.consumerProperties(MaterializerConfig.parse(List.of(), env)))
+        .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 40);
+    assertThat(Materializer.consumerProperties(MaterializerConfig.parse(List.of("--fetch-wait-ms", "0"), env)))
+        .doesNotContainKeys(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    assertThatThrownBy(() -> MaterializerConfig.parse(List.of("--fetch-wait-ms", "501"), ENV))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--fetch-wait-ms");
+  }
+
   /** A pod's name makes the materializer a static member, so a container restarted in place keeps its partitions. */
   @Test
   void aGroupInstanceIdMakesAStaticMember() throws Exception {
