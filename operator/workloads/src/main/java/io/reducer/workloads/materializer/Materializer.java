@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -57,8 +58,6 @@ public final class Materializer {
    * and a record per partition in {@code __consumer_offsets}, for each of a hundred or more transactions a second.
    */
   static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
-  /** What a fetch gathers before the broker answers, within --fetch-wait-ms: about 120 events of 260 bytes. */
-  static final int FETCH_MIN_BYTES = 32 * 1024;
 
   private final MaterializerConfig config;
   private final Database database;
@@ -80,6 +79,7 @@ public final class Materializer {
   private final ExecutorService writing;
   private final MaterializerMetrics metrics;
   private final ConsumerLoopStatus status;
+  private final FetchPacing pacing;
   private final AutoCloseable http;
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -105,6 +105,7 @@ public final class Materializer {
       AutoCloseable http) {
     this.config = config;
     this.status = status;
+    this.pacing = new FetchPacing(config.fetchWaitMs(), config.maxRecords());
     this.http = http;
     this.database = database;
     this.metrics = metrics;
@@ -176,8 +177,14 @@ public final class Materializer {
             loadPending();
           }
         }
+        // Under steady traffic, let a fetch's worth of records arrive first (FetchPacing); never when idle.
+        long paced = pacing.waitNanos(System.nanoTime());
+        if (paced > 0) {
+          LockSupport.parkNanos(paced);
+        }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(config.pollTimeoutMs()));
         long polled = System.nanoTime();
+        pacing.polled(records.count(), bytes(records), polled);
         throwIfFailedInCallback();
         status.alive();
         status.group(consumer.assignment().size(), !consumer.groupMetadata().memberId().isEmpty());
@@ -198,6 +205,14 @@ public final class Materializer {
       LOG.error("materializer failed; it resumes from the database watermarks on restart", e);
       return ExitCodes.FAILURE;
     }
+  }
+
+  private static long bytes(ConsumerRecords<byte[], byte[]> records) {
+    long bytes = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      bytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
+    }
+    return bytes;
   }
 
   /** Asks the loop to stop; an in-flight batch either commits or rolls back. Safe from any thread. */
@@ -512,13 +527,6 @@ public final class Materializer {
     }
     // Used only when a watermark points outside the log (retention deleted it): start at the oldest record.
     properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    if (config.fetchWaitMs() > 0) {
-      // Kafka answers a fetch on its first record, so under steady traffic every few records cost a fetch, a poll
-      // and a transaction. Waiting a few ms for a fuller fetch cut the CPU per event of the materializer, the broker
-      // and PostgreSQL together by about 28 % at 20,000 events/s (docs/benchmarks.md, "Materializer").
-      properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
-      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMs());
-    }
     return properties;
   }
 

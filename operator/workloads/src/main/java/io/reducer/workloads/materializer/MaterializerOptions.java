@@ -51,12 +51,12 @@ public final class MaterializerOptions {
   public static final Option WRITERS = new Option("--writers", "MATERIALIZER_WRITERS", "2",
       "PostgreSQL connections that write a large poll's partition batches in parallel, each in its own transaction"
           + " (1-" + MAX_WRITERS + "; small polls use one); the process holds this many connections");
-  /** Upper bound of {@link #FETCH_WAIT_MS}: Kafka's own default wait, beyond which the lag it adds is the point. */
+  /** Upper bound of {@link #FETCH_WAIT_MS}: Kafka's own fetch wait, beyond which the lag it adds is the point. */
   public static final int MAX_FETCH_WAIT_MS = 500;
   public static final Option FETCH_WAIT_MS = new Option("--fetch-wait-ms", "MATERIALIZER_FETCH_WAIT_MS", "5",
-      "longest the broker holds a fetch to gather " + Materializer.FETCH_MIN_BYTES / 1024 + " KiB of records (0-"
-          + MAX_FETCH_WAIT_MS + "; 0 = answer on the first record): fewer, larger polls and transactions under"
-          + " steady traffic, at most this much added lag, and an idle materializer fetches every this many ms");
+      "while records flow, the shortest time between polls, so that each fetch carries what arrived meanwhile (0-"
+          + MAX_FETCH_WAIT_MS + "; 0 = poll again at once): fewer, larger polls and transactions under steady"
+          + " traffic, at most this much added lag; an idle materializer waits on the broker as Kafka's consumer does");
   public static final Option HTTP_PORT = new Option("--http-port", "MATERIALIZER_HTTP_PORT", "8080",
       "HTTP port; 0 = any free port (printed), -1 = off");
 

@@ -53,6 +53,19 @@ public final class CpuMeter {
     return parties;
   }
 
+  /** Per party, % of one core between two snapshots {@code seconds} apart; processes as in {@link #perEvent}. */
+  public static String perSecond(Map<String, Map<Long, Long>> before, Map<String, Map<Long, Long>> after,
+      double seconds) {
+    StringBuilder text = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Map<Long, Long>> party : after.entrySet()) {
+      double percent = ticksBetween(before.get(party.getKey()), party.getValue()) / TICKS_PER_SECOND * 100 / seconds;
+      total += percent;
+      text.append(String.format("%s %.1f, ", party.getKey(), percent));
+    }
+    return text.append(String.format("total %.1f %% of a core", total)).toString();
+  }
+
   /**
    * CPU microseconds per event per party between two snapshots. Processes that exited in between are left out
    * (short-lived connections); a new one counts from zero. Counting the postmaster's reaped-children time
@@ -62,15 +75,20 @@ public final class CpuMeter {
     StringBuilder text = new StringBuilder();
     double total = 0;
     for (Map.Entry<String, Map<Long, Long>> party : after.entrySet()) {
-      long ticks = 0;
-      for (Map.Entry<Long, Long> process : party.getValue().entrySet()) {
-        ticks += process.getValue() - before.get(party.getKey()).getOrDefault(process.getKey(), 0L);
-      }
+      long ticks = ticksBetween(before.get(party.getKey()), party.getValue());
       double micros = ticks / TICKS_PER_SECOND * 1e6 / events;
       total += micros;
       text.append(String.format("%s %.1f, ", party.getKey(), micros));
     }
     return text.append(String.format("total %.1f CPU us/event", total)).toString();
+  }
+
+  private static long ticksBetween(Map<Long, Long> before, Map<Long, Long> after) {
+    long ticks = 0;
+    for (Map.Entry<Long, Long> process : after.entrySet()) {
+      ticks += process.getValue() - before.getOrDefault(process.getKey(), 0L);
+    }
+    return ticks;
   }
 
   private static Map<Long, Long> childrenOf(long parent) {

@@ -40,6 +40,8 @@ public final class MaterializerBenchmark {
    * whose C2 compiler is still compiling its paths for small produce and fetch requests (about 20 s).
    */
   private static final int LAG_WARMUP_SECONDS = 20;
+  /** How long the lag phase's materializer is watched idle after its last event. */
+  private static final int IDLE_SECONDS = 10;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+)\\{[^}]*\\} (\\S+)$");
 
@@ -313,6 +315,7 @@ public final class MaterializerBenchmark {
         Thread.sleep(5);
       }
       long[] gcAfter = collections();
+      reportIdle();
       if (cpuMeasured != null && cpuSent != null) {
         System.out.println("CPU while the measured events were sent: "
             + CpuMeter.perEvent(cpuMeasured, cpuSent, (long) lagRate * lagSeconds)
@@ -351,6 +354,22 @@ public final class MaterializerBenchmark {
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
           lags[n - 1] / 1e6};
     }
+  }
+
+  /**
+   * With every event materialized and nothing sent, what an idle materializer costs: its fetches a second (the
+   * consumer's {@code fetch-total}) and each party's CPU, over {@link #IDLE_SECONDS}.
+   */
+  private void reportIdle() throws Exception {
+    Thread.sleep(2000);
+    double fetchesBefore = ConsumerFetches.total("reducer-materializer-");
+    Map<String, Map<Long, Long>> before = cpu.snapshot();
+    long start = System.nanoTime();
+    Thread.sleep(IDLE_SECONDS * 1000L);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double fetches = ConsumerFetches.total("reducer-materializer-") - fetchesBefore;
+    System.out.printf("idle for %d s: the materializer sent %.1f fetches/s; CPU: %s%n", IDLE_SECONDS,
+        fetches / seconds, CpuMeter.perSecond(before, cpu.snapshot(), seconds));
   }
 
   /** Sends {@code total} events paced to the offered rate; records each one's send time by partition and offset. */

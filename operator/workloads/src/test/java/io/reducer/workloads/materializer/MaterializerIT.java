@@ -82,6 +82,29 @@ class MaterializerIT {
         rows -> assertThat(rows.getString(1)).isEqualTo("fillfactor=50"));
   }
 
+  /**
+   * Caught up, the materializer's fetch waits on the broker until a record arrives (Kafka's long poll, up to 500 ms):
+   * a couple of fetches a second, not one every few ms. Then a new record is still materialized.
+   */
+  @Test
+  void anIdleMaterializerWaitsOnTheBrokerInsteadOfFetchingEveryFewMs() throws Exception {
+    String topic = "idle";
+    cluster.createTopics(topic, 3);
+    produceShuffled(topic, 10, 2, 3);
+    try (InProcessMaterializer materializer = new InProcessMaterializer(
+        cluster.env(topic, "idle", "idle_projection"), List.of())) {
+      awaitWatermarksAtLogEnd(topic, 3, "idle");
+      Thread.sleep(500);
+      double before = ConsumerFetches.total("reducer-materializer-idle");
+      Thread.sleep(2000);
+      assertThat(ConsumerFetches.total("reducer-materializer-idle") - before).isBetween(1.0, 12.0);
+
+      produceShuffled(topic, 11, 3, 5);
+      awaitWatermarksAtLogEnd(topic, 3, "idle");
+      assertThat(cluster.projection("idle_projection")).isEqualTo(modelOf(topic, 3)).hasSize(11);
+    }
+  }
+
   /** A backlog read in large polls is shared between three writers' transactions; every partition ends whole. */
   @Test
   void aBacklogSharedBetweenWritersEndsEqualToTheTopic() throws Exception {

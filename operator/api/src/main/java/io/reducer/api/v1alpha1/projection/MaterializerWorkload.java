@@ -47,11 +47,11 @@ public class MaterializerWorkload {
 
   @Min(0)
   @Max(500)
-  @JsonPropertyDescription("Longest, in milliseconds, the broker holds a materializer's fetch to gather 32 KiB of "
-      + "records before answering. Under steady traffic the materializer then reads, and writes to PostgreSQL, in "
+  @JsonPropertyDescription("Longest, in milliseconds, a materializer waits before its next poll while records flow, "
+      + "so that each fetch carries about 32 KiB. Under steady traffic it then reads, and writes to PostgreSQL, in "
       + "fewer and larger batches (at 20,000 events/s about a quarter less CPU for the materializer, broker and "
-      + "database together); each event waits at most this long more, and an idle materializer sends a fetch this "
-      + "often. 0 answers on the first record (Kafka's default). Omit for the materializer's default, 5.")
+      + "database together); each event waits at most this long more. Idle, it waits on the broker as Kafka's "
+      + "consumer does (about two fetches a second). 0 polls again at once. Omit for the materializer's default, 5.")
   private Integer fetchWaitMs;
 
   public String getImage() {
