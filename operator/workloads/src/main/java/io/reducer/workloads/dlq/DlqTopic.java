@@ -1,6 +1,7 @@
 package io.reducer.workloads.dlq;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -63,6 +65,31 @@ final class DlqTopic {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConfigException("interrupted while describing topic " + topic, e);
+    }
+  }
+
+  /**
+   * Each partition's log end, open transactions' records included (what a read_uncommitted reader would see),
+   * where a read_committed consumer's end offsets stop at the first open transaction.
+   */
+  static Map<TopicPartition, Long> logEnds(Admin admin, List<TopicPartition> partitions) throws ConfigException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    String topic = partitions.isEmpty() ? "" : partitions.get(0).topic();
+    try {
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest).all().get(DlqClients.TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> ends.put(partition, info.offset()));
+      return ends;
+    } catch (ExecutionException e) {
+      throw new ConfigException("cannot read the end offsets of topic '" + topic + "': check the broker and this "
+          + "client's ACLs (" + KafkaFailures.rootMessage(e) + ")", e);
+    } catch (TimeoutException e) {
+      throw new ConfigException("reading the end offsets of topic '" + topic + "' timed out after "
+          + DlqClients.TIMEOUT_MS + " ms: check the broker", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConfigException("interrupted while reading the end offsets of topic " + topic, e);
     }
   }
 

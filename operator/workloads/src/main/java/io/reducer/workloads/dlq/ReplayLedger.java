@@ -103,8 +103,8 @@ final class ReplayLedger {
     try {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      Map<TopicPartition, Long> ends = settledEnds(admin, consumer, partitions, deadline);
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("reading the ledger topic '" + config.ledgerTopic() + "' took longer than "
@@ -118,6 +118,34 @@ final class ReplayLedger {
       AssignedConsumers.close(consumer);
     }
     return ledger;
+  }
+
+  /**
+   * The ledger's ends for this read_committed reader once every transaction that wrote to it before now has ended.
+   * A replay's commit returns before the broker has written the commit marker to the ledger, so just after a replay
+   * ended its entries can still lie past the last stable offset: read then, they would be missed and their records
+   * sent again. A transaction still open ends within the writing replay's batch time, or the broker aborts it.
+   */
+  private static Map<TopicPartition, Long> settledEnds(Admin admin, KafkaConsumer<byte[], byte[]> consumer,
+      List<TopicPartition> partitions, long deadline) throws ConfigException {
+    Map<TopicPartition, Long> written = DlqTopic.logEnds(admin, partitions);
+    while (true) {
+      Map<TopicPartition, Long> stable = consumer.endOffsets(partitions);
+      if (partitions.stream().allMatch(tp -> stable.get(tp) >= written.get(tp))) {
+        return stable;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("a transaction on the ledger topic '" + partitions.get(0).topic()
+            + "' stayed open for " + READ_TIMEOUT.toSeconds() + " s: another replay is writing to it or died with "
+            + "its transaction open (the broker aborts it after the producer's transaction timeout); run again");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   private static void create(Admin admin, SelectionConfig config) throws ConfigException {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +19,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,6 +185,49 @@ class DlqSelectionIT {
     assertThat(changed.replayResult().progress()).isEqualTo(new DlqReplayResult.Progress(9, 0, 9,
         Map.of("alreadyReplayed", 9L), 0));
     assertThat(sources("limit-target")).hasSize(9);
+  }
+
+  /**
+   * A replay's commit returns before the broker has written the commit marker to the ledger, so at that moment the
+   * ledger's last stable offset is still before the replay's entries. Inspect (and a replay) started then waits for
+   * the marker instead of reading the ledger as empty and counting, or sending, those records again.
+   */
+  @Test
+  void theLedgerIsReadOnceTheTransactionsWritingToItHaveEnded() throws Exception {
+    String dlq = "pending.dlq";
+    broker.createTopic(dlq, 1);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      records.add(DlqTestRecords.materializer(dlq, 0, null, "k" + i, "v" + i, "pending-target", "E", null, Map.of()));
+    }
+    DlqTestKafka.produce(broker, records);
+    String ledgerTopic = dlq + ReplayLedger.SUFFIX;
+    broker.createTopic(ledgerTopic, 1);
+    Map<String, Object> properties = new HashMap<>(broker.clientProperties());
+    properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "pending-ledger-writer");
+    try (KafkaProducer<byte[], byte[]> writer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      writer.initTransactions();
+      writer.beginTransaction();
+      new ReplayLedger(dlq, ledgerTopic).records("earlier", 0, List.<long[]>of(new long[] {0, 4})).forEach(writer::send);
+      writer.flush();
+      CompletableFuture<DlqCli> inspect = CompletableFuture.supplyAsync(() -> {
+        try {
+          return DlqCli.run(dir, Map.of(), "inspect", "--bootstrap-servers", broker.bootstrapServers(),
+              "--dlq-topic", dlq);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(1500);
+      assertThat(inspect).as("inspect waits while the ledger has a transaction in flight").isNotDone();
+      writer.commitTransaction();
+
+      DlqCli result = inspect.get(60, TimeUnit.SECONDS);
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(result.inspectResult().preview().matched()).isEqualTo(6);
+      assertThat(result.inspectResult().preview().alreadyReplayed()).isEqualTo(4);
+    }
   }
 
   /**
