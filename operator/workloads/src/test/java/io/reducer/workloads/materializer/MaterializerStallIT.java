@@ -100,6 +100,17 @@ class MaterializerStallIT {
         Admin admin = cluster.broker.admin()) {
       stalled.httpPort(); // started: the watermark table exists
       survivor.httpPort();
+      if (freeze == Freeze.HOLDING_ROW_LOCKS) {
+        // Slow write statements (50 ms) until the freeze: the loop then spends most of its time holding row locks,
+        // and a freeze lands there in the first attempts, whatever the machine's load and the loop's pacing.
+        cluster.execute("CREATE TABLE " + name + "_slow_writes (slow boolean)");
+        cluster.execute("INSERT INTO " + name + "_slow_writes VALUES (true)");
+        cluster.execute("CREATE FUNCTION " + name + "_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            + "IF EXISTS (SELECT 1 FROM " + name + "_slow_writes) THEN PERFORM pg_sleep(0.05); END IF; "
+            + "RETURN NULL; END $$");
+        cluster.execute("CREATE TRIGGER " + name + "_slow AFTER INSERT OR UPDATE ON " + name + "_projection "
+            + "FOR EACH STATEMENT EXECUTE FUNCTION " + name + "_slow()");
+      }
       WatermarkHistory history = new WatermarkHistory(cluster.postgres.connect(), projection);
       // Holds before its last second of records until the stalled member is resumed, so records still arrive then.
       PacedProducer producer = new PacedProducer(cluster, topic, KEYS, RECORDS, RECORDS - 2000);
@@ -126,6 +137,9 @@ class MaterializerStallIT {
         } else {
           inTransaction = holdsLocks || frozenTransactions("backend_xid IS NULL") > 0;
         }
+      }
+      if (freeze == Freeze.HOLDING_ROW_LOCKS) {
+        cluster.execute("DELETE FROM " + name + "_slow_writes");
       }
       assertThat(producer.isDone()).as("still producing when stalled").isFalse();
       Map<Integer, Long> atStall = cluster.watermarks(projection);
