@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +34,7 @@ class DlqExactlyOnceIT {
   private static final int PARTITIONS = 3;
   private static final int RECORDS = 200_000;
   private static final String RATE = "40000";
+  private static final String SLOW_RATE = "5000";
   private static KafkaBroker broker;
 
   @TempDir
@@ -88,13 +90,17 @@ class DlqExactlyOnceIT {
   @Test
   void aSecondProcessOfTheSameReplayFencesTheFirstAndFinishesIt() throws Exception {
     fill("twice.dlq", "twice-target");
-    List<String> args = List.of("--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", "twice.dlq",
-        "--replay-name", "twice", "--rate-per-second", RATE, "--batch-records", "5000");
+    List<String> common = List.of("--bootstrap-servers", broker.bootstrapServers(), "--dlq-topic", "twice.dlq",
+        "--replay-name", "twice", "--batch-records", "5000");
+    // The older process is slow enough that it is still sending when the newer one's JVM has started and fenced
+    // it, however long that start takes on a loaded machine (the rate is not part of the replay's identity).
+    List<String> slow = concat(common, List.of("--rate-per-second", SLOW_RATE));
+    List<String> fast = concat(common, List.of("--rate-per-second", RATE));
 
-    try (ChildReplay first = new ChildReplay(dir, "older", args)) {
+    try (ChildReplay first = new ChildReplay(dir, "older", slow)) {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
           .until(() -> DlqTestKafka.committedSum(broker, "reducer-dlq-replay.twice") >= RECORDS / 5);
-      try (ChildReplay second = new ChildReplay(dir, "newer", args)) {
+      try (ChildReplay second = new ChildReplay(dir, "newer", fast)) {
         assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.log()).isEqualTo(ExitCodes.FENCED);
         assertThat(first.result().result()).isEqualTo(DlqReplayResult.FAILED);
         assertThat(first.result().message()).startsWith("fenced");
@@ -135,6 +141,10 @@ class DlqExactlyOnceIT {
       assertThat(second.result().progress().replayed()).isEqualTo(records);
     }
     assertEachDlqRecordOnce("stopped.dlq", "stopped-target", records);
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return Stream.concat(first.stream(), second.stream()).toList();
   }
 
   private static void fill(String dlq, String target) {
