@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 import io.reducer.testsupport.BenchmarkDoc;
+import io.reducer.testsupport.HostSpeed;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.Main;
 import io.reducer.workloads.materializer.CpuMeter;
@@ -76,14 +78,16 @@ public final class DlqReplayBenchmark {
       "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch", "-Xlog:pagesize=error");
 
   private final KafkaBroker broker;
+  private final HostSpeed speed;
   private final int records;
   private final String batchRecords;
   private final Path work;
   /** CPU per record of the last replay and of the broker meanwhile. */
   private String replayCpu = "";
 
-  private DlqReplayBenchmark(KafkaBroker broker, int records, String batchRecords, Path work) {
+  private DlqReplayBenchmark(KafkaBroker broker, HostSpeed speed, int records, String batchRecords, Path work) {
     this.broker = broker;
+    this.speed = speed;
     this.records = records;
     this.batchRecords = batchRecords;
     this.work = work;
@@ -124,8 +128,8 @@ public final class DlqReplayBenchmark {
     long started = System.nanoTime();
     Path work = Files.createTempDirectory("dlq-bench-");
     String report;
-    try (KafkaBroker broker = KafkaBroker.start()) {
-      DlqReplayBenchmark benchmark = new DlqReplayBenchmark(broker, records, batchRecords, work);
+    try (HostSpeed speed = HostSpeed.start(); KafkaBroker broker = KafkaBroker.start()) {
+      DlqReplayBenchmark benchmark = new DlqReplayBenchmark(broker, speed, records, batchRecords, work);
       report = rounds > 0 ? benchmark.compare(rounds, variants) : benchmark.run();
     }
     writeDoc &= rounds == 0;
@@ -145,20 +149,17 @@ public final class DlqReplayBenchmark {
     }
     StringBuilder report = new StringBuilder();
     Fill fill = prepare(report);
-    Measurement pipe = pipe(PIPE_TARGET, List.of());
-    line(report, "pipe, console tools' defaults", pipe);
-    Measurement tuned = pipe(PIPE_TUNED_TARGET, List.of("--batch-size", Integer.toString(512 * 1024), "--timeout",
-        "10"));
-    line(report, "pipe, producer batch 512 KiB linger 10 ms", tuned);
-    Measurement perf = producerPerf(PERF_TARGET, sizedPayloadFile(), REPLAY_PRODUCER_PROPS);
-    line(report, "producer-perf, record-sized, replay's settings", perf);
-    Measurement perfValues = producerPerf(PERF_VALUES_TARGET, valuePayloadFile(), REPLAY_PRODUCER_PROPS);
-    line(report, "producer-perf, values only, replay's settings", perfValues);
-    Measurement perfDefaults = producerPerf(PERF_DEFAULTS_TARGET, valuePayloadFile(),
-        List.of("enable.idempotence=true", "acks=all"));
-    line(report, "producer-perf, values only, defaults", perfDefaults);
-    Measurement replay = replay(TARGET, "benchmark", REPLAY_JVM, List.of());
-    line(report, "dlq replay, exactly once", replay);
+    Measurement pipe = side(report, "pipe, console tools' defaults", () -> pipe(PIPE_TARGET, List.of()));
+    Measurement tuned = side(report, "pipe, producer batch 512 KiB linger 10 ms", () -> pipe(PIPE_TUNED_TARGET,
+        List.of("--batch-size", Integer.toString(512 * 1024), "--timeout", "10")));
+    Measurement perf = side(report, "producer-perf, record-sized, replay's settings",
+        () -> producerPerf(PERF_TARGET, sizedPayloadFile(), REPLAY_PRODUCER_PROPS));
+    Measurement perfValues = side(report, "producer-perf, values only, replay's settings",
+        () -> producerPerf(PERF_VALUES_TARGET, valuePayloadFile(), REPLAY_PRODUCER_PROPS));
+    Measurement perfDefaults = side(report, "producer-perf, values only, defaults",
+        () -> producerPerf(PERF_DEFAULTS_TARGET, valuePayloadFile(), List.of("enable.idempotence=true", "acks=all")));
+    Measurement replay = side(report, "dlq replay, exactly once",
+        () -> replay(TARGET, "benchmark", REPLAY_JVM, List.of()));
     report.append("dlq replay CPU: ").append(replayCpu).append('\n');
     System.out.println("dlq replay CPU: " + replayCpu);
     checkReplay();
@@ -213,6 +214,7 @@ public final class DlqReplayBenchmark {
         broker.createTopic(prefix + topic, PARTITIONS);
       }
       String load = loadAverage();
+      int roundMark = speed.mark();
       double perf = producerPerf(prefix + "perf", sizedPayloadFile(), REPLAY_PRODUCER_PROPS).rate();
       double pipe = pipe(prefix + "pipe", List.of()).rate();
       StringBuilder line = new StringBuilder(String.format("round %d (load %s): producer-perf record-sized %,.0f, "
@@ -228,6 +230,7 @@ public final class DlqReplayBenchmark {
         line.append(String.format("; %s %,.0f (%.2f of perf, %.2fx pipe)", variant.name(), rate, rate / perf,
             rate / pipe));
       }
+      line.append("; ").append(speed.since(roundMark));
       System.out.println(line);
       report.append(line).append(System.lineSeparator());
     }
@@ -267,6 +270,17 @@ public final class DlqReplayBenchmark {
     double rate() {
       return records / windowSeconds;
     }
+  }
+
+  /** Measures one side and reports it with how fast the machine's cores ran meanwhile. */
+  private Measurement side(StringBuilder report, String name, Callable<Measurement> side) throws Exception {
+    int mark = speed.mark();
+    Measurement measurement = side.call();
+    line(report, name, measurement);
+    String text = "  " + speed.since(mark) + System.lineSeparator();
+    report.append(text);
+    System.out.print(text);
+    return measurement;
   }
 
   private static void line(StringBuilder report, String name, Measurement m) {

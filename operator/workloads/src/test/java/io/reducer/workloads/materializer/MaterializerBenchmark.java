@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
+import io.reducer.testsupport.HostSpeed;
 import io.reducer.testsupport.kafka.KafkaBroker;
 
 /**
@@ -52,9 +53,12 @@ public final class MaterializerBenchmark {
   private final int lagSeconds;
   private final BenchEvents events;
   private CpuMeter cpu;
+  private final HostSpeed speed;
 
-  private MaterializerBenchmark(TestCluster cluster, int records, int keys, int lagRate, int lagSeconds) {
+  private MaterializerBenchmark(TestCluster cluster, HostSpeed speed, int records, int keys, int lagRate,
+      int lagSeconds) {
     this.cluster = cluster;
+    this.speed = speed;
     this.records = records;
     this.keys = keys;
     this.lagRate = lagRate;
@@ -75,8 +79,8 @@ public final class MaterializerBenchmark {
     // A broker with both JIT compilers, as in production, not the tests' C1-only one: at 20,000 events/s in small
     // requests a C1 broker used a whole core of the two (docs/benchmarks.md, "Materializer").
     System.setProperty(KafkaBroker.FULL_JIT_PROPERTY, "true");
-    try (TestCluster cluster = new TestCluster()) {
-      new MaterializerBenchmark(cluster, records, keys, rate, seconds).run();
+    try (HostSpeed speed = HostSpeed.start(); TestCluster cluster = new TestCluster()) {
+      new MaterializerBenchmark(cluster, speed, records, keys, rate, seconds).run();
     }
     System.out.printf("total run time: %.0f s%n", (System.nanoTime() - started) / 1e9);
     System.exit(0);
@@ -94,20 +98,26 @@ public final class MaterializerBenchmark {
     // A fresh JVM spends a good part of its first seconds compiling (C2 took 2.8 of 6.9 CPU seconds of one
     // drain): a short drain first, reported as well, so the measured one shows the materializer as it runs for days.
     // Half the records: at about 100,000 events/s that covers the first 5 s of a fresh JVM, the bar's window.
+    int phase = speed.mark();
     Drain cold = drain("warmup", records / 2);
     System.out.printf("warm-up drain, fresh JVM: %,.0f events/s (%,d events in %.2f s)%n", cold.rate(),
         cold.events(), cold.seconds());
     System.out.println("warm-up drain CPU: " + cold.cpu());
+    System.out.println("warm-up drain " + speed.since(phase));
+    phase = speed.mark();
     Drain drain = drain("drain", records);
     System.out.printf("drain: %,.0f events/s (%,d events in %.2f s; mean partition batch %.0f records, mean "
         + "transaction %.0f records; duplicates skipped %.0f)%n", drain.rate(), drain.events(), drain.seconds(),
         drain.meanBatch(), drain.meanTransaction(), drain.duplicates());
     System.out.println("drain CPU: " + drain.cpu());
+    System.out.println("drain " + speed.since(phase));
 
     // As many rows per transaction as the materializer wrote: the raw side commits as often as it did.
     int batch = (int) Math.max(1, Math.round(drain.meanTransaction()));
+    phase = speed.mark();
     double raw = raw(batch);
     System.out.printf("raw upsert: %,.0f rows/s (batches of %d, one transaction each)%n", raw, batch);
+    System.out.println("raw upsert " + speed.since(phase));
     System.out.printf("ratio materializer/raw: %.0f %%%n", 100 * drain.rate() / raw);
 
     if (lagSeconds == 0) {
@@ -261,11 +271,6 @@ public final class MaterializerBenchmark {
     return took;
   }
 
-  /**
-   * Produces at a fixed rate, each event's committed_at the time it is sent, while the materializer runs; an
-   * event's lag is when its watermark became visible minus when it was sent. Returns offered rate, events,
-   * p50, p95, p99 and max in milliseconds.
-   */
   /** This JVM's collections so far and their total milliseconds. */
   private static long[] collections() {
     long[] sums = new long[2];
@@ -277,6 +282,11 @@ public final class MaterializerBenchmark {
     return sums;
   }
 
+  /**
+   * Produces at a fixed rate, each event's committed_at the time it is sent, while the materializer runs; an
+   * event's lag is when its watermark became visible minus when it was sent. Returns offered rate, events,
+   * p50, p95, p99 and max in milliseconds.
+   */
   private double[] lag() throws Exception {
     String topic = "bench-lag";
     // The broker stamps each record with its append time: the breakdown's split between send and poll.
@@ -301,6 +311,8 @@ public final class MaterializerBenchmark {
       // CPU of each party while the measured events are sent: what the machine had left decides the lag's tail.
       Map<String, Map<Long, Long>> cpuMeasured = null;
       Map<String, Map<Long, Long>> cpuSent = null;
+      int measuredMark = 0;
+      String measuredSpeed = null;
       while (poller.poll() < total || producer.isAlive()) {
         if (System.nanoTime() > deadline || materializer.exitCode.isDone()) {
           throw new IllegalStateException("materializer fell behind the paced producer");
@@ -308,9 +320,11 @@ public final class MaterializerBenchmark {
         if (cpuMeasured == null && producing[0] != 0
             && System.nanoTime() - producing[0] >= LAG_WARMUP_SECONDS * 1_000_000_000L) {
           cpuMeasured = cpu.snapshot();
+          measuredMark = speed.mark();
         }
         if (cpuSent == null && producing[1] != 0) {
           cpuSent = cpu.snapshot();
+          measuredSpeed = speed.since(measuredMark);
         }
         Thread.sleep(5);
       }
@@ -320,6 +334,7 @@ public final class MaterializerBenchmark {
         System.out.println("CPU while the measured events were sent: "
             + CpuMeter.perEvent(cpuMeasured, cpuSent, (long) lagRate * lagSeconds)
             + " (this JVM's share includes the paced producer)");
+        System.out.println("while the measured events were sent, " + measuredSpeed);
       }
       // This JVM runs the producer and the poller too, so its collector pauses stop the materializer's loop.
       System.out.printf("collections in this JVM during the phase, warm-up included: %d, %d ms in all%n",
