@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 import io.reducer.testsupport.BenchmarkDoc;
+import io.reducer.testsupport.DirtyPages;
 import io.reducer.testsupport.HostSpeed;
 import io.reducer.testsupport.kafka.KafkaBroker;
 import io.reducer.workloads.Main;
@@ -272,19 +273,6 @@ public final class DlqReplayBenchmark {
     }
   }
 
-  /**
-   * Has the kernel write out what the sides before wrote, before the next one starts. Each side writes about half a
-   * gigabyte to the broker's log in seconds, and the kernel writes it back some 30 s later, from whichever side runs
-   * then: without this the side measured last (the replay) ran in the write-back of the three producer benchmarks
-   * before it.
-   */
-  private static void writeBackDirtyPages() throws IOException, InterruptedException {
-    Process sync = new ProcessBuilder("sync").inheritIO().start();
-    if (!sync.waitFor(300, TimeUnit.SECONDS)) {
-      sync.destroyForcibly();
-      throw new IllegalStateException("sync did not finish within 300 s");
-    }
-  }
 
   /** Measures one side and reports it with how fast the machine's cores ran meanwhile. */
   private Measurement side(StringBuilder report, String name, Callable<Measurement> side) throws Exception {
@@ -383,7 +371,7 @@ public final class DlqReplayBenchmark {
 
   /** kafka-console-consumer | kafka-console-producer over the DLQ, keys kept (tab-separated), headers not. */
   private Measurement pipe(String target, List<String> producerOptions) throws Exception {
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
     List<String> consumer = new ArrayList<>(List.of("org.apache.kafka.tools.consumer.ConsoleConsumer",
         "--bootstrap-server", broker.bootstrapServers(), "--topic", DLQ, "--from-beginning",
         "--max-messages", Integer.toString(records), "--formatter-property", "print.key=true",
@@ -406,7 +394,7 @@ public final class DlqReplayBenchmark {
    * values from the payload file, no keys or headers (it sends none), with the given producer properties.
    */
   private Measurement producerPerf(String target, Path payloads, List<String> producerProps) throws Exception {
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
     List<String> command = new ArrayList<>(List.of("org.apache.kafka.tools.ProducerPerformance",
         "--bootstrap-server", broker.bootstrapServers(), "--topic", target, "--num-records", Integer.toString(records),
         "--payload-file", payloads.toString(), "--throughput", "-1", "--producer-props"));
@@ -463,7 +451,7 @@ public final class DlqReplayBenchmark {
   /** {@code workloads dlq replay} in its own JVM, like the pipe's tools, writing to {@code target}. */
   private Measurement replay(String target, String name, List<String> jvmOptions, List<String> options)
       throws Exception {
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
     List<String> command = new ArrayList<>(jvmOptions);
     command.addAll(List.of(Main.class.getName(), "dlq", "replay", "--bootstrap-servers", broker.bootstrapServers(),
         "--dlq-topic", DLQ, "--replay-name", name, "--termination-log", work.resolve(name + ".json").toString()));

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
+import io.reducer.testsupport.DirtyPages;
 import io.reducer.testsupport.HostSpeed;
 import io.reducer.testsupport.kafka.KafkaBroker;
 
@@ -130,24 +130,13 @@ public final class MaterializerBenchmark {
     cluster.execute("VACUUM ANALYZE bench_drain_projection");
     cluster.execute("VACUUM ANALYZE bench_raw");
     cluster.execute("CHECKPOINT");
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
     double[] lag = lag();
     System.out.printf("lag at %,.0f events/s offered, after a %d s warm-up (%,.0f events): p50 %.1f ms, "
         + "p95 %.1f ms, p99 %.1f ms, max %.1f ms%n", lag[0], LAG_WARMUP_SECONDS, lag[1], lag[2], lag[3], lag[4],
         lag[5]);
   }
 
-  /**
-   * Has the kernel write out what the earlier steps wrote (the prefill's records, the checkpoint's pages) before a
-   * phase starts, so that no phase runs in the write-back of another.
-   */
-  private static void writeBackDirtyPages() throws IOException, InterruptedException {
-    Process sync = new ProcessBuilder("sync").inheritIO().start();
-    if (!sync.waitFor(300, TimeUnit.SECONDS)) {
-      sync.destroyForcibly();
-      throw new IllegalStateException("sync did not finish within 300 s");
-    }
-  }
 
   private record Drain(long events, double seconds, double meanBatch, double meanTransaction, double duplicates,
       String cpu) {
@@ -176,7 +165,7 @@ public final class MaterializerBenchmark {
     System.out.printf("prefill: %,d records in %.1f s%n", count, (System.nanoTime() - fillStart) / 1e9);
     checkPartitioning(topic, count);
     cluster.execute("CHECKPOINT");
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
 
     Map<String, String> env = cluster.env(topic, projection, table);
     try (WatermarkPoller poller = new WatermarkPoller(cluster.postgres.connect(), projection);
@@ -244,7 +233,7 @@ public final class MaterializerBenchmark {
       ProjectionSchema.create(connection, "public", "bench_raw");
     }
     cluster.execute("CHECKPOINT");
-    writeBackDirtyPages();
+    DirtyPages.writeBack();
     ProjectionUpsert upsert = new ProjectionUpsert("public", "bench_raw");
     List<List<StateCommitted>> pending = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
