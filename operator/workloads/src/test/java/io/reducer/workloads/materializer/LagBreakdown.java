@@ -55,13 +55,13 @@ final class LagBreakdown implements BatchTrace {
   }
 
   /**
-   * The report over the events sent at or after {@code from} (System.nanoTime): per stage mean, p50 and p95, and
-   * the stage means of the slowest 5 % of events (what the tail is made of).
+   * The report over the events sent from {@code from} (inclusive) to {@code to} (exclusive; System.nanoTime): per
+   * stage mean, p50 and p95, and the stage means of the slowest 5 % of events (what the tail is made of).
    *
    * @param sentAt send time per partition and offset (System.nanoTime; 0 when unknown)
    * @param visible the watermark poller's observations
    */
-  synchronized String report(long[][] sentAt, long from, List<WatermarkPoller.Visible> visible) {
+  synchronized String report(long[][] sentAt, long from, long to, List<WatermarkPoller.Visible> visible) {
     long[][] seenTo = new long[sentAt.length][];
     long[][] seenAt = new long[sentAt.length][];
     for (int p = 0; p < sentAt.length; p++) {
@@ -80,7 +80,7 @@ final class LagBreakdown implements BatchTrace {
         int p = batch.partition();
         long offset = batch.offsets()[i];
         long sent = offset < sentAt[p].length ? sentAt[p][(int) offset] : 0;
-        if (sent == 0 || sent < from) {
+        if (sent == 0 || sent < from || sent >= to) {
           continue;
         }
         int at = Arrays.binarySearch(seenTo[p], offset + 1);
@@ -115,18 +115,18 @@ final class LagBreakdown implements BatchTrace {
       out.append(line(STAGES[s], stages[s], n, bySlowest, tail));
     }
     out.append(line("total: send -> seen", total, n, bySlowest, tail));
-    out.append(polls(from));
+    out.append(polls(from, to));
     return out.toString();
   }
 
   /**
-   * What each poll returned in the measured part: records and partitions per poll and the time from one poll to
-   * the next, so a loop that is saturated (every poll full) shows apart from one that waits.
+   * What each poll from {@code from} to {@code to} returned: records and partitions per poll and the time from one
+   * poll to the next, so a loop that is saturated (every poll full) shows apart from one that waits.
    */
-  private String polls(long from) {
+  private String polls(long from, long to) {
     java.util.TreeMap<Long, long[]> byPoll = new java.util.TreeMap<>();
     for (Batch batch : batches) {
-      if (batch.polled() >= from) {
+      if (batch.polled() >= from && batch.polled() < to) {
         long[] poll = byPoll.computeIfAbsent(batch.polled(), k -> new long[2]);
         poll[0] += batch.offsets().length;
         poll[1]++;

@@ -43,6 +43,8 @@ public final class MaterializerBenchmark {
    * whose C2 compiler is still compiling its paths for small produce and fetch requests (about 20 s).
    */
   private static final int LAG_WARMUP_SECONDS = 20;
+  /** The first seconds of the lag phase whose lag is broken down on its own: a load jumping from none to the rate. */
+  private static final int WARMUP_BREAKDOWN_SECONDS = 10;
   /** How long the lag phase's materializer is watched idle after its last event. */
   private static final int IDLE_SECONDS = 10;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -368,8 +370,11 @@ public final class MaterializerBenchmark {
         windowed.append(String.format(" %.0f ms", sorted.length == 0 ? 0 : millis(sorted, sorted.length, 0.95)));
       }
       System.out.println(windowed);
-      System.out.print(breakdown.report(sentAt, producing[0] + LAG_WARMUP_SECONDS * 1_000_000_000L,
-          poller.visible()));
+      long measuredFrom = producing[0] + LAG_WARMUP_SECONDS * 1_000_000_000L;
+      System.out.print(breakdown.report(sentAt, measuredFrom, Long.MAX_VALUE, poller.visible()));
+      // A load that jumps from nothing to the offered rate: what the first seconds' lag is made of.
+      System.out.print("first " + WARMUP_BREAKDOWN_SECONDS + " s of sending (warm-up), " + breakdown.report(sentAt,
+          producing[0], producing[0] + WARMUP_BREAKDOWN_SECONDS * 1_000_000_000L, poller.visible()));
       Arrays.sort(lags, 0, n);
       double offered = total / ((producing[1] - producing[0]) / 1e9);
       return new double[] {offered, n, millis(lags, n, 0.50), millis(lags, n, 0.95), millis(lags, n, 0.99),
